@@ -1,0 +1,55 @@
+import pg from 'pg'
+
+import {loadFixture} from '../fixture/generate.js'
+import type {SimAddon, SimApp} from './model.js'
+import type {HerokuSimulator} from './simulator.js'
+
+/** The apps every test and the demo start from. */
+export interface World {
+  /** EU app with the fixture in a standard-0 database, a follower, a backup schedule and an HTTPS drain. */
+  demo: SimApp
+  demoDatabase: SimAddon
+  demoFollower: SimAddon
+  /** App in a Shield Private Space with an empty shield database. */
+  shield: SimApp
+  /** App with no Postgres at all. */
+  noDatabase: SimApp
+  /** App that attaches demo's database under another name. */
+  other: SimApp
+}
+
+export const WORLD_APPS = {demo: 'privacy-demo', shield: 'privacy-shield', noDatabase: 'privacy-nodb', other: 'privacy-other'} as const
+
+export async function seedWorld(sim: HerokuSimulator, options: {fixtureUsers?: number} = {}): Promise<World> {
+  const demo = sim.createApp({
+    name: WORLD_APPS.demo,
+    region: 'eu',
+    team: 'acme',
+    collaborators: [
+      {email: 'dpo@example.com', role: 'admin'},
+      {email: 'contractor@example.net', role: 'member', twoFactor: false, permissions: ['view', 'deploy', 'operate', 'manage']},
+    ],
+  })
+  const demoDatabase = await sim.addPostgres(demo, {plan: 'heroku-postgresql:standard-0', name: 'postgresql-demo-41235'})
+  const client = new pg.Client({connectionString: sim.databaseUrl(demoDatabase)})
+  await client.connect()
+  try {
+    await loadFixture(client, {users: options.fixtureUsers ?? 200})
+  } finally {
+    await client.end()
+  }
+  const demoFollower = sim.newPostgresAddon(demo, {plan: 'heroku-postgresql:standard-0', name: 'postgresql-demo-follower-80211'})
+  demoFollower.database = await sim.ops.createFollower(demoDatabase.database!, demoDatabase.id)
+  sim.attachDefaults(demo, demoFollower)
+  sim.schedules.push({uuid: crypto.randomUUID(), addonId: demoDatabase.id, name: 'DATABASE_URL', hour: 2, timezone: 'UTC', createdAt: new Date().toISOString()})
+  demo.drains.push({id: crypto.randomUUID(), url: 'https://logs.example.com/drain', token: `d.${crypto.randomUUID()}`, createdAt: new Date().toISOString()})
+
+  const space = sim.createSpace({name: 'acme-shield', shield: true, region: 'dublin'})
+  const shield = sim.createApp({name: WORLD_APPS.shield, region: 'eu', team: 'acme', space})
+  await sim.addPostgres(shield, {plan: 'heroku-postgresql:shield-0', name: 'postgresql-shield-55120', highAvailability: true})
+
+  const noDatabase = sim.createApp({name: WORLD_APPS.noDatabase, region: 'us'})
+  const other = sim.createApp({name: WORLD_APPS.other, region: 'eu', team: 'acme'})
+  sim.attach(other, demoDatabase, 'DEMO_DATABASE')
+  return {demo, demoDatabase, demoFollower, shield, noDatabase, other}
+}

