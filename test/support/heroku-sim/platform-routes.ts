@@ -48,6 +48,8 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
       const app = sim.findApp(params.app!)
       return sim.attachments.filter(a => a.appId === app.id).map(a => attachmentJson(sim, a))
     })
+    .on('GET', '/addon-attachments', () => sim.attachments.map(a => attachmentJson(sim, a)))
+    .on('GET', '/addons', () => sim.addons.filter(a => a.state !== 'deprovisioned').map(a => addonJson(sim, a)))
     .on('POST', '/actions/addon-attachments/resolve', ({body}) => {
       const {addon_attachment: identity, app} = body as {addon_attachment: string; app?: string}
       const matches = resolveAttachments(sim, identity, app)

@@ -46,7 +46,7 @@ export function addonJson(sim: HerokuSimulator, addon: SimAddon) {
     created_at: addon.createdAt,
     id: addon.id,
     name: addon.name,
-    plan: {id: '00000000-0000-4000-8000-0000000000b1', name: addon.plan},
+    plan: {id: '00000000-0000-4000-8000-0000000000b1', name: addon.plan, price: {cents: 5000, unit: 'month'}},
     provider_id: addon.id,
     provision_message: null,
     state: addon.state,

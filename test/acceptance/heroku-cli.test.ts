@@ -1,0 +1,101 @@
+import {expect} from 'chai'
+
+import {testPostgres} from '../support/global-hooks.js'
+import {useSimulator} from '../support/context.js'
+import {HerokuCli, herokuCliWithPlugin} from '../support/heroku-cli.js'
+
+describe('the real heroku CLI against the simulator', function () {
+  const ctx = useSimulator()
+  let heroku: HerokuCli
+
+  before(async function () {
+    // The first run on a machine installs the heroku CLI from npm.
+    this.timeout(10 * 60_000)
+    heroku = await herokuCliWithPlugin(ctx.env)
+  })
+
+  describe("heroku's own commands work unchanged", () => {
+    it('apps:info', async () => {
+      const result = await heroku.run(['apps:info', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('=== privacy-demo')
+      expect(result.stdout).to.match(/Region:\s+eu/)
+      expect(result.stdout).to.include('dpo@example.com')
+    })
+
+    it('addons', async () => {
+      const result = await heroku.run(['addons', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('postgresql-demo-41235')
+      expect(result.stdout).to.include('as DATABASE')
+    })
+
+    it('config', async () => {
+      const result = await heroku.run(['config', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.match(/DATABASE_URL:\s+postgres:\/\//)
+    })
+
+    it('pg:info', async () => {
+      const result = await heroku.run(['pg:info', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.match(/Plan:\s+Standard 0/)
+      expect(result.stdout).to.match(/Followers:\s+HEROKU_POSTGRESQL_/)
+      expect(result.stdout).to.match(new RegExp(`PG Version:\\s+${testPostgres().majorVersion}\\.`))
+    })
+
+    it('pg:backups:capture, then pg:backups lists it', async () => {
+      const capture = await heroku.run(['pg:backups:capture', '-a', 'privacy-demo'])
+      expect(capture.code, capture.stderr).to.equal(0)
+      expect(capture.stdout + capture.stderr).to.match(/Backing up DATABASE to b\d{3}\.\.\. done/)
+      const list = await heroku.run(['pg:backups', '-a', 'privacy-demo'])
+      expect(list.code, list.stderr).to.equal(0)
+      expect(list.stdout).to.match(/b\d{3}\s+\S.*Completed/)
+    })
+
+    it('drains', async () => {
+      const result = await heroku.run(['drains', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('https://logs.example.com/drain')
+    })
+  })
+
+  describe('this plugin, linked into it', () => {
+    function expectNoSecrets(output: string) {
+      for (const addon of ctx.sim.addons) {
+        if (addon.database) expect(output).to.not.include(addon.database.password)
+      }
+      expect(output).to.not.include(ctx.sim.apiKey)
+    }
+
+    it('lists the privacy topic', async () => {
+      const result = await heroku.run(['privacy', '--help'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('privacy:info')
+    })
+
+    it('privacy:info resolves and reports the database', async () => {
+      const result = await heroku.run(['privacy:info', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('=== privacy-demo::DATABASE')
+      expect(result.stdout).to.match(/Encryption at Rest:\s+In Use/)
+      expectNoSecrets(result.stdout + result.stderr)
+    })
+
+    it('privacy:info --json', async () => {
+      const result = await heroku.run(['privacy:info', '-a', 'privacy-shield', '--json'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
+    })
+
+    it('fails with one line and exit 1 for an unknown app, with and without --json', async () => {
+      const plain = await heroku.run(['privacy:info', '-a', 'no-such-app'])
+      expect(plain.code).to.equal(1)
+      expect(plain.stderr).to.include("Couldn't find app no-such-app")
+      expect(plain.stderr).to.not.match(/\n\s+at /)
+      const json = await heroku.run(['privacy:info', '-a', 'no-such-app', '--json'])
+      expect(json.code).to.equal(1)
+      expect(JSON.parse(json.stdout).error.code).to.equal('app_not_found')
+    })
+  })
+})
