@@ -1,6 +1,4 @@
-import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {fileURLToPath} from 'node:url'
 
 import pg from 'pg'
 
@@ -8,8 +6,7 @@ import {testPostgres} from './global-hooks.js'
 import {HerokuSimulator} from './heroku-sim/simulator.js'
 import {World, seedWorld} from './heroku-sim/world.js'
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url))
-export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+export {BIN, PROJECT_ROOT, runCli, runProcess, type CliResult} from './processes.js'
 
 export interface SimulatorContext {
   sim: HerokuSimulator
@@ -60,50 +57,4 @@ export function useDatabase(): TestDatabase {
     await admin.end()
   })
   return db
-}
-
-export interface CliResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs the plugin's standalone binary the way a user or a CI job would: no TTY, no stdin. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return runProcess(process.execPath, [BIN, ...args], env)
-}
-
-export function runProcess(command: string, args: string[], env: Record<string, string | undefined> = {}, cwd = PROJECT_ROOT): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: cleanEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', chunk => {
-      stdout += chunk
-    })
-    child.stderr.on('data', chunk => {
-      stderr += chunk
-    })
-    child.on('error', reject)
-    child.on('close', code => resolve({code, stdout, stderr}))
-  })
-}
-
-/** The parent's environment without anything that could point a command at a real Heroku account or database. */
-function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(HEROKU_|DATABASE_URL$|PG[A-Z]+$)/.test(key)) continue
-    env[key] = value
-  }
-  env.CI = 'true'
-  for (const [key, value] of Object.entries(extra)) {
-    if (value === undefined) delete env[key]
-    else env[key] = value
-  }
-  return env
 }

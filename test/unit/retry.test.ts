@@ -37,7 +37,7 @@ describe('withRetries', () => {
 
   it('gives up after the last attempt and passes the failure on', async () => {
     const api = failingApi([500, 500, 500, 500, 500])
-    const rejected = await withRetries(api, {attempts: 3, sleep: async () => {}}).request(request).catch(error => error)
+    const rejected = await withRetries(api, {attempts: 3, sleep: async () => {}}).request<never>(request).catch((error: unknown) => error as HerokuApiError)
     expect(rejected).to.be.instanceOf(HerokuApiError)
     expect(rejected.status).to.equal(500)
     expect(api.calls).to.equal(3)

@@ -1,0 +1,62 @@
+/**
+ * `npm run demo`: the story an admin lives through, on this machine alone —
+ * an embedded PostgreSQL, the local Heroku API simulator and a small SaaS
+ * app's data. Nothing reaches Heroku; everything is removed at the end.
+ */
+import {spawn} from 'node:child_process'
+
+import {HerokuSimulator} from '../test/support/heroku-sim/simulator.js'
+import {seedWorld} from '../test/support/heroku-sim/world.js'
+import {PostgresServer, startPostgres} from '../test/support/postgres-server.js'
+import {BIN, PROJECT_ROOT, cleanEnv} from '../test/support/processes.js'
+
+const say = (text: string) => process.stdout.write(`${text}\n`)
+
+let postgres: PostgresServer | undefined
+let sim: HerokuSimulator | undefined
+
+async function cleanUp() {
+  await sim?.stop().catch(() => {})
+  await postgres?.stop().catch(() => {})
+}
+
+process.on('SIGINT', () => {
+  cleanUp().finally(() => process.exit(130))
+})
+
+/** Shows the command as an admin would type it, then runs this plugin's binary with the same arguments. */
+function show(args: string[], env: Record<string, string>): Promise<number> {
+  say(`\n$ heroku ${args.join(' ')}`)
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'inherit', 'inherit']})
+    child.on('error', reject)
+    child.on('close', code => resolve(code ?? 1))
+  })
+}
+
+try {
+  say('heroku-privacy demo: an embedded PostgreSQL, the local Heroku API simulator and a small SaaS app\'s data.')
+  postgres = await startPostgres('embedded')
+  say(`· PostgreSQL ${postgres.majorVersion} started on 127.0.0.1:${postgres.port}`)
+  sim = await HerokuSimulator.start(postgres)
+  const world = await seedWorld(sim)
+  say(`· Heroku API simulator on ${sim.url}, serving ${[world.demo, world.shield, world.noDatabase, world.other].map(a => a.name).join(', ')}`)
+  const env = sim.cliEnv()
+
+  say('\n1. Which database will the privacy commands use, and where does it live?')
+  await show(['privacy:info', '-a', world.demo.name], env)
+
+  say('\n2. The same for its follower, named the way `heroku pg:*` names databases:')
+  await show(['privacy:info', '-a', world.demo.name, '--database', world.demoFollower.colorName], env)
+
+  say('\n3. For scripts and CI, every command speaks JSON:')
+  await show(['privacy:info', '-a', world.shield.name, '--json'], env)
+
+  say('\n4. Bad input gets one line and a non-zero exit:')
+  const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
+  say(`(exit code ${code})`)
+
+  say('\nDone. The demo removes its database and simulator; run it again any time with `npm run demo`.')
+} finally {
+  await cleanUp()
+}
