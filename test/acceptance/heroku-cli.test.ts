@@ -14,6 +14,10 @@ describe('the real heroku CLI against the simulator', function () {
     heroku = await herokuCliWithPlugin(ctx.env)
   })
 
+  after(async () => {
+    await heroku?.dispose()
+  })
+
   describe("heroku's own commands work unchanged", () => {
     it('apps:info', async () => {
       const result = await heroku.run(['apps:info', '-a', 'privacy-demo'])

@@ -28,6 +28,12 @@ describe('privacy:info', () => {
     expectNoSecrets(result)
   }
 
+  it('is listed by the standalone binary\'s help', async () => {
+    const result = await runCli(['privacy', '--help'], {})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stdout).to.match(/privacy:info\s+show which database/)
+  })
+
   describe('with an app', () => {
     it('reports the resolved database, its Heroku facts and its Postgres facts', async () => {
       const result = await runCli(['privacy:info', '-a', 'privacy-demo'], ctx.env)

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {mkdir, mkdtemp, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -22,6 +22,8 @@ export async function ensureHerokuCli(): Promise<string> {
 
 export interface HerokuCli {
   run(args: string[], env?: Record<string, string | undefined>): Promise<CliResult>
+  /** Removes the throwaway HOME. */
+  dispose(): Promise<void>
 }
 
 /**
@@ -35,6 +37,7 @@ export async function herokuCliWithPlugin(simEnv: Record<string, string>): Promi
   const baseEnv = {...simEnv, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache'), XDG_DATA_HOME: join(home, '.local', 'share')}
   const cli: HerokuCli = {
     run: (args, env = {}) => runProcess(bin, args, {...baseEnv, ...env}, home),
+    dispose: () => rm(home, {recursive: true, force: true}),
   }
   const linked = await cli.run(['plugins:link', PROJECT_ROOT])
   if (linked.code !== 0) throw new Error(`heroku plugins:link failed: ${linked.stderr}`)
