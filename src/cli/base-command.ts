@@ -60,7 +60,8 @@ export abstract class PrivacyCommand extends Command {
     const message = redactSecrets(isUsage ? (error.message ?? 'usage error') : oneLine(error.message ?? String(error)), secrets)
     process.exitCode = exitCode
     if (this.jsonEnabled()) {
-      this.logJson({error: {code: error instanceof PrivacyError ? error.code : (error.code ?? 'error'), message, exitCode}})
+      const details = error instanceof PrivacyError && error.details !== undefined ? {details: error.details} : {}
+      this.logJson({error: {code: error instanceof PrivacyError ? error.code : (error.code ?? 'error'), message, exitCode, ...details}})
       return
     }
     if (isUsage) {

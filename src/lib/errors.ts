@@ -18,11 +18,14 @@ export class PrivacyError extends Error {
   readonly exitCode: ExitCodeValue
   readonly oclif: {exit: ExitCodeValue}
   readonly code: string
+  /** Structured detail for --json (each problem of an invalid file, say); the message already summarises it. */
+  readonly details?: unknown
 
-  constructor(message: string, options: {code?: string; exitCode?: ExitCodeValue; cause?: unknown} = {}) {
+  constructor(message: string, options: {code?: string; exitCode?: ExitCodeValue; cause?: unknown; details?: unknown} = {}) {
     super(message, {cause: options.cause})
     this.name = 'PrivacyError'
     this.code = options.code ?? 'error'
+    this.details = options.details
     this.exitCode = options.exitCode ?? ExitCode.error
     this.oclif = {exit: this.exitCode}
   }

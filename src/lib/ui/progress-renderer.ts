@@ -32,8 +32,15 @@ export function formatProgressLine(event: ProgressEvent): string | undefined {
 export function createProgressRenderer(options: RendererOptions): ProgressRenderer {
   if (!options.enabled) return {sink: () => {}, stop() {}}
   if (!options.stream.isTTY) {
+    let lastCountAt = 0
     return {
       sink(event) {
+        // Counters tick often; a CI log needs one line every few seconds, and the last one.
+        if (event.kind === 'count' && event.done !== event.total) {
+          const now = Date.now()
+          if (now - lastCountAt < 2000) return
+          lastCountAt = now
+        }
         const line = formatProgressLine(event)
         if (line !== undefined) options.stream.write(`${line}\n`)
       },

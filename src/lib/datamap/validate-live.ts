@@ -1,0 +1,91 @@
+import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import {LoadedDataMap, MapProblem, invalidMap, lineOf} from './load.js'
+import {ColumnMap, edgesOf, splitColumnRef} from './schema.js'
+import {didYouMean} from './suggest.js'
+
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
+const FAKEABLE = new Set([...TEXT_TYPES, 'date', 'timestamp', 'timestamptz', 'inet', 'cidr', 'int2', 'int4', 'int8', 'numeric', 'uuid', 'json', 'jsonb'])
+
+/** Why a column strategy cannot work on this column, or nothing when it can. */
+export function strategyProblem(spec: ColumnMap, column: ColumnInfo): string | undefined {
+  switch (spec.erase) {
+    case 'null':
+      return column.isNullable ? undefined : `erase: null on ${column.name}, which is NOT NULL — use redact or fake`
+    case 'hash':
+      return TEXT_TYPES.has(column.baseType) && !column.isArray && (column.maxLength === null || column.maxLength >= 64)
+        ? undefined
+        : `erase: hash on ${column.name} (${column.type}) needs a text column of at least 64 characters — use redact, fake or null`
+    case 'fake':
+      return FAKEABLE.has(column.baseType) ? undefined : `erase: fake has no generator for ${column.name} (${column.type}) — use redact or null`
+    case 'keep':
+      return spec.basis ? undefined : `erase: keep on ${column.name} needs a basis`
+    default:
+      return undefined
+  }
+}
+
+/**
+ * Checks the map against the live schema: every table, column and reference
+ * it names exists, and every erase strategy fits its column. Each problem
+ * names its place in the file and, where it can, what was probably meant.
+ */
+export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo): MapProblem[] {
+  const {map} = loaded
+  const problems: MapProblem[] = []
+  const tableNames = [...schema.tables.keys()]
+  const at = (path: Array<string | number>, message: string, key?: string, kind?: 'missing') => {
+    problems.push({path: [...path, ...(key ? [key] : [])].join('.'), line: lineOf(loaded, path, key), message, ...(kind ? {kind} : {})})
+  }
+  const findTable = (key: string, path: Array<string | number>, field?: string): TableInfo | undefined => {
+    const table = schema.tables.get(key)
+    if (!table) at(path, `table ${key} does not exist${didYouMean(key, tableNames)}`, field, 'missing')
+    return table
+  }
+  const checkColumn = (table: TableInfo, name: string, path: Array<string | number>, field?: string): ColumnInfo | undefined => {
+    const column = table.columns.find(c => c.name === name)
+    if (!column) at(path, `column ${name} does not exist in ${table.key}${didYouMean(name, table.columns.map(c => c.name))}`, field, 'missing')
+    return column
+  }
+
+  const subject = findTable(map.subject.table, ['subject'], 'table')
+  if (subject) {
+    if (subject.primaryKey.length === 0) at(['subject'], `${subject.key} has no primary key; the subject table needs one to tell people apart`, 'table')
+    checkColumn(subject, map.subject.key, ['subject'], 'key')
+    map.subject.lookup.forEach((name, i) => checkColumn(subject, name, ['subject', 'lookup', i]))
+  }
+
+  for (const [key, spec] of Object.entries(map.tables)) {
+    const path = ['tables', key]
+    const table = schema.tables.get(key)
+    if (!table) {
+      problems.push({path: path.join('.'), line: lineOf(loaded, ['tables'], key), message: `table ${key} does not exist${didYouMean(key, tableNames)}`, kind: 'missing'})
+      continue
+    }
+    const edges = edgesOf(spec)
+    edges.forEach((edge, i) => {
+      const edgePath = Array.isArray(spec.via) ? [...path, 'via', i] : [...path, 'via']
+      checkColumn(table, edge.column, edgePath, 'column')
+      const target = splitColumnRef(edge.to)
+      const targetTable = findTable(target.table, edgePath, 'to')
+      if (targetTable) checkColumn(targetTable, target.column, edgePath, 'to')
+    })
+    for (const [name, columnSpec] of Object.entries(spec.columns ?? {})) {
+      const column = checkColumn(table, name, [...path, 'columns'], name)
+      const problem = column && strategyProblem(columnSpec, column)
+      if (problem) at([...path, 'columns', name], problem, 'erase')
+    }
+    spec.third_party?.forEach((name, i) => checkColumn(table, name, [...path, 'third_party', i]))
+    if (spec.retention) checkColumn(table, spec.retention.column, [...path, 'retention'], 'column')
+    if (spec.erase && table.kind === 'view') at(path, `${key} is a view; erase the tables behind it`, 'erase')
+  }
+  map.exclude?.forEach((key, i) => {
+    if (!schema.tables.has(key)) at(['exclude', i], `table ${key} does not exist${didYouMean(key, tableNames)}`, undefined, 'missing')
+  })
+  return problems
+}
+
+/** Throws one error listing every problem, so a person fixes the file in one pass. */
+export function assertMapMatchesSchema(loaded: LoadedDataMap, schema: SchemaInfo): void {
+  const problems = checkMapAgainstSchema(loaded, schema)
+  if (problems.length > 0) throw invalidMap(loaded.file, problems)
+}

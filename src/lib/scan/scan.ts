@@ -1,0 +1,114 @@
+import type pg from 'pg'
+
+import {didYouMean} from '../datamap/suggest.js'
+import {SchemaInfo, TableInfo, introspect} from '../db/introspect.js'
+import {parseTableName, tableKey} from '../db/sql.js'
+import {PrivacyError} from '../errors.js'
+import type {ProgressSink} from '../progress.js'
+import {ColumnFinding, classifyColumn} from './classify.js'
+import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
+import {sampleTable, sampledColumns} from './sample.js'
+import {Reach, guessSubjectTable, reachByForeignKeys} from './subject-graph.js'
+
+export interface ScannedTable {
+  table: TableInfo
+  findings: ColumnFinding[]
+  reach: Reach | undefined
+  /** Heroku Connect writes this table from Salesforce. */
+  isConnect: boolean
+}
+
+export interface ScanResult {
+  schema: SchemaInfo
+  subject: {table: string; key: string; lookup: string[]}
+  tables: ScannedTable[]
+  proposals: Proposal[]
+  /** Tables the role may not read: classified by name only. */
+  unreadable: string[]
+}
+
+export interface ScanOptions {
+  subjectTable?: string
+  sampleRows?: number
+  today: Date
+  progress?: ProgressSink
+}
+
+const isData = (t: TableInfo) => t.kind === 'table' || t.kind === 'partitioned'
+
+function isConnectTable(table: TableInfo): boolean {
+  const names = new Set(table.columns.map(c => c.name))
+  return table.schema === 'salesforce' || (names.has('sfid') && names.has('_hc_lastop'))
+}
+
+function pickRoot(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, subjectTable: string | undefined): TableInfo {
+  if (!subjectTable) return guessSubjectTable(schema, findings)
+  const key = tableKey(parseTableName(subjectTable))
+  const table = schema.tables.get(key)
+  if (!table) throw new PrivacyError(`--subject-table ${key} does not exist${didYouMean(key, schema.tables.keys())}.`, {code: 'subject_unknown', exitCode: 2})
+  if (table.primaryKey.length !== 1) {
+    throw new PrivacyError(`${key} has ${table.primaryKey.length === 0 ? 'no primary key' : 'a composite primary key'}; the subject table needs a single-column primary key to tell people apart.`, {code: 'subject_without_key'})
+  }
+  return table
+}
+
+/**
+ * Finds the personal data in a database: classifies every column from its
+ * name, type and a bounded sample of values, picks the subject table, and
+ * works out which tables reach a person through foreign keys or by value.
+ */
+export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise<ScanResult> {
+  const {progress} = options
+  progress?.({kind: 'step', message: 'reading the schema'})
+  const schema = await introspect(pool)
+  const dataTables = [...schema.tables.values()].filter(t => isData(t))
+  const findings = new Map<string, ColumnFinding[]>()
+  const samples = new Map<string, Map<string, unknown[]>>()
+  const unreadable: string[] = []
+  progress?.({kind: 'step', message: `sampling ${dataTables.length} tables`})
+  for (const [index, table] of dataTables.entries()) {
+    let tableSamples = new Map<string, unknown[]>()
+    if (table.isReadable) {
+      try {
+        tableSamples = await sampleTable(pool, table, sampledColumns(table), options.sampleRows ?? 500)
+      } catch (error) {
+        if ((error as {code?: string}).code !== '42501') throw error
+        table.isReadable = false
+      }
+    }
+    if (!table.isReadable) unreadable.push(table.key)
+    const keys = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
+    findings.set(table.key, table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name)})))
+    samples.set(table.key, tableSamples)
+    progress?.({kind: 'count', label: 'tables sampled', done: index + 1, total: dataTables.length})
+  }
+
+  const root = pickRoot(schema, findings, options.subjectTable)
+  progress?.({kind: 'step', message: `following references to ${root.key}`})
+  const reached = reachByForeignKeys(schema, new Map([[root.key, {depth: 0, edges: []}]]))
+  const proposals = await proposeImplicitReferences({
+    pool,
+    root,
+    rootFindings: findings.get(root.key) ?? [],
+    candidates: dataTables.filter(t => !reached.has(t.key) && t.isReadable).map(t => ({table: t, findings: findings.get(t.key)!, samples: samples.get(t.key)!})),
+  })
+  for (const proposal of proposals) {
+    const reach = reached.get(proposal.table) ?? {depth: 1, edges: []}
+    reach.edges.push({column: proposal.column, to: proposal.to, proposed: true})
+    reached.set(proposal.table, reach)
+  }
+  if (proposals.length > 0) reachByForeignKeys(schema, reached)
+
+  const rootFindings = findings.get(root.key) ?? []
+  const lookup = [
+    ...root.columns.filter(c => rootFindings.some(f => f.column === c.name && f.holdsEmails) && root.uniqueConstraints.some(u => u.length === 1 && u[0] === c.name)).map(c => c.name),
+    root.primaryKey[0]!,
+  ]
+  return {
+    schema,
+    subject: {table: root.key, key: root.primaryKey[0]!, lookup: [...new Set(lookup)]},
+    tables: dataTables.map(table => ({table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table)})),
+    proposals,
+    unreadable,
+  }
+}
