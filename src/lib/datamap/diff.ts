@@ -1,4 +1,5 @@
 import type {SchemaInfo} from '../db/introspect.js'
+import type {MapProblem} from './load.js'
 import {DataMap} from './schema.js'
 import {closest} from './suggest.js'
 
@@ -20,15 +21,22 @@ export interface MapDrift {
   columnsDropped: ColumnRef[]
   /** Dropped and new columns in the same table that look like one renamed column. */
   renamedLooking: Array<{table: string; from: string; to: string}>
+  /** References inside the map (via, lookup, retention…) to tables or columns that are gone. */
+  brokenReferences: MapProblem[]
 }
 
 export function hasDrift(drift: MapDrift): boolean {
   return Object.values(drift).some(list => list.length > 0)
 }
 
-export function diffMapAgainstSchema(map: DataMap, schema: SchemaInfo): MapDrift {
+/**
+ * Compares what the map classifies with what the database has. `problems`
+ * are the map's own checks against the schema; those about missing names are
+ * drift too, and are kept where no other list already names them.
+ */
+export function diffMapAgainstSchema(map: DataMap, schema: SchemaInfo, problems: MapProblem[] = []): MapDrift {
   const excluded = new Set(map.exclude ?? [])
-  const drift: MapDrift = {tablesAdded: [], tablesDropped: [], columnsUnclassified: [], columnsDropped: [], renamedLooking: []}
+  const drift: MapDrift = {tablesAdded: [], tablesDropped: [], columnsUnclassified: [], columnsDropped: [], renamedLooking: [], brokenReferences: []}
   for (const table of schema.tables.values()) {
     if (table.kind === 'view' || table.kind === 'materialized_view') continue
     if (!map.tables[table.key] && !excluded.has(table.key)) drift.tablesAdded.push(table.key)
@@ -45,9 +53,16 @@ export function diffMapAgainstSchema(map: DataMap, schema: SchemaInfo): MapDrift
     drift.columnsUnclassified.push(...added.map(c => ({table: key, column: c.name, type: c.type})))
     drift.columnsDropped.push(...dropped.map(column => ({table: key, column})))
     for (const from of dropped) {
-      const to = added.length === 1 && dropped.length === 1 ? added[0]!.name : closest(from, added.map(c => c.name))
+      const names = added.map(c => c.name)
+      const to = added.length === 1 && dropped.length === 1 ? names[0]
+        : names.find(name => name.includes(from) || from.includes(name)) ?? closest(from, names)
       if (to) drift.renamedLooking.push({table: key, from, to})
     }
   }
+  const listed = new Set([
+    ...drift.tablesDropped.map(t => `tables.${t}`),
+    ...drift.columnsDropped.map(c => `tables.${c.table}.columns.${c.column}`),
+  ])
+  drift.brokenReferences = problems.filter(p => p.kind === 'missing' && !listed.has(p.path) && !p.path.startsWith('exclude.'))
   return drift
 }

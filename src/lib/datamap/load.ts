@@ -47,7 +47,7 @@ export function lineOf(loaded: Pick<LoadedDataMap, 'document' | 'lines'>, path: 
 /** Parses and validates privacy.yml text; every problem is reported at once, with its path and line. */
 export function parseDataMap(text: string, file: string): LoadedDataMap {
   const lines = new LineCounter()
-  const document = parseDocument(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true})
+  const document = parseDocument(text, {lineCounter: lines, prettyErrors: true, uniqueKeys: true})
   if (document.errors.length > 0) {
     throw invalidMap(file, document.errors.map(error => ({
       path: '(yaml)',

@@ -101,7 +101,8 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
   const loaded = await loadDataMap(input.file)
   input.progress?.({kind: 'step', message: 'reading the schema'})
   const schema = await introspect(input.pool)
-  const drift = diffMapAgainstSchema(loaded.map, schema)
+  const problems = checkMapAgainstSchema(loaded, schema)
+  const drift = diffMapAgainstSchema(loaded.map, schema, problems)
   const columns: PersonalColumn[] = []
   const unclassifiedByTable = new Map<string, string[]>()
   for (const {table, column} of drift.columnsUnclassified) unclassifiedByTable.set(table, [...(unclassifiedByTable.get(table) ?? []), column])
@@ -128,7 +129,7 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
     added: [],
     removed: [],
     drift,
-    problems: checkMapAgainstSchema(loaded, schema).filter(p => p.kind !== 'missing'),
+    problems: problems.filter(p => p.kind !== 'missing'),
   }
 }
 

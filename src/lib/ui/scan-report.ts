@@ -35,5 +35,6 @@ export function renderDrift(report: ScanReport): string {
     ...section('Tables the map names that no longer exist', drift.tablesDropped),
     ...section('Columns the map names that no longer exist', drift.columnsDropped.map(c => `${c.table}.${c.column}`)),
     ...section('Looks renamed', drift.renamedLooking.map(r => `${r.table}: ${r.from} → ${r.to}`)),
+    ...section('References to things that no longer exist', drift.brokenReferences.map(p => `${p.line ? `line ${p.line} ` : ''}${p.path}: ${p.message}`)),
   ].join('\n')
 }
