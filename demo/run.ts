@@ -4,6 +4,10 @@
  * app's data. Nothing reaches Heroku; everything is removed at the end.
  */
 import {spawn} from 'node:child_process'
+import {mkdir, readFile, rm} from 'node:fs/promises'
+import {join, relative} from 'node:path'
+
+import pg from 'pg'
 
 import {HerokuSimulator} from '../test/support/heroku-sim/simulator.js'
 import {seedWorld} from '../test/support/heroku-sim/world.js'
@@ -11,6 +15,7 @@ import {PostgresServer, startPostgres} from '../test/support/postgres-server.js'
 import {BIN, PROJECT_ROOT, cleanEnv} from '../test/support/processes.js'
 
 const say = (text: string) => process.stdout.write(`${text}\n`)
+const OUTPUT = join(PROJECT_ROOT, 'demo-output')
 
 let postgres: PostgresServer | undefined
 let sim: HerokuSimulator | undefined
@@ -36,6 +41,8 @@ function show(args: string[], env: Record<string, string>): Promise<number> {
 
 try {
   say('heroku-privacy demo: an embedded PostgreSQL, the local Heroku API simulator and a small SaaS app\'s data.')
+  await rm(OUTPUT, {recursive: true, force: true})
+  await mkdir(OUTPUT, {recursive: true})
   postgres = await startPostgres('embedded')
   say(`· PostgreSQL ${postgres.majorVersion} started on 127.0.0.1:${postgres.port}`)
   sim = await HerokuSimulator.start(postgres)
@@ -52,11 +59,25 @@ try {
   say('\n3. For scripts and CI, every command speaks JSON:')
   await show(['privacy:info', '-a', world.shield.name, '--json'], env)
 
-  say('\n4. Bad input gets one line and a non-zero exit:')
+  const map = join(OUTPUT, 'privacy.yml')
+  say('\n4. Where is the personal data? The scan writes the data map, with its evidence, for a person to review:')
+  await show(['privacy:scan', '-a', world.demo.name, '--out', relative(PROJECT_ROOT, map)], env)
+  const excerpt = (await readFile(map, 'utf8')).split('\n').filter(line => /support_tickets:|requester_email|card_number:/.test(line))
+  say(`\nExcerpt of ${relative(PROJECT_ROOT, map)}:\n${excerpt.join('\n')}`)
+
+  say('\n5. In CI, --check fails (exit 3) when the schema gains a column the map does not classify:')
+  const admin = new pg.Client({connectionString: sim.databaseUrl(world.demoDatabase)})
+  await admin.connect()
+  await admin.query('ALTER TABLE addresses ADD COLUMN phone text')
+  await admin.end()
+  say('(a migration ran: ALTER TABLE addresses ADD COLUMN phone text)')
+  say(`(exit code ${await show(['privacy:scan', '-a', world.demo.name, '--out', relative(PROJECT_ROOT, map), '--check'], env)})`)
+
+  say('\n6. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 
-  say('\nDone. The demo removes its database and simulator; run it again any time with `npm run demo`.')
+  say(`\nDone. The data map is in ${relative(PROJECT_ROOT, OUTPUT)}/; the demo removes its database and simulator, and can run again any time with \`npm run demo\`.`)
 } finally {
   await cleanUp()
 }

@@ -1,3 +1,7 @@
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {expect} from 'chai'
 
 import {testPostgres} from '../support/global-hooks.js'
@@ -90,6 +94,22 @@ describe('the real heroku CLI against the simulator', function () {
       const result = await heroku.run(['privacy:info', '-a', 'privacy-shield', '--json'])
       expect(result.code, result.stderr).to.equal(0)
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
+    })
+
+    it('privacy:scan writes the data map and --check agrees with it', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
+      const map = join(dir, 'privacy.yml')
+      try {
+        const scan = await heroku.run(['privacy:scan', '-a', 'privacy-demo', '--out', map])
+        expect(scan.code, scan.stderr).to.equal(0)
+        expect(scan.stdout).to.include('Subject: public.users')
+        expect(await readFile(map, 'utf8')).to.include('public.support_tickets:')
+        const check = await heroku.run(['privacy:scan', '-a', 'privacy-demo', '--out', map, '--check'])
+        expect(check.code, check.stderr).to.equal(0)
+        expectNoSecrets(scan.stdout + scan.stderr + check.stdout + check.stderr)
+      } finally {
+        await rm(dir, {recursive: true, force: true})
+      }
     })
 
     it('fails with one line and exit 1 for an unknown app, with and without --json', async () => {
