@@ -1,6 +1,8 @@
 import {Command} from '@heroku-cli/command'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {LedgerFlags, OpenLedger, openLedger} from './ledger.js'
+import type {ResolvedTarget} from './target.js'
 import {HerokuApi} from '../lib/heroku/api.js'
 import {cliHerokuApi} from '../lib/heroku/cli-client.js'
 import {withRetries} from '../lib/heroku/retry.js'
@@ -40,6 +42,11 @@ export abstract class PrivacyCommand extends Command {
   protected progress: ProgressSink = event => {
     this.renderer ??= createProgressRenderer({stream: process.stderr, enabled: !this.jsonEnabled()})
     this.renderer.sink(event)
+  }
+
+  /** Opens the request ledger the flags point at (see ledgerFlags); close it when done. */
+  protected openLedger(flags: LedgerFlags, main?: ResolvedTarget): Promise<OpenLedger> {
+    return openLedger(flags, {api: () => this.herokuApi(), env: process.env, rememberSecret: value => this.rememberSecret(value)}, main)
   }
 
   protected rememberSecret(value: string | undefined): void {

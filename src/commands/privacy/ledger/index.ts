@@ -1,0 +1,45 @@
+import {Flags} from '@oclif/core'
+
+import {PrivacyCommand} from '../../../cli/base-command.js'
+import {databaseFlags} from '../../../cli/flags.js'
+import {ledgerFlags} from '../../../cli/ledger.js'
+import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {parseDate} from '../../../lib/ledger/dates.js'
+import {LedgerEvent, listEvents} from '../../../lib/ledger/events.js'
+import {canonicalJson} from '../../../lib/ledger/canonical.js'
+import {formatTable} from '../../../lib/ui/table.js'
+
+export default class Ledger extends PrivacyCommand {
+  static description = `show the ledger's events: what was done, when, by whom
+
+Every request, export, restriction and erasure is an event in an append-only, hash-chained log (check it with privacy:ledger:verify). Events hold fingerprints and primary keys, never the personal data itself.`
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> -a example-app --request R-2026-0003',
+    '<%= config.bin %> <%= command.id %> -a example-app --since 2026-11-01 --json',
+  ]
+
+  static flags = {
+    ...databaseFlags,
+    ...ledgerFlags,
+    request: Flags.string({description: 'only the events of this request'}),
+    since: Flags.string({description: 'only events on or after this day', helpValue: 'YYYY-MM-DD'}),
+  }
+
+  async run(): Promise<{events: LedgerEvent[]}> {
+    const {flags} = await this.parse(Ledger)
+    const since = flags.since === undefined ? undefined : parseDate(flags.since)
+    if (flags.since !== undefined && !since) throw new PrivacyError(`--since must be a date as YYYY-MM-DD (got ${flags.since}).`, {code: 'usage', exitCode: ExitCode.usage})
+    const ledger = await this.openLedger(flags)
+    let events: LedgerEvent[]
+    try {
+      events = await listEvents(ledger.ctx.pool, {requestId: flags.request, since, scope: ledger.ctx.scope})
+    } finally {
+      await ledger.close()
+    }
+    this.log(events.length === 0 ? 'No events.' : formatTable(['SEQ', 'AT', 'ACTOR', 'ACTION', 'REQUEST', 'DETAILS'], events.map(e => [
+      String(e.seq), e.at.replace('T', ' ').slice(0, 19), e.actor, e.action, e.requestId ?? '', canonicalJson(e.details),
+    ])))
+    return {events}
+  }
+}

@@ -1,0 +1,19 @@
+import {createHmac, randomBytes} from 'node:crypto'
+
+import type pg from 'pg'
+
+/**
+ * The per-app HMAC key, made on first use and kept in heroku_privacy.keys of
+ * the ledger database (back that database up: without the key, recorded
+ * fingerprints can no longer be matched to a person).
+ */
+export async function subjectKey(client: pg.ClientBase, scope: string): Promise<Buffer> {
+  await client.query('INSERT INTO heroku_privacy.keys (scope, hmac_key) VALUES ($1, $2) ON CONFLICT (scope) DO NOTHING', [scope, randomBytes(32)])
+  const {rows} = await client.query<{hmac_key: Buffer}>('SELECT hmac_key FROM heroku_privacy.keys WHERE scope = $1', [scope])
+  return rows[0]!.hmac_key
+}
+
+/** How a person is recorded in the ledger: never the value itself, only a keyed hash of it. */
+export function fingerprint(key: Buffer, column: string, value: string): string {
+  return createHmac('sha256', key).update(`${column}\0${value.normalize('NFC').trim().toLowerCase()}`).digest('hex')
+}

@@ -1,0 +1,61 @@
+import {expect} from 'chai'
+
+import {GENESIS_HASH, canonicalJson, hashEvent} from '../../src/lib/ledger/canonical.js'
+import {addMonths, daysBetween, formatDate, parseDate} from '../../src/lib/ledger/dates.js'
+import {dueDate} from '../../src/lib/ledger/requests.js'
+import {parseSubject} from '../../src/lib/subject/parse.js'
+
+const day = (text: string) => parseDate(text)!
+
+describe('deadlines', () => {
+  it('are one calendar month after receipt', () => {
+    expect(formatDate(dueDate(day('2026-11-20')))).to.equal('2026-12-20')
+    expect(formatDate(dueDate(day('2026-12-15')))).to.equal('2027-01-15')
+  })
+
+  it('end on the last day of a shorter month', () => {
+    expect(formatDate(dueDate(day('2026-01-31')))).to.equal('2026-02-28')
+    expect(formatDate(dueDate(day('2028-01-31')))).to.equal('2028-02-29')
+    expect(formatDate(dueDate(day('2026-03-31')))).to.equal('2026-04-30')
+    expect(formatDate(dueDate(day('2026-08-31')))).to.equal('2026-09-30')
+  })
+
+  it('count an extension from receipt, with the same rule', () => {
+    expect(formatDate(dueDate(day('2025-12-31'), 2))).to.equal('2026-03-31')
+    expect(formatDate(dueDate(day('2026-11-30'), 2))).to.equal('2027-02-28')
+  })
+
+  it('parse only real dates', () => {
+    expect(parseDate('2026-02-30')).to.equal(undefined)
+    expect(parseDate('20-11-2026')).to.equal(undefined)
+    expect(formatDate(addMonths(day('2026-05-31'), -3))).to.equal('2026-02-28')
+    expect(daysBetween(day('2026-11-24'), day('2026-12-01'))).to.equal(7)
+  })
+})
+
+describe('event hashing', () => {
+  it('gives the same JSON for the same value whatever the key order', () => {
+    expect(canonicalJson({b: 1, a: {d: [1, {y: 2, x: 1}], c: null}})).to.equal('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}')
+  })
+
+  it('changes when any field or the previous hash changes', () => {
+    const event = {seq: 1, at: '2026-11-24T10:00:00.000Z', scope: 'app', actor: 'a@example.com', action: 'request.opened', requestId: 'R-2026-0001', details: {kind: 'access'}, prevHash: GENESIS_HASH}
+    const hash = hashEvent(event)
+    expect(hash).to.match(/^[0-9a-f]{64}$/)
+    expect(hashEvent({...event})).to.equal(hash)
+    expect(hashEvent({...event, details: {kind: 'erasure'}})).to.not.equal(hash)
+    expect(hashEvent({...event, prevHash: 'f'.repeat(64)})).to.not.equal(hash)
+  })
+})
+
+describe('--subject parsing', () => {
+  it('splits COLUMN=VALUE at the first equals sign', () => {
+    expect(parseSubject('email=alice@example.com')).to.deep.equal({column: 'email', value: 'alice@example.com'})
+    expect(parseSubject("note=a=b'; DROP TABLE users; --")).to.deep.equal({column: 'note', value: "a=b'; DROP TABLE users; --"})
+  })
+
+  it('refuses what is not COLUMN=VALUE', () => {
+    expect(() => parseSubject('alice@example.com')).to.throw(/--subject must be COLUMN=VALUE/)
+    expect(() => parseSubject('"x" or 1=1')).to.throw(/not a plain column name/)
+  })
+})
