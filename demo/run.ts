@@ -73,7 +73,12 @@ try {
   say('(a migration ran: ALTER TABLE addresses ADD COLUMN phone text)')
   say(`(exit code ${await show(['privacy:scan', '-a', world.demo.name, '--out', relative(PROJECT_ROOT, map), '--check'], env)})`)
 
-  say('\n6. Bad input gets one line and a non-zero exit:')
+  say('\n6. A request arrives: record it with its legal deadline (the ledger keeps a fingerprint, never the email):')
+  await show(['privacy:requests:open', '-a', world.demo.name, '--kind', 'access', '--subject', 'email=alice@example.com', '--reference', 'TICKET-1042'], env)
+  await show(['privacy:requests', '-a', world.demo.name], env)
+  await show(['privacy:ledger:verify', '-a', world.demo.name], env)
+
+  say('\n7. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 

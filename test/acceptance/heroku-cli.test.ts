@@ -112,6 +112,17 @@ describe('the real heroku CLI against the simulator', function () {
       }
     })
 
+    it('privacy:requests:open records a request that privacy:requests lists, and the ledger verifies', async () => {
+      const opened = await heroku.run(['privacy:requests:open', '-a', 'privacy-demo', '--kind', 'access', '--subject', 'email=alice@example.com', '--json'])
+      expect(opened.code, opened.stderr).to.equal(0)
+      const {id} = JSON.parse(opened.stdout)
+      const list = await heroku.run(['privacy:requests', '-a', 'privacy-demo'])
+      expect(list.stdout).to.include(id)
+      const verify = await heroku.run(['privacy:ledger:verify', '-a', 'privacy-demo'])
+      expect(verify.code, verify.stderr).to.equal(0)
+      expectNoSecrets(opened.stdout + list.stdout + verify.stdout + verify.stderr)
+    })
+
     it('fails with one line and exit 1 for an unknown app, with and without --json', async () => {
       const plain = await heroku.run(['privacy:info', '-a', 'no-such-app'])
       expect(plain.code).to.equal(1)

@@ -22,7 +22,7 @@ Recomputes every event's hash from its content and the hash before it, and names
       await ledger.close()
     }
     if (!verdict.intact) throw chainBrokenError(verdict)
-    this.log(`The ledger in ${ledger.label} is intact: ${verdict.events} events, last hash ${verdict.lastHash.slice(0, 16)}…`)
+    this.log(`The ledger in ${ledger.label} is intact: ${verdict.events} event${verdict.events === 1 ? '' : 's'}, last hash ${verdict.lastHash.slice(0, 16)}…`)
     return verdict
   }
 }
