@@ -1,21 +1,14 @@
 import type pg from 'pg'
 
 import {ExitCode, PrivacyError} from '../errors.js'
-import {GENESIS_HASH, hashEvent} from './canonical.js'
+import {ChainedFields, GENESIS_HASH, hashEvent} from './canonical.js'
 import {LedgerContext, inTransaction} from './context.js'
 
 /** Serialises appends so seq numbers and the hash chain have no gaps or forks. */
 const CHAIN_LOCK = 0x68705f63
 
-export interface LedgerEvent {
-  seq: number
-  at: string
-  scope: string
-  actor: string
-  action: string
-  requestId: string | null
+export interface LedgerEvent extends ChainedFields {
   details: Record<string, unknown>
-  prevHash: string
   hash: string
 }
 
