@@ -17,3 +17,13 @@ export async function subjectKey(client: pg.ClientBase, scope: string): Promise<
 export function fingerprint(key: Buffer, column: string, value: string): string {
   return createHmac('sha256', key).update(`${column}\0${value.normalize('NFC').trim().toLowerCase()}`).digest('hex')
 }
+
+/** The scope's key, read through the ledger's own pool. */
+export async function ledgerKey(pool: pg.Pool, scope: string): Promise<Buffer> {
+  const client = await pool.connect()
+  try {
+    return await subjectKey(client, scope)
+  } finally {
+    client.release()
+  }
+}

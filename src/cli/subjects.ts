@@ -1,0 +1,29 @@
+import {readFile} from 'node:fs/promises'
+
+import {Flags} from '@oclif/core'
+
+import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {SubjectLookup, parseSubject} from '../lib/subject/parse.js'
+
+export const subjectFlags = {
+  subject: Flags.string({description: 'the person, as COLUMN=VALUE of a lookup column (repeat for several people)', multiple: true, helpValue: 'email=…'}),
+  'subjects-file': Flags.string({description: 'a file with one COLUMN=VALUE per line, for a batch (# starts a comment)', helpValue: 'FILE'}),
+}
+
+/** The people a command is about, from --subject flags and --subjects-file; values are never echoed back. */
+export async function readSubjects(flags: {subject?: string[]; 'subjects-file'?: string}): Promise<SubjectLookup[]> {
+  const lines = [...(flags.subject ?? [])]
+  if (flags['subjects-file']) {
+    let text: string
+    try {
+      text = await readFile(flags['subjects-file'], 'utf8')
+    } catch {
+      throw new PrivacyError(`Could not read --subjects-file ${flags['subjects-file']}.`, {code: 'usage', exitCode: ExitCode.usage})
+    }
+    lines.push(...text.split(/\r?\n/).map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')))
+  }
+  if (lines.length === 0) {
+    throw new PrivacyError('Name the person with --subject COLUMN=VALUE (e.g. --subject email=alice@example.com), or give --subjects-file.', {code: 'usage', exitCode: ExitCode.usage})
+  }
+  return lines.map(line => parseSubject(line))
+}

@@ -1,0 +1,118 @@
+import {Flags} from '@oclif/core'
+
+import {PrivacyCommand} from '../../cli/base-command.js'
+import {databaseFlags} from '../../cli/flags.js'
+import {ledgerFlags} from '../../cli/ledger.js'
+import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {resolveTarget} from '../../cli/target.js'
+import {TOOL} from '../../cli/version.js'
+import {Database, openDatabase} from '../../lib/db/connection.js'
+import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
+import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
+import {resolveFollower} from '../../lib/heroku/followers.js'
+import {appendEvent} from '../../lib/ledger/events.js'
+import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
+import {getRequest} from '../../lib/ledger/requests.js'
+import {passwordOfUrl} from '../../lib/redact.js'
+import {formatBytes} from '../../lib/ui/key-values.js'
+
+/** What the archive cannot contain, said in every manifest so the person and the admin both know. */
+const NOT_COVERED = [
+  'Heroku Postgres backups keep earlier copies of this data until they expire on their schedule (heroku pg:backups)',
+  'Logplex keeps recent application logs for about a week; drained logs are kept wherever the drain sends them',
+]
+
+export default class Export extends PrivacyCommand {
+  static description = `export everything the data map ties to a person, as one verifiable archive
+
+Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials are withheld and other people's identifiers replaced by stable pseudonyms; the manifest says which.
+
+--format dataclip prints one SQL query per table instead, to paste into Heroku Dataclips: Heroku offers no API to create dataclips, so the tool cannot make them for you (and dataclips cannot reach Shield databases).`
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --request R-2026-0007',
+    '<%= config.bin %> <%= command.id %> -a example-app --subject id=42 --format csv --out alice.zip',
+    '<%= config.bin %> <%= command.id %> -a example-app --subjects-file people.txt --from-follower --encrypt-to age1…',
+    '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --format dataclip',
+  ]
+
+  static flags = {
+    ...databaseFlags,
+    ...ledgerFlags,
+    ...subjectFlags,
+    map: Flags.string({description: 'the data map', default: 'privacy.yml', helpValue: 'FILE'}),
+    out: Flags.string({description: 'archive to write (default <app>-<request or date>.zip)', helpValue: 'FILE'}),
+    format: Flags.string({description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips', options: ['json', 'csv', 'dataclip'], default: 'json'}),
+    'encrypt-to': Flags.string({description: 'encrypt the archive to this age recipient (a public key, age1…)', helpValue: 'age1…'}),
+    request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
+    'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
+    force: Flags.boolean({description: 'replace --out if it exists'}),
+  }
+
+  async run(): Promise<ExportSummary | {queries: DataclipQuery[]}> {
+    const {flags} = await this.parse(Export)
+    const subjects = await readSubjects(flags)
+    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
+    this.rememberSecret(passwordOfUrl(main.target.url))
+    if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
+    if (flags['from-follower'] && !main.heroku) {
+      throw new PrivacyError('--from-follower needs --app: followers are found through Heroku.', {code: 'usage', exitCode: ExitCode.usage})
+    }
+    const ledger = await this.openLedger(flags, main)
+    let source: Database | undefined
+    try {
+      if (flags.request) await getRequest(ledger.ctx, flags.request)
+      const sourceTarget = flags['from-follower'] && main.heroku ? await resolveFollower(main.heroku.api, main.heroku.database) : main.target
+      this.rememberSecret(passwordOfUrl(sourceTarget.url))
+      source = await openDatabase(sourceTarget, {sslMode: process.env.PGSSLMODE})
+      const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
+      const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
+      const summary = await exportSubjects({
+        pool: source.pool,
+        mapFile: flags.map,
+        subjects,
+        out,
+        force: flags.force,
+        format: flags.format as 'json' | 'csv',
+        app: main.heroku?.database.app.name ?? null,
+        database: sourceTarget.label,
+        request: flags.request ?? null,
+        fingerprint: (column, value) => fingerprint(key, column, value),
+        pseudonymKey: key,
+        encryptTo: flags['encrypt-to'],
+        tool: TOOL,
+        notCovered: NOT_COVERED,
+        progress: this.progress,
+      })
+      await appendEvent(ledger.ctx, {
+        action: 'export.created',
+        requestId: flags.request ?? null,
+        details: {
+          subjects: subjects.map(s => ({lookup_column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
+          database: sourceTarget.label, tables: summary.tables, rows: summary.rows, archive_sha256: summary.sha256, format: summary.format, encrypted: summary.encrypted,
+        },
+      })
+      this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
+      this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
+      return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024} as ExportSummary
+    } finally {
+      await source?.close()
+      await ledger.close()
+    }
+  }
+
+  private async printDataclips(target: {url: string; label: string}, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
+    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE})
+    try {
+      const queries = await buildDataclips({pool: db.pool, mapFile, subjects})
+      this.log('-- Paste each query into a new dataclip at https://data.heroku.com/dataclips (Heroku has no API to create them).')
+      for (const query of queries) {
+        this.log(`\n-- ${query.table}${query.omitted.length > 0 ? ` (left out: ${query.omitted.join(', ')})` : ''}\n${query.sql}`)
+      }
+      return {queries}
+    } finally {
+      await db.close()
+    }
+  }
+}

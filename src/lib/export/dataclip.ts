@@ -1,0 +1,62 @@
+import type pg from 'pg'
+
+import {loadMapForDatabase} from '../datamap/for-database.js'
+import type {DataMap} from '../datamap/schema.js'
+import {quoteIdent, quoteTable} from '../db/sql.js'
+import {PlannedTable, SubjectPlan, planSubjectGraph} from '../subject/graph.js'
+import type {SubjectLookup} from '../subject/parse.js'
+import {resolveSubjects} from '../subject/resolve.js'
+
+export interface DataclipQuery {
+  table: string
+  sql: string
+  omitted: string[]
+}
+
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`
+
+/**
+ * One self-contained SELECT per table that reproduces the export, for pasting
+ * into Heroku Dataclips (which take no parameters, so the lookup values are
+ * written in as quoted literals). Other people's identifiers and credentials
+ * are left out rather than pseudonymised.
+ */
+export function dataclipQueries(map: DataMap, plan: SubjectPlan, lookups: SubjectLookup[]): DataclipQuery[] {
+  const byKey = new Map(plan.tables.map(t => [t.key, t]))
+  const rootCondition = [...new Set(lookups.map(l => l.column))].map(column => {
+    const values = lookups.filter(l => l.column === column).map(l => literal(l.value))
+    return `${quoteIdent(column)} IN (${values.join(', ')})`
+  }).join(' OR ')
+
+  const condition = (table: PlannedTable, visiting: Set<string>): string | undefined => {
+    if (table.level === 0) return rootCondition
+    const parts = table.edges.flatMap(edge => {
+      const parent = byKey.get(edge.parent)
+      if (!parent || visiting.has(parent.key)) return []
+      const inner = condition(parent, new Set([...visiting, parent.key]))
+      return inner ? [`${quoteIdent(edge.column)} IN (SELECT ${quoteIdent(edge.parentColumn)} FROM ${quoteTable(parent.table)} WHERE ${inner})`] : []
+    })
+    return parts.length === 0 ? undefined : parts.join(' OR ')
+  }
+
+  return plan.tables.flatMap(table => {
+    const where = condition(table, new Set([table.key]))
+    if (!where) return []
+    const specs = map.tables[table.key]?.columns ?? {}
+    const omitted = table.table.columns.map(c => c.name).filter(c => specs[c]?.category === 'credentials' || (table.spec.third_party ?? []).includes(c))
+    const columns = table.table.columns.map(c => c.name).filter(c => !omitted.includes(c))
+    return [{table: table.key, sql: `SELECT ${columns.map(c => quoteIdent(c)).join(', ')}\nFROM ${quoteTable(table.table)}\nWHERE ${where};`, omitted}]
+  })
+}
+
+/** Checks the map and the people against the database, then writes the queries. */
+export async function buildDataclips(input: {pool: pg.Pool; mapFile: string; subjects: SubjectLookup[]}): Promise<DataclipQuery[]> {
+  const client = await input.pool.connect()
+  try {
+    const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
+    await resolveSubjects(client, loaded.map, input.subjects)
+    return dataclipQueries(loaded.map, planSubjectGraph(loaded.map, schema), input.subjects)
+  } finally {
+    client.release()
+  }
+}

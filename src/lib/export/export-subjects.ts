@@ -1,0 +1,221 @@
+import {createHash, createHmac} from 'node:crypto'
+import {createReadStream, createWriteStream, existsSync} from 'node:fs'
+import {rename, rm} from 'node:fs/promises'
+import {Transform} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import type pg from 'pg'
+import QueryStream from 'pg-query-stream'
+import yazl from 'yazl'
+
+import {loadMapForDatabase} from '../datamap/for-database.js'
+import type {DataMap} from '../datamap/schema.js'
+import {quoteIdent, quoteTable} from '../db/sql.js'
+import {PrivacyError} from '../errors.js'
+import type {ProgressSink} from '../progress.js'
+import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
+import type {SubjectLookup} from '../subject/parse.js'
+import {resolveSubjects} from '../subject/resolve.js'
+import {collectParentValues, selectSubjectRows} from '../subject/rows.js'
+import {assertAgeRecipient, encryptFile} from './encrypt.js'
+import {HTML_ROWS_PER_TABLE, HtmlTable, renderIndexHtml} from './html.js'
+import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
+import {Row, Tally, csvWriter, jsonArrayWriter} from './serialize.js'
+
+export interface ExportInput {
+  /** Where the rows are read from: the database, or a follower of it. */
+  pool: pg.Pool
+  mapFile: string
+  subjects: SubjectLookup[]
+  out: string
+  force?: boolean
+  format: 'json' | 'csv'
+  app: string | null
+  database: string
+  request: string | null
+  /** The ledger's keyed fingerprint of a lookup value, when a ledger is at hand. */
+  fingerprint?: (column: string, value: string) => string
+  /** Key for the stable pseudonyms that replace other people's identifiers. */
+  pseudonymKey: Buffer
+  /** age recipient (age1…) to encrypt the archive to. */
+  encryptTo?: string
+  tool: {name: string; version: string}
+  notCovered?: string[]
+  progress?: ProgressSink
+}
+
+export interface ExportSummary {
+  path: string
+  format: 'json' | 'csv'
+  encrypted: boolean
+  subjects: number
+  tables: number
+  rows: number
+  bytes: number
+  sha256: string
+  snapshotAt: string
+  request: string | null
+  files: ManifestFile[]
+  withheld: Manifest['withheld']
+}
+
+function withheldColumns(map: DataMap, table: PlannedTable): Array<{column: string; reason: string}> {
+  return Object.entries(table.spec.columns ?? {}).flatMap(([column, spec]) => {
+    if (spec.category === 'credentials') return [{column, reason: 'credentials are never exported'}]
+    if (spec.erase === 'keep' && spec.basis === 'third_party') return [{column, reason: "another person's data (kept on a third-party basis)"}]
+    return []
+  }).filter(w => map.tables[table.key]?.columns?.[w.column] !== undefined)
+}
+
+/** Rows pass through unchanged, except other people's identifiers, which become stable pseudonyms. */
+function rowMapper(thirdParty: string[], own: Set<string>, key: Buffer, table: string, onRow: (row: Row) => void): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(row: Row, _encoding, callback) {
+      for (const column of thirdParty) {
+        const value = row[column]
+        if (value !== null && value !== undefined && !own.has(String(value))) {
+          row[column] = `person-${createHmac('sha256', key).update(`${table}.${column}\0${String(value)}`).digest('hex').slice(0, 12)}`
+        }
+      }
+      onRow(row)
+      callback(null, row)
+    },
+  })
+}
+
+/**
+ * Writes one archive with every row the data map ties to the given people,
+ * read in one REPEATABLE READ READ ONLY transaction so all files show the same
+ * moment. Tables stream through a cursor into a zip on disk; the archive is
+ * written as `<out>.partial` and renamed only when complete.
+ */
+export async function exportSubjects(input: ExportInput): Promise<ExportSummary> {
+  if (existsSync(input.out) && !input.force) {
+    throw new PrivacyError(`${input.out} already exists; choose another --out or pass --force to replace it.`, {code: 'output_exists'})
+  }
+  if (input.encryptTo) assertAgeRecipient(input.encryptTo)
+  const partial = `${input.out}.partial`
+  const client = await input.pool.connect()
+  let written: {snapshotAt: string; files: ManifestFile[]; withheld: Manifest['withheld']; subjects: number}
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    written = await writeArchive(client, input, partial)
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    await rm(partial, {force: true})
+    throw error
+  } finally {
+    client.release()
+  }
+  if (input.encryptTo) {
+    input.progress?.({kind: 'step', message: 'encrypting the archive'})
+    const encrypted = `${input.out}.partial.age`
+    await encryptFile(partial, encrypted, input.encryptTo).catch(async error => {
+      await rm(encrypted, {force: true})
+      throw error
+    }).finally(() => rm(partial, {force: true}))
+    await rename(encrypted, input.out)
+  } else {
+    await rename(partial, input.out)
+  }
+  const {sha256, bytes} = await hashFile(input.out)
+  return {
+    path: input.out,
+    format: input.format,
+    encrypted: Boolean(input.encryptTo),
+    subjects: written.subjects,
+    tables: written.files.length,
+    rows: written.files.reduce((sum, f) => sum + f.rows, 0),
+    bytes,
+    sha256,
+    snapshotAt: written.snapshotAt,
+    request: input.request,
+    files: written.files,
+    withheld: written.withheld,
+  }
+}
+
+async function hashFile(path: string): Promise<{sha256: string; bytes: number}> {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer)
+    bytes += (chunk as Buffer).length
+  }
+  return {sha256: hash.digest('hex'), bytes}
+}
+
+async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: string) {
+  const {rows: [clock]} = await client.query<{now: Date}>('SELECT now() AS now')
+  const snapshotAt = clock!.now.toISOString()
+  const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
+  const map = loaded.map
+  const subjects = await resolveSubjects(client, map, input.subjects)
+  const rootKeys = [...new Set(subjects.map(s => s.key))]
+  const plan = planSubjectGraph(map, schema)
+  const values = await collectParentValues(client, plan, rootKeys, map.subject.key)
+
+  const zip = new yazl.ZipFile()
+  const output = createWriteStream(partial, {flags: 'wx'})
+  const done = pipeline(zip.outputStream, output)
+  const files: ManifestFile[] = []
+  const html: HtmlTable[] = []
+  const withheld: Manifest['withheld'] = []
+  const pseudonymised: Manifest['pseudonymised'] = []
+  const extension = input.format === 'json' ? 'json' : 'csv'
+  try {
+    for (const [index, table] of plan.tables.entries()) {
+      const hidden = withheldColumns(map, table)
+      withheld.push(...hidden.map(h => ({table: table.key, ...h})))
+      const columns = table.table.columns.map(c => c.name).filter(c => !hidden.some(h => h.column === c))
+      const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
+      pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
+      const path = `data/${table.key}.${extension}`
+      const shown: HtmlTable = {table: table.key, columns, rows: [], totalRows: 0, file: path}
+      const tally = new Tally()
+      zip.addReadStream(tally, path)
+      const selection = selectSubjectRows(table, values, rootKeys, map.subject.key)
+      const own = new Set([...rootKeys, ...table.edges.flatMap(e => (values.get(e.parent)?.get(e.parentColumn) ?? []).map(String))])
+      const mapper = rowMapper(thirdParty, own, input.pseudonymKey, table.key, row => {
+        tally.countRow()
+        if (shown.rows.length < HTML_ROWS_PER_TABLE) shown.rows.push(row)
+      })
+      const writer = input.format === 'json' ? jsonArrayWriter() : csvWriter(columns)
+      const source = selection
+        ? client.query(new QueryStream(`SELECT ${columns.map(c => quoteIdent(c)).join(', ')} FROM ${quoteTable(table.table)} WHERE ${selection.where}`, selection.params, {batchSize: 1000}))
+        : emptyRows()
+      await pipeline(source, mapper, writer, tally)
+      shown.totalRows = tally.rows
+      html.push(shown)
+      files.push({path, table: table.key, rows: tally.rows, bytes: tally.bytes, sha256: tally.digest()})
+      input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
+    }
+    const manifest: Manifest = {
+      format: 'heroku-privacy-export',
+      formatVersion: 1,
+      tool: input.tool,
+      app: input.app,
+      database: input.database,
+      snapshotAt,
+      request: input.request,
+      dataFormat: input.format,
+      subjects: subjects.map(s => ({lookupColumn: s.lookup.column, fingerprint: input.fingerprint?.(s.lookup.column, s.lookup.value) ?? null})),
+      files,
+      withheld,
+      pseudonymised,
+      notCovered: [...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`), ...(input.notCovered ?? [])],
+    }
+    zip.addBuffer(Buffer.from(renderIndexHtml({generatedAt: snapshotAt, app: input.app, tables: html, withheld})), 'index.html')
+    zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST_PATH)
+    zip.end()
+    await done
+  } catch (error) {
+    output.destroy()
+    throw error
+  }
+  return {snapshotAt, files, withheld, subjects: subjects.length}
+}
+
+async function* emptyRows(): AsyncGenerator<Row> {}
