@@ -31,12 +31,23 @@ process.on('SIGINT', () => {
 
 /** Shows the command as an admin would type it, then runs this plugin's binary with the same arguments. */
 function show(args: string[], env: Record<string, string>): Promise<number> {
-  say(`\n$ heroku ${args.join(' ')}`)
+  say(`\n$ heroku ${args.map(arg => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' ')}`)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'inherit', 'inherit']})
     child.on('error', reject)
     child.on('close', code => resolve(code ?? 1))
   })
+}
+
+/** The id of the request the demo opened, read back the way a runbook would: through --json. */
+async function requestId(env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, [BIN, 'privacy:requests', '-a', 'privacy-demo', '--json'], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'inherit']})
+  let out = ''
+  child.stdout.on('data', chunk => {
+    out += chunk
+  })
+  await new Promise(resolve => child.on('close', resolve))
+  return (JSON.parse(out) as {requests: Array<{id: string}>}).requests[0]!.id
 }
 
 try {
@@ -76,13 +87,22 @@ try {
   say('\n6. A request arrives: record it with its legal deadline (the ledger keeps a fingerprint, never the email):')
   await show(['privacy:requests:open', '-a', world.demo.name, '--kind', 'access', '--subject', 'email=alice@example.com', '--reference', 'TICKET-1042'], env)
   await show(['privacy:requests', '-a', world.demo.name], env)
+
+  const archive = join(OUTPUT, 'alice-export.zip')
+  say('\n7. Answer it: one archive with everything the map ties to Alice, read from one consistent snapshot:')
+  const opened = await requestId(env)
+  await show(['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive)], env)
+  await show(['privacy:verify', relative(PROJECT_ROOT, archive)], env)
+  await show(['privacy:requests:close', opened, '-a', world.demo.name, '--outcome', 'archive sent to the person'], env)
+  await show(['privacy:ledger', '-a', world.demo.name, '--request', opened], env)
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
-  say('\n7. Bad input gets one line and a non-zero exit:')
+  say('\n8. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 
-  say(`\nDone. The data map is in ${relative(PROJECT_ROOT, OUTPUT)}/; the demo removes its database and simulator, and can run again any time with \`npm run demo\`.`)
+  say(`\nDone. The export archive is ${relative(PROJECT_ROOT, archive)}; unzip it and open index.html to see what Alice receives.`)
+  say(`The data map is ${relative(PROJECT_ROOT, map)}. The demo removed its database and simulator, and can run again any time with \`npm run demo\`.`)
 } finally {
   await cleanUp()
 }

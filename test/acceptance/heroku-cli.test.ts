@@ -96,7 +96,7 @@ describe('the real heroku CLI against the simulator', function () {
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
     })
 
-    it('privacy:scan writes the data map and --check agrees with it', async () => {
+    it('privacy:scan writes the data map, --check agrees, and privacy:export writes an archive that verifies', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {
@@ -106,7 +106,12 @@ describe('the real heroku CLI against the simulator', function () {
         expect(await readFile(map, 'utf8')).to.include('public.support_tickets:')
         const check = await heroku.run(['privacy:scan', '-a', 'privacy-demo', '--out', map, '--check'])
         expect(check.code, check.stderr).to.equal(0)
-        expectNoSecrets(scan.stdout + scan.stderr + check.stdout + check.stderr)
+        const archive = join(dir, 'alice.zip')
+        const exported = await heroku.run(['privacy:export', '-a', 'privacy-demo', '--map', map, '--subject', 'email=alice@example.com', '--out', archive])
+        expect(exported.code, exported.stderr).to.equal(0)
+        const verified = await heroku.run(['privacy:verify', archive])
+        expect(verified.code, verified.stderr).to.equal(0)
+        expectNoSecrets([scan, check, exported, verified].map(r => r.stdout + r.stderr).join(''))
       } finally {
         await rm(dir, {recursive: true, force: true})
       }
