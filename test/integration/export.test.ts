@@ -7,25 +7,18 @@ import {join} from 'node:path'
 import {Decrypter, generateIdentity, identityToRecipient} from 'age-encryption'
 import {expect} from 'chai'
 
-import {ALICE, loadFixture} from '../support/fixture/generate.js'
+import {ALICE} from '../support/fixture/generate.js'
 import {jsonRows, readZip, rewriteZip} from '../support/archive.js'
 import {BIN, PROJECT_ROOT, runCli, useDatabase} from '../support/context.js'
 
 const HEAVY_EVENTS = 150_000
 
 describe('privacy:export and privacy:verify', () => {
-  const db = useDatabase()
+  const db = useDatabase({users: 300, heavyEventsPerSubject: HEAVY_EVENTS})
   let dir: string
   let map: string
 
-  before(async function () {
-    this.timeout(180_000)
-    const client = await db.pool.connect()
-    try {
-      await loadFixture(client, {users: 300, heavyEventsPerSubject: HEAVY_EVENTS})
-    } finally {
-      client.release()
-    }
+  before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'privacy-export-'))
     map = join(dir, 'privacy.yml')
     const scan = await runCli(['privacy:scan', '--database-url', db.url, '--out', map])

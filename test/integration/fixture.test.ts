@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import pg from 'pg'
 
-import {ALICE, loadFixture} from '../support/fixture/generate.js'
+import {ALICE} from '../support/fixture/generate.js'
 import {useDatabase} from '../support/context.js'
 
 async function checksum(pool: pg.Pool, table: string): Promise<string> {
@@ -10,20 +10,8 @@ async function checksum(pool: pg.Pool, table: string): Promise<string> {
 }
 
 describe('fixture generator', () => {
-  const first = useDatabase()
-  const second = useDatabase()
-
-  before(async function () {
-    this.timeout(120_000)
-    for (const db of [first, second]) {
-      const client = await db.pool.connect()
-      try {
-        await loadFixture(client, {users: 300, heavyEventsPerSubject: 1000})
-      } finally {
-        client.release()
-      }
-    }
-  })
+  const first = useDatabase({users: 300, heavyEventsPerSubject: 1000})
+  const second = useDatabase({users: 300, heavyEventsPerSubject: 1000})
 
   it('is deterministic: the same options give byte-identical tables', async () => {
     for (const table of ['users', 'orders', 'payments', 'support_tickets', 'messages', 'audit_events', 'page_views', 'salesforce.contact']) {

@@ -8,7 +8,6 @@ import pg from 'pg'
 import {parseDataMap} from '../../src/lib/datamap/load.js'
 import {introspect} from '../../src/lib/db/introspect.js'
 import {sampleTable, sampledColumns} from '../../src/lib/scan/sample.js'
-import {loadFixture} from '../support/fixture/generate.js'
 import {runCli, useDatabase} from '../support/context.js'
 
 /** Every column the fixture fills with personal data, and what it is. */
@@ -49,18 +48,11 @@ const SEEDED: Record<string, string> = {
 const DEBATABLE = new Set(['public.users.marketing_opt_in', 'public.profiles.interests', 'public.page_views.path', 'public.organizations.name', 'public.addresses.country'])
 
 describe('privacy:scan', () => {
-  const db = useDatabase()
+  const db = useDatabase({users: 400})
   let dir: string
   let file: string
 
-  before(async function () {
-    this.timeout(120_000)
-    const client = await db.pool.connect()
-    try {
-      await loadFixture(client, {users: 400})
-    } finally {
-      client.release()
-    }
+  before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'privacy-scan-'))
     file = join(dir, 'privacy.yml')
   })

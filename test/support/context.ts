@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto'
 
 import pg from 'pg'
 
+import {FixtureOptions, loadFixture} from './fixture/generate.js'
 import {testPostgres} from './global-hooks.js'
 import {HerokuSimulator} from './heroku-sim/simulator.js'
 import {World, seedWorld} from './heroku-sim/world.js'
@@ -36,10 +37,11 @@ export interface TestDatabase {
   pool: pg.Pool
 }
 
-/** A fresh, empty database on the test server for the enclosing describe. */
-export function useDatabase(): TestDatabase {
+/** A fresh database on the test server for the enclosing describe: empty, or with the fixture loaded. */
+export function useDatabase(fixture?: FixtureOptions): TestDatabase {
   const db = {} as TestDatabase
-  before(async () => {
+  before(async function () {
+    this.timeout(180_000)
     const server = testPostgres()
     db.name = `t_${randomBytes(5).toString('hex')}`
     const admin = new pg.Client({connectionString: server.url()})
@@ -48,6 +50,14 @@ export function useDatabase(): TestDatabase {
     await admin.end()
     db.url = server.url(db.name)
     db.pool = new pg.Pool({connectionString: db.url, max: 4})
+    if (fixture) {
+      const client = await db.pool.connect()
+      try {
+        await loadFixture(client, fixture)
+      } finally {
+        client.release()
+      }
+    }
   })
   after(async () => {
     await db.pool?.end()
