@@ -2,12 +2,14 @@ import {Command} from '@heroku-cli/command'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
 import {LedgerFlags, OpenLedger, openLedger} from './ledger.js'
-import type {ResolvedTarget} from './target.js'
+import {openDatabase} from '../lib/db/connection.js'
+import type {RegistryAndLedger} from '../lib/restrict/run.js'
+import {passwordOfUrl, redactSecrets} from '../lib/redact.js'
+import {ResolvedTarget, resolveTarget} from './target.js'
 import {HerokuApi} from '../lib/heroku/api.js'
 import {cliHerokuApi} from '../lib/heroku/cli-client.js'
 import {withRetries} from '../lib/heroku/retry.js'
 import {ProgressSink} from '../lib/progress.js'
-import {redactSecrets} from '../lib/redact.js'
 import {createProgressRenderer, ProgressRenderer} from '../lib/ui/progress-renderer.js'
 
 interface OclifLikeError {
@@ -47,6 +49,29 @@ export abstract class PrivacyCommand extends Command {
   /** Opens the request ledger the flags point at (see ledgerFlags); close it when done. */
   protected openLedger(flags: LedgerFlags, main?: ResolvedTarget): Promise<OpenLedger> {
     return openLedger(flags, {api: () => this.herokuApi(), env: process.env, rememberSecret: value => this.rememberSecret(value)}, main)
+  }
+
+  /**
+   * Resolves the app database and the ledger together, for commands that change
+   * the database and record it: the registry lives in the app database, the
+   * ledger wherever the flags put it.
+   */
+  protected async openRegistryAndLedger(flags: LedgerFlags): Promise<{main: ResolvedTarget; io: RegistryAndLedger; close: () => Promise<void>}> {
+    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
+    this.rememberSecret(passwordOfUrl(main.target.url))
+    const ledger = await this.openLedger(flags, main)
+    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE}).catch(async error => {
+      await ledger.close()
+      throw error
+    })
+    return {
+      main,
+      io: {registry: db.pool, registryLabel: main.target.label, ledger: ledger.ctx, sameDatabase: ledger.label === main.target.label},
+      close: async () => {
+        await db.close()
+        await ledger.close()
+      },
+    }
   }
 
   protected rememberSecret(value: string | undefined): void {

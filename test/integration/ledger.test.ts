@@ -19,7 +19,7 @@ describe('request ledger', () => {
         const results = await Promise.all(pools.map(pool => migrateLedger(pool, 'test')))
         expect(results.map(r => r.applied).flat().sort()).to.deep.equal([...Array(LATEST_LEDGER_VERSION).keys()].map(i => i + 1))
         expect((await migrateLedger(pools[0]!, 'test')).applied).to.deep.equal([])
-        const {rows} = await db.pool.query('SELECT count(*)::int AS n FROM heroku_privacy.schema_versions')
+        const {rows} = await db.pool.query('SELECT count(*)::int AS n FROM heroku_privacy.schema_versions WHERE component = \'ledger\'')
         expect(rows[0].n).to.equal(LATEST_LEDGER_VERSION)
       } finally {
         await Promise.all(pools.map(pool => pool.end()))
@@ -37,7 +37,7 @@ describe('request ledger', () => {
         await db.pool.query('DROP SCHEMA heroku_privacy CASCADE')
         const result = await runCli(['privacy:requests', '--database-url', url.toString()])
         expect(result.code).to.equal(1)
-        expect(result.stderr).to.match(/may not create the ledger .*--ledger-url/)
+        expect(result.stderr).to.match(/may not create the heroku_privacy schema's ledger tables .*--ledger-url/)
         expect(result.stderr).to.not.include('ro-pass-1234')
       } finally {
         await db.pool.query(`DROP ROLE ${role}`)

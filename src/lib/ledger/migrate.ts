@@ -1,14 +1,9 @@
 import type pg from 'pg'
 
-import {PrivacyError} from '../errors.js'
-
-/** Serialises schema changes between concurrent runs of the tool (any constant unique to it). */
-const MIGRATION_LOCK = 0x68705f6d
-
-export const LEDGER_SCHEMA = 'heroku_privacy'
+import {Migration, runMigrations} from '../db/migrations.js'
 
 /** Append only: each entry runs once, in order, inside the same transaction as its version row. */
-const MIGRATIONS: Array<{version: number; name: string; sql: string}> = [
+const MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'requests and the event chain',
@@ -62,40 +57,27 @@ const MIGRATIONS: Array<{version: number; name: string; sql: string}> = [
         FOR EACH STATEMENT EXECUTE FUNCTION heroku_privacy.reject_change();
     `,
   },
+  {
+    version: 2,
+    name: 'rows touched by an event',
+    sql: `
+      -- The primary keys an erasure or restriction touched, kept beside the chain (an event holds their count and digest),
+      -- so a restored copy of the database can be reconciled without any personal data in the ledger.
+      CREATE TABLE heroku_privacy.event_rows (
+        seq bigint NOT NULL REFERENCES heroku_privacy.events (seq),
+        table_name text NOT NULL,
+        pk text NOT NULL,
+        PRIMARY KEY (seq, table_name, pk)
+      );
+      CREATE TRIGGER event_rows_append_only BEFORE UPDATE OR DELETE ON heroku_privacy.event_rows
+        FOR EACH ROW EXECUTE FUNCTION heroku_privacy.reject_change();
+    `,
+  },
 ]
 
 export const LATEST_LEDGER_VERSION = MIGRATIONS.at(-1)!.version
 
-/**
- * Creates or upgrades the heroku_privacy schema. Idempotent, and safe when two
- * runs start at once: the advisory lock makes the second wait, then find
- * nothing left to do.
- */
-export async function migrateLedger(pool: pg.Pool, label: string): Promise<{applied: number[]}> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
-    await client.query('CREATE SCHEMA IF NOT EXISTS heroku_privacy')
-    await client.query('CREATE TABLE IF NOT EXISTS heroku_privacy.schema_versions (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())')
-    const {rows} = await client.query<{version: number}>('SELECT version FROM heroku_privacy.schema_versions')
-    const done = new Set(rows.map(r => r.version))
-    const applied: number[] = []
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue
-      await client.query(migration.sql)
-      await client.query('INSERT INTO heroku_privacy.schema_versions (version, name) VALUES ($1, $2)', [migration.version, migration.name])
-      applied.push(migration.version)
-    }
-    await client.query('COMMIT')
-    return {applied}
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    if ((error as {code?: string}).code === '42501') {
-      throw new PrivacyError(`This role may not create the ledger (schema heroku_privacy) in ${label}. Keep the ledger in a database it can write with --ledger-url or --ledger-database.`, {code: 'ledger_not_writable'})
-    }
-    throw error
-  } finally {
-    client.release()
-  }
+/** Creates or upgrades the ledger's tables (requests, events, keys) in the heroku_privacy schema. */
+export function migrateLedger(pool: pg.Pool, label: string): Promise<{applied: number[]}> {
+  return runMigrations(pool, {component: 'ledger', migrations: MIGRATIONS, label, remedy: 'Keep the ledger in a database it can write with --ledger-url or --ledger-database.'})
 }

@@ -1,0 +1,37 @@
+import {createInterface} from 'node:readline/promises'
+
+import {Flags} from '@oclif/core'
+
+import {ExitCode, PrivacyError} from '../lib/errors.js'
+
+export const confirmFlags = {
+  confirm: Flags.string({description: 'the app name (or, with --database-url, the database name), to confirm a change without a prompt', helpValue: 'APP'}),
+  'dry-run': Flags.boolean({description: 'show what would change, and change nothing'}),
+}
+
+/** What --confirm must repeat: the app, or the database's own name for --database-url. */
+export function confirmationName(app: string | undefined, databaseUrl: string): string {
+  return app ?? decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''))
+}
+
+/**
+ * The heroku CLI's convention for destructive commands: --confirm NAME, or
+ * typing the name at a prompt on a terminal. Without a terminal and without
+ * --confirm, refuse (exit 4) rather than wait for input that never comes.
+ */
+export async function requireConfirmation(given: string | undefined, expected: string, action: string): Promise<void> {
+  if (given !== undefined) {
+    if (given !== expected) throw new PrivacyError(`--confirm ${given} does not match ${expected}; nothing was changed.`, {code: 'confirmation_mismatch', exitCode: ExitCode.refused})
+    return
+  }
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new PrivacyError(`${action} changes ${expected}; pass --confirm ${expected} to go ahead (or --dry-run to see the plan).`, {code: 'confirmation_required', exitCode: ExitCode.refused})
+  }
+  const prompt = createInterface({input: process.stdin, output: process.stderr})
+  try {
+    const answer = await prompt.question(`${action} changes ${expected}. To proceed, type ${expected}: `)
+    if (answer.trim() !== expected) throw new PrivacyError(`Confirmation did not match ${expected}; nothing was changed.`, {code: 'confirmation_mismatch', exitCode: ExitCode.refused})
+  } finally {
+    prompt.close()
+  }
+}

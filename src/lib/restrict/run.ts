@@ -1,0 +1,118 @@
+import type pg from 'pg'
+
+import {ExitCode, PrivacyError} from '../errors.js'
+import type {HerokuApi} from '../heroku/api.js'
+import type {HerokuDatabase} from '../heroku/resolve-database.js'
+import {SnapshotRecord, WaitOptions, captureBackup, createFork} from '../heroku/snapshots.js'
+import type {LedgerContext} from '../ledger/context.js'
+import {ledgerKey} from '../ledger/fingerprint.js'
+import {getRequest} from '../ledger/requests.js'
+import type {SubjectLookup} from '../subject/parse.js'
+import {migrateRegistry} from './migrate.js'
+import {recordBypasses, recordLift, recordRestrictions, recordSnapshot} from './record.js'
+import {ActiveRestriction, RestrictSummary, RestrictionReason, liftRestrictions, listRestrictions, restrictSubjects} from './restrict.js'
+
+export interface RegistryAndLedger {
+  /** The app database, where the registry, views and triggers live. */
+  registry: pg.Pool
+  registryLabel: string
+  ledger: LedgerContext
+  /** The ledger is in the app database: registry changes and ledger events commit together. */
+  sameDatabase: boolean
+}
+
+export interface RestrictRequest extends RegistryAndLedger {
+  mapFile: string
+  subjects: SubjectLookup[]
+  reason: RestrictionReason
+  requestId: string | null
+  legalHold: boolean
+  snapshot: 'backup' | 'fork' | 'none'
+  enforce: boolean
+  heroku?: {api: HerokuApi; database: HerokuDatabase}
+  wait: WaitOptions
+}
+
+/**
+ * `privacy:restrict`: for a legal hold, first a real snapshot (backup or fork)
+ * — if it fails, nothing is recorded — then the registry, views and triggers
+ * in one transaction, and the ledger events with the primary keys covered.
+ */
+export async function restrictAndRecord(input: RestrictRequest): Promise<RestrictSummary & {snapshot: SnapshotRecord | null}> {
+  if (input.requestId) await getRequest(input.ledger, input.requestId)
+  if (input.legalHold && input.snapshot !== 'none' && !input.heroku) {
+    throw new PrivacyError('A legal hold takes a snapshot through Heroku, which needs --app; outside Heroku pass --snapshot none and keep your own copy.', {code: 'usage', exitCode: ExitCode.usage})
+  }
+  await migrateRegistry(input.registry, input.registryLabel)
+  const key = await ledgerKey(input.ledger.pool, input.ledger.scope)
+  let snapshot: SnapshotRecord | null = null
+  if (input.legalHold && input.snapshot !== 'none' && input.heroku) {
+    snapshot = input.snapshot === 'fork'
+      ? await createFork(input.heroku.api, input.heroku.database, input.wait)
+      : await captureBackup(input.heroku.api, input.heroku.database, input.wait)
+    await recordSnapshot(input.ledger, snapshot, input.requestId)
+  }
+  const record = {reason: input.reason, requestId: input.requestId, enforce: input.enforce}
+  const summary = await restrictSubjects({
+    pool: input.registry,
+    mapFile: input.mapFile,
+    subjects: input.subjects,
+    reason: input.reason,
+    requestId: input.requestId,
+    legalHold: input.legalHold,
+    snapshot,
+    enforce: input.enforce,
+    scope: input.ledger.scope,
+    actor: input.ledger.actor,
+    key,
+    clock: input.ledger.clock,
+    withinTransaction: input.sameDatabase ? (client, done) => recordRestrictions(input.ledger, done, {...record, registry: client, ledgerClient: client}) : undefined,
+  })
+  if (!input.sameDatabase) await recordRestrictions(input.ledger, summary, {...record, registry: input.registry})
+  return {...summary, snapshot}
+}
+
+export interface LiftRequest extends RegistryAndLedger {
+  subjects: SubjectLookup[]
+  approvedBy?: string
+  evidence?: string
+  releaseHold: boolean
+  dryRun: boolean
+}
+
+export async function liftAndRecord(input: LiftRequest): Promise<ActiveRestriction[]> {
+  await migrateRegistry(input.registry, input.registryLabel)
+  await recordBypasses(input.ledger, input.registry)
+  const key = await ledgerKey(input.ledger.pool, input.ledger.scope)
+  const approval = {approvedBy: input.approvedBy ?? '', evidence: input.evidence ?? ''}
+  const lifted = await liftRestrictions({
+    pool: input.registry,
+    scope: input.ledger.scope,
+    subjects: input.subjects,
+    key,
+    approvedBy: input.approvedBy,
+    evidence: input.evidence,
+    releaseHold: input.releaseHold,
+    dryRun: input.dryRun,
+    actor: input.ledger.actor,
+    clock: input.ledger.clock,
+    withinTransaction: input.sameDatabase ? (client, done) => recordLift(input.ledger, done, {...approval, ledgerClient: client}) : undefined,
+  })
+  if (!input.sameDatabase && !input.dryRun) await recordLift(input.ledger, lifted, approval)
+  return lifted
+}
+
+export interface RestrictionListing extends ActiveRestriction {
+  dueOn: string | null
+}
+
+export async function listAndRecord(input: RegistryAndLedger): Promise<{restrictions: RestrictionListing[]; bypassesRecorded: number}> {
+  await migrateRegistry(input.registry, input.registryLabel)
+  const bypassesRecorded = await recordBypasses(input.ledger, input.registry)
+  const active = await listRestrictions(input.registry, input.ledger.scope, input.ledger.clock)
+  const restrictions = await Promise.all(active.map(async r => ({
+    ...r,
+    dueOn: r.requestId ? (await getRequest(input.ledger, r.requestId).catch(() => undefined))?.dueOn ?? null : null,
+  })))
+  return {restrictions, bypassesRecorded}
+}
