@@ -70,6 +70,7 @@ async function databaseInfo(sim: HerokuSimulator, addon: SimAddon) {
 async function runBackup(sim: HerokuSimulator, addon: SimAddon, transfer: SimTransfer): Promise<void> {
   transfer.startedAt = new Date().toISOString()
   try {
+    if (sim.backupFailure) throw new Error(sim.backupFailure)
     if (sim.ops.server.clientBinDir) {
       transfer.file = join(sim.backupDir, `${transfer.uuid}.dump`)
       transfer.processedBytes = await sim.ops.dump(addon.database!, transfer.file)

@@ -50,6 +50,8 @@ export class HerokuSimulator {
   readonly schedules: SimSchedule[] = []
   readonly requests: LoggedRequest[] = []
   readonly failures: InjectedFailure[] = []
+  /** When set, every backup fails with this message (to test how failures are handled). */
+  backupFailure: string | null = null
   /** Pending background work (backups); awaited on stop so nothing outlives the simulator. */
   readonly pending = new Set<Promise<unknown>>()
 

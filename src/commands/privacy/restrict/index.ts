@@ -27,7 +27,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
     reason: Flags.string({description: 'why processing stops (Art. 18(1)): accuracy contested, unlawful processing, needed for a legal claim, or an objection pending', options: [...RESTRICTION_REASONS], required: true}),
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
     'legal-hold': Flags.boolean({description: 'keep the data for a legal claim: take a snapshot, and make erasure and retention refuse these rows'}),
-    snapshot: Flags.string({description: 'what snapshot a legal hold takes', options: ['backup', 'fork', 'none'], default: 'backup', dependsOn: ['legal-hold']}),
+    snapshot: Flags.string({description: 'what snapshot a legal hold takes', options: ['backup', 'fork', 'none'], default: 'backup'}),
     'snapshot-timeout': Flags.integer({description: 'minutes to wait for the snapshot', default: 60, min: 1}),
     enforce: Flags.boolean({description: 'install triggers that refuse UPDATE and DELETE of restricted rows'}),
   }
@@ -43,9 +43,9 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
         subjects,
         reason: flags.reason as RestrictionReason,
         requestId: flags.request ?? null,
-        legalHold: flags['legal-hold'],
+        legalHold: flags['legal-hold'] === true,
         snapshot: flags.snapshot as 'backup' | 'fork' | 'none',
-        enforce: flags.enforce,
+        enforce: flags.enforce === true,
         heroku: main.heroku,
         wait: {clock: () => new Date(), sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), timeoutMs: flags['snapshot-timeout'] * 60_000, progress: this.progress},
       })
