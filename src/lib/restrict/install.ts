@@ -30,9 +30,16 @@ export async function installViews(client: pg.ClientBase, tables: TableInfo[]): 
   const views: string[] = []
   for (const table of tables) {
     const view = `${quoteIdent(VIEW_SCHEMA)}.${quoteIdent(viewName(table))}`
-    await client.query(`DROP VIEW IF EXISTS ${view}`)
-    await client.query(`CREATE VIEW ${view} AS SELECT t.* FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)} t
-      WHERE NOT ${restrictedRowCondition(table.key, primaryKeyText(table, 't'))}`)
+    try {
+      await client.query(`DROP VIEW IF EXISTS ${view}`)
+      await client.query(`CREATE VIEW ${view} AS SELECT t.* FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)} t
+        WHERE NOT ${restrictedRowCondition(table.key, primaryKeyText(table, 't'))}`)
+    } catch (error) {
+      if ((error as {code?: string}).code === '42501') {
+        throw new PrivacyError(`This role may not replace ${VIEW_SCHEMA}.${viewName(table)} (it belongs to another role); run as the role that restricted before, usually the app's default credential.`, {code: 'views_not_permitted'})
+      }
+      throw error
+    }
     views.push(`${VIEW_SCHEMA}.${viewName(table)}`)
   }
   return views
