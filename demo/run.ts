@@ -97,7 +97,15 @@ try {
   await show(['privacy:ledger', '-a', world.demo.name, '--request', opened], env)
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
-  say('\n8. Bad input gets one line and a non-zero exit:')
+  say('\n8. Bob disputes his data and a legal claim is pending: restrict processing, keep a real snapshot, enforce it:')
+  await show(['privacy:restrict', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=2', '--reason', 'legal-claim', '--legal-hold', '--enforce'], env)
+  await show(['privacy:restrict:list', '-a', world.demo.name], env)
+  say('(an UPDATE of his rows now fails unless the session sets heroku_privacy.bypass to a reason; the app can read heroku_privacy_unrestricted.* views)')
+  say('Lifting needs his recorded approval; without it the command refuses with exit 4:')
+  say(`(exit code ${await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--confirm', world.demo.name], env)})`)
+  await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'signed settlement, TICKET-1077', '--release-hold', '--confirm', world.demo.name], env)
+
+  say('\n9. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 

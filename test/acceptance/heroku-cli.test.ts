@@ -96,7 +96,7 @@ describe('the real heroku CLI against the simulator', function () {
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
     })
 
-    it('privacy:scan writes the data map, --check agrees, and privacy:export writes an archive that verifies', async () => {
+    it('the runbook: scan, export and verify, legal hold, refused and approved lift', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {
@@ -111,7 +111,14 @@ describe('the real heroku CLI against the simulator', function () {
         expect(exported.code, exported.stderr).to.equal(0)
         const verified = await heroku.run(['privacy:verify', archive])
         expect(verified.code, verified.stderr).to.equal(0)
-        expectNoSecrets([scan, check, exported, verified].map(r => r.stdout + r.stderr).join(''))
+        const held = await heroku.run(['privacy:restrict', '-a', 'privacy-demo', '--map', map, '--subject', 'id=2', '--reason', 'legal-claim', '--legal-hold'])
+        expect(held.code, held.stderr).to.equal(0)
+        expect(held.stdout).to.match(/Snapshot: backup b\d{3}/)
+        const refused = await heroku.run(['privacy:restrict:lift', '-a', 'privacy-demo', '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'mail', '--confirm', 'privacy-demo'])
+        expect(refused.code).to.equal(4)
+        const lifted = await heroku.run(['privacy:restrict:lift', '-a', 'privacy-demo', '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'mail', '--release-hold', '--confirm', 'privacy-demo'])
+        expect(lifted.code, lifted.stderr).to.equal(0)
+        expectNoSecrets([scan, check, exported, verified, held, refused, lifted].map(r => r.stdout + r.stderr).join(''))
       } finally {
         await rm(dir, {recursive: true, force: true})
       }

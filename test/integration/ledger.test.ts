@@ -67,7 +67,8 @@ describe('request ledger', () => {
     it('rejects UPDATE, DELETE and TRUNCATE', async () => {
       await expect(db.pool.query(`UPDATE heroku_privacy.events SET action = 'x' WHERE seq = 1`)).to.be.rejectedWith(/append-only/)
       await expect(db.pool.query('DELETE FROM heroku_privacy.events WHERE seq = 1')).to.be.rejectedWith(/append-only/)
-      await expect(db.pool.query('TRUNCATE heroku_privacy.events')).to.be.rejectedWith(/append-only/)
+      await expect(db.pool.query('TRUNCATE heroku_privacy.events CASCADE')).to.be.rejectedWith(/append-only/)
+      await expect(db.pool.query('TRUNCATE heroku_privacy.event_rows')).to.be.rejectedWith(/append-only/)
     })
 
     it('refuses an event dated before the last one', async () => {

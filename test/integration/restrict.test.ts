@@ -14,16 +14,15 @@ describe('privacy:restrict, restrict:lift, restrict:list', () => {
   const ctx = useSimulator()
   let dir: string
   let map: string
-  let db: pg.Client
+  let db: pg.Pool
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'privacy-restrict-'))
     map = join(dir, 'privacy.yml')
     expect((await runCli(['privacy:scan', '-a', 'privacy-demo', '--out', map], ctx.env)).code).to.equal(0)
-    db = new pg.Client({connectionString: ctx.sim.databaseUrl(ctx.world.demoDatabase)})
-    // The simulator drops its databases when it stops; this client must not crash the run then.
+    // A pool: the simulator closes idle sessions when it copies the database for a backup, and drops it when it stops.
+    db = new pg.Pool({connectionString: ctx.sim.databaseUrl(ctx.world.demoDatabase), max: 2})
     db.on('error', () => {})
-    await db.connect()
   })
 
   after(async () => {
@@ -67,9 +66,14 @@ describe('privacy:restrict, restrict:lift, restrict:list', () => {
     })
 
     it('allows a bypass with a reason, logs it, and copies it into the ledger', async () => {
-      await db.query(`SET heroku_privacy.bypass = 'correcting the address as the person asked'`)
-      await db.query(`UPDATE addresses SET city = 'Leeds' WHERE user_id = $1`, [ALICE.id])
-      await db.query('RESET heroku_privacy.bypass')
+      const session = await db.connect()
+      try {
+        await session.query(`SET heroku_privacy.bypass = 'correcting the address as the person asked'`)
+        await session.query(`UPDATE addresses SET city = 'Leeds' WHERE user_id = $1`, [ALICE.id])
+        await session.query('RESET heroku_privacy.bypass')
+      } finally {
+        session.release()
+      }
       expect(await count(`SELECT count(*) AS n FROM heroku_privacy.bypass_log WHERE reason = 'correcting the address as the person asked'`)).to.equal(1)
       const list = await cli('privacy:restrict:list', '--json')
       expect(list.code, list.stderr).to.equal(0)

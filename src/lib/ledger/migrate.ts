@@ -71,6 +71,8 @@ const MIGRATIONS: Migration[] = [
       );
       CREATE TRIGGER event_rows_append_only BEFORE UPDATE OR DELETE ON heroku_privacy.event_rows
         FOR EACH ROW EXECUTE FUNCTION heroku_privacy.reject_change();
+      CREATE TRIGGER event_rows_no_truncate BEFORE TRUNCATE ON heroku_privacy.event_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION heroku_privacy.reject_change();
     `,
   },
 ]

@@ -58,16 +58,21 @@ export class PostgresOps {
 
   /**
    * CREATE DATABASE … TEMPLATE needs the source free of other sessions for a
-   * moment; retry briefly, then fall back to dump-and-restore when this
-   * machine has a matching pg_dump.
+   * moment. Idle sessions (a client's pooled connections) are closed — pools
+   * reconnect — while busy ones are waited for; after that, dump-and-restore
+   * when this machine has a matching pg_dump.
    */
   async copyDatabase(source: SimDatabase, databaseName: string): Promise<void> {
-    for (let attempt = 0; attempt < 25; attempt++) {
+    for (let attempt = 0; attempt < 50; attempt++) {
       try {
         await this.admin.query(`CREATE DATABASE ${ident(databaseName)} TEMPLATE ${ident(source.databaseName)} OWNER ${ident(source.role)}`)
         return
       } catch (error) {
         if ((error as {code?: string}).code !== '55006') throw error
+        await this.admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state = 'idle' AND pid <> pg_backend_pid()",
+          [source.databaseName],
+        )
         await sleep(200)
       }
     }
