@@ -1,0 +1,104 @@
+import {createHmac} from 'node:crypto'
+
+import type {ColumnMap} from '../datamap/schema.js'
+import type {ColumnInfo, TableInfo} from '../db/introspect.js'
+import {quoteIdent} from '../db/sql.js'
+import {PrivacyError} from '../errors.js'
+
+export interface StrategyContext {
+  table: TableInfo
+  /** SQL for the row's primary key as text (stable, unique per row). */
+  keyText: string
+  /** Adds a bound parameter and returns its placeholder. */
+  param: (value: unknown) => string
+  /** Secret for hash and fake values, derived from the app's key. */
+  hashKey: Buffer
+}
+
+const TEXT = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
+const INTEGER = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'money'])
+const TIME = new Set(['date', 'timestamp', 'timestamptz', 'time', 'timetz'])
+
+function isUnique(table: TableInfo, column: string): boolean {
+  return table.primaryKey.length === 1 && table.primaryKey[0] === column || table.uniqueConstraints.some(u => u.length === 1 && u[0] === column)
+}
+
+const fit = (expression: string, column: ColumnInfo) => (column.maxLength ? `left(${expression}, ${column.maxLength})` : expression)
+
+/** A constant of the column's type; unique per row where the column must be unique, email-shaped for email columns. */
+function redaction(column: ColumnInfo, ctx: StrategyContext): string {
+  const name = quoteIdent(column.name)
+  if (column.isArray) return `'{}'`
+  if (TEXT.has(column.baseType)) {
+    const unique = isUnique(ctx.table, column.name)
+    if (/mail/i.test(column.name)) return fit(unique ? `'redacted+' || md5(${ctx.keyText}) || '@redacted.invalid'` : `'redacted@redacted.invalid'`, column)
+    return fit(unique ? `'redacted-' || md5(${ctx.keyText})` : `'[redacted]'`, column)
+  }
+  if (column.baseType === 'jsonb' || column.baseType === 'json') return `'{}'`
+  if (INTEGER.has(column.baseType)) return '0'
+  if (column.baseType === 'bool') return 'false'
+  if (TIME.has(column.baseType)) return `'1970-01-01'`
+  if (column.baseType === 'inet' || column.baseType === 'cidr') return `'0.0.0.0'`
+  if (column.baseType === 'uuid') return isUnique(ctx.table, column.name) ? `md5(${ctx.keyText})::uuid` : `'00000000-0000-0000-0000-000000000000'`
+  if (column.baseType === 'bytea') return `''::bytea`
+  if (column.isNullable) return 'NULL'
+  throw new PrivacyError(`No redaction constant for ${ctx.table.key}.${name} (${column.type}, NOT NULL); use erase: null on a nullable column, or keep with a basis.`, {code: 'invalid_strategy'})
+}
+
+/**
+ * HMAC-SHA256 in SQL with the built-in sha256(), so it runs set-based inside
+ * the database: H((K ^ opad) || H((K ^ ipad) || value)). The same value gives
+ * the same hash in every table, so joins and duplicate checks still work.
+ */
+function hmacExpression(value: string, ctx: StrategyContext): string {
+  const block = Buffer.alloc(64)
+  ctx.hashKey.copy(block)
+  const inner = Buffer.from(block.map(b => b ^ 0x36))
+  const outer = Buffer.from(block.map(b => b ^ 0x5c))
+  return `encode(sha256(${ctx.param(outer)}::bytea || sha256(${ctx.param(inner)}::bytea || convert_to(${value}, 'UTF8'))), 'hex')`
+}
+
+function fake(column: ColumnInfo, ctx: StrategyContext): string {
+  const seed = `md5(${ctx.param(ctx.hashKey.toString('hex'))} || ${ctx.keyText})`
+  if (column.isArray) return `'{}'`
+  if (TEXT.has(column.baseType)) {
+    if (/mail/i.test(column.name)) return fit(`'user-' || left(${seed}, 12) || '@example.invalid'`, column)
+    if (/phone|mobile|tel/i.test(column.name)) return fit(`'+1 555 01' || lpad((('x' || left(${seed}, 4))::bit(16)::int % 100)::text, 2, '0')`, column)
+    if (/name/i.test(column.name)) return fit(`'Person ' || upper(left(${seed}, 6))`, column)
+    return fit(`'fake-' || left(${seed}, 12)`, column)
+  }
+  if (INTEGER.has(column.baseType)) return `(('x' || left(${seed}, 6))::bit(24)::int % 1000)`
+  if (TIME.has(column.baseType)) return `(date '1970-01-01' + (('x' || left(${seed}, 4))::bit(16)::int % 10000))`
+  if (column.baseType === 'inet' || column.baseType === 'cidr') return `('192.0.2.' || (('x' || left(${seed}, 2))::bit(8)::int % 255))::inet`
+  if (column.baseType === 'uuid') return `${seed}::uuid`
+  if (column.baseType === 'json' || column.baseType === 'jsonb') return `'{}'`
+  return redaction(column, ctx)
+}
+
+/**
+ * The SQL expression a column is set to when its row is anonymised, or
+ * nothing when it stays as it is.
+ */
+export function columnAssignment(column: ColumnInfo, spec: ColumnMap, ctx: StrategyContext): string | undefined {
+  const name = quoteIdent(column.name)
+  if (spec.category === 'none' || !spec.erase || spec.erase === 'keep') return undefined
+  if (spec.keys && spec.keys.length > 0 && (column.baseType === 'jsonb' || column.baseType === 'json')) {
+    const stripped = `(${name}::jsonb - ${ctx.param(spec.keys)}::text[])`
+    return column.baseType === 'json' ? `${stripped}::json` : stripped
+  }
+  switch (spec.erase) {
+    case 'null':
+      return 'NULL'
+    case 'redact':
+      return redaction(column, ctx)
+    case 'hash':
+      return `CASE WHEN ${name} IS NULL THEN NULL ELSE ${hmacExpression(`${name}::text`, ctx)} END`
+    case 'fake':
+      return fake(column, ctx)
+  }
+}
+
+/** The key for hash and fake values: derived from the app's ledger key, so fingerprints and hashes never coincide. */
+export function deriveHashKey(appKey: Buffer): Buffer {
+  return createHmac('sha256', appKey).update('heroku-privacy column hash').digest()
+}
