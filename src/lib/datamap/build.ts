@@ -26,19 +26,49 @@ function defaultStrategy(category: Category, column: ColumnInfo, holdsEmails: bo
   return strategyProblem(spec, column) ? 'redact' : preferred
 }
 
-function tableStrategy(scanned: ScannedTable, isRoot: boolean): TableMap['erase'] {
-  if (isRoot) return 'delete'
+function tableStrategy(scanned: ScannedTable, rootTable: ScannedTable | undefined): TableMap['erase'] {
+  if (scanned.table.key === rootTable?.table.key) return 'delete'
   if (scanned.isConnect || RECORD_KEEPING.test(scanned.table.name)) return 'anonymize'
+  // The person's row points at it (their organisation, their team): other people share it.
+  if (rootTable?.table.foreignKeys.some(fk => fk.references === scanned.table.key)) return 'anonymize'
   return 'delete'
+}
+
+/**
+ * A kept (anonymised) row whose NOT NULL column points at a parent row needs
+ * that parent to stay too: the parent is anonymised instead of deleted.
+ */
+function keepParentsOfKeptRows(map: DataMap, scan: ScanResult): void {
+  for (let changed = true; changed;) {
+    changed = false
+    for (const [key, spec] of Object.entries(map.tables)) {
+      if (spec.erase !== 'anonymize') continue
+      const table = scan.schema.tables.get(key)
+      for (const fk of table?.foreignKeys ?? []) {
+        const parent = map.tables[fk.references]
+        const notNull = fk.columns.every(c => !table!.columns.find(col => col.name === c)?.isNullable)
+        if (parent?.erase === 'delete' && notNull) {
+          parent.erase = 'anonymize'
+          changed = true
+        }
+      }
+    }
+  }
 }
 
 const hasPersonalData = (scanned: ScannedTable) => scanned.findings.some(f => f.category !== 'none')
 
-function columnsOf(scanned: ScannedTable, built: BuiltMap): Record<string, ColumnMap> {
+function columnsOf(scanned: ScannedTable, built: BuiltMap, rootKey: string, isShared: boolean): Record<string, ColumnMap> {
   const columns: Record<string, ColumnMap> = {}
   for (const column of scanned.table.columns) {
     const finding = scanned.findings.find(f => f.column === column.name)!
-    const erase = defaultStrategy(finding.category, column, finding.holdsEmails === true)
+    const pointsAtPerson = scanned.table.key !== rootKey && scanned.table.foreignKeys.some(fk => fk.references === rootKey && fk.columns.length === 1 && fk.columns[0] === column.name)
+    if (isShared && pointsAtPerson && column.isNullable) {
+      // A shared row (an organisation) keeps its own data; only its pointer to the person is cleared.
+      columns[column.name] = {category: 'identity', erase: 'null'}
+      continue
+    }
+    const erase = isShared ? undefined : defaultStrategy(finding.category, column, finding.holdsEmails === true)
     columns[column.name] = {
       category: finding.category,
       ...(erase ? {erase} : {}),
@@ -61,6 +91,7 @@ export function buildDataMap(scan: ScanResult): BuiltMap {
   for (const proposal of scan.proposals) {
     built.edgeNotes.set(`${proposal.table}\t${proposal.column}`, `${proposal.matched} of ${proposal.sampled} sampled values match ${proposal.to}: confirm, then remove "proposed"`)
   }
+  const root = scan.tables.find(t => t.table.key === scan.subject.table)
   for (const scanned of [...scan.tables].sort((a, b) => a.table.key.localeCompare(b.table.key))) {
     const {table, reach} = scanned
     const isRoot = table.key === scan.subject.table
@@ -71,15 +102,17 @@ export function buildDataMap(scan: ScanResult): BuiltMap {
     const spec: TableMap = {}
     const edges: Edge[] = reach?.edges ?? []
     if (edges.length > 0) spec.via = edges.length === 1 ? edges[0] : edges
-    spec.erase = tableStrategy(scanned, isRoot)
+    spec.erase = tableStrategy(scanned, root)
     if (scanned.isConnect) spec.connect = true
     const thirdParty = thirdPartyColumns(table, edges, scan.subject.table)
     if (thirdParty.length > 0) spec.third_party = thirdParty
-    spec.columns = columnsOf(scanned, built)
+    const isShared = root?.table.foreignKeys.some(fk => fk.references === table.key) === true && !isRoot
+    spec.columns = columnsOf(scanned, built, scan.subject.table, isShared)
     built.map.tables[table.key] = spec
     if (!reach) built.tableNotes.set(table.key, 'holds personal data but is not reachable from the subject: add a via edge, or move it to exclude')
     if (scan.unreadable.includes(table.key)) built.tableNotes.set(table.key, 'the scanning role may not read this table: classified by column names only')
   }
+  keepParentsOfKeptRows(built.map, scan)
   return built
 }
 

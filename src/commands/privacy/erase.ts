@@ -1,0 +1,79 @@
+import {Flags} from '@oclif/core'
+
+import {PrivacyCommand} from '../../cli/base-command.js'
+import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/confirm.js'
+import {databaseFlags} from '../../cli/flags.js'
+import {ledgerFlags} from '../../cli/ledger.js'
+import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
+import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
+import {ledgerKey} from '../../lib/ledger/fingerprint.js'
+import {getRequest} from '../../lib/ledger/requests.js'
+import {formatTable} from '../../lib/ui/table.js'
+
+export default class Erase extends PrivacyCommand {
+  static description = `erase everything the data map ties to a person (GDPR Art. 17)
+
+Plans first: per table, delete the rows or anonymise them with the map's column strategies (null, redact, hash, fake, keep); references into deleted rows are cleared where they are the person's own or point at the person, tables are deleted children before parents, cycles are broken by nulling a nullable edge or deferring a deferrable constraint — never by disabling triggers. Anything that would change another person's data is refused before a single write. Then runs the whole plan in one transaction (one statement per step, for one person or ten thousand), and records in the ledger the primary keys touched and the people's fingerprints, never the erased values.
+
+Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.`
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --dry-run',
+    '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --request R-2026-0009 --confirm example-app',
+    '<%= config.bin %> <%= command.id %> -a example-app --subjects-file leavers.txt --confirm example-app --json',
+  ]
+
+  static flags = {
+    ...databaseFlags,
+    ...ledgerFlags,
+    ...subjectFlags,
+    ...confirmFlags,
+    map: Flags.string({description: 'the data map', default: 'privacy.yml', helpValue: 'FILE'}),
+    request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
+    'include-connect': Flags.boolean({description: 'also erase Heroku Connect tables (the change syncs back to Salesforce)'}),
+    'except-held': Flags.boolean({description: 'erase everything but the rows under a legal hold'}),
+    'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
+  }
+
+  async run(): Promise<ErasureReport & {elsewhere: string[]}> {
+    const {flags} = await this.parse(Erase)
+    const subjects = await readSubjects(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    try {
+      if (flags.request) await getRequest(io.ledger, flags.request)
+      const dryRun = flags['dry-run'] === true
+      if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Erasing personal data')
+      const report = await eraseSubjects({
+        pool: io.registry,
+        mapFile: flags.map,
+        subjects,
+        requestId: flags.request ?? null,
+        dryRun,
+        includeConnect: flags['include-connect'] === true,
+        exceptHeld: flags['except-held'] === true,
+        lockTimeoutMs: flags['lock-timeout'] * 1000,
+        key: await ledgerKey(io.ledger.pool, io.ledger.scope),
+        ledger: io.ledger,
+        sameDatabase: io.sameDatabase,
+        progress: this.progress,
+      })
+      const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
+      this.log(formatTable(['STEP', 'TABLE', 'ROWS', 'WHAT'], report.plan.map(step => [
+        step.kind, step.table, String(dryRun ? step.rows : report.touched[step.table] ?? 0),
+        step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
+      ])))
+      if (dryRun) this.log(`\nSQL it would run, in one transaction (values are bound parameters):\n${report.plan.map(step => `  ${step.sql};`).join('\n')}`)
+      for (const note of report.notes) this.log(`Note: ${note}`)
+      for (const skipped of report.skipped) this.log(`Skipped ${skipped.table}: ${skipped.reason}`)
+      for (const [table, n] of Object.entries(report.held)) this.log(`Held: ${n} row(s) of ${table} under a legal hold were left alone`)
+      this.log(dryRun
+        ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
+        : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)
+      this.log(`\nNot erased by this command:\n${elsewhere.map(line => `  - ${line}`).join('\n')}`)
+      return {...report, elsewhere}
+    } finally {
+      await close()
+    }
+  }
+}
