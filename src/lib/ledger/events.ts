@@ -80,6 +80,8 @@ export interface EventFilter {
   requestId?: string
   since?: Date
   scope?: string
+  /** Only actions starting with this, e.g. `retention.` */
+  actionPrefix?: string
   limit?: number
 }
 
@@ -87,8 +89,9 @@ export async function listEvents(pool: pg.Pool, filter: EventFilter = {}): Promi
   const {rows} = await pool.query<EventRow>(
     `SELECT * FROM heroku_privacy.events
      WHERE ($1::text IS NULL OR request_id = $1) AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::text IS NULL OR scope = $3)
+       AND ($5::text IS NULL OR starts_with(action, $5))
      ORDER BY seq LIMIT $4`,
-    [filter.requestId ?? null, filter.since ?? null, filter.scope ?? null, filter.limit ?? 10_000],
+    [filter.requestId ?? null, filter.since ?? null, filter.scope ?? null, filter.limit ?? 10_000, filter.actionPrefix ?? null],
   )
   return rows.map(row => fromRow(row))
 }
