@@ -4,7 +4,7 @@
  * app's data. Nothing reaches Heroku; everything is removed at the end.
  */
 import {spawn} from 'node:child_process'
-import {mkdir, readFile, rm} from 'node:fs/promises'
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
 import pg from 'pg'
@@ -105,7 +105,13 @@ try {
   say(`(exit code ${await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--confirm', world.demo.name], env)})`)
   await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'signed settlement, TICKET-1077', '--release-hold', '--confirm', world.demo.name], env)
 
-  say('\n9. Bad input gets one line and a non-zero exit:')
+  say('\n9. Carol asks to be erased. A reviewer confirms the proposed references in the map, then: plan, erase, and what is left elsewhere:')
+  await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+  await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--dry-run'], env)
+  await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--include-connect', '--confirm', world.demo.name], env)
+  await show(['privacy:ledger:verify', '-a', world.demo.name], env)
+
+  say('\n10. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 

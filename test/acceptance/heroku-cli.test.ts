@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -96,7 +96,7 @@ describe('the real heroku CLI against the simulator', function () {
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
     })
 
-    it('the runbook: scan, export and verify, legal hold, refused and approved lift', async () => {
+    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, ledger:verify', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {
@@ -114,11 +114,20 @@ describe('the real heroku CLI against the simulator', function () {
         const held = await heroku.run(['privacy:restrict', '-a', 'privacy-demo', '--map', map, '--subject', 'id=2', '--reason', 'legal-claim', '--legal-hold'])
         expect(held.code, held.stderr).to.equal(0)
         expect(held.stdout).to.match(/Snapshot: backup b\d{3}/)
+        await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+        const eraseHeld = await heroku.run(['privacy:erase', '-a', 'privacy-demo', '--map', map, '--subject', 'id=2', '--confirm', 'privacy-demo'])
+        expect(eraseHeld.code).to.equal(4)
+        expect(eraseHeld.stderr).to.match(/legal hold/)
         const refused = await heroku.run(['privacy:restrict:lift', '-a', 'privacy-demo', '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'mail', '--confirm', 'privacy-demo'])
         expect(refused.code).to.equal(4)
         const lifted = await heroku.run(['privacy:restrict:lift', '-a', 'privacy-demo', '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'mail', '--release-hold', '--confirm', 'privacy-demo'])
         expect(lifted.code, lifted.stderr).to.equal(0)
-        expectNoSecrets([scan, check, exported, verified, held, refused, lifted].map(r => r.stdout + r.stderr).join(''))
+        const erased = await heroku.run(['privacy:erase', '-a', 'privacy-demo', '--map', map, '--subject', 'id=2', '--confirm', 'privacy-demo'])
+        expect(erased.code, erased.stderr).to.equal(0)
+        expect(erased.stdout).to.match(/Backup b\d{3} .* still holds the data/)
+        const ledger = await heroku.run(['privacy:ledger:verify', '-a', 'privacy-demo'])
+        expect(ledger.code, ledger.stderr).to.equal(0)
+        expectNoSecrets([scan, check, exported, verified, held, eraseHeld, refused, lifted, erased, ledger].map(r => r.stdout + r.stderr).join(''))
       } finally {
         await rm(dir, {recursive: true, force: true})
       }
