@@ -105,16 +105,12 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       return report
     }
     await client.query(`SELECT set_config('heroku_privacy.bypass', $1, true)`, [`erasure${input.requestId ? ` for ${input.requestId}` : ''}`])
-    for (const name of plan.deferred) await client.query(`SET CONSTRAINTS ${quoteIdent(name)} DEFERRED`)
-    const rows: TouchedRow[] = []
-    for (const [index, step] of plan.steps.entries()) {
-      table = step.table
-      const result = await client.query<{pk: string}>(step.sql, step.params)
-      report.statements++
-      report.touched[step.table] = (report.touched[step.table] ?? 0) + (result.rowCount ?? 0)
-      for (const row of result.rows) rows.push({table: step.table, pk: row.pk})
-      input.progress?.({kind: 'count', label: 'steps', done: index + 1, total: plan.steps.length})
-    }
+    const executed = await runSteps(client, plan, input.progress, current => {
+      table = current
+    })
+    report.statements = executed.statements
+    report.touched = executed.touched
+    const rows = executed.rows
     table = '(deferred constraints)'
     const event = {
       action: 'erasure.executed',
@@ -140,4 +136,24 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
   } finally {
     client.release()
   }
+}
+
+/**
+ * Runs a plan's steps on a client inside the caller's transaction, deferring
+ * the constraints the plan asks for; returns the primary keys touched.
+ */
+export async function runSteps(client: pg.ClientBase, plan: ErasurePlan, progress?: ProgressSink, onStep?: (table: string) => void): Promise<{statements: number; touched: Record<string, number>; rows: TouchedRow[]}> {
+  for (const name of plan.deferred) await client.query(`SET CONSTRAINTS ${quoteIdent(name)} DEFERRED`)
+  const touched: Record<string, number> = {}
+  const rows: TouchedRow[] = []
+  let statements = 0
+  for (const [index, step] of plan.steps.entries()) {
+    onStep?.(step.table)
+    const result = await client.query<{pk: string}>(step.sql, step.params)
+    statements++
+    touched[step.table] = (touched[step.table] ?? 0) + (result.rowCount ?? 0)
+    for (const row of result.rows) rows.push({table: step.table, pk: row.pk})
+    progress?.({kind: 'count', label: 'steps', done: index + 1, total: plan.steps.length})
+  }
+  return {statements, touched, rows}
 }

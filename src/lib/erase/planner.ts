@@ -43,6 +43,11 @@ export interface PlanInput {
   exceptHeld: boolean
   /** The restriction registry exists in this database (so legal holds can be checked). */
   hasRegistry: boolean
+  /**
+   * Rows chosen by recorded primary keys instead of by walking the graph from
+   * the people: how a recorded erasure is replayed on a restored copy.
+   */
+  recordedKeys?: Map<string, string[]>
 }
 
 interface Selection {
@@ -51,8 +56,15 @@ interface Selection {
 }
 
 /** Builds `WHERE` SQL over `alias` for the subjects' rows of a table, minus legal holds. */
+/** The people's rows of a table: by walking the graph, or by recorded primary keys when replaying. */
+function baseSelection(input: PlanInput, table: PlannedTable, alias: string): Selection | undefined {
+  if (!input.recordedKeys) return selectSubjectRows(table, input.values, input.rootKeys, input.map.subject.key, alias)
+  const keys = input.recordedKeys.get(table.key)
+  return keys ? {where: `${primaryKeyText(table.table, alias)} = ANY($1)`, params: [keys]} : undefined
+}
+
 function selector(input: PlanInput, table: PlannedTable, alias: string, offset = 0): Selection | undefined {
-  const selection = selectSubjectRows(table, input.values, input.rootKeys, input.map.subject.key, alias)
+  const selection = baseSelection(input, table, alias)
   if (!selection) return undefined
   const renumbered = selection.where.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`)
   const notHeld = input.hasRegistry ? ` AND NOT ${restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {holdsOnly: true})}` : ''
@@ -78,6 +90,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
   const result: ErasurePlan = {steps: [], held: {}, skipped: [], deferred: [], notes: []}
   const erased: PlannedTable[] = []
   for (const table of plan.tables) {
+    if (input.recordedKeys && !input.recordedKeys.has(table.key)) continue
     if (table.spec.connect && !input.includeConnect) result.skipped.push({table: table.key, reason: 'Heroku Connect table: changes sync back to Salesforce; erase there, or pass --include-connect'})
     else if (table.table.primaryKey.length === 0) result.skipped.push({table: table.key, reason: 'no primary key: rows cannot be recorded or checked for holds'})
     else erased.push(table)
@@ -88,7 +101,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
 
   if (input.hasRegistry) {
     for (const table of erased) {
-      const selection = selectSubjectRows(table, input.values, input.rootKeys, map.subject.key, 't')
+      const selection = baseSelection(input, table, 't')
       if (!selection) continue
       const held = await count(client, `SELECT 1 FROM ${quoteTable(table.table)} t WHERE (${selection.where}) AND ${restrictedRowCondition(table.key, primaryKeyText(table.table, 't'), {holdsOnly: true})}`, selection.params)
       if (held > 0) result.held[table.key] = held

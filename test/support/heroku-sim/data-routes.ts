@@ -133,6 +133,30 @@ export function registerDataRoutes(router: Router, sim: HerokuSimulator): void {
       sim.track(runBackup(sim, addon, transfer))
       return {status: 200, body: transferJson(sim, transfer)}
     })
+    .on('POST', `${V11}/databases/:id/restores`, ({params, body}) => {
+      const target = postgresAddon(sim, params.id!)
+      const url = (body as {backup_url?: string} | undefined)?.backup_url ?? ''
+      const source = sim.transfers.find(t => url.endsWith(`/sim/backups/${t.uuid}`) && t.succeeded && !t.deletedAt)
+      if (!source) throw new SimError(422, 'invalid_params', 'backup_url does not name a backup of this account.')
+      const attachment = sim.attachments.find(a => a.addonId === target.id && a.appId === target.appId)
+      const transfer: SimTransfer = {
+        ...source, uuid: newId(), num: sim.transfers.filter(t => t.appId === target.appId).length + 1, appId: target.appId, addonId: target.id,
+        fromName: `b${String(source.num).padStart(3, '0')}`, fromType: 'gof3r', toName: attachment?.name ?? target.name, toType: 'pg_restore',
+        file: null, copyDatabase: null, succeeded: false, error: null, createdAt: new Date().toISOString(), startedAt: new Date().toISOString(), finishedAt: null, deletedAt: null, scheduled: false,
+      }
+      sim.transfers.push(transfer)
+      sim.track((async () => {
+        try {
+          await sim.ops.restore(target.database!, source, sim.addonById(source.addonId).database!.role)
+          transfer.succeeded = true
+        } catch (error) {
+          transfer.error = String((error as Error).message ?? error)
+        } finally {
+          transfer.finishedAt = new Date().toISOString()
+        }
+      })())
+      return {status: 201, body: {uuid: transfer.uuid}}
+    })
     .on('GET', `${V11}/apps/:app/transfers`, ({params}) => {
       const app = sim.findApp(params.app!)
       return sim.transfers.filter(t => t.appId === app.id && !t.deletedAt).map(t => transferJson(sim, t))

@@ -80,8 +80,8 @@ export interface SimTransfer {
   addonId: string
   fromName: string
   toName: string
-  fromType: 'pg_dump'
-  toType: 'gof3r'
+  fromType: 'pg_dump' | 'gof3r'
+  toType: 'gof3r' | 'pg_restore'
   /** How the snapshot is kept: a real pg_dump file, or a copy of the database when no pg_dump matches the server. */
   method: 'pg_dump' | 'database_copy'
   file: string | null

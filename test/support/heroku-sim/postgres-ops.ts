@@ -89,6 +89,19 @@ export class PostgresOps {
     return (await stat(file)).size
   }
 
+  /** A restore replaces the target's contents with the backup's, as `heroku pg:backups:restore` does. */
+  async restore(target: SimDatabase, backup: {file: string | null; copyDatabase: string | null}, sourceRole: string): Promise<void> {
+    if (backup.file && this.server.clientBinDir) {
+      await run(join(this.server.clientBinDir, 'pg_restore'), ['--clean', '--if-exists', '--no-owner', '--role', target.role, '-d', this.urlFor(target), backup.file], {maxBuffer: 16 * 1024 * 1024})
+      return
+    }
+    if (!backup.copyDatabase) throw new Error('the backup has no data to restore')
+    await this.dropDatabase(target.databaseName)
+    await this.copyDatabase({...target, databaseName: backup.copyDatabase}, target.databaseName)
+    // The copied objects still belong to the backed-up database's role; let the target's role act as it.
+    if (sourceRole !== target.role) await this.admin.query(`GRANT ${ident(sourceRole)} TO ${ident(target.role)}`)
+  }
+
   async databaseFacts(db: SimDatabase): Promise<{bytes: number; tables: number; connections: number; version: string}> {
     const client = new pg.Client({connectionString: this.urlFor(db)})
     await client.connect()

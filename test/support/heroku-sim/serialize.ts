@@ -107,7 +107,7 @@ export function spaceJson(space: SimSpace) {
 }
 
 export function transferName(transfer: SimTransfer): string {
-  return `${transfer.scheduled ? 'a' : 'b'}${String(transfer.num).padStart(3, '0')}`
+  return `${transfer.toType === 'pg_restore' ? 'r' : transfer.scheduled ? 'a' : 'b'}${String(transfer.num).padStart(3, '0')}`
 }
 
 export function transferJson(sim: HerokuSimulator, transfer: SimTransfer, verbose = false) {
@@ -117,7 +117,7 @@ export function transferJson(sim: HerokuSimulator, transfer: SimTransfer, verbos
     from_name: transfer.fromName,
     from_type: transfer.fromType,
     from_url: 'postgres://***',
-    to_name: transferName(transfer),
+    to_name: transfer.toType === 'pg_restore' ? transfer.toName : transferName(transfer),
     to_type: transfer.toType,
     to_url: `${sim.url}/sim/backups/${transfer.uuid}`,
     options: {snapshot: transfer.method},

@@ -1,0 +1,74 @@
+import {HerokuApi, dataApiPath, get} from '../heroku/api.js'
+import {fetchPostgresInfo, nameDatabaseUrl} from '../heroku/postgres-info.js'
+import {HerokuDatabase, resolveDatabase} from '../heroku/resolve-database.js'
+import {backupName} from '../heroku/snapshots.js'
+import type {Transfer} from '../heroku/types.js'
+import type {LedgerContext} from '../ledger/context.js'
+import {LedgerEvent, listEvents} from '../ledger/events.js'
+
+const TRACKED = ['erasure.executed', 'retention.batch', 'restriction.created', 'restriction.extended']
+
+export interface SnapshotStatus {
+  kind: 'backup' | 'fork' | 'follower'
+  name: string
+  createdAt: string | null
+  /** Recorded erasures and restrictions that happened after the copy was made: the copy still holds what they removed. */
+  predates: Array<{seq: number; action: string; requestId: string | null}>
+  /** Requests whose erased or restricted people the copy still holds. */
+  requests: string[]
+  reconciled: boolean | null
+  note: string
+}
+
+function predatedBy(events: LedgerEvent[], createdAt: string | null): LedgerEvent[] {
+  if (!createdAt) return []
+  return events.filter(e => TRACKED.includes(e.action) && new Date(e.at) > new Date(createdAt))
+}
+
+function summarise(events: LedgerEvent[]): Pick<SnapshotStatus, 'predates' | 'requests'> {
+  return {
+    predates: events.map(e => ({seq: e.seq, action: e.action, requestId: e.requestId})),
+    requests: [...new Set(events.map(e => e.requestId).filter((r): r is string => Boolean(r)))],
+  }
+}
+
+/**
+ * Every copy of the app's database Heroku keeps — backups, forks, followers —
+ * and, for each, the erasures and restrictions it predates and whether it was
+ * reconciled since. Backups cannot be edited: they are listed with how long
+ * they are kept, so they can be deleted or their keeping documented.
+ */
+export async function listSnapshots(api: HerokuApi, leader: HerokuDatabase, ledger: LedgerContext): Promise<SnapshotStatus[]> {
+  const app = leader.attachment.app.name
+  const events = await listEvents(ledger.pool, {scope: ledger.scope, limit: 1_000_000})
+  const reconciledSeqs = (target: string) => new Set(events.filter(e => e.action === 'reconciliation' && e.details.target === target).flatMap(e => e.details.applied as number[]))
+  const result: SnapshotStatus[] = []
+  const transfers = await get<Transfer[]>(api, dataApiPath(`/apps/${encodeURIComponent(app)}/transfers`), {service: 'data'})
+  for (const t of transfers.filter(t => t.to_type === 'gof3r' && t.succeeded)) {
+    const scheduled = (t as Transfer & {schedule?: unknown}).schedule
+    result.push({
+      kind: 'backup', name: backupName(t), createdAt: t.created_at, ...summarise(predatedBy(events, t.created_at)), reconciled: null,
+      note: scheduled
+        ? 'scheduled backup: Heroku keeps daily backups for 7 days and weekly ones for a few weeks, then deletes them'
+        : `manual backup: kept until deleted (heroku pg:backups:delete ${backupName(t)} -a ${app}) or pushed out by newer manual backups under the plan's limit`,
+    })
+  }
+  const info = await fetchPostgresInfo(api, leader.attachment.addon.id, leader.label)
+  const config = await get<Record<string, string | null>>(api, `/apps/${encodeURIComponent(app)}/config-vars`)
+  for (const url of info.forkUrls) {
+    const name = nameDatabaseUrl(url, config)
+    const fork = await resolveDatabase(api, {app, database: name}).catch(() => undefined)
+    const forkInfo = fork ? await fetchPostgresInfo(api, fork.attachment.addon.id, fork.label).catch(() => undefined) : undefined
+    const createdAt = forkInfo?.raw.created_at ?? null
+    const predates = predatedBy(events, createdAt)
+    const done = reconciledSeqs(`${app}::${name}`)
+    result.push({
+      kind: 'fork', name, createdAt, ...summarise(predates), reconciled: predates.every(e => done.has(e.seq)),
+      note: `reconcile with heroku privacy:reapply -a ${app} --database ${name}`,
+    })
+  }
+  for (const url of info.followerUrls) {
+    result.push({kind: 'follower', name: nameDatabaseUrl(url, config), createdAt: null, predates: [], requests: [], reconciled: true, note: 'followers replay the leader\'s changes by themselves'})
+  }
+  return result
+}
