@@ -39,6 +39,21 @@ function show(args: string[], env: Record<string, string>): Promise<number> {
   })
 }
 
+/** What `heroku pg:backups:restore` does, through the simulator's API: a new database, then the oldest backup restored into it. */
+async function restoreLatestBackup(simulator: HerokuSimulator, app: string): Promise<void> {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${simulator.url}${path}`, {method, headers: {Authorization: `Bearer ${simulator.apiKey}`, 'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
+    return response.json() as Promise<Record<string, any>>
+  }
+  const addon = await call('POST', `/apps/${app}/addons`, {plan: 'heroku-postgresql:standard-0', attachment: {name: 'RESTORED'}})
+  const [backup] = await call('GET', `/client/v11/apps/${app}/transfers`) as unknown as Array<Record<string, any>>
+  const restore = await call('POST', `/client/v11/databases/${addon.id}/restores`, {backup_url: backup!.to_url})
+  for (let transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`); !transfer.finished_at; transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`)) {
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  say(`(restored ${backup!.to_name ?? 'b001'} into RESTORED)`)
+}
+
 /** The id of the request the demo opened, read back the way a runbook would: through --json. */
 async function requestId(env: Record<string, string>): Promise<string> {
   const child = spawn(process.execPath, [BIN, 'privacy:requests', '-a', 'privacy-demo', '--json'], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'inherit']})
@@ -111,7 +126,13 @@ try {
   await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--include-connect', '--confirm', world.demo.name], env)
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
-  say('\n10. Bad input gets one line and a non-zero exit:')
+  say('\n10. A restore brings Carol back: backup b001 was taken before her erasure. Restore it into a new database,')
+  say('    as `heroku addons:create heroku-postgresql:standard-0 --as RESTORED` and `heroku pg:backups:restore b001 RESTORED` would:')
+  await restoreLatestBackup(sim, world.demo.name)
+  await show(['privacy:snapshots', '-a', world.demo.name], env)
+  await show(['privacy:reapply', '-a', world.demo.name, '--database', 'RESTORED', '--map', relative(PROJECT_ROOT, map), '--confirm', world.demo.name], env)
+
+  say('\n11. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 

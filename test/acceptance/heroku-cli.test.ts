@@ -96,7 +96,7 @@ describe('the real heroku CLI against the simulator', function () {
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
     })
 
-    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, ledger:verify', async () => {
+    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, ledger:verify', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {
@@ -125,9 +125,20 @@ describe('the real heroku CLI against the simulator', function () {
         const erased = await heroku.run(['privacy:erase', '-a', 'privacy-demo', '--map', map, '--subject', 'id=2', '--confirm', 'privacy-demo'])
         expect(erased.code, erased.stderr).to.equal(0)
         expect(erased.stdout).to.match(/Backup b\d{3} .* still holds the data/)
+        // The hold's backup predates the erasure: restore it with heroku's own commands, then re-apply.
+        const heldBackup = /backup (b\d{3})/.exec(held.stdout)![1]!
+        expect((await heroku.run(['addons:create', 'heroku-postgresql:standard-0', '--as', 'RESTORED', '-a', 'privacy-demo'])).code).to.equal(0)
+        const restore = await heroku.run(['pg:backups:restore', heldBackup, 'RESTORED', '-a', 'privacy-demo', '--confirm', 'privacy-demo'])
+        expect(restore.code, restore.stderr).to.equal(0)
+        const snapshots = await heroku.run(['privacy:snapshots', '-a', 'privacy-demo'])
+        expect(snapshots.code, snapshots.stderr).to.equal(0)
+        expect(snapshots.stdout).to.match(new RegExp(`backup\\s+${heldBackup}`))
+        const reapplied = await heroku.run(['privacy:reapply', '-a', 'privacy-demo', '--database', 'RESTORED', '--map', map, '--confirm', 'privacy-demo'])
+        expect(reapplied.code, reapplied.stderr).to.equal(0)
+        expect(reapplied.stdout).to.match(/Re-applied event \d+ erasure\.executed/)
         const ledger = await heroku.run(['privacy:ledger:verify', '-a', 'privacy-demo'])
         expect(ledger.code, ledger.stderr).to.equal(0)
-        expectNoSecrets([scan, check, exported, verified, held, eraseHeld, refused, lifted, erased, ledger].map(r => r.stdout + r.stderr).join(''))
+        expectNoSecrets([scan, check, exported, verified, held, eraseHeld, refused, lifted, erased, snapshots, reapplied, ledger].map(r => r.stdout + r.stderr).join(''))
       } finally {
         await rm(dir, {recursive: true, force: true})
       }
