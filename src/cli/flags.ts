@@ -13,3 +13,6 @@ export const databaseFlags = {
     helpValue: 'postgres://…',
   }),
 }
+
+/** The reviewed data map every command that reads or changes personal data follows. */
+export const mapFlag = Flags.string({description: 'the data map (privacy.yml, written by privacy:scan)', default: 'privacy.yml', helpValue: 'FILE'})

@@ -1,12 +1,11 @@
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {expect} from 'chai'
 import pg from 'pg'
 
 import {ALICE} from '../support/fixture/generate.js'
-import {runCli, useDatabase} from '../support/context.js'
+import {runCli, useDatabase, writeReviewedMap} from '../support/context.js'
 
 /** md5 of every row of every table, except rows listed in `skip` (table → keys as text). */
 async function checksums(pool: pg.Pool, skip: Record<string, string[]> = {}): Promise<Record<string, string>> {
@@ -44,11 +43,7 @@ describe('privacy:erase', () => {
   let map: string
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'privacy-erase-'))
-    map = join(dir, 'privacy.yml')
-    expect((await runCli(['privacy:scan', '--database-url', db.url, '--out', map])).code).to.equal(0)
-    // A reviewer confirms the proposed references.
-    await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+    ({dir, map} = await writeReviewedMap(['--database-url', db.url]))
   })
 
   after(async () => {
@@ -216,11 +211,8 @@ describe('privacy:erase in bulk', () => {
 
   it('erases 10 000 people with one statement per step, and the ledger verifies', async function () {
     this.timeout(300_000)
-    const dir = await mkdtemp(join(tmpdir(), 'privacy-erase-bulk-'))
+    const {dir, map} = await writeReviewedMap(['--database-url', db.url])
     try {
-      const map = join(dir, 'privacy.yml')
-      expect((await runCli(['privacy:scan', '--database-url', db.url, '--out', map])).code).to.equal(0)
-      await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
       const people = join(dir, 'people.txt')
       await writeFile(people, Array.from({length: 10_000}, (_, i) => `id=${i + 100}`).join('\n'))
       const result = await runCli(['privacy:erase', '--database-url', db.url, '--map', map, '--subjects-file', people, '--include-connect', '--confirm', db.name, '--json'])

@@ -1,13 +1,11 @@
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {rm} from 'node:fs/promises'
 
 import {expect} from 'chai'
 import pg from 'pg'
 
 import {ALICE} from '../support/fixture/generate.js'
 import {testPostgres} from '../support/global-hooks.js'
-import {runCli, useSimulator} from '../support/context.js'
+import {runCli, useSimulator, writeReviewedMap} from '../support/context.js'
 
 describe('privacy:reapply and privacy:snapshots', () => {
   const ctx = useSimulator()
@@ -57,10 +55,7 @@ describe('privacy:reapply and privacy:snapshots', () => {
 
   before(async function () {
     this.timeout(120_000)
-    dir = await mkdtemp(join(tmpdir(), 'privacy-reapply-'))
-    map = join(dir, 'privacy.yml')
-    expect((await cli('privacy:scan', '--out', map)).code).to.equal(0)
-    await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+    ;({dir, map} = await writeReviewedMap(['-a', 'privacy-demo'], ctx.env))
     const capture = await api('POST', `/client/v11/databases/${ctx.world.demoDatabase.id}/backups`)
     backup = await waitFor(async () => {
       const t = await api('GET', `/client/v11/apps/privacy-demo/transfers/${capture.uuid}`)

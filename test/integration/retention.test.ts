@@ -1,11 +1,10 @@
 import {spawn} from 'node:child_process'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {expect} from 'chai'
 
-import {BIN, PROJECT_ROOT, runCli, useDatabase} from '../support/context.js'
+import {BIN, PROJECT_ROOT, runCli, useDatabase, writeReviewedMap} from '../support/context.js'
 
 describe('privacy:retention:run', () => {
   const db = useDatabase({users: 400})
@@ -13,11 +12,8 @@ describe('privacy:retention:run', () => {
   let map: string
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'privacy-retention-'))
-    map = join(dir, 'privacy.yml')
-    expect((await runCli(['privacy:scan', '--database-url', db.url, '--out', map])).code).to.equal(0)
+    ;({dir, map} = await writeReviewedMap(['--database-url', db.url]))
     const text = (await readFile(map, 'utf8'))
-      .replace(/, proposed: true \}/g, ' }')
       .replace(/(  public\.support_tickets:\n)/, '$1    retention: { column: closed_at, after: 2 years, action: delete }\n')
       .replace(/(  public\.audit_events:\n)/, '$1    retention: { column: occurred_at, after: 18 months, action: anonymize }\n')
     await writeFile(map, text)

@@ -1,4 +1,7 @@
 import {randomBytes} from 'node:crypto'
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import pg from 'pg'
 
@@ -6,6 +9,8 @@ import {FixtureOptions, loadFixture} from './fixture/generate.js'
 import {testPostgres} from './global-hooks.js'
 import {HerokuSimulator} from './heroku-sim/simulator.js'
 import {World, seedWorld} from './heroku-sim/world.js'
+
+import {runCli} from './processes.js'
 
 export {BIN, PROJECT_ROOT, runCli, runProcess, type CliResult} from './processes.js'
 
@@ -67,4 +72,17 @@ export function useDatabase(fixture?: FixtureOptions): TestDatabase {
     await admin.end()
   })
   return db
+}
+
+/**
+ * Scans a database into a fresh privacy.yml (in its own temporary folder) and
+ * confirms its proposed references, as a reviewer would before erasing.
+ */
+export async function writeReviewedMap(target: string[], env: Record<string, string> = {}): Promise<{dir: string; map: string}> {
+  const dir = await mkdtemp(join(tmpdir(), 'privacy-map-'))
+  const map = join(dir, 'privacy.yml')
+  const scan = await runCli(['privacy:scan', ...target, '--out', map], env)
+  if (scan.code !== 0) throw new Error(`privacy:scan failed: ${scan.stderr}`)
+  await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+  return {dir, map}
 }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/confirm.js'
-import {databaseFlags} from '../../cli/flags.js'
+import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
@@ -29,7 +29,7 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
     ...ledgerFlags,
     ...subjectFlags,
     ...confirmFlags,
-    map: Flags.string({description: 'the data map', default: 'privacy.yml', helpValue: 'FILE'}),
+    map: mapFlag,
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
     'include-connect': Flags.boolean({description: 'also erase Heroku Connect tables (the change syncs back to Salesforce)'}),
     'except-held': Flags.boolean({description: 'erase everything but the rows under a legal hold'}),

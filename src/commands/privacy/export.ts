@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
-import {databaseFlags} from '../../cli/flags.js'
+import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {resolveTarget} from '../../cli/target.js'
@@ -41,7 +41,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
-    map: Flags.string({description: 'the data map', default: 'privacy.yml', helpValue: 'FILE'}),
+    map: mapFlag,
     out: Flags.string({description: 'archive to write (default <app>-<request or date>.zip)', helpValue: 'FILE'}),
     format: Flags.string({description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips', options: ['json', 'csv', 'dataclip'], default: 'json'}),
     'encrypt-to': Flags.string({description: 'encrypt the archive to this age recipient (a public key, age1…)', helpValue: 'age1…'}),

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {flags as herokuFlags} from '@heroku-cli/command'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
+import {mapFlag} from '../../cli/flags.js'
 import {confirmFlags, requireConfirmation} from '../../cli/confirm.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {loadMapForDatabase} from '../../lib/datamap/for-database.js'
@@ -31,7 +32,7 @@ A backup restored, a fork or a rollback brings back people who were erased since
     database: Flags.string({description: 'the copy to reconcile: a fork, a restored or rolled-back database (attachment name)', required: true}),
     ...ledgerFlags,
     ...confirmFlags,
-    map: Flags.string({description: 'the data map', default: 'privacy.yml', helpValue: 'FILE'}),
+    map: mapFlag,
     since: Flags.string({description: 'the moment the copy\'s data is from, when Heroku cannot tell (ISO 8601)', helpValue: 'TIME'}),
   }
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../../cli/base-command.js'
-import {databaseFlags} from '../../../cli/flags.js'
+import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {readSubjects, subjectFlags} from '../../../cli/subjects.js'
 import {RESTRICTION_REASONS, RestrictionReason} from '../../../lib/restrict/restrict.js'
@@ -23,7 +23,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
-    map: Flags.string({description: 'the data map', default: 'privacy.yml', helpValue: 'FILE'}),
+    map: mapFlag,
     reason: Flags.string({description: 'why processing stops (Art. 18(1)): accuracy contested, unlawful processing, needed for a legal claim, or an objection pending', options: [...RESTRICTION_REASONS], required: true}),
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
     'legal-hold': Flags.boolean({description: 'keep the data for a legal claim: take a snapshot, and make erasure and retention refuse these rows'}),

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../../cli/confirm.js'
-import {databaseFlags} from '../../../cli/flags.js'
+import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {RetentionReport, runRetention} from '../../../lib/erase/retention.js'
 import {ledgerKey} from '../../../lib/ledger/fingerprint.js'
@@ -22,7 +22,7 @@ For each table with retention: { column, after, action }, rows whose column is o
     ...databaseFlags,
     ...ledgerFlags,
     ...confirmFlags,
-    map: Flags.string({description: 'the data map', default: 'privacy.yml', helpValue: 'FILE'}),
+    map: mapFlag,
     'batch-size': Flags.integer({description: 'rows per batch (and per transaction)', default: 1000, min: 1}),
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session', default: 10, min: 1}),
   }
