@@ -26,6 +26,11 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
     }))
     .on('GET', '/apps', () => sim.apps.map(app => appJson(sim, app)))
     .on('GET', '/apps/:app', ({params}) => appJson(sim, sim.findApp(params.app!)))
+    .on('GET', '/teams/:team/apps', ({params}) => {
+      const apps = sim.apps.filter(a => a.team === params.team)
+      if (apps.length === 0) throw new SimError(404, 'not_found', "Couldn't find that team.", {resource: 'team'})
+      return apps.map(app => appJson(sim, app))
+    })
     .on('GET', '/spaces/:space', ({params}) => {
       const space = sim.spaces.find(s => s.id === params.space || s.name === params.space)
       if (!space) throw new SimError(404, 'not_found', "Couldn't find that space.", {resource: 'space'})

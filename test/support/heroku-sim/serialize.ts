@@ -38,7 +38,7 @@ export function addonJson(sim: HerokuSimulator, addon: SimAddon) {
   const vars = sim.attachments.filter(a => a.addonId === addon.id && a.appId === addon.appId).map(a => `${a.name}_URL`)
   return {
     actions: [],
-    addon_service: {id: '00000000-0000-4000-8000-0000000000a1', name: 'heroku-postgresql'},
+    addon_service: {id: '00000000-0000-4000-8000-0000000000a1', name: addon.plan.split(':')[0]},
     billing_entity: {id: app.id, name: app.name, type: 'app'},
     app: ref(app),
     billed_price: {cents: 5000, contract: false, unit: 'month'},

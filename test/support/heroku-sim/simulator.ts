@@ -190,6 +190,14 @@ export class HerokuSimulator {
     return addon
   }
 
+  /** An add-on that is not Postgres (Key-Value Store, Kafka, Connect…): listed and attached, with no database behind it. */
+  addOtherAddon(app: SimApp, plan: string, attachmentName: string): SimAddon {
+    const addon: SimAddon = {id: newId(), name: `${plan.split(':')[0]}-${app.name}-${this.addons.length + 1}`, appId: app.id, plan, state: 'provisioned', createdAt: new Date().toISOString(), database: null, colorName: attachmentName}
+    this.addons.push(addon)
+    this.attach(app, addon, attachmentName)
+    return addon
+  }
+
   attachDefaults(app: SimApp, addon: SimAddon, as?: string): void {
     const hasDatabase = this.attachments.some(a => a.appId === app.id && a.name === 'DATABASE')
     if (as) this.attach(app, addon, as)

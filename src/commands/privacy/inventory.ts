@@ -1,0 +1,24 @@
+import {flags as herokuFlags} from '@heroku-cli/command'
+
+import {PrivacyCommand} from '../../cli/base-command.js'
+import {StoreEntry, inventory} from '../../lib/check/inventory.js'
+import {formatTable} from '../../lib/ui/table.js'
+
+export default class Inventory extends PrivacyCommand {
+  static description = `list every place an app keeps data, and what this tool covers there
+
+From the app's add-ons, attachments and log drains: Heroku Postgres (plan, region, encryption, followers, forks), Key-Value Store/Redis, Apache Kafka, Heroku Connect, any other add-on that may receive personal data, log drains and Logplex — each with what privacy:* commands do for it and what must be handled by hand. Know where the data is before answering a request.`
+
+  static examples = ['<%= config.bin %> <%= command.id %> -a example-app', '<%= config.bin %> <%= command.id %> -a example-app --json']
+
+  static flags = {app: herokuFlags.app({required: true}), remote: herokuFlags.remote()}
+
+  async run(): Promise<{stores: StoreEntry[]}> {
+    const {flags} = await this.parse(Inventory)
+    const stores = await inventory(this.herokuApi(), flags.app)
+    this.log(formatTable(['STORE', 'KIND', 'PLAN', 'DETAILS', 'THIS TOOL', 'BY HAND'], stores.map(s => [
+      s.store, s.kind, s.plan ?? '', s.details.join('; '), s.covered.join(', ') || '-', s.manual.join('; '),
+    ])))
+    return {stores}
+  }
+}
