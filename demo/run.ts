@@ -132,7 +132,11 @@ try {
   await show(['privacy:snapshots', '-a', world.demo.name], env)
   await show(['privacy:reapply', '-a', world.demo.name, '--database', 'RESTORED', '--map', relative(PROJECT_ROOT, map), '--confirm', world.demo.name], env)
 
-  say('\n11. Bad input gets one line and a non-zero exit:')
+  say('\n11. Where does the app keep data, and is its set-up fit for it? (a CI gate: exit 3 on findings)')
+  await show(['privacy:inventory', '-a', world.demo.name], env)
+  say(`(exit code ${await show(['privacy:check', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map)], env)})`)
+
+  say('\n12. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 

@@ -96,7 +96,7 @@ describe('the real heroku CLI against the simulator', function () {
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
     })
 
-    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, ledger:verify', async () => {
+    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, check, ledger:verify', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {
@@ -136,9 +136,12 @@ describe('the real heroku CLI against the simulator', function () {
         const reapplied = await heroku.run(['privacy:reapply', '-a', 'privacy-demo', '--database', 'RESTORED', '--map', map, '--confirm', 'privacy-demo'])
         expect(reapplied.code, reapplied.stderr).to.equal(0)
         expect(reapplied.stdout).to.match(/Re-applied event \d+ erasure\.executed/)
+        const gate = await heroku.run(['privacy:check', '-a', 'privacy-demo', '--map', map, '--format', 'junit'])
+        expect(gate.code).to.equal(3)
+        expect(gate.stdout).to.match(/<testsuites name="privacy:check"/)
         const ledger = await heroku.run(['privacy:ledger:verify', '-a', 'privacy-demo'])
         expect(ledger.code, ledger.stderr).to.equal(0)
-        expectNoSecrets([scan, check, exported, verified, held, eraseHeld, refused, lifted, erased, snapshots, reapplied, ledger].map(r => r.stdout + r.stderr).join(''))
+        expectNoSecrets([scan, check, exported, verified, held, eraseHeld, refused, lifted, erased, snapshots, reapplied, gate, ledger].map(r => r.stdout + r.stderr).join(''))
       } finally {
         await rm(dir, {recursive: true, force: true})
       }

@@ -147,7 +147,7 @@ export const RULES: Rule[] = [
     id: 'tls-to-postgres',
     title: 'Connections to the database use TLS',
     run(c) {
-      if (c.database?.tls === undefined) return {skipped: 'the database was not read'}
+      if (c.database?.tls === undefined) return {skipped: 'the database is on this machine, or was not read'}
       return c.database.tls ? [] : [finding('error', `The connection to ${c.database.resolved.label} is not encrypted`, 'pg_stat_ssl reports no TLS for this session', 'Connect with sslmode=require (Heroku Postgres requires TLS; check PGSSLMODE).')]
     },
   },
