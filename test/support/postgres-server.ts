@@ -20,6 +20,9 @@ export interface PostgresServer {
   /** Directory holding pg_dump/pg_restore of the server's major version, when this machine has them. */
   clientBinDir: string | null
   url(database?: string): string
+  /** Stops the server and keeps its data, as an outage would; `resume` starts it again on the same port. */
+  pause(): Promise<void>
+  resume(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -100,6 +103,7 @@ async function startSystem(found: {binDir: string; major: number}): Promise<Post
   const options = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, ...FAST_SETTINGS.flatMap(s => ['-c', s])].join(' ')
   const start = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'])
   await run(start[0], start[1])
+  const pause = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'])
   return {
     kind: 'system',
     host: '127.0.0.1',
@@ -109,6 +113,12 @@ async function startSystem(found: {binDir: string; major: number}): Promise<Post
     majorVersion: found.major,
     clientBinDir: findClientBinDir(found.major),
     url: database => `postgres://postgres:${password}@127.0.0.1:${port}/${database ?? 'postgres'}`,
+    pause: async () => {
+      await run(pause[0], pause[1])
+    },
+    resume: async () => {
+      await run(start[0], start[1])
+    },
     async stop() {
       const stop = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])
       await run(stop[0], stop[1]).catch(() => {})
@@ -131,7 +141,8 @@ async function startEmbedded(): Promise<PostgresServer> {
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    // Kept on stop so pause/resume can restart it; stop() removes the directory itself.
+    persistent: true,
     authMethod: 'scram-sha-256',
     createPostgresUser: isRoot(),
     postgresFlags: FAST_SETTINGS.flatMap(s => ['-c', s]),
@@ -150,6 +161,8 @@ async function startEmbedded(): Promise<PostgresServer> {
     majorVersion: major,
     clientBinDir: findClientBinDir(major),
     url: database => `postgres://postgres:${password}@127.0.0.1:${port}/${database ?? 'postgres'}`,
+    pause: () => server.stop(),
+    resume: () => server.start(),
     async stop() {
       await server.stop().catch(() => {})
       await rm(dir, {recursive: true, force: true})

@@ -4,6 +4,7 @@ import {PrivacyCommand} from '../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/confirm.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
+import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
@@ -16,7 +17,7 @@ export default class Erase extends PrivacyCommand {
 
 Plans first: per table, delete the rows or anonymise them with the map's column strategies (null, redact, hash, fake, keep); references into deleted rows are cleared where they are the person's own or point at the person, tables are deleted children before parents, cycles are broken by nulling a nullable edge or deferring a deferrable constraint — never by disabling triggers. Anything that would change another person's data is refused before a single write. Then runs the whole plan in one transaction (one statement per step, for one person or ten thousand), and records in the ledger the primary keys touched and the people's fingerprints, never the erased values.
 
-Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.`
+Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --dry-run',
@@ -31,6 +32,7 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
     ...confirmFlags,
     map: mapFlag,
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
+    ...logStoreFlags,
     'include-connect': Flags.boolean({description: 'also erase Heroku Connect tables (the change syncs back to Salesforce)'}),
     'except-held': Flags.boolean({description: 'erase everything but the rows under a legal hold'}),
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
@@ -40,6 +42,10 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
     const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE}).catch(async error => {
+      await close()
+      throw error
+    })
     try {
       if (flags.request) await getRequest(io.ledger, flags.request)
       const dryRun = flags['dry-run'] === true
@@ -56,6 +62,7 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
         key: await ledgerKey(io.ledger.pool, io.ledger.scope),
         ledger: io.ledger,
         sameDatabase: io.sameDatabase,
+        logs: logs?.pool,
         progress: this.progress,
       })
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
@@ -64,6 +71,7 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
         step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
       ])))
       if (dryRun) this.log(`\nSQL it would run, in one transaction (values are bound parameters):\n${report.plan.map(step => `  ${step.sql};`).join('\n')}`)
+      if (report.logLines !== null) this.log(`Log store: ${report.logLines} stored line(s) ${dryRun ? 'mention' : 'mentioned'} the ${report.subjects === 1 ? 'person' : 'people'}${dryRun ? ' and would be redacted' : '; their mentions were replaced with [erased]'}.`)
       for (const note of report.notes) this.log(`Note: ${note}`)
       for (const skipped of report.skipped) this.log(`Skipped ${skipped.table}: ${skipped.reason}`)
       for (const [table, n] of Object.entries(report.held)) this.log(`Held: ${n} row(s) of ${table} under a legal hold were left alone`)
@@ -73,6 +81,7 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
       this.log(`\nNot erased by this command:\n${elsewhere.map(line => `  - ${line}`).join('\n')}`)
       return {...report, elsewhere}
     } finally {
+      await logs?.close()
       await close()
     }
   }

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
+import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {resolveTarget} from '../../cli/target.js'
 import {TOOL} from '../../cli/version.js'
@@ -28,6 +29,8 @@ export default class Export extends PrivacyCommand {
 
 Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials are withheld and other people's identifiers replaced by stable pseudonyms; the manifest says which.
 
+--include-logs adds logs/lines.json: the lines privacy:logs:serve stored (over its retention window) that mention the person's lookup value or an identity, contact or online-id value of their rows, matched as whole tokens (also percent-encoded); values as weak as a first name alone are not used.
+
 --format dataclip prints one SQL query per table instead, to paste into Heroku Dataclips: Heroku offers no API to create dataclips, so the tool cannot make them for you (and dataclips cannot reach Shield databases).`
 
   static examples = [
@@ -48,6 +51,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
     'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
     force: Flags.boolean({description: 'replace --out if it exists'}),
+    ...logStoreFlags,
   }
 
   async run(): Promise<ExportSummary | {queries: DataclipQuery[]}> {
@@ -61,7 +65,9 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     }
     const ledger = await this.openLedger(flags, main)
     let source: Database | undefined
+    let logs: Database | undefined
     try {
+      logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE})
       if (flags.request) await getRequest(ledger.ctx, flags.request)
       const sourceTarget = flags['from-follower'] && main.heroku ? await resolveFollower(main.heroku.api, main.heroku.database) : main.target
       this.rememberSecret(passwordOfUrl(sourceTarget.url))
@@ -83,6 +89,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
         encryptTo: flags['encrypt-to'],
         tool: TOOL,
         notCovered: NOT_COVERED,
+        logs: logs?.pool,
         progress: this.progress,
       })
       await appendEvent(ledger.ctx, {
@@ -97,6 +104,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
       return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024} as ExportSummary
     } finally {
+      await logs?.close()
       await source?.close()
       await ledger.close()
     }

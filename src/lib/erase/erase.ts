@@ -12,6 +12,7 @@ import {planSubjectGraph} from '../subject/graph.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {resolveSubjects} from '../subject/resolve.js'
 import {collectParentValues} from '../subject/rows.js'
+import {redactSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import {ErasurePlan, planErasure} from './planner.js'
 import {deriveHashKey} from './strategies.js'
 
@@ -29,6 +30,8 @@ export interface EraseInput {
   ledger: LedgerContext
   /** The ledger is in this database: the erasure and its record commit together. */
   sameDatabase: boolean
+  /** A log store (privacy:logs:serve's) whose lines mentioning the people are redacted too. */
+  logs?: pg.Pool
   progress?: ProgressSink
 }
 
@@ -43,6 +46,8 @@ export interface ErasureReport {
   touched: Record<string, number>
   /** Data-changing statements executed: one per step, however many people. */
   statements: number
+  /** Stored log lines redacted (with the dry run: that would be); null without a log store. */
+  logLines: number | null
   ledgerEvent: number | null
 }
 
@@ -68,6 +73,7 @@ function describeFailure(error: unknown, table: string): Error {
  */
 export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
   const client = await input.pool.connect()
+  const logs = input.logs ? await input.logs.connect() : undefined
   let table = '(planning)'
   try {
     await client.query('BEGIN')
@@ -97,7 +103,15 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       notes: plan.notes,
       touched: {},
       statements: 0,
+      logLines: null,
       ledgerEvent: null,
+    }
+    if (logs) {
+      // Identifiers are read before anything is erased; the log store's change commits right after the erasure's.
+      table = '(log store)'
+      const identifiers = await subjectIdentifiers(client, {map, plan: graph, values, rootKeys, lookups: subjects.map(s => s.lookup)})
+      if (!input.dryRun) await logs.query('BEGIN')
+      report.logLines = await redactSubjectLines(logs, identifiers, {dryRun: input.dryRun})
     }
     if (input.dryRun) {
       for (const step of plan.steps) report.touched[step.table] = (report.touched[step.table] ?? 0) + step.rows
@@ -120,10 +134,14 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
         tables: Object.fromEntries(plan.steps.map(s => [s.table, {action: s.kind, rows: report.touched[s.table]}])),
         held: plan.held,
         skipped: plan.skipped.map(s => s.table),
+        ...(report.logLines === null ? {} : {log_lines: report.logLines}),
       },
     }
     if (input.sameDatabase) report.ledgerEvent = (await appendEventWithRows(input.ledger, event, rows, client)).seq
     await client.query('COMMIT')
+    await logs?.query('COMMIT').catch(error => {
+      throw new PrivacyError(`The erasure was committed, but the log store's redaction failed to commit (${(error as Error).message}); their stored log lines were not redacted: expire them (privacy:logs:expire) or redact them in the store by hand.`, {code: 'log_redaction_failed'})
+    })
     if (!input.sameDatabase) {
       report.ledgerEvent = (await appendEventWithRows(input.ledger, event, rows).catch(error => {
         throw new PrivacyError(`The erasure was committed, but recording it in the separate ledger failed (${(error as Error).message}); keep this output, which lists what was erased, and check the ledger database.`, {code: 'ledger_write_failed', details: report})
@@ -132,9 +150,11 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     return report
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {})
+    await logs?.query('ROLLBACK').catch(() => {})
     throw describeFailure(error, table)
   } finally {
     client.release()
+    logs?.release()
   }
 }
 

@@ -21,6 +21,7 @@ import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {HTML_ROWS_PER_TABLE, HtmlTable, renderIndexHtml} from './html.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
 import {Row, Tally, csvWriter, jsonArrayWriter} from './serialize.js'
+import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 
 export interface ExportInput {
   /** Where the rows are read from: the database, or a follower of it. */
@@ -41,6 +42,8 @@ export interface ExportInput {
   encryptTo?: string
   tool: {name: string; version: string}
   notCovered?: string[]
+  /** A log store (privacy:logs:serve's): the lines mentioning the people go under logs/. */
+  logs?: pg.Pool
   progress?: ProgressSink
 }
 
@@ -191,6 +194,31 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       html.push(shown)
       files.push({path, table: table.key, rows: tally.rows, bytes: tally.bytes, sha256: tally.digest()})
       input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
+    }
+    if (input.logs) {
+      input.progress?.({kind: 'step', message: 'searching the log store'})
+      const identifiers = await subjectIdentifiers(client, {map, plan, values, rootKeys, lookups: subjects.map(s => s.lookup)})
+      const path = `logs/lines.${extension}`
+      const shown: HtmlTable = {table: 'logs', columns: [...LOG_COLUMNS], rows: [], totalRows: 0, file: path}
+      const tally = new Tally()
+      zip.addReadStream(tally, path)
+      const logs = await input.logs.connect()
+      try {
+        const counter = new Transform({
+          objectMode: true,
+          transform(row: Row, _encoding, callback) {
+            tally.countRow()
+            if (shown.rows.length < HTML_ROWS_PER_TABLE) shown.rows.push(row)
+            callback(null, row)
+          },
+        })
+        await pipeline(identifiers.length > 0 ? streamSubjectLines(logs, identifiers) : emptyRows(), counter, input.format === 'json' ? jsonArrayWriter() : csvWriter([...LOG_COLUMNS]), tally)
+      } finally {
+        logs.release()
+      }
+      shown.totalRows = tally.rows
+      html.push(shown)
+      files.push({path, table: 'logs', rows: tally.rows, bytes: tally.bytes, sha256: tally.digest()})
     }
     const manifest: Manifest = {
       format: 'heroku-privacy-export',

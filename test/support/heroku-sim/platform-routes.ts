@@ -120,6 +120,7 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
     .on('POST', '/apps/:app/log-drains', ({params, body}) => {
       const app = sim.findApp(params.app!)
       if (app.generation === 'fir') throw new SimError(422, 'invalid_params', 'Log drains are not supported on Fir-generation apps; use telemetry drains.')
+      if (sim.spaces.some(s => s.id === app.spaceId && s.logDrainUrl)) throw new SimError(422, 'invalid_params', 'Apps in a space with Private Space Logging cannot have log drains.')
       const {url} = body as {url: string}
       if (app.drains.some(d => d.url === url)) throw new SimError(422, 'invalid_params', 'Url has already been taken')
       const drain = {id: newId(), url, token: `d.${newId()}`, createdAt: new Date().toISOString()}

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench [-- --scale small|medium|large] [--only NAME]`: each scenario
+ * against its hand-written baseline, measured in the same run on the same
+ * database, written to bench/results/<date>.json and BENCHMARKS.md.
+ */
+import {execFile, spawn} from 'node:child_process'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
+
+import pg from 'pg'
+
+import {loadFixture} from '../test/support/fixture/generate.js'
+import {PostgresServer, startPostgres} from '../test/support/postgres-server.js'
+import {BIN, PROJECT_ROOT} from '../test/support/processes.js'
+
+const run = promisify(execFile)
+
+const SCALES = {
+  small: {users: 5_000, heavy: 50_000, repeats: 3},
+  medium: {users: 50_000, heavy: 500_000, repeats: 5},
+  large: {users: 500_000, heavy: 1_000_000, repeats: 3},
+} as const
+type Scale = keyof typeof SCALES
+
+const args = process.argv.slice(2)
+const option = (name: string) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const scale = (option('scale') ?? 'medium') as Scale
+const only = option('only')
+if (!SCALES[scale]) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`)
+
+interface Sample {
+  seconds: number
+  rss?: number
+  rows?: number
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const spread = (values: number[]) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`
+
+async function time<T>(work: () => Promise<T>): Promise<{seconds: number; value: T}> {
+  const started = process.hrtime.bigint()
+  const value = await work()
+  return {seconds: Number(process.hrtime.bigint() - started) / 1e9, value}
+}
+
+function tool(argv: string[]): Promise<{stdout: string; code: number | null}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], {cwd: PROJECT_ROOT, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', c => {
+      stdout += c
+    })
+    child.stderr.on('data', c => {
+      stderr += c
+    })
+    child.on('error', reject)
+    child.on('close', code => (code === 0 ? resolve({stdout, code}) : reject(new Error(`${argv[0]} exited ${code}: ${stderr.slice(-500)}`))))
+  })
+}
+
+async function repeat(times: number, work: () => Promise<Sample>): Promise<Sample[]> {
+  const samples: Sample[] = []
+  for (let i = 0; i < times; i++) samples.push(await work())
+  return samples
+}
+
+async function createDatabase(server: PostgresServer, name: string, template?: string): Promise<string> {
+  const admin = new pg.Client({connectionString: server.url()})
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`)
+  await admin.end()
+  return server.url(name)
+}
+
+async function main(): Promise<void> {
+  const settings = SCALES[scale]
+  const work = await mkdtemp(join(tmpdir(), 'privacy-bench-'))
+  const server = await startPostgres('system')
+  const psql = server.clientBinDir ? join(server.clientBinDir, 'psql') : 'psql'
+  const results: Record<string, unknown> = {}
+  const table: string[][] = []
+  try {
+    process.stderr.write(`building the ${scale} data set (${settings.users.toLocaleString('en')} people, 2 heavy subjects with ${settings.heavy.toLocaleString('en')} events each)…\n`)
+    const baseUrl = await createDatabase(server, 'bench_base')
+    const base = new pg.Client({connectionString: baseUrl})
+    await base.connect()
+    const built = await time(() => loadFixture(base, {users: settings.users, heavyEventsPerSubject: settings.heavy}))
+    const {rows: [size]} = await base.query<{rows: string}>(`SELECT sum(n_live_tup)::bigint AS rows FROM pg_stat_user_tables`)
+    await base.end()
+    process.stderr.write(`built ${Number(size!.rows).toLocaleString('en')} rows in ${built.seconds.toFixed(1)} s\n`)
+    const map = join(work, 'privacy.yml')
+    await tool(['privacy:scan', '--database-url', baseUrl, '--out', map])
+    await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+    const startup = await repeat(settings.repeats, async () => ({seconds: (await time(() => tool(['--version']))).seconds}))
+    results.startupSeconds = median(startup.map(s => s.seconds))
+
+    const dataclips = async (subject: string): Promise<string> => {
+      const {stdout} = await tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--format', 'dataclip', '--json'])
+      const queries = (JSON.parse(stdout) as {queries: Array<{table: string; sql: string}>}).queries
+      const script = join(work, `copy-${subject.replace(/\W/g, '')}.sql`)
+      await writeFile(script, queries.map((q, i) => `\\copy (${q.sql.replace(/;$/, '').replace(/\n/g, ' ')}) TO '${join(work, `out-${i}.csv`)}' (FORMAT csv)`).join('\n'))
+      return script
+    }
+    const exportOnce = async (subject: string): Promise<Sample> => {
+      const measured = await time(() => tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--out', join(work, 'export.zip'), '--force', '--json', '--ledger-url', server.url('postgres')]))
+      const summary = JSON.parse(measured.value.stdout) as {rows: number; peakRssBytes: number}
+      return {seconds: measured.seconds, rss: summary.peakRssBytes, rows: summary.rows}
+    }
+    const copyScript = async (script: string): Promise<Sample> => ({seconds: (await time(() => run(psql, ['-X', '-q', '-d', baseUrl, '-f', script]))).seconds})
+
+    if (!only || only === 'export-one') {
+      const script = await dataclips('id=10')
+      const tool = await repeat(settings.repeats, () => exportOnce('id=10'))
+      const baseline = await repeat(settings.repeats, () => copyScript(script))
+      const dump = await repeat(Math.min(3, settings.repeats), async () => ({seconds: (await time(() => run(join(server.clientBinDir ?? '', 'pg_dump'), ['-Fc', '-f', join(work, 'all.dump'), '-d', baseUrl]))).seconds}))
+      const t = median(tool.map(s => s.seconds))
+      const b = median(baseline.map(s => s.seconds))
+      const d = median(dump.map(s => s.seconds))
+      results['export-one'] = {tool: tool, psqlCopy: baseline, pgDump: dump, ratioToCopy: t / b, timesFasterThanPgDump: d / t}
+      table.push(['export-one', `${t.toFixed(2)} s (${spread(tool.map(s => s.seconds))})`, `psql \\copy per table ${b.toFixed(2)} s`, `${(t / b).toFixed(2)}× the psql script (start-up ${Number(results.startupSeconds).toFixed(2)} s); ${(d / t).toFixed(1)}× faster than pg_dump (${d.toFixed(2)} s)`, `${((tool[0]!.rss ?? 0) / 1048576).toFixed(0)} MB`])
+    }
+    if (!only || only === 'export-heavy') {
+      const script = await dataclips('id=2')
+      const tool = await repeat(settings.repeats, () => exportOnce('id=2'))
+      const baseline = await repeat(settings.repeats, () => copyScript(script))
+      const rows = tool[0]!.rows!
+      const toolRate = rows / median(tool.map(s => s.seconds))
+      const copyRate = rows / median(baseline.map(s => s.seconds))
+      results['export-heavy'] = {rows, tool, copy: baseline, toolRowsPerSecond: toolRate, copyRowsPerSecond: copyRate, share: toolRate / copyRate, peakRssBytes: Math.max(...tool.map(s => s.rss ?? 0))}
+      table.push(['export-heavy', `${Math.round(toolRate).toLocaleString('en')} rows/s (${rows.toLocaleString('en')} rows)`, `COPY ${Math.round(copyRate).toLocaleString('en')} rows/s`, `${Math.round(100 * toolRate / copyRate)}% of COPY throughput`, `${(Math.max(...tool.map(s => s.rss ?? 0)) / 1048576).toFixed(0)} MB`])
+    }
+    if (!only || only === 'erase-batch') {
+      const count = Math.min(10_000, settings.users - 100)
+      const people = join(work, 'people.txt')
+      await writeFile(people, Array.from({length: count}, (_, i) => `id=${i + 50}`).join('\n'))
+      const batch = await repeat(Math.min(3, settings.repeats), async () => {
+        const url = await createDatabase(server, 'bench_erase', 'bench_base')
+        return {seconds: (await time(() => tool(['privacy:erase', '--database-url', url, '--map', map, '--subjects-file', people, '--include-connect', '--confirm', 'bench_erase', '--json']))).seconds}
+      })
+      const naiveCount = 200
+      const naive = await repeat(1, async () => {
+        const url = await createDatabase(server, 'bench_erase', 'bench_base')
+        const measured = await time(async () => {
+          for (let i = 0; i < naiveCount; i++) await tool(['privacy:erase', '--database-url', url, '--map', map, '--subject', `id=${i + 50}`, '--include-connect', '--confirm', 'bench_erase'])
+        })
+        return {seconds: measured.seconds}
+      })
+      const batchRate = count / median(batch.map(s => s.seconds))
+      const naiveRate = naiveCount / naive[0]!.seconds
+      results['erase-batch'] = {subjects: count, batch, naive: {subjects: naiveCount, seconds: naive[0]!.seconds}, batchSubjectsPerSecond: batchRate, naiveSubjectsPerSecond: naiveRate, ratio: batchRate / naiveRate}
+      table.push(['erase-batch', `${Math.round(batchRate).toLocaleString('en')} people/s (${count.toLocaleString('en')} in one run)`, `one person per run and transaction: ${naiveRate.toFixed(1)} people/s`, `${Math.round(batchRate / naiveRate)}× faster`, ''])
+    }
+    if (!only || only === 'scan') {
+      const smallUrl = await createDatabase(server, 'bench_scan_small')
+      const small = new pg.Client({connectionString: smallUrl})
+      await small.connect()
+      await loadFixture(small, {users: Math.max(500, Math.floor(settings.users / 10)), heavyEventsPerSubject: Math.floor(settings.heavy / 10)})
+      await small.end()
+      const scanTime = (url: string) => repeat(settings.repeats, async () => ({seconds: (await time(() => tool(['privacy:scan', '--database-url', url, '--out', join(work, 'scan.yml')]))).seconds}))
+      const tenth = await scanTime(smallUrl)
+      const full = await scanTime(baseUrl)
+      const ratio = median(full.map(s => s.seconds)) / median(tenth.map(s => s.seconds))
+      results.scan = {tenthOfData: tenth, fullData: full, ratio}
+      table.push(['scan', `${median(full.map(s => s.seconds)).toFixed(2)} s`, `same scan on a tenth of the data: ${median(tenth.map(s => s.seconds)).toFixed(2)} s`, `${ratio.toFixed(2)}× the time for 10× the data`, ''])
+    }
+    const date = new Date().toISOString().slice(0, 10)
+    await mkdir(join(PROJECT_ROOT, 'bench', 'results'), {recursive: true})
+    const record = {date, scale, rows: Number(size!.rows), machine: {cpus: (await import('node:os')).cpus().length, node: process.version, postgres: server.majorVersion}, results}
+    await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${date}-${scale}.json`), `${JSON.stringify(record, null, 2)}\n`)
+    const markdown = [`| scenario | heroku-privacy | baseline (same run) | ratio | peak RSS |`, '|---|---|---|---|---|', ...table.map(r => `| ${r.join(' | ')} |`)].join('\n')
+    process.stdout.write(`\n${scale}: ${Number(size!.rows).toLocaleString('en')} rows, PostgreSQL ${server.majorVersion}, ${record.machine.cpus} cores\n\n${markdown}\n`)
+  } finally {
+    await server.stop()
+    await rm(work, {recursive: true, force: true})
+  }
+}
+
+await main()

@@ -1,0 +1,29 @@
+import {flags as herokuFlags} from '@heroku-cli/command'
+
+import {PrivacyCommand} from '../../../../cli/base-command.js'
+import {LogDrain, LoggingFacts, listLogDrains} from '../../../../lib/logs/drains.js'
+import {formatTable} from '../../../../lib/ui/table.js'
+
+export default class LogsDrainList extends PrivacyCommand {
+  static description = `list where the app's logs go: its log drains (credentials hidden), its space's logging and Logplex's own week
+
+Shows each drain's URL without its password, the drain token a receiver should allow, when it was added and whether an add-on owns it, then what the app's generation and space mean for its logs.`
+
+  static examples = ['<%= config.bin %> <%= command.id %> -a example-app', '<%= config.bin %> <%= command.id %> -a example-app --json']
+
+  static flags = {
+    app: herokuFlags.app({required: true}),
+    remote: herokuFlags.remote(),
+  }
+
+  async run(): Promise<{drains: LogDrain[]; facts: LoggingFacts}> {
+    const {flags} = await this.parse(LogsDrainList)
+    const result = await listLogDrains(this.herokuApi(), flags.app)
+    this.log(result.drains.length === 0 ? `${flags.app} has no log drains.` : formatTable(
+      ['URL', 'TOKEN', 'ADDED', 'ADD-ON'],
+      result.drains.map(d => [d.url, d.token, d.createdAt.slice(0, 16).replace('T', ' '), d.addon ?? '-']),
+    ))
+    for (const note of result.facts.notes) this.log(`Note: ${note}`)
+    return result
+  }
+}

@@ -1,0 +1,46 @@
+import {Flags} from '@oclif/core'
+
+import {PrivacyCommand} from '../../../cli/base-command.js'
+import {confirmFlags, confirmationName, requireConfirmation} from '../../../cli/confirm.js'
+import {databaseFlags} from '../../../cli/flags.js'
+import {resolveTarget} from '../../../cli/target.js'
+import {openDatabase} from '../../../lib/db/connection.js'
+import {PrivacyError} from '../../../lib/errors.js'
+import {ExpiryResult, expireLogs, hasLogStore, parseRetention} from '../../../lib/logs/store.js'
+import {passwordOfUrl} from '../../../lib/redact.js'
+
+export default class LogsExpire extends PrivacyCommand {
+  static description = `drop stored log lines older than the retention period
+
+privacy:logs:serve does this every hour; run this from Heroku Scheduler when the receiver runs elsewhere, or to shorten retention at once. Whole days are dropped (the store is partitioned by the day a line arrived), so a line is kept between --retention and a day longer.`
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> -a example-logs --retention 30d --dry-run',
+    '<%= config.bin %> <%= command.id %> -a example-logs --retention 30d --confirm example-logs',
+  ]
+
+  static flags = {
+    ...databaseFlags,
+    ...confirmFlags,
+    retention: Flags.string({description: 'how long lines are kept (e.g. 30d, 2w, 72h)', required: true}),
+  }
+
+  async run(): Promise<ExpiryResult & {dryRun: boolean}> {
+    const {flags} = await this.parse(LogsExpire)
+    const retentionMs = parseRetention(flags.retention)
+    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
+    this.rememberSecret(passwordOfUrl(main.target.url))
+    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE})
+    try {
+      if (!await hasLogStore(db.pool)) throw new PrivacyError(`${main.target.label} has no log store (privacy:logs:serve creates it).`, {code: 'no_log_store'})
+      const dryRun = flags['dry-run'] === true
+      if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Expiring logs')
+      const result = await expireLogs(db.pool, {now: new Date(), retentionMs, dryRun})
+      const days = result.dropped.length === 0 ? 'no day partitions' : `${result.dropped.length} day partition(s) (${result.dropped.join(', ')})`
+      this.log(`${dryRun ? 'Would drop' : 'Dropped'} ${days} and ${result.frames} remembered frame ids older than ${flags.retention}.`)
+      return {...result, dryRun}
+    } finally {
+      await db.close()
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import {Flags} from '@oclif/core'
+
+import {PrivacyCommand} from '../../../cli/base-command.js'
+import {databaseFlags} from '../../../cli/flags.js'
+import {resolveTarget} from '../../../cli/target.js'
+import {describeDatabaseError, openDatabase} from '../../../lib/db/connection.js'
+import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {LogReceiver, ReceiverEvent, ReceiverStats} from '../../../lib/logs/receiver.js'
+import {REDACTION_PRESETS, redactorFor} from '../../../lib/logs/redaction.js'
+import {migrateLogStore, parseRetention} from '../../../lib/logs/store.js'
+import {passwordOfUrl, redactSecrets} from '../../../lib/redact.js'
+
+const listFromEnv = (value: string | undefined) => (value ?? '').split(',').map(s => s.trim()).filter(Boolean)
+
+export default class LogsServe extends PrivacyCommand {
+  static description = `receive the app's logs from a Logplex drain and keep them in Postgres, redacted, expiring, searchable per person
+
+Speaks Heroku's HTTPS drain protocol: POST bodies of octet-counted RFC 5424 frames (Content-Type application/logplex-1). Each batch is answered 2xx only after it is committed, so Logplex retries whatever was not stored (the store being down gets 503); a retried Logplex-Frame-Id is stored once. Lines are stored in heroku_privacy.log_lines, partitioned by day; partitions older than --retention are dropped at start and every hour. --redact removes patterns before anything is stored (presets: ${Object.keys(REDACTION_PRESETS).join(', ')}; anything else is a regular expression) — what is redacted cannot be found for an access request later, so redact credentials, not identifiers you must answer for.
+
+Requests need the basic-auth credentials of --auth (the user:password in the drain URL) and, with --drain-token, one of those Logplex-Drain-Token values; without either it refuses to start unless --no-auth. Bodies over --max-body get 413, senders over --max-requests-per-second get 429; malformed frames are counted and skipped, never stored.
+
+To run it as its own Heroku app: push this package with a Postgres add-on, set HEROKU_PRIVACY_DRAIN_AUTH (user:password) and HEROKU_PRIVACY_DRAIN_TOKENS, and use the Procfile's web process; then point apps at it with privacy:logs:drain.`
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> --database-url postgres://… --auth drain:s3cret --drain-token d.0b1c… --retention 30d --redact password --redact bearer',
+    '<%= config.bin %> <%= command.id %> -a example-logs --port 8080 --auth drain:s3cret',
+  ]
+
+  static flags = {
+    ...databaseFlags,
+    port: Flags.integer({description: 'port to listen on', env: 'PORT', default: 5000}),
+    host: Flags.string({description: 'address to listen on (default 0.0.0.0 on a dyno, where $PORT is set; else 127.0.0.1)'}),
+    auth: Flags.string({description: 'basic-auth credentials the drain URL carries (env HEROKU_PRIVACY_DRAIN_AUTH)', env: 'HEROKU_PRIVACY_DRAIN_AUTH', helpValue: 'USER:PASSWORD'}),
+    'drain-token': Flags.string({description: 'accept only batches with this Logplex-Drain-Token (repeatable; env HEROKU_PRIVACY_DRAIN_TOKENS, comma-separated)', multiple: true}),
+    'no-auth': Flags.boolean({description: 'run without credentials or drain tokens (anyone who can reach the port can write)'}),
+    retention: Flags.string({description: 'how long lines are kept (e.g. 30d, 2w, 72h; at least a day)', env: 'HEROKU_PRIVACY_LOG_RETENTION', default: '30d'}),
+    redact: Flags.string({description: `pattern removed from lines before they are stored: ${Object.keys(REDACTION_PRESETS).join(', ')} or a regular expression (repeatable; env HEROKU_PRIVACY_LOG_REDACT, comma-separated)`, multiple: true}),
+    'max-body': Flags.integer({description: 'largest batch accepted, in bytes', default: 1_048_576}),
+    'max-requests-per-second': Flags.integer({description: 'requests a second accepted from one drain (bursts of twice that)', default: 500}),
+    'stats-every': Flags.integer({description: 'print counts every N seconds (0: only at the end)', default: 60}),
+  }
+
+  async run(): Promise<ReceiverStats> {
+    const {flags} = await this.parse(LogsServe)
+    const auth = parseAuth(flags.auth)
+    this.rememberSecret(auth?.password)
+    const drainTokens = flags['drain-token'] ?? listFromEnv(process.env.HEROKU_PRIVACY_DRAIN_TOKENS)
+    if (!auth && drainTokens.length === 0 && flags['no-auth'] !== true) {
+      throw new PrivacyError('The receiver needs credentials: pass --auth USER:PASSWORD (the drain URL\'s) and/or --drain-token, or --no-auth to accept anyone who can reach it.', {code: 'usage', exitCode: ExitCode.usage})
+    }
+    const retentionMs = parseRetention(flags.retention)
+    const redactor = redactorFor(flags.redact ?? listFromEnv(process.env.HEROKU_PRIVACY_LOG_REDACT))
+    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
+    this.rememberSecret(passwordOfUrl(main.target.url))
+    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE, maxConnections: 8, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, applicationName: 'heroku-privacy-logs'})
+    try {
+      await migrateLogStore(db.pool, main.target.label).catch(error => {
+        throw describeDatabaseError(error, main.target)
+      })
+      const receiver = new LogReceiver({
+        pool: db.pool, auth, drainTokens, redactor, retentionMs,
+        maxBodyBytes: flags['max-body'], maxRequestsPerSecond: flags['max-requests-per-second'],
+        clock: () => new Date(), onEvent: event => this.report(event),
+      })
+      const address = await receiver.listen(flags.port, flags.host ?? (process.env.DYNO || process.env.PORT ? '0.0.0.0' : '127.0.0.1'))
+      this.log(`Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}${redactor.patterns.length > 0 ? `, redacting ${redactor.patterns.join(', ')}` : ''}. Stop with Ctrl-C.`)
+      const ticker = flags['stats-every'] > 0 ? setInterval(() => this.logToStderr(describeStats(receiver.stats)), flags['stats-every'] * 1000) : undefined
+      await untilSignalled()
+      clearInterval(ticker)
+      await receiver.close()
+      this.log(describeStats(receiver.stats))
+      return receiver.stats
+    } finally {
+      await db.close()
+    }
+  }
+
+  private report(event: ReceiverEvent): void {
+    const text = event.kind === 'store-failed' ? `could not store a batch (answered 503, Logplex will retry): ${event.message}`
+      : event.kind === 'expired' ? `dropped expired partitions ${event.dropped.join(', ')}`
+        : event.kind === 'expiry-failed' ? `could not drop expired partitions: ${event.message}`
+          : `skipped ${event.frames} malformed frame(s) in batch ${event.frameId ?? '(no frame id)'}`
+    this.logToStderr(redactSecrets(text, this.secrets))
+  }
+}
+
+function parseAuth(value: string | undefined): {user: string; password: string} | null {
+  if (value === undefined || value === '') return null
+  const colon = value.indexOf(':')
+  if (colon <= 0 || colon === value.length - 1) {
+    throw new PrivacyError('--auth must be USER:PASSWORD (the credentials in the drain URL).', {code: 'usage', exitCode: ExitCode.usage})
+  }
+  return {user: value.slice(0, colon), password: value.slice(colon + 1)}
+}
+
+function describeStats(stats: ReceiverStats): string {
+  const refused = Object.entries(stats.refused).map(([status, count]) => `${count}×${status}`).join(', ')
+  return `Stored ${stats.lines} lines in ${stats.batches} batches; ${stats.duplicates} retried batches already stored; ${stats.malformed} malformed frames skipped; ${stats.storeFailures} batches refused while the store failed${refused ? `; refused requests: ${refused}` : ''}.`
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise(resolve => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+}
