@@ -3,7 +3,7 @@
  * against its hand-written baseline, measured in the same run on the same
  * database, written to bench/results/<date>.json and BENCHMARKS.md.
  */
-import {execFile, spawn} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -11,17 +11,21 @@ import {promisify} from 'node:util'
 
 import pg from 'pg'
 
+import {eraseSubjects, ledgerKey, migrateLedger, openDatabase, parseSubject} from '../src/index.js'
 import {loadFixture} from '../test/support/fixture/generate.js'
+import {drainIngest} from './drain-ingest.js'
 import {PostgresServer, startPostgres} from '../test/support/postgres-server.js'
-import {BIN, PROJECT_ROOT} from '../test/support/processes.js'
+import {PROJECT_ROOT, runCli} from '../test/support/processes.js'
 
 const run = promisify(execFile)
 
 const SCALES = {
-  small: {users: 5_000, heavy: 50_000, repeats: 3},
-  medium: {users: 50_000, heavy: 500_000, repeats: 5},
-  large: {users: 500_000, heavy: 1_000_000, repeats: 3},
+  small: {users: 5_000, heavy: 50_000, repeats: 3, logLines: 100_000},
+  medium: {users: 50_000, heavy: 500_000, repeats: 5, logLines: 500_000},
+  large: {users: 500_000, heavy: 1_000_000, repeats: 3, logLines: 2_000_000},
 } as const
+const NAIVE_MAX_PEOPLE = 300
+const NAIVE_MAX_MS = 30_000
 type Scale = keyof typeof SCALES
 
 const args = process.argv.slice(2)
@@ -48,20 +52,10 @@ async function time<T>(work: () => Promise<T>): Promise<{seconds: number; value:
   return {seconds: Number(process.hrtime.bigint() - started) / 1e9, value}
 }
 
-function tool(argv: string[]): Promise<{stdout: string; code: number | null}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {cwd: PROJECT_ROOT, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', c => {
-      stdout += c
-    })
-    child.stderr.on('data', c => {
-      stderr += c
-    })
-    child.on('error', reject)
-    child.on('close', code => (code === 0 ? resolve({stdout, code}) : reject(new Error(`${argv[0]} exited ${code}: ${stderr.slice(-500)}`))))
-  })
+async function tool(argv: string[]): Promise<{stdout: string; code: number | null}> {
+  const result = await runCli(argv)
+  if (result.code !== 0) throw new Error(`${argv[0]} exited ${result.code}: ${result.stderr.slice(-500)}`)
+  return result
 }
 
 async function repeat(times: number, work: () => Promise<Sample>): Promise<Sample[]> {
@@ -144,18 +138,29 @@ async function main(): Promise<void> {
         const url = await createDatabase(server, 'bench_erase', 'bench_base')
         return {seconds: (await time(() => tool(['privacy:erase', '--database-url', url, '--map', map, '--subjects-file', people, '--include-connect', '--confirm', 'bench_erase', '--json']))).seconds}
       })
-      const naiveCount = 200
-      const naive = await repeat(1, async () => {
+      // The naive loop gets every advantage: in-process, no start-up, one person per transaction.
+      const naive = await time(async () => {
         const url = await createDatabase(server, 'bench_erase', 'bench_base')
-        const measured = await time(async () => {
-          for (let i = 0; i < naiveCount; i++) await tool(['privacy:erase', '--database-url', url, '--map', map, '--subject', `id=${i + 50}`, '--include-connect', '--confirm', 'bench_erase'])
-        })
-        return {seconds: measured.seconds}
+        const db = await openDatabase({url, label: 'bench_erase'})
+        try {
+          await migrateLedger(db.pool, 'bench_erase')
+          const ledger = {pool: db.pool, scope: 'bench', actor: 'bench', clock: () => new Date()}
+          const key = await ledgerKey(db.pool, 'bench')
+          const started = Date.now()
+          let erased = 0
+          while (erased < NAIVE_MAX_PEOPLE && Date.now() - started < NAIVE_MAX_MS) {
+            await eraseSubjects({pool: db.pool, mapFile: map, subjects: [parseSubject(`id=${erased + 50}`)], requestId: null, dryRun: false, includeConnect: true, exceptHeld: false, lockTimeoutMs: 10_000, key, ledger, sameDatabase: true})
+            erased++
+          }
+          return {erased, seconds: (Date.now() - started) / 1000}
+        } finally {
+          await db.close()
+        }
       })
+      const naiveRate = naive.value.erased / naive.value.seconds
       const batchRate = count / median(batch.map(s => s.seconds))
-      const naiveRate = naiveCount / naive[0]!.seconds
-      results['erase-batch'] = {subjects: count, batch, naive: {subjects: naiveCount, seconds: naive[0]!.seconds}, batchSubjectsPerSecond: batchRate, naiveSubjectsPerSecond: naiveRate, ratio: batchRate / naiveRate}
-      table.push(['erase-batch', `${Math.round(batchRate).toLocaleString('en')} people/s (${count.toLocaleString('en')} in one run)`, `one person per run and transaction: ${naiveRate.toFixed(1)} people/s`, `${Math.round(batchRate / naiveRate)}× faster`, ''])
+      results['erase-batch'] = {subjects: count, batch, naive: naive.value, batchSubjectsPerSecond: batchRate, naiveSubjectsPerSecond: naiveRate, ratio: batchRate / naiveRate}
+      table.push(['erase-batch', `${Math.round(batchRate).toLocaleString('en')} people/s (${count.toLocaleString('en')} in one run)`, `one person per transaction, in-process: ${naiveRate.toFixed(1)} people/s`, `${Math.round(batchRate / naiveRate)}× faster`, ''])
     }
     if (!only || only === 'scan') {
       const smallUrl = await createDatabase(server, 'bench_scan_small')
@@ -170,12 +175,23 @@ async function main(): Promise<void> {
       results.scan = {tenthOfData: tenth, fullData: full, ratio}
       table.push(['scan', `${median(full.map(s => s.seconds)).toFixed(2)} s`, `same scan on a tenth of the data: ${median(tenth.map(s => s.seconds)).toFixed(2)} s`, `${ratio.toFixed(2)}× the time for 10× the data`, ''])
     }
+    if (!only || only === 'drain-ingest') {
+      const storeUrl = await createDatabase(server, 'bench_logs')
+      const {tool: ingest, baseline} = await drainIngest(storeUrl, settings.logLines)
+      results['drain-ingest'] = {tool: ingest, nullReceiver: baseline, lost: ingest.lines - ingest.distinct, duplicated: ingest.stored - ingest.distinct}
+      table.push(['drain-ingest', `${Math.round(ingest.linesPerSecond).toLocaleString('en')} lines/s stored, ack p50 ${ingest.p50Ms.toFixed(1)} ms / p99 ${ingest.p99Ms.toFixed(1)} ms`,
+        `receiver that stores nothing: ${Math.round(baseline.linesPerSecond).toLocaleString('en')} lines/s, p99 ${baseline.p99Ms.toFixed(1)} ms`,
+        `${(100 * ingest.linesPerSecond / baseline.linesPerSecond).toFixed(0)}% of the null receiver; ${ingest.lines - ingest.distinct} lost, ${ingest.stored - ingest.distinct} duplicated of ${ingest.lines.toLocaleString('en')}`,
+        `${(ingest.peakRssBytes / 1048576).toFixed(0)} MB`])
+    }
     const date = new Date().toISOString().slice(0, 10)
     await mkdir(join(PROJECT_ROOT, 'bench', 'results'), {recursive: true})
     const record = {date, scale, rows: Number(size!.rows), machine: {cpus: (await import('node:os')).cpus().length, node: process.version, postgres: server.majorVersion}, results}
     await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${date}-${scale}.json`), `${JSON.stringify(record, null, 2)}\n`)
     const markdown = [`| scenario | heroku-privacy | baseline (same run) | ratio | peak RSS |`, '|---|---|---|---|---|', ...table.map(r => `| ${r.join(' | ')} |`)].join('\n')
-    process.stdout.write(`\n${scale}: ${Number(size!.rows).toLocaleString('en')} rows, PostgreSQL ${server.majorVersion}, ${record.machine.cpus} cores\n\n${markdown}\n`)
+    const heading = `${scale}: ${Number(size!.rows).toLocaleString('en')} rows, PostgreSQL ${server.majorVersion}, Node ${process.version}, ${record.machine.cpus} cores, ${date}`
+    process.stdout.write(`\n${heading}\n\n${markdown}\n`)
+    await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${date}-${scale}.md`), `### ${heading}\n\n${markdown}\n`)
   } finally {
     await server.stop()
     await rm(work, {recursive: true, force: true})

@@ -3,7 +3,7 @@
  * an embedded PostgreSQL, the local Heroku API simulator and a small SaaS
  * app's data. Nothing reaches Heroku; everything is removed at the end.
  */
-import {spawn} from 'node:child_process'
+import {ChildProcess, spawn} from 'node:child_process'
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
@@ -11,16 +11,28 @@ import pg from 'pg'
 
 import {HerokuSimulator} from '../test/support/heroku-sim/simulator.js'
 import {seedWorld} from '../test/support/heroku-sim/world.js'
-import {PostgresServer, startPostgres} from '../test/support/postgres-server.js'
+import {PostgresServer, freePort, startPostgres} from '../test/support/postgres-server.js'
 import {BIN, PROJECT_ROOT, cleanEnv} from '../test/support/processes.js'
+import {logplexBody, postBatch} from '../test/support/logplex.js'
+import {redactSecrets} from '../src/lib/redact.js'
 
 const say = (text: string) => process.stdout.write(`${text}\n`)
 const OUTPUT = join(PROJECT_ROOT, 'demo-output')
 
 let postgres: PostgresServer | undefined
 let sim: HerokuSimulator | undefined
+let receiver: ChildProcess | undefined
+
+async function cleanUpReceiver() {
+  if (receiver && receiver.exitCode === null) {
+    const stopped = new Promise(resolve => receiver!.on('close', resolve))
+    receiver.kill('SIGTERM')
+    await stopped
+  }
+}
 
 async function cleanUp() {
+  await cleanUpReceiver()
   await sim?.stop().catch(() => {})
   await postgres?.stop().catch(() => {})
 }
@@ -31,7 +43,7 @@ process.on('SIGINT', () => {
 
 /** Shows the command as an admin would type it, then runs this plugin's binary with the same arguments. */
 function show(args: string[], env: Record<string, string>): Promise<number> {
-  say(`\n$ heroku ${args.map(arg => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' ')}`)
+  say(`\n$ heroku ${redactSecrets(args.map(arg => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' '))}`)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'inherit', 'inherit']})
     child.on('error', reject)
@@ -52,6 +64,42 @@ async function restoreLatestBackup(simulator: HerokuSimulator, app: string): Pro
     await new Promise(resolve => setTimeout(resolve, 200))
   }
   say(`(restored ${backup!.to_name ?? 'b001'} into RESTORED)`)
+}
+
+const DRAIN_AUTH = 'drain:demo-drain-password'
+
+/** Starts privacy:logs:serve in the background, on its own database, and waits until it answers. */
+async function startReceiver(server: PostgresServer): Promise<{drainUrl: string; storeUrl: string}> {
+  const admin = new pg.Client({connectionString: server.url()})
+  await admin.connect()
+  await admin.query('CREATE DATABASE demo_logs')
+  await admin.end()
+  const storeUrl = server.url('demo_logs')
+  const port = await freePort()
+  say(`\n$ heroku privacy:logs:serve --database-url postgres://…/demo_logs --auth drain:*** --port ${port} &`)
+  receiver = spawn(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', storeUrl, '--auth', DRAIN_AUTH, '--port', String(port), '--redact', 'password', '--stats-every', '0'], {cwd: PROJECT_ROOT, env: cleanEnv({}), stdio: ['ignore', 'inherit', 'inherit']})
+  for (let ready = false; !ready;) {
+    if (receiver.exitCode !== null) throw new Error('the log receiver did not start')
+    ready = await fetch(`http://127.0.0.1:${port}/healthz`).then(r => r.ok, () => false)
+    if (!ready) await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  return {drainUrl: `http://${DRAIN_AUTH}@127.0.0.1:${port}/drain`, storeUrl}
+}
+
+/** What Logplex sends the drain: router and app lines, some about Alice. */
+async function deliverLogs(drainUrl: string, token: string): Promise<void> {
+  const url = new URL(drainUrl)
+  const credentials = {user: url.username, password: url.password, token}
+  url.username = ''
+  url.password = ''
+  const batches = [
+    ['at=info method=GET path="/account?email=alice%40example.com" host=privacy-demo.herokuapp.com fwd="203.0.113.7" status=200', 'at=info method=GET path="/" fwd="198.51.100.23" status=200'],
+    ['User alice@example.com signed in from 10.0.0.1', 'User bob.jones.2@example.org signed in', 'login attempt password=hunter2 rejected'],
+  ]
+  for (const [index, lines] of batches.entries()) {
+    await postBatch(url.toString(), logplexBody(lines, {app: index === 0 ? 'heroku' : 'app', proc: index === 0 ? 'router' : 'web.1'}), {credentials, frameId: crypto.randomUUID(), count: lines.length})
+  }
+  say(`(Logplex delivered ${batches.flat().length} lines in ${batches.length} batches; "password=hunter2" was stored as "password=[redacted]")`)
 }
 
 /** The id of the request the demo opened, read back the way a runbook would: through --json. */
@@ -103,16 +151,22 @@ try {
   await show(['privacy:requests:open', '-a', world.demo.name, '--kind', 'access', '--subject', 'email=alice@example.com', '--reference', 'TICKET-1042'], env)
   await show(['privacy:requests', '-a', world.demo.name], env)
 
+  say('\n7. Logs hold personal data too. Run the drain receiver, point the app\'s log drain at it, and let Logplex deliver:')
+  const logs = await startReceiver(postgres)
+  await show(['privacy:logs:drain', '-a', world.demo.name, '--url', logs.drainUrl], env)
+  await show(['privacy:logs:drain:list', '-a', world.demo.name], env)
+  await deliverLogs(logs.drainUrl, world.demo.drains.at(-1)!.token)
+
   const archive = join(OUTPUT, 'alice-export.zip')
-  say('\n7. Answer it: one archive with everything the map ties to Alice, read from one consistent snapshot:')
+  say('\n8. Answer it: one archive with everything the map ties to Alice, read from one consistent snapshot, and her log lines:')
   const opened = await requestId(env)
-  await show(['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive)], env)
+  await show(['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive), '--include-logs', '--logs-database-url', logs.storeUrl], env)
   await show(['privacy:verify', relative(PROJECT_ROOT, archive)], env)
   await show(['privacy:requests:close', opened, '-a', world.demo.name, '--outcome', 'archive sent to the person'], env)
   await show(['privacy:ledger', '-a', world.demo.name, '--request', opened], env)
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
-  say('\n8. Bob disputes his data and a legal claim is pending: restrict processing, keep a real snapshot, enforce it:')
+  say('\n9. Bob disputes his data and a legal claim is pending: restrict processing, keep a real snapshot, enforce it:')
   await show(['privacy:restrict', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=2', '--reason', 'legal-claim', '--legal-hold', '--enforce'], env)
   await show(['privacy:restrict:list', '-a', world.demo.name], env)
   say('(an UPDATE of his rows now fails unless the session sets heroku_privacy.bypass to a reason; the app can read heroku_privacy_unrestricted.* views)')
@@ -120,26 +174,28 @@ try {
   say(`(exit code ${await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--confirm', world.demo.name], env)})`)
   await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'signed settlement, TICKET-1077', '--release-hold', '--confirm', world.demo.name], env)
 
-  say('\n9. Carol asks to be erased. A reviewer confirms the proposed references in the map, then: plan, erase, and what is left elsewhere:')
+  say('\n10. Carol asks to be erased. A reviewer confirms the proposed references in the map, then: plan, erase, and what is left elsewhere:')
   await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
   await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--dry-run'], env)
-  await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--include-connect', '--confirm', world.demo.name], env)
+  await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--include-connect', '--include-logs', '--logs-database-url', logs.storeUrl, '--confirm', world.demo.name], env)
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
-  say('\n10. A restore brings Carol back: backup b001 was taken before her erasure. Restore it into a new database,')
+  say('\n11. A restore brings Carol back: backup b001 was taken before her erasure. Restore it into a new database,')
   say('    as `heroku addons:create heroku-postgresql:standard-0 --as RESTORED` and `heroku pg:backups:restore b001 RESTORED` would:')
   await restoreLatestBackup(sim, world.demo.name)
   await show(['privacy:snapshots', '-a', world.demo.name], env)
   await show(['privacy:reapply', '-a', world.demo.name, '--database', 'RESTORED', '--map', relative(PROJECT_ROOT, map), '--confirm', world.demo.name], env)
 
-  say('\n11. Where does the app keep data, and is its set-up fit for it? (a CI gate: exit 3 on findings)')
+  say('\n12. Where does the app keep data, and is its set-up fit for it? (a CI gate: exit 3 on findings)')
   await show(['privacy:inventory', '-a', world.demo.name], env)
   say(`(exit code ${await show(['privacy:check', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map)], env)})`)
 
-  say('\n12. Bad input gets one line and a non-zero exit:')
+  say('\n13. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
   say(`(exit code ${code})`)
 
+  say('\nThe log receiver stops on SIGTERM and says what it stored:')
+  await cleanUpReceiver()
   say(`\nDone. The export archive is ${relative(PROJECT_ROOT, archive)}; unzip it and open index.html to see what Alice receives.`)
   say(`The data map is ${relative(PROJECT_ROOT, map)}. The demo removed its database and simulator, and can run again any time with \`npm run demo\`.`)
 } finally {

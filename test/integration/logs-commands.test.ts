@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {rm} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -8,10 +7,10 @@ import {expect} from 'chai'
 import {ensurePartitions, migrateLogStore, storeBatch} from '../../src/lib/logs/store.js'
 import {readZip} from '../support/archive.js'
 import {ALICE} from '../support/fixture/generate.js'
-import {BIN, PROJECT_ROOT, runCli, useDatabase, useSimulator, writeReviewedMap} from '../support/context.js'
+import {BIN, runCli, useDatabase, useSimulator, writeReviewedMap} from '../support/context.js'
 import {freePort} from '../support/postgres-server.js'
 import {logplexBody, postBatch} from '../support/logplex.js'
-import {cleanEnv} from '../support/processes.js'
+import {startProcess} from '../support/processes.js'
 
 /** Lines about Alice (by email, percent-encoded email, full name, phone, signup IP) and lines that only look alike. */
 const ABOUT_ALICE = [
@@ -94,25 +93,17 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
 
     it('receives batches until stopped, then prints what it stored', async () => {
       const port = await freePort()
-      const child = spawn(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', logs.url, '--port', String(port), '--auth', 'drain:pw-serve-77', '--stats-every', '0'], {cwd: PROJECT_ROOT, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe']})
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', chunk => {
-        stdout += chunk
-      })
-      child.stderr.on('data', chunk => {
-        stderr += chunk
-      })
-      const exited = new Promise<number | null>(resolve => child.on('close', resolve))
-      while (!stdout.includes('Receiving')) {
-        if (child.exitCode !== null) throw new Error(stderr)
+      const server = startProcess(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', logs.url, '--port', String(port), '--auth', 'drain:pw-serve-77', '--stats-every', '0'])
+      while (!server.output().stdout.includes('Receiving')) {
+        if (server.child.exitCode !== null) throw new Error(server.output().stderr)
         await new Promise(resolve => setTimeout(resolve, 100))
       }
       const marker = randomUUID()
       const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`served ${marker}`, `served again ${marker}`]), {credentials: {user: 'drain', password: 'pw-serve-77', token: 'd.any'}, frameId: randomUUID(), count: 2})
       expect(status).to.equal(204)
-      child.kill('SIGTERM')
-      expect(await exited).to.equal(0)
+      server.child.kill('SIGTERM')
+      const {code, stdout, stderr} = await server.result
+      expect(code).to.equal(0)
       expect(stdout).to.match(/Stored 2 lines in 1 batches/)
       expect(stdout + stderr).to.not.include('pw-serve-77')
       expect(stdout + stderr).to.not.include(new URL(logs.url).password)

@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process'
+import {ChildProcess, spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -16,23 +16,32 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 }
 
 export function runProcess(command: string, args: string[], env: Record<string, string | undefined> = {}, cwd = PROJECT_ROOT): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: cleanEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', chunk => {
-      stdout += chunk
-    })
-    child.stderr.on('data', chunk => {
-      stderr += chunk
-    })
+  return startProcess(command, args, env, cwd).result
+}
+
+export interface RunningProcess {
+  child: ChildProcess
+  /** What it printed so far. */
+  output(): {stdout: string; stderr: string}
+  result: Promise<CliResult>
+}
+
+/** Starts a process in the background (a server, say), collecting what it prints. */
+export function startProcess(command: string, args: string[], env: Record<string, string | undefined> = {}, cwd = PROJECT_ROOT): RunningProcess {
+  const child = spawn(command, args, {cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', chunk => {
+    stdout += chunk
+  })
+  child.stderr!.on('data', chunk => {
+    stderr += chunk
+  })
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject)
     child.on('close', code => resolve({code, stdout, stderr}))
   })
+  return {child, output: () => ({stdout, stderr}), result}
 }
 
 /** The parent's environment without anything that could point a command at a real Heroku account or database. */

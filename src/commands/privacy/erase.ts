@@ -71,7 +71,7 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
         step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
       ])))
       if (dryRun) this.log(`\nSQL it would run, in one transaction (values are bound parameters):\n${report.plan.map(step => `  ${step.sql};`).join('\n')}`)
-      if (report.logLines !== null) this.log(`Log store: ${report.logLines} stored line(s) ${dryRun ? 'mention' : 'mentioned'} the ${report.subjects === 1 ? 'person' : 'people'}${dryRun ? ' and would be redacted' : '; their mentions were replaced with [erased]'}.`)
+      if (report.logLines !== null) this.log(describeLogLines(report.logLines, report.subjects, dryRun))
       for (const note of report.notes) this.log(`Note: ${note}`)
       for (const skipped of report.skipped) this.log(`Skipped ${skipped.table}: ${skipped.reason}`)
       for (const [table, n] of Object.entries(report.held)) this.log(`Held: ${n} row(s) of ${table} under a legal hold were left alone`)
@@ -85,4 +85,10 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
       await close()
     }
   }
+}
+
+function describeLogLines(lines: number, subjects: number, dryRun: boolean): string {
+  const whom = subjects === 1 ? 'the person' : 'the people'
+  if (lines === 0) return `Log store: no stored line mentions ${whom}.`
+  return dryRun ? `Log store: ${lines} stored line(s) mention ${whom} and would be redacted.` : `Log store: ${lines} stored line(s) mentioned ${whom}; each mention was replaced with [erased].`
 }

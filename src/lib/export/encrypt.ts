@@ -2,8 +2,6 @@ import {createReadStream, createWriteStream} from 'node:fs'
 import {Readable, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {Encrypter} from 'age-encryption'
-
 import {ExitCode, PrivacyError} from '../errors.js'
 
 export function assertAgeRecipient(recipient: string): void {
@@ -15,6 +13,7 @@ export function assertAgeRecipient(recipient: string): void {
 /** Encrypts a file to an age recipient (age1…), streaming, so the archive never sits whole in memory. */
 export async function encryptFile(from: string, to: string, recipient: string): Promise<void> {
   assertAgeRecipient(recipient)
+  const {Encrypter} = await import('age-encryption')
   const encrypter = new Encrypter()
   encrypter.addRecipient(recipient)
   const plain = Readable.toWeb(createReadStream(from)) as ReadableStream<Uint8Array>

@@ -1,8 +1,4 @@
-import {render} from 'ink'
-import {createElement} from 'react'
-
 import type {ProgressEvent, ProgressSink} from '../progress.js'
-import {ProgressState, ProgressView, reduceProgress} from './progress-view.js'
 
 export interface ProgressRenderer {
   sink: ProgressSink
@@ -47,15 +43,24 @@ export function createProgressRenderer(options: RendererOptions): ProgressRender
       stop() {},
     }
   }
-  let state: ProgressState = {counts: {}, warnings: []}
-  const instance = render(createElement(ProgressView, {state}), {stdout: options.stream, patchConsole: false, exitOnCtrlC: false})
+  // Ink and React load only for a terminal, and only once there is progress to show: most runs never pay for them.
+  let live: ProgressRenderer | undefined
+  let stopped = false
+  const early: ProgressEvent[] = []
+  const loading = import('./live-progress.js').then(({liveProgress}) => {
+    if (stopped) return
+    live = liveProgress(options.stream)
+    for (const event of early.splice(0)) live.sink(event)
+  })
+  loading.catch(() => {})
   return {
     sink(event) {
-      state = reduceProgress(state, event)
-      instance.rerender(createElement(ProgressView, {state}))
+      if (live) live.sink(event)
+      else early.push(event)
     },
     stop() {
-      instance.unmount()
+      stopped = true
+      live?.stop()
     },
   }
 }
