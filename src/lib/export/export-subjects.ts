@@ -12,6 +12,7 @@ import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {DataMap} from '../datamap/schema.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
+import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
 import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
 import type {SubjectLookup} from '../subject/parse.js'
@@ -21,7 +22,6 @@ import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {HTML_ROWS_PER_TABLE, HtmlTable, renderIndexHtml} from './html.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
 import {Row, Tally, csvWriter, jsonArrayWriter} from './serialize.js'
-import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 
 export interface ExportInput {
   /** Where the rows are read from: the database, or a follower of it. */
@@ -71,20 +71,38 @@ function withheldColumns(map: DataMap, table: PlannedTable): Array<{column: stri
 }
 
 /** Rows pass through unchanged, except other people's identifiers, which become stable pseudonyms. */
-function rowMapper(thirdParty: string[], own: Set<string>, key: Buffer, table: string, onRow: (row: Row) => void): Transform {
-  return new Transform({
+function pseudonymiser(thirdParty: string[], own: Set<string>, key: Buffer, table: string): (row: Row) => Row {
+  return row => {
+    for (const column of thirdParty) {
+      const value = row[column]
+      if (value !== null && value !== undefined && !own.has(String(value))) {
+        row[column] = `person-${createHmac('sha256', key).update(`${table}.${column}\0${String(value)}`).digest('hex').slice(0, 12)}`
+      }
+    }
+    return row
+  }
+}
+
+/**
+ * Streams rows into one file of the archive: mapped, serialised, counted and
+ * hashed for the manifest, the first rows kept for index.html.
+ */
+async function addRowsFile(zip: yazl.ZipFile, entry: {path: string; table: string; columns: string[]; format: 'json' | 'csv'}, source: AsyncIterable<Row> | NodeJS.ReadableStream, mapRow: (row: Row) => Row = row => row): Promise<{file: ManifestFile; shown: HtmlTable}> {
+  const shown: HtmlTable = {table: entry.table, columns: entry.columns, rows: [], totalRows: 0, file: entry.path}
+  const tally = new Tally()
+  zip.addReadStream(tally, entry.path)
+  const mapper = new Transform({
     objectMode: true,
     transform(row: Row, _encoding, callback) {
-      for (const column of thirdParty) {
-        const value = row[column]
-        if (value !== null && value !== undefined && !own.has(String(value))) {
-          row[column] = `person-${createHmac('sha256', key).update(`${table}.${column}\0${String(value)}`).digest('hex').slice(0, 12)}`
-        }
-      }
-      onRow(row)
-      callback(null, row)
+      const mapped = mapRow(row)
+      tally.countRow()
+      if (shown.rows.length < HTML_ROWS_PER_TABLE) shown.rows.push(mapped)
+      callback(null, mapped)
     },
   })
+  await pipeline(source, mapper, entry.format === 'json' ? jsonArrayWriter() : csvWriter(entry.columns), tally)
+  shown.totalRows = tally.rows
+  return {file: {path: entry.path, table: entry.table, rows: tally.rows, bytes: tally.bytes, sha256: tally.digest()}, shown}
 }
 
 /**
@@ -175,50 +193,28 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       const columns = table.table.columns.map(c => c.name).filter(c => !hidden.some(h => h.column === c))
       const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
       pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
-      const path = `data/${table.key}.${extension}`
-      const shown: HtmlTable = {table: table.key, columns, rows: [], totalRows: 0, file: path}
-      const tally = new Tally()
-      zip.addReadStream(tally, path)
       const selection = selectSubjectRows(table, values, rootKeys, map.subject.key)
       const own = new Set([...rootKeys, ...table.edges.flatMap(e => (values.get(e.parent)?.get(e.parentColumn) ?? []).map(String))])
-      const mapper = rowMapper(thirdParty, own, input.pseudonymKey, table.key, row => {
-        tally.countRow()
-        if (shown.rows.length < HTML_ROWS_PER_TABLE) shown.rows.push(row)
-      })
-      const writer = input.format === 'json' ? jsonArrayWriter() : csvWriter(columns)
       const source = selection
         ? client.query(new QueryStream(`SELECT ${columns.map(c => quoteIdent(c)).join(', ')} FROM ${quoteTable(table.table)} WHERE ${selection.where}`, selection.params, {batchSize: 1000}))
         : emptyRows()
-      await pipeline(source, mapper, writer, tally)
-      shown.totalRows = tally.rows
-      html.push(shown)
-      files.push({path, table: table.key, rows: tally.rows, bytes: tally.bytes, sha256: tally.digest()})
+      const written = await addRowsFile(zip, {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format}, source, pseudonymiser(thirdParty, own, input.pseudonymKey, table.key))
+      files.push(written.file)
+      html.push(written.shown)
       input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
     }
     if (input.logs) {
       input.progress?.({kind: 'step', message: 'searching the log store'})
       const identifiers = await subjectIdentifiers(client, {map, plan, values, rootKeys, lookups: subjects.map(s => s.lookup)})
-      const path = `logs/lines.${extension}`
-      const shown: HtmlTable = {table: 'logs', columns: [...LOG_COLUMNS], rows: [], totalRows: 0, file: path}
-      const tally = new Tally()
-      zip.addReadStream(tally, path)
       const logs = await input.logs.connect()
       try {
-        const counter = new Transform({
-          objectMode: true,
-          transform(row: Row, _encoding, callback) {
-            tally.countRow()
-            if (shown.rows.length < HTML_ROWS_PER_TABLE) shown.rows.push(row)
-            callback(null, row)
-          },
-        })
-        await pipeline(identifiers.length > 0 ? streamSubjectLines(logs, identifiers) : emptyRows(), counter, input.format === 'json' ? jsonArrayWriter() : csvWriter([...LOG_COLUMNS]), tally)
+        const source = identifiers.length > 0 ? streamSubjectLines(logs, identifiers) : emptyRows()
+        const written = await addRowsFile(zip, {path: `logs/lines.${extension}`, table: 'logs', columns: [...LOG_COLUMNS], format: input.format}, source)
+        files.push(written.file)
+        html.push(written.shown)
       } finally {
         logs.release()
       }
-      shown.totalRows = tally.rows
-      html.push(shown)
-      files.push({path, table: 'logs', rows: tally.rows, bytes: tally.bytes, sha256: tally.digest()})
     }
     const manifest: Manifest = {
       format: 'heroku-privacy-export',
