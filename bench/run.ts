@@ -4,6 +4,7 @@
  * database, written to bench/results/<date>.json and BENCHMARKS.md.
  */
 import {execFile} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -14,7 +15,7 @@ import pg from 'pg'
 import {eraseSubjects, ledgerKey, migrateLedger, openDatabase, parseSubject} from '../src/index.js'
 import {loadFixture} from '../test/support/fixture/generate.js'
 import {drainIngest} from './drain-ingest.js'
-import {PostgresServer, startPostgres} from '../test/support/postgres-server.js'
+import {findSystemPostgres, PostgresServer, startPostgres} from '../test/support/postgres-server.js'
 import {PROJECT_ROOT, runCli} from '../test/support/processes.js'
 
 const run = promisify(execFile)
@@ -35,6 +36,7 @@ const option = (name: string) => {
 }
 const scale = (option('scale') ?? 'medium') as Scale
 const only = option('only')
+const rebuild = args.includes('--rebuild')
 if (!SCALES[scale]) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`)
 
 interface Sample {
@@ -58,6 +60,12 @@ async function tool(argv: string[]): Promise<{stdout: string; code: number | nul
   return result
 }
 
+/** Runs `work` the first time it is asked for, and hands every caller that result. */
+function once<T>(work: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined
+  return () => (result ??= work())
+}
+
 async function repeat(times: number, work: () => Promise<Sample>): Promise<Sample[]> {
   const samples: Sample[] = []
   for (let i = 0; i < times; i++) samples.push(await work())
@@ -73,26 +81,68 @@ async function createDatabase(server: PostgresServer, name: string, template?: s
   return server.url(name)
 }
 
+/**
+ * The data set at a size, built once and kept as a template database in a
+ * cluster under .cache/bench. Its name carries a hash of the generator and the
+ * size, so a changed fixture is rebuilt rather than compared with an old one;
+ * it is built under a temporary name and renamed when complete, so an
+ * interrupted build is never reused.
+ */
+async function cachedFixture(server: PostgresServer, label: string, fixture: {users: number; heavyEventsPerSubject: number}): Promise<{template: string; builtSeconds: number | null}> {
+  const generator = await Promise.all(['schema.sql', 'generate.ts'].map(f => readFile(join(PROJECT_ROOT, 'test', 'support', 'fixture', f))))
+  const hash = createHash('sha256').update(Buffer.concat(generator)).update(JSON.stringify(fixture)).digest('hex').slice(0, 12)
+  const template = `fixture_${label}_${hash}`
+  const admin = new pg.Client({connectionString: server.url()})
+  await admin.connect()
+  try {
+    const ours = new RegExp(`^fixture_${label}_[0-9a-f]{12}(_building)?$`)
+    const {rows} = await admin.query<{datname: string}>(`SELECT datname FROM pg_database`)
+    const existing = rows.filter(r => ours.test(r.datname))
+    for (const {datname} of existing) {
+      if (datname !== template || rebuild) await admin.query(`DROP DATABASE ${datname} WITH (FORCE)`)
+    }
+    if (existing.some(d => d.datname === template) && !rebuild) return {template, builtSeconds: null}
+    const building = `${template}_building`
+    await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`)
+    await admin.query(`CREATE DATABASE ${building}`)
+    const client = new pg.Client({connectionString: server.url(building)})
+    await client.connect()
+    const built = await time(async () => {
+      await loadFixture(client, fixture)
+      await client.query('VACUUM ANALYZE')
+    })
+    await client.end()
+    await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`)
+    return {template, builtSeconds: built.seconds}
+  } finally {
+    await admin.end()
+  }
+}
+
 async function main(): Promise<void> {
   const settings = SCALES[scale]
   const work = await mkdtemp(join(tmpdir(), 'privacy-bench-'))
-  const server = await startPostgres('system')
+  const found = findSystemPostgres()
+  if (!found) throw new Error('npm run bench needs the machine\'s PostgreSQL server binaries (initdb, pg_ctl, psql, pg_dump).')
+  const server = await startPostgres('system', {keepIn: join(PROJECT_ROOT, '.cache', 'bench', `postgres-${found.major}`)})
   const psql = server.clientBinDir ? join(server.clientBinDir, 'psql') : 'psql'
   const results: Record<string, unknown> = {}
   const table: string[][] = []
   try {
-    process.stderr.write(`building the ${scale} data set (${settings.users.toLocaleString('en')} people, 2 heavy subjects with ${settings.heavy.toLocaleString('en')} events each)…\n`)
-    const baseUrl = await createDatabase(server, 'bench_base')
+    process.stderr.write(`${scale} data set: ${settings.users.toLocaleString('en')} people, 2 heavy subjects with ${settings.heavy.toLocaleString('en')} events each…\n`)
+    const fixture = await cachedFixture(server, scale, {users: settings.users, heavyEventsPerSubject: settings.heavy})
+    process.stderr.write(fixture.builtSeconds === null ? `reusing the cached data set (${fixture.template}; --rebuild builds it again)\n` : `built in ${fixture.builtSeconds.toFixed(1)} s and cached as ${fixture.template}\n`)
+    const baseUrl = await createDatabase(server, 'bench_base', fixture.template)
+    const ledgerUrl = await createDatabase(server, 'bench_ledger')
     const base = new pg.Client({connectionString: baseUrl})
     await base.connect()
-    const built = await time(() => loadFixture(base, {users: settings.users, heavyEventsPerSubject: settings.heavy}))
-    const {rows: [size]} = await base.query<{rows: string}>(`SELECT sum(n_live_tup)::bigint AS rows FROM pg_stat_user_tables`)
+    const {rows: [size]} = await base.query<{rows: string}>(`SELECT sum(reltuples)::bigint AS rows FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`)
     await base.end()
-    process.stderr.write(`built ${Number(size!.rows).toLocaleString('en')} rows in ${built.seconds.toFixed(1)} s\n`)
     const map = join(work, 'privacy.yml')
     await tool(['privacy:scan', '--database-url', baseUrl, '--out', map])
     await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
-    const startup = await repeat(settings.repeats, async () => ({seconds: (await time(() => tool(['--version']))).seconds}))
+    // Start-up: loading the export command and everything it imports, without touching a database.
+    const startup = await repeat(settings.repeats, async () => ({seconds: (await time(() => tool(['privacy:export', '--help']))).seconds}))
     results.startupSeconds = median(startup.map(s => s.seconds))
 
     const dataclips = async (subject: string): Promise<string> => {
@@ -103,22 +153,24 @@ async function main(): Promise<void> {
       return script
     }
     const exportOnce = async (subject: string): Promise<Sample> => {
-      const measured = await time(() => tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--out', join(work, 'export.zip'), '--force', '--json', '--ledger-url', server.url('postgres')]))
+      const measured = await time(() => tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--out', join(work, 'export.zip'), '--force', '--json', '--ledger-url', ledgerUrl]))
       const summary = JSON.parse(measured.value.stdout) as {rows: number; peakRssBytes: number}
       return {seconds: measured.seconds, rss: summary.peakRssBytes, rows: summary.rows}
     }
     const copyScript = async (script: string): Promise<Sample> => ({seconds: (await time(() => run(psql, ['-X', '-q', '-d', baseUrl, '-f', script]))).seconds})
 
-    if (!only || only === 'export-one') {
+    const typical = once(async () => {
       const script = await dataclips('id=10')
-      const tool = await repeat(settings.repeats, () => exportOnce('id=10'))
-      const baseline = await repeat(settings.repeats, () => copyScript(script))
+      return {tool: await repeat(settings.repeats, () => exportOnce('id=10')), copy: await repeat(settings.repeats, () => copyScript(script))}
+    })
+    if (!only || only === 'export-one') {
+      const {tool, copy: baseline} = await typical()
       const dump = await repeat(Math.min(3, settings.repeats), async () => ({seconds: (await time(() => run(join(server.clientBinDir ?? '', 'pg_dump'), ['-Fc', '-f', join(work, 'all.dump'), '-d', baseUrl]))).seconds}))
       const t = median(tool.map(s => s.seconds))
       const b = median(baseline.map(s => s.seconds))
       const d = median(dump.map(s => s.seconds))
       results['export-one'] = {tool: tool, psqlCopy: baseline, pgDump: dump, ratioToCopy: t / b, timesFasterThanPgDump: d / t}
-      table.push(['export-one', `${t.toFixed(2)} s (${spread(tool.map(s => s.seconds))})`, `psql \\copy per table ${b.toFixed(2)} s`, `${(t / b).toFixed(2)}× the psql script (start-up ${Number(results.startupSeconds).toFixed(2)} s); ${(d / t).toFixed(1)}× faster than pg_dump (${d.toFixed(2)} s)`, `${((tool[0]!.rss ?? 0) / 1048576).toFixed(0)} MB`])
+      table.push(['export-one', `${t.toFixed(2)} s (${spread(tool.map(s => s.seconds))})`, `psql \\copy per table ${b.toFixed(2)} s`, `${(t / b).toFixed(2)}× the psql script (start-up ${Number(results.startupSeconds).toFixed(2)} s); ${d >= t ? `${(d / t).toFixed(1)}× faster` : `${(t / d).toFixed(1)}× slower`} than pg_dump (${d.toFixed(2)} s)`, `${((tool[0]!.rss ?? 0) / 1048576).toFixed(0)} MB`])
     }
     if (!only || only === 'export-heavy') {
       const script = await dataclips('id=2')
@@ -127,20 +179,49 @@ async function main(): Promise<void> {
       const rows = tool[0]!.rows!
       const toolRate = rows / median(tool.map(s => s.seconds))
       const copyRate = rows / median(baseline.map(s => s.seconds))
-      results['export-heavy'] = {rows, tool, copy: baseline, toolRowsPerSecond: toolRate, copyRowsPerSecond: copyRate, share: toolRate / copyRate, peakRssBytes: Math.max(...tool.map(s => s.rss ?? 0))}
-      table.push(['export-heavy', `${Math.round(toolRate).toLocaleString('en')} rows/s (${rows.toLocaleString('en')} rows)`, `COPY ${Math.round(copyRate).toLocaleString('en')} rows/s`, `${Math.round(100 * toolRate / copyRate)}% of COPY throughput`, `${(Math.max(...tool.map(s => s.rss ?? 0)) / 1048576).toFixed(0)} MB`])
+      // Throughput once running: the time beyond exporting a typical person, on both sides.
+      const one = await typical()
+      const toolStreaming = rows / (median(tool.map(s => s.seconds)) - median(one.tool.map(s => s.seconds)))
+      const copyStreaming = rows / (median(baseline.map(s => s.seconds)) - median(one.copy.map(s => s.seconds)))
+      const peakRss = Math.max(...tool.map(s => s.rss ?? 0))
+      results['export-heavy'] = {rows, tool, copy: baseline, toolRowsPerSecond: toolRate, copyRowsPerSecond: copyRate, share: toolRate / copyRate, toolStreamingRowsPerSecond: toolStreaming, copyStreamingRowsPerSecond: copyStreaming, streamingShare: toolStreaming / copyStreaming, peakRssBytes: peakRss, typicalPeakRssBytes: Math.max(...one.tool.map(s => s.rss ?? 0))}
+      table.push(['export-heavy', `${Math.round(toolRate).toLocaleString('en')} rows/s end to end, ${Math.round(toolStreaming).toLocaleString('en')} rows/s beyond start-up (${rows.toLocaleString('en')} rows)`, `COPY ${Math.round(copyRate).toLocaleString('en')} rows/s, ${Math.round(copyStreaming).toLocaleString('en')} beyond start-up`, `${Math.round(100 * toolRate / copyRate)}% of COPY end to end, ${Math.round(100 * toolStreaming / copyStreaming)}% beyond start-up`, `${(peakRss / 1048576).toFixed(0)} MB`])
     }
     if (!only || only === 'erase-batch') {
       const count = Math.min(10_000, settings.users - 100)
       const people = join(work, 'people.txt')
       await writeFile(people, Array.from({length: count}, (_, i) => `id=${i + 50}`).join('\n'))
-      const batch = await repeat(Math.min(3, settings.repeats), async () => {
-        const url = await createDatabase(server, 'bench_erase', 'bench_base')
-        return {seconds: (await time(() => tool(['privacy:erase', '--database-url', url, '--map', map, '--subjects-file', people, '--include-connect', '--confirm', 'bench_erase', '--json']))).seconds}
-      })
+      const eraseArgs = (url: string) => ['privacy:erase', '--database-url', url, '--map', map, '--subjects-file', people, '--include-connect', '--json']
+      const withIndexes = async (name: string, statements: string[]) => {
+        const client = new pg.Client({connectionString: await createDatabase(server, name, 'bench_base')})
+        await client.connect()
+        for (const statement of statements) await client.query(statement)
+        await client.query('ANALYZE')
+        await client.end()
+      }
+      // Both sides run where every foreign key column has an index, as Rails and Django create them.
+      const catalog = new pg.Client({connectionString: baseUrl})
+      await catalog.connect()
+      const {rows: fkIndexes} = await catalog.query<{sql: string}>(`
+        SELECT format('CREATE INDEX ON %s (%s)', conrelid::regclass, (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
+          FROM unnest(conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = conrelid AND a.attnum = k.num)) AS sql
+        FROM pg_constraint WHERE contype = 'f' AND conparentid = 0`)
+      await catalog.end()
+      await withIndexes('bench_fk_indexed', fkIndexes.map(r => r.sql))
+      // On the schema as generated (no such indexes), the dry run names the ones the erasure needs.
+      const {stdout: dry} = await tool([...eraseArgs(baseUrl), '--dry-run'])
+      const unindexed = (JSON.parse(dry) as {unindexed: Array<{createIndex: string}>}).unindexed
+      await withIndexes('bench_recommended', unindexed.map(u => u.createIndex))
+      const eraseOnce = async (template: string): Promise<Sample> => {
+        const url = await createDatabase(server, 'bench_erase', template)
+        return {seconds: (await time(() => tool([...eraseArgs(url), '--confirm', 'bench_erase']))).seconds}
+      }
+      const batch = await repeat(Math.min(3, settings.repeats), () => eraseOnce('bench_fk_indexed'))
+      const asGenerated = await eraseOnce('bench_base')
+      const recommended = await eraseOnce('bench_recommended')
       // The naive loop gets every advantage: in-process, no start-up, one person per transaction.
       const naive = await time(async () => {
-        const url = await createDatabase(server, 'bench_erase', 'bench_base')
+        const url = await createDatabase(server, 'bench_erase', 'bench_fk_indexed')
         const db = await openDatabase({url, label: 'bench_erase'})
         try {
           await migrateLedger(db.pool, 'bench_erase')
@@ -159,15 +240,13 @@ async function main(): Promise<void> {
       })
       const naiveRate = naive.value.erased / naive.value.seconds
       const batchRate = count / median(batch.map(s => s.seconds))
-      results['erase-batch'] = {subjects: count, batch, naive: naive.value, batchSubjectsPerSecond: batchRate, naiveSubjectsPerSecond: naiveRate, ratio: batchRate / naiveRate}
-      table.push(['erase-batch', `${Math.round(batchRate).toLocaleString('en')} people/s (${count.toLocaleString('en')} in one run)`, `one person per transaction, in-process: ${naiveRate.toFixed(1)} people/s`, `${Math.round(batchRate / naiveRate)}× faster`, ''])
+      results['erase-batch'] = {subjects: count, batch, naive: naive.value, batchSubjectsPerSecond: batchRate, naiveSubjectsPerSecond: naiveRate, ratio: batchRate / naiveRate, asGenerated, indexesRecommended: unindexed.map(u => u.createIndex), withRecommendedIndexes: recommended}
+      const schemaAsGenerated = `; schema without those indexes: ${Math.round(count / asGenerated.seconds).toLocaleString('en')} people/s, ${Math.round(count / recommended.seconds).toLocaleString('en')} with the ${unindexed.length} its dry run asks for`
+      table.push(['erase-batch', `${Math.round(batchRate).toLocaleString('en')} people/s (${count.toLocaleString('en')} in one run, foreign keys indexed)${schemaAsGenerated}`, `one person per transaction, in-process, same indexes: ${naiveRate.toFixed(1)} people/s`, `${Math.round(batchRate / naiveRate)}× faster`, ''])
     }
     if (!only || only === 'scan') {
-      const smallUrl = await createDatabase(server, 'bench_scan_small')
-      const small = new pg.Client({connectionString: smallUrl})
-      await small.connect()
-      await loadFixture(small, {users: Math.max(500, Math.floor(settings.users / 10)), heavyEventsPerSubject: Math.floor(settings.heavy / 10)})
-      await small.end()
+      const tenthFixture = await cachedFixture(server, `${scale}_tenth`, {users: Math.max(500, Math.floor(settings.users / 10)), heavyEventsPerSubject: Math.floor(settings.heavy / 10)})
+      const smallUrl = await createDatabase(server, 'bench_scan_small', tenthFixture.template)
       const scanTime = (url: string) => repeat(settings.repeats, async () => ({seconds: (await time(() => tool(['privacy:scan', '--database-url', url, '--out', join(work, 'scan.yml')]))).seconds}))
       const tenth = await scanTime(smallUrl)
       const full = await scanTime(baseUrl)
@@ -187,11 +266,13 @@ async function main(): Promise<void> {
     const date = new Date().toISOString().slice(0, 10)
     await mkdir(join(PROJECT_ROOT, 'bench', 'results'), {recursive: true})
     const record = {date, scale, rows: Number(size!.rows), machine: {cpus: (await import('node:os')).cpus().length, node: process.version, postgres: server.majorVersion}, results}
-    await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${date}-${scale}.json`), `${JSON.stringify(record, null, 2)}\n`)
+    // A partial run (--only) gets a file of its own rather than replacing the full run's.
+    const name = `${date}-${scale}${only ? `-${only}` : ''}`
+    await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${name}.json`), `${JSON.stringify(record, null, 2)}\n`)
     const markdown = [`| scenario | heroku-privacy | baseline (same run) | ratio | peak RSS |`, '|---|---|---|---|---|', ...table.map(r => `| ${r.join(' | ')} |`)].join('\n')
     const heading = `${scale}: ${Number(size!.rows).toLocaleString('en')} rows, PostgreSQL ${server.majorVersion}, Node ${process.version}, ${record.machine.cpus} cores, ${date}`
     process.stdout.write(`\n${heading}\n\n${markdown}\n`)
-    await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${date}-${scale}.md`), `### ${heading}\n\n${markdown}\n`)
+    await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${name}.md`), `### ${heading}\n\n${markdown}\n`)
   } finally {
     await server.stop()
     await rm(work, {recursive: true, force: true})

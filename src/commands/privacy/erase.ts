@@ -8,6 +8,7 @@ import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
+import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {formatTable} from '../../lib/ui/table.js'
@@ -17,7 +18,9 @@ export default class Erase extends PrivacyCommand {
 
 Plans first: per table, delete the rows or anonymise them with the map's column strategies (null, redact, hash, fake, keep); references into deleted rows are cleared where they are the person's own or point at the person, tables are deleted children before parents, cycles are broken by nulling a nullable edge or deferring a deferrable constraint — never by disabling triggers. Anything that would change another person's data is refused before a single write. Then runs the whole plan in one transaction (one statement per step, for one person or ten thousand), and records in the ledger the primary keys touched and the people's fingerprints, never the erased values.
 
-Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.`
+Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.
+
+A foreign key into deleted rows with no index on its columns makes Postgres scan the referencing table once per deleted row; the plan names each such key with the CREATE INDEX that fixes it (a "Slow:" line, and "unindexed" in --json) — create those before erasing many people at once.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --dry-run',
@@ -75,6 +78,9 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
       for (const note of report.notes) this.log(`Note: ${note}`)
       for (const skipped of report.skipped) this.log(`Skipped ${skipped.table}: ${skipped.reason}`)
       for (const [table, n] of Object.entries(report.held)) this.log(`Held: ${n} row(s) of ${table} under a legal hold were left alone`)
+      for (const slow of costlyReferences(report.unindexed)) {
+        this.log(`Slow: ${slow.table} (${slow.columns.join(', ')}) has no index, so Postgres reads all ~${slow.tableRows.toLocaleString('en')} rows of ${slow.table} for each of the ${slow.deletedRows.toLocaleString('en')} ${slow.references} rows deleted; before large erasures run: ${slow.createIndex};`)
+      }
       this.log(dryRun
         ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
         : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)

@@ -33,6 +33,8 @@ export interface TableInfo {
   columns: ColumnInfo[]
   primaryKey: string[]
   uniqueConstraints: string[][]
+  /** Key columns of each B-tree index with no predicate, in index order, up to the first expression. */
+  indexes: string[][]
   foreignKeys: ForeignKeyInfo[]
   rowEstimate: number
   /** Partitions of a partitioned table (their rows are read through the parent). */
@@ -93,6 +95,15 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
     WHERE con.contype IN ('p', 'u', 'f') AND n.nspname <> ALL($1) AND con.conparentid = 0
     ORDER BY con.conrelid, con.conname`, [excluded])
+  const indexes = await pool.query<{oid: number; columns: Array<string | null>}>(`
+    SELECT i.indrelid::int AS oid,
+           ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
+                 LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+                 WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS columns
+    FROM pg_index i
+    JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+    JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE am.amname = 'btree' AND i.indpred IS NULL AND n.nspname <> ALL($1)`, [excluded])
 
   const byOid = new Map<number, TableInfo>()
   const tables = new Map<string, TableInfo>()
@@ -110,6 +121,7 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
       columns: [],
       primaryKey: [],
       uniqueConstraints: [],
+      indexes: [],
       foreignKeys: [],
       rowEstimate: Number(row.estimate),
       partitions: [],
@@ -154,6 +166,11 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
         isDeferrable: row.deferrable,
       })
     }
+  }
+  for (const row of indexes.rows) {
+    const expression = row.columns.indexOf(null)
+    const columns = (expression < 0 ? row.columns : row.columns.slice(0, expression)) as string[]
+    if (columns.length > 0) byOid.get(row.oid)?.indexes.push(columns)
   }
   return {tables}
 }

@@ -42,6 +42,7 @@ export interface ErasureReport {
   held: ErasurePlan['held']
   skipped: ErasurePlan['skipped']
   notes: string[]
+  unindexed: ErasurePlan['unindexed']
   /** Rows changed per table (with the dry run: rows that would be). */
   touched: Record<string, number>
   /** Data-changing statements executed: one per step, however many people. */
@@ -101,6 +102,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       held: plan.held,
       skipped: plan.skipped,
       notes: plan.notes,
+      unindexed: plan.unindexed,
       touched: {},
       statements: 0,
       logLines: null,

@@ -8,6 +8,7 @@ import {primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.j
 import type {PlannedTable, SubjectPlan} from '../subject/graph.js'
 import {ParentValues, selectSubjectRows} from '../subject/rows.js'
 import {columnAssignment} from './strategies.js'
+import {UnindexedReference, unindexedReferences} from './unindexed.js'
 
 export interface ErasureStep {
   kind: 'unlink' | 'anonymize' | 'delete'
@@ -29,6 +30,8 @@ export interface ErasurePlan {
   deferred: string[]
   /** What ON DELETE CASCADE will also remove, for the record. */
   notes: string[]
+  /** Foreign keys into deleted rows with no index to check them by: each deleted row costs a scan. */
+  unindexed: UnindexedReference[]
 }
 
 export interface PlanInput {
@@ -87,7 +90,7 @@ async function count(client: pg.ClientBase, sql: string, params: unknown[]): Pro
  */
 export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
   const {client, map, schema, plan} = input
-  const result: ErasurePlan = {steps: [], held: {}, skipped: [], deferred: [], notes: []}
+  const result: ErasurePlan = {steps: [], held: {}, skipped: [], deferred: [], notes: [], unindexed: []}
   const erased: PlannedTable[] = []
   for (const table of plan.tables) {
     if (input.recordedKeys && !input.recordedKeys.has(table.key)) continue
@@ -176,6 +179,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
   }
   // Breaking a cycle nulls edges before any delete; put those first.
   result.steps.sort((a, b) => Number(a.kind !== 'unlink') - Number(b.kind !== 'unlink'))
+  result.unindexed = unindexedReferences(schema, new Map(result.steps.filter(s => s.kind === 'delete').map(s => [s.table, s.rows])))
   return result
 }
 

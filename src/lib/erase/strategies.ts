@@ -2,6 +2,7 @@ import {createHmac} from 'node:crypto'
 
 import type {ColumnMap} from '../datamap/schema.js'
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
+import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {quoteIdent} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 
@@ -45,19 +46,6 @@ function redaction(column: ColumnInfo, ctx: StrategyContext): string {
   throw new PrivacyError(`No redaction constant for ${ctx.table.key}.${name} (${column.type}, NOT NULL); use erase: null on a nullable column, or keep with a basis.`, {code: 'invalid_strategy'})
 }
 
-/**
- * HMAC-SHA256 in SQL with the built-in sha256(), so it runs set-based inside
- * the database: H((K ^ opad) || H((K ^ ipad) || value)). The same value gives
- * the same hash in every table, so joins and duplicate checks still work.
- */
-function hmacExpression(value: string, ctx: StrategyContext): string {
-  const block = Buffer.alloc(64)
-  ctx.hashKey.copy(block)
-  const inner = Buffer.from(block.map(b => b ^ 0x36))
-  const outer = Buffer.from(block.map(b => b ^ 0x5c))
-  return `encode(sha256(${ctx.param(outer)}::bytea || sha256(${ctx.param(inner)}::bytea || convert_to(${value}, 'UTF8'))), 'hex')`
-}
-
 function fake(column: ColumnInfo, ctx: StrategyContext): string {
   const seed = `md5(${ctx.param(ctx.hashKey.toString('hex'))} || ${ctx.keyText})`
   if (column.isArray) return `'{}'`
@@ -92,7 +80,7 @@ export function columnAssignment(column: ColumnInfo, spec: ColumnMap, ctx: Strat
     case 'redact':
       return redaction(column, ctx)
     case 'hash':
-      return `CASE WHEN ${name} IS NULL THEN NULL ELSE ${hmacExpression(`${name}::text`, ctx)} END`
+      return `CASE WHEN ${name} IS NULL THEN NULL ELSE ${hmacSha256HexSql(`convert_to(${name}::text, 'UTF8')`, ctx.hashKey, ctx.param)} END`
     case 'fake':
       return fake(column, ctx)
   }

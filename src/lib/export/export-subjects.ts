@@ -1,7 +1,6 @@
 import {createHash, createHmac} from 'node:crypto'
 import {createReadStream, createWriteStream, existsSync} from 'node:fs'
 import {rename, rm} from 'node:fs/promises'
-import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import type pg from 'pg'
@@ -18,10 +17,12 @@ import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {resolveSubjects} from '../subject/resolve.js'
 import {collectParentValues, selectSubjectRows} from '../subject/rows.js'
+import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
-import {HTML_ROWS_PER_TABLE, HtmlTable, renderIndexHtml} from './html.js'
+import {HtmlTable, renderIndexHtml} from './html.js'
+import {jsonRowsQuery, pseudonymInput} from './json-rows.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
-import {Row, Tally, csvWriter, jsonArrayWriter} from './serialize.js'
+import type {Row} from './serialize.js'
 
 export interface ExportInput {
   /** Where the rows are read from: the database, or a follower of it. */
@@ -76,33 +77,11 @@ function pseudonymiser(thirdParty: string[], own: Set<string>, key: Buffer, tabl
     for (const column of thirdParty) {
       const value = row[column]
       if (value !== null && value !== undefined && !own.has(String(value))) {
-        row[column] = `person-${createHmac('sha256', key).update(`${table}.${column}\0${String(value)}`).digest('hex').slice(0, 12)}`
+        row[column] = `person-${createHmac('sha256', key).update(`${pseudonymInput(table, column)}${String(value)}`).digest('hex').slice(0, 12)}`
       }
     }
     return row
   }
-}
-
-/**
- * Streams rows into one file of the archive: mapped, serialised, counted and
- * hashed for the manifest, the first rows kept for index.html.
- */
-async function addRowsFile(zip: yazl.ZipFile, entry: {path: string; table: string; columns: string[]; format: 'json' | 'csv'}, source: AsyncIterable<Row> | NodeJS.ReadableStream, mapRow: (row: Row) => Row = row => row): Promise<{file: ManifestFile; shown: HtmlTable}> {
-  const shown: HtmlTable = {table: entry.table, columns: entry.columns, rows: [], totalRows: 0, file: entry.path}
-  const tally = new Tally()
-  zip.addReadStream(tally, entry.path)
-  const mapper = new Transform({
-    objectMode: true,
-    transform(row: Row, _encoding, callback) {
-      const mapped = mapRow(row)
-      tally.countRow()
-      if (shown.rows.length < HTML_ROWS_PER_TABLE) shown.rows.push(mapped)
-      callback(null, mapped)
-    },
-  })
-  await pipeline(source, mapper, entry.format === 'json' ? jsonArrayWriter() : csvWriter(entry.columns), tally)
-  shown.totalRows = tally.rows
-  return {file: {path: entry.path, table: entry.table, rows: tally.rows, bytes: tally.bytes, sha256: tally.digest()}, shown}
 }
 
 /**
@@ -121,6 +100,8 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   let written: {snapshotAt: string; files: ManifestFile[]; withheld: Manifest['withheld']; subjects: number}
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    // Timestamps Postgres encodes as JSON carry the session's offset; UTC reads the same everywhere.
+    await client.query(`SET LOCAL TimeZone = 'UTC'`)
     written = await writeArchive(client, input, partial)
     await client.query('COMMIT')
   } catch (error) {
@@ -194,11 +175,18 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
       pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
       const selection = selectSubjectRows(table, values, rootKeys, map.subject.key)
-      const own = new Set([...rootKeys, ...table.edges.flatMap(e => (values.get(e.parent)?.get(e.parentColumn) ?? []).map(String))])
-      const source = selection
-        ? client.query(new QueryStream(`SELECT ${columns.map(c => quoteIdent(c)).join(', ')} FROM ${quoteTable(table.table)} WHERE ${selection.where}`, selection.params, {batchSize: 1000}))
-        : emptyRows()
-      const written = await addRowsFile(zip, {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format}, source, pseudonymiser(thirdParty, own, input.pseudonymKey, table.key))
+      const own = [...new Set([...rootKeys, ...table.edges.flatMap(e => (values.get(e.parent)?.get(e.parentColumn) ?? []).map(String))])]
+      const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format}
+      let written: {file: ManifestFile; shown: HtmlTable}
+      if (!selection) {
+        written = await addRowsFile(zip, entry, emptyRows())
+      } else if (input.format === 'json') {
+        const query = jsonRowsQuery(table.table, table.key, columns, selection, {columns: thirdParty, own, key: input.pseudonymKey})
+        written = await addJsonLinesFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000, rowMode: 'array'})))
+      } else {
+        const source = client.query(new QueryStream(`SELECT ${columns.map(c => quoteIdent(c)).join(', ')} FROM ${quoteTable(table.table)} WHERE ${selection.where}`, selection.params, {batchSize: 1000}))
+        written = await addRowsFile(zip, entry, source, pseudonymiser(thirdParty, new Set(own), input.pseudonymKey, table.key))
+      }
       files.push(written.file)
       html.push(written.shown)
       input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
@@ -242,4 +230,3 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   return {snapshotAt, files, withheld, subjects: subjects.length}
 }
 
-async function* emptyRows(): AsyncGenerator<Row> {}

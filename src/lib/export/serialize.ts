@@ -63,6 +63,10 @@ export class Tally extends Transform {
     this.rows++
   }
 
+  countRows(n: number): void {
+    this.rows += n
+  }
+
   override _transform(chunk: Buffer | string, _encoding: BufferEncoding, callback: TransformCallback): void {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     this.bytes += buffer.length
