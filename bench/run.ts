@@ -81,6 +81,15 @@ async function createDatabase(server: PostgresServer, name: string, template?: s
   return server.url(name)
 }
 
+/** The copies a run made; only the cached templates stay in .cache/bench. */
+async function dropRunDatabases(server: PostgresServer): Promise<void> {
+  const admin = new pg.Client({connectionString: server.url()})
+  await admin.connect()
+  const {rows} = await admin.query<{datname: string}>(`SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'`)
+  for (const {datname} of rows) await admin.query(`DROP DATABASE ${datname} WITH (FORCE)`)
+  await admin.end()
+}
+
 /**
  * The data set at a size, built once and kept as a template database in a
  * cluster under .cache/bench. Its name carries a hash of the generator and the
@@ -103,9 +112,7 @@ async function cachedFixture(server: PostgresServer, label: string, fixture: {us
     }
     if (existing.some(d => d.datname === template) && !rebuild) return {template, builtSeconds: null}
     const building = `${template}_building`
-    await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`)
-    await admin.query(`CREATE DATABASE ${building}`)
-    const client = new pg.Client({connectionString: server.url(building)})
+    const client = new pg.Client({connectionString: await createDatabase(server, building)})
     await client.connect()
     const built = await time(async () => {
       await loadFixture(client, fixture)
@@ -274,6 +281,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${heading}\n\n${markdown}\n`)
     await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${name}.md`), `### ${heading}\n\n${markdown}\n`)
   } finally {
+    await dropRunDatabases(server).catch(() => {})
     await server.stop()
     await rm(work, {recursive: true, force: true})
   }
