@@ -48,7 +48,7 @@ export async function addRowsFile(zip: yazl.ZipFile, entry: FileEntry, source: A
     objectMode: true,
     transform(row: Row, _encoding, callback) {
       const mapped = mapRow(row)
-      file.tally.countRow()
+      file.tally.countRows()
       file.sample(mapped)
       callback(null, mapped)
     },

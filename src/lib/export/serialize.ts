@@ -59,11 +59,7 @@ export class Tally extends Transform {
     super({writableObjectMode: true, readableObjectMode: true})
   }
 
-  countRow(): void {
-    this.rows++
-  }
-
-  countRows(n: number): void {
+  countRows(n = 1): void {
     this.rows += n
   }
 
