@@ -6,7 +6,7 @@ import {classifyColumn} from '../../src/lib/scan/classify.js'
 const today = new Date('2026-11-24')
 
 function column(name: string, baseType = 'text', extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {name, type: baseType, baseType, isArray: false, isNullable: true, default: null, maxLength: null, position: 1, ...extra}
+  return {name, type: baseType, baseType, isArray: false, isNullable: true, default: null, maxLength: null, position: 1, generated: null, ...extra}
 }
 
 describe('classifyColumn', () => {

@@ -39,8 +39,9 @@ function problemsOf(text: string) {
 function table(key: string, columns: string[]): TableInfo {
   const [schema, name] = key.split('.') as [string, string]
   return {
-    key, schema, name, kind: 'table', primaryKey: ['id'], uniqueConstraints: [], indexes: [['id']], foreignKeys: [], rowEstimate: 0, partitions: [], inheritsFrom: null, isReadable: true,
-    columns: columns.map((c, i) => ({name: c, type: 'text', baseType: 'text', isArray: false, isNullable: true, default: null, maxLength: null, position: i + 1})),
+    key, schema, name, kind: 'table', primaryKey: ['id'], uniqueConstraints: [], uniqueIndexes: [], indexes: [['id']], foreignKeys: [], rowEstimate: 0, partitions: [], inheritsFrom: null, inheritedBy: [], isReadable: true, canUpdate: true, canDelete: true,
+    rowSecurity: {enabled: false, forced: false, bypassed: true},
+    columns: columns.map((c, i) => ({name: c, type: 'text', baseType: 'text', isArray: false, isNullable: true, default: null, maxLength: null, position: i + 1, generated: null})),
   }
 }
 

@@ -6,9 +6,10 @@ import {costlyReferences, hasLeadingIndex, unindexedReferences} from '../../src/
 function table(key: string, options: {indexes?: string[][]; foreignKeys?: Array<Pick<ForeignKeyInfo, 'columns' | 'references'>>; kind?: TableInfo['kind']; rows?: number} = {}): TableInfo {
   const [schema, name] = key.split('.') as [string, string]
   return {
-    key, schema, name, kind: options.kind ?? 'table', columns: [], primaryKey: ['id'], uniqueConstraints: [], indexes: options.indexes ?? [['id']],
+    key, schema, name, kind: options.kind ?? 'table', columns: [], primaryKey: ['id'], uniqueConstraints: [], uniqueIndexes: [], indexes: options.indexes ?? [['id']],
     foreignKeys: (options.foreignKeys ?? []).map((fk, i) => ({name: `${name}_fk${i}`, referencedColumns: ['id'], onDelete: 'no action', isDeferrable: false, ...fk})),
-    rowEstimate: options.rows ?? 1000, partitions: [], inheritsFrom: null, isReadable: true,
+    rowEstimate: options.rows ?? 1000, partitions: [], inheritsFrom: null, inheritedBy: [], isReadable: true, canUpdate: true, canDelete: true,
+    rowSecurity: {enabled: false, forced: false, bypassed: true},
   }
 }
 

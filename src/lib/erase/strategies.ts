@@ -1,7 +1,7 @@
 import {createHmac} from 'node:crypto'
 
 import type {ColumnMap} from '../datamap/schema.js'
-import type {ColumnInfo, TableInfo} from '../db/introspect.js'
+import {ColumnInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {quoteIdent} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
@@ -20,10 +20,6 @@ const TEXT = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
 const INTEGER = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'money'])
 const TIME = new Set(['date', 'timestamp', 'timestamptz', 'time', 'timetz'])
 
-function isUnique(table: TableInfo, column: string): boolean {
-  return table.primaryKey.length === 1 && table.primaryKey[0] === column || table.uniqueConstraints.some(u => u.length === 1 && u[0] === column)
-}
-
 const fit = (expression: string, column: ColumnInfo) => (column.maxLength ? `left(${expression}, ${column.maxLength})` : expression)
 
 /** A constant of the column's type; unique per row where the column must be unique, email-shaped for email columns. */
@@ -31,7 +27,7 @@ function redaction(column: ColumnInfo, ctx: StrategyContext): string {
   const name = quoteIdent(column.name)
   if (column.isArray) return `'{}'`
   if (TEXT.has(column.baseType)) {
-    const unique = isUnique(ctx.table, column.name)
+    const unique = isUniqueColumn(ctx.table, column.name)
     if (/mail/i.test(column.name)) return fit(unique ? `'redacted+' || md5(${ctx.keyText}) || '@redacted.invalid'` : `'redacted@redacted.invalid'`, column)
     return fit(unique ? `'redacted-' || md5(${ctx.keyText})` : `'[redacted]'`, column)
   }
@@ -40,7 +36,7 @@ function redaction(column: ColumnInfo, ctx: StrategyContext): string {
   if (column.baseType === 'bool') return 'false'
   if (TIME.has(column.baseType)) return `'1970-01-01'`
   if (column.baseType === 'inet' || column.baseType === 'cidr') return `'0.0.0.0'`
-  if (column.baseType === 'uuid') return isUnique(ctx.table, column.name) ? `md5(${ctx.keyText})::uuid` : `'00000000-0000-0000-0000-000000000000'`
+  if (column.baseType === 'uuid') return isUniqueColumn(ctx.table, column.name) ? `md5(${ctx.keyText})::uuid` : `'00000000-0000-0000-0000-000000000000'`
   if (column.baseType === 'bytea') return `''::bytea`
   if (column.isNullable) return 'NULL'
   throw new PrivacyError(`No redaction constant for ${ctx.table.key}.${name} (${column.type}, NOT NULL); use erase: null on a nullable column, or keep with a basis.`, {code: 'invalid_strategy'})
