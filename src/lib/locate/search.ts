@@ -46,7 +46,8 @@ export interface SearchOutcome {
   notReached: string[]
 }
 
-const QUERY_CANCELED = '57014'
+/** A statement cancelled (the budget's statement timeout, or a stop) or left waiting for a lock: the table was not reached. */
+const NOT_REACHED = new Set(['57014', '55P03'])
 
 interface Worker {
   client: pg.ClientBase
@@ -129,7 +130,7 @@ export async function searchIdentifiers(source: SearchSource, targets: SearchTar
         matches: target.columns.map((column, i) => ({table: target.table.key, column: column.name, rows: Number(row![`m${i}`]), linkedRows: Number(row![`l${i}`] ?? 0)})),
       }
     } catch (error) {
-      if ((error as {code?: string}).code === QUERY_CANCELED) return undefined
+      if (NOT_REACHED.has((error as {code?: string}).code ?? '')) return undefined
       throw error
     }
   }

@@ -1,4 +1,5 @@
 import type {Appearance, LocateReport} from '../locate/locate.js'
+import type {UnlinkedCheck} from '../locate/unlinked.js'
 import {formatTable} from './table.js'
 
 export function describeLink(appearance: Appearance): string {
@@ -27,5 +28,18 @@ export function renderLocateReport(report: LocateReport, options: {maxSeconds?: 
   }
   if (report.unreadable.length > 0) lines.push(`Not searched (this role may not read them): ${report.unreadable.join(', ')}`)
   if (report.partlyVisible.length > 0) lines.push(`Searched only the rows row-level security lets this role see: ${report.partlyVisible.join(', ')}`)
+  return lines.join('\n')
+}
+
+/** After an erasure: where the people's identifiers are still found, or that they are found nowhere. */
+export function renderResidues(check: UnlinkedCheck): string {
+  const lines: string[] = []
+  if (check.failed) lines.push(`Could not search for what remains: ${check.failed}.`)
+  else if (check.appearances.length === 0) lines.push('Searched every table afterwards: none of their identifiers remain anywhere.')
+  else {
+    lines.push('Still found after the erasure (counts only):')
+    lines.push(formatTable(['TABLE', 'COLUMN', 'ROWS', 'WHERE'], check.appearances.map(a => [a.table, a.column, String(a.rows), a.inMap ? 'in the map, left by this erasure' : 'table not in the map'])))
+  }
+  if (check.notReached.length > 0) lines.push(`Not searched within --locate-seconds: ${check.notReached.join(', ')}`)
   return lines.join('\n')
 }
