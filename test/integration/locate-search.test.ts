@@ -62,7 +62,7 @@ describe('searching tables for a person\'s identifiers', () => {
     const client = await db.pool.connect()
     try {
       await client.query('BEGIN')
-      await client.query(`CREATE TABLE "Keyed" ("doc" jsonb); INSERT INTO "Keyed" VALUES ('{"alice@example.com": {"seen": true}}'), ('{"malice@example.com": 1}')`)
+      await client.query(`CREATE TABLE "Keyed" ("doc" jsonb); INSERT INTO "Keyed" VALUES ('{"alice.moeller@example.com": {"seen": true}}'), ('{"malice.moeller@example.com": 1}')`)
       const keyed = everyTable(await introspect(client), await searchableColumns(client)).targets.find(t => t.table.key === 'public.Keyed')!
       expect(counts((await searchIdentifiers({client}, [keyed], IDENTIFIERS)).matches)).to.deep.equal({'public.Keyed.doc': 1})
     } finally {
@@ -131,6 +131,23 @@ describe('searching tables for a person\'s identifiers', () => {
         expect(outcome.notReached).to.deep.equal(['public.audit_log'])
         expect(outcome.searched.map(s => s.table)).to.include('public.Accounts')
       } finally {
+        await locker.query('ROLLBACK')
+        locker.release()
+      }
+    })
+
+    it('fails, rather than report a table as not reached, when a cancelled statement aborted the caller\'s transaction', async () => {
+      const locker = await db.pool.connect()
+      const client = await db.pool.connect()
+      try {
+        await locker.query('BEGIN')
+        await locker.query('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE')
+        await client.query('BEGIN')
+        await expect(searchIdentifiers({client}, targets, IDENTIFIERS, {deadline: Date.now() + 1000})).to.be.rejectedWith(/statement timeout/)
+        expect(client.getTransactionStatus()).to.equal('E')
+      } finally {
+        await client.query('ROLLBACK')
+        client.release()
         await locker.query('ROLLBACK')
         locker.release()
       }

@@ -130,7 +130,8 @@ export async function searchIdentifiers(source: SearchSource, targets: SearchTar
         matches: target.columns.map((column, i) => ({table: target.table.key, column: column.name, rows: Number(row![`m${i}`]), linkedRows: Number(row![`l${i}`] ?? 0)})),
       }
     } catch (error) {
-      if (NOT_REACHED.has((error as {code?: string}).code ?? '')) return undefined
+      // Inside the caller's transaction a cancelled statement has aborted it: that must not pass for "not reached".
+      if (NOT_REACHED.has((error as {code?: string}).code ?? '') && (worker.pooled || await isUsable(worker.client))) return undefined
       throw error
     }
   }
@@ -162,5 +163,11 @@ async function finish(worker: Worker, timeoutChanged: boolean): Promise<void> {
     })
   }
   worker.release(broken)
-  if (broken && !worker.pooled) throw broken
+  // A transaction the search's own error already aborted reports that error, not this one.
+  if (broken && !worker.pooled && worker.client.getTransactionStatus() !== 'E') throw broken
+}
+
+/** Whether a client still takes statements: not when a failed statement aborted its transaction. */
+async function isUsable(client: pg.ClientBase): Promise<boolean> {
+  return client.query('SELECT 1').then(() => true, () => false)
 }

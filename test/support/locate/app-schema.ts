@@ -8,7 +8,7 @@
  */
 export const ALICE = {
   id: 1,
-  email: 'Alice@Example.com',
+  email: 'Alice.Moeller@Example.com',
   name: 'Alice Müller',
   phone: '+44 20 7946 0958',
   ip: '203.0.113.7',
@@ -16,7 +16,7 @@ export const ALICE = {
 } as const
 
 /** Her values as they are written in the rows; none may show up in any output the user did not ask for. */
-export const ALICE_VALUES = [ALICE.email.toLowerCase(), ALICE.name, ALICE.phone, '7946 0958', ALICE.ip, ALICE.workEmail]
+export const ALICE_VALUES = [ALICE.email, ALICE.name, ALICE.phone, '7946 0958', ALICE.ip, ALICE.workEmail]
 
 export const APP_SCHEMA = `
   CREATE DOMAIN email_address AS text;
@@ -35,23 +35,23 @@ export const APP_SCHEMA = `
   INSERT INTO "Accounts" VALUES
     (1, '${ALICE.email}', '${ALICE.name}', '${ALICE.phone}', '${ALICE.ip}', 'GB'),
     (2, 'bob@example.org', 'Bob Builder', '+1 415 555 0100', '198.51.100.4', 'US'),
-    (3, 'malice@example.com', 'Alice Müllers', '+44 20 7946 09581', '203.0.113.70', 'GB');
+    (3, 'malice.moeller@example.com', 'Alice Müllers', '+44 20 7946 09581', '203.0.113.70', 'GB');
   INSERT INTO "Profiles" VALUES
-    (1, '{"contact": {"email": "alice@example.com", "phones": ["020 7946 0958"]}, "theme": "dark"}', ARRAY['${ALICE.workEmail}'], ARRAY['${ALICE.ip}']::inet[]),
+    (1, '{"contact": {"email": "alice.moeller@example.com", "phones": ["020 7946 0958"]}, "theme": "dark"}', ARRAY['${ALICE.workEmail}'], ARRAY['${ALICE.ip}']::inet[]),
     (2, '{"contact": {"email": "bob@example.org"}, "friends": [{"name": "Alice  Müller", "since": 2021}]}', ARRAY['bob@work.example'], NULL),
-    (3, '{"note": "malice@example.com", "alias": "Alice"}', ARRAY['alice@example.com.au'], ARRAY['203.0.113.70']::inet[]);
+    (3, '{"note": "malice.moeller@example.com", "alias": "Alice"}', ARRAY['alice.moeller@example.com.au'], ARRAY['203.0.113.70']::inet[]);
   INSERT INTO "SupportNotes" ("accountId", "body") VALUES
     (1, 'Please call me on 020 7946 0958.'),
-    (2, 'Spoke with ALICE@EXAMPLE.COM about her refund'),
-    (3, 'malice@example.com, alice@example.com.au, 203.0.113.70 and Alice Müllers wrote; Alice called');
+    (2, 'Spoke with ALICE.MOELLER@EXAMPLE.COM about her refund'),
+    (3, 'malice.moeller@example.com, alice.moeller@example.com.au, 203.0.113.70 and Alice Müllers wrote; Alice called');
   INSERT INTO "Events" VALUES (1, 'login', '{"ip": "${ALICE.ip}"}'), (2, 'login', '{"ip": "198.51.100.4"}'), (3, 'login', '{"ip": "203.0.113.70"}');
   INSERT INTO audit_log ("actor", "event", "raw", "ip") VALUES
-    ('alice@example.com', '{"action": "login"}', NULL, '${ALICE.ip}'),
-    ('system', '{"target": {"before": {"email": "alice@example.com"}}}', NULL, NULL),
+    ('alice.moeller@example.com', '{"action": "login"}', NULL, '${ALICE.ip}'),
+    ('system', '{"target": {"before": {"email": "alice.moeller@example.com"}}}', NULL, NULL),
     ('system', NULL, '{"who": "Alice M\\u00fcller"}', NULL),
-    ('system', '{"path": "/users?email=alice%40example.com"}', NULL, NULL),
+    ('system', '{"path": "/users?email=alice.moeller%40example.com"}', NULL, NULL),
     ('bob@example.org', '{"action": "login"}', NULL, '198.51.100.4'),
-    ('system', '{"x": "malice@example.com", "y": "+44 20 7946 09581"}', NULL, '203.0.113.70');
+    ('system', '{"x": "malice.moeller@example.com", "y": "+44 20 7946 09581"}', NULL, '203.0.113.70');
   INSERT INTO "Counters" VALUES (1, 2);
 `
 
