@@ -1,12 +1,13 @@
 import type pg from 'pg'
 
 import type {DataMap} from '../datamap/schema.js'
-import type {ColumnInfo} from '../db/introspect.js'
+import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 import type {SubjectPlan} from '../subject/graph.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {ParentValues, selectSubjectRows} from '../subject/rows.js'
-import {CategorisedValue, IDENTIFYING_CATEGORIES, Identifier, distinctiveIdentifiers} from './identifiers.js'
+import {escapeLike, escapeRegex} from './patterns.js'
+import {CategorisedValue, IDENTIFYING_CATEGORIES, Identifier, distinctiveIdentifiers, identifierOf} from './identifiers.js'
 
 /** Distinct values read per column: enough for any one person, and memory stays bounded for a person with millions of rows. */
 const MAX_VALUES_PER_COLUMN = 200
@@ -32,9 +33,12 @@ export interface IdentifyingInput {
 }
 
 /**
- * The values of the people's rows in every column the map marks as
- * identity, contact, online id, government id or financial, with their
- * category, and the lookups they were named by.
+ * The distinctive values of the people's rows in every column the map marks
+ * as identity, contact, online id, government id or financial, with their
+ * category, and the lookups they were named by. A value that other rows of
+ * the same column hold too (a shared office phone, a test card number, a
+ * common full name, a user agent) does not pick out these people and is left
+ * out: searching for it would find everyone who shares it.
  */
 export async function readIdentifyingValues(client: pg.ClientBase, input: IdentifyingInput): Promise<CategorisedValue[]> {
   const rootColumns = input.map.tables[input.map.subject.table]?.columns ?? {}
@@ -48,13 +52,35 @@ export async function readIdentifyingValues(client: pg.ClientBase, input: Identi
       const column = table.table.columns.find(c => c.name === name)
       if (!column) continue
       const {from, value} = valuesOf(column)
-      const {rows} = await client.query<{value: string | null}>(
-        `SELECT DISTINCT ${value} AS value FROM ${quoteTable(table.table)}${from} WHERE (${selection.where}) AND ${quoteIdent(name)} IS NOT NULL LIMIT ${MAX_VALUES_PER_COLUMN}`,
-        selection.params)
-      for (const row of rows) if (row.value !== null) found.push({value: row.value, category: spec.category})
+      const source = `FROM ${quoteTable(table.table)}${from} WHERE ${quoteIdent(name)} IS NOT NULL`
+      const {rows} = await client.query<{value: string | null}>(`SELECT DISTINCT ${value} AS value ${source} AND (${selection.where}) LIMIT ${MAX_VALUES_PER_COLUMN}`, selection.params)
+      const candidates = rows.map(r => r.value).filter((v): v is string => v !== null && identifierOf(v, spec.category) !== undefined)
+      if (candidates.length === 0) continue
+      const shared = await heldByOthers(client, table.table, column, {where: selection.where, params: selection.params}, candidates)
+      for (const candidate of candidates) if (!shared.has(candidate)) found.push({value: candidate, category: spec.category})
     }
   }
   return found
+}
+
+/** Which candidates other rows of the same column hold as well, in one pass over the table. */
+async function heldByOthers(client: pg.ClientBase, table: TableInfo, column: ColumnInfo, own: {where: string; params: unknown[]}, candidates: string[]): Promise<Set<string>> {
+  const name = quoteIdent(column.name)
+  const others = `FROM ${quoteTable(table)}${valuesOf(column).from} WHERE ${name} IS NOT NULL AND (${own.where}) IS NOT TRUE`
+  const next = own.params.length + 1
+  if (column.baseType !== 'json' && column.baseType !== 'jsonb') {
+    const {value} = valuesOf(column)
+    const {rows} = await client.query<{value: string}>(`SELECT DISTINCT ${value} AS value ${others} AND ${value} = ANY($${next}::text[])`, [...own.params, candidates])
+    return new Set(rows.map(r => r.value))
+  }
+  // Walking every other row's JSON would cost a path query per row; its text holds each string leaf JSON-encoded, so a LIKE finds the few rows worth a look.
+  const encoded = new Map(candidates.map(c => [JSON.stringify(c).slice(1, -1), c]))
+  const likes = [...encoded.keys()].map(e => `%"${escapeLike(e)}"%`)
+  const regex = `"(${[...encoded.keys()].map(escapeRegex).join('|')})"`
+  const {rows} = await client.query<{value: string}>(
+    `SELECT DISTINCT found[1] AS value FROM (SELECT ${name}::text AS doc FROM ${quoteTable(table)} WHERE ${name} IS NOT NULL AND (${own.where}) IS NOT TRUE) AS others, regexp_matches(doc, $${next + 1}, 'g') AS found WHERE doc LIKE ANY($${next}::text[])`,
+    [...own.params, likes, regex])
+  return new Set(rows.map(r => encoded.get(r.value)!).filter(Boolean))
 }
 
 /** The distinctive identifiers of the people: what a search for them elsewhere looks for. */

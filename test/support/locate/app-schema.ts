@@ -3,8 +3,9 @@
  * names, a unique index instead of a constraint, a domain over text, jsonb
  * nested several levels, text[] and inet[], a partitioned table, a table
  * without a primary key, an audit log with no foreign key that the map does
- * not link, other people's free text that mentions Alice, and values that
- * only look like hers.
+ * not link, other people's free text that mentions Alice, values that only
+ * look like hers, and a value she shares with Bob (a team address), which
+ * names neither of them.
  */
 export const ALICE = {
   id: 1,
@@ -37,8 +38,8 @@ export const APP_SCHEMA = `
     (2, 'bob@example.org', 'Bob Builder', '+1 415 555 0100', '198.51.100.4', 'US'),
     (3, 'malice.moeller@example.com', 'Alice Müllers', '+44 20 7946 09581', '203.0.113.70', 'GB');
   INSERT INTO "Profiles" VALUES
-    (1, '{"contact": {"email": "alice.moeller@example.com", "phones": ["020 7946 0958"]}, "theme": "dark"}', ARRAY['${ALICE.workEmail}'], ARRAY['${ALICE.ip}']::inet[]),
-    (2, '{"contact": {"email": "bob@example.org"}, "friends": [{"name": "Alice  Müller", "since": 2021}]}', ARRAY['bob@work.example'], NULL),
+    (1, '{"contact": {"email": "alice.moeller@example.com", "phones": ["020 7946 0958"]}, "theme": "dark"}', ARRAY['${ALICE.workEmail}', 'team@example.com'], ARRAY['${ALICE.ip}']::inet[]),
+    (2, '{"contact": {"email": "bob@example.org"}, "friends": [{"name": "Alice  Müller", "since": 2021}]}', ARRAY['bob@work.example', 'team@example.com'], NULL),
     (3, '{"note": "malice.moeller@example.com", "alias": "Alice"}', ARRAY['alice.moeller@example.com.au'], ARRAY['203.0.113.70']::inet[]);
   INSERT INTO "SupportNotes" ("accountId", "body") VALUES
     (1, 'Please call me on 020 7946 0958.'),
