@@ -71,6 +71,22 @@ describe('searching tables for a person\'s identifiers', () => {
     }
   })
 
+  it('searches materialized views that hold rows, and skips those never populated', async () => {
+    const client = await db.pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query(`CREATE MATERIALIZED VIEW "EmailReport" AS SELECT lower("Email") AS "email" FROM "Accounts"`)
+      await client.query(`CREATE MATERIALIZED VIEW "PendingReport" AS SELECT "Email" AS "email" FROM "Accounts" WITH NO DATA`)
+      const all = everyTable(await introspect(client), await searchableColumns(client)).targets
+      expect(all.map(t => t.table.key)).to.include('public.EmailReport').and.not.include('public.PendingReport')
+      const outcome = await searchIdentifiers({client}, all.filter(t => t.table.key === 'public.EmailReport'), IDENTIFIERS)
+      expect(counts(outcome.matches)).to.deep.equal({'public.EmailReport.email': 1})
+    } finally {
+      await client.query('ROLLBACK')
+      client.release()
+    }
+  })
+
   it('searches only the rows a condition names, and counts the person\'s own rows apart, on one client inside a transaction', async () => {
     const client = await db.pool.connect()
     try {

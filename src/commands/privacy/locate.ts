@@ -42,7 +42,8 @@ Prints where the person appears: table, column and the number of rows — never 
     const {target} = await resolveTarget(flags, process.env, () => this.herokuApi())
     this.rememberSecret(passwordOfUrl(target.url))
     const started = Date.now()
-    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE, maxConnections: flags.jobs + 1})
+    // --max-seconds sets each table's statement timeout; without it a large table may take as long as it needs.
+    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE, maxConnections: flags.jobs + 1, statementTimeoutMs: flags['max-seconds'] === undefined ? 0 : undefined})
     let report: LocateReport
     try {
       report = await locateSubjects({

@@ -11,8 +11,9 @@ const SEARCHABLE_TYPES = ['text', 'varchar', 'bpchar', 'citext', 'json', 'jsonb'
 const SEARCHABLE_KINDS: ReadonlySet<TableInfo['kind']> = new Set(['table', 'partitioned', 'materialized_view'])
 
 /**
- * Every column of every table whose type is, or is a domain over, or is an
- * array of, a searchable type, keyed by table; this tool's own schema left out.
+ * Every column of every table (and populated materialized view) whose type
+ * is, or is a domain over, or is an array of, a searchable type, keyed by
+ * table; this tool's own schema left out.
  */
 export async function searchableColumns(db: pg.Pool | pg.ClientBase): Promise<Map<string, Set<string>>> {
   const {rows} = await db.query<{schema: string; name: string; column: string}>(`
@@ -26,7 +27,7 @@ export async function searchableColumns(db: pg.Pool | pg.ClientBase): Promise<Ma
     JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN base b ON b.oid = a.atttypid JOIN pg_type t ON t.oid = b.base
     LEFT JOIN base eb ON eb.oid = t.typelem AND t.typcategory = 'A' LEFT JOIN pg_type et ON et.oid = eb.base
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') AND c.relispopulated
       AND n.nspname <> ALL($1) AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast_temp_%'
       AND coalesce(et.typname, t.typname) = ANY($2)
     ORDER BY n.nspname, c.relname, a.attnum`, [[...SYSTEM_SCHEMAS, TOOL_SCHEMA], SEARCHABLE_TYPES])
