@@ -51,6 +51,8 @@ describe('privacy:locate, and the export and erasure that use it', function () {
     // The same app where nothing outside her own rows mentions Alice.
     await clean.pool.query(`DELETE FROM audit_log WHERE "actor" <> 'bob@example.org' AND "ip" IS DISTINCT FROM '203.0.113.70'`)
     await clean.pool.query(`UPDATE "Profiles" SET "settings" = '{}' WHERE "accountId" = 2; UPDATE "SupportNotes" SET "body" = 'refund done' WHERE "accountId" = 2`)
+    // Someone erased earlier by anonymisation: nothing of theirs names them any more.
+    await clean.pool.query(`INSERT INTO "Accounts" ("accountId", "Email", "fullName") VALUES (4, 'redacted@redacted.invalid', '[redacted]')`)
   })
 
   after(async () => {
@@ -94,6 +96,12 @@ describe('privacy:locate, and the export and erasure that use it', function () {
       expect(report.found.every((a: Appearance) => a.linked)).to.equal(true)
       expect(report.found).to.have.length(9)
       expect(report.notReached).to.deep.equal([])
+    })
+
+    it('searches nothing, and says why, for a person with no distinctive identifier left', async () => {
+      const result = await locate(clean.url, '--subject', 'accountId=4')
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('The person has no distinctive identifier to search for')
     })
 
     it('reads tables in parallel with --jobs, and names those --max-seconds did not let it reach', async () => {

@@ -20,6 +20,9 @@ function describeIdentifiers(report: LocateReport): string {
 
 /** Where the people appear, as a table of counts, and what was not searched. Never a value. */
 export function renderLocateReport(report: LocateReport, options: {maxSeconds?: number} = {}): string {
+  if (Object.keys(report.identifiers).length === 0) {
+    return 'The person has no distinctive identifier to search for (their values are too short, too common, or shared with other rows); nothing was searched.'
+  }
   const lines = [`Searched ${report.searched.tables} tables (${report.searched.columns} columns, ${report.searched.rows.toLocaleString('en')} rows) for ${describeIdentifiers(report)}.`]
   if (report.found.length === 0) lines.push('', 'No row holds any of them.')
   else lines.push('', formatTable(['TABLE', 'COLUMN', 'ROWS', 'WHERE'], report.found.map(a => [a.table, a.column, String(a.rows), describeLink(a)])))
