@@ -19,8 +19,8 @@ import {preparePeople, searchEverywhere} from '../src/lib/locate/locate.js'
 import {readIdentifyingValues} from '../src/lib/locate/values.js'
 import {planSubjectGraph} from '../src/lib/subject/graph.js'
 import {parseSubject} from '../src/lib/subject/parse.js'
-import {resolveSubjects} from '../src/lib/subject/resolve.js'
-import {collectParentValues} from '../src/lib/subject/rows.js'
+import {chooseSubjectRows} from '../src/lib/subject/keyset.js'
+import {resolveSubjects, useRootKeys} from '../src/lib/subject/resolve.js'
 import {runCli} from '../test/support/processes.js'
 
 const run = promisify(execFile)
@@ -47,13 +47,14 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
 async function storedValues(pool: pg.Pool, map: Awaited<ReturnType<typeof preparePeople>>['map'], schema: Awaited<ReturnType<typeof introspect>>, subject: string): Promise<string[]> {
   const client = await pool.connect()
   try {
-    const subjects = await resolveSubjects(client, map, [parseSubject(subject)])
-    const plan = planSubjectGraph(map, schema)
-    const rootKeys = subjects.map(s => s.key)
-    const values = await collectParentValues(client, plan, rootKeys, map.subject.key)
-    const read = await readIdentifyingValues(client, {map, plan, values, rootKeys, lookups: subjects.map(s => s.lookup)})
+    await client.query('BEGIN')
+    const subjects = await resolveSubjects(client, map, [parseSubject(subject)], schema)
+    await useRootKeys(client, subjects)
+    const rows = await chooseSubjectRows(client, planSubjectGraph(map, schema), schema, {mode: 'inline', rootKey: map.subject.key})
+    const read = await readIdentifyingValues(client, {map, rows, lookups: subjects.map(s => s.lookup)})
     return [...new Set(read.filter(v => identifierOf(v.value, v.category)).map(v => v.value))]
   } finally {
+    await client.query('ROLLBACK')
     client.release()
   }
 }
@@ -82,7 +83,7 @@ export async function locateBench(input: {url: string; map: string; subject: str
         if (cli.code !== 0 && cli.code !== 3) throw new Error(`privacy:locate exited ${cli.code}: ${cli.stderr.slice(-500)}`)
       }))
       result.inProcess.push(await seconds(async () => {
-        const report = await searchEverywhere(pool, prepared.map, prepared.schema, prepared.people, {jobs: 2})
+        const report = await searchEverywhere({pool}, prepared.map, prepared.schema, prepared.people, {jobs: 2})
         if (report.searched.columns !== columns) throw new Error(`privacy:locate searched ${report.searched.columns} columns, the baseline ${columns}`)
         result.rows = report.searched.rows
       }))

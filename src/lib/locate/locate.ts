@@ -8,7 +8,7 @@ import type {SubjectLookup} from '../subject/parse.js'
 import {everyTable, searchableColumns} from './columns.js'
 import type {IdentifierKind} from './identifiers.js'
 import {PersonSearch, findPeople} from './person.js'
-import {searchIdentifiers} from './search.js'
+import {SearchSource, searchIdentifiers} from './search.js'
 
 export interface LocateOptions {
   /** Tables read at once, each on its own connection (the pool needs one more, to cancel them when time runs out). */
@@ -51,15 +51,16 @@ export interface LocateReport {
  * table, mapped or not, for the people's identifiers, and says where they
  * appear: in the rows the map ties to them, or anywhere else.
  */
-export async function searchEverywhere(pool: pg.Pool, map: DataMap, schema: SchemaInfo, people: PersonSearch, options: LocateOptions): Promise<LocateReport> {
-  const {targets, unreadable, partlyVisible} = everyTable(schema, await searchableColumns(pool))
-  for (const target of targets) {
+export async function searchEverywhere(source: SearchSource, map: DataMap, schema: SchemaInfo, people: PersonSearch, options: LocateOptions): Promise<LocateReport> {
+  const all = everyTable(schema, await searchableColumns('pool' in source ? source.pool : source.client))
+  const {unreadable, partlyVisible} = all
+  const targets = all.targets.map(target => {
     const own = people.rows.get(target.table.key)
-    if (own) Object.assign(target, {linked: own.condition, params: own.params})
-  }
+    return own ? {...target, linked: own.condition, with: own.with} : target
+  })
   options.progress?.({kind: 'step', message: `searching ${targets.length} tables for ${people.identifiers.length} identifiers`})
-  const outcome = await searchIdentifiers({pool}, targets, people.identifiers, {
-    concurrency: options.jobs, deadline: options.deadline, clock: options.clock, signal: options.signal, progress: options.progress,
+  const outcome = await searchIdentifiers(source, targets, people.identifiers, {
+    concurrency: options.jobs, deadline: options.deadline, clock: options.clock, signal: options.signal, progress: options.progress, settings: people.settings,
   })
   const found: Appearance[] = []
   for (const match of outcome.matches) {
@@ -86,20 +87,49 @@ export async function searchEverywhere(pool: pg.Pool, map: DataMap, schema: Sche
   }
 }
 
-/** Reads the map, finds the people it names and their identifiers, on one connection that is handed back before the search. */
-export async function preparePeople(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[]): Promise<{map: DataMap; schema: SchemaInfo; people: PersonSearch}> {
+interface Prepared {
+  map: DataMap
+  schema: SchemaInfo
+  people: PersonSearch
+}
+
+/**
+ * Reads the map and finds the people on one connection, then runs `work`:
+ * on the pool once that connection is handed back, or on the connection
+ * itself, inside its transaction, when the people's rows live in its
+ * temporary key sets.
+ */
+async function withPeople<T>(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[], work: (prepared: Prepared, source: SearchSource) => Promise<T>): Promise<T> {
   const client = await pool.connect()
+  let released = false
   try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ')
     const {loaded, schema} = await loadMapForDatabase(mapFile, client)
-    return {map: loaded.map, schema, people: await findPeople(client, loaded.map, schema, subjects)}
-  } finally {
+    const prepared = {map: loaded.map, schema, people: await findPeople(client, loaded.map, schema, subjects)}
+    if (prepared.people.onThisClientOnly) {
+      const result = await work(prepared, {client})
+      await client.query('ROLLBACK')
+      return result
+    }
+    await client.query('COMMIT')
     client.release()
+    released = true
+    return await work(prepared, {pool})
+  } catch (error) {
+    if (!released) await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    if (!released) client.release()
   }
+}
+
+/** Reads the map, and finds the people it names and their identifiers. */
+export function preparePeople(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[]): Promise<Prepared> {
+  return withPeople(pool, mapFile, subjects, async prepared => prepared)
 }
 
 /** `privacy:locate`: where in the whole database the people appear, linked by the map or not. */
 export async function locateSubjects(input: {pool: pg.Pool; mapFile: string; subjects: SubjectLookup[]} & LocateOptions): Promise<LocateReport> {
   input.progress?.({kind: 'step', message: 'finding the person and their identifiers'})
-  const {map, schema, people} = await preparePeople(input.pool, input.mapFile, input.subjects)
-  return searchEverywhere(input.pool, map, schema, people, input)
+  return withPeople(input.pool, input.mapFile, input.subjects, (prepared, source) => searchEverywhere(source, prepared.map, prepared.schema, prepared.people, input))
 }

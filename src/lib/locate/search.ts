@@ -25,6 +25,12 @@ export interface SearchOptions {
   clock?: () => number
   /** Stops the search: no further table is started, and on a pool the tables being read are cancelled. */
   signal?: AbortSignal
+  /**
+   * Settings each pool connection needs for the targets' conditions (the
+   * people's root keys, which inline key sets read); set for the session
+   * and cleared before the connection goes back. A client keeps its own.
+   */
+  settings?: Record<string, string>
   progress?: ProgressSink
 }
 
@@ -81,7 +87,7 @@ export async function searchIdentifiers(source: SearchSource, targets: SearchTar
   options.signal?.addEventListener('abort', cancelRunning, {once: true})
 
   const work = async () => {
-    const worker = await openWorker(source)
+    const worker = await openWorker(source, options.settings ?? {})
     running.add(worker)
     try {
       for (let target = queue.shift(); target; target = queue.shift()) {
@@ -99,7 +105,7 @@ export async function searchIdentifiers(source: SearchSource, targets: SearchTar
       throw error
     } finally {
       running.delete(worker)
-      await finish(worker, options.deadline !== undefined)
+      await finish(worker, options.deadline !== undefined, options.settings ?? {})
     }
   }
   try {
@@ -137,11 +143,12 @@ export async function searchIdentifiers(source: SearchSource, targets: SearchTar
   }
 }
 
-async function openWorker(source: SearchSource): Promise<Worker> {
+async function openWorker(source: SearchSource, settings: Record<string, string>): Promise<Worker> {
   const client = 'pool' in source ? await source.pool.connect() : source.client
   const pooled = 'pool' in source
   const release = pooled ? (error?: Error) => (client as pg.PoolClient).release(error) : () => {}
   try {
+    if (pooled) for (const [name, value] of Object.entries(settings)) await client.query('SELECT set_config($1, $2, false)', [name, value])
     const {rows: [row]} = await client.query<{pid: number; timeout: string}>(`SELECT pg_backend_pid() AS pid, current_setting('statement_timeout') AS timeout`)
     return {client, pooled, release, pid: row!.pid, timeout: row!.timeout}
   } catch (error) {
@@ -155,11 +162,12 @@ async function openWorker(source: SearchSource): Promise<Worker> {
  * caller's in its transaction) and hands a pool's connection back; one that
  * cannot be reset is closed rather than reused.
  */
-async function finish(worker: Worker, timeoutChanged: boolean): Promise<void> {
+async function finish(worker: Worker, timeoutChanged: boolean, settings: Record<string, string>): Promise<void> {
   let broken: Error | undefined
-  if (timeoutChanged) {
-    await worker.client.query(`SELECT set_config('statement_timeout', $1, false)`, [worker.timeout]).catch((error: Error) => {
-      broken = error
+  const reset = [...(timeoutChanged ? [['statement_timeout', worker.timeout]] : []), ...(worker.pooled ? Object.keys(settings).map(name => [name, '']) : [])]
+  for (const [name, value] of reset) {
+    await worker.client.query('SELECT set_config($1, $2, false)', [name, value]).catch((error: Error) => {
+      broken ??= error
     })
   }
   worker.release(broken)

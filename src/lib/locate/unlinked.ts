@@ -58,9 +58,9 @@ export function findUnlinked(input: UnlinkedInput & {mapFile: string; subjects: 
  */
 export function findResidues(input: UnlinkedInput & {map: DataMap; schema: SchemaInfo; people: PersonSearch}): Promise<UnlinkedCheck> {
   const clock = input.clock ?? Date.now
-  const people = {...input.people, rows: new Map()}
+  const people = {...input.people, rows: new Map(), settings: {}}
   const deadline = input.budgetMs === undefined ? undefined : clock() + input.budgetMs
-  return guarded(async () => summarise(await searchEverywhere(input.pool, input.map, input.schema, people, {...input, jobs: input.jobs ?? 2, clock, deadline}), () => false))
+  return guarded(async () => summarise(await searchEverywhere({pool: input.pool}, input.map, input.schema, people, {...input, jobs: input.jobs ?? 2, clock, deadline}), () => false))
 }
 
 /** Lines for an export manifest's "not covered": where the person was found outside the archive, and what was not searched. */

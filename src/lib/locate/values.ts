@@ -1,11 +1,10 @@
 import type pg from 'pg'
 
 import type {DataMap} from '../datamap/schema.js'
-import type {ColumnInfo, TableInfo} from '../db/introspect.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
-import type {SubjectPlan} from '../subject/graph.js'
+import type {ColumnInfo} from '../db/introspect.js'
+import {quoteIdent} from '../db/sql.js'
+import type {SubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {ParentValues, selectSubjectRows} from '../subject/rows.js'
 import {escapeLike, escapeRegex} from './patterns.js'
 import {CategorisedValue, IDENTIFYING_CATEGORIES, Identifier, distinctiveIdentifiers, identifierOf} from './identifiers.js'
 
@@ -14,7 +13,7 @@ const MAX_VALUES_PER_COLUMN = 200
 
 /** How a column's values read as text: strings inside JSON at any depth, an address without its mask, array elements. */
 function valuesOf(column: ColumnInfo): {from: string; value: string} {
-  const name = quoteIdent(column.name)
+  const name = `t.${quoteIdent(column.name)}`
   const element = column.isArray ? 'locate_element' : name
   const from = column.isArray ? `, unnest(${name}) AS locate_element` : ''
   if (column.baseType === 'json' || column.baseType === 'jsonb') {
@@ -26,9 +25,8 @@ function valuesOf(column: ColumnInfo): {from: string; value: string} {
 
 export interface IdentifyingInput {
   map: DataMap
-  plan: SubjectPlan
-  values: ParentValues
-  rootKeys: string[]
+  /** The people's rows, chosen on this client (key sets of its transaction, or inline). */
+  rows: SubjectRows
   lookups: SubjectLookup[]
 }
 
@@ -43,20 +41,18 @@ export interface IdentifyingInput {
 export async function readIdentifyingValues(client: pg.ClientBase, input: IdentifyingInput): Promise<CategorisedValue[]> {
   const rootColumns = input.map.tables[input.map.subject.table]?.columns ?? {}
   const found: CategorisedValue[] = input.lookups.map(l => ({value: l.value, category: rootColumns[l.column]?.category}))
-  for (const table of input.plan.tables) {
-    const identifying = Object.entries(table.spec.columns ?? {}).filter(([, spec]) => IDENTIFYING_CATEGORIES.has(spec.category))
-    if (identifying.length === 0) continue
-    const selection = selectSubjectRows(table, input.values, input.rootKeys, input.map.subject.key)
-    if (!selection) continue
+  for (const [key, set] of input.rows.sets) {
+    const identifying = Object.entries(input.map.tables[key]?.columns ?? {}).filter(([, spec]) => IDENTIFYING_CATEGORIES.has(spec.category))
     for (const [name, spec] of identifying) {
-      const column = table.table.columns.find(c => c.name === name)
+      const column = set.planned.table.columns.find(c => c.name === name)
       if (!column) continue
       const {from, value} = valuesOf(column)
-      const source = `FROM ${quoteTable(table.table)}${from} WHERE ${quoteIdent(name)} IS NOT NULL`
-      const {rows} = await client.query<{value: string | null}>(`SELECT DISTINCT ${value} AS value ${source} AND (${selection.where}) LIMIT ${MAX_VALUES_PER_COLUMN}`, selection.params)
+      const own = input.rows.belongs(key, 't')
+      const source = `FROM ${set.from} t${from} WHERE t.${quoteIdent(name)} IS NOT NULL`
+      const {rows} = await client.query<{value: string | null}>(`${input.rows.prefix([key])}SELECT DISTINCT ${value} AS value ${source} AND ${own} LIMIT ${MAX_VALUES_PER_COLUMN}`)
       const candidates = rows.map(r => r.value).filter((v): v is string => v !== null && identifierOf(v, spec.category) !== undefined)
       if (candidates.length === 0) continue
-      const shared = await heldByOthers(client, table.table, column, {where: selection.where, params: selection.params}, candidates)
+      const shared = await heldByOthers(client, {prefix: input.rows.prefix([key]), from: set.from, own}, column, candidates)
       for (const candidate of candidates) if (!shared.has(candidate)) found.push({value: candidate, category: spec.category})
     }
   }
@@ -64,13 +60,12 @@ export async function readIdentifyingValues(client: pg.ClientBase, input: Identi
 }
 
 /** Which candidates other rows of the same column hold as well, in one pass over the table. */
-async function heldByOthers(client: pg.ClientBase, table: TableInfo, column: ColumnInfo, own: {where: string; params: unknown[]}, candidates: string[]): Promise<Set<string>> {
-  const name = quoteIdent(column.name)
-  const others = `FROM ${quoteTable(table)}${valuesOf(column).from} WHERE ${name} IS NOT NULL AND (${own.where}) IS NOT TRUE`
-  const next = own.params.length + 1
+async function heldByOthers(client: pg.ClientBase, table: {prefix: string; from: string; own: string}, column: ColumnInfo, candidates: string[]): Promise<Set<string>> {
+  const name = `t.${quoteIdent(column.name)}`
+  const others = `FROM ${table.from} t WHERE ${name} IS NOT NULL AND (${table.own}) IS NOT TRUE`
   if (column.baseType !== 'json' && column.baseType !== 'jsonb') {
-    const {value} = valuesOf(column)
-    const {rows} = await client.query<{value: string}>(`SELECT DISTINCT ${value} AS value ${others} AND ${value} = ANY($${next}::text[])`, [...own.params, candidates])
+    const {from, value} = valuesOf(column)
+    const {rows} = await client.query<{value: string}>(`${table.prefix}SELECT DISTINCT ${value} AS value FROM ${table.from} t${from} WHERE ${name} IS NOT NULL AND (${table.own}) IS NOT TRUE AND ${value} = ANY($1::text[])`, [candidates])
     return new Set(rows.map(r => r.value))
   }
   // Walking every other row's JSON would cost a path query per row; its text holds each string leaf JSON-encoded, so a LIKE finds the few rows worth a look.
@@ -78,8 +73,8 @@ async function heldByOthers(client: pg.ClientBase, table: TableInfo, column: Col
   const likes = [...encoded.keys()].map(e => `%"${escapeLike(e)}"%`)
   const regex = `"(${[...encoded.keys()].map(escapeRegex).join('|')})"`
   const {rows} = await client.query<{value: string}>(
-    `SELECT DISTINCT found[1] AS value FROM (SELECT ${name}::text AS doc FROM ${quoteTable(table)} WHERE ${name} IS NOT NULL AND (${own.where}) IS NOT TRUE) AS others, regexp_matches(doc, $${next + 1}, 'g') AS found WHERE doc LIKE ANY($${next}::text[])`,
-    [...own.params, likes, regex])
+    `${table.prefix}SELECT DISTINCT found[1] AS value FROM (SELECT ${name}::text AS doc ${others}) AS others, regexp_matches(doc, $2, 'g') AS found WHERE doc LIKE ANY($1::text[])`,
+    [likes, regex])
   return new Set(rows.map(r => encoded.get(r.value)!).filter(Boolean))
 }
 
