@@ -4,7 +4,8 @@
  * sequence unless told otherwise, `string` as varchar, `datetime` as
  * timestamp(6) (or without precision when `precision: nil`), unique indexes
  * (plain, on expressions, partial) and foreign keys as declared. Views,
- * functions and triggers are left out: the corpus keeps tables only.
+ * functions and triggers are left out: the corpus keeps tables only. A
+ * pgvector column becomes `real[]`, so that the schema loads on any server.
  *
  *   tsx test/corpus/tools/from-schema-rb.ts schema.rb > schema.sql
  */
@@ -72,6 +73,8 @@ function columnType(type: string, options: Options): string {
       case 'serial': return 'integer'
       case 'bigserial': return 'bigint'
       case 'enum': return quoteIdent(rubyString(options.enum_type!))
+      // pgvector is not on every server; its vectors are arrays of floats.
+      case 'vector': return 'real[]'
       default: throw new Error(`unknown column type ${type}`)
     }
   })()
@@ -88,9 +91,10 @@ function defaultSql(value: string, type: string): string | undefined {
     const expression = rubyString(lambda[1]!)
     return [...expression.matchAll(/([A-Za-z_]+)\s*\(/g)].every(m => BUILT_IN.test(m[1]!)) ? expression : undefined
   }
-  if (value === '[]') return "'{}'"
+  const json = /^jsonb?$/.test(type)
+  if (value === '[]') return json ? "'[]'" : "'{}'"
   if (value === '{}') return "'{}'"
-  if (value.startsWith('[')) return sqlString(`{${rubyStrings(value).join(',')}}`)
+  if (value.startsWith('[')) return sqlString(json ? JSON.stringify(rubyStrings(value)) : `{${rubyStrings(value).join(',')}}`)
   if (value.startsWith('{')) return sqlString(value.replace(/=>/g, ':').replace(/(\w+):\s/g, '"$1": '))
   if (value.startsWith('"') || value.startsWith("'")) return `${sqlString(rubyString(value))}::${type.replace(/\[\]$/, '')}`
   return value
@@ -114,7 +118,7 @@ export function schemaRbToSql(source: string): string {
     let m: RegExpExecArray | null
     if ((m = /^enable_extension "([^"]+)"/.exec(line))) {
       const name = m[1]!.replace(/^.*\./, '')
-      if (name !== 'plpgsql') out.push(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)};`)
+      if (name !== 'plpgsql' && name !== 'vector') out.push(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)};`)
     } else if ((m = /^create_enum "([^"]+)", (\[.*\])/.exec(line))) {
       out.push(`CREATE TYPE ${quoteIdent(m[1]!)} AS ENUM (${rubyStrings(m[2]!).map(sqlString).join(', ')});`)
     } else if ((m = /^create_table "([^"]+)"(.*) do \|t\|$/.exec(line))) {

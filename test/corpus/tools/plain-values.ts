@@ -46,6 +46,7 @@ export const PLAIN_VALUES: Record<string, (c: ValueContext) => Value> = {
   slug: c => slugOf(title(c)) + (c.random() < 0.5 ? `-${c.row}` : ''),
   url: c => `https://${pick(c.random, WORDS)}.example.${pick(c.random, ['com', 'org', 'io'])}/${slugOf(title(c))}`,
   domain: c => `${pick(c.random, WORDS)}${int(c.random, 1, 99)}.example.${pick(c.random, ['com', 'org', 'net', 'social'])}`,
+  role_email: c => `${pick(c.random, ['support', 'hello', 'info', 'billing', 'noreply', 'team', 'contact'])}@${pick(c.random, WORDS)}.example.${pick(c.random, ['com', 'org', 'io'])}`,
   settings_json: c => ({theme: pick(c.random, ['light', 'dark', 'auto']), notifications: c.random() < 0.5, page_size: pick(c.random, [20, 50, 100]), beta: {new_editor: c.random() < 0.3}}),
   json: c => ({version: int(c.random, 1, 5), items: [pick(c.random, WORDS), pick(c.random, WORDS)], enabled: c.random() < 0.5}),
   code: c => `${pick(c.random, ['SKU', 'INV', 'PRJ', 'REF', 'ORD'])}-${chars(c.random, 'digits', 5)}`,

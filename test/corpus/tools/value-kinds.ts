@@ -40,7 +40,7 @@ export const VALUE_KINDS = {
   // work objects and configuration
   org_name: 'an organisation name', team_name: 'a team name', project_name: 'a project name', product_name: 'a product name',
   tag: 'a short tag', title: 'a title of a work object', description: 'a description of a work object', slug: 'a URL slug',
-  url: 'a URL of a system or resource', domain: 'a domain name', settings_json: 'a settings/config JSON object', json: 'an arbitrary JSON document',
+  url: 'a URL of a system or resource', domain: 'a domain name', role_email: 'a role mailbox of an organisation (support@…)', settings_json: 'a settings/config JSON object', json: 'an arbitrary JSON document',
   code: 'a short code (SKU, key, reference)', enum_word: 'a status/kind word', html: 'an HTML fragment', markdown: 'a Markdown text',
   file_name: 'a file name', file_path: 'a file path', mime_type: 'a MIME type', color: 'a hex colour', version: 'a version string', sha: 'a hex digest',
   uuid_text: 'a UUID stored as text', locale: 'a locale (en, pt-BR)', timezone: 'an IANA time zone', currency: 'an ISO 4217 code',
