@@ -128,13 +128,14 @@ function fillDeferred(context: Context, table: CorpusTable, references: Referenc
   const unique = new UniqueKeys(table)
   const rows = context.rows.get(key)!
   for (const [index, row] of rows.entries()) {
-    for (let attempt = 0; attempt < 10; attempt++) {
+    const attempts = 40
+    for (let attempt = 0; attempt < attempts; attempt++) {
       for (const reference of later) {
         const picked = pickReference(context, table, reference, randomFrom(context.options.seed, key, index, attempt, 'later', reference.columns.join(',')))
         Object.assign(row, picked ?? Object.fromEntries(reference.columns.map(c => [c, null])))
       }
       if (!unique.clashes(row)) break
-      if (attempt === 9) for (const reference of later) for (const c of reference.columns) if (table.columns.find(col => col.name === c)!.nullable) row[c] = null
+      if (attempt === attempts - 1) for (const reference of later) for (const c of reference.columns) if (table.columns.find(col => col.name === c)!.nullable) row[c] = null
     }
     unique.accept(row)
   }

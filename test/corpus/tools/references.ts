@@ -65,10 +65,13 @@ export function planReferences(corpus: CorpusSchema, labels: CorpusLabels | unde
   while (pending.length > 0) {
     let ready = pending.filter(t => waitingOn(t).length === 0)
     if (ready.length === 0) {
-      // A cycle: the table waiting on the fewest others goes first, its waits deferred.
-      const [first] = [...pending].sort((a, b) => waitingOn(a).length - waitingOn(b).length || tableKeyOf(a).localeCompare(tableKeyOf(b)))
-      for (const r of waitingOn(first!)) r.deferred = true
-      ready = [first!]
+      // A cycle: a table whose waits are all on nullable columns goes first (as the app itself would
+      // insert it), else the one waiting on the fewest others; its waits are filled afterwards.
+      const isNullable = (table: CorpusTable, r: Reference) => r.columns.every(c => table.columns.find(col => col.name === c)?.nullable)
+      const byWaits = [...pending].sort((a, b) => waitingOn(a).length - waitingOn(b).length || tableKeyOf(a).localeCompare(tableKeyOf(b)))
+      const first = byWaits.find(t => waitingOn(t).every(r => isNullable(t, r))) ?? byWaits[0]!
+      for (const r of waitingOn(first)) r.deferred = true
+      ready = [first]
     }
     for (const table of ready) {
       order.push(table)
