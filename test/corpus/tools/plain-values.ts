@@ -63,7 +63,6 @@ export const PLAIN_VALUES: Record<string, (c: ValueContext) => Value> = {
   locale: c => pick(c.random, LOCALES),
   timezone: c => pick(c.random, ZONES),
   currency: c => pick(c.random, CURRENCIES),
-  country_code_system: c => pick(c.random, ['US', 'GB', 'DE', 'BR', 'FR']),
   language: c => pick(c.random, ['en', 'de', 'pt', 'fr', 'es', 'ja']),
   template: c => pick(c.random, ['Hello {{name}}, your order {{order_id}} has shipped.', 'Hi %{username}, welcome to %{instance}!', 'Olá {{nome}}, sua matrícula foi confirmada.']),
   event_name: c => pick(c.random, EVENTS),
