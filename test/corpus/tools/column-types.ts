@@ -93,7 +93,7 @@ export function fitsType(value: Value, type: LiveType): boolean {
   if (Array.isArray(value) || typeof value === 'object') return type.family === 'text'
   switch (type.family) {
     case 'integer': return typeof value === 'number' ? Number.isInteger(value) && Math.abs(value) <= type.maxInteger : /^-?\d{1,15}$/.test(value as string) && Math.abs(Number(value)) <= type.maxInteger
-    case 'numeric': case 'float': case 'money': return typeof value === 'number' ? Math.abs(value) <= type.maxInteger : /^-?\d+(\.\d+)?$/.test(String(value))
+    case 'numeric': case 'float': case 'money': return (typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(String(value))) && Math.abs(Number(value)) <= type.maxInteger
     case 'boolean': return typeof value === 'boolean'
     case 'date': case 'timestamp': return typeof value === 'string' && !Number.isNaN(Date.parse(value))
     case 'uuid': return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)

@@ -20,13 +20,16 @@ export function columnValue(input: {corpus: CorpusSchema; labels: CorpusLabels |
   const {table, column, type, ctx} = input
   const key = `${tableKeyOf(table)}.${column}`
   if (table.primaryKey.length === 1 && table.primaryKey[0] === column && !input.labels?.personal[key]) {
-    if (type.family === 'integer' || type.family === 'numeric') return ctx.row + 1
+    // A key narrower than the table (numeric(1,0)) holds as many rows as it has values; the rest clash and are dropped.
+    if (type.family === 'integer' || type.family === 'numeric') return ctx.row + 1 <= type.maxInteger ? ctx.row + 1 : 1 + Math.floor(ctx.random() * type.maxInteger)
     if (type.family === 'uuid') return uuid(ctx.random)
     if (type.family === 'text' && !input.labels?.values?.[key]) return `c${chars(ctx.random, 'alnum', 24)}`
   }
   const kind = kindOf(input.labels, key, column, type)
   const make = kind ? PERSONAL_VALUES[kind] ?? PLAIN_VALUES[kind] : undefined
   let value = make ? make(ctx) : plainValueOfType(type, ctx.random, ctx.today)
+  // A number kept in a numeric column loses its punctuation (a CPF "123.456.789-09", a phone "+55 48 9…").
+  if (typeof value === 'string' && ['integer', 'numeric'].includes(type.family) && /^[\d\s.()+\/-]+$/.test(value)) value = value.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
   if (!fitsType(value, type)) value = plainValueOfType(type, ctx.random, ctx.today)
   if (type.isArray && !Array.isArray(value)) value = [value]
   return value

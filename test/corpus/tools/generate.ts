@@ -10,7 +10,7 @@ import type pg from 'pg'
 
 import {quoteIdent, quoteTable} from '../../../src/lib/db/sql.js'
 import {tableKeyOf} from './build.js'
-import {LiveType, readLiveTypes, toSqlText} from './column-types.js'
+import {LiveType, fitsType, readLiveTypes, toSqlText} from './column-types.js'
 import {localeFor} from './locales.js'
 import {makePerson} from './person.js'
 import type {Value} from './personal-values.js'
@@ -102,12 +102,18 @@ function buildRow(context: Context, table: CorpusTable, references: Reference[],
 
 /** Values for a reference's columns, taken from a row of the table it points at; undefined when a required one cannot be had. */
 function pickReference(context: Context, table: CorpusTable, reference: Reference, random: Random): Row | undefined {
-  const targets = (context.rows.get(reference.target) ?? []).filter(r => reference.targetColumns.every(c => r[c] !== null && r[c] !== undefined))
+  const live = context.live.get(tableKeyOf(table))!
+  // A reference may be narrower than what it points at (a smallint referencing an integer): only rows that fit.
+  const fits = (row: Row) => reference.columns.every((c, i) => {
+    if (c === reference.typeColumn) return true
+    const value = row[reference.targetColumns[Math.min(i, reference.targetColumns.length - 1)]!]
+    return value !== null && value !== undefined && (live.get(c)!.isArray || fitsType(value, live.get(c)!))
+  })
+  const targets = (context.rows.get(reference.target) ?? []).filter(fits)
   const required = reference.columns.some(c => !table.columns.find(col => col.name === c)!.nullable)
   if (targets.length === 0 || (!required && chance(random, nullRate(context, table, table.columns.find(c => c.name === reference.columns[0])!, true)))) {
     return required ? undefined : Object.fromEntries(reference.columns.map(c => [c, null]))
   }
-  const live = context.live.get(tableKeyOf(table))!
   const target = targets[Math.floor(random() * targets.length)]!
   const row: Row = {}
   reference.columns.forEach((column, i) => {
