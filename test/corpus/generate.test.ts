@@ -11,7 +11,7 @@ import type {CorpusLabels, CorpusSchema} from './tools/types.js'
 const col = (name: string, type: string, nullable = true, extra: Record<string, string> = {}) => ({name, type, nullable, ...extra})
 const fk = (columns: string[], references: string, referencedColumns = ['id']) => ({columns, references, referencedColumns, onDelete: 'no action'})
 
-/** The shapes real schemas have: a foreign-key cycle, a self-reference, a lower(email) index, a composite unique key, a partitioned table, an enum, a generated column, a reference without a foreign key. */
+/** The shapes real schemas have: a foreign-key cycle, a self-reference, a lower(email) index, a composite unique key, composite foreign keys sharing a tenant column, a partitioned table, an enum, a generated column, a reference without a foreign key. */
 const SCHEMA: CorpusSchema = {
   app: 'shapes', source: {repository: 'local/shapes', commit: '0', paths: []}, ecosystem: 'sql', naming: 'camelCase', language: 'pt',
   extensions: ['citext'],
@@ -21,6 +21,9 @@ const SCHEMA: CorpusSchema = {
     {schema: 'public', name: 'User', columns: [col('id', 'bigint', false, {default: "nextval('\"User_id_seq\"'::regclass)"}), col('email', 'citext', false), col('fullName', 'character varying(40)'), col('role', '"Role"', false), col('orgId', 'bigint'), col('invitedById', 'bigint'), col('nameLower', 'text', true, {generated: 'lower((\"fullName\")::text)'})],
       primaryKey: ['id'], uniqueIndexes: [{columns: [null], expressions: ['lower((email)::text)']}], foreignKeys: [fk(['orgId'], 'public.orgs'), fk(['invitedById'], 'public.User')]},
     {schema: 'public', name: 'Membership', columns: [col('userId', 'bigint', false), col('orgId', 'bigint', false), col('role', '"Role"', false)], primaryKey: [], uniqueIndexes: [{columns: ['userId', 'orgId'], constraint: true}], foreignKeys: [fk(['userId'], 'public.User'), fk(['orgId'], 'public.orgs')]},
+    {schema: 'public', name: 'projects', columns: [col('id', 'integer', false), col('orgId', 'bigint', false)], primaryKey: ['id'], uniqueIndexes: [{columns: ['id', 'orgId'], constraint: true}], foreignKeys: [fk(['orgId'], 'public.orgs')]},
+    {schema: 'public', name: 'tasks', columns: [col('id', 'integer', false), col('orgId', 'bigint', false), col('projectId', 'integer', false), col('reviewProjectId', 'integer')], primaryKey: ['id'], uniqueIndexes: [],
+      foreignKeys: [fk(['projectId', 'orgId'], 'public.projects', ['id', 'orgId']), fk(['reviewProjectId', 'orgId'], 'public.projects', ['id', 'orgId']), fk(['orgId'], 'public.orgs')]},
     {schema: 'public', name: 'events', partitionBy: 'RANGE ("createdAt")', columns: [col('id', 'uuid', false), col('createdAt', 'timestamp(3) without time zone', false), col('actorEmail', 'text'), col('ip', 'inet'), col('tags', 'text[]')], primaryKey: ['id', 'createdAt'], uniqueIndexes: [], foreignKeys: []},
   ],
 }
@@ -61,13 +64,15 @@ const dump = async (client: pg.Client) => {
 }
 
 describe('corpus generator', () => {
-  it('fills a schema with cycles, self-references, expression and composite unique keys, partitions, enums and generated columns, and then holds its constraints', async () => {
-    const {client, drop} = await loadInto('a')
+  for (const seed of ['a', 'b', 'c']) it(`fills a schema with cycles, self-references, expression and composite unique keys, overlapping composite foreign keys, partitions, enums and generated columns, and then holds its constraints (seed ${seed})`, async () => {
+    const {client, drop} = await loadInto(seed)
     try {
       const counts = (await client.query<{t: string; n: number}>(`SELECT 'User' AS t, count(*)::int AS n FROM "User" UNION ALL SELECT 'orgs', count(*)::int FROM orgs UNION ALL SELECT 'Membership', count(*)::int FROM "Membership" UNION ALL SELECT 'events', count(*)::int FROM events`)).rows
       expect(Object.fromEntries(counts.map(r => [r.t, r.n]))).to.deep.equal({User: 40, orgs: 30, Membership: 30, events: 30})
       const constraints = await client.query<{n: number}>(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype IN ('f', 'u') AND connamespace = 'public'::regnamespace AND conparentid = 0`)
-      expect(constraints.rows[0]!.n).to.equal(6)
+      expect(constraints.rows[0]!.n).to.equal(11)
+      const tasks = await client.query<{n: number}>(`SELECT count(*)::int AS n FROM tasks WHERE "reviewProjectId" IS NOT NULL`)
+      expect(tasks.rows[0]!.n, 'tasks reviewing a project of their own organisation').to.be.greaterThan(0)
       const orphans = await client.query(`SELECT "actorEmail" FROM events WHERE "actorEmail" IS NOT NULL AND "actorEmail" NOT IN (SELECT email FROM "User")`)
       expect(orphans.rows).to.deep.equal([])
       const filledByReference = await client.query<{n: number}>(`SELECT count(*)::int AS n FROM events WHERE "actorEmail" IS NOT NULL`)

@@ -83,10 +83,10 @@ function buildRow(context: Context, table: CorpusTable, references: Reference[],
   const row: Row = {}
   for (const reference of references) {
     if (reference.deferred) {
-      for (const column of reference.columns) row[column] = undefined
+      for (const column of reference.columns) if (!(column in row)) row[column] = undefined
       continue
     }
-    const picked = pickReference(context, table, reference, randomFrom(seed, key, index, attempt, reference.columns.join(',')))
+    const picked = pickReference(context, table, reference, randomFrom(seed, key, index, attempt, reference.columns.join(',')), row)
     if (picked === undefined) return undefined
     Object.assign(row, picked)
   }
@@ -100,8 +100,11 @@ function buildRow(context: Context, table: CorpusTable, references: Reference[],
   return row
 }
 
-/** Values for a reference's columns, taken from a row of the table it points at; undefined when a required one cannot be had. */
-function pickReference(context: Context, table: CorpusTable, reference: Reference, random: Random): Row | undefined {
+/**
+ * Values for a reference's columns, taken from a row of the table it points at that agrees with the columns
+ * the row already has; undefined when a required one cannot be had.
+ */
+function pickReference(context: Context, table: CorpusTable, reference: Reference, random: Random, row: Row): Row | undefined {
   const live = context.live.get(tableKeyOf(table))!
   // A reference may be narrower than what it points at (a smallint referencing an integer): only rows that fit.
   const fits = (row: Row) => reference.columns.every((c, i) => {
@@ -109,21 +112,26 @@ function pickReference(context: Context, table: CorpusTable, reference: Referenc
     const value = row[reference.targetColumns[Math.min(i, reference.targetColumns.length - 1)]!]
     return value !== null && value !== undefined && (live.get(c)!.isArray || fitsType(value, live.get(c)!))
   })
-  const targets = (context.rows.get(reference.target) ?? []).filter(fits)
+  const targetColumnOf = (i: number) => reference.targetColumns[Math.min(i, reference.targetColumns.length - 1)]!
+  const agrees = (target: Row) => reference.columns.every((c, i) => row[c] === undefined || row[c] === null || c === reference.typeColumn || target[targetColumnOf(i)] === row[c])
+  const targets = (context.rows.get(reference.target) ?? []).filter(t => fits(t) && agrees(t))
   const required = reference.columns.some(c => !table.columns.find(col => col.name === c)!.nullable)
   if (targets.length === 0 || (!required && chance(random, nullRate(context, table, table.columns.find(c => c.name === reference.columns[0])!, true)))) {
-    return required ? undefined : Object.fromEntries(reference.columns.map(c => [c, null]))
+    // A NULL in any column satisfies a foreign key: the columns other references already set keep their values.
+    const free = reference.columns.filter(c => row[c] === undefined || row[c] === null)
+    if (free.some(c => !table.columns.find(col => col.name === c)!.nullable)) return undefined
+    return Object.fromEntries(free.map(c => [c, null]))
   }
   const target = targets[Math.floor(random() * targets.length)]!
-  const row: Row = {}
+  const picked: Row = {}
   reference.columns.forEach((column, i) => {
-    if (reference.typeColumn === column) row[column] = reference.typeValue!
+    if (reference.typeColumn === column) picked[column] = reference.typeValue!
     else {
-      const value = target[reference.targetColumns[Math.min(i, reference.targetColumns.length - 1)]!]!
-      row[column] = live.get(column)?.isArray && !Array.isArray(value) ? [value, targets[Math.floor(random() * targets.length)]![reference.targetColumns[0]!]!] : value
+      const value = target[targetColumnOf(i)]!
+      picked[column] = live.get(column)?.isArray && !Array.isArray(value) ? [value, targets[Math.floor(random() * targets.length)]![reference.targetColumns[0]!]!] : value
     }
   })
-  return row
+  return picked
 }
 
 /** References that had to wait for their target (cycles, self-references) are filled once every table has its rows. */
@@ -133,11 +141,14 @@ function fillDeferred(context: Context, table: CorpusTable, references: Referenc
   const key = tableKeyOf(table)
   const unique = new UniqueKeys(table)
   const rows = context.rows.get(key)!
+  // Columns a reference that was filled with the row shares keep their value; only the deferred ones are redrawn.
+  const settled = new Set(references.filter(r => !r.deferred).flatMap(r => r.columns))
   for (const [index, row] of rows.entries()) {
     const attempts = 40
     for (let attempt = 0; attempt < attempts; attempt++) {
       for (const reference of later) {
-        const picked = pickReference(context, table, reference, randomFrom(context.options.seed, key, index, attempt, 'later', reference.columns.join(',')))
+        for (const c of reference.columns) if (!settled.has(c)) row[c] = undefined
+        const picked = pickReference(context, table, reference, randomFrom(context.options.seed, key, index, attempt, 'later', reference.columns.join(',')), row)
         Object.assign(row, picked ?? Object.fromEntries(reference.columns.map(c => [c, null])))
       }
       if (!unique.clashes(row)) break

@@ -34,10 +34,10 @@ export function splitColumnPath(path: string, tables: Set<string>): {table: stri
 
 function referencesOf(table: CorpusTable, labels: CorpusLabels | undefined, tables: Set<string>): Reference[] {
   const references: Reference[] = []
-  const taken = new Set<string>()
+  // References may share columns (two composite keys over the same tenant id); the generator fills the
+  // later ones from rows that agree with what the earlier ones chose. The same columns twice are one reference.
   const add = (reference: Reference) => {
-    if (reference.columns.some(c => taken.has(c))) return
-    for (const c of reference.columns) taken.add(c)
+    if (references.some(r => r.columns.join() === reference.columns.join() && r.target === reference.target)) return
     references.push(reference)
   }
   for (const fk of [...table.foreignKeys].sort((a, b) => b.columns.length - a.columns.length)) {
