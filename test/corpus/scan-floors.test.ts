@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url'
 import {expect} from 'chai'
 
 import {testPostgres} from '../support/global-hooks.js'
-import {CorpusApp, evaluateApp, loadCorpus} from './tools/run-app.js'
+import {CorpusApp, evaluateCorpus, loadCorpus} from './tools/run-app.js'
 import {AppScore, OverallScore, overall} from './tools/score.js'
 
 const CORPUS = dirname(fileURLToPath(import.meta.url))
@@ -18,8 +18,7 @@ describe('privacy:scan on the corpus of real schemas', function () {
 
   before(async () => {
     apps = await loadCorpus(CORPUS)
-    scores = []
-    for (const app of apps) scores.push(await evaluateApp(db => testPostgres().url(db), app))
+    scores = await evaluateCorpus(db => testPostgres().url(db), apps)
     total = overall(scores)
   })
 

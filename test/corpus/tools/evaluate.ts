@@ -9,7 +9,7 @@ import {parseArgs} from 'node:util'
 
 import {startPostgres} from '../../support/postgres-server.js'
 import {benchmarkSection, scoreTable, writeBenchmarkSection} from './report.js'
-import {CORPUS_SEED, evaluateApp, loadCorpus} from './run-app.js'
+import {CORPUS_SEED, evaluateCorpus, loadCorpus} from './run-app.js'
 import {AppScore, overall} from './score.js'
 
 const {values: args} = parseArgs({options: {
@@ -21,13 +21,9 @@ const apps = await loadCorpus(corpusDir, args.app)
 if (apps.length === 0) throw new Error('no corpus application found')
 
 const server = await startPostgres()
-const scores: AppScore[] = []
+let scores: AppScore[] = []
 try {
-  for (const app of apps) {
-    const started = Date.now()
-    scores.push(await evaluateApp(db => server.url(db), app))
-    process.stderr.write(`${app.name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
-  }
+  scores = await evaluateCorpus(db => server.url(db), apps, {onDone: (name, ms) => process.stderr.write(`${name}: ${(ms / 1000).toFixed(1)} s\n`)})
 } finally {
   await server.stop()
 }

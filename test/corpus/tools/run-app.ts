@@ -130,3 +130,19 @@ export async function evaluateApp(serverUrl: (db?: string) => string, app: Corpu
     }
   })
 }
+
+/** Scores every application, a few at a time (each in its own database), in the corpus's order. */
+export async function evaluateCorpus(serverUrl: (db?: string) => string, apps: CorpusApp[], options: {concurrency?: number; onDone?: (app: string, ms: number) => void} = {}): Promise<AppScore[]> {
+  const scores: AppScore[] = new Array(apps.length)
+  let next = 0
+  const worker = async () => {
+    while (next < apps.length) {
+      const index = next++
+      const started = Date.now()
+      scores[index] = await evaluateApp(serverUrl, apps[index]!)
+      options.onDone?.(apps[index]!.name, Date.now() - started)
+    }
+  }
+  await Promise.all(Array.from({length: Math.max(1, options.concurrency ?? 2)}, worker))
+  return scores
+}
