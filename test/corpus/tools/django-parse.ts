@@ -52,8 +52,8 @@ function logicalLines(source: string): Array<{indent: number; text: string}> {
 
 const stripStrings = (text: string) => text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""')
 
-/** Splits at top-level commas. */
-export function splitArgs(text: string): string[] {
+/** Splits code at a separator outside brackets and string literals (Python and PHP quote alike). */
+export function splitTopLevel(text: string, separator: ',' | ';'): string[] {
   const parts: string[] = []
   let depth = 0
   let start = 0
@@ -66,14 +66,16 @@ export function splitArgs(text: string): string[] {
     } else if (c === '"' || c === "'") quote = c
     else if ('([{'.includes(c)) depth++
     else if (')]}'.includes(c)) depth--
-    else if (c === ',' && depth === 0) {
+    else if (c === separator && depth === 0) {
       parts.push(text.slice(start, i).trim())
       start = i + 1
     }
   }
-  if (text.slice(start).trim() !== '') parts.push(text.slice(start).trim())
-  return parts
+  parts.push(text.slice(start).trim())
+  return parts.filter(Boolean)
 }
+
+export const splitArgs = (text: string) => splitTopLevel(text, ',')
 
 /** `models.ForeignKey("x", on_delete=models.CASCADE)` → callee, args, kwargs; undefined when the text is not a call. */
 export function parseCall(text: string): Call | undefined {

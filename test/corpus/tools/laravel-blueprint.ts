@@ -5,7 +5,7 @@
  * own names for unique and foreign-key constraints (so that a later
  * `dropForeign`/`dropUnique` finds them).
  */
-import {splitArgs} from './django-parse.js'
+import {splitArgs, splitTopLevel} from './django-parse.js'
 
 interface Link {method: string; args: string[]}
 
@@ -161,28 +161,6 @@ export function blueprintSql(table: string, body: string, creating: boolean): st
   const columns: string[] = []
   const after: string[] = []
   const hasPrimary = /\$table->primary\(/.test(body)
-  for (const statement of splitStatements(body)) if (statement.includes('$table')) statementSql(table, statement, creating, columns, after, hasPrimary)
+  for (const statement of splitTopLevel(body, ';')) if (statement.includes('$table')) statementSql(table, statement, creating, columns, after, hasPrimary)
   return creating ? [`CREATE TABLE ${ident(table)} (\n  ${columns.join(',\n  ')}\n);`, ...after] : after
-}
-
-/** Splits PHP code at top-level semicolons. */
-export function splitStatements(code: string): string[] {
-  const out: string[] = []
-  let depth = 0
-  let start = 0
-  let quote: string | null = null
-  for (let i = 0; i < code.length; i++) {
-    const c = code[i]!
-    if (quote) {
-      if (c === '\\') i++
-      else if (c === quote) quote = null
-    } else if (c === '"' || c === "'") quote = c
-    else if ('([{'.includes(c)) depth++
-    else if (')]}'.includes(c)) depth--
-    else if (c === ';' && depth === 0) {
-      out.push(code.slice(start, i).trim())
-      start = i + 1
-    }
-  }
-  return out.filter(Boolean)
 }
