@@ -67,7 +67,7 @@ try {
         })),
         primaryKey: t.primaryKey,
         uniqueIndexes: t.uniqueIndexes.filter(i => !i.isConstraint || !sameColumns(i.columns, t.primaryKey)).map(i => ({
-          columns: i.columns, ...(i.expressions.length > 0 ? {expressions: i.expressions} : {}), ...(i.predicate ? {predicate: i.predicate} : {}),
+          columns: i.columns, ...(i.expressions.length > 0 ? {expressions: i.expressions} : {}), ...(i.predicate ? {predicate: i.predicate} : {}), ...(i.isConstraint ? {constraint: true} : {}),
         })),
         foreignKeys: t.foreignKeys.map(fk => ({columns: fk.columns, references: fk.references, referencedColumns: fk.referencedColumns, onDelete: fk.onDelete})),
       })),
