@@ -1,9 +1,10 @@
 /**
- * `npm run fuzz -- --seeds N [--from S] [--seed S] [--jobs J] [--shrink] [--save] [--verbose]`
+ * `npm run fuzz -- --seeds N [--from S] [--seed S] [--jobs J] [--shrink [--kind K]] [--save] [--verbose]`
  *
  * Runs generated cases against a PostgreSQL of its own and prints a line per
  * seed, the failures in full, and a tally. --shrink reduces each failing case
- * to a smallest one that fails the same way; --save keeps the shrunk cases
+ * to a smallest one that fails the same way (the first failure, or the first
+ * of kind K); --save keeps the shrunk cases
  * under test/fuzz/regressions/. Exits 1 when a case fails.
  */
 import {parseArgs} from 'node:util'
@@ -25,6 +26,7 @@ const {values} = parseArgs({
     shrink: {type: 'boolean', default: false},
     save: {type: 'boolean', default: false},
     verbose: {type: 'boolean', default: false},
+    kind: {type: 'string'},
   },
 })
 
@@ -61,8 +63,8 @@ try {
   if (values.shrink) {
     for (const result of results) {
       if (isHarnessError(result) || result.status !== 'fail') continue
-      const shrunk = await shrinkCase(env, generateCase(result.seed), result, message => process.stderr.write(`${message}\n`))
-      process.stdout.write(`\nshrunk seed ${result.seed} (${shrunk.runs} runs):\n${describeVerdict(shrunk.fuzzCase, shrunk.verdict, {full: true})}\n`)
+      const shrunk = await shrinkCase(env, generateCase(result.seed), result, {kind: values.kind, log: message => process.stderr.write(`${message}\n`)})
+      process.stdout.write(`\nshrunk seed ${result.seed} (${shrunk.runs} runs):\n${describeVerdict(shrunk.fuzzCase, shrunk.verdict, {full: true, shrunk: true})}\n`)
       if (values.save) process.stdout.write(`saved ${await saveRegression(shrunk.fuzzCase, shrunk.verdict)}\n`)
     }
   }

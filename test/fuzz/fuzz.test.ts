@@ -1,19 +1,15 @@
-import {readFileSync, readdirSync} from 'node:fs'
-import {join} from 'node:path'
-
 import {expect} from 'chai'
 
 import {testPostgres} from '../support/global-hooks.js'
 import {generateCase} from './generate/index.js'
-import {REGRESSIONS_DIR, Regression} from './regressions.js'
+import {loadRegressions} from './regressions.js'
 import {describeVerdict, summaryLine} from './report.js'
 import {CaseVerdict, FuzzEnv, closeFuzzEnv, openFuzzEnv, runCase} from './run-case.js'
 import {isHarnessError, runCases} from './runner.js'
 import {shrinkCase} from './shrink.js'
 
 const SEEDS = Array.from({length: 200}, (_, i) => i + 1)
-const regressions = readdirSync(REGRESSIONS_DIR).filter(f => f.endsWith('.json')).sort()
-  .map(file => ({file, regression: JSON.parse(readFileSync(join(REGRESSIONS_DIR, file), 'utf8')) as Regression}))
+const regressions = loadRegressions()
 
 describe('erasure fuzz: generated schemas checked by an independent oracle', function () {
   this.timeout(300_000)
@@ -37,7 +33,7 @@ describe('erasure fuzz: generated schemas checked by an independent oracle', fun
 
   describe('regression examples (shrunk cases that once failed)', () => {
     for (const {file, regression} of regressions) {
-      it(`${file}: ${regression.found.slice(0, 120)}`, async () => {
+      it(`${file}: ${regression.defect ?? regression.found.slice(0, 120)}`, async () => {
         const verdict = await runCase(env, env.slots[0]!, regression.fuzzCase)
         expect(verdict.status, describeVerdict(regression.fuzzCase, verdict, {full: true})).to.not.equal('fail')
       })
@@ -51,7 +47,7 @@ async function explain(env: FuzzEnv, failing: CaseVerdict[]): Promise<string> {
   for (const verdict of failing) lines.push(summaryLine(verdict), ...verdict.failures.slice(0, 2).map(f => `    ${f.kind} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}`))
   for (const verdict of failing.slice(0, 3)) lines.push('', describeVerdict(generateCase(verdict.seed), verdict, {schemaOnly: true}))
   const first = failing[0]!
-  const shrunk = await shrinkCase(env, generateCase(first.seed), first, undefined, {runs: 150, ms: 30_000})
-  lines.push('', `seed ${first.seed} shrunk in ${shrunk.runs} runs:`, describeVerdict(shrunk.fuzzCase, shrunk.verdict, {full: true}))
+  const shrunk = await shrinkCase(env, generateCase(first.seed), first, {runs: 150, ms: 30_000})
+  lines.push('', `seed ${first.seed} shrunk in ${shrunk.runs} runs:`, describeVerdict(shrunk.fuzzCase, shrunk.verdict, {full: true, shrunk: true}))
   return lines.join('\n')
 }

@@ -73,6 +73,8 @@ export interface TableModel {
   indexes: IndexModel[]
   foreignKeys: ForeignKeyModel[]
   rows: RowModel[]
+  /** Hash-partitioned on its single-column key into this many partitions. */
+  partitions?: number
   /** Columns that name a person (their key or email), with or without a foreign key: where a reviewer might change strategies. */
   personColumns?: string[]
 }

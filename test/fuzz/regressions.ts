@@ -1,4 +1,5 @@
-import {readFile, readdir, writeFile} from 'node:fs/promises'
+import {readFileSync, readdirSync} from 'node:fs'
+import {writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -10,7 +11,9 @@ export const REGRESSIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 're
 
 /** A shrunk case kept because it once failed: what it found, and the case itself. */
 export interface Regression {
-  /** The first finding when it was saved, and which defect it is. */
+  /** Which defect it is, written by whoever saved it (the title of its test). */
+  defect?: string
+  /** The finding the case was shrunk for, when it was saved. */
   found: string
   fuzzCase: FuzzCase
 }
@@ -23,7 +26,8 @@ export async function saveRegression(fuzzCase: FuzzCase, verdict: CaseVerdict): 
   return file
 }
 
-export async function loadRegressions(): Promise<Array<{file: string; regression: Regression}>> {
-  const files = (await readdir(REGRESSIONS_DIR)).filter(f => f.endsWith('.json')).sort()
-  return Promise.all(files.map(async file => ({file, regression: JSON.parse(await readFile(join(REGRESSIONS_DIR, file), 'utf8')) as Regression})))
+/** Read synchronously: mocha needs them while it collects the tests. */
+export function loadRegressions(): Array<{file: string; regression: Regression}> {
+  const files = readdirSync(REGRESSIONS_DIR).filter(f => f.endsWith('.json')).sort()
+  return files.map(file => ({file, regression: JSON.parse(readFileSync(join(REGRESSIONS_DIR, file), 'utf8')) as Regression}))
 }

@@ -14,7 +14,7 @@ export function summaryLine(verdict: CaseVerdict): string {
 }
 
 /** What a failure prints: each finding, and how to replay it; with `full`, the schema, the rows, the map and the tool's plan. */
-export function describeVerdict(fuzzCase: FuzzCase, verdict: CaseVerdict, options: {full?: boolean; schemaOnly?: boolean} = {}): string {
+export function describeVerdict(fuzzCase: FuzzCase, verdict: CaseVerdict, options: {full?: boolean; schemaOnly?: boolean; shrunk?: boolean} = {}): string {
   const lines = [summaryLine(verdict)]
   if (verdict.scan) lines.push(...verdict.failures.map(f => `  ${describeFailure(f)}`), `  scan: ${verdict.scan.error?.message}`)
   for (const step of verdict.steps) {
@@ -28,7 +28,8 @@ export function describeVerdict(fuzzCase: FuzzCase, verdict: CaseVerdict, option
   if (fuzzCase.restrict) lines.push(`  restricted before: person ${fuzzCase.restrict.person} (${fuzzCase.restrict.legalHold ? 'legal hold' : 'accuracy'})`)
   if (fuzzCase.reviewerEdits.length > 0) lines.push(`  reviewer edits: ${JSON.stringify(fuzzCase.reviewerEdits)}`)
   if (options.full || options.schemaOnly) {
-    lines.push(`  schema${options.full ? ' and rows' : ''} (replay: npm run fuzz -- --seed ${fuzzCase.seed}):`)
+    const replay = options.shrunk ? `shrunk from seed ${fuzzCase.seed}; --save keeps it as a regression example` : `replay: npm run fuzz -- --seed ${fuzzCase.seed}`
+    lines.push(`  schema${options.full ? ' and rows' : ''} (${replay}):`)
     lines.push(indent(options.full ? caseSql(fuzzCase) : schemaSql(fuzzCase)))
   }
   if (options.full && verdict.map) lines.push('  map after review:', indent(verdict.map.trimEnd()))

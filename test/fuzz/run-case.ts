@@ -140,7 +140,8 @@ export async function runCase(env: FuzzEnv, slot: FuzzSlot, fuzzCase: FuzzCase):
       }, outcomeOf)
       const after = await takeSnapshot(pool, catalog)
       const others = fuzzCase.people.filter((_, i) => i !== index)
-      const judged = await judge({pool, catalog, map, before, after, person, others, outcome, ...(restricted ? {restricted} : {})})
+      const editedTables = fuzzCase.reviewerEdits.flatMap(e => (e.kind === 'column-strategy' ? [e.table] : []))
+      const judged = await judge({pool, catalog, map, before, after, person, others, outcome, editedTables, ...(restricted ? {restricted} : {})})
       verdict.steps.push({person: index, lookup: {column: lookup.column, value: lookup.value}, outcome, plan, ...judged})
       verdict.failures.push(...judged.failures)
     }

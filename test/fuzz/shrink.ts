@@ -1,4 +1,4 @@
-import type {FuzzCase, TableModel} from './model.js'
+import type {FuzzCase, RowModel, TableModel} from './model.js'
 import {tableKeyOf} from './model.js'
 import type {Failure} from './oracle/failures.js'
 import {CaseVerdict, FuzzEnv, runCase} from './run-case.js'
@@ -18,8 +18,11 @@ const signature = (f: Failure) => `${f.kind} ${f.table ?? ''}`
  * instead of two) and keeps each one that still fails the same way, until no
  * smaller case does or the budget runs out.
  */
-export async function shrinkCase(env: FuzzEnv, fuzzCase: FuzzCase, verdict: CaseVerdict, log?: (message: string) => void, budget = {runs: 400, ms: 120_000}): Promise<ShrinkResult> {
-  const target = signature(verdict.failures[0]!)
+export async function shrinkCase(env: FuzzEnv, fuzzCase: FuzzCase, verdict: CaseVerdict, options: {kind?: string; log?: (message: string) => void; runs?: number; ms?: number} = {}): Promise<ShrinkResult> {
+  const budget = {runs: options.runs ?? 400, ms: options.ms ?? 120_000}
+  const log = options.log
+  const first = verdict.failures.find(f => !options.kind || f.kind === options.kind) ?? verdict.failures[0]!
+  const target = signature(first)
   const started = Date.now()
   let best = {fuzzCase, verdict}
   let runs = 0
@@ -31,6 +34,8 @@ export async function shrinkCase(env: FuzzEnv, fuzzCase: FuzzCase, verdict: Case
       runs++
       const result = await runCase(env, env.slots[0]!, candidate).catch(() => undefined)
       if (result?.failures.some(f => signature(f) === target)) {
+        // Keep the failure being chased first, so a saved example names it.
+        result.failures.sort((a, b) => Number(signature(b) === target) - Number(signature(a) === target))
         best = {fuzzCase: candidate, verdict: result}
         log?.(`shrink seed ${fuzzCase.seed}: ${size(candidate)} after ${runs} runs`)
         improved = true
@@ -97,14 +102,23 @@ function dropTable(c: FuzzCase, key: string): FuzzCase {
   return c
 }
 
-/** Removes rows and, through the foreign keys, every row that points at them. */
+/**
+ * Removes rows; a row pointing at one of them through a foreign key loses
+ * the pointer when its columns may be NULL, and goes too when they may not.
+ */
 function dropRows(c: FuzzCase, key: string, indexes: number[]): FuzzCase {
   const table = c.tables.find(t => tableKeyOf(t) === key)!
   const removed = indexes.map(i => table.rows[i]!)
   table.rows = table.rows.filter((_, i) => !indexes.includes(i))
   for (const other of c.tables) {
     for (const fk of other.foreignKeys.filter(f => f.references === key)) {
-      const dangling = other.rows.flatMap((row, i) => (removed.some(r => fk.columns.every((col, k) => row.values[col] !== null && row.values[col] !== undefined && JSON.stringify(row.values[col]) === JSON.stringify(r.values[fk.referencedColumns[k]!]))) ? [i] : []))
+      const pointsAtRemoved = (row: RowModel) => removed.some(r => fk.columns.every((col, k) => row.values[col] !== null && row.values[col] !== undefined && JSON.stringify(row.values[col]) === JSON.stringify(r.values[fk.referencedColumns[k]!])))
+      const nullable = fk.columns.every(col => !other.columns.find(x => x.name === col)?.notNull && !other.primaryKey.includes(col))
+      if (nullable) {
+        for (const row of other.rows) if (pointsAtRemoved(row)) for (const col of fk.columns) row.values[col] = null
+        continue
+      }
+      const dangling = other.rows.flatMap((row, i) => (pointsAtRemoved(row) ? [i] : []))
       if (dangling.length > 0) dropRows(c, tableKeyOf(other), dangling)
     }
   }

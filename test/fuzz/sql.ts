@@ -40,7 +40,10 @@ export function tablesSql(fuzzCase: FuzzCase): string[] {
     ...fuzzCase.tables.map(table => {
       const lines = table.columns.map(c => `  ${columnDdl(c)}`)
       if (table.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${table.primaryKey.map(quoted).join(', ')})`)
-      return `CREATE TABLE ${tableSql(table)} (\n${lines.join(',\n')}\n);`
+      if (!table.partitions) return `CREATE TABLE ${tableSql(table)} (\n${lines.join(',\n')}\n);`
+      const partitions = Array.from({length: table.partitions}, (_, i) =>
+        `CREATE TABLE ${qualified(`${table.schema}.${table.name}_p${i}`)} PARTITION OF ${tableSql(table)} FOR VALUES WITH (MODULUS ${table.partitions}, REMAINDER ${i});`)
+      return [`CREATE TABLE ${tableSql(table)} (\n${lines.join(',\n')}\n) PARTITION BY HASH (${quoted(table.primaryKey[0]!)});`, ...partitions].join('\n')
     }),
   ]
 }

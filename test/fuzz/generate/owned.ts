@@ -1,6 +1,7 @@
 import type {Json, RowModel, TableModel} from '../model.js'
 import type {BuildContext} from './context.js'
 import {ColumnKit, pickKits, uniqueIndexFor} from './kits.js'
+import {quoted} from './naming.js'
 import {mention} from './values.js'
 
 const OWNED_KINDS = ['orders', 'invoices', 'payments', 'addresses', 'devices', 'sessions', 'notes', 'posts', 'tickets', 'page_views', 'support_requests']
@@ -56,7 +57,25 @@ export function buildOwned(ctx: BuildContext): TableModel | undefined {
   })
   if (!notNull && rng.chance(0.3)) table.rows.push(row(undefined, null))
   if (mode === 'email' && rng.chance(0.4)) table.rows.push(row(undefined, `visitor${rng.int(1, 99)}@elsewhere-fz.test`))
+  if (keyShape === 'id' && rng.chance(0.2)) addReplies(ctx, table, id)
+  // Postgres allows a unique index on a partitioned table only over the partition key.
+  if (keyShape === 'id' && rng.chance(0.12) && !table.indexes.some(i => i.unique)) table.partitions = 2
+  const text = kits.find(k => k.column.type === 'text' && !k.unique && k.column.name !== ctx.col(table, 'status'))
+  if (text && rng.chance(0.2)) {
+    table.columns.push({name: ctx.col(table, 'search_text'), type: 'text', notNull: false, generated: {expression: `lower(${quoted(text.column.name)})`, dependsOn: [text.column.name]}})
+  }
   return ctx.add(table)
+}
+
+/** A self-reference: a row that answers an earlier row, often someone else's (a reply to another person's post). */
+function addReplies(ctx: BuildContext, table: TableModel, id: string): void {
+  const column = ctx.col(table, 'in_reply_to_id')
+  const key = table.columns.find(c => c.name === id)!
+  table.columns.push({name: column, type: key.type, notNull: false})
+  ctx.foreignKey(table, [column], table, [id], ctx.rng.pick(['no action', 'cascade', 'set null'] as const))
+  table.rows.forEach((row, i) => {
+    row.values[column] = i > 0 && ctx.rng.chance(0.4) ? table.rows[ctx.rng.int(0, i - 1)]!.values[id]! : null
+  })
 }
 
 function fill(kits: ColumnKit[], owner: BuildContext['people'][number] | undefined, other: BuildContext['people'][number] | undefined, n: number): Record<string, Json> {

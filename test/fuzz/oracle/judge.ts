@@ -27,6 +27,8 @@ export interface JudgeInput {
   others: Person[]
   restricted?: {person: Person; legalHold: boolean}
   outcome: ErasureOutcome
+  /** Tables where a reviewer set a column's strategy by hand: a unique index their values break is the map's fault, not the tool's. */
+  editedTables?: string[]
 }
 
 export interface Judgement {
@@ -174,7 +176,9 @@ function handedOver(input: JudgeInput, mine: Attribution, expected: Map<string, 
       const shared = [...(theirsBefore.get(table) ?? [])].filter(i => mine.get(table)?.has(i)).length
       const changedAlready = found.some(f => f.table === table && (f.kind === 'others-changed' || f.kind === 'restricted-changed')) ? missing.length : 0
       if (leftover.length > shared + changedAlready) {
-        failures.push({kind: 'handed-over', table, detail: `${leftover.length - shared - changedAlready} row(s) now belong by the map to the person with key ${other.key}: ${labels(leftover)}`})
+        const theirRids = new Set([...(theirsBefore.get(table) ?? [])].map(i => input.before.tables.get(table)![i]!.rid))
+        const gained = leftover.filter(row => row.rid === null || !theirRids.has(row.rid))
+        failures.push({kind: 'handed-over', table, detail: `${leftover.length - shared - changedAlready} row(s) of the erased person now belong by the map to the person with key ${other.key}: ${labels(gained)}`})
       }
     }
   }
@@ -197,7 +201,8 @@ function judgeRefusal(input: JudgeInput): Judgement {
   const {outcome} = input
   if (outcome.status === 'crash') failures.push({kind: 'crash', detail: outcome.error?.message ?? 'unknown error'})
   if (outcome.status === 'refused' && outcome.error?.code === 'erase_constraint') {
-    if (/a unique constraint/.test(outcome.error.message)) failures.push({kind: 'self-collision', detail: outcome.error.message})
+    const at = /^The erasure stopped at ([^:]+):/.exec(outcome.error.message)?.[1]
+    if (/a unique constraint/.test(outcome.error.message) && !(at && input.editedTables?.includes(at))) failures.push({kind: 'self-collision', detail: outcome.error.message})
     if (/update or delete on table .* violates foreign key constraint/.test(outcome.error.message)) failures.push({kind: 'plan-broken', detail: outcome.error.message})
   }
   for (const table of input.catalog.values()) {
