@@ -133,10 +133,12 @@ describe('the fuzz oracle, on erasures written by hand', () => {
     expect(await judgeErasure(correct(), {record: {pk: ALICE.email}})).to.deep.equal(['ledger'])
   })
 
-  it('accepts a refusal that changed nothing, and finds one that changed something or crashed', async () => {
+  it('accepts a refusal that changed nothing, and finds one that changed something, crashed, or caught its own residue', async () => {
     const refused: ErasureOutcome = {status: 'refused', error: {code: 'erase_blocked', exitCode: 4, message: 'refused'}}
     expect(await judgeErasure([], {outcome: refused, record: null})).to.deep.equal([])
     expect(await judgeErasure([CORRECT.tickets], {outcome: refused, record: null})).to.deep.equal(['changed-on-refusal'])
     expect(await judgeErasure([], {outcome: {status: 'crash', error: {message: 'syntax error'}}, record: null})).to.deep.equal(['crash'])
+    const caught: ErasureOutcome = {status: 'refused', error: {code: 'residue', exitCode: 3, message: 'The residue check found the person\'s identifiers where this erasure should have removed them'}}
+    expect(await judgeErasure([], {outcome: caught, record: null})).to.deep.equal(['self-caught'])
   })
 })

@@ -22,6 +22,8 @@ export type FailureKind =
   | 'self-collision'
   /** The tool deleted a row something still pointed at: its plan promised an order in which foreign keys never fail. */
   | 'plan-broken'
+  /** The tool's own residue check rolled the erasure back: its plan left what the map erases (the tool calls this a defect). */
+  | 'self-caught'
 
 export interface Failure {
   kind: FailureKind

@@ -200,6 +200,7 @@ function judgeRefusal(input: JudgeInput): Judgement {
   const failures: Failure[] = []
   const {outcome} = input
   if (outcome.status === 'crash') failures.push({kind: 'crash', detail: outcome.error?.message ?? 'unknown error'})
+  if (outcome.status === 'refused' && outcome.error?.code === 'residue') failures.push({kind: 'self-caught', detail: outcome.error.message})
   if (outcome.status === 'refused' && outcome.error?.code === 'erase_constraint') {
     const at = /^The erasure stopped at ([^:]+):/.exec(outcome.error.message)?.[1]
     if (/a unique constraint/.test(outcome.error.message) && !(at && input.editedTables?.includes(at))) failures.push({kind: 'self-collision', detail: outcome.error.message})
