@@ -12,15 +12,15 @@ export function djangoClasses(source: string, app: string): DjangoClass[] {
   const lines = source.replace(/\r\n/g, '\n').split('\n')
   const classes: DjangoClass[] = []
   for (let i = 0; i < lines.length; i++) {
-    const head = /^class (\w+)\s*(\(|:)/.exec(lines[i])
+    const head = /^class (\w+)\s*(\(|:)/.exec(lines[i] ?? '')
     if (!head) continue
     const start = lines.slice(0, i).join('\n').length + (i > 0 ? 1 : 0)
     const open = source.indexOf('(', start)
     const bases = head[2] === '(' ? callArguments(source, open).args : ''
     let end = i + 1
-    while (end < lines.length && (lines[end].trim() === '' || /^[\s#)]/.test(lines[end]))) end++
+    while (end < lines.length && /^(\s|#|\)|$)/.test(lines[end] ?? '')) end++
     const body = lines.slice(i + 1, end).join('\n')
-    classes.push({name: head[1], app, bases: bases.split(',').map(b => b.trim()).filter(Boolean), fields: fields(body, 4), meta: meta(body)})
+    classes.push({name: head[1]!, app, bases: bases.split(',').map(b => b.trim()).filter(Boolean), fields: fields(body, 4), meta: meta(body)})
     i = end - 1
   }
   return classes
@@ -32,7 +32,7 @@ function fields(body: string, indent: number): DjangoField[] {
   const assignment = new RegExp(`^ {${indent}}(\\w+)\\s*(?::[^=\\n]+)?=\\s*((?:models\\.)?([A-Z]\\w*Field|ForeignKey|OneToOneField|ManyToManyField))\\(`, 'gm')
   for (const match of body.matchAll(assignment)) {
     const open = match.index + match[0].length - 1
-    result.push({name: match[1], kind: match[3], args: parsePythonArgs(callArguments(body, open).args)})
+    result.push({name: match[1]!, kind: match[3]!, args: parsePythonArgs(callArguments(body, open).args)})
   }
   return result
 }
@@ -53,7 +53,7 @@ function meta(body: string): Record<string, PyValue> {
     const valueStart = match.index + match[0].length
     const next = /^ {8}\w+\s*(?::[^=\n]+)?=/m.exec(text.slice(valueStart))
     const valueText = text.slice(valueStart, next ? valueStart + next.index : text.length)
-    result[match[1]] = parsePythonArgs(valueText.trim()).positional[0] ?? null
+    result[match[1]!] = parsePythonArgs(valueText.trim()).positional[0] ?? null
   }
   return result
 }

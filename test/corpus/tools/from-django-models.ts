@@ -29,7 +29,7 @@ const CONTRIB_TABLES: Record<string, string> = {'auth.Group': 'auth_group', 'aut
 
 const classes = new Map<string, DjangoClass>()
 for (const spec of positionals) {
-  const [app, file] = spec.split('=')
+  const [app = '', file = ''] = spec.split('=')
   for (const c of djangoClasses(await readFile(file, 'utf8'), app)) if (!classes.has(c.name)) classes.set(c.name, c)
 }
 
@@ -58,7 +58,7 @@ function allFields(c: DjangoClass): {fields: DjangoField[]; parent?: DjangoClass
   const result: DjangoField[] = []
   let parent: DjangoClass | undefined
   for (const base of c.bases) {
-    if (base in CONTRIB) result.push(...CONTRIB[base])
+    result.push(...(CONTRIB[base] ?? []))
     const b = classes.get(base)
     if (!b || !isModel(b)) continue
     if (b.meta.abstract === true) result.push(...allFields(b).fields)
@@ -197,18 +197,18 @@ function togetherGroups(value: PyValue | undefined): string[][] {
 
 function uniqueConstraint(text: string, columnOf: (name: string) => string): {columns: string[]; expressions?: string[]; where?: string} | null {
   const fieldsList = /fields=\[([^\]]*)\]/.exec(text)?.[1]
-  const columns = fieldsList ? [...fieldsList.matchAll(/["'](\w+)["']/g)].map(m => columnOf(m[1])) : []
-  const expressions = [...text.matchAll(/\b(Upper|Lower)\(\s*(?:F\(\s*)?["'](\w+)["']\s*\)?\s*\)/g)].map(m => `${m[1].toLowerCase()}(${q(columnOf(m[2]))})`)
+  const columns = fieldsList ? [...fieldsList.matchAll(/["'](\w+)["']/g)].map(m => columnOf(m[1]!)) : []
+  const expressions = [...text.matchAll(/\b(Upper|Lower)\(\s*(?:F\(\s*)?["'](\w+)["']\s*\)?\s*\)/g)].map(m => `${m[1]!.toLowerCase()}(${q(columnOf(m[2]!))})`)
   if (!fieldsList) {
     const inner = text.slice(text.indexOf('(') + 1)
-    for (const m of inner.replace(/\b(Upper|Lower)\((?:[^()]|\([^()]*\))*\)/g, '').matchAll(/(?:^|,)\s*["'](\w+)["']/g)) columns.push(columnOf(m[1]))
+    for (const m of inner.replace(/\b(Upper|Lower)\((?:[^()]|\([^()]*\))*\)/g, '').matchAll(/(?:^|,)\s*["'](\w+)["']/g)) columns.push(columnOf(m[1]!))
   }
   const condition = /condition=Q\(([^)]*)\)/.exec(text)?.[1]
   let where: string | undefined
   if (condition) {
     const simple = [...condition.matchAll(/(\w+?)(__isnull)?=(True|False|None|-?\d+|["'][^"']*["'])/g)]
     if (simple.length === 0) return null
-    where = simple.map(([, name, isnull, value]) => isnull ? `${q(columnOf(name))} IS ${value === 'True' ? '' : 'NOT '}NULL`
+    where = simple.map(([, name = '', isnull, value = '']) => isnull ? `${q(columnOf(name))} IS ${value === 'True' ? '' : 'NOT '}NULL`
       : `${q(columnOf(name))} ${value === 'None' ? 'IS NULL' : `= ${value.replace(/^["']|["']$/g, "'")}`}`).join(' AND ')
   }
   return columns.length + expressions.length === 0 ? null : {columns, ...(expressions.length ? {expressions} : {}), ...(where ? {where} : {})}

@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const registered: string[] = []
   for (const {file, text} of sources) {
     const pkg = dirname(file)
-    for (const [, receiver, name] of text.matchAll(/func \((?:\w+\s+)?\*?(\w+)\)\s*TableName\(\)\s*string\s*\{\s*return\s+"([^"]+)"/g)) tableNames.set(`${pkg}.${receiver}`, name)
+    for (const [, receiver, name] of text.matchAll(/func \((?:\w+\s+)?\*?(\w+)\)\s*TableName\(\)\s*string\s*\{\s*return\s+"([^"]+)"/g)) tableNames.set(`${pkg}.${receiver}`, name!)
     for (const [, name] of text.matchAll(/RegisterModel\(new\((\w+)\)/g)) registered.push(`${pkg}.${name}`)
   }
 

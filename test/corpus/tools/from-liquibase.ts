@@ -25,7 +25,7 @@ const TYPES: Array<[RegExp, string]> = [
 const executed = new Set<string>()
 const out: string[] = []
 let skipped = 0
-await readChangelog(positionals[0])
+await readChangelog(positionals[0]!)
 await writeFile(args.out, `${out.join('\n')}\n`)
 process.stderr.write(`${args.out}: ${executed.size} change sets, ${skipped} skipped for other databases or failed preconditions\n`)
 
@@ -33,7 +33,7 @@ process.stderr.write(`${args.out}: ${executed.size} change sets, ${skipped} skip
 async function readChangelog(path: string): Promise<void> {
   const log = parseXml(await readFile(path, 'utf8')).children.find(e => e.name === 'databaseChangeLog')
   for (const element of log?.children ?? []) {
-    if (element.name === 'include') await readChangelog(join(args.dir!, basename(element.attributes.file)))
+    if (element.name === 'include') await readChangelog(join(args.dir!, basename(element.attributes.file ?? '')))
     if (element.name !== 'changeSet') continue
     if (!appliesToPostgres(element.attributes.dbms) || !preconditionsHold(element.children.find(e => e.name === 'preConditions'))) {
       skipped++
@@ -46,7 +46,7 @@ async function readChangelog(path: string): Promise<void> {
 }
 
 /** A constraint or index name as Liquibase writes it: quoted only when it is not a plain identifier. */
-function ident(name: string): string {
+function ident(name = ''): string {
   return /^[A-Za-z_][\w$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`
 }
 
@@ -75,13 +75,13 @@ function preconditionsHold(element: XmlElement | undefined): boolean {
 function modifySql(statement: string, modifications: XmlElement[]): string {
   let sql = statement
   for (const m of modifications.flatMap(e => e.children)) {
-    if (m.name === 'replace') sql = sql.split(m.attributes.replace).join(m.attributes.with)
-    if (m.name === 'regExpReplace') sql = sql.replace(new RegExp(m.attributes.replace, 'g'), m.attributes.with)
+    if (m.name === 'replace') sql = sql.split(m.attributes.replace ?? '').join(m.attributes.with ?? '')
+    if (m.name === 'regExpReplace') sql = sql.replace(new RegExp(m.attributes.replace ?? '', 'g'), m.attributes.with ?? '')
   }
   return sql
 }
 
-function pgType(type: string): string {
+function pgType(type = ''): string {
   for (const [re, to] of TYPES) if (re.test(type.trim())) return type.trim().replace(re, to)
   return type
 }
@@ -94,10 +94,10 @@ function columnSql(column: XmlElement): string {
     constraints.unique === 'true' ? `CONSTRAINT ${constraints.uniqueConstraintName ?? `${a.name}_key`} UNIQUE` : ''].filter(Boolean).join(' ')
 }
 
-function primaryKeyOf(table: string, columns: XmlElement[]): string[] {
+function primaryKeyOf(table: string | undefined, columns: XmlElement[]): string[] {
   const keyed = columns.filter(c => c.children.find(e => e.name === 'constraints')?.attributes.primaryKey === 'true')
   if (keyed.length === 0) return []
-  const name = keyed[0].children.find(e => e.name === 'constraints')?.attributes.primaryKeyName ?? `${table}_pkey`
+  const name = keyed[0]?.children.find(e => e.name === 'constraints')?.attributes.primaryKeyName ?? `${table}_pkey`
   return [`CONSTRAINT ${name} PRIMARY KEY (${keyed.map(c => c.attributes.name).join(', ')})`]
 }
 
@@ -136,7 +136,7 @@ function change(element: XmlElement): string[] {
   }
 }
 
-function dropPrimaryKey(table: string): string {
+function dropPrimaryKey(table = ''): string {
   return `DO $drop$ BEGIN EXECUTE (SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', '${table.toLowerCase()}', conname) FROM pg_constraint `
     + `WHERE conrelid = '${table.toLowerCase()}'::regclass AND contype = 'p'); END $drop$`
 }

@@ -65,10 +65,10 @@ function replay(body: string, version: number): void {
     const opensBlock = /\bdo(\s*\|[^|]*\|)?\s*$/.test(statement) || /^(if|unless|begin|case|while|until|def|class)\b/.test(statement)
     const tableBlock = /^(create_table|change_table)\s*\(?\s*(.*?)\s*\)?\s*do\s*\|\s*(\w+)\s*\|\s*$/.exec(statement)
     if (tableBlock) {
-      const call = parseRubyArgs(tableBlock[2])
+      const call = parseRubyArgs(tableBlock[2] ?? '')
       const table = nameOf(call.positional[0])
       if (table && tableBlock[1] === 'create_table') createTable(table, call, version)
-      if (table) block = {table, variable: tableBlock[3]}
+      if (table) block = {table, variable: tableBlock[3] ?? 't'}
       depth++
       continue
     }
@@ -96,7 +96,7 @@ function createTable(name: string, call: RubyArgs, version: number): void {
 function tableStatement(table: string, statement: string, version: number): void {
   const call = /^(\w+)\s*(.*)$/.exec(statement)
   if (!call) return
-  const [, method, rest] = call
+  const [, method = '', rest = ''] = call
   const parsed = parseRubyArgs(rest)
   if (method === 'column') {
     const name = nameOf(parsed.positional[0])
@@ -126,7 +126,7 @@ function tableStatement(table: string, statement: string, version: number): void
 function topStatement(statement: string, version: number): void {
   const call = /^(\w+)\s*(.*)$/.exec(statement)
   if (!call) return
-  const [, method, rest] = call
+  const [, method = '', rest = ''] = call
   const parsed = parseRubyArgs(rest.replace(/\s+(if|unless)\s+.*$/, ''))
   const [table, second, third] = parsed.positional.map(nameOf)
   if (!table) return

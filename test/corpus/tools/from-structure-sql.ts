@@ -17,7 +17,7 @@ if (!args.out || files.length !== 1) throw new Error('usage: from-structure-sql.
 
 const KEEP = /^(CREATE (SCHEMA|EXTENSION|TYPE|DOMAIN|SEQUENCE|TABLE|UNLOGGED TABLE|(UNIQUE )?INDEX|FUNCTION|COLLATION)|ALTER (SEQUENCE|TABLE|INDEX))\b/i
 // psql meta-commands (`\restrict`) sit on lines of their own in newer dumps.
-const text = (await readFile(files[0], 'utf8')).replace(/^\\\S+.*$/gm, '')
+const text = (await readFile(files[0]!, 'utf8')).replace(/^\\\S+.*$/gm, '')
 const kept: string[] = []
 const dropped = new Map<string, number>()
 for (const statement of splitSqlStatements(text)) {

@@ -19,14 +19,14 @@ export function goStructs(sources: Array<{file: string; text: string}>): {struct
     const resolve = (type: string): string | undefined => {
       const bare = type.replace(/^[*[\]]+/, '')
       const qualified = /^(\w+)\.(\w+)$/.exec(bare)
-      if (qualified) return imports.has(qualified[1]) ? `${imports.get(qualified[1])}.${qualified[2]}` : undefined
+      if (qualified) return imports.has(qualified[1]!) ? `${imports.get(qualified[1]!)}.${qualified[2]}` : undefined
       return /^\w+$/.test(bare) ? `${pkg}.${bare}` : undefined
     }
     for (const match of code.matchAll(/^\s*(?:type\s+)?(\w+)\s+struct\s*\{/gm)) {
       const body = blockAt(code, match.index + match[0].length)
-      structs.set(`${pkg}.${match[1]}`, {name: match[1], fields: fields(body, resolve)})
+      structs.set(`${pkg}.${match[1]}`, {name: match[1]!, fields: fields(body, resolve)})
     }
-    for (const [, name, base] of code.matchAll(/^\s*(?:type\s+)?(\w+)\s+(u?int(?:8|16|32|64)?|string|bool|float(?:32|64))\s*$/gm)) namedTypes.set(`${pkg}.${name}`, base)
+    for (const [, name, base] of code.matchAll(/^\s*(?:type\s+)?(\w+)\s+(u?int(?:8|16|32|64)?|string|bool|float(?:32|64))\s*$/gm)) namedTypes.set(`${pkg}.${name}`, base!)
   }
   return {structs, namedTypes}
 }
@@ -34,7 +34,7 @@ export function goStructs(sources: Array<{file: string; text: string}>): {struct
 function importsOf(text: string, dirs: string[]): Map<string, string> {
   const result = new Map<string, string>()
   const block = /import\s*\(([\s\S]*?)\)/.exec(text)?.[1] ?? /import\s+(.*)/.exec(text)?.[1] ?? ''
-  for (const [, alias, path] of block.matchAll(/(?:(\w+)\s+)?"([^"]+)"/g)) {
+  for (const [, alias, path = ''] of block.matchAll(/(?:(\w+)\s+)?"([^"]+)"/g)) {
     const dir = dirs.find(d => d.endsWith(`/${path.split('/').slice(-2).join('/')}`))
     if (dir) result.set(alias ?? path.split('/').pop()!, dir)
   }
@@ -69,8 +69,8 @@ function fields(body: string, resolve: (type: string) => string | undefined): Go
     const declaration = line.replace(/`[^`]*`/, '').trim()
     const named = /^([\w, ]+?)\s+([*[\]\w.{}]+(?:\s*\{)?)$/.exec(declaration)
     if (named && !/^\w+\.\w+$/.test(declaration)) {
-      const type = named[2].replace(/\s*\{$/, '')
-      for (const name of named[1].split(',').map(n => n.trim())) result.push({name, type, tag, embedded: false, typeKey: resolve(type)})
+      const type = named[2]!.replace(/\s*\{$/, '')
+      for (const name of named[1]!.split(',').map(n => n.trim())) result.push({name, type, tag, embedded: false, typeKey: resolve(type)})
     } else if (/^\*?[\w.]+$/.test(declaration)) {
       const type = declaration
       result.push({name: type.replace(/^\*/, '').split('.').pop()!, type, tag, embedded: true, typeKey: resolve(type)})

@@ -13,7 +13,7 @@ const QUOTE_PAIRS: Record<string, string> = {'{': '}', '(': ')', '[': ']', '<': 
 export function sqlInPerl(source: string): string[] {
   const pieces: Array<{at: number; text: string}> = []
   const heredoc = /<<~?\s*(["']?)([A-Z_]+)\1\s*;[^\n]*\n([\s\S]*?)^\s*\2\s*$/gm
-  for (const match of source.matchAll(heredoc)) pieces.push({at: match.index, text: match[3]})
+  for (const match of source.matchAll(heredoc)) pieces.push({at: match.index, text: match[3] ?? ''})
   // Heredoc bodies are blanked (keeping offsets) so that their quotes are not read again.
   const rest = source.replace(heredoc, body => ' '.repeat(body.length))
     // Comments are blanked too: an apostrophe in one would open a string.
@@ -34,7 +34,7 @@ export function sqlInPerl(source: string): string[] {
       .filter(statement => DDL.test(statement) && !/[$@][A-Za-z_{]/.test(statement.replace(/\$[A-Za-z_]*\$/g, ''))),
   }))
   for (const call of rest.matchAll(/drop_constraints\(\s*table\s*=>\s*["']([\w.]+)["']/g)) {
-    statements.push({at: call.index, sql: [dropForeignKeys(call[1])]})
+    statements.push({at: call.index, sql: [dropForeignKeys(call[1]!)]})
   }
   return statements.sort((a, b) => a.at - b.at).flatMap(s => s.sql)
 }

@@ -23,7 +23,7 @@ export function callArguments(text: string, open: number): {args: string; end: n
   let depth = 0
   let i = open
   while (i < text.length) {
-    const ch = text[i]
+    const ch = text.charAt(i)
     if (ch === '"' || ch === "'") i = skipString(text, i) - 1
     else if ('([{'.includes(ch)) depth++
     else if (')]}'.includes(ch) && --depth === 0) return {args: text.slice(open + 1, i), end: i + 1}
@@ -37,7 +37,8 @@ export function expressionText(value: PyValue | undefined): string | undefined {
 }
 
 function skipString(text: string, start: number): number {
-  const quote = text.startsWith(text[start].repeat(3), start) ? text[start].repeat(3) : text[start]
+  const mark = text.charAt(start)
+  const quote = text.startsWith(mark.repeat(3), start) ? mark.repeat(3) : mark
   let i = start + quote.length
   while (i < text.length && !text.startsWith(quote, i)) i += text[i] === '\\' ? 2 : 1
   return i + quote.length
@@ -62,7 +63,7 @@ class Reader {
     const match = /^([A-Za-z_]\w*)\s*=(?!=)\s*/.exec(this.text.slice(this.at))
     if (!match) return null
     this.at += match[0].length
-    return match[1]
+    return match[1]!
   }
 
   value(): PyValue {
@@ -72,12 +73,13 @@ class Reader {
     if (string) {
       const start = this.at + string[0].length - 1
       const end = skipString(this.text, start)
-      const quote = this.text.startsWith(string[1].repeat(3), start) ? 3 : 1
+      const quote = this.text.startsWith(string[1]!.repeat(3), start) ? 3 : 1
       this.at = end
       return this.text.slice(start + quote, end - quote)
     }
-    if (rest[0] === '[' || (rest[0] === '(' && this.isTuple())) {
-      const close = rest[0] === '[' ? ']' : ')'
+    const first = rest.charAt(0)
+    if (first === '[' || (first === '(' && this.isTuple())) {
+      const close = first === '[' ? ']' : ')'
       this.at++
       const items: PyValue[] = []
       while (!this.done() && this.text[this.at] !== close) {
@@ -110,7 +112,7 @@ class Reader {
     const start = this.at
     let depth = 0
     while (this.at < this.text.length) {
-      const ch = this.text[this.at]
+      const ch = this.text.charAt(this.at)
       if (ch === '"' || ch === "'") {
         this.at = skipString(this.text, this.at)
         continue
@@ -124,6 +126,6 @@ class Reader {
   }
 
   private space(): void {
-    while (this.at < this.text.length && /\s/.test(this.text[this.at])) this.at++
+    while (this.at < this.text.length && /\s/.test(this.text.charAt(this.at))) this.at++
   }
 }

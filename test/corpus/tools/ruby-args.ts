@@ -47,12 +47,12 @@ class Reader {
     const modern = /^([A-Za-z_]\w*[?!]?):(?!:)\s*/.exec(rest)
     if (modern) {
       this.at += modern[0].length
-      return modern[1]
+      return modern[1]!
     }
     const classic = /^(?::([A-Za-z_]\w*)|"([^"]*)"|'([^']*)')\s*=>\s*/.exec(rest)
     if (classic) {
       this.at += classic[0].length
-      return classic[1] ?? classic[2] ?? classic[3]
+      return classic[1] ?? classic[2] ?? classic[3] ?? ''
     }
     return null
   }
@@ -60,7 +60,7 @@ class Reader {
   value(): RubyValue {
     this.space()
     const rest = this.text.slice(this.at)
-    const ch = rest[0]
+    const ch = rest.charAt(0)
     if (ch === '"' || ch === "'") {
       const end = this.closing(ch)
       const value = this.text.slice(this.at + 1, end).replace(/\\(.)/g, '$1')
@@ -80,12 +80,12 @@ class Reader {
     const words = /^%[wi]\[([^\]]*)\]/.exec(rest)
     if (words) {
       this.at += words[0].length
-      return words[1].trim().split(/\s+/).filter(Boolean)
+      return words[1]!.trim().split(/\s+/).filter(Boolean)
     }
     const symbol = /^:([A-Za-z_]\w*[?!]?)/.exec(rest)
     if (symbol) {
       this.at += symbol[0].length
-      return {symbol: symbol[1]}
+      return {symbol: symbol[1]!}
     }
     const number = /^-?\d[\d_]*(\.\d+)?(?![\w.])/.exec(rest)
     if (number) {
@@ -105,7 +105,7 @@ class Reader {
     const start = this.at
     let depth = 0
     while (this.at < this.text.length) {
-      const ch = this.text[this.at]
+      const ch = this.text.charAt(this.at)
       if (ch === '"' || ch === "'") this.at = this.closing(ch)
       else if ('([{'.includes(ch)) depth++
       else if (')]}'.includes(ch)) depth--
@@ -122,6 +122,6 @@ class Reader {
   }
 
   private space(): void {
-    while (this.at < this.text.length && /\s/.test(this.text[this.at])) this.at++
+    while (this.at < this.text.length && /\s/.test(this.text.charAt(this.at))) this.at++
   }
 }

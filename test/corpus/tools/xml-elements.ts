@@ -11,7 +11,7 @@ export function parseXml(source: string): XmlElement {
   const token = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g
   for (const match of source.matchAll(token)) {
     const [, cdata, closing, opening, attributeText, selfClosing, text] = match
-    const current = stack[stack.length - 1]
+    const current = stack[stack.length - 1] ?? root
     if (cdata !== undefined) current.text += cdata
     else if (text !== undefined) current.text += decode(text)
     else if (closing) stack.pop()
@@ -26,11 +26,11 @@ export function parseXml(source: string): XmlElement {
 
 function attributes(text: string): Record<string, string> {
   const result: Record<string, string> = {}
-  for (const [, name, double, single] of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) result[name] = decode(double ?? single)
+  for (const [, name, double, single] of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) result[name!] = decode(double ?? single ?? '')
   return result
 }
 
 function decode(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|apos|#\d+);/g, (_, entity: string) =>
-    ({lt: '<', gt: '>', amp: '&', quot: '"', apos: "'"})[entity] ?? String.fromCharCode(Number(entity.slice(1))))
+    ({lt: '<', gt: '>', amp: '&', quot: '"', apos: "'"} as Record<string, string>)[entity] ?? String.fromCharCode(Number(entity.slice(1))))
 }
