@@ -72,9 +72,10 @@ function allFields(c: DjangoClass): {fields: DjangoField[]; parent?: DjangoClass
   return {fields: result, parent}
 }
 
-function target(f: DjangoField): DjangoClass | string {
+function target(f: DjangoField, owner?: DjangoClass): DjangoClass | string {
   const raw = f.args.positional[0] ?? f.args.keywords.to
   const name = typeof raw === 'string' ? raw : expressionText(raw) ?? ''
+  if (name === 'self' && owner) return owner
   if (name === 'settings.AUTH_USER_MODEL') return classes.get('UserProfile') ?? name
   const bare = name.split('.').pop()!
   return classes.get(bare) ?? CONTRIB_TABLES[name] ?? CONTRIB_TABLES[bare] ?? name
@@ -83,16 +84,16 @@ function target(f: DjangoField): DjangoClass | string {
 function primaryKey(c: DjangoClass): {name: string; type: string} {
   const {fields: fs, parent} = allFields(c)
   const explicit = fs.find(f => f.args.keywords.primary_key === true)
-  if (explicit) return {name: column(explicit), type: keyType(columnType(explicit))}
+  if (explicit) return {name: column(explicit), type: keyType(columnType(explicit, c))}
   if (parent) return {name: `${parent.name.toLowerCase()}_ptr_id`, type: primaryKey(parent).type}
   return {name: 'id', type: autoKey}
 }
 
 /** A field's column type; a reference takes the type of its target's key. */
-function columnType(f: DjangoField): string {
+function columnType(f: DjangoField, owner?: DjangoClass): string {
   if (!['ForeignKey', 'OneToOneField'].includes(f.kind)) return sqlType(f)
-  const to = target(f)
-  return typeof to === 'string' ? 'integer' : primaryKey(to).type
+  const to = target(f, owner)
+  return typeof to === 'string' ? 'integer' : to === owner ? primaryKey(owner).type : primaryKey(to).type
 }
 
 function keyType(type: string): string {
@@ -159,8 +160,8 @@ function tableSql(model: DjangoClass): string[] {
       continue
     }
     const name = column(f)
-    const to = ['ForeignKey', 'OneToOneField'].includes(f.kind) ? target(f) : undefined
-    const type = f.args.keywords.primary_key === true ? keyType(columnType(f)) : columnType(f)
+    const to = ['ForeignKey', 'OneToOneField'].includes(f.kind) ? target(f, model) : undefined
+    const type = f.args.keywords.primary_key === true ? keyType(columnType(f, model)) : columnType(f, model)
     const nullable = f.args.keywords.null === true && f.args.keywords.primary_key !== true
     lines.push(`  ${q(name)} ${type}${nullable ? '' : ' NOT NULL'}`)
     if (f.args.keywords.unique === true || f.kind === 'OneToOneField') uniques.push({columns: [name]})
@@ -215,7 +216,7 @@ function uniqueConstraint(text: string, columnOf: (name: string) => string): {co
 }
 
 function joinTable(model: DjangoClass, table: string, f: DjangoField): string[] {
-  const to = target(f)
+  const to = target(f, model)
   const self = typeof to !== 'string' && to.name === model.name
   const from = self ? `from_${model.name.toLowerCase()}_id` : `${model.name.toLowerCase()}_id`
   const toName = typeof to === 'string' ? to.replace(/^auth_/, '') : to.name.toLowerCase()

@@ -76,7 +76,9 @@ export class RailsSchema {
   }
 
   addForeignKey(tableName: string, to: string, column: string, toColumn = 'id'): void {
-    this.tables.get(tableName)?.foreignKeys.push({column, to, toColumn})
+    const table = this.tables.get(tableName)
+    if (!table || table.foreignKeys.some(f => f.column === column && f.to === to)) return
+    table.foreignKeys.push({column, to, toColumn})
   }
 
   toSql(): string {
