@@ -133,13 +133,19 @@ from django.db.models import CASCADE, F, Q
 from django.db.models.functions import Upper
 
 
+MAX_LANGUAGE_ID_LENGTH: int = 50
+
+
 class Realm(models.Model):
+    MAX_REALM_SUBDOMAIN_LENGTH = 40
     id = models.AutoField(auto_created=True, primary_key=True, verbose_name="ID")
-    string_id = models.CharField(max_length=40, unique=True)
+    string_id = models.CharField(max_length=MAX_REALM_SUBDOMAIN_LENGTH, unique=True)
+    default_language = models.CharField(max_length=MAX_LANGUAGE_ID_LENGTH)
 
 
 class UserBaseSettings(models.Model):
-    timezone = models.CharField(max_length=40, default="")
+    TIMEZONE_LENGTH = 40
+    timezone = models.CharField(max_length=TIMEZONE_LENGTH, default="")
 
     class Meta:
         abstract = True
@@ -149,7 +155,7 @@ class UserProfile(AbstractBaseUser, PermissionsMixin, UserBaseSettings):
     delivery_email = models.EmailField(blank=False, db_index=True)
     realm = models.ForeignKey(Realm, on_delete=CASCADE)
     full_name: str = models.CharField(
-        max_length=100,
+        max_length=Realm.MAX_REALM_SUBDOMAIN_LENGTH,
     )
     avatar_hash = models.CharField(null=True, max_length=64)
     friends = models.ManyToManyField("self")
@@ -186,7 +192,8 @@ class NamedUserGroup(UserGroup):
     expect(await columnsOf(db.pool, 'zerver_userprofile')).to.deep.equal([
       'id bigint NOT NULL', 'password character varying(128) NOT NULL', 'last_login timestamp with time zone', 'is_superuser boolean NOT NULL',
       'timezone character varying(40) NOT NULL', 'delivery_email character varying(254) NOT NULL', 'realm_id integer NOT NULL',
-      'full_name character varying(100) NOT NULL', 'avatar_hash character varying(64)'])
+      'full_name character varying(40) NOT NULL', 'avatar_hash character varying(64)'])
+    expect(await columnsOf(db.pool, 'zerver_realm')).to.deep.equal(['id integer NOT NULL', 'string_id character varying(40) NOT NULL', 'default_language character varying(50) NOT NULL'])
     expect(await uniqueIndexesOf(db.pool, 'zerver_userprofile')).to.deep.equal(['(realm_id, upper((delivery_email)::text))'])
     expect(await columnsOf(db.pool, 'zerver_userprofile_friends')).to.deep.equal(['id bigint NOT NULL', 'from_userprofile_id bigint NOT NULL', 'to_userprofile_id bigint NOT NULL'])
     expect(await columnsOf(db.pool, 'zerver_namedusergroup')).to.deep.equal([

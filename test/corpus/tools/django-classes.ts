@@ -6,7 +6,20 @@
 import {callArguments, parsePythonArgs, type PyArgs, type PyValue} from './python-args.js'
 
 export interface DjangoField {name: string; kind: string; args: PyArgs}
-export interface DjangoClass {name: string; app: string; bases: string[]; fields: DjangoField[]; meta: Record<string, PyValue>}
+export interface DjangoClass {
+  name: string
+  app: string
+  bases: string[]
+  fields: DjangoField[]
+  meta: Record<string, PyValue>
+  /** Integer constants of the class body (`MAX_NAME_LENGTH = 100`), which field options often name. */
+  constants: Record<string, number>
+}
+
+/** Integer constants assigned at a module's top level. */
+export function moduleConstants(source: string): Record<string, number> {
+  return Object.fromEntries([...source.matchAll(/^([A-Z][A-Z0-9_]*)\s*(?::\s*int)?\s*=\s*(\d+)\s*$/gm)].map(m => [m[1]!, Number(m[2])]))
+}
 
 export function djangoClasses(source: string, app: string): DjangoClass[] {
   const lines = source.replace(/\r\n/g, '\n').split('\n')
@@ -20,7 +33,8 @@ export function djangoClasses(source: string, app: string): DjangoClass[] {
     let end = i + 1
     while (end < lines.length && /^(\s|#|\)|$)/.test(lines[end] ?? '')) end++
     const body = lines.slice(i + 1, end).join('\n')
-    classes.push({name: head[1]!, app, bases: bases.split(',').map(b => b.trim()).filter(Boolean), fields: fields(body, 4), meta: meta(body)})
+    const constants = Object.fromEntries([...body.matchAll(/^ {4}([A-Z][A-Z0-9_]*)\s*(?::\s*int)?\s*=\s*(\d+)\s*$/gm)].map(m => [m[1]!, Number(m[2])]))
+    classes.push({name: head[1]!, app, bases: bases.split(',').map(b => b.trim()).filter(Boolean), fields: fields(body, 4), meta: meta(body), constants})
     i = end - 1
   }
   return classes

@@ -13,7 +13,7 @@
 import {readFile, writeFile} from 'node:fs/promises'
 import {parseArgs} from 'node:util'
 
-import {djangoClasses, type DjangoClass, type DjangoField} from './django-classes.js'
+import {djangoClasses, moduleConstants, type DjangoClass, type DjangoField} from './django-classes.js'
 import {expressionText, type PyValue} from './python-args.js'
 
 const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}, auto: {type: 'string'}}})
@@ -28,9 +28,12 @@ const CONTRIB: Record<string, DjangoField[]> = {
 const CONTRIB_TABLES: Record<string, string> = {'auth.Group': 'auth_group', 'auth.Permission': 'auth_permission', ContentType: 'django_content_type', Group: 'auth_group'}
 
 const classes = new Map<string, DjangoClass>()
+const constants = new Map<string, number>()
 for (const spec of positionals) {
   const [app = '', file = ''] = spec.split('=')
-  for (const c of djangoClasses(await readFile(file, 'utf8'), app)) if (!classes.has(c.name)) classes.set(c.name, c)
+  const source = await readFile(file, 'utf8')
+  for (const [name, value] of Object.entries(moduleConstants(source))) constants.set(name, value)
+  for (const c of djangoClasses(source, app)) if (!classes.has(c.name)) classes.set(c.name, c)
 }
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`
@@ -91,7 +94,7 @@ function primaryKey(c: DjangoClass): {name: string; type: string} {
 
 /** A field's column type; a reference takes the type of its target's key. */
 function columnType(f: DjangoField, owner?: DjangoClass): string {
-  if (!['ForeignKey', 'OneToOneField'].includes(f.kind)) return sqlType(f)
+  if (!['ForeignKey', 'OneToOneField'].includes(f.kind)) return sqlType(f, owner)
   const to = target(f, owner)
   return typeof to === 'string' ? 'integer' : to === owner ? primaryKey(owner).type : primaryKey(to).type
 }
@@ -106,9 +109,24 @@ function column(f: DjangoField): string {
   return ['ForeignKey', 'OneToOneField'].includes(f.kind) ? `${f.name}_id` : f.name
 }
 
-function sqlType(f: DjangoField): string {
+/** An integer option, written as a number or as a constant of the class, another class (`Realm.MAX_…`) or the module. */
+function integerOption(value: PyValue | undefined, owner?: DjangoClass): number | undefined {
+  if (typeof value === 'number') return value
+  const name = expressionText(value)
+  if (!name) return undefined
+  const [scope, constant] = name.includes('.') ? name.split('.') : [undefined, name]
+  return (scope ? classConstant(classes.get(scope), constant ?? '') : classConstant(owner, name)) ?? constants.get(name)
+}
+
+/** A constant of a class or of one of its bases, as Python looks it up. */
+function classConstant(c: DjangoClass | undefined, name: string, depth = 0): number | undefined {
+  if (!c || depth > 20) return undefined
+  return c.constants[name] ?? c.bases.map(b => classConstant(classes.get(b), name, depth + 1)).find(v => v !== undefined)
+}
+
+function sqlType(f: DjangoField, owner?: DjangoClass): string {
   const k = f.args.keywords
-  const max = typeof k.max_length === 'number' ? k.max_length : undefined
+  const max = integerOption(k.max_length, owner)
   switch (f.kind) {
     case 'AutoField': return 'serial'
     case 'BigAutoField': return 'bigserial'
