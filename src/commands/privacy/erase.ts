@@ -8,6 +8,7 @@ import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
+import {checkErasePrivileges} from '../../lib/erase/preflight.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
@@ -39,13 +40,15 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'include-connect': Flags.boolean({description: 'also erase Heroku Connect tables (the change syncs back to Salesforce)'}),
     'except-held': Flags.boolean({description: 'erase everything but the rows under a legal hold'}),
     'unlink-restricted-shared': Flags.boolean({description: "leave rows shared with a person under a restriction as they are, clearing only this person's links in them (by default the erasure refuses)"}),
+    'allow-slow': Flags.boolean({description: 'run even when foreign keys without an index would make the erasure read more than --max-scan-rows rows'}),
+    'max-scan-rows': Flags.integer({description: 'refuse (exit 4) when foreign-key checks without an index would read more rows than this; the message names the CREATE INDEX lines that fix it', default: 100_000_000, min: 0}),
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
   }
 
   async run(): Promise<ErasureReport & {elsewhere: string[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, pool => checkErasePrivileges(pool, flags.map))
     const logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE}).catch(async error => {
       await close()
       throw error
@@ -64,6 +67,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         exceptHeld: flags['except-held'] === true,
         unlinkRestrictedShared: flags['unlink-restricted-shared'] === true,
         lockTimeoutMs: flags['lock-timeout'] * 1000,
+        maxUnindexedScanRows: flags['allow-slow'] ? undefined : flags['max-scan-rows'],
         key: await ledgerKey(io.ledger.pool, io.ledger.scope),
         ledger: io.ledger,
         sameDatabase: io.sameDatabase,

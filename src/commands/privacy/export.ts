@@ -51,6 +51,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
     'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
     force: Flags.boolean({description: 'replace --out if it exists'}),
+    'allow-incomplete': Flags.boolean({description: 'write the archive even when row-level security hides rows from this role, listing those tables as not covered (by default the export stops with exit 3)'}),
     ...logStoreFlags,
   }
 
@@ -90,6 +91,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
         tool: TOOL,
         notCovered: NOT_COVERED,
         logs: logs?.pool,
+        allowIncomplete: flags['allow-incomplete'],
         progress: this.progress,
       })
       await appendEvent(ledger.ctx, {
