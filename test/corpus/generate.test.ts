@@ -99,3 +99,45 @@ describe('corpus generator', () => {
     }
   })
 })
+
+/** Types the main schema lacks, and a unique reference inside a cycle whose target has fewer rows than the table. */
+const ODD: CorpusSchema = {
+  app: 'odd', source: {repository: 'local/odd', commit: '0', paths: []}, ecosystem: 'sql', naming: 'snake_case', language: 'en', extensions: [], enums: [],
+  tables: [
+    {schema: 'public', name: 'realm', columns: [col('id', 'numeric(1,0)', false), col('first_sequence_id', 'bigint', false)], primaryKey: ['id'], uniqueIndexes: [], foreignKeys: [fk(['first_sequence_id'], 'public.sequence')]},
+    {schema: 'public', name: 'sequence', columns: [col('id', 'bigint', false), col('realm_id', 'numeric(1,0)', false)], primaryKey: ['id'], uniqueIndexes: [{columns: ['realm_id']}], foreignKeys: [fk(['realm_id'], 'public.realm')]},
+    {schema: 'public', name: 'message', columns: [col('id', 'bigint', false), col('body', 'text', false), col('search', 'tsvector', false), col('during', 'daterange')], primaryKey: ['id'], uniqueIndexes: [], foreignKeys: []},
+  ],
+}
+const ODD_LABELS: CorpusLabels = {
+  subjects: [{table: 'public.realm', key: 'id', lookup: ['id']}],
+  personal: {'public.message.body': {category: 'free_text', values: 'message_body'}, 'public.message.search': {category: 'free_text'}},
+  reaches: {'public.message': []},
+  hardCalls: [],
+}
+
+describe('corpus generator on odd shapes', () => {
+  for (const seed of ['a', 'b', 'c', 'd']) it(`fills tsvector and range columns with free text, and keeps a unique reference in a cycle unique when its target has fewer rows (seed ${seed})`, async () => {
+    const server = testPostgres()
+    const name = `gen_${randomBytes(4).toString('hex')}`
+    const admin = new pg.Client({connectionString: server.url()})
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${name}`)
+    const client = new pg.Client({connectionString: server.url(name)})
+    await client.connect()
+    try {
+      await createTables(client, ODD)
+      await generateRows(client, ODD, ODD_LABELS, {seed, today: new Date('2026-01-15T00:00:00Z'), rowsPerTable: 30, subjectRows: 30})
+      await addConstraints(client, ODD)
+      const realms = await client.query<{n: number}>('SELECT count(*)::int AS n FROM realm')
+      const sequences = await client.query<{n: number}>('SELECT count(*)::int AS n FROM sequence')
+      expect(sequences.rows[0]!.n).to.be.within(1, realms.rows[0]!.n)
+      const messages = await client.query<{n: number}>(`SELECT count(*)::int AS n FROM message WHERE length(search) > 0`)
+      expect(messages.rows[0]!.n).to.equal(30)
+    } finally {
+      await client.end()
+      await admin.query(`DROP DATABASE ${name}`)
+      await admin.end()
+    }
+  })
+})

@@ -10,7 +10,7 @@ import {Random, chars, int, pick, uuid} from './random.js'
 import {plainPhrase, plainWord} from './plain-values.js'
 
 export type TypeFamily = 'integer' | 'numeric' | 'float' | 'boolean' | 'text' | 'date' | 'timestamp' | 'time' | 'interval' | 'uuid' | 'json'
-  | 'inet' | 'macaddr' | 'bytea' | 'enum' | 'tsvector' | 'hstore' | 'point' | 'money' | 'bit' | 'xml' | 'other'
+  | 'inet' | 'macaddr' | 'bytea' | 'enum' | 'tsvector' | 'hstore' | 'point' | 'money' | 'bit' | 'xml' | 'range' | 'other'
 
 export interface LiveType {
   /** As the server prints it; used to cast the bound text. */
@@ -29,7 +29,7 @@ const FAMILIES: Record<string, TypeFamily> = {
   text: 'text', varchar: 'text', bpchar: 'text', citext: 'text', name: 'text', ltree: 'text', date: 'date', timestamp: 'timestamp',
   timestamptz: 'timestamp', time: 'time', timetz: 'time', interval: 'interval', uuid: 'uuid', json: 'json', jsonb: 'json', inet: 'inet',
   cidr: 'inet', macaddr: 'macaddr', bytea: 'bytea', tsvector: 'tsvector', hstore: 'hstore', point: 'point', money: 'money', bit: 'bit',
-  varbit: 'bit', xml: 'xml',
+  varbit: 'bit', xml: 'xml', daterange: 'range', tsrange: 'range', tstzrange: 'range', int4range: 'range', int8range: 'range', numrange: 'range',
 }
 
 /** `schema.table` → column → its live type. */
@@ -82,6 +82,7 @@ export function plainValueOfType(type: LiveType, random: Random, today: Date): V
     case 'money': return (Math.round(random() * 10000) / 100).toFixed(2)
     case 'bit': return '1'
     case 'xml': return `<item>${plainWord(random)}</item>`
+    case 'range': return 'empty'
     default: return plainWord(random)
   }
 }
@@ -105,6 +106,11 @@ export function fitsType(value: Value, type: LiveType): boolean {
 
 const arrayElement = (value: Value) => (value === null ? 'NULL' : `"${String(typeof value === 'object' ? JSON.stringify(value) : value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
 
+/** Text as a tsvector of its lower-cased words, each quoted: a sentence's colons and quotes are not tsvector syntax. */
+function tsvectorText(text: string): string {
+  return text.toLowerCase().split(/[^\p{L}\p{N}@._-]+/u).filter(Boolean).map(word => `'${word.replace(/'/g, "''")}'`).join(' ')
+}
+
 /** The text a value is bound as, for `$n::type`. */
 export function toSqlText(value: Value, type: LiveType): string | null {
   if (value === null) return null
@@ -115,6 +121,7 @@ export function toSqlText(value: Value, type: LiveType): string | null {
   if (type.family === 'json') return JSON.stringify(value)
   if (type.family === 'bytea' && typeof value === 'string' && !value.startsWith('\\x')) return `\\x${Buffer.from(value).toString('hex')}`
   if (type.family === 'numeric' && typeof value === 'number') return value.toFixed(Math.min(type.scale, 6))
+  if (type.family === 'tsvector' && typeof value === 'string') return tsvectorText(value)
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
   return type.maxLength !== null ? text.slice(0, type.maxLength) : text
 }

@@ -53,7 +53,8 @@ export async function generateRows(client: pg.ClientBase, corpus: CorpusSchema, 
     const count = subjects.has(tableKeyOf(table)) ? options.subjectRows ?? 60 : options.rowsPerTable ?? 24
     context.rows.set(tableKeyOf(table), generateTable(context, table, count, plan.references.get(tableKeyOf(table)) ?? []))
   }
-  for (const table of plan.order) fillDeferred(context, table, plan.references.get(tableKeyOf(table)) ?? [])
+  const targets = new Set([...plan.references.values()].flatMap(list => list.map(r => r.target)))
+  for (const table of plan.order) fillDeferred(context, table, plan.references.get(tableKeyOf(table)) ?? [], targets.has(tableKeyOf(table)))
   for (const table of corpus.tables) await insertRows(client, table, context.rows.get(tableKeyOf(table)) ?? [], context.live.get(tableKeyOf(table))!)
   return {rows: new Map([...context.rows].map(([key, rows]) => [key, rows.length])), filled: await filledColumns(client, corpus)}
 }
@@ -135,7 +136,7 @@ function pickReference(context: Context, table: CorpusTable, reference: Referenc
 }
 
 /** References that had to wait for their target (cycles, self-references) are filled once every table has its rows. */
-function fillDeferred(context: Context, table: CorpusTable, references: Reference[]): void {
+function fillDeferred(context: Context, table: CorpusTable, references: Reference[], isTarget: boolean): void {
   const later = references.filter(r => r.deferred)
   if (later.length === 0) return
   const key = tableKeyOf(table)
@@ -143,8 +144,10 @@ function fillDeferred(context: Context, table: CorpusTable, references: Referenc
   const rows = context.rows.get(key)!
   // Columns a reference that was filled with the row shares keep their value; only the deferred ones are redrawn.
   const settled = new Set(references.filter(r => !r.deferred).flatMap(r => r.columns))
+  const dropped = new Set<Row>()
   for (const [index, row] of rows.entries()) {
-    const attempts = 40
+    // A unique reference drawn at random needs many tries for the last rows, which have few targets left.
+    const attempts = 40 + 8 * Math.max(0, ...later.map(r => context.rows.get(r.target)?.length ?? 0))
     for (let attempt = 0; attempt < attempts; attempt++) {
       for (const reference of later) {
         for (const c of reference.columns) if (!settled.has(c)) row[c] = undefined
@@ -154,8 +157,11 @@ function fillDeferred(context: Context, table: CorpusTable, references: Referenc
       if (!unique.clashes(row)) break
       if (attempt === attempts - 1) for (const reference of later) for (const c of reference.columns) if (table.columns.find(col => col.name === c)!.nullable) row[c] = null
     }
-    unique.accept(row)
+    // More rows than the unique reference has targets: a row nothing points at can go.
+    if (unique.clashes(row) && !isTarget) dropped.add(row)
+    else unique.accept(row)
   }
+  if (dropped.size > 0) context.rows.set(key, rows.filter(row => !dropped.has(row)))
 }
 
 async function insertRows(client: pg.ClientBase, table: CorpusTable, rows: Row[], live: Map<string, LiveType>): Promise<void> {
