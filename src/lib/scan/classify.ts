@@ -1,7 +1,10 @@
 import type {Category} from '../datamap/schema.js'
 import type {ColumnInfo} from '../db/introspect.js'
-import {hintFromJsonKey, hintFromName} from './name-patterns.js'
-import {containsEmail, containsPhone, isBirthDate, isCardNumber, isEmail, isIban, isIpAddress, isPhone, isPostcode, isUsSsn} from './validators.js'
+import {NameVerdict, PersonalCategory, TypeFamily, verdictFromName} from './column-rules.js'
+import {classifyJson} from './json-paths.js'
+import type {TableContext} from './table-context.js'
+import {nameConcepts} from './tokens.js'
+import {Signal, commonShapes, readValues} from './value-signals.js'
 
 export interface ColumnFinding {
   column: string
@@ -12,106 +15,113 @@ export interface ColumnFinding {
   jsonKeys?: string[]
   /** The values look like email addresses (used to find implicit references). */
   holdsEmails?: boolean
+  /** The shapes of the sampled values (letters and digits masked), for a reviewer. */
+  shapes?: string[]
+  /** A person should look at it: weak or conflicting evidence. */
+  uncertain?: boolean
 }
 
-interface Signal {
-  category: Exclude<Category, 'none'>
-  confidence: number
-  evidence: string
+export interface ClassifyContext {
+  today: Date
+  isKey: boolean
+  /** What the column's table holds; without it the column is read as on a table of things. */
+  table?: TableContext
 }
 
-const VALUE_CHECKS: Array<{category: Exclude<Category, 'none'>; label: string; test: (v: string) => boolean; weight: number}> = [
-  {category: 'contact', label: 'email addresses', test: isEmail, weight: 1},
-  {category: 'financial', label: 'card numbers (Luhn)', test: isCardNumber, weight: 1},
-  {category: 'financial', label: 'IBANs (mod-97)', test: isIban, weight: 1},
-  {category: 'government_id', label: 'US SSNs', test: isUsSsn, weight: 1},
-  {category: 'online_id', label: 'IP addresses', test: isIpAddress, weight: 1},
-  {category: 'contact', label: 'phone numbers', test: isPhone, weight: 0.9},
-  {category: 'location', label: 'postcodes', test: isPostcode, weight: 0.6},
-]
+const NEUTRAL_TABLE: TableContext = {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: [], isMachine: false}
 
-function strength(fraction: number, weight: number): number {
-  if (fraction >= 0.8) return 0.9 * weight
-  if (fraction >= 0.3) return 0.6 * weight
-  return 0
+const FAMILIES: Record<string, TypeFamily> = {
+  text: 'text', varchar: 'text', bpchar: 'text', citext: 'text', name: 'text', char: 'text', xml: 'text',
+  json: 'json', jsonb: 'json', hstore: 'json', bool: 'boolean',
+  timestamp: 'timestamp', timestamptz: 'timestamp', time: 'timestamp', timetz: 'timestamp', interval: 'timestamp', date: 'date',
+  int2: 'number', int4: 'number', int8: 'number', numeric: 'number', float4: 'number', float8: 'number', money: 'number', oid: 'number',
+  uuid: 'uuid', inet: 'network', cidr: 'network', macaddr: 'network', macaddr8: 'network', bytea: 'binary', tsvector: 'search',
 }
 
-const percent = (fraction: number) => `${Math.round(fraction * 100)}%`
-
-function collectJson(value: unknown, keys: Set<string>, strings: string[], depth = 0): void {
-  if (depth > 6 || value === null) return
-  if (typeof value === 'string') strings.push(value)
-  else if (Array.isArray(value)) for (const item of value) collectJson(item, keys, strings, depth + 1)
-  else if (typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      keys.add(key)
-      collectJson(inner, keys, strings, depth + 1)
-    }
-  }
+export function familyOf(column: ColumnInfo): TypeFamily {
+  return FAMILIES[column.baseType] ?? 'enum'
 }
 
-function valueSignals(strings: string[], column: ColumnInfo, today: Date): Signal[] {
-  const signals: Signal[] = []
-  const short = strings.filter(s => s.length > 0 && s.length <= 200)
-  if (short.length > 0) {
-    for (const check of VALUE_CHECKS) {
-      const fraction = short.filter(s => check.test(s)).length / short.length
-      const confidence = strength(fraction, check.weight)
-      if (confidence > 0) signals.push({category: check.category, confidence, evidence: `${percent(fraction)} of ${short.length} sampled values are ${check.label}`})
-    }
-    if (column.baseType === 'date') {
-      const fraction = short.filter(s => isBirthDate(s, today)).length / short.length
-      if (fraction >= 0.95) signals.push({category: 'identity', confidence: 0.45, evidence: `${percent(fraction)} of sampled dates are plausible birth dates`})
-    }
-  }
-  const long = strings.filter(s => s.length > 20 && /\s/.test(s))
-  if (long.length > 0) {
-    const withContact = long.filter(s => containsEmail(s) || containsPhone(s)).length
-    if (withContact > 0) signals.push({category: 'free_text', confidence: withContact / long.length >= 0.1 ? 0.8 : 0.5, evidence: `${withContact} of ${long.length} sampled texts contain an email address or phone number`})
-  }
-  return signals
+const round = (n: number) => Math.round(n * 100) / 100
+
+function collectStrings(values: unknown[]): string[] {
+  return values.map(v => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : Array.isArray(v) ? v.filter(x => typeof x === 'string').join(' ') : '')).filter(v => v !== '')
+}
+
+/** Array values are read element by element. */
+function flatten(values: unknown[]): unknown[] {
+  return values.flatMap(v => (Array.isArray(v) ? v : [v]))
 }
 
 /**
- * Decides what a column holds from its name, its type and a sample of its
- * values. Each piece of evidence raises the confidence of one category; the
- * strongest category above 0.5 wins, else the column is `none`.
+ * Decides what a column holds from its name (as concepts), its type, its
+ * table and a sample of its values. The name gives a verdict; values confirm
+ * it, overrule a weak one, or find what the name hides. Each piece of
+ * evidence raises the confidence of one category; the strongest at 0.5 or
+ * more wins.
  */
-export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined, context: {today: Date; isKey: boolean}): ColumnFinding {
+export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined, context: ClassifyContext): ColumnFinding {
   if (context.isKey) return {column: column.name, category: 'none', confidence: 1, evidence: ['key column']}
+  const table = context.table ?? NEUTRAL_TABLE
+  const family = familyOf(column)
+  const concepts = new Set(nameConcepts(column.name))
+  const verdict: NameVerdict | undefined = verdictFromName({concepts, words: [...concepts], family: column.isArray && family === 'text' ? 'text' : family, table})
   const signals: Signal[] = []
-  const name = hintFromName(column.name)
-  if (name) signals.push(name)
-  if (column.baseType === 'inet' || column.baseType === 'cidr' || column.baseType === 'macaddr') {
-    signals.push({category: 'online_id', confidence: 0.85, evidence: `type ${column.type}`})
-  }
+  if (verdict && verdict.category !== 'none') signals.push({category: verdict.category, confidence: verdict.confidence, evidence: `name "${column.name}": ${verdict.evidence}`})
+  if (family === 'network' && column.baseType !== 'cidr' && verdict?.category !== 'none' && !table.isMachine) signals.push({category: 'online_id', confidence: 0.8, evidence: `type ${column.type}`})
+
+  const sampled = values && values.length > 0 ? values : undefined
   let jsonKeys: string[] | undefined
-  const strings: string[] = []
-  if (values && values.length > 0) {
-    if (column.baseType === 'json' || column.baseType === 'jsonb' || column.isArray) {
-      const keys = new Set<string>()
-      for (const value of values) collectJson(value, keys, strings)
-      const hinted = [...keys].map(key => ({key, hint: hintFromJsonKey(key)})).filter(k => k.hint)
-      if (hinted.length > 0) {
-        jsonKeys = hinted.map(k => k.key).sort()
-        for (const {hint} of hinted) signals.push(hint!)
-      }
+  let strings: string[] = []
+  let holdsEmails = false
+  let rejectedByValues: string | undefined
+  if (sampled) {
+    if (family === 'json') {
+      const json = classifyJson(sampled, table, context.today)
+      signals.push(...json.signals)
+      strings = json.strings
+      if (json.keys.length > 0) jsonKeys = json.keys
     } else {
-      for (const value of values) if (typeof value === 'string') strings.push(value)
+      strings = collectStrings(column.isArray ? flatten(sampled) : sampled)
     }
-    signals.push(...valueSignals(strings, column, context.today))
+    const reading = readValues(strings, column, {today: context.today, isNumeric: family === 'number', isPersonTable: table.kind === 'person'})
+    holdsEmails = reading.holdsEmails
+    if (family !== 'json') signals.push(...reading.signals)
+    if (reading.holdsRoleEmails) rejectedByValues = 'the sampled e-mail addresses are role mailboxes (support@, noreply@): an organisation\'s'
+    if (reading.holdsPrivateAddresses) rejectedByValues = 'the sampled addresses are private network addresses: machines\''
+    if (reading.holdsSecrets && verdict === undefined && ['key', 'code', 'hash', 'encrypted', 'credential', 'value'].some(w => concepts.has(w)) && table.isPersonLinked && !table.isMachine) {
+      signals.push({category: 'credentials', confidence: 0.7, evidence: 'random-looking values under a key or code name'})
+    }
   }
-  const scores = new Map<Exclude<Category, 'none'>, {confidence: number; evidence: string[]}>()
+  const shapes = strings.length > 0 ? commonShapes(strings) : undefined
+
+  if (rejectedByValues && verdict?.category !== 'credentials') {
+    return {column: column.name, category: 'none', confidence: 0.8, evidence: [rejectedByValues], holdsEmails, ...(shapes ? {shapes} : {}), uncertain: true}
+  }
+  const scores = new Map<PersonalCategory, {confidence: number; evidence: string[]}>()
   for (const signal of signals) {
     const current = scores.get(signal.category) ?? {confidence: 0, evidence: []}
     current.confidence = 1 - (1 - current.confidence) * (1 - signal.confidence)
     current.evidence.push(signal.evidence)
     scores.set(signal.category, current)
   }
-  const [best] = [...scores.entries()].sort((a, b) => b[1].confidence - a[1].confidence)
-  const holdsEmails = strings.length > 0 && strings.filter(s => isEmail(s)).length / strings.length >= 0.5
+  let [best] = [...scores.entries()].sort((a, b) => b[1].confidence - a[1].confidence)
+  // A name that rules the column out (a flag, a setting, an organisation's) stands unless the values say otherwise strongly.
+  if (verdict?.category === 'none' && best && best[1].confidence < 0.85) best = undefined
   if (!best || best[1].confidence < 0.5) {
-    return {column: column.name, category: 'none', confidence: best ? 1 - best[1].confidence : 1, evidence: best ? [`weak: ${best[1].evidence.join('; ')}`] : [], holdsEmails}
+    const evidence = verdict?.category === 'none' ? [`name "${column.name}": ${verdict.evidence}`] : best ? [`weak: ${best[1].evidence.join('; ')}`] : []
+    return {column: column.name, category: 'none', confidence: best ? round(1 - best[1].confidence) : 1, evidence, holdsEmails, ...(shapes ? {shapes} : {}), ...(best ? {uncertain: true} : {})}
   }
-  return {column: column.name, category: best[0], confidence: Math.round(best[1].confidence * 100) / 100, evidence: best[1].evidence, jsonKeys, holdsEmails}
+  const confidence = round(best[1].confidence)
+  const disagreeing = verdict && verdict.category !== 'none' && verdict.category !== best[0]
+  return {
+    column: column.name,
+    category: best[0],
+    confidence,
+    evidence: best[1].evidence,
+    ...(jsonKeys ? {jsonKeys} : {}),
+    holdsEmails,
+    ...(shapes ? {shapes} : {}),
+    ...(confidence < 0.75 || disagreeing || !verdict ? {uncertain: true} : {}),
+  }
 }

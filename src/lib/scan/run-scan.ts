@@ -13,6 +13,7 @@ import type {ProgressSink} from '../progress.js'
 import {ColumnFinding, classifyColumn} from './classify.js'
 import {sampleTable} from './sample.js'
 import {scanDatabase} from './scan.js'
+import {describeTables} from './table-context.js'
 
 export interface PersonalColumn {
   table: string
@@ -107,12 +108,13 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
   const unclassifiedByTable = new Map<string, string[]>()
   for (const {table, column} of drift.columnsUnclassified) unclassifiedByTable.set(table, [...(unclassifiedByTable.get(table) ?? []), column])
   for (const key of drift.tablesAdded) unclassifiedByTable.set(key, schema.tables.get(key)!.columns.map(c => c.name))
+  const contexts = describeTables(schema)
   for (const [key, names] of unclassifiedByTable) {
     const table = schema.tables.get(key)!
     const targets = table.columns.filter(c => names.includes(c.name))
     const samples = table.isReadable ? await sampleTable(input.pool, table, targets, 200).catch(() => new Map<string, unknown[]>()) : new Map<string, unknown[]>()
     const keys = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
-    columns.push(...personal(key, targets.map(c => classifyColumn(c, samples.get(c.name), {today: input.today, isKey: keys.has(c.name)}))))
+    columns.push(...personal(key, targets.map(c => classifyColumn(c, samples.get(c.name), {today: input.today, isKey: keys.has(c.name), table: contexts.get(key)}))))
   }
   return {
     map: input.file,

@@ -3,11 +3,12 @@ import type pg from 'pg'
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 
-const SAMPLED_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'json', 'jsonb', 'inet', 'cidr', 'date', 'uuid', 'int4', 'int8'])
+/** Types whose values cannot be personal data on their own: flags and points in time (a birth date is a `date`, sampled). */
+const UNSAMPLED_TYPES = new Set(['bool', 'timestamp', 'timestamptz', 'time', 'timetz', 'interval', 'bytea', 'tsvector'])
 
-/** Columns worth reading values from: text-like, JSON, arrays, addresses, dates and id-like integers. */
+/** Columns worth reading values from: everything but flags, timestamps and binary data; numbers too (phone numbers, tax ids and coordinates are stored as numbers). */
 export function sampledColumns(table: TableInfo): ColumnInfo[] {
-  return table.columns.filter(c => SAMPLED_TYPES.has(c.baseType) && (!c.baseType.startsWith('int') || c.isArray || /_id$/i.test(c.name)))
+  return table.columns.filter(c => !UNSAMPLED_TYPES.has(c.baseType))
 }
 
 /**

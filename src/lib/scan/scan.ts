@@ -8,6 +8,7 @@ import type {ProgressSink} from '../progress.js'
 import {ColumnFinding, classifyColumn} from './classify.js'
 import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
 import {sampleTable, sampledColumns} from './sample.js'
+import {describeTables} from './table-context.js'
 import {Reach, guessSubjectTable, reachByForeignKeys} from './subject-graph.js'
 
 export interface ScannedTable {
@@ -62,6 +63,7 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
   progress?.({kind: 'step', message: 'reading the schema'})
   const schema = await introspect(pool)
   const dataTables = [...schema.tables.values()].filter(t => isData(t))
+  const contexts = describeTables(schema)
   const findings = new Map<string, ColumnFinding[]>()
   const samples = new Map<string, Map<string, unknown[]>>()
   const unreadable: string[] = []
@@ -78,7 +80,8 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
     }
     if (!table.isReadable) unreadable.push(table.key)
     const keys = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
-    findings.set(table.key, table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name)})))
+    const context = contexts.get(table.key)
+    findings.set(table.key, table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context})))
     samples.set(table.key, tableSamples)
     progress?.({kind: 'count', label: 'tables sampled', done: index + 1, total: dataTables.length})
   }

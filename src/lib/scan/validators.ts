@@ -91,3 +91,49 @@ export function containsPhone(text: string): boolean {
   const match = PHONE_INSIDE.exec(text)
   return match !== null && match[0].replace(/\D/g, '').length >= 9
 }
+
+/** Bits per character of a string's own character distribution. */
+export function entropy(value: string): number {
+  const counts = new Map<string, number>()
+  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1)
+  let bits = 0
+  for (const n of counts.values()) bits -= (n / value.length) * Math.log2(n / value.length)
+  return bits
+}
+
+/** A random-looking token: long, one word, in a token alphabet (hex, base32/62/64), with high entropy. */
+export function isSecretLike(value: string): boolean {
+  if (value.length < 16 || value.length > 4096 || /\s/.test(value)) return false
+  if (!/^[A-Za-z0-9+/=_\-.:$]+$/.test(value)) return false
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return false
+  const core = value.replace(/^[a-z]{2,8}[_-]/, '')
+  return entropy(core) >= (/^[0-9a-f]+$/i.test(core) ? 3.2 : 3.6) && /\d/.test(core) && /[A-Za-z]/.test(core)
+}
+
+/** A password hash in one of the common formats (bcrypt, argon2, scrypt, PBKDF2, crypt(3) SHA). */
+export function isPasswordHash(value: string): boolean {
+  return /^\$(2[abxy]?|argon2(id|i|d)|scrypt|pbkdf2[-_a-z0-9]*|[56])\$/.test(value) || /^(pbkdf2_sha\d+|bcrypt_sha256|argon2)\$/.test(value) || /^\{(SSHA|SHA|BCRYPT|PBKDF2)[^}]*\}/.test(value)
+}
+
+/** A JSON Web Token. */
+export function isJwt(value: string): boolean {
+  return /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value)
+}
+
+export function isPrivateKey(value: string): boolean {
+  return /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/.test(value)
+}
+
+export function isPublicKey(value: string): boolean {
+  return /-----BEGIN (PGP )?PUBLIC KEY( BLOCK)?-----/.test(value) || /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-ssh-\S+) [A-Za-z0-9+/=]{40,}/.test(value)
+}
+
+const ROLE_MAILBOXES = /^(support|info|hello|hi|contact|team|admin|billing|sales|help|noreply|no-reply|donotreply|do-not-reply|mail|office|notifications?|news|newsletter|marketing|jobs|careers|press|security|abuse|postmaster|webmaster|accounts|service|bot|system|root)([+.-][^@]*)?@/i
+
+/** An e-mail address of a role (support@, noreply@): an organisation's mailbox, not a person's. */
+export function isRoleEmail(value: string): boolean {
+  return ROLE_MAILBOXES.test(value)
+}
+
+export const isLatitude = (value: number) => value >= -90 && value <= 90
+export const isLongitude = (value: number) => value >= -180 && value <= 180

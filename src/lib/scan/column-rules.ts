@@ -1,0 +1,199 @@
+import type {Category} from '../datamap/schema.js'
+import type {TableContext} from './table-context.js'
+
+export type PersonalCategory = Exclude<Category, 'none'>
+
+/** What a column's type allows it to hold. */
+export type TypeFamily = 'text' | 'json' | 'boolean' | 'timestamp' | 'date' | 'number' | 'uuid' | 'network' | 'binary' | 'search' | 'enum' | 'other'
+
+export interface NameVerdict {
+  category: PersonalCategory | 'none'
+  confidence: number
+  evidence: string
+}
+
+interface Input {
+  concepts: Set<string>
+  words: string[]
+  family: TypeFamily
+  table: TableContext
+}
+
+const any = (set: Set<string>, ...concepts: string[]) => concepts.some(c => set.has(c))
+const yes = (category: PersonalCategory, confidence: number, evidence: string): NameVerdict => ({category, confidence, evidence})
+const no = (evidence: string): NameVerdict => ({category: 'none', confidence: 0.9, evidence})
+
+/** People's roles that, before `name`, make it a person's name (`author_name`, `guestName`, `nome_mae`). */
+const PERSON_ROLES = ['user', 'author', 'owner', 'guest', 'scheduler', 'creator', 'created', 'updated', 'committer', 'holder', 'contact', 'person', 'customer',
+  'member', 'attendee', 'sender', 'recipient', 'signer', 'mother', 'father', 'spouse', 'guardian', 'authorized', 'aluno', 'student', 'teacher',
+  'employee', 'patient', 'requester', 'reporter', 'assignee', 'responsible', 'social', 'maiden', 'nick', 'first', 'last', 'middle', 'real', 'legal',
+  'billing', 'shipping', 'participant', 'organizer', 'invitee', 'inviter', 'reviewer', 'speaker']
+/** Words before `name` that make it a person's name only where people are (`display_name` of a user, not of a tag). */
+const WEAK_ROLES = ['display', 'full', 'public', 'profile']
+/** Columns whose text is a person's name by the role alone (`author`, `original_author`). */
+const NAMED_ROLES = ['author', 'committer', 'signer', 'assignee', 'reporter']
+
+/** Application secrets: an integration's, a machine's, the operator's. */
+const MACHINE_SECRET = ['client', 'app', 'application', 'webhook', 'hook', 'bot', 'integration', 'runner', 'cluster', 'deploy', 'service', 'server', 'instance', 'health', 'registry', 'trigger', 'signing', 'encryption', 'lfs', 'iv', 'ci', 'workhorse']
+
+const credentialWords = (c: Set<string>) =>
+  any(c, 'password', 'salt', 'otp', 'secret', 'token', 'passkey', 'challenge', 'pin') || (c.has('two') && c.has('factor')) || (c.has('backup') && any(c, 'code', 'key'))
+  || (c.has('private') && c.has('key')) || (c.has('api') && any(c, 'key', 'token')) || (c.has('session') && any(c, 'key', 'id', 'data'))
+  || (any(c, 'code', 'key') && any(c, 'reset', 'confirmation', 'invitation', 'remember', 'unlock', 'access', 'auth', 'authorization', 'device', 'share', 'reply', 'refresh', 'verification'))
+  || (any(c, 'hash', 'encrypted') && any(c, 'code', 'key', 'credential'))
+
+/**
+ * The verdict a column's name gives, read as concepts with its type and its
+ * table: first what the type rules out, then credentials, identity, contact,
+ * location, online identifiers, financial, government and health data, free
+ * text and behaviour. Undefined when the name says nothing.
+ */
+export function verdictFromName(input: Input): NameVerdict | undefined {
+  const {concepts: c, family, table} = input
+  const person = table.kind === 'person'
+  const linked = table.isPersonLinked
+  const org = table.kind === 'organisation' || table.isMachine
+  if (family === 'timestamp') return c.size > 0 && any(c, 'birth', 'death', 'marriage') ? yes('identity', 0.7, 'a date of a person\'s life') : undefined
+  if (family === 'boolean') {
+    if ((c.has('health') || table.kind === 'health') && !org) return yes('health', 0.75, table.kind === 'health' ? 'a yes/no answer in a health record' : 'a yes/no health fact')
+    return undefined
+  }
+  if (family === 'date') {
+    if (any(c, 'birth', 'death', 'marriage')) return yes('identity', 0.85, 'a date of a person\'s life')
+    if (table.kind === 'person' && c.has('at') && c.size <= 3 && !any(c, 'created', 'updated', 'deleted', 'modified', 'flag', 'expiry', 'setting')) return undefined
+    return undefined
+  }
+  if (family === 'number' && c.has('count')) return no('a count or limit')
+  if (family === 'uuid') return c.has('uid') && c.size >= 2 && PERSON_ROLES.concat('user').some(r => c.has(r)) && !table.isMachine ? yes('online_id', 0.6, 'a person\'s id at another service') : undefined
+  if (c.has('setting') && !credentialWords(c)) return no('a setting, type or template, not the data itself')
+  if (c.has('flag') && !credentialWords(c) && family !== 'json') return no('a flag about the data, not the data itself')
+
+  // credentials
+  if (credentialWords(c) || (c.has('hash') && table.words.includes('password'))) {
+    if ((table.isMachine || (org && !linked) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s secret')
+    if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
+    if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
+    if (!linked && !person) return yes('credentials', 0.55, 'a secret, on a table not tied to a person')
+    return yes('credentials', 0.9, 'a password, token or secret')
+  }
+  if (c.has('hash') && c.has('email')) return yes('contact', 0.7, 'a hash of an e-mail address')
+  if (table.words.includes('passkey') && any(c, 'credential', 'key') && family !== 'number') return yes('credentials', 0.85, 'a passkey credential')
+  if (table.words.includes('passkey') && c.has('public') && c.has('key')) return yes('credentials', 0.85, 'a passkey public key')
+  if (c.has('code') && (table.words.some(w => ['otp', 'confirmation', 'invitation', 'access', 'reset'].includes(w)) || table.words.includes('verification'))
+    && c.size <= 2 && linked) return yes('credentials', 0.75, 'a code that signs a person in')
+
+  // identity
+  if (any(c, 'birth', 'death', 'marriage')) return yes('identity', 0.85, 'a date of a person\'s life')
+  if (any(c, 'gender', 'nationality', 'pronoun')) return yes('identity', 0.85, 'a person\'s gender, nationality or pronouns')
+  if (family === 'number') return numericVerdict(input)
+  if ((any(c, 'first', 'last') && (c.has('name') || c.size === 1)) || any(c, 'maiden', 'nick')) {
+    if (table.holdsAddresses && !person && c.has('name') && !any(c, 'first', 'last')) return yes('location', 0.6, 'a name on a postal address')
+    return yes('identity', 0.85, 'a person\'s name')
+  }
+  if (c.has('name') || c.has('login') || c.has('handle')) {
+    if ((c.has('user') && c.has('name')) || c.has('login') || c.has('handle')) {
+      if (org && !linked) return no('an integration\'s user name')
+      return yes('identity', 0.8, 'a user name or login')
+    }
+    if (c.has('employer')) return yes(table.holdsAddresses ? 'location' : 'identity', 0.65, 'a person\'s employer')
+    const role = PERSON_ROLES.find(r => c.has(r))
+    if (role) return yes('identity', 0.8, `the name of a person (${role})`)
+    const weak = WEAK_ROLES.find(r => c.has(r))
+    if (weak && (person || linked)) return yes('identity', 0.7, `the ${weak} name of a person`)
+    if (person) return yes('identity', 0.75, 'a name on a table of people')
+    return undefined
+  }
+  if (NAMED_ROLES.some(r => c.has(r)) && c.size <= 2 && family === 'text') return yes('identity', 0.6, 'a person named by their role')
+  if (any(c, 'mother', 'father', 'spouse', 'kinship', 'authorized')) return yes('identity', 0.7, 'a relative or guardian of a person')
+  if (c.has('avatar') || c.has('signature')) {
+    if (person || (c.has('signature') && linked) || PERSON_ROLES.some(r => c.has(r))) return yes('identity', 0.75, 'a person\'s picture or signature')
+    return no('a picture of a thing')
+  }
+  if (c.has('job') && (person || linked)) return yes('identity', 0.65, 'a person\'s job')
+  if (c.has('employer') && person) return yes('identity', 0.6, 'a person\'s employer')
+  if (c.has('employer') && table.holdsAddresses) return yes('location', 0.6, 'a company name on a postal address')
+
+  // contact
+  if (c.has('email')) {
+    if (org && !linked) return no('an organisation\'s e-mail address')
+    return yes('contact', 0.85, 'an e-mail address')
+  }
+  if (c.has('phone')) {
+    if (org && !person) return no('an organisation\'s phone number')
+    return yes('contact', 0.85, 'a phone number')
+  }
+  if (c.has('messenger') && (person || linked)) return yes('contact', 0.75, 'a messenger or social handle')
+  if (c.has('website') && person) return yes('contact', 0.7, 'a personal website')
+
+  // online identifiers (before location: `ip_address`)
+  if (c.has('ip') && !org) return yes('online_id', 0.85, 'an IP address')
+  if (c.has('agent') && !org) return yes('online_id', 0.85, 'a user agent')
+  if (c.has('device') && (person || linked)) return yes('online_id', 0.75, 'a device identifier')
+  if (c.has('push') && any(c, 'endpoint', 'token', 'subscription')) return yes('online_id', 0.75, 'a push subscription')
+  if (c.has('endpoint') && (table.words.includes('push') || table.words.includes('subscription'))) return yes('online_id', 0.7, 'a push endpoint')
+  if ((c.has('uid') || (c.has('external') && any(c, 'id', 'uid', 'account', 'user', 'identifier', 'key')) || (c.has('external') && c.size === 1)) && (person || linked)) return yes('online_id', 0.75, 'a person\'s id at another service')
+  if (c.has('fingerprint') && linked) return yes('online_id', 0.7, 'a fingerprint of a person\'s key')
+  if (c.has('public') && c.has('key') && linked) return yes('online_id', 0.7, 'a person\'s public key')
+  if (c.has('actor') && c.has('uri') && person) return yes('online_id', 0.75, 'a person\'s actor address')
+  if (c.has('uri') && person && c.size <= 2) return yes(c.has('website') ? 'contact' : 'online_id', 0.6, 'the address of a person\'s profile')
+
+  // location
+  if (any(c, 'latitude', 'longitude', 'coordinates')) {
+    if (org && !person) return no('an organisation\'s coordinates')
+    return yes('location', 0.8, 'coordinates')
+  }
+  if (any(c, 'street', 'postcode', 'neighborhood', 'complement', 'residence') || (c.has('address') && !any(c, 'email', 'ip')) || (c.has('house') && c.size <= 2)
+    || (c.has('city') && !c.has('count'))) {
+    if (org && !person && !linked) return no('an organisation\'s address')
+    if (!person && !linked && !table.holdsAddresses) return undefined
+    return yes('location', 0.8, 'part of a postal address')
+  }
+  if (any(c, 'country', 'region', 'state') && (table.holdsAddresses || person) && !org) return yes('location', 0.6, 'part of a person\'s address')
+  if (c.has('location') && (person || (linked && c.size <= 2)) && !org) return yes('location', 0.65, 'a person\'s location')
+
+  // financial and government identifiers
+  if (c.has('card') && any(c, 'number', 'digits', 'last', 'first', 'expiry', 'holder', 'name', 'month', 'year', '4')) return yes('financial', 0.8, 'payment card details')
+  if ((table.words.includes('card') || table.words.includes('payment')) && any(c, 'digits', 'expiry', 'holder') && linked) return yes('financial', 0.7, 'payment card details')
+  if (c.has('iban') || (c.has('bank') && any(c, 'account', 'number', 'code')) || (c.has('account') && c.has('number') && person)) return yes('financial', 0.8, 'a bank account')
+  if (c.has('salary') && (person || linked)) return yes('financial', 0.8, 'a person\'s income')
+  if (any(c, 'ssn', 'passport', 'voter', 'identity_card') || (c.has('national') && any(c, 'id', 'number', 'identifier')) || (c.has('license') && c.has('driver'))) {
+    if (org && !person) return no('an organisation\'s registration')
+    return yes('government_id', 0.8, 'a national identity number')
+  }
+  if (any(c, 'tax', 'vat')) {
+    if (org && !person) return no('an organisation\'s tax number')
+    if (person || linked) return yes('government_id', 0.75, 'a tax or VAT number')
+  }
+  if (c.has('certificate') && person) return yes('government_id', 0.65, 'a civil certificate')
+
+  // health
+  if ((c.has('health') || table.kind === 'health') && !org && !c.has('setting')) return yes('health', 0.75, table.kind === 'health' ? 'part of a health record' : 'health data')
+  if (c.has('measure') && person) return yes('health', 0.6, 'a person\'s body measure')
+
+  // free text and behaviour
+  if (c.has('text') && !org) {
+    if (table.kind === 'authored') return yes('free_text', 0.75, 'text a person wrote')
+    if (person) return yes('free_text', 0.7, 'text about a person')
+    if (any(c, 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'relato', 'parecer', 'feedback', 'review', 'comment') && linked) return yes('free_text', 0.6, 'a person\'s reasons or remarks')
+  }
+  if (c.has('search') && !c.has('text') && (linked || person) && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
+  if (c.has('sentiment')) return yes('behavioral', 0.6, 'a person\'s mood')
+  return undefined
+}
+
+/** Numbers can be phone numbers, government ids, coordinates, card dates or body measures, never names or e-mail addresses. */
+function numericVerdict(input: Input): NameVerdict | undefined {
+  const {concepts: c, table} = input
+  const person = table.kind === 'person'
+  const org = table.kind === 'organisation' || table.isMachine
+  if (any(c, 'latitude', 'longitude', 'coordinates') && !org) return yes('location', 0.8, 'coordinates')
+  if (c.has('phone') && !org) return yes('contact', 0.75, 'a phone number')
+  if (c.has('postcode') && (person || table.isPersonLinked || table.holdsAddresses) && !org) return yes('location', 0.7, 'a postcode')
+  if (any(c, 'ssn', 'passport', 'voter', 'identity_card') && !org) return yes('government_id', 0.75, 'a national identity number')
+  if (any(c, 'tax') && (person || table.isPersonLinked) && !org) return yes('government_id', 0.6, 'a tax number')
+  if (c.has('card') && any(c, 'expiry', 'month', 'year', 'digits', 'number')) return yes('financial', 0.75, 'payment card details')
+  if (c.has('salary') && (person || table.isPersonLinked)) return yes('financial', 0.75, 'a person\'s income')
+  if (c.has('measure') && person) return yes('health', 0.6, 'a person\'s body measure')
+  if (table.kind === 'health' && !c.has('at')) return yes('health', 0.6, 'part of a health record')
+  return undefined
+}
