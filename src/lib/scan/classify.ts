@@ -3,7 +3,7 @@ import type {ColumnInfo} from '../db/introspect.js'
 import {NameVerdict, PersonalCategory, TypeFamily, verdictFromName} from './column-rules.js'
 import {classifyJson} from './json-paths.js'
 import type {TableContext} from './table-context.js'
-import {nameConcepts} from './tokens.js'
+import {nameConcepts, nameWords} from './tokens.js'
 import {Signal, commonShapes, readValues} from './value-signals.js'
 
 export interface ColumnFinding {
@@ -28,7 +28,7 @@ export interface ClassifyContext {
   table?: TableContext
 }
 
-const NEUTRAL_TABLE: TableContext = {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: [], isMachine: false}
+const NEUTRAL_TABLE: TableContext = {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: [], isMachine: false, hasLatitude: false}
 
 const FAMILIES: Record<string, TypeFamily> = {
   text: 'text', varchar: 'text', bpchar: 'text', citext: 'text', name: 'text', char: 'text', xml: 'text',
@@ -65,7 +65,7 @@ export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined
   const table = context.table ?? NEUTRAL_TABLE
   const family = familyOf(column)
   const concepts = new Set(nameConcepts(column.name))
-  const verdict: NameVerdict | undefined = verdictFromName({concepts, words: [...concepts], family: column.isArray && family === 'text' ? 'text' : family, table})
+  const verdict: NameVerdict | undefined = verdictFromName({concepts, words: nameWords(column.name), family: column.isArray && family === 'text' ? 'text' : family, table})
   const signals: Signal[] = []
   if (verdict && verdict.category !== 'none') signals.push({category: verdict.category, confidence: verdict.confidence, evidence: `name "${column.name}": ${verdict.evidence}`})
   if (family === 'network' && column.baseType !== 'cidr' && verdict?.category !== 'none' && !table.isMachine) signals.push({category: 'online_id', confidence: 0.8, evidence: `type ${column.type}`})
@@ -89,7 +89,7 @@ export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined
     if (family !== 'json') signals.push(...reading.signals)
     if (reading.holdsRoleEmails) rejectedByValues = 'the sampled e-mail addresses are role mailboxes (support@, noreply@): an organisation\'s'
     if (reading.holdsPrivateAddresses) rejectedByValues = 'the sampled addresses are private network addresses: machines\''
-    if (reading.holdsSecrets && verdict === undefined && ['key', 'code', 'hash', 'encrypted', 'credential', 'value'].some(w => concepts.has(w)) && table.isPersonLinked && !table.isMachine) {
+    if (reading.holdsSecrets && verdict === undefined && ['key', 'code', 'encrypted', 'credential', 'value'].some(w => concepts.has(w)) && table.isPersonLinked && !table.isMachine) {
       signals.push({category: 'credentials', confidence: 0.7, evidence: 'random-looking values under a key or code name'})
     }
   }

@@ -1,4 +1,5 @@
 import type {Category} from '../datamap/schema.js'
+import {ORGANISATION_WORDS} from './lexicon.js'
 import type {TableContext} from './table-context.js'
 
 export type PersonalCategory = Exclude<Category, 'none'>
@@ -14,6 +15,7 @@ export interface NameVerdict {
 
 interface Input {
   concepts: Set<string>
+  /** The name's own words, before they became concepts. */
   words: string[]
   family: TypeFamily
   table: TableContext
@@ -36,8 +38,15 @@ const NAMED_ROLES = ['author', 'committer', 'signer', 'assignee', 'reporter']
 /** Application secrets: an integration's, a machine's, the operator's. */
 const MACHINE_SECRET = ['client', 'app', 'application', 'webhook', 'hook', 'bot', 'integration', 'runner', 'cluster', 'deploy', 'service', 'server', 'instance', 'health', 'registry', 'trigger', 'signing', 'encryption', 'lfs', 'iv', 'ci', 'workhorse']
 
+/** Words of tables that hold sign-in data, where a bare `token`, `key` or `secret` column is a person's credential. */
+const AUTH_TABLE = ['token', 'session', 'credential', 'passkey', 'otp', 'password', 'secret', 'key', 'confirmation', 'invitation', 'reset', 'grant', 'login',
+  'identity', 'identities', 'user', 'device', 'api', 'access', 'auth', 'authorization', 'verification', 'refresh', 'factor', 'challenge', 'code', 'codes']
+/** Words that say whose the data is when it is an organisation's (`escola_cidade`, `company_phone`). */
+const EMPLOYER = new Set(['company', 'empresa', 'organization', 'organisation', 'firma'])
+const BARE = new Set(['token', 'secret', 'key', 'hash', 'value', 'data', 'code'])
+
 const credentialWords = (c: Set<string>) =>
-  any(c, 'password', 'salt', 'otp', 'secret', 'token', 'passkey', 'challenge', 'pin') || (c.has('two') && c.has('factor')) || (c.has('backup') && any(c, 'code', 'key'))
+  any(c, 'password', 'salt', 'otp', 'secret', 'token', 'passkey', 'challenge') || (c.has('pin') && c.size <= 2) || (c.has('two') && c.has('factor')) || (c.has('backup') && any(c, 'code', 'key', 'hash'))
   || (c.has('private') && c.has('key')) || (c.has('api') && any(c, 'key', 'token')) || (c.has('session') && any(c, 'key', 'id', 'data'))
   || (any(c, 'code', 'key') && any(c, 'reset', 'confirmation', 'invitation', 'remember', 'unlock', 'access', 'auth', 'authorization', 'device', 'share', 'reply', 'refresh', 'verification'))
   || (any(c, 'hash', 'encrypted') && any(c, 'code', 'key', 'credential'))
@@ -64,12 +73,24 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return undefined
   }
   if (family === 'number' && c.has('count')) return no('a count or limit')
+  if (family === 'search') {
+    if (table.kind === 'authored') return yes('free_text', 0.6, 'the words of a person\'s text, for search')
+    if (person) return yes('identity', 0.6, 'a person\'s details, for search')
+    return undefined
+  }
   if (family === 'uuid') return c.has('uid') && c.size >= 2 && PERSON_ROLES.concat('user').some(r => c.has(r)) && !table.isMachine ? yes('online_id', 0.6, 'a person\'s id at another service') : undefined
-  if (c.has('setting') && !credentialWords(c)) return no('a setting, type or template, not the data itself')
-  if (c.has('flag') && !credentialWords(c) && family !== 'json') return no('a flag about the data, not the data itself')
+  if (c.has('setting') && family !== 'json') return no('a setting, type or template, not the data itself')
+  if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
+  if (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json') return no('an organisation\'s data, by its name')
+  if (c.has('search') && any(c, 'vector', 'document', 'index')) {
+    if (table.kind === 'authored') return yes('free_text', 0.6, 'the words of a person\'s text, for search')
+    if (person || linked) return yes('identity', 0.6, 'a person\'s details, for search')
+  }
 
   // credentials
   if (credentialWords(c) || (c.has('hash') && table.words.includes('password'))) {
+    if (any(c, 'at', 'count', 'expiry')) return no('when or how often, not the secret itself')
+    if ([...c].every(w => BARE.has(w)) && !person && !table.words.some(w => AUTH_TABLE.includes(w))) return no('a token of a thing, not of a person')
     if ((table.isMachine || (org && !linked) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s secret')
     if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
@@ -79,8 +100,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('hash') && c.has('email')) return yes('contact', 0.7, 'a hash of an e-mail address')
   if (table.words.includes('passkey') && any(c, 'credential', 'key') && family !== 'number') return yes('credentials', 0.85, 'a passkey credential')
   if (table.words.includes('passkey') && c.has('public') && c.has('key')) return yes('credentials', 0.85, 'a passkey public key')
-  if (c.has('code') && (table.words.some(w => ['otp', 'confirmation', 'invitation', 'access', 'reset'].includes(w)) || table.words.includes('verification'))
-    && c.size <= 2 && linked) return yes('credentials', 0.75, 'a code that signs a person in')
+  if (any(c, 'code', 'key', 'secret', 'token') && [...c].every(w => BARE.has(w)) && table.words.some(w => AUTH_TABLE.includes(w)) && linked && !table.isMachine) return yes('credentials', 0.75, 'a key or code on a table of sign-in data')
 
   // identity
   if (any(c, 'birth', 'death', 'marriage')) return yes('identity', 0.85, 'a date of a person\'s life')
@@ -103,13 +123,16 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (person) return yes('identity', 0.75, 'a name on a table of people')
     return undefined
   }
-  if (NAMED_ROLES.some(r => c.has(r)) && c.size <= 2 && family === 'text') return yes('identity', 0.6, 'a person named by their role')
+  if (c.size === 1 && c.has('user') && family === 'text') return yes('identity', 0.6, 'a user, by name')
+  if (NAMED_ROLES.some(r => c.has(r)) && c.size <= 2 && family === 'text' && !table.isMachine) return yes('identity', 0.6, 'a person named by their role')
   if (any(c, 'mother', 'father', 'spouse', 'kinship', 'authorized')) return yes('identity', 0.7, 'a relative or guardian of a person')
+  if (table.words.includes('avatar') && any(c, 'file', 'uri', 'data') && linked) return yes('identity', 0.7, 'a picture of a person')
   if (c.has('avatar') || c.has('signature')) {
+    if (any(c, 'source', 'version', 'count')) return no('how the picture is kept, not the picture')
     if (person || (c.has('signature') && linked) || PERSON_ROLES.some(r => c.has(r))) return yes('identity', 0.75, 'a person\'s picture or signature')
     return no('a picture of a thing')
   }
-  if (c.has('job') && (person || linked)) return yes('identity', 0.65, 'a person\'s job')
+  if ((c.has('occupation') || (c.has('job') && c.has('title'))) && (person || linked)) return yes('identity', 0.65, 'a person\'s job')
   if (c.has('employer') && person) return yes('identity', 0.6, 'a person\'s employer')
   if (c.has('employer') && table.holdsAddresses) return yes('location', 0.6, 'a company name on a postal address')
 
@@ -131,14 +154,17 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('device') && (person || linked)) return yes('online_id', 0.75, 'a device identifier')
   if (c.has('push') && any(c, 'endpoint', 'token', 'subscription')) return yes('online_id', 0.75, 'a push subscription')
   if (c.has('endpoint') && (table.words.includes('push') || table.words.includes('subscription'))) return yes('online_id', 0.7, 'a push endpoint')
-  if ((c.has('uid') || (c.has('external') && any(c, 'id', 'uid', 'account', 'user', 'identifier', 'key')) || (c.has('external') && c.size === 1)) && (person || linked)) return yes('online_id', 0.75, 'a person\'s id at another service')
-  if (c.has('fingerprint') && linked) return yes('online_id', 0.7, 'a fingerprint of a person\'s key')
-  if (c.has('public') && c.has('key') && linked) return yes('online_id', 0.7, 'a person\'s public key')
+  const externalId = c.has('external') && any(c, 'id', 'uid', 'account', 'user', 'identifier', 'key') && [...c].every(w => ['external', 'id', 'uid', 'account', 'user', 'identifier', 'key', 'identity', 'reference', 'secondary', 'primary'].includes(w))
+  if (!table.isMachine && ((c.has('uid') && c.size === 1 && person) || (externalId && (person || linked)))) return yes('online_id', 0.75, 'a person\'s id at another service')
+  if (c.has('identifier') && c.size === 1 && person) return yes('online_id', 0.65, 'a person\'s identifier elsewhere')
+  if (c.has('fingerprint') && linked && !table.isMachine) return yes('online_id', 0.7, 'a fingerprint of a person\'s key')
+  if (c.has('public') && c.has('key') && linked && !table.isMachine) return yes('online_id', 0.7, 'a person\'s public key')
+  if (c.has('key') && c.has('id') && c.size <= 3 && linked && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys'].includes(w))) return yes('online_id', 0.65, 'the id of a person\'s key')
   if (c.has('actor') && c.has('uri') && person) return yes('online_id', 0.75, 'a person\'s actor address')
   if (c.has('uri') && person && c.size <= 2) return yes(c.has('website') ? 'contact' : 'online_id', 0.6, 'the address of a person\'s profile')
 
   // location
-  if (any(c, 'latitude', 'longitude', 'coordinates')) {
+  if (any(c, 'latitude', 'longitude', 'coordinates') || (c.has('long') && table.hasLatitude)) {
     if (org && !person) return no('an organisation\'s coordinates')
     return yes('location', 0.8, 'coordinates')
   }
@@ -148,8 +174,10 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (!person && !linked && !table.holdsAddresses) return undefined
     return yes('location', 0.8, 'part of a postal address')
   }
-  if (any(c, 'country', 'region', 'state') && (table.holdsAddresses || person) && !org) return yes('location', 0.6, 'part of a person\'s address')
+  if (((any(c, 'country', 'region') && (table.holdsAddresses || person)) || (c.has('state') && table.holdsAddresses)) && !org) return yes('location', 0.6, 'part of a person\'s address')
+  if (c.has('number') && c.size <= 2 && table.holdsAddresses && !org) return yes('location', 0.6, 'a house number')
   if (c.has('location') && (person || (linked && c.size <= 2)) && !org) return yes('location', 0.65, 'a person\'s location')
+  if (table.words.includes('document') && any(c, 'number') && (person || linked)) return yes('government_id', 0.6, 'a number on a person\'s identity document')
 
   // financial and government identifiers
   if (c.has('card') && any(c, 'number', 'digits', 'last', 'first', 'expiry', 'holder', 'name', 'month', 'year', '4')) return yes('financial', 0.8, 'payment card details')
@@ -167,33 +195,37 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('certificate') && person) return yes('government_id', 0.65, 'a civil certificate')
 
   // health
-  if ((c.has('health') || table.kind === 'health') && !org && !c.has('setting')) return yes('health', 0.75, table.kind === 'health' ? 'part of a health record' : 'health data')
-  if (c.has('measure') && person) return yes('health', 0.6, 'a person\'s body measure')
+  if ((c.has('health') || (table.kind === 'health' && linked)) && !org) return yes('health', 0.75, table.kind === 'health' ? 'part of a health record' : 'health data')
+  if (c.has('measure') && (person || linked)) return yes('health', 0.6, 'a person\'s body measure')
 
   // free text and behaviour
-  if (c.has('text') && !org) {
+  const last = input.words.at(-1) ?? ''
+  if (c.has('text') && !org && !c.has('meta') && !['id', 'ids', 'uuid', 'key', 'hash', 'digest'].includes(last)) {
     if (table.kind === 'authored') return yes('free_text', 0.75, 'text a person wrote')
     if (person) return yes('free_text', 0.7, 'text about a person')
-    if (any(c, 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'relato', 'parecer', 'feedback', 'review', 'comment') && linked) return yes('free_text', 0.6, 'a person\'s reasons or remarks')
+    if (input.words.some(w => REMARKS.has(w)) && linked) return yes('free_text', 0.6, 'a person\'s reasons or remarks')
   }
   if (c.has('search') && !c.has('text') && (linked || person) && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
   if (c.has('sentiment')) return yes('behavioral', 0.6, 'a person\'s mood')
   return undefined
 }
 
+const REMARKS = new Set(['reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung', 'note', 'notes'])
+
 /** Numbers can be phone numbers, government ids, coordinates, card dates or body measures, never names or e-mail addresses. */
 function numericVerdict(input: Input): NameVerdict | undefined {
   const {concepts: c, table} = input
   const person = table.kind === 'person'
   const org = table.kind === 'organisation' || table.isMachine
-  if (any(c, 'latitude', 'longitude', 'coordinates') && !org) return yes('location', 0.8, 'coordinates')
+  if ((any(c, 'latitude', 'longitude', 'coordinates') || (c.has('long') && table.hasLatitude)) && !org) return yes('location', 0.8, 'coordinates')
+  if (any(c, 'country', 'city', 'residence', 'location') && person) return yes('location', 0.6, 'where a person lives or works')
   if (c.has('phone') && !org) return yes('contact', 0.75, 'a phone number')
   if (c.has('postcode') && (person || table.isPersonLinked || table.holdsAddresses) && !org) return yes('location', 0.7, 'a postcode')
   if (any(c, 'ssn', 'passport', 'voter', 'identity_card') && !org) return yes('government_id', 0.75, 'a national identity number')
   if (any(c, 'tax') && (person || table.isPersonLinked) && !org) return yes('government_id', 0.6, 'a tax number')
   if (c.has('card') && any(c, 'expiry', 'month', 'year', 'digits', 'number')) return yes('financial', 0.75, 'payment card details')
   if (c.has('salary') && (person || table.isPersonLinked)) return yes('financial', 0.75, 'a person\'s income')
-  if (c.has('measure') && person) return yes('health', 0.6, 'a person\'s body measure')
-  if (table.kind === 'health' && !c.has('at')) return yes('health', 0.6, 'part of a health record')
+  if (c.has('measure') && (person || table.isPersonLinked)) return yes('health', 0.6, 'a person\'s body measure')
+  if (table.kind === 'health' && table.isPersonLinked && !c.has('at')) return yes('health', 0.6, 'part of a health record')
   return undefined
 }

@@ -1,6 +1,6 @@
 import {TypeFamily, verdictFromName} from './column-rules.js'
 import type {TableContext} from './table-context.js'
-import {nameConcepts} from './tokens.js'
+import {nameConcepts, nameWords} from './tokens.js'
 import {isEmail, isPhone} from './validators.js'
 import type {Signal} from './value-signals.js'
 
@@ -46,7 +46,7 @@ export function classifyJson(documents: unknown[], table: TableContext, _today: 
       const path = generalPath(leaf.path)
       if (!leaf.key || found.has(path)) continue
       const concepts = new Set(nameConcepts(leaf.key))
-      const verdict = verdictFromName({concepts, words: [...concepts], family: familyOfLeaf(leaf.value), table})
+      const verdict = verdictFromName({concepts, words: nameWords(leaf.key), family: familyOfLeaf(leaf.value), table})
       if (verdict && verdict.category !== 'none' && verdict.category !== 'behavioral') found.set(path, {category: verdict.category, confidence: verdict.confidence, path})
     }
     if (hasContact) documentsWithContact++

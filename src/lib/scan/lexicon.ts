@@ -56,7 +56,7 @@ const CONCEPTS: Record<string, string[]> = {
   avatar: ['avatar', 'photo', 'foto', 'picture', 'portrait', 'headshot', 'gravatar', 'mugshot'],
   signature: ['signature', 'assinatura', 'unterschrift'],
   pronoun: ['pronouns', 'pronoun', 'pronunciation'],
-  job: ['job', 'occupation', 'ocupacao', 'profissao', 'profession', 'beruf', 'cargo'],
+  occupation: ['occupation', 'ocupacao', 'profissao', 'profession', 'beruf', 'cargo'],
   employer: ['company', 'employer', 'empresa', 'organization', 'organisation', 'firma', 'arbeitgeber'],
   mother: ['mother', 'mae', 'mutter', 'mere', 'madre'],
   father: ['father', 'pai', 'vater', 'pere', 'padre'],
@@ -67,13 +67,14 @@ const CONCEPTS: Record<string, string[]> = {
   authorized: ['autorizado', 'authorized'],
   // contact
   email: ['email', 'emails', 'mail', 'mails', 'courriel', 'correo'],
-  phone: ['phone', 'phones', 'telephone', 'tel', 'telefone', 'telefon', 'telefono', 'fone', 'mobile', 'cell', 'cellphone', 'celular', 'handy', 'fax', 'ddd', 'ramal', 'dial'],
-  website: ['website', 'homepage', 'web', 'site', 'blog'],
+  phone: ['phone', 'phones', 'telephone', 'tel', 'telefone', 'telefon', 'telefono', 'fone', 'mobile', 'cell', 'cellphone', 'celular', 'handy', 'fax', 'ddd', 'ramal', 'dial', 'sms'],
+  website: ['website', 'homepage', 'blog'],
   messenger: ['skype', 'twitter', 'linkedin', 'bluesky', 'telegram', 'whatsapp', 'discord', 'mastodon', 'facebook', 'instagram', 'xing', 'icq', 'jabber'],
   // location
   address: ['address', 'addresses', 'addr', 'endereco', 'adresse', 'direccion', 'indirizzo', 'adres'],
   street: ['street', 'logradouro', 'strasse', 'rue', 'calle', 'straat'],
-  house: ['house', 'hausnummer', 'numero', 'apartment', 'apt'],
+  house: ['house', 'hausnummer', 'apartment', 'apt'],
+  number: ['number', 'num', 'numero', 'nr', 'serie', 'series'],
   line: ['line'],
   complement: ['complement', 'complemento'],
   neighborhood: ['neighborhood', 'neighbourhood', 'bairro', 'barrio', 'quartier', 'district'],
@@ -83,10 +84,11 @@ const CONCEPTS: Record<string, string[]> = {
   state: ['state'],
   country: ['country', 'pais', 'land', 'pays', 'paese'],
   latitude: ['latitude', 'lat'],
-  longitude: ['longitude', 'lng', 'lon', 'long'],
+  longitude: ['longitude', 'lng', 'lon'],
+  long: ['long'],
   coordinates: ['coordinates', 'coords', 'geo', 'geolocation', 'gps'],
-  location: ['location', 'localizacao', 'standort', 'lieu', 'place', 'places'],
-  residence: ['residence', 'residencia', 'wohnort', 'home', 'domicile'],
+  location: ['location', 'localizacao', 'standort', 'lieu', 'place', 'places', 'local', 'localidade'],
+  residence: ['residence', 'residencia', 'wohnort', 'domicile'],
   work: ['work', 'trabalho', 'arbeit', 'business'],
   // online identifiers
   ip: ['ip', 'ipaddress', 'ipv4', 'ipv6', 'inet'],
@@ -107,7 +109,7 @@ const CONCEPTS: Record<string, string[]> = {
   account: ['account', 'conta', 'konto'],
   salary: ['salary', 'income', 'wage', 'wages', 'renda', 'salario', 'gehalt', 'einkommen', 'salaire', 'revenu'],
   digits: ['digits', 'last4', 'four'],
-  expiry: ['exp', 'expiry', 'expiration', 'expires', 'validade'],
+  expiry: ['exp', 'expiry', 'expiration', 'expires', 'validade', 'expira', 'expire', 'expired'],
   holder: ['holder', 'titular', 'inhaber'],
   // government identifiers
   ssn: ['ssn', 'sin', 'nino', 'bsn', 'pesel', 'personnummer', 'aadhaar', 'cpf', 'rg', 'dni', 'nie', 'nif', 'nir', 'sozialversicherungsnummer', 'nis', 'pis', 'pasep', 'sus'],
@@ -125,23 +127,62 @@ const CONCEPTS: Record<string, string[]> = {
   // free text
   text: ['body', 'message', 'messages', 'comment', 'comments', 'note', 'notes', 'text', 'content', 'feedback', 'review', 'remarks', 'remark', 'observacao', 'observacoes', 'obs', 'bemerkung', 'notiz', 'kommentar', 'nachricht', 'commentaire', 'comentario', 'mensagem', 'mensaje', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'relato', 'parecer', 'bio', 'about', 'biography', 'description', 'descricao', 'beschreibung', 'summary', 'story', 'answer', 'response', 'responses', 'reply_text'],
   // behavioral
-  search: ['search', 'query', 'keyword', 'keywords', 'phrase', 'term', 'terms', 'busca'],
+  search: ['search', 'keyword', 'keywords', 'phrase', 'busca'],
+  query: ['query'],
+  meta: ['meta', 'metadata'],
+  file: ['path', 'caminho', 'file', 'arquivo', 'filename', 'image', 'imagem'],
+  document: ['document', 'documents', 'documento', 'documentos', 'dokument', 'dokumente'],
+  identifier: ['identifier', 'identificador'],
   sentiment: ['sentiment', 'mood'],
   referrer: ['referrer', 'referer'],
   // things that say a column is about data, not data itself
-  at: ['at', 'on', 'time', 'timestamp', 'datetime', 'date', 'dt', 'datum', 'when'],
+  at: ['at', 'on', 'time', 'timestamp', 'datetime', 'date', 'dt', 'datum', 'when', 'tempo'],
   flag: ['verified', 'confirmed', 'enabled', 'disabled', 'enable', 'disable', 'allowed', 'allow', 'required', 'optional', 'valid', 'validated', 'visible', 'hidden', 'hide', 'show', 'is', 'has', 'can', 'should', 'use', 'uses', 'opt', 'opted', 'unsubscribed', 'sent', 'send', 'collect', 'synced', 'offered', 'changes', 'changed', 'presume', 'continuity', 'keep', 'receive', 'save', 'preserve', 'restrict', 'restricted', 'disallow', 'disposable', 'free'],
-  count: ['count', 'counter', 'total', 'number_of', 'attempts', 'quota', 'limit', 'max', 'min', 'size', 'length', 'period', 'seconds', 'minutes', 'hours', 'days', 'months', 'interval', 'batching', 'version', 'retries', 'rate', 'score', 'duration', 'timeout', 'ttl', 'expiry_seconds'],
-  setting: ['setting', 'settings', 'config', 'configuration', 'preference', 'preferences', 'policy', 'visibility', 'notification', 'notifications', 'notify', 'template', 'templates', 'subject', 'regex', 'pattern', 'domain', 'domains', 'header', 'footer', 'restrictions', 'restriction', 'format', 'mode', 'status', 'type', 'kind', 'provider_type', 'method', 'methods', 'strategy', 'reminder', 'digest_email', 'flags', 'hostname', 'host', 'server', 'smtp', 'imap', 'port', 'prefix', 'suffix', 'placeholder', 'label', 'field', 'fields_map', 'language', 'locale', 'timezone', 'zone', 'currency', 'color', 'theme', 'icon', 'emoji'],
+  count: ['count', 'counter', 'total', 'number_of', 'attempts', 'quota', 'limit', 'max', 'min', 'size', 'length', 'period', 'seconds', 'minutes', 'hours', 'days', 'months', 'interval', 'batching', 'version', 'retries', 'rate', 'score', 'duration', 'timeout', 'ttl', 'qty', 'quantity', 'percent', 'ratio', 'order', 'sort', 'index', 'rank', 'priority', 'weight_factor'],
+  setting: ['setting', 'settings', 'config', 'configuration', 'preference', 'preferences', 'policy', 'visibility', 'notification', 'notifications', 'notify', 'template', 'templates', 'subject', 'regex', 'pattern', 'domain', 'domains', 'restrictions', 'restriction', 'format', 'mode', 'status', 'type', 'kind', 'method', 'methods', 'strategy', 'reminder', 'flags', 'hostname', 'host', 'server', 'smtp', 'imap', 'port', 'prefix', 'suffix', 'placeholder', 'label', 'language', 'locale', 'timezone', 'zone', 'currency', 'color', 'theme', 'icon', 'emoji', 'algo', 'algorithm', 'idempotency', 'checksum', 'error', 'errors', 'exception', 'failure', 'class', 'unit', 'units', 'configuracoes', 'configuracao', 'parametro', 'parametros', 'view', 'canned', 'preset'],
 }
 
 /** Word → concept. */
 export const CONCEPT_OF: ReadonlyMap<string, string> = new Map(Object.entries(CONCEPTS).flatMap(([concept, words]) => words.map(word => [word, concept] as const)))
 
-/** Extra words that are not concepts of their own but help split glued names (`userprofile`, `useragent`). */
-const GLUE = ['profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'default', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
+/** What tables hold, by the words of their names. */
+export const PERSON_WORDS = new Set([
+  'user', 'person', 'people', 'persons', 'pessoa', 'pessoas', 'persona', 'personne', 'member', 'members', 'mitglied', 'membro',
+  'customer', 'customers', 'kunde', 'kunden', 'cliente', 'clientes', 'client_user', 'contact', 'contacts', 'kontakt', 'contato', 'contatos',
+  'employee', 'employees', 'mitarbeiter', 'funcionario', 'funcionarios', 'empleado', 'staff', 'worker', 'student', 'students', 'aluno', 'alunos',
+  'alumno', 'schueler', 'pupil', 'teacher', 'teachers', 'professor', 'docente', 'lehrer', 'patient', 'patients', 'paciente', 'attendee', 'attendees',
+  'participant', 'participants', 'guest', 'guests', 'subscriber', 'subscribers', 'profile', 'profiles', 'fisica', 'applicant', 'candidate',
+  'volunteer', 'author', 'authors', 'speaker', 'respondent', 'responsavel', 'servidor', 'individual', 'identity', 'identities', 'admin', 'admins',
+])
+/** Words that extend the person named before them (`user_details`, `userprofile`). */
+export const EXTENSION_WORDS = new Set(['details', 'detail', 'profile', 'profiles', 'info', 'infos', 'data', 'extra', 'attributes', 'fisica', 'personal'])
+export const ORGANISATION_WORDS = new Set([
+  'organization', 'organizations', 'organisation', 'organisations', 'org', 'orgs', 'company', 'companies', 'team', 'teams', 'group', 'groups',
+  'realm', 'realms', 'workspace', 'workspaces', 'tenant', 'tenants', 'inbox', 'inboxes', 'channel', 'channels', 'warehouse', 'warehouses', 'shop',
+  'shops', 'store', 'stores', 'site', 'sites', 'school', 'schools', 'escola', 'escolas', 'institution', 'instituicao', 'namespace', 'namespaces',
+  'project', 'projects', 'juridica', 'firma', 'firmen', 'empresa', 'empresas', 'vendor', 'vendors', 'supplier', 'suppliers', 'lieferant', 'portal',
+  'portals', 'server', 'servers', 'instance', 'department', 'departments', 'branch', 'unit', 'units', 'settings', 'setting', 'configuration', 'config',
+])
+export const MACHINE_WORDS = new Set([
+  'app', 'apps', 'application', 'applications', 'integration', 'integrations', 'bot', 'bots', 'webhook', 'webhooks', 'hook', 'hooks', 'runner',
+  'runners', 'cluster', 'clusters', 'deploy', 'deployment', 'service', 'services', 'plugin', 'plugins', 'agent_bot', 'mirror', 'mirrors', 'registry',
+  'registries', 'upstream', 'upstreams', 'platform', 'provider', 'providers', 'client', 'clients', 'oauth_application', 'machine', 'machines',
+  'job', 'jobs', 'pipeline', 'pipelines', 'build', 'builds', 'destination', 'destinations', 'configurations', 'settings', 'setting', 'tracker',
+  'channel', 'channels', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
+])
+export const AUTHORED_WORDS = new Set([
+  'message', 'messages', 'comment', 'comments', 'note', 'notes', 'post', 'posts', 'statuses', 'review', 'reviews', 'reply', 'replies',
+  'feedback', 'chat', 'chats', 'conversation', 'conversations', 'discussion', 'discussions', 'report', 'reports', 'abuse', 'parecer', 'ticket',
+  'tickets', 'answer', 'answers', 'response', 'responses', 'submission', 'submissions', 'testimonial', 'diary', 'journal', 'mensagem',
+  'mensagens', 'nachricht', 'nachrichten', 'kommentar', 'observacao', 'ocorrencia', 'ocorrencias', 'incidente', 'edit', 'edits', 'draft', 'drafts',
+  'timelog', 'timelogs', 'email', 'emails', 'mail', 'mails', 'thread_message', 'copilot_message', 'toot', 'toots', 'memo', 'memos', 'appeal', 'appeals', 'warning', 'warnings',
+])
 
-const KNOWN = new Set([...CONCEPT_OF.keys(), ...GLUE])
+/** Extra words that are not concepts of their own but help split glued names (`userprofile`, `useragent`). */
+const GLUE = ['site', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'default', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
+
+/** Words a glued name may be split into: concept words of four letters or more, and the words naming tables. */
+const KNOWN = new Set([...[...CONCEPT_OF.keys()].filter(w => w.length >= 4), ...GLUE, ...PERSON_WORDS, ...EXTENSION_WORDS, ...ORGANISATION_WORDS, ...MACHINE_WORDS, ...AUTHORED_WORDS].filter(w => w.length >= 3))
 
 export function isKnownWord(word: string): boolean {
   return KNOWN.has(word)

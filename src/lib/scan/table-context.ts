@@ -1,4 +1,5 @@
 import type {SchemaInfo, TableInfo} from '../db/introspect.js'
+import {AUTHORED_WORDS, EXTENSION_WORDS, MACHINE_WORDS, ORGANISATION_WORDS, PERSON_WORDS} from './lexicon.js'
 import {nameConcepts, nameWords} from './tokens.js'
 
 /**
@@ -18,38 +19,10 @@ export interface TableContext {
   words: string[]
   /** The table belongs to an application, integration or machine rather than a person. */
   isMachine: boolean
+  /** The table has a latitude column, so a `long` column beside it is a longitude. */
+  hasLatitude: boolean
 }
 
-const PERSON_WORDS = new Set([
-  'user', 'person', 'people', 'persons', 'pessoa', 'pessoas', 'persona', 'personne', 'member', 'members', 'mitglied', 'membro',
-  'customer', 'customers', 'kunde', 'kunden', 'cliente', 'clientes', 'client_user', 'contact', 'contacts', 'kontakt', 'contato', 'contatos',
-  'employee', 'employees', 'mitarbeiter', 'funcionario', 'funcionarios', 'empleado', 'staff', 'worker', 'student', 'students', 'aluno', 'alunos',
-  'alumno', 'schueler', 'pupil', 'teacher', 'teachers', 'professor', 'docente', 'lehrer', 'patient', 'patients', 'paciente', 'attendee', 'attendees',
-  'participant', 'participants', 'guest', 'guests', 'subscriber', 'subscribers', 'profile', 'profiles', 'fisica', 'applicant', 'candidate',
-  'volunteer', 'author', 'authors', 'speaker', 'respondent', 'responsavel', 'servidor', 'individual', 'identity', 'identities', 'admin', 'admins',
-])
-/** Words that extend the person named before them (`user_details`, `userprofile`). */
-const EXTENSION_WORDS = new Set(['details', 'detail', 'profile', 'profiles', 'info', 'infos', 'data', 'extra', 'attributes', 'fisica', 'personal'])
-const ORGANISATION_WORDS = new Set([
-  'organization', 'organizations', 'organisation', 'organisations', 'org', 'orgs', 'company', 'companies', 'team', 'teams', 'group', 'groups',
-  'realm', 'realms', 'workspace', 'workspaces', 'tenant', 'tenants', 'inbox', 'inboxes', 'channel', 'channels', 'warehouse', 'warehouses', 'shop',
-  'shops', 'store', 'stores', 'site', 'sites', 'school', 'schools', 'escola', 'escolas', 'institution', 'instituicao', 'namespace', 'namespaces',
-  'project', 'projects', 'juridica', 'firma', 'firmen', 'empresa', 'empresas', 'vendor', 'vendors', 'supplier', 'suppliers', 'lieferant', 'portal',
-  'portals', 'server', 'servers', 'instance', 'department', 'departments', 'branch', 'unit', 'units', 'settings', 'setting', 'configuration', 'config',
-])
-const MACHINE_WORDS = new Set([
-  'app', 'apps', 'application', 'applications', 'integration', 'integrations', 'bot', 'bots', 'webhook', 'webhooks', 'hook', 'hooks', 'runner',
-  'runners', 'cluster', 'clusters', 'deploy', 'deployment', 'service', 'services', 'plugin', 'plugins', 'agent_bot', 'mirror', 'mirrors', 'registry',
-  'registries', 'upstream', 'upstreams', 'platform', 'provider', 'providers', 'client', 'clients', 'oauth_application', 'machine', 'machines',
-  'job', 'jobs', 'pipeline', 'pipelines', 'build', 'builds', 'destination', 'destinations', 'configurations', 'settings', 'setting', 'tracker',
-])
-const AUTHORED_WORDS = new Set([
-  'message', 'messages', 'comment', 'comments', 'note', 'notes', 'post', 'posts', 'status', 'statuses', 'review', 'reviews', 'reply', 'replies',
-  'feedback', 'chat', 'chats', 'conversation', 'conversations', 'discussion', 'discussions', 'report', 'reports', 'abuse', 'parecer', 'ticket',
-  'tickets', 'answer', 'answers', 'response', 'responses', 'submission', 'submissions', 'testimonial', 'diary', 'journal', 'mensagem',
-  'mensagens', 'nachricht', 'nachrichten', 'kommentar', 'observacao', 'ocorrencia', 'ocorrencias', 'incidente', 'edit', 'edits', 'draft', 'drafts',
-  'timelog', 'timelogs', 'email', 'emails', 'mail', 'mails', 'thread_message', 'copilot_message', 'toot', 'toots', 'memo', 'memos', 'appeal', 'appeals', 'warning', 'warnings',
-])
 const PERSON_REFERENCE = new Set(['user', 'person', 'pessoa', 'member', 'customer', 'contact', 'owner', 'author', 'creator', 'employee',
   'student', 'aluno', 'patient', 'subscriber', 'recipient', 'sender', 'poster', 'reporter', 'assignee', 'requester', 'participant', 'attendee',
   'uid', 'idpes', 'pes', 'servidor', 'funcionario', 'profile', 'doer', 'actor', 'reviewer', 'publisher', 'pusher', 'inviter', 'invitee', 'blocker', 'blockee'])
@@ -59,6 +32,8 @@ function kindFromName(words: string[]): TableKind | undefined {
   const first = words[0] ?? ''
   const health = words.some(w => nameConcepts(w)[0] === 'health')
   if (health) return 'health'
+  // A join table (`AttributeToUser`) or a table of templates holds no one's data of its own.
+  if (words.includes('to') || words.some(w => ['template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros'].includes(w))) return 'thing'
   if (PERSON_WORDS.has(last) && !(words.length > 1 && MACHINE_WORDS.has(words.at(-2)!))) return 'person'
   if (EXTENSION_WORDS.has(last) && words.slice(0, -1).some(w => PERSON_WORDS.has(w))) return 'person'
   if (AUTHORED_WORDS.has(last)) return 'authored'
@@ -66,6 +41,7 @@ function kindFromName(words: string[]): TableKind | undefined {
   // Languages that put the head noun first (pessoa_fisica, mensagem_aluno).
   if (PERSON_WORDS.has(first) && words.slice(1).every(w => PERSON_WORDS.has(w) || EXTENSION_WORDS.has(w))) return 'person'
   if (AUTHORED_WORDS.has(first)) return 'authored'
+  if (ORGANISATION_WORDS.has(first) || MACHINE_WORDS.has(first)) return 'organisation'
   return undefined
 }
 
@@ -99,7 +75,8 @@ export function describeTables(schema: SchemaInfo): Map<string, TableContext> {
     else if (kind === undefined) kind = 'thing'
     const addressParts = table.columns.filter(c => nameConcepts(c.name).some(w => ['street', 'city', 'postcode', 'address', 'neighborhood', 'region'].includes(w))).length
     const isMachine = words.some(w => MACHINE_WORDS.has(w)) && kind !== 'person'
-    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine})
+    const hasLatitude = table.columns.some(c => nameConcepts(c.name).includes('latitude'))
+    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine, hasLatitude})
   }
   for (let changed = true; changed;) {
     changed = false
