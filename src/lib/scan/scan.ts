@@ -1,14 +1,15 @@
 import type pg from 'pg'
 
 import {didYouMean} from '../datamap/suggest.js'
-import {SchemaInfo, TableInfo, introspect} from '../db/introspect.js'
+import {SchemaInfo, TableInfo, introspect, isUniqueColumn} from '../db/introspect.js'
 import {parseTableName, tableKey} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 import type {ProgressSink} from '../progress.js'
 import {ColumnFinding, classifyColumn} from './classify.js'
 import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
 import {sampleTable, sampledColumns} from './sample.js'
-import {describeTables} from './table-context.js'
+import {TableContext, describeTables} from './table-context.js'
+import {nameConcepts} from './tokens.js'
 import {Reach, guessSubjectTable, reachByForeignKeys} from './subject-graph.js'
 
 export interface ScannedTable {
@@ -42,8 +43,8 @@ function isConnectTable(table: TableInfo): boolean {
   return table.schema === 'salesforce' || (names.has('sfid') && names.has('_hc_lastop'))
 }
 
-function pickRoot(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, subjectTable: string | undefined): TableInfo {
-  if (!subjectTable) return guessSubjectTable(schema, findings)
+function pickRoot(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, contexts: Map<string, TableContext>, subjectTable: string | undefined): TableInfo {
+  if (!subjectTable) return guessSubjectTable(schema, findings, contexts)
   const key = tableKey(parseTableName(subjectTable))
   const table = schema.tables.get(key)
   if (!table) throw new PrivacyError(`--subject-table ${key} does not exist${didYouMean(key, schema.tables.keys())}.`, {code: 'subject_unknown', exitCode: 2})
@@ -51,6 +52,18 @@ function pickRoot(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, su
     throw new PrivacyError(`${key} has ${table.primaryKey.length === 0 ? 'no primary key' : 'a composite primary key'}; the subject table needs a single-column primary key to tell people apart.`, {code: 'subject_without_key'})
   }
   return table
+}
+
+/**
+ * Columns a request may name the person by: unique (by constraint, unique
+ * index, or unique index on `lower(email)`) and personal — e-mail addresses
+ * first, then user names and other identifiers — and the key.
+ */
+function lookupColumns(root: TableInfo, rootFindings: ColumnFinding[]): string[] {
+  const unique = rootFindings.filter(f => f.category !== 'none' && isUniqueColumn(root, f.column))
+  const rank = (f: ColumnFinding) => (f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')) ? 0 : f.category === 'identity' ? 1 : 2)
+  const personal = unique.filter(f => rank(f) < 2 || f.category === 'online_id').sort((a, b) => rank(a) - rank(b)).map(f => f.column)
+  return [...new Set([...personal, root.primaryKey[0]!])]
 }
 
 /**
@@ -86,7 +99,7 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
     progress?.({kind: 'count', label: 'tables sampled', done: index + 1, total: dataTables.length})
   }
 
-  const root = pickRoot(schema, findings, options.subjectTable)
+  const root = pickRoot(schema, findings, contexts, options.subjectTable)
   progress?.({kind: 'step', message: `following references to ${root.key}`})
   const reached = reachByForeignKeys(schema, new Map([[root.key, {depth: 0, edges: []}]]))
   const proposals = await proposeImplicitReferences({
@@ -102,14 +115,10 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
   }
   if (proposals.length > 0) reachByForeignKeys(schema, reached)
 
-  const rootFindings = findings.get(root.key) ?? []
-  const lookup = [
-    ...root.columns.filter(c => rootFindings.some(f => f.column === c.name && f.holdsEmails) && root.uniqueConstraints.some(u => u.length === 1 && u[0] === c.name)).map(c => c.name),
-    root.primaryKey[0]!,
-  ]
+  const lookup = lookupColumns(root, findings.get(root.key) ?? [])
   return {
     schema,
-    subject: {table: root.key, key: root.primaryKey[0]!, lookup: [...new Set(lookup)]},
+    subject: {table: root.key, key: root.primaryKey[0]!, lookup},
     tables: dataTables.map(table => ({table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table)})),
     proposals,
     unreadable,

@@ -1,9 +1,9 @@
-import type {SchemaInfo, TableInfo} from '../db/introspect.js'
+import {SchemaInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
 import type {Edge} from '../datamap/schema.js'
 import {PrivacyError} from '../errors.js'
 import type {ColumnFinding} from './classify.js'
-
-const ROOT_NAMES = /^(users?|accounts?|customers?|members?|people|persons?|clients?|contacts?|patients?|employees?|subscribers?|profiles?)$/i
+import type {TableContext} from './table-context.js'
+import {nameConcepts, nameWords} from './tokens.js'
 
 export interface Reach {
   depth: number
@@ -12,24 +12,79 @@ export interface Reach {
 
 const isData = (t: TableInfo) => t.kind === 'table' || t.kind === 'partitioned'
 
+/** Words naming the people who sign in to an application, rather than the people it keeps records about. */
+const SIGN_IN_WORDS = new Set(['user', 'users', 'usuario', 'benutzer', 'nutzer', 'utilisateur', 'member', 'members', 'login', 'logins'])
+
+export interface SubjectCandidate {
+  table: TableInfo
+  score: number
+  reasons: string[]
+}
+
 /**
- * Picks the table with one row per person when it is obvious: a people-like
- * name, a single-column primary key, email-like values, and many foreign keys
- * pointing at it.
+ * Scores every table of people as the subject: the app's own users (a
+ * sign-in word in the name, a password, e-mail addresses, many tables
+ * pointing at it) before the people it keeps records about (contacts,
+ * customers); a table whose key is a foreign key to another table of people
+ * is a role of that person (a user who is a person), not the person.
  */
-export function guessSubjectTable(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>): TableInfo {
+export function rankSubjectTables(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, contexts: Map<string, TableContext>): SubjectCandidate[] {
   const inbound = new Map<string, number>()
   for (const table of schema.tables.values()) {
     for (const fk of table.foreignKeys) if (fk.references !== table.key) inbound.set(fk.references, (inbound.get(fk.references) ?? 0) + 1)
   }
-  const scored = [...schema.tables.values()].filter(t => isData(t) && t.primaryKey.length === 1).map(table => {
-    const hasEmail = (findings.get(table.key) ?? []).some(f => f.holdsEmails || (f.category === 'contact' && /mail/i.test(f.column)))
-    const score = (ROOT_NAMES.test(table.name) ? 3 : 0) + (hasEmail ? 2 : 0) + Math.min(3, (inbound.get(table.key) ?? 0) * 0.5)
-    return {table, score}
-  }).sort((a, b) => b.score - a.score)
-  const best = scored[0]
-  if (!best || best.score < 3 || (scored[1] && scored[1].score === best.score)) {
-    throw new PrivacyError('Could not tell which table holds one row per person. Name it with --subject-table SCHEMA.TABLE.', {code: 'subject_unknown', exitCode: 2})
+  const isPersonTable = (key: string) => contexts.get(key)?.kind === 'person'
+  const candidates: SubjectCandidate[] = []
+  for (const table of schema.tables.values()) {
+    if (!isData(table) || table.primaryKey.length !== 1 || !isPersonTable(table.key)) continue
+    const reasons: string[] = []
+    let score = 2
+    const words = nameWords(table.name)
+    const tableFindings = findings.get(table.key) ?? []
+    if (words.some(w => SIGN_IN_WORDS.has(w))) {
+      score += 3
+      reasons.push('named for users')
+    }
+    if (tableFindings.some(f => f.category === 'credentials' && nameConcepts(f.column).some(c => c === 'password' || c === 'hash' || c === 'encrypted'))) {
+      score += 3
+      reasons.push('holds passwords')
+    }
+    const emails = tableFindings.filter(f => f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')))
+    if (emails.length > 0) {
+      score += 1
+      reasons.push('holds e-mail addresses')
+      if (emails.some(f => isUniqueColumn(table, f.column))) {
+        score += 1
+        reasons.push('one row per e-mail address')
+      }
+    }
+    const pointing = inbound.get(table.key) ?? 0
+    score += Math.min(3, pointing * 0.25)
+    if (pointing > 0) reasons.push(`${pointing} foreign keys point at it`)
+    const roleOf = table.foreignKeys.find(fk => fk.columns.length === 1 && fk.columns[0] === table.primaryKey[0] && isPersonTable(fk.references) && fk.references !== table.key)
+    if (roleOf) {
+      score -= 6
+      reasons.push(`its key is a ${roleOf.references} (a role of that person)`)
+    }
+    candidates.push({table, score, reasons})
+  }
+  for (const candidate of candidates) {
+    const roles = candidates.filter(c => c.reasons.some(r => r.startsWith(`its key is a ${candidate.table.key} `)))
+    if (roles.length > 0) {
+      candidate.score += 2 + Math.max(...roles.map(r => r.score + 6)) / 2
+      candidate.reasons.push(`other tables of people are roles of it (${roles.map(r => r.table.key).join(', ')})`)
+    }
+  }
+  return candidates.sort((a, b) => b.score - a.score || (inbound.get(b.table.key) ?? 0) - (inbound.get(a.table.key) ?? 0))
+}
+
+/** The table with one row per person, when one stands out; a PrivacyError naming the candidates otherwise. */
+export function guessSubjectTable(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, contexts: Map<string, TableContext>): TableInfo {
+  const ranked = rankSubjectTables(schema, findings, contexts)
+  const [best, second] = ranked
+  if (!best || best.score < 4 || (second && second.score === best.score)) {
+    const named = ranked.slice(0, 3).map(c => c.table.key).join(', ')
+    throw new PrivacyError(`Could not tell which table holds one row per person${named ? ` (candidates: ${named})` : ''}. Name it with --subject-table SCHEMA.TABLE.`, {code: 'subject_unknown', exitCode: 2})
   }
   return best.table
 }

@@ -27,6 +27,15 @@ const PERSON_REFERENCE = new Set(['user', 'person', 'pessoa', 'member', 'custome
   'student', 'aluno', 'patient', 'subscriber', 'recipient', 'sender', 'poster', 'reporter', 'assignee', 'requester', 'participant', 'attendee',
   'uid', 'idpes', 'pes', 'servidor', 'funcionario', 'profile', 'doer', 'actor', 'reviewer', 'publisher', 'pusher', 'inviter', 'invitee', 'blocker', 'blockee'])
 
+/** A plural as its singular when only the singular is known (`users` → `user`). */
+const singular = (word: string, set: Set<string>) => (set.has(word) ? word : word.endsWith('ies') && set.has(`${word.slice(0, -3)}y`) ? `${word.slice(0, -3)}y` : word.endsWith('s') && set.has(word.slice(0, -1)) ? word.slice(0, -1) : word)
+const inSet = (word: string, set: Set<string>) => set.has(singular(word, set))
+const inSet_P = (w: string) => inSet(w, PERSON_WORDS)
+const inSet_E = (w: string) => inSet(w, EXTENSION_WORDS)
+const inSet_O = (w: string) => inSet(w, ORGANISATION_WORDS)
+const inSet_M = (w: string) => inSet(w, MACHINE_WORDS)
+const inSet_A = (w: string) => inSet(w, AUTHORED_WORDS)
+
 function kindFromName(words: string[]): TableKind | undefined {
   const last = words.at(-1) ?? ''
   const first = words[0] ?? ''
@@ -34,14 +43,14 @@ function kindFromName(words: string[]): TableKind | undefined {
   if (health) return 'health'
   // A join table (`AttributeToUser`) or a table of templates holds no one's data of its own.
   if (words.includes('to') || words.some(w => ['template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros'].includes(w))) return 'thing'
-  if (PERSON_WORDS.has(last) && !(words.length > 1 && MACHINE_WORDS.has(words.at(-2)!))) return 'person'
-  if (EXTENSION_WORDS.has(last) && words.slice(0, -1).some(w => PERSON_WORDS.has(w))) return 'person'
-  if (AUTHORED_WORDS.has(last)) return 'authored'
-  if (ORGANISATION_WORDS.has(last) || MACHINE_WORDS.has(last)) return 'organisation'
+  if (inSet_P(last) && !(words.length > 1 && inSet_M(words.at(-2)!))) return 'person'
+  if (inSet_E(last) && words.slice(0, -1).some(w => inSet_P(w))) return 'person'
+  if (inSet_A(last)) return 'authored'
+  if (inSet_O(last) || inSet_M(last)) return 'organisation'
   // Languages that put the head noun first (pessoa_fisica, mensagem_aluno).
-  if (PERSON_WORDS.has(first) && words.slice(1).every(w => PERSON_WORDS.has(w) || EXTENSION_WORDS.has(w))) return 'person'
-  if (AUTHORED_WORDS.has(first)) return 'authored'
-  if (ORGANISATION_WORDS.has(first) || MACHINE_WORDS.has(first)) return 'organisation'
+  if (inSet_P(first) && words.slice(1).every(w => inSet_P(w) || inSet_E(w))) return 'person'
+  if (inSet_A(first)) return 'authored'
+  if (inSet_O(first) || inSet_M(first)) return 'organisation'
   return undefined
 }
 
@@ -50,6 +59,7 @@ function personColumnCount(table: TableInfo): number {
   let count = 0
   for (const column of table.columns) {
     const concepts = new Set(nameConcepts(column.name))
+    if (['setting', 'flag', 'uri', 'at', 'count'].some(c => concepts.has(c))) continue
     if ((concepts.has('first') || concepts.has('last')) && (concepts.has('name') || concepts.size <= 2)) count++
     else if (concepts.has('birth') || concepts.has('gender') || concepts.has('password') || concepts.has('nationality') || concepts.has('pronoun')) count++
     else if (concepts.has('user') && concepts.has('name') && concepts.size === 2) count++
@@ -71,10 +81,13 @@ export function describeTables(schema: SchemaInfo): Map<string, TableContext> {
     const words = nameWords(table.name)
     let kind = kindFromName(words)
     const personColumns = personColumnCount(table)
-    if (personColumns >= 2 && kind !== 'health') kind = 'person'
+    if (personColumns >= 2 && kind !== 'health' && kind !== 'organisation') kind = 'person'
     else if (kind === undefined) kind = 'thing'
+    // A table of people by name with nothing but keys and times is a join table (`team_members`), not people.
+    const keyColumns = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
+    if (kind === 'person' && personColumns === 0 && !table.columns.some(c => !keyColumns.has(c.name) && !/_?id$/i.test(c.name) && ['text', 'varchar', 'bpchar', 'citext', 'json', 'jsonb'].includes(c.baseType))) kind = 'thing'
     const addressParts = table.columns.filter(c => nameConcepts(c.name).some(w => ['street', 'city', 'postcode', 'address', 'neighborhood', 'region'].includes(w))).length
-    const isMachine = words.some(w => MACHINE_WORDS.has(w)) && kind !== 'person'
+    const isMachine = words.some(w => inSet_M(w)) && kind !== 'person'
     const hasLatitude = table.columns.some(c => nameConcepts(c.name).includes('latitude'))
     contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine, hasLatitude})
   }
