@@ -28,7 +28,7 @@ export interface ClassifyContext {
   table?: TableContext
 }
 
-const NEUTRAL_TABLE: TableContext = {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: [], isMachine: false, hasLatitude: false}
+const NEUTRAL_TABLE: TableContext = {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: [], isMachine: false, hasLatitude: false, hasValueColumn: false}
 
 const FAMILIES: Record<string, TypeFamily> = {
   text: 'text', varchar: 'text', bpchar: 'text', citext: 'text', name: 'text', char: 'text', xml: 'text',

@@ -91,7 +91,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (credentialWords(c) || (c.has('hash') && table.words.includes('password'))) {
     if (any(c, 'at', 'count', 'expiry')) return no('when or how often, not the secret itself')
     if ([...c].every(w => BARE.has(w)) && !person && !table.words.some(w => AUTH_TABLE.includes(w))) return no('a token of a thing, not of a person')
-    if ((table.isMachine || (org && !linked) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s secret')
+    if ((org || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
+    if (c.has('key') && [...c].every(w => BARE.has(w)) && table.hasValueColumn) return no('the key of a key-value pair')
     if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
     if (!linked && !person) return yes('credentials', 0.55, 'a secret, on a table not tied to a person')
@@ -196,12 +197,12 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
 
   // health
   if ((c.has('health') || (table.kind === 'health' && linked)) && !org) return yes('health', 0.75, table.kind === 'health' ? 'part of a health record' : 'health data')
-  if (c.has('measure') && (person || linked)) return yes('health', 0.6, 'a person\'s body measure')
+  if (c.has('measure') && (person || table.words.includes('measure'))) return yes('health', 0.6, 'a person\'s body measure')
 
   // free text and behaviour
   const last = input.words.at(-1) ?? ''
   if (c.has('text') && !org && !c.has('meta') && !['id', 'ids', 'uuid', 'key', 'hash', 'digest'].includes(last)) {
-    if (table.kind === 'authored') return yes('free_text', 0.75, 'text a person wrote')
+    if (table.kind === 'authored' && linked) return yes('free_text', 0.75, 'text a person wrote')
     if (person) return yes('free_text', 0.7, 'text about a person')
     if (input.words.some(w => REMARKS.has(w)) && linked) return yes('free_text', 0.6, 'a person\'s reasons or remarks')
   }
@@ -225,7 +226,7 @@ function numericVerdict(input: Input): NameVerdict | undefined {
   if (any(c, 'tax') && (person || table.isPersonLinked) && !org) return yes('government_id', 0.6, 'a tax number')
   if (c.has('card') && any(c, 'expiry', 'month', 'year', 'digits', 'number')) return yes('financial', 0.75, 'payment card details')
   if (c.has('salary') && (person || table.isPersonLinked)) return yes('financial', 0.75, 'a person\'s income')
-  if (c.has('measure') && (person || table.isPersonLinked)) return yes('health', 0.6, 'a person\'s body measure')
+  if (c.has('measure') && (person || table.words.includes('measure'))) return yes('health', 0.6, 'a person\'s body measure')
   if (table.kind === 'health' && table.isPersonLinked && !c.has('at')) return yes('health', 0.6, 'part of a health record')
   return undefined
 }

@@ -151,7 +151,7 @@ export const PERSON_WORDS = new Set([
   'customer', 'customers', 'kunde', 'kunden', 'cliente', 'clientes', 'client_user', 'contact', 'contacts', 'kontakt', 'contato', 'contatos',
   'employee', 'employees', 'mitarbeiter', 'funcionario', 'funcionarios', 'empleado', 'staff', 'worker', 'student', 'students', 'aluno', 'alunos',
   'alumno', 'schueler', 'pupil', 'teacher', 'teachers', 'professor', 'docente', 'lehrer', 'patient', 'patients', 'paciente', 'attendee', 'attendees',
-  'participant', 'participants', 'guest', 'guests', 'subscriber', 'subscribers', 'profile', 'profiles', 'fisica', 'applicant', 'candidate',
+  'participant', 'participants', 'guest', 'guests', 'subscriber', 'subscribers', 'fisica', 'applicant', 'candidate',
   'volunteer', 'author', 'authors', 'speaker', 'respondent', 'responsavel', 'servidor', 'individual', 'identity', 'identities', 'admin', 'admins',
 ])
 /** Words that extend the person named before them (`user_details`, `userprofile`). */

@@ -21,6 +21,8 @@ export interface TableContext {
   isMachine: boolean
   /** The table has a latitude column, so a `long` column beside it is a longitude. */
   hasLatitude: boolean
+  /** The table has a `value` column: its `key` column names a setting, not a secret. */
+  hasValueColumn: boolean
 }
 
 const PERSON_REFERENCE = new Set(['user', 'person', 'pessoa', 'member', 'customer', 'contact', 'owner', 'author', 'creator', 'employee',
@@ -42,7 +44,7 @@ function kindFromName(words: string[]): TableKind | undefined {
   const health = words.some(w => nameConcepts(w)[0] === 'health')
   if (health) return 'health'
   // A join table (`AttributeToUser`) or a table of templates holds no one's data of its own.
-  if (words.includes('to') || words.some(w => ['template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros'].includes(w))) return 'thing'
+  if (words.includes('to') || words.some(w => ['template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'saved'].includes(w))) return 'thing'
   if (inSet_P(last) && !(words.length > 1 && inSet_M(words.at(-2)!))) return 'person'
   if (inSet_E(last) && words.slice(0, -1).some(w => inSet_P(w))) return 'person'
   if (inSet_A(last)) return 'authored'
@@ -81,15 +83,16 @@ export function describeTables(schema: SchemaInfo): Map<string, TableContext> {
     const words = nameWords(table.name)
     let kind = kindFromName(words)
     const personColumns = personColumnCount(table)
-    if (personColumns >= 2 && kind !== 'health' && kind !== 'organisation') kind = 'person'
+    const namedForMachine = words.some(w => inSet_M(w))
+    if (personColumns >= 2 && kind !== 'health' && kind !== 'organisation' && !namedForMachine) kind = 'person'
     else if (kind === undefined) kind = 'thing'
     // A table of people by name with nothing but keys and times is a join table (`team_members`), not people.
     const keyColumns = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
     if (kind === 'person' && personColumns === 0 && !table.columns.some(c => !keyColumns.has(c.name) && !/_?id$/i.test(c.name) && ['text', 'varchar', 'bpchar', 'citext', 'json', 'jsonb'].includes(c.baseType))) kind = 'thing'
     const addressParts = table.columns.filter(c => nameConcepts(c.name).some(w => ['street', 'city', 'postcode', 'address', 'neighborhood', 'region'].includes(w))).length
-    const isMachine = words.some(w => inSet_M(w)) && kind !== 'person'
+    const isMachine = namedForMachine && kind !== 'person'
     const hasLatitude = table.columns.some(c => nameConcepts(c.name).includes('latitude'))
-    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine, hasLatitude})
+    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine, hasLatitude, hasValueColumn: table.columns.some(c => /^values?$/i.test(c.name))})
   }
   for (let changed = true; changed;) {
     changed = false
