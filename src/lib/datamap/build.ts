@@ -1,6 +1,6 @@
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import type {ScanResult, ScannedTable} from '../scan/scan.js'
-import {Category, ColumnMap, DataMap, Edge, TableMap} from './schema.js'
+import {Category, ColumnMap, DataMap, Edge, TableMap, edgeColumns, edgeTarget} from './schema.js'
 import {strategyProblem} from './validate-live.js'
 
 /** A map built from a scan, with the evidence a reviewer reads as comments. */
@@ -64,7 +64,7 @@ const hasPersonalData = (scanned: ScannedTable) => scanned.findings.some(f => f.
  * point the row at someone else.
  */
 function referenceColumns(table: TableInfo, edges: Edge[]): Set<string> {
-  return new Set<string>([...edges.map(e => e.column), ...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
+  return new Set<string>([...edges.flatMap(edgeColumns), ...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
 }
 
 function columnsOf(scanned: ScannedTable, built: BuiltMap, rootKey: string, isShared: boolean, edges: Edge[]): Record<string, ColumnMap> {
@@ -136,6 +136,6 @@ function thirdPartyColumns(table: TableInfo, edges: Edge[], rootKey: string): st
   if (table.key === rootKey) {
     return table.foreignKeys.filter(fk => fk.references === rootKey && fk.columns.length === 1).map(fk => fk.columns[0]!)
   }
-  const toRoot = edges.filter(e => e.to.startsWith(`${rootKey}.`))
-  return toRoot.length > 1 ? toRoot.map(e => e.column) : []
+  const toRoot = edges.filter(e => edgeTarget(e).table === rootKey)
+  return toRoot.length > 1 ? [...new Set(toRoot.flatMap(edgeColumns))] : []
 }

@@ -1,5 +1,7 @@
 import {z} from 'zod'
 
+import {parseColumnRef, splitQualifiedName} from '../db/sql.js'
+
 /** The categories of personal data a column can hold (`none` for columns that hold none). */
 export const CATEGORIES = [
   'identity', 'contact', 'online_id', 'location', 'financial', 'government_id',
@@ -15,7 +17,10 @@ export const LEGAL_BASES = ['legal_obligation', 'legal_claim', 'contract', 'vita
 
 export const DURATION = /^(\d+)\s*(day|week|month|year)s?$/
 
-const qualifiedTable = z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'must be schema.table')
+/** `schema.table`, each part bare or double-quoted (`"my schema"."odd.table"`). */
+const qualifiedTable = z.string().refine(text => (splitQualifiedName(text)?.length ?? 0) >= 2, 'must be schema.table (quote a part that has a dot, a quote or a space: "my schema"."odd.table")')
+/** `schema.table.column`, each part bare or double-quoted. */
+const columnRefText = z.string().refine(text => parseColumnRef(text) !== undefined, 'must be schema.table.column (quote a part that has a dot, a quote or a space)')
 
 const column = z.strictObject({
   category: z.enum(CATEGORIES),
@@ -27,12 +32,14 @@ const column = z.strictObject({
 }).refine(c => c.erase !== 'keep' || c.basis !== undefined, {message: 'erase: keep needs a basis (why the law lets you keep it)', path: ['basis']})
 
 const edge = z.strictObject({
-  column: z.string(),
-  to: z.string().regex(/^[^.\s]+\.[^.\s]+\.[^.\s]+$/, 'must be schema.table.column'),
+  /** One column, or several for a composite reference (then `to` lists as many columns of one table, in order). */
+  column: z.union([z.string(), z.array(z.string()).min(2)]),
+  to: z.union([columnRefText, z.array(columnRefText).min(2)]),
   role: z.string().optional(),
   /** Found by looking at values, not declared by a foreign key: a person should confirm it and remove this flag. */
   proposed: z.boolean().optional(),
-})
+}).refine(e => (Array.isArray(e.column) ? e.column.length : 1) === (Array.isArray(e.to) ? e.to.length : 1), {message: 'column and to must name as many columns each', path: ['to']})
+  .refine(e => !Array.isArray(e.to) || new Set(e.to.map(t => parseColumnRef(t)?.table)).size === 1, {message: 'a composite reference points at one table', path: ['to']})
 
 const table = z.strictObject({
   via: z.union([edge, z.array(edge).min(1)]).optional(),
@@ -75,6 +82,19 @@ export function edgesOf(table: TableMap): Edge[] {
 
 /** `schema.table.column` split into its table key and column. */
 export function splitColumnRef(ref: string): {table: string; column: string} {
+  const parsed = parseColumnRef(ref)
+  if (parsed) return parsed
   const dot = ref.lastIndexOf('.')
   return {table: ref.slice(0, dot), column: ref.slice(dot + 1)}
+}
+
+/** The columns of an edge, one or several. */
+export function edgeColumns(edge: Edge): string[] {
+  return Array.isArray(edge.column) ? edge.column : [edge.column]
+}
+
+/** The table an edge points at and its columns there, in the order of `edgeColumns`. */
+export function edgeTarget(edge: Edge): {table: string; columns: string[]} {
+  const refs = (Array.isArray(edge.to) ? edge.to : [edge.to]).map(splitColumnRef)
+  return {table: refs[0]!.table, columns: refs.map(r => r.column)}
 }

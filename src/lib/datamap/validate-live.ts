@@ -1,6 +1,6 @@
 import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
 import {LoadedDataMap, MapProblem, invalidMap, lineOf} from './load.js'
-import {ColumnMap, edgesOf, splitColumnRef} from './schema.js'
+import {ColumnMap, edgeColumns, edgeTarget, edgesOf} from './schema.js'
 import {didYouMean} from './suggest.js'
 
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
@@ -64,10 +64,10 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
     const edges = edgesOf(spec)
     edges.forEach((edge, i) => {
       const edgePath = Array.isArray(spec.via) ? [...path, 'via', i] : [...path, 'via']
-      checkColumn(table, edge.column, edgePath, 'column')
-      const target = splitColumnRef(edge.to)
+      for (const column of edgeColumns(edge)) checkColumn(table, column, edgePath, 'column')
+      const target = edgeTarget(edge)
       const targetTable = findTable(target.table, edgePath, 'to')
-      if (targetTable) checkColumn(targetTable, target.column, edgePath, 'to')
+      if (targetTable) for (const column of target.columns) checkColumn(targetTable, column, edgePath, 'to')
     })
     for (const [name, columnSpec] of Object.entries(spec.columns ?? {})) {
       const column = checkColumn(table, name, [...path, 'columns'], name)

@@ -1,5 +1,5 @@
 import type {DataMap} from '../datamap/schema.js'
-import {edgesOf} from '../datamap/schema.js'
+import {edgeColumns, edgesOf} from '../datamap/schema.js'
 import {SchemaInfo, isUniqueColumn} from '../db/introspect.js'
 
 /**
@@ -18,7 +18,7 @@ export function referenceColumnProblems(map: DataMap, schema: SchemaInfo): strin
     const anonymised = spec.erase === 'anonymize' || spec.retention?.action === 'anonymize'
     if (!table || !anonymised) continue
     const references = new Map<string, string>()
-    for (const edge of edgesOf(spec)) references.set(edge.column, 'a via edge')
+    for (const edge of edgesOf(spec)) for (const column of edgeColumns(edge)) references.set(column, 'a via edge')
     for (const fk of table.foreignKeys) for (const column of fk.columns) references.set(column, `foreign key ${fk.name}`)
     for (const column of table.primaryKey) references.set(column, 'the primary key')
     const lookups = key === map.subject.table ? new Set(map.subject.lookup) : new Set<string>()

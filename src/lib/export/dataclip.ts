@@ -34,7 +34,9 @@ export function dataclipQueries(map: DataMap, plan: SubjectPlan, lookups: Subjec
       const parent = byKey.get(edge.parent)
       if (!parent || visiting.has(parent.key)) return []
       const inner = condition(parent, new Set([...visiting, parent.key]))
-      return inner ? [`${quoteIdent(edge.column)} IN (SELECT ${quoteIdent(edge.parentColumn)} FROM ${quoteTable(parent.table)} WHERE ${inner})`] : []
+      if (!inner) return []
+      const own = edge.columns.length > 1 ? `(${edge.columns.map(quoteIdent).join(', ')})` : quoteIdent(edge.column)
+      return [`${own} IN (SELECT ${edge.parentColumns.map(quoteIdent).join(', ')} FROM ${quoteTable(parent.table)} WHERE ${inner})`]
     })
     return parts.length === 0 ? undefined : parts.join(' OR ')
   }

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 
+import {splitColumnRef} from '../datamap/schema.js'
 import {didYouMean} from '../datamap/suggest.js'
 import {SchemaInfo, TableInfo, introspect, isUniqueColumn} from '../db/introspect.js'
 import {parseTableName, tableKey} from '../db/sql.js'
@@ -10,7 +11,7 @@ import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
 import {sampleTable, sampledColumns} from './sample.js'
 import {TableContext, describeTables} from './table-context.js'
 import {nameConcepts} from './tokens.js'
-import {Reach, guessSubjectTable, reachByForeignKeys} from './subject-graph.js'
+import {Reach, guessSubjectTable, nameRoles, reachByForeignKeys, satellitesOf} from './subject-graph.js'
 
 export interface ScannedTable {
   table: TableInfo
@@ -52,6 +53,37 @@ function pickRoot(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, co
     throw new PrivacyError(`${key} has ${table.primaryKey.length === 0 ? 'no primary key' : 'a composite primary key'}; the subject table needs a single-column primary key to tell people apart.`, {code: 'subject_without_key'})
   }
   return table
+}
+
+/**
+ * Adds the proposed references whose target is reached, table by table as
+ * reach grows; a table already reached gets the reference as another role.
+ * Proposals that never connect to the person are dropped.
+ */
+function linkProposals(schema: SchemaInfo, reached: Map<string, Reach>, candidates: Proposal[]): Proposal[] {
+  const accepted: Proposal[] = []
+  const pending = [...candidates]
+  for (let changed = true; changed;) {
+    changed = false
+    for (const proposal of [...pending]) {
+      const target = splitColumnRef(proposal.to).table
+      const parent = reached.get(target)
+      if (!parent) continue
+      pending.splice(pending.indexOf(proposal), 1)
+      accepted.push(proposal)
+      const edge = {column: proposal.column, to: proposal.to, proposed: true as const}
+      const reach = reached.get(proposal.table)
+      if (reach) {
+        if (!reach.edges.some(e => e.column === proposal.column)) reach.edges.push(edge)
+        nameRoles(reach)
+      } else {
+        reached.set(proposal.table, {depth: parent.depth + 1, edges: [edge]})
+      }
+      changed = true
+    }
+    if (changed) reachByForeignKeys(schema, reached)
+  }
+  return accepted
 }
 
 /**
@@ -101,19 +133,9 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
 
   const root = pickRoot(schema, findings, contexts, options.subjectTable)
   progress?.({kind: 'step', message: `following references to ${root.key}`})
-  const reached = reachByForeignKeys(schema, new Map([[root.key, {depth: 0, edges: []}]]))
-  const proposals = await proposeImplicitReferences({
-    pool,
-    root,
-    rootFindings: findings.get(root.key) ?? [],
-    candidates: dataTables.filter(t => !reached.has(t.key) && t.isReadable).map(t => ({table: t, findings: findings.get(t.key)!, samples: samples.get(t.key)!})),
-  })
-  for (const proposal of proposals) {
-    const reach = reached.get(proposal.table) ?? {depth: 1, edges: []}
-    reach.edges.push({column: proposal.column, to: proposal.to, proposed: true})
-    reached.set(proposal.table, reach)
-  }
-  if (proposals.length > 0) reachByForeignKeys(schema, reached)
+  const reached = reachByForeignKeys(schema, new Map<string, Reach>([[root.key, {depth: 0, edges: []}], ...satellitesOf(root, contexts)]))
+  const candidates = await proposeImplicitReferences({pool, schema, root, contexts, findings, samples, reached: new Set(reached.keys())})
+  const proposals = linkProposals(schema, reached, candidates)
 
   const lookup = lookupColumns(root, findings.get(root.key) ?? [])
   return {

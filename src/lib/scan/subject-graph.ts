@@ -1,5 +1,6 @@
-import {SchemaInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
+import {ForeignKeyInfo, SchemaInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
 import type {Edge} from '../datamap/schema.js'
+import {columnRef} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 import type {ColumnFinding} from './classify.js'
 import type {TableContext} from './table-context.js'
@@ -89,38 +90,54 @@ export function guessSubjectTable(schema: SchemaInfo, findings: Map<string, Colu
   return best.table
 }
 
+const roleOf = (edge: Edge) => nameWords(Array.isArray(edge.column) ? edge.column.at(-1)! : edge.column).filter(w => !['id', 'ids', 'uuid'].includes(w)).join('_') || 'reference'
+
+/** A foreign key as a `via` edge: one column, or all of a composite key. */
+function edgeOfForeignKey(fk: ForeignKeyInfo): Edge {
+  if (fk.columns.length === 1) return {column: fk.columns[0]!, to: columnRef(fk.references, fk.referencedColumns[0]!)}
+  return {column: [...fk.columns], to: fk.referencedColumns.map(c => columnRef(fk.references, c))}
+}
+
+/** Several edges to a person each say which role they stand for (sender, recipient). */
+export function nameRoles(reach: Reach): void {
+  if (reach.edges.length < 2) return
+  for (const edge of reach.edges) if (!edge.role) edge.role = roleOf(edge)
+}
+
 /**
- * Walks foreign keys outward from the root, level by level: a table is
- * reached through its foreign keys to tables reached at the lowest level.
- * Visited tables are never revisited, so cycles end.
+ * The tables of people the root's own rows point at (a user's account, a
+ * member's person record): they belong to the same person, so they are
+ * reached from the root through the root's foreign key, the other way round.
+ */
+export function satellitesOf(root: TableInfo, contexts: Map<string, TableContext>): Map<string, Reach> {
+  const satellites = new Map<string, Reach>()
+  for (const fk of root.foreignKeys) {
+    if (fk.references === root.key || fk.columns.length !== 1 || contexts.get(fk.references)?.kind !== 'person') continue
+    satellites.set(fk.references, {depth: 1, edges: [{column: fk.referencedColumns[0]!, to: columnRef(root.key, fk.columns[0]!)}]})
+  }
+  return satellites
+}
+
+/**
+ * Walks foreign keys outward from the reached tables, level by level: a
+ * table is reached through its foreign keys (single or composite) to the
+ * tables reached at the lowest level. Visited tables are never revisited, so
+ * cycles end.
  */
 export function reachByForeignKeys(schema: SchemaInfo, reached: Map<string, Reach>): Map<string, Reach> {
-  let frontier = Math.max(...[...reached.values()].map(r => r.depth))
-  let grew = true
-  while (grew) {
-    grew = false
-    for (const table of schema.tables.values()) {
-      if (!isData(table) || reached.has(table.key)) continue
-      const candidates = table.foreignKeys
-        .filter(fk => fk.columns.length === 1 && fk.references !== table.key && reached.has(fk.references))
-        .map(fk => ({fk, depth: reached.get(fk.references)!.depth}))
-      if (candidates.length === 0) continue
-      const depth = Math.min(...candidates.map(c => c.depth))
-      if (depth > frontier) continue
-      const nearest = candidates.filter(c => c.depth === depth)
-      reached.set(table.key, {
-        depth: depth + 1,
-        edges: nearest.map(({fk}) => ({
-          column: fk.columns[0]!,
-          to: `${fk.references}.${fk.referencedColumns[0]}`,
-          ...(nearest.length > 1 ? {role: fk.columns[0]!.replace(/_id$/i, '')} : {}),
-        })),
-      })
-      grew = true
-    }
-    if (!grew && [...reached.values()].some(r => r.depth > frontier)) {
-      frontier++
-      grew = true
+  const deepest = () => Math.max(...[...reached.values()].map(r => r.depth))
+  for (let frontier = 0; frontier <= deepest(); frontier++) {
+    for (let grew = true; grew;) {
+      grew = false
+      for (const table of schema.tables.values()) {
+        if (!isData(table) || reached.has(table.key)) continue
+        const nearest = table.foreignKeys.filter(fk => fk.references !== table.key && reached.get(fk.references)?.depth === frontier)
+        if (nearest.length === 0) continue
+        const reach: Reach = {depth: frontier + 1, edges: nearest.map(edgeOfForeignKey)}
+        nameRoles(reach)
+        reached.set(table.key, reach)
+        grew = true
+      }
     }
   }
   return reached

@@ -1,11 +1,15 @@
 import type {DataMap, TableMap} from '../datamap/schema.js'
-import {edgesOf, splitColumnRef} from '../datamap/schema.js'
+import {edgeColumns, edgeTarget, edgesOf} from '../datamap/schema.js'
 import type {SchemaInfo, TableInfo} from '../db/introspect.js'
 
 export interface PlanEdge {
+  /** The first (usually only) column; `columns` lists all of a composite reference. */
   column: string
   parent: string
   parentColumn: string
+  /** Every column of the reference, and the parent's columns they match, in order (one each, or several for a composite foreign key). */
+  columns: string[]
+  parentColumns: string[]
   role?: string
 }
 
@@ -39,13 +43,14 @@ export function planSubjectGraph(map: DataMap, schema: SchemaInfo): SubjectPlan 
   const referenced = new Map<string, string[]>()
   for (const [key, spec] of Object.entries(map.tables)) {
     const edges = edgesOf(spec).map(edge => {
-      const target = splitColumnRef(edge.to)
-      return {column: edge.column, parent: target.table, parentColumn: target.column, ...(edge.role ? {role: edge.role} : {})}
+      const target = edgeTarget(edge)
+      const columns = edgeColumns(edge)
+      return {column: columns[0]!, parent: target.table, parentColumn: target.columns[0]!, columns, parentColumns: target.columns, ...(edge.role ? {role: edge.role} : {})}
     })
     edgesByTable.set(key, edges)
     for (const edge of edges) {
       const columns = referenced.get(edge.parent) ?? []
-      if (!columns.includes(edge.parentColumn)) columns.push(edge.parentColumn)
+      for (const column of edge.parentColumns) if (!columns.includes(column)) columns.push(column)
       referenced.set(edge.parent, columns)
     }
   }

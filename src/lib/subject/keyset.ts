@@ -89,6 +89,12 @@ const TEXTUAL = new Set(['text', 'varchar', 'bpchar', 'name'])
  * element does.
  */
 function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo): string {
+  if (edge.columns.length > 1) {
+    // A composite reference matches on all its columns at once, each compared as text.
+    const own = edge.columns.map(c => `t.${quoteIdent(c)}::text`).join(', ')
+    const values = edge.parentColumns.map(c => `p.${parent.carried.get(c)!}::text`).join(', ')
+    return `(${own}) IN (SELECT ${values} FROM ${parent.relation} p)`
+  }
   const own = child.table.columns.find(c => c.name === edge.column)!
   const target = schema.tables.get(edge.parent)!.columns.find(c => c.name === edge.parentColumn)!
   const value = parent.carried.get(edge.parentColumn)!

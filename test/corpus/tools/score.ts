@@ -4,7 +4,7 @@
  * category agreement, the subject table, tables with personal data the map
  * does not reach, and references without a foreign key the scan proposed.
  */
-import {edgesOf, splitColumnRef, type DataMap} from '../../../src/lib/datamap/schema.js'
+import {edgeColumns, edgeTarget, edgesOf, splitColumnRef, type DataMap} from '../../../src/lib/datamap/schema.js'
 import {splitColumnPath} from './references.js'
 import type {CorpusLabels} from './types.js'
 
@@ -71,7 +71,7 @@ export function tablesReachedByMap(map: DataMap): Set<string> {
     grew = false
     for (const [table, spec] of Object.entries(map.tables)) {
       if (reached.has(table)) continue
-      if (edgesOf(spec).some(e => reached.has(splitColumnRef(e.to).table))) {
+      if (edgesOf(spec).some(e => reached.has(edgeTarget(e).table))) {
         reached.add(table)
         grew = true
       }
@@ -100,7 +100,11 @@ export function scoreApp(input: {app: string; tables: number; columns: number; t
       if (!reach.fk && columns.every(c => filled.has(`${table}.${c}`))) expectedRefs.push({table, columns, to: reach.to})
     }
   }
-  const found = expectedRefs.filter(ref => edgesOf(outcome.map.tables[ref.table] ?? {}).some(e => ref.columns.includes(e.column) && e.to === ref.to))
+  const found = expectedRefs.filter(ref => edgesOf(outcome.map.tables[ref.table] ?? {}).some(e => {
+    const target = edgeTarget(e)
+    const wanted = splitColumnPath(ref.to, input.tableKeys) ?? splitColumnRef(ref.to)
+    return edgeColumns(e).some(c => ref.columns.includes(c)) && target.table === wanted.table && target.columns.includes(wanted.column)
+  }))
   const expectedSubject = labels.subjects[0]!.table
   return {
     app: input.app,
