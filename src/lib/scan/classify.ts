@@ -1,5 +1,5 @@
 import type {Category} from '../datamap/schema.js'
-import type {ColumnInfo} from '../db/introspect.js'
+import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import {NameVerdict, PersonalCategory, TypeFamily, verdictFromName} from './column-rules.js'
 import {classifyJson} from './json-paths.js'
 import type {TableContext} from './table-context.js'
@@ -36,6 +36,16 @@ const FAMILIES: Record<string, TypeFamily> = {
   timestamp: 'timestamp', timestamptz: 'timestamp', time: 'timestamp', timetz: 'timestamp', interval: 'timestamp', date: 'date',
   int2: 'number', int4: 'number', int8: 'number', numeric: 'number', float4: 'number', float8: 'number', money: 'number', oid: 'number',
   uuid: 'uuid', inet: 'network', cidr: 'network', macaddr: 'network', macaddr8: 'network', bytea: 'binary', tsvector: 'search',
+}
+
+/**
+ * Columns that are keys and nothing else: foreign keys, and primary keys of
+ * numbers or uuids. A primary key of text (a phone number, an e-mail
+ * address, an external id in a composite key) is data and is classified.
+ */
+export function keyColumnsOf(table: TableInfo): Set<string> {
+  const surrogate = table.primaryKey.filter(name => ['number', 'uuid'].includes(familyOf(table.columns.find(c => c.name === name)!)))
+  return new Set([...surrogate, ...table.foreignKeys.flatMap(fk => fk.columns)])
 }
 
 export function familyOf(column: ColumnInfo): TypeFamily {

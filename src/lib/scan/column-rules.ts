@@ -1,5 +1,6 @@
 import type {Category} from '../datamap/schema.js'
-import {ORGANISATION_WORDS} from './lexicon.js'
+import {ORGANISATION_WORDS, PERSON_WORDS} from './lexicon.js'
+import {conceptOf} from './tokens.js'
 import type {TableContext} from './table-context.js'
 
 export type PersonalCategory = Exclude<Category, 'none'>
@@ -60,8 +61,13 @@ const credentialWords = (c: Set<string>) =>
 export function verdictFromName(input: Input): NameVerdict | undefined {
   const {concepts: c, family, table} = input
   const person = table.kind === 'person'
+  /** Rows point at a person directly; `reached`: through any chain of references. */
   const linked = table.isPersonLinked
+  const reached = linked || table.isReached === true
   const org = table.kind === 'organisation' || table.isMachine
+  const last = input.words.at(-1) ?? ''
+  const isIdentifier = ['id', 'ids', 'uuid', 'xid'].includes(last)
+  if (family === 'json' && (c.has('setting') || c.has('meta'))) return undefined
   if (family === 'timestamp') return c.size > 0 && any(c, 'birth', 'death', 'marriage') ? yes('identity', 0.7, 'a date of a person\'s life') : undefined
   if (family === 'boolean') {
     if ((c.has('health') || table.kind === 'health') && !org) return yes('health', 0.75, table.kind === 'health' ? 'a yes/no answer in a health record' : 'a yes/no health fact')
@@ -79,29 +85,33 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return undefined
   }
   if (family === 'uuid') return c.has('uid') && c.size >= 2 && PERSON_ROLES.concat('user').some(r => c.has(r)) && !table.isMachine ? yes('online_id', 0.6, 'a person\'s id at another service') : undefined
-  if (c.has('setting') && family !== 'json') return no('a setting, type or template, not the data itself')
+  const textHead = conceptOf(last) === 'text' && !input.words.some(w => ['error', 'errors', 'template', 'templates', 'canned', 'preset', 'exception', 'failure'].includes(w))
+  if (c.has('setting') && family !== 'json' && !textHead) return no('a setting, type or template, not the data itself')
   if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
   if (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json') return no('an organisation\'s data, by its name')
   if (c.has('search') && any(c, 'vector', 'document', 'index')) {
     if (table.kind === 'authored') return yes('free_text', 0.6, 'the words of a person\'s text, for search')
-    if (person || linked) return yes('identity', 0.6, 'a person\'s details, for search')
+    if (person || reached) return yes('identity', 0.6, 'a person\'s details, for search')
   }
 
   // credentials
   if (credentialWords(c) || (c.has('hash') && table.words.includes('password'))) {
     if (any(c, 'at', 'count', 'expiry')) return no('when or how often, not the secret itself')
     if ([...c].every(w => BARE.has(w)) && !person && !table.words.some(w => AUTH_TABLE.includes(w))) return no('a token of a thing, not of a person')
-    if ((org || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
+    const authTable = table.words.some(w => AUTH_TABLE.includes(w))
+    if (((org && !(authTable && table.kind === 'organisation' && !table.isMachine)) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
     if (c.has('key') && [...c].every(w => BARE.has(w)) && table.hasValueColumn) return no('the key of a key-value pair')
     if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
-    if (!linked && !person) return yes('credentials', 0.55, 'a secret, on a table not tied to a person')
+    if (!linked && !person) return {category: 'none', confidence: 0.55, evidence: 'a secret, on a table not tied to a person'}
+    if (c.has('name')) return no('the name of a secret, not the secret')
+    if (!person && !authTable && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey')) return no('the token of a thing, not of a person')
     return yes('credentials', 0.9, 'a password, token or secret')
   }
   if (c.has('hash') && c.has('email')) return yes('contact', 0.7, 'a hash of an e-mail address')
   if (table.words.includes('passkey') && any(c, 'credential', 'key') && family !== 'number') return yes('credentials', 0.85, 'a passkey credential')
   if (table.words.includes('passkey') && c.has('public') && c.has('key')) return yes('credentials', 0.85, 'a passkey public key')
-  if (any(c, 'code', 'key', 'secret', 'token') && [...c].every(w => BARE.has(w)) && table.words.some(w => AUTH_TABLE.includes(w)) && linked && !table.isMachine) return yes('credentials', 0.75, 'a key or code on a table of sign-in data')
+  if (any(c, 'code', 'key', 'secret', 'token') && [...c].every(w => BARE.has(w)) && table.words.some(w => AUTH_TABLE.includes(w)) && !org) return yes('credentials', 0.75, 'a key or code on a table of sign-in data')
 
   // identity
   if (any(c, 'birth', 'death', 'marriage')) return yes('identity', 0.85, 'a date of a person\'s life')
@@ -112,12 +122,13 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return yes('identity', 0.85, 'a person\'s name')
   }
   if (c.has('name') || c.has('login') || c.has('handle')) {
-    if ((c.has('user') && c.has('name')) || c.has('login') || c.has('handle')) {
-      if (org && !linked) return no('an integration\'s user name')
+    if ((c.has('user') && c.has('name')) || ((c.has('login') || c.has('handle')) && [...c].every(w => ['login', 'handle', 'user', 'name', 'lower', 'current', 'primary'].includes(w)))) {
+      if (table.isMachine || (org && !linked)) return no('an integration\'s user name')
       return yes('identity', 0.8, 'a user name or login')
     }
     if (c.has('employer')) return yes(table.holdsAddresses ? 'location' : 'identity', 0.65, 'a person\'s employer')
     const role = PERSON_ROLES.find(r => c.has(r))
+    if (role && org && !person && !['created', 'updated', 'author', 'owner', 'creator', 'contact', 'billing'].includes(role)) return no('a name on an organisation\'s row')
     if (role) return yes('identity', 0.8, `the name of a person (${role})`)
     const weak = WEAK_ROLES.find(r => c.has(r))
     if (weak && (person || linked)) return yes('identity', 0.7, `the ${weak} name of a person`)
@@ -128,9 +139,11 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (NAMED_ROLES.some(r => c.has(r)) && c.size <= 2 && family === 'text' && !table.isMachine) return yes('identity', 0.6, 'a person named by their role')
   if (any(c, 'mother', 'father', 'spouse', 'kinship', 'authorized')) return yes('identity', 0.7, 'a relative or guardian of a person')
   if (table.words.includes('avatar') && any(c, 'file', 'uri', 'data') && linked) return yes('identity', 0.7, 'a picture of a person')
+  if ([...c].every(w => w === 'value' || w === 'rendered') && c.has('value') && linked && table.words.some(w => ['attribute', 'field', 'custom', 'property', 'answer'].includes(w))
+    && (person || table.words.some(w => ['user', 'profile', 'person', 'member', 'contact'].includes(w)))) return yes('identity', 0.6, 'a value of a person\'s own field')
   if (c.has('avatar') || c.has('signature')) {
     if (any(c, 'source', 'version', 'count')) return no('how the picture is kept, not the picture')
-    if (person || (c.has('signature') && linked) || PERSON_ROLES.some(r => c.has(r))) return yes('identity', 0.75, 'a person\'s picture or signature')
+    if (person || PERSON_ROLES.some(r => c.has(r))) return yes('identity', 0.75, 'a person\'s picture or signature')
     return no('a picture of a thing')
   }
   if ((c.has('occupation') || (c.has('job') && c.has('title'))) && (person || linked)) return yes('identity', 0.65, 'a person\'s job')
@@ -139,7 +152,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
 
   // contact
   if (c.has('email')) {
-    if (org && !linked) return no('an organisation\'s e-mail address')
+    if (isIdentifier && !PERSON_ROLES.some(r => c.has(r))) return no('the id of a message, not an address')
+    if ((table.isMachine || (org && !linked)) && !PERSON_ROLES.some(r => c.has(r))) return no('an organisation\'s e-mail address')
     return yes('contact', 0.85, 'an e-mail address')
   }
   if (c.has('phone')) {
@@ -155,10 +169,11 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('device') && (person || linked)) return yes('online_id', 0.75, 'a device identifier')
   if (c.has('push') && any(c, 'endpoint', 'token', 'subscription')) return yes('online_id', 0.75, 'a push subscription')
   if (c.has('endpoint') && (table.words.includes('push') || table.words.includes('subscription'))) return yes('online_id', 0.7, 'a push endpoint')
-  const externalId = c.has('external') && any(c, 'id', 'uid', 'account', 'user', 'identifier', 'key') && [...c].every(w => ['external', 'id', 'uid', 'account', 'user', 'identifier', 'key', 'identity', 'reference', 'secondary', 'primary'].includes(w))
-  if (!table.isMachine && ((c.has('uid') && c.size === 1 && person) || (externalId && (person || linked)))) return yes('online_id', 0.75, 'a person\'s id at another service')
-  if (c.has('identifier') && c.size === 1 && person) return yes('online_id', 0.65, 'a person\'s identifier elsewhere')
-  if (c.has('fingerprint') && linked && !table.isMachine) return yes('online_id', 0.7, 'a fingerprint of a person\'s key')
+  const externalId = c.has('external') && any(c, 'id', 'uid', 'account', 'user', 'identifier', 'key', 'reference') && [...c].every(w => ['external', 'id', 'uid', 'account', 'user', 'identifier', 'key', 'identity', 'reference', 'secondary', 'primary'].includes(w))
+  if (!table.isMachine && ((c.has('uid') && c.size === 1 && person) || (externalId && (person || (linked && any(c, 'user', 'account', 'uid')))))) return yes('online_id', 0.75, 'a person\'s id at another service')
+  if (c.has('identifier') && (c.size === 1 || c.has('user')) && (person || (c.has('user') && linked))) return yes('online_id', 0.65, 'a person\'s identifier elsewhere')
+  if (c.has('uri') && (c.has('actor') || PERSON_ROLES.some(r => c.has(r))) && !org) return yes('online_id', 0.6, 'the address of a person elsewhere')
+  if (c.has('fingerprint') && linked && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys', 'passkey', 'certificate'].includes(w))) return yes('online_id', 0.7, 'a fingerprint of a person\'s key')
   if (c.has('public') && c.has('key') && linked && !table.isMachine) return yes('online_id', 0.7, 'a person\'s public key')
   if (c.has('key') && c.has('id') && c.size <= 3 && linked && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys'].includes(w))) return yes('online_id', 0.65, 'the id of a person\'s key')
   if (c.has('actor') && c.has('uri') && person) return yes('online_id', 0.75, 'a person\'s actor address')
@@ -177,12 +192,13 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (((any(c, 'country', 'region') && (table.holdsAddresses || person)) || (c.has('state') && table.holdsAddresses)) && !org) return yes('location', 0.6, 'part of a person\'s address')
   if (c.has('number') && c.size <= 2 && table.holdsAddresses && !org) return yes('location', 0.6, 'a house number')
-  if (c.has('location') && (person || (linked && c.size <= 2)) && !org) return yes('location', 0.65, 'a person\'s location')
+  if (c.has('location') && (person || (reached && c.size <= 2)) && !org && !isIdentifier) return yes('location', 0.65, 'a person\'s location')
   if (table.words.includes('document') && any(c, 'number') && (person || linked)) return yes('government_id', 0.6, 'a number on a person\'s identity document')
 
   // financial and government identifiers
   if (c.has('card') && any(c, 'number', 'digits', 'last', 'first', 'expiry', 'holder', 'name', 'month', 'year', '4')) return yes('financial', 0.8, 'payment card details')
   if ((table.words.includes('card') || table.words.includes('payment')) && any(c, 'digits', 'expiry', 'holder') && linked) return yes('financial', 0.7, 'payment card details')
+  if (table.words.includes('card') && table.words.some(w => ['credit', 'payment', 'debit'].includes(w)) && linked && family === 'text') return yes('financial', 0.6, 'payment card details')
   if (c.has('iban') || (c.has('bank') && any(c, 'account', 'number', 'code')) || (c.has('account') && c.has('number') && person)) return yes('financial', 0.8, 'a bank account')
   if (c.has('salary') && (person || linked)) return yes('financial', 0.8, 'a person\'s income')
   if (any(c, 'ssn', 'passport', 'voter', 'identity_card') || (c.has('national') && any(c, 'id', 'number', 'identifier')) || (c.has('license') && c.has('driver'))) {
@@ -197,21 +213,27 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
 
   // health
   if ((c.has('health') || (table.kind === 'health' && linked)) && !org) return yes('health', 0.75, table.kind === 'health' ? 'part of a health record' : 'health data')
-  if (c.has('measure') && (person || table.words.includes('measure'))) return yes('health', 0.6, 'a person\'s body measure')
+  if (c.has('measure') && measuresPeople(table)) return yes('health', 0.6, 'a person\'s body measure')
 
   // free text and behaviour
-  const last = input.words.at(-1) ?? ''
   if (c.has('text') && !org && !c.has('meta') && !['id', 'ids', 'uuid', 'key', 'hash', 'digest'].includes(last)) {
     if (table.kind === 'authored' && linked) return yes('free_text', 0.75, 'text a person wrote')
     if (person) return yes('free_text', 0.7, 'text about a person')
     if (input.words.some(w => REMARKS.has(w)) && linked) return yes('free_text', 0.6, 'a person\'s reasons or remarks')
   }
-  if (c.has('search') && !c.has('text') && (linked || person) && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
+  if (c.has('search') && !c.has('text') && reached && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
   if (c.has('sentiment')) return yes('behavioral', 0.6, 'a person\'s mood')
   return undefined
 }
 
-const REMARKS = new Set(['reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung', 'note', 'notes'])
+const REMARKS = new Set(['reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
+/** Words before `token` or `secret` that make it a person's sign-in secret on any table. */
+const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmation', 'confirm', 'api', 'auth', 'session', 'remember', 'invitation', 'invite', 'user',
+  'otp', 'feed', 'personal', 'private', 'sign', 'signin', 'login', 'recovery', 'backup', 'verification', 'unlock', 'password', 'id', 'bearer', 'jwt', 'incoming',
+  'static', 'pubsub', 'email', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
+
+/** Body measures are a person's on a table of people, or a table of measures named after people (a pupil's height and weight). */
+const measuresPeople = (table: TableContext) => table.kind === 'person' || (table.words.includes('measure') && table.isPersonLinked && table.words.some(w => PERSON_WORDS.has(w)))
 
 /** Numbers can be phone numbers, government ids, coordinates, card dates or body measures, never names or e-mail addresses. */
 function numericVerdict(input: Input): NameVerdict | undefined {
@@ -226,7 +248,8 @@ function numericVerdict(input: Input): NameVerdict | undefined {
   if (any(c, 'tax') && (person || table.isPersonLinked) && !org) return yes('government_id', 0.6, 'a tax number')
   if (c.has('card') && any(c, 'expiry', 'month', 'year', 'digits', 'number')) return yes('financial', 0.75, 'payment card details')
   if (c.has('salary') && (person || table.isPersonLinked)) return yes('financial', 0.75, 'a person\'s income')
-  if (c.has('measure') && (person || table.words.includes('measure'))) return yes('health', 0.6, 'a person\'s body measure')
+  if (c.has('measure') && measuresPeople(table)) return yes('health', 0.6, 'a person\'s body measure')
+  if (table.words.includes('document') && any(c, 'number') && (person || table.isPersonLinked)) return yes('government_id', 0.6, 'a number on a person\'s identity document')
   if (table.kind === 'health' && table.isPersonLinked && !c.has('at')) return yes('health', 0.6, 'part of a health record')
   return undefined
 }

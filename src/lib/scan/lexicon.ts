@@ -44,7 +44,7 @@ const CONCEPTS: Record<string, string[]> = {
   maiden: ['maiden'],
   full: ['full', 'complete', 'completo'],
   display: ['display'],
-  nick: ['nick', 'nickname', 'alias', 'apelido'],
+  nick: ['nick', 'nickname', 'apelido'],
   user: ['user', 'users', 'usuario', 'utilisateur', 'benutzer', 'nutzer', 'utente'],
   login: ['login', 'logon', 'signin'],
   handle: ['handle', 'acct', 'screenname'],
@@ -69,7 +69,7 @@ const CONCEPTS: Record<string, string[]> = {
   email: ['email', 'emails', 'mail', 'mails', 'courriel', 'correo'],
   phone: ['phone', 'phones', 'telephone', 'tel', 'telefone', 'telefon', 'telefono', 'fone', 'mobile', 'cell', 'cellphone', 'celular', 'handy', 'fax', 'ddd', 'ramal', 'dial', 'sms'],
   website: ['website', 'homepage', 'blog'],
-  messenger: ['skype', 'twitter', 'linkedin', 'bluesky', 'telegram', 'whatsapp', 'discord', 'mastodon', 'facebook', 'instagram', 'xing', 'icq', 'jabber'],
+  messenger: ['github', 'orcid', 'keybase', 'skype', 'twitter', 'linkedin', 'bluesky', 'telegram', 'whatsapp', 'discord', 'mastodon', 'facebook', 'instagram', 'xing', 'icq', 'jabber'],
   // location
   address: ['address', 'addresses', 'addr', 'endereco', 'adresse', 'direccion', 'indirizzo', 'adres'],
   street: ['street', 'logradouro', 'strasse', 'rue', 'calle', 'straat'],
@@ -137,9 +137,9 @@ const CONCEPTS: Record<string, string[]> = {
   referrer: ['referrer', 'referer'],
   // things that say a column is about data, not data itself
   at: ['at', 'on', 'time', 'timestamp', 'datetime', 'date', 'dt', 'datum', 'when', 'tempo'],
-  flag: ['verified', 'confirmed', 'enabled', 'disabled', 'enable', 'disable', 'allowed', 'allow', 'required', 'optional', 'valid', 'validated', 'visible', 'hidden', 'hide', 'show', 'is', 'has', 'can', 'should', 'use', 'uses', 'opt', 'opted', 'unsubscribed', 'sent', 'send', 'collect', 'synced', 'offered', 'changes', 'changed', 'presume', 'continuity', 'keep', 'receive', 'save', 'preserve', 'restrict', 'restricted', 'disallow', 'disposable', 'free'],
+  flag: ['verified', 'confirmed', 'enabled', 'disabled', 'enable', 'disable', 'allowed', 'allow', 'required', 'optional', 'valid', 'validated', 'visible', 'hidden', 'hide', 'show', 'is', 'has', 'can', 'should', 'use', 'uses', 'opt', 'opted', 'unsubscribed', 'sent', 'send', 'collect', 'synced', 'offered', 'changes', 'changed', 'presume', 'continuity', 'keep', 'receive', 'save', 'preserve', 'restrict', 'restricted', 'disallow', 'disposable', 'free', 'lock', 'locked', 'detection'],
   count: ['count', 'counter', 'total', 'number_of', 'attempts', 'quota', 'limit', 'max', 'min', 'size', 'length', 'period', 'seconds', 'minutes', 'hours', 'days', 'months', 'interval', 'batching', 'version', 'retries', 'rate', 'score', 'duration', 'timeout', 'ttl', 'qty', 'quantity', 'percent', 'ratio', 'order', 'sort', 'index', 'rank', 'priority', 'weight_factor'],
-  setting: ['setting', 'settings', 'config', 'configuration', 'preference', 'preferences', 'policy', 'visibility', 'notification', 'notifications', 'notify', 'template', 'templates', 'subject', 'regex', 'pattern', 'domain', 'domains', 'restrictions', 'restriction', 'format', 'mode', 'status', 'type', 'kind', 'method', 'methods', 'strategy', 'reminder', 'flags', 'hostname', 'host', 'server', 'smtp', 'imap', 'port', 'prefix', 'suffix', 'placeholder', 'label', 'language', 'locale', 'timezone', 'zone', 'currency', 'color', 'theme', 'icon', 'emoji', 'algo', 'algorithm', 'idempotency', 'checksum', 'error', 'errors', 'exception', 'failure', 'class', 'unit', 'units', 'configuracoes', 'configuracao', 'parametro', 'parametros', 'view', 'canned', 'preset'],
+  setting: ['setting', 'settings', 'config', 'configuration', 'preference', 'preferences', 'policy', 'visibility', 'notification', 'notifications', 'notify', 'template', 'templates', 'subject', 'regex', 'pattern', 'domain', 'domains', 'restrictions', 'restriction', 'format', 'mode', 'status', 'type', 'kind', 'method', 'methods', 'strategy', 'flags', 'hostname', 'host', 'server', 'smtp', 'imap', 'port', 'prefix', 'suffix', 'placeholder', 'label', 'language', 'locale', 'timezone', 'zone', 'currency', 'color', 'theme', 'icon', 'emoji', 'algo', 'algorithm', 'idempotency', 'checksum', 'error', 'errors', 'exception', 'failure', 'class', 'unit', 'units', 'configuracoes', 'configuracao', 'parametro', 'parametros', 'view', 'canned', 'preset', 'iv', 'enum'],
 }
 
 /** Word → concept. */
@@ -149,10 +149,11 @@ export const CONCEPT_OF: ReadonlyMap<string, string> = new Map(Object.entries(CO
 export const PERSON_WORDS = new Set([
   'user', 'person', 'people', 'persons', 'pessoa', 'pessoas', 'persona', 'personne', 'member', 'members', 'mitglied', 'membro',
   'customer', 'customers', 'kunde', 'kunden', 'cliente', 'clientes', 'client_user', 'contact', 'contacts', 'kontakt', 'contato', 'contatos',
-  'employee', 'employees', 'mitarbeiter', 'funcionario', 'funcionarios', 'empleado', 'staff', 'worker', 'student', 'students', 'aluno', 'alunos',
+  'employee', 'employees', 'mitarbeiter', 'funcionario', 'funcionarios', 'empleado', 'staff', 'student', 'students', 'aluno', 'alunos',
   'alumno', 'schueler', 'pupil', 'teacher', 'teachers', 'professor', 'docente', 'lehrer', 'patient', 'patients', 'paciente', 'attendee', 'attendees',
-  'participant', 'participants', 'guest', 'guests', 'subscriber', 'subscribers', 'fisica', 'applicant', 'candidate',
+  'participant', 'participants', 'guest', 'guests', 'subscriber', 'subscribers', 'fisica', 'applicant',
   'volunteer', 'author', 'authors', 'speaker', 'respondent', 'responsavel', 'servidor', 'individual', 'identity', 'identities', 'admin', 'admins',
+  'beneficiary', 'beneficiaries', 'heir', 'dependent', 'dependents', 'relative', 'relatives', 'signatory', 'witness', 'referee', 'tenant_person', 'lead', 'leads',
 ])
 /** Words that extend the person named before them (`user_details`, `userprofile`). */
 export const EXTENSION_WORDS = new Set(['details', 'detail', 'profile', 'profiles', 'info', 'infos', 'data', 'extra', 'attributes', 'fisica', 'personal'])
@@ -167,7 +168,7 @@ export const MACHINE_WORDS = new Set([
   'app', 'apps', 'application', 'applications', 'integration', 'integrations', 'bot', 'bots', 'webhook', 'webhooks', 'hook', 'hooks', 'runner',
   'runners', 'cluster', 'clusters', 'deploy', 'deployment', 'service', 'services', 'plugin', 'plugins', 'agent_bot', 'mirror', 'mirrors', 'registry',
   'registries', 'upstream', 'upstreams', 'platform', 'provider', 'providers', 'client', 'clients', 'oauth_application', 'machine', 'machines',
-  'job', 'jobs', 'pipeline', 'pipelines', 'build', 'builds', 'destination', 'destinations', 'configurations', 'settings', 'setting', 'tracker',
+  'job', 'jobs', 'pipeline', 'pipelines', 'build', 'builds', 'destination', 'destinations', 'configurations', 'settings', 'setting', 'tracker', 'server',
   'channel', 'channels', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
 ])
 export const AUTHORED_WORDS = new Set([
@@ -179,7 +180,7 @@ export const AUTHORED_WORDS = new Set([
 ])
 
 /** Extra words that are not concepts of their own but help split glued names (`userprofile`, `useragent`). */
-const GLUE = ['site', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'default', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
+const GLUE = ['site', 'billing', 'archived', 'scheduled', 'draft', 'pending', 'deleted', 'custom', 'field', 'fields', 'key', 'keys', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'default', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
 
 /** Words a glued name may be split into: concept words of four letters or more, and the words naming tables. */
 const KNOWN = new Set([...[...CONCEPT_OF.keys()].filter(w => w.length >= 4), ...GLUE, ...PERSON_WORDS, ...EXTENSION_WORDS, ...ORGANISATION_WORDS, ...MACHINE_WORDS, ...AUTHORED_WORDS].filter(w => w.length >= 3))

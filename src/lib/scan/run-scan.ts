@@ -10,7 +10,7 @@ import {CATEGORIES, Category} from '../datamap/schema.js'
 import {checkMapAgainstSchema} from '../datamap/validate-live.js'
 import {introspect} from '../db/introspect.js'
 import type {ProgressSink} from '../progress.js'
-import {ColumnFinding, classifyColumn} from './classify.js'
+import {ColumnFinding, classifyColumn, keyColumnsOf} from './classify.js'
 import {sampleTable} from './sample.js'
 import {scanDatabase} from './scan.js'
 import {describeTables} from './table-context.js'
@@ -113,7 +113,7 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
     const table = schema.tables.get(key)!
     const targets = table.columns.filter(c => names.includes(c.name))
     const samples = table.isReadable ? await sampleTable(input.pool, table, targets, 200).catch(() => new Map<string, unknown[]>()) : new Map<string, unknown[]>()
-    const keys = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
+    const keys = keyColumnsOf(table)
     columns.push(...personal(key, targets.map(c => classifyColumn(c, samples.get(c.name), {today: input.today, isKey: keys.has(c.name), table: contexts.get(key)}))))
   }
   return {

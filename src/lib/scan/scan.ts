@@ -6,7 +6,7 @@ import {SchemaInfo, TableInfo, introspect, isUniqueColumn} from '../db/introspec
 import {parseTableName, tableKey} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 import type {ProgressSink} from '../progress.js'
-import {ColumnFinding, classifyColumn} from './classify.js'
+import {ColumnFinding, classifyColumn, keyColumnsOf} from './classify.js'
 import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
 import {sampleTable, sampledColumns} from './sample.js'
 import {TableContext, describeTables} from './table-context.js'
@@ -124,7 +124,7 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
       }
     }
     if (!table.isReadable) unreadable.push(table.key)
-    const keys = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
+    const keys = keyColumnsOf(table)
     const context = contexts.get(table.key)
     findings.set(table.key, table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context})))
     samples.set(table.key, tableSamples)
@@ -136,6 +136,15 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
   const reached = reachByForeignKeys(schema, new Map<string, Reach>([[root.key, {depth: 0, edges: []}], ...satellitesOf(root, contexts)]))
   const candidates = await proposeImplicitReferences({pool, schema, root, contexts, findings, samples, reached: new Set(reached.keys())})
   const proposals = linkProposals(schema, reached, candidates)
+  // Rows of reached tables belong to a person: what their columns mean is read again in that light.
+  for (const key of reached.keys()) {
+    const context = contexts.get(key)
+    const table = schema.tables.get(key)
+    if (!context || !table || context.isPersonLinked || context.isReached) continue
+    context.isReached = true
+    const keys = keyColumnsOf(table)
+    findings.set(key, table.columns.map(c => classifyColumn(c, samples.get(key)?.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context})))
+  }
 
   const lookup = lookupColumns(root, findings.get(root.key) ?? [])
   return {

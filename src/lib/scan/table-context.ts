@@ -23,6 +23,8 @@ export interface TableContext {
   hasLatitude: boolean
   /** The table has a `value` column: its `key` column names a setting, not a secret. */
   hasValueColumn: boolean
+  /** The scan reached the table from the person's row, through any chain of references: its rows belong to a person, if indirectly. */
+  isReached?: boolean
 }
 
 const PERSON_REFERENCE = new Set(['user', 'person', 'pessoa', 'member', 'customer', 'contact', 'owner', 'author', 'creator', 'employee',

@@ -18,6 +18,7 @@ export function splitWords(name: string): string[] {
   const joined: string[] = []
   for (const word of words) {
     if (word === 'fa' && joined.at(-1) === '2') joined[joined.length - 1] = '2fa'
+    else if (word === 'time' && joined.at(-1) === 'one') joined[joined.length - 1] = 'onetime'
     else joined.push(word)
   }
   return joined
@@ -44,5 +45,16 @@ export function nameWords(name: string): string[] {
 
 /** The concepts a name speaks of, in order, each word mapped through the lexicon (unknown words stay as they are). */
 export function nameConcepts(name: string): string[] {
-  return nameWords(name).map(word => CONCEPT_OF.get(word) ?? word)
+  return nameWords(name).map(conceptOf)
+}
+
+/** A word's concept; a plural not in the lexicon is read as its singular (`avatars`, `authors`). */
+export function conceptOf(word: string): string {
+  const known = CONCEPT_OF.get(word)
+  if (known) return known
+  if (word.length > 3 && word.endsWith('s')) {
+    const singular = CONCEPT_OF.get(word.endsWith('ies') ? `${word.slice(0, -3)}y` : word.slice(0, -1))
+    if (singular) return singular
+  }
+  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word
 }
