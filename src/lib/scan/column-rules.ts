@@ -81,7 +81,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (family === 'number' && c.has('count')) return no('a count or limit')
   if (family === 'search') {
     if (table.kind === 'authored') return yes('free_text', 0.6, 'the words of a person\'s text, for search')
-    if (person) return yes('identity', 0.6, 'a person\'s details, for search')
+    if (person || reached) return yes('identity', 0.6, 'a person\'s details, for search')
     return undefined
   }
   if (family === 'uuid') return c.has('uid') && c.size >= 2 && PERSON_ROLES.concat('user').some(r => c.has(r)) && !table.isMachine ? yes('online_id', 0.6, 'a person\'s id at another service') : undefined
@@ -103,13 +103,13 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (c.has('key') && [...c].every(w => BARE.has(w)) && table.hasValueColumn) return no('the key of a key-value pair')
     if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
-    if (!linked && !person) return {category: 'none', confidence: 0.55, evidence: 'a secret, on a table not tied to a person'}
+    if (!linked && !person && !authTable && !c.has('user')) return {category: 'none', confidence: 0.55, evidence: 'a secret, on a table not tied to a person'}
     if (c.has('name')) return no('the name of a secret, not the secret')
-    if (!person && !authTable && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey')) return no('the token of a thing, not of a person')
+    if (!person && !authTable && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey', 'challenge')) return no('the token of a thing, not of a person')
     return yes('credentials', 0.9, 'a password, token or secret')
   }
   if (c.has('hash') && c.has('email')) return yes('contact', 0.7, 'a hash of an e-mail address')
-  if (table.words.includes('passkey') && any(c, 'credential', 'key') && family !== 'number') return yes('credentials', 0.85, 'a passkey credential')
+  if (table.words.includes('passkey') && (any(c, 'credential', 'key') || (c.has('external') && c.has('id'))) && family !== 'number') return yes('credentials', 0.85, 'a passkey credential')
   if (table.words.includes('passkey') && c.has('public') && c.has('key')) return yes('credentials', 0.85, 'a passkey public key')
   if (any(c, 'code', 'key', 'secret', 'token') && [...c].every(w => BARE.has(w)) && table.words.some(w => AUTH_TABLE.includes(w)) && !org) return yes('credentials', 0.75, 'a key or code on a table of sign-in data')
 
@@ -128,7 +128,6 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     }
     if (c.has('employer')) return yes(table.holdsAddresses ? 'location' : 'identity', 0.65, 'a person\'s employer')
     const role = PERSON_ROLES.find(r => c.has(r))
-    if (role && org && !person && !['created', 'updated', 'author', 'owner', 'creator', 'contact', 'billing'].includes(role)) return no('a name on an organisation\'s row')
     if (role) return yes('identity', 0.8, `the name of a person (${role})`)
     const weak = WEAK_ROLES.find(r => c.has(r))
     if (weak && (person || linked)) return yes('identity', 0.7, `the ${weak} name of a person`)
@@ -141,6 +140,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (table.words.includes('avatar') && any(c, 'file', 'uri', 'data') && linked) return yes('identity', 0.7, 'a picture of a person')
   if ([...c].every(w => w === 'value' || w === 'rendered') && c.has('value') && linked && table.words.some(w => ['attribute', 'field', 'custom', 'property', 'answer'].includes(w))
     && (person || table.words.some(w => ['user', 'profile', 'person', 'member', 'contact'].includes(w)))) return yes('identity', 0.6, 'a value of a person\'s own field')
+  if (isAuditTable(table) && reached && (family === 'text' || family === 'json') && input.words.every(w => AUDIT_FIELDS.has(w))) return yes('identity', 0.6, 'what an audit log copied of a person\'s record')
   if (c.has('avatar') || c.has('signature')) {
     if (any(c, 'source', 'version', 'count')) return no('how the picture is kept, not the picture')
     if (person || PERSON_ROLES.some(r => c.has(r))) return yes('identity', 0.75, 'a person\'s picture or signature')
@@ -175,7 +175,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('uri') && (c.has('actor') || PERSON_ROLES.some(r => c.has(r))) && !org) return yes('online_id', 0.6, 'the address of a person elsewhere')
   if (c.has('fingerprint') && linked && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys', 'passkey', 'certificate'].includes(w))) return yes('online_id', 0.7, 'a fingerprint of a person\'s key')
   if (c.has('public') && c.has('key') && linked && !table.isMachine) return yes('online_id', 0.7, 'a person\'s public key')
-  if (c.has('key') && c.has('id') && c.size <= 3 && linked && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys'].includes(w))) return yes('online_id', 0.65, 'the id of a person\'s key')
+  if (c.has('key') && c.has('id') && c.size <= 3 && reached && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys'].includes(w))) return yes('online_id', 0.65, 'the id of a person\'s key')
   if (c.has('actor') && c.has('uri') && person) return yes('online_id', 0.75, 'a person\'s actor address')
   if (c.has('uri') && person && c.size <= 2) return yes(c.has('website') ? 'contact' : 'online_id', 0.6, 'the address of a person\'s profile')
 
@@ -230,7 +230,13 @@ const REMARKS = new Set(['reason', 'motivo', 'grund', 'justification', 'justific
 /** Words before `token` or `secret` that make it a person's sign-in secret on any table. */
 const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmation', 'confirm', 'api', 'auth', 'session', 'remember', 'invitation', 'invite', 'user',
   'otp', 'feed', 'personal', 'private', 'sign', 'signin', 'login', 'recovery', 'backup', 'verification', 'unlock', 'password', 'id', 'bearer', 'jwt', 'incoming',
-  'static', 'pubsub', 'email', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
+  'static', 'pubsub', 'email', 'share', 'reply', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
+
+/** Audit logs and change histories copy the values of the rows they record. */
+const AUDIT_TABLE = new Set(['audit', 'auditoria', 'unification', 'changelog', 'versions', 'paper_trail'])
+const AUDIT_FIELDS = new Set(['details', 'detail', 'changes', 'changed', 'data', 'payload', 'before', 'after', 'old', 'new', 'valor', 'antigo', 'novo', 'context',
+  'object', 'diff', 'extra', 'properties', 'target', 'audited', 'value', 'values', 'original'])
+const isAuditTable = (table: TableContext) => table.words.some(w => AUDIT_TABLE.has(w))
 
 /** Body measures are a person's on a table of people, or a table of measures named after people (a pupil's height and weight). */
 const measuresPeople = (table: TableContext) => table.kind === 'person' || (table.words.includes('measure') && table.isPersonLinked && table.words.some(w => PERSON_WORDS.has(w)))

@@ -19,6 +19,7 @@ export function splitWords(name: string): string[] {
   for (const word of words) {
     if (word === 'fa' && joined.at(-1) === '2') joined[joined.length - 1] = '2fa'
     else if (word === 'time' && joined.at(-1) === 'one') joined[joined.length - 1] = 'onetime'
+    else if (word === 'authn' && joined.at(-1) === 'web') joined[joined.length - 1] = 'webauthn'
     else joined.push(word)
   }
   return joined
@@ -26,7 +27,7 @@ export function splitWords(name: string): string[] {
 
 /** A word glued from known words (`firstname`, `userprofile`, `emailaddress`), split into them; the word itself otherwise. */
 function decompound(word: string): string[] {
-  if (word.length < 6 || isKnownWord(word)) return [word]
+  if (word.length < 5 || isKnownWord(word)) return [word]
   for (let i = word.length - 3; i >= 3; i--) {
     const head = word.slice(0, i)
     const tail = word.slice(i)
