@@ -41,7 +41,7 @@ const MACHINE_SECRET = ['client', 'app', 'application', 'webhook', 'hook', 'bot'
 
 /** Words of tables that hold sign-in data, where a bare `token`, `key` or `secret` column is a person's credential. */
 const AUTH_TABLE = ['token', 'session', 'credential', 'passkey', 'otp', 'password', 'secret', 'key', 'confirmation', 'invitation', 'reset', 'grant', 'login',
-  'identity', 'identities', 'user', 'device', 'api', 'access', 'auth', 'authorization', 'verification', 'refresh', 'factor', 'challenge', 'code', 'codes']
+  'identity', 'identities', 'device', 'api', 'access', 'auth', 'authorization', 'verification', 'refresh', 'factor', 'challenge', 'code', 'codes']
 /** Words that say whose the data is when it is an organisation's (`escola_cidade`, `company_phone`). */
 const EMPLOYER = new Set(['company', 'empresa', 'organization', 'organisation', 'firma'])
 const BARE = new Set(['token', 'secret', 'key', 'hash', 'value', 'data', 'code'])
@@ -80,8 +80,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (family === 'number' && c.has('count')) return no('a count or limit')
   if (family === 'search') {
-    if (table.kind === 'authored') return yes('free_text', 0.6, 'the words of a person\'s text, for search')
-    if (person || reached) return yes('identity', 0.6, 'a person\'s details, for search')
+    if (table.kind === 'authored' && reached) return yes('free_text', 0.6, 'the words of a person\'s text, for search')
+    if (person || linked) return yes('identity', 0.6, 'a person\'s details, for search')
     return undefined
   }
   if (family === 'uuid') return c.has('uid') && c.size >= 2 && PERSON_ROLES.concat('user').some(r => c.has(r)) && !table.isMachine ? yes('online_id', 0.6, 'a person\'s id at another service') : undefined
@@ -90,8 +90,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
   if (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json') return no('an organisation\'s data, by its name')
   if (c.has('search') && any(c, 'vector', 'document', 'index')) {
-    if (table.kind === 'authored') return yes('free_text', 0.6, 'the words of a person\'s text, for search')
-    if (person || reached) return yes('identity', 0.6, 'a person\'s details, for search')
+    if (table.kind === 'authored' && reached) return yes('free_text', 0.6, 'the words of a person\'s text, for search')
+    if (person || linked) return yes('identity', 0.6, 'a person\'s details, for search')
   }
 
   // credentials
@@ -99,7 +99,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (any(c, 'at', 'count', 'expiry')) return no('when or how often, not the secret itself')
     if ([...c].every(w => BARE.has(w)) && !person && !table.words.some(w => AUTH_TABLE.includes(w))) return no('a token of a thing, not of a person')
     const authTable = table.words.some(w => AUTH_TABLE.includes(w))
-    if (((org && !(authTable && table.kind === 'organisation' && !table.isMachine)) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
+    if (((org && !table.words.includes('invitation')) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
     if (c.has('key') && [...c].every(w => BARE.has(w)) && table.hasValueColumn) return no('the key of a key-value pair')
     if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
@@ -126,7 +126,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
       if (table.isMachine || (org && !linked)) return no('an integration\'s user name')
       return yes('identity', 0.8, 'a user name or login')
     }
-    if (c.has('employer')) return yes(table.holdsAddresses ? 'location' : 'identity', 0.65, 'a person\'s employer')
+    if (c.has('employer')) return org && !person ? no('an organisation\'s own name') : yes(table.holdsAddresses ? 'location' : 'identity', 0.65, 'a person\'s employer')
     const role = PERSON_ROLES.find(r => c.has(r))
     if (role) return yes('identity', 0.8, `the name of a person (${role})`)
     const weak = WEAK_ROLES.find(r => c.has(r))
@@ -160,12 +160,12 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (org && !person) return no('an organisation\'s phone number')
     return yes('contact', 0.85, 'a phone number')
   }
-  if (c.has('messenger') && (person || linked)) return yes('contact', 0.75, 'a messenger or social handle')
+  if (c.has('messenger') && (person || linked) && !org) return yes('contact', 0.75, 'a messenger or social handle')
   if (c.has('website') && person) return yes('contact', 0.7, 'a personal website')
 
   // online identifiers (before location: `ip_address`)
   if (c.has('ip') && !org) return yes('online_id', 0.85, 'an IP address')
-  if (c.has('agent') && !org) return yes('online_id', 0.85, 'a user agent')
+  if (c.has('agent') && (c.has('user') || input.words.includes('useragent')) && !org) return yes('online_id', 0.85, 'a user agent')
   if (c.has('device') && (person || linked)) return yes('online_id', 0.75, 'a device identifier')
   if (c.has('push') && any(c, 'endpoint', 'token', 'subscription')) return yes('online_id', 0.75, 'a push subscription')
   if (c.has('endpoint') && (table.words.includes('push') || table.words.includes('subscription'))) return yes('online_id', 0.7, 'a push endpoint')
@@ -186,13 +186,13 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (any(c, 'street', 'postcode', 'neighborhood', 'complement', 'residence') || (c.has('address') && !any(c, 'email', 'ip')) || (c.has('house') && c.size <= 2)
     || (c.has('city') && !c.has('count'))) {
-    if (org && !person && !linked) return no('an organisation\'s address')
+    if (org && !person) return no('an organisation\'s address')
     if (!person && !linked && !table.holdsAddresses) return undefined
     return yes('location', 0.8, 'part of a postal address')
   }
   if (((any(c, 'country', 'region') && (table.holdsAddresses || person)) || (c.has('state') && table.holdsAddresses)) && !org) return yes('location', 0.6, 'part of a person\'s address')
   if (c.has('number') && c.size <= 2 && table.holdsAddresses && !org) return yes('location', 0.6, 'a house number')
-  if (c.has('location') && (person || (reached && c.size <= 2)) && !org && !isIdentifier) return yes('location', 0.65, 'a person\'s location')
+  if (c.has('location') && (person || (linked && c.size <= 2)) && !org && !isIdentifier) return yes('location', 0.65, 'a person\'s location')
   if (table.words.includes('document') && any(c, 'number') && (person || linked)) return yes('government_id', 0.6, 'a number on a person\'s identity document')
 
   // financial and government identifiers
@@ -236,7 +236,7 @@ const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmatio
 const AUDIT_TABLE = new Set(['audit', 'auditoria', 'unification', 'changelog', 'versions', 'paper_trail'])
 const AUDIT_FIELDS = new Set(['details', 'detail', 'changes', 'changed', 'data', 'payload', 'before', 'after', 'old', 'new', 'valor', 'antigo', 'novo', 'context',
   'object', 'diff', 'extra', 'properties', 'target', 'audited', 'value', 'values', 'original'])
-const isAuditTable = (table: TableContext) => table.words.some(w => AUDIT_TABLE.has(w))
+const isAuditTable = (table: TableContext) => table.words.some(w => AUDIT_TABLE.has(w)) && [...AUDIT_TABLE, 'event', 'log', 'entry', 'data'].includes(table.words.at(-1)!)
 
 /** Body measures are a person's on a table of people, or a table of measures named after people (a pupil's height and weight). */
 const measuresPeople = (table: TableContext) => table.kind === 'person' || (table.words.includes('measure') && table.isPersonLinked && table.words.some(w => PERSON_WORDS.has(w)))

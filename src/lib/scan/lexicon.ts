@@ -169,7 +169,7 @@ export const MACHINE_WORDS = new Set([
   'runners', 'cluster', 'clusters', 'deploy', 'deployment', 'service', 'services', 'plugin', 'plugins', 'agent_bot', 'mirror', 'mirrors', 'registry',
   'registries', 'upstream', 'upstreams', 'platform', 'provider', 'providers', 'client', 'clients', 'oauth_application', 'machine', 'machines',
   'job', 'jobs', 'pipeline', 'pipelines', 'build', 'builds', 'destination', 'destinations', 'configurations', 'settings', 'setting', 'tracker', 'server',
-  'channel', 'channels', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
+  'channel', 'channels', 'system', 'cloud', 'connector', 'connectors', 'package', 'packages', 'distribution', 'dast', 'scanner', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
 ])
 export const AUTHORED_WORDS = new Set([
   'message', 'messages', 'comment', 'comments', 'note', 'notes', 'post', 'posts', 'statuses', 'review', 'reviews', 'reply', 'replies',
@@ -180,7 +180,7 @@ export const AUTHORED_WORDS = new Set([
 ])
 
 /** Extra words that are not concepts of their own but help split glued names (`userprofile`, `useragent`). */
-const GLUE = ['site', 'billing', 'archived', 'scheduled', 'draft', 'pending', 'deleted', 'custom', 'field', 'fields', 'key', 'keys', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
+const GLUE = ['audit', 'site', 'billing', 'archived', 'scheduled', 'draft', 'pending', 'deleted', 'custom', 'field', 'fields', 'key', 'keys', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
 
 /** Words a glued name may be split into: concept words of four letters or more, and the words naming tables. */
 const KNOWN = new Set([...[...CONCEPT_OF.keys()].filter(w => w.length >= 4), ...GLUE, ...PERSON_WORDS, ...EXTENSION_WORDS, ...ORGANISATION_WORDS, ...MACHINE_WORDS, ...AUTHORED_WORDS].filter(w => w.length >= 3))
