@@ -30,7 +30,7 @@ const no = (evidence: string): NameVerdict => ({category: 'none', confidence: 0.
 const PERSON_ROLES = ['user', 'author', 'owner', 'guest', 'scheduler', 'creator', 'created', 'updated', 'committer', 'holder', 'contact', 'person', 'customer',
   'member', 'attendee', 'sender', 'recipient', 'signer', 'mother', 'father', 'spouse', 'guardian', 'authorized', 'aluno', 'student', 'teacher',
   'employee', 'patient', 'requester', 'reporter', 'assignee', 'responsible', 'social', 'maiden', 'nick', 'first', 'last', 'middle', 'real', 'legal',
-  'billing', 'shipping', 'participant', 'organizer', 'invitee', 'inviter', 'reviewer', 'speaker']
+  'billing', 'shipping', 'participant', 'organizer', 'invitee', 'inviter', 'reviewer', 'speaker', 'subscriber', 'follower']
 /** Words before `name` that make it a person's name only where people are (`display_name` of a user, not of a tag). */
 const WEAK_ROLES = ['display', 'full', 'public', 'profile']
 /** Columns whose text is a person's name by the role alone (`author`, `original_author`). */
@@ -105,7 +105,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
     if (!linked && !person && !authTable && !c.has('user')) return {category: 'none', confidence: 0.55, evidence: 'a secret, on a table not tied to a person'}
     if (c.has('name')) return no('the name of a secret, not the secret')
-    if (!person && !authTable && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey', 'challenge')) return no('the token of a thing, not of a person')
+    const namesAThing = input.words.some(w => !CREDENTIAL_MODIFIERS.has(w) && !NEUTRAL_CREDENTIAL_WORDS.has(w) && !['token', 'tokens', 'secret', 'key', 'keys', 'code', 'codes', 'hash', 'digest'].includes(w))
+    if (!person && !authTable && namesAThing && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey', 'challenge')) return no('the token of a thing, not of a person')
     return yes('credentials', 0.9, 'a password, token or secret')
   }
   if (c.has('hash') && c.has('email')) return yes('contact', 0.7, 'a hash of an e-mail address')
@@ -237,6 +238,9 @@ const AUDIT_TABLE = new Set(['audit', 'auditoria', 'unification', 'changelog', '
 const AUDIT_FIELDS = new Set(['details', 'detail', 'changes', 'changed', 'data', 'payload', 'before', 'after', 'old', 'new', 'valor', 'antigo', 'novo', 'context',
   'object', 'diff', 'extra', 'properties', 'target', 'audited', 'value', 'values', 'original'])
 const isAuditTable = (table: TableContext) => table.words.some(w => AUDIT_TABLE.has(w)) && [...AUDIT_TABLE, 'event', 'log', 'entry', 'data'].includes(table.words.at(-1)!)
+
+/** Words that say how a secret is kept, not whose it is. */
+const NEUTRAL_CREDENTIAL_WORDS = new Set(['encrypted', 'enc', 'hashed', 'plain', 'plaintext', 'value', 'raw', 'current', 'new', 'old', 'last', 'eight', 'first'])
 
 /** Body measures are a person's on a table of people, or a table of measures named after people (a pupil's height and weight). */
 const measuresPeople = (table: TableContext) => table.kind === 'person' || (table.words.includes('measure') && table.isPersonLinked && table.words.some(w => PERSON_WORDS.has(w)))

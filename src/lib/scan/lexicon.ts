@@ -169,7 +169,7 @@ export const MACHINE_WORDS = new Set([
   'runners', 'cluster', 'clusters', 'deploy', 'deployment', 'service', 'services', 'plugin', 'plugins', 'agent_bot', 'mirror', 'mirrors', 'registry',
   'registries', 'upstream', 'upstreams', 'platform', 'provider', 'providers', 'client', 'clients', 'oauth_application', 'machine', 'machines',
   'job', 'jobs', 'pipeline', 'pipelines', 'build', 'builds', 'destination', 'destinations', 'configurations', 'settings', 'setting', 'tracker', 'server',
-  'channel', 'channels', 'system', 'cloud', 'connector', 'connectors', 'package', 'packages', 'distribution', 'dast', 'scanner', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
+  'channel', 'channels', 'system', 'cloud', 'connector', 'connectors', 'distribution', 'dast', 'scanner', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
 ])
 export const AUTHORED_WORDS = new Set([
   'message', 'messages', 'comment', 'comments', 'note', 'notes', 'post', 'posts', 'statuses', 'review', 'reviews', 'reply', 'replies',

@@ -28,6 +28,8 @@ export function splitWords(name: string): string[] {
 /** A word glued from known words (`firstname`, `userprofile`, `emailaddress`), split into them; the word itself otherwise. */
 function decompound(word: string): string[] {
   if (word.length < 5 || isKnownWord(word)) return [word]
+  const idTail = /^(.{3,})(ids?)$/.exec(word)
+  if (idTail && isKnownWord(idTail[1]!)) return [idTail[1]!, idTail[2]!]
   for (let i = word.length - 3; i >= 3; i--) {
     const head = word.slice(0, i)
     const tail = word.slice(i)
