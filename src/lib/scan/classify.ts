@@ -26,6 +26,8 @@ export interface ClassifyContext {
   isKey: boolean
   /** What the column's table holds; without it the column is read as on a table of things. */
   table?: TableContext
+  /** Whether a name (`user_session`) is the name of a table: `user_session_id` then refers to it and is a key, not data. */
+  isTableName?: (name: string) => boolean
 }
 
 const NEUTRAL_TABLE: TableContext = {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: [], isMachine: false, hasLatitude: false, hasValueColumn: false}
@@ -46,6 +48,21 @@ const FAMILIES: Record<string, TypeFamily> = {
 export function keyColumnsOf(table: TableInfo): Set<string> {
   const surrogate = table.primaryKey.filter(name => ['number', 'uuid'].includes(familyOf(table.columns.find(c => c.name === name)!)))
   return new Set([...surrogate, ...table.foreignKeys.flatMap(fk => fk.columns)])
+}
+
+/** `<table>_id` naming a table of the schema: a reference, whether or not a foreign key declares it. */
+function referencedTable(column: ColumnInfo, context: ClassifyContext): string | undefined {
+  if (!context.isTableName) return undefined
+  const words = nameWords(column.name)
+  if (words.length < 2 || !['id', 'ids'].includes(words.at(-1)!)) return undefined
+  const stem = words.slice(0, -1)
+  for (let start = 0; start < stem.length; start++) {
+    const name = stem.slice(start).join('_')
+    if (stem.length - start >= 1 && (context.isTableName(name) || context.isTableName(`${name}s`)) && !['external', 'device', 'provider'].includes(stem[start]!)) {
+      return start === 0 || stem.length - start >= 2 ? name : undefined
+    }
+  }
+  return undefined
 }
 
 export function familyOf(column: ColumnInfo): TypeFamily {
@@ -73,6 +90,8 @@ function flatten(values: unknown[]): unknown[] {
 export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined, context: ClassifyContext): ColumnFinding {
   if (context.isKey) return {column: column.name, category: 'none', confidence: 1, evidence: ['key column']}
   const table = context.table ?? NEUTRAL_TABLE
+  const referenced = referencedTable(column, context)
+  if (referenced) return {column: column.name, category: 'none', confidence: 0.9, evidence: [`a reference to ${referenced}`]}
   const family = familyOf(column)
   const concepts = new Set(nameConcepts(column.name))
   const verdict: NameVerdict | undefined = verdictFromName({concepts, words: nameWords(column.name), family: column.isArray && family === 'text' ? 'text' : family, table})

@@ -30,7 +30,7 @@ const no = (evidence: string): NameVerdict => ({category: 'none', confidence: 0.
 const PERSON_ROLES = ['user', 'author', 'owner', 'guest', 'scheduler', 'creator', 'created', 'updated', 'committer', 'holder', 'contact', 'person', 'customer',
   'member', 'attendee', 'sender', 'recipient', 'signer', 'mother', 'father', 'spouse', 'guardian', 'authorized', 'aluno', 'student', 'teacher',
   'employee', 'patient', 'requester', 'reporter', 'assignee', 'responsible', 'social', 'maiden', 'nick', 'first', 'last', 'middle', 'real', 'legal',
-  'billing', 'shipping', 'participant', 'organizer', 'invitee', 'inviter', 'reviewer', 'speaker', 'subscriber', 'follower']
+  'billing', 'shipping', 'shipto', 'delivery', 'participant', 'organizer', 'invitee', 'inviter', 'reviewer', 'speaker', 'subscriber', 'follower']
 /** Words before `name` that make it a person's name only where people are (`display_name` of a user, not of a tag). */
 const WEAK_ROLES = ['display', 'full', 'public', 'profile']
 /** Columns whose text is a person's name by the role alone (`author`, `original_author`). */
@@ -79,6 +79,9 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return undefined
   }
   if (family === 'number' && c.has('count')) return no('a count or limit')
+  if (c.has('clickid')) return yes('online_id', 0.75, 'an advertising click id')
+  if (c.has('visitor') && any(c, 'id', 'uid') && !org) return yes('online_id', 0.7, 'a visitor\'s id')
+  if (isTrackingTable(table) && family === 'text' && (c.has('uri') || c.has('referrer') || input.words.some(w => ['path', 'query', 'title', 'page', 'hostname', 'domain'].includes(w)))) return yes('behavioral', 0.6, 'a page a person visited')
   if (family === 'search') {
     if (table.kind === 'authored' && reached) return yes('free_text', 0.6, 'the words of a person\'s text, for search')
     if (person || linked) return yes('identity', 0.6, 'a person\'s details, for search')
@@ -118,7 +121,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (any(c, 'birth', 'death', 'marriage')) return yes('identity', 0.85, 'a date of a person\'s life')
   if (any(c, 'gender', 'nationality', 'pronoun')) return yes('identity', 0.85, 'a person\'s gender, nationality or pronouns')
   if (family === 'number') return numericVerdict(input)
-  if ((any(c, 'first', 'last') && (c.has('name') || c.size === 1)) || any(c, 'maiden', 'nick')) {
+  const gluedName = input.words.some(w => GLUED_NAMES.has(w))
+  if ((any(c, 'first', 'last') && (c.has('name') || c.size === 1 || gluedName)) || any(c, 'maiden', 'nick')) {
     if (table.holdsAddresses && !person && c.has('name') && !any(c, 'first', 'last')) return yes('location', 0.6, 'a name on a postal address')
     return yes('identity', 0.85, 'a person\'s name')
   }
@@ -137,6 +141,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (c.size === 1 && c.has('user') && family === 'text') return yes('identity', 0.6, 'a user, by name')
   if (NAMED_ROLES.some(r => c.has(r)) && c.size <= 2 && family === 'text' && !table.isMachine) return yes('identity', 0.6, 'a person named by their role')
+  if (c.has('salutation') && (person || linked || table.holdsAddresses)) return yes('identity', 0.6, 'how a person is addressed')
+  if (c.has('holder') && !c.has('card') && (person || linked)) return yes('identity', 0.6, 'the holder of an account')
   if (any(c, 'mother', 'father', 'spouse', 'kinship', 'authorized')) return yes('identity', 0.7, 'a relative or guardian of a person')
   if (table.words.includes('avatar') && any(c, 'file', 'uri', 'data') && linked) return yes('identity', 0.7, 'a picture of a person')
   if ([...c].every(w => w === 'value' || w === 'rendered') && c.has('value') && linked && table.words.some(w => ['attribute', 'field', 'custom', 'property', 'answer'].includes(w))
@@ -152,6 +158,10 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('employer') && table.holdsAddresses) return yes('location', 0.6, 'a company name on a postal address')
 
   // contact
+  if (c.has('email') && textHead && !isIdentifier) {
+    if (table.kind === 'authored' && reached) return yes('free_text', 0.7, 'the text of an e-mail a person wrote')
+    return undefined
+  }
   if (c.has('email')) {
     if (isIdentifier && !PERSON_ROLES.some(r => c.has(r))) return no('the id of a message, not an address')
     if ((table.isMachine || (org && !linked)) && !PERSON_ROLES.some(r => c.has(r))) return no('an organisation\'s e-mail address')
@@ -192,7 +202,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return yes('location', 0.8, 'part of a postal address')
   }
   if (((any(c, 'country', 'region') && (table.holdsAddresses || person)) || (c.has('state') && table.holdsAddresses)) && !org) return yes('location', 0.6, 'part of a person\'s address')
-  if (c.has('number') && c.size <= 2 && table.holdsAddresses && !org) return yes('location', 0.6, 'a house number')
+  if (c.has('number') && (c.size === 1 || any(c, 'house', 'street')) && table.holdsAddresses && !org) return yes('location', 0.6, 'a house number')
   if (c.has('location') && (person || (linked && c.size <= 2)) && !org && !isIdentifier) return yes('location', 0.65, 'a person\'s location')
   if (table.words.includes('document') && any(c, 'number') && (person || linked)) return yes('government_id', 0.6, 'a number on a person\'s identity document')
 
@@ -233,11 +243,18 @@ const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmatio
   'otp', 'feed', 'personal', 'private', 'sign', 'signin', 'login', 'recovery', 'backup', 'verification', 'unlock', 'password', 'id', 'bearer', 'jwt', 'incoming',
   'static', 'pubsub', 'email', 'share', 'reply', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
 
+/** Tables of page views and clicks: every path, query and referrer in them is someone's browsing. */
+const isTrackingTable = (table: TableContext) => table.words.some(w => ['pageview', 'visit', 'visits', 'hit', 'hits', 'click', 'clicks', 'tracking', 'analytics'].includes(w))
+  || (table.words.includes('event') && table.words.includes('website'))
+
 /** Audit logs and change histories copy the values of the rows they record. */
 const AUDIT_TABLE = new Set(['audit', 'auditoria', 'unification', 'changelog', 'versions', 'paper_trail'])
 const AUDIT_FIELDS = new Set(['details', 'detail', 'changes', 'changed', 'data', 'payload', 'before', 'after', 'old', 'new', 'valor', 'antigo', 'novo', 'context',
   'object', 'diff', 'extra', 'properties', 'target', 'audited', 'value', 'values', 'original'])
 const isAuditTable = (table: TableContext) => table.words.some(w => AUDIT_TABLE.has(w)) && [...AUDIT_TABLE, 'event', 'log', 'entry', 'data'].includes(table.words.at(-1)!)
+
+/** First and last names written as one word. */
+const GLUED_NAMES = new Set(['firstname', 'lastname', 'surname', 'forename', 'vorname', 'nachname', 'familienname', 'sobrenome', 'prenom', 'voornaam', 'achternaam', 'cognome'])
 
 /** Words that say how a secret is kept, not whose it is. */
 const NEUTRAL_CREDENTIAL_WORDS = new Set(['encrypted', 'enc', 'hashed', 'plain', 'plaintext', 'value', 'raw', 'current', 'new', 'old', 'last', 'eight', 'first'])

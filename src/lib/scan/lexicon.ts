@@ -79,7 +79,7 @@ const CONCEPTS: Record<string, string[]> = {
   complement: ['complement', 'complemento'],
   neighborhood: ['neighborhood', 'neighbourhood', 'bairro', 'barrio', 'quartier', 'district'],
   city: ['city', 'town', 'cidade', 'ciudad', 'ville', 'stadt', 'ort', 'citta', 'municipio', 'mun', 'locality', 'plaats'],
-  postcode: ['postcode', 'postal', 'zip', 'zipcode', 'cep', 'plz', 'postleitzahl', 'cp'],
+  postcode: ['postcode', 'postal', 'zip', 'zipcode', 'cep', 'plz', 'postleitzahl'],
   region: ['region', 'province', 'county', 'uf', 'bundesland', 'estado', 'provincia'],
   state: ['state'],
   country: ['country', 'pais', 'land', 'pays', 'paese'],
@@ -98,19 +98,22 @@ const CONCEPTS: Record<string, string[]> = {
   endpoint: ['endpoint'],
   subscription: ['subscription'],
   uid: ['uid', 'uuid', 'xid', 'guid'],
-  external: ['external', 'extern', 'remote', 'provider', 'idp', 'oauth', 'openid', 'saml', 'scim', 'ldap', 'sso'],
+  external: ['external', 'extern', 'remote', 'provider', 'idp', 'oauth', 'openid', 'saml', 'scim', 'ldap', 'sso', 'federated', 'broker'],
+  clickid: ['fbclid', 'gclid', 'msclkid', 'ttclid', 'twclid', 'dclid', 'wbraid', 'gbraid', 'yclid'],
+  visitor: ['visitor', 'distinct', 'anonymous', 'anon', 'fingerprint_id'],
+  salutation: ['greeting', 'salutation', 'anrede', 'saudacao', 'tratamento'],
   fingerprint: ['fingerprint'],
   uri: ['uri', 'url', 'urls', 'link', 'href'],
   actor: ['inbox', 'outbox', 'followers', 'following', 'featured'],
   // financial
   card: ['card', 'cc', 'creditcard'],
-  iban: ['iban', 'bic', 'swift', 'kontonummer', 'bankleitzahl', 'blz', 'agencia'],
+  iban: ['iban', 'kontonummer'],
   bank: ['bank', 'banco'],
   account: ['account', 'conta', 'konto'],
   salary: ['salary', 'income', 'wage', 'wages', 'renda', 'salario', 'gehalt', 'einkommen', 'salaire', 'revenu'],
   digits: ['digits', 'last4', 'four'],
   expiry: ['exp', 'expiry', 'expiration', 'expires', 'validade', 'expira', 'expire', 'expired'],
-  holder: ['holder', 'titular', 'inhaber'],
+  holder: ['holder', 'titular', 'inhaber', 'depositor', 'kontoinhaber'],
   // government identifiers
   ssn: ['ssn', 'sin', 'nino', 'bsn', 'pesel', 'personnummer', 'aadhaar', 'cpf', 'rg', 'dni', 'nie', 'nif', 'nir', 'sozialversicherungsnummer', 'nis', 'pis', 'pasep', 'sus'],
   tax: ['tax', 'tin', 'taxid', 'steuer', 'steuernummer', 'steuernr', 'fiscal', 'fiscale', 'ustid'],
@@ -156,12 +159,12 @@ export const PERSON_WORDS = new Set([
   'beneficiary', 'beneficiaries', 'heir', 'dependent', 'dependents', 'relative', 'relatives', 'signatory', 'witness', 'referee', 'tenant_person', 'lead', 'leads',
 ])
 /** Words that extend the person named before them (`user_details`, `userprofile`). */
-export const EXTENSION_WORDS = new Set(['details', 'detail', 'profile', 'profiles', 'info', 'infos', 'data', 'extra', 'attributes', 'fisica', 'personal'])
+export const EXTENSION_WORDS = new Set(['details', 'detail', 'profile', 'profiles', 'info', 'infos', 'data', 'extra', 'attributes', 'fisica', 'personal', 'complemento', 'complement'])
 export const ORGANISATION_WORDS = new Set([
   'organization', 'organizations', 'organisation', 'organisations', 'org', 'orgs', 'company', 'companies', 'team', 'teams', 'group', 'groups',
   'realm', 'realms', 'workspace', 'workspaces', 'tenant', 'tenants', 'inbox', 'inboxes', 'channel', 'channels', 'warehouse', 'warehouses', 'shop',
   'shops', 'store', 'stores', 'site', 'sites', 'school', 'schools', 'escola', 'escolas', 'institution', 'instituicao', 'namespace', 'namespaces',
-  'project', 'projects', 'juridica', 'firma', 'firmen', 'empresa', 'empresas', 'vendor', 'vendors', 'supplier', 'suppliers', 'lieferant', 'portal',
+  'project', 'projects', 'juridica', 'firma', 'firmen', 'empresa', 'empresas', 'portal', 'defaults', 'default', 'finanzamt', 'office', 'authority',
   'portals', 'server', 'servers', 'instance', 'department', 'departments', 'branch', 'unit', 'units', 'settings', 'setting', 'configuration', 'config',
 ])
 export const MACHINE_WORDS = new Set([
@@ -169,7 +172,7 @@ export const MACHINE_WORDS = new Set([
   'runners', 'cluster', 'clusters', 'deploy', 'deployment', 'service', 'services', 'plugin', 'plugins', 'agent_bot', 'mirror', 'mirrors', 'registry',
   'registries', 'upstream', 'upstreams', 'platform', 'provider', 'providers', 'client', 'clients', 'oauth_application', 'machine', 'machines',
   'job', 'jobs', 'pipeline', 'pipelines', 'build', 'builds', 'destination', 'destinations', 'configurations', 'settings', 'setting', 'tracker', 'server',
-  'channel', 'channels', 'system', 'cloud', 'connector', 'connectors', 'distribution', 'dast', 'scanner', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
+  'channel', 'channels', 'system', 'source', 'sources', 'repository', 'repositories', 'repo', 'repos', 'cloud', 'connector', 'connectors', 'distribution', 'dast', 'scanner', 'assistant', 'assistants', 'template', 'templates', 'canned', 'preset', 'presets', 'macro', 'macros', 'configuracoes', 'stripe',
 ])
 export const AUTHORED_WORDS = new Set([
   'message', 'messages', 'comment', 'comments', 'note', 'notes', 'post', 'posts', 'statuses', 'review', 'reviews', 'reply', 'replies',
@@ -180,7 +183,7 @@ export const AUTHORED_WORDS = new Set([
 ])
 
 /** Extra words that are not concepts of their own but help split glued names (`userprofile`, `useragent`). */
-const GLUE = ['audit', 'site', 'billing', 'archived', 'scheduled', 'draft', 'pending', 'deleted', 'custom', 'field', 'fields', 'key', 'keys', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
+const GLUE = ['audit', 'shipto', 'site', 'billing', 'archived', 'scheduled', 'draft', 'pending', 'deleted', 'custom', 'field', 'fields', 'key', 'keys', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
 
 /** Words a glued name may be split into: concept words of four letters or more, and the words naming tables. */
 const KNOWN = new Set([...[...CONCEPT_OF.keys()].filter(w => w.length >= 4), ...GLUE, ...PERSON_WORDS, ...EXTENSION_WORDS, ...ORGANISATION_WORDS, ...MACHINE_WORDS, ...AUTHORED_WORDS].filter(w => w.length >= 3))

@@ -10,7 +10,7 @@ import {ColumnFinding, classifyColumn, keyColumnsOf} from './classify.js'
 import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
 import {sampleTable, sampledColumns} from './sample.js'
 import {TableContext, describeTables} from './table-context.js'
-import {nameConcepts} from './tokens.js'
+import {nameConcepts, nameWords} from './tokens.js'
 import {Reach, guessSubjectTable, nameRoles, reachByForeignKeys, satellitesOf} from './subject-graph.js'
 
 export interface ScannedTable {
@@ -109,6 +109,8 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
   const schema = await introspect(pool)
   const dataTables = [...schema.tables.values()].filter(t => isData(t))
   const contexts = describeTables(schema)
+  const tableNames = new Set([...schema.tables.values()].map(t => nameWords(t.name).join('_')))
+  const isTableName = (name: string) => tableNames.has(name)
   const findings = new Map<string, ColumnFinding[]>()
   const samples = new Map<string, Map<string, unknown[]>>()
   const unreadable: string[] = []
@@ -126,7 +128,7 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
     if (!table.isReadable) unreadable.push(table.key)
     const keys = keyColumnsOf(table)
     const context = contexts.get(table.key)
-    findings.set(table.key, table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context})))
+    findings.set(table.key, table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context, isTableName})))
     samples.set(table.key, tableSamples)
     progress?.({kind: 'count', label: 'tables sampled', done: index + 1, total: dataTables.length})
   }
@@ -143,7 +145,7 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
     if (!context || !table || context.isPersonLinked || context.isReached) continue
     context.isReached = true
     const keys = keyColumnsOf(table)
-    findings.set(key, table.columns.map(c => classifyColumn(c, samples.get(key)?.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context})))
+    findings.set(key, table.columns.map(c => classifyColumn(c, samples.get(key)?.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context, isTableName})))
   }
 
   const lookup = lookupColumns(root, findings.get(root.key) ?? [])

@@ -54,7 +54,7 @@ function kindFromName(words: string[]): TableKind | undefined {
   // Languages that put the head noun first (pessoa_fisica, mensagem_aluno).
   if (inSet_P(first) && words.slice(1).every(w => inSet_P(w) || inSet_E(w))) return 'person'
   if (inSet_A(first)) return 'authored'
-  if (inSet_O(first) || inSet_M(first)) return 'organisation'
+  if ((inSet_O(first) || inSet_M(first)) && inSet_E(last)) return 'organisation'
   return undefined
 }
 
@@ -67,7 +67,7 @@ function personColumnCount(table: TableInfo): number {
     if ((concepts.has('first') || concepts.has('last')) && (concepts.has('name') || concepts.size <= 2)) count++
     else if (concepts.has('birth') || concepts.has('gender') || concepts.has('password') || concepts.has('nationality') || concepts.has('pronoun')) count++
     else if (concepts.has('user') && concepts.has('name') && concepts.size === 2) count++
-    else if ((concepts.has('display') && concepts.has('name')) || concepts.has('avatar')) count++
+    else if (concepts.has('display') && concepts.has('name')) count++
   }
   return count
 }
@@ -94,7 +94,7 @@ export function describeTables(schema: SchemaInfo): Map<string, TableContext> {
     const addressParts = table.columns.filter(c => nameConcepts(c.name).some(w => ['street', 'city', 'postcode', 'address', 'neighborhood', 'region'].includes(w))).length
     const isMachine = namedForMachine && kind !== 'person'
     const hasLatitude = table.columns.some(c => nameConcepts(c.name).includes('latitude'))
-    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine, hasLatitude, hasValueColumn: table.columns.some(c => /^values?$/i.test(c.name))})
+    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine, hasLatitude, hasValueColumn: table.columns.some(c => /(^|_)values?$/i.test(c.name) || /[a-z]Values?$/.test(c.name))})
   }
   for (let changed = true; changed;) {
     changed = false
