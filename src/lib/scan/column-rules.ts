@@ -91,7 +91,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   const textHead = conceptOf(last) === 'text' && !input.words.some(w => ['error', 'errors', 'template', 'templates', 'canned', 'preset', 'exception', 'failure'].includes(w))
   if (c.has('setting') && family !== 'json' && !textHead) return no('a setting, type or template, not the data itself')
   if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
-  if (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json') return no('an organisation\'s data, by its name')
+  if (input.words.includes('our') || (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json')) return no('an organisation\'s data, by its name')
   if (c.has('search') && any(c, 'vector', 'document', 'index')) {
     if (table.kind === 'authored' && reached) return yes('free_text', 0.6, 'the words of a person\'s text, for search')
     if (person || linked) return yes('identity', 0.6, 'a person\'s details, for search')
@@ -164,7 +164,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (c.has('email')) {
     if (isIdentifier && !PERSON_ROLES.some(r => c.has(r))) return no('the id of a message, not an address')
-    if ((table.isMachine || (org && !linked)) && !PERSON_ROLES.some(r => c.has(r))) return no('an organisation\'s e-mail address')
+    if ((table.isMachine || (org && !person)) && !['user', 'owner', 'author', 'created', 'creator', 'contact', 'member'].some(r => c.has(r))) return no('an organisation\'s e-mail address')
     return yes('contact', 0.85, 'an e-mail address')
   }
   if (c.has('phone')) {
@@ -210,7 +210,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('card') && any(c, 'number', 'digits', 'last', 'first', 'expiry', 'holder', 'name', 'month', 'year', '4')) return yes('financial', 0.8, 'payment card details')
   if ((table.words.includes('card') || table.words.includes('payment')) && any(c, 'digits', 'expiry', 'holder') && linked) return yes('financial', 0.7, 'payment card details')
   if (table.words.includes('card') && table.words.some(w => ['credit', 'payment', 'debit'].includes(w)) && linked && family === 'text') return yes('financial', 0.6, 'payment card details')
-  if (c.has('iban') || (c.has('bank') && any(c, 'account', 'number', 'code')) || (c.has('account') && c.has('number') && person)) return yes('financial', 0.8, 'a bank account')
+  if (c.has('iban') || (c.has('bank') && any(c, 'account', 'number')) || (c.has('account') && c.has('number') && person)) return yes('financial', 0.8, 'a bank account')
   if (c.has('salary') && (person || linked)) return yes('financial', 0.8, 'a person\'s income')
   if (any(c, 'ssn', 'passport', 'voter', 'identity_card') || (c.has('national') && any(c, 'id', 'number', 'identifier')) || (c.has('license') && c.has('driver'))) {
     if (org && !person) return no('an organisation\'s registration')
