@@ -11,10 +11,10 @@ function column(name: string, baseType = 'text', extra: Partial<ColumnInfo> = {}
 
 describe('classifyColumn', () => {
   it('finds contact data by value when the name says nothing', () => {
-    const finding = classifyColumn(column('col_a'), ['a@example.com', 'b@example.org', 'c@example.net'], {today, isKey: false})
+    const finding = classifyColumn(column('col_a'), ['a@example.com', 'b@example.org', 'c@example.net', 'd@example.com', 'e@example.com'], {today, isKey: false})
     expect(finding.category).to.equal('contact')
     expect(finding.holdsEmails).to.equal(true)
-    expect(finding.evidence.join(' ')).to.include('email addresses')
+    expect(finding.evidence.join(' ')).to.include('e-mail addresses')
   })
 
   it('finds card numbers by Luhn even under an innocent name', () => {

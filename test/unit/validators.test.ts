@@ -1,6 +1,5 @@
 import {expect} from 'chai'
 
-import {hintFromName, normaliseName} from '../../src/lib/scan/name-patterns.js'
 import {
   containsEmail, containsPhone, isBirthDate, isCardNumber, isEmail, isIban, isIpAddress, isPhone, isPostcode, isUsSsn, passesLuhn,
 } from '../../src/lib/scan/validators.js'
@@ -68,31 +67,4 @@ describe('value validators', () => {
     expect(containsPhone('call me on +44 20 7946 0958 tomorrow')).to.equal(true)
     expect(containsPhone('order 12 of 2026')).to.equal(false)
   })
-})
-
-describe('column name hints', () => {
-  it('splits camelCase and snake_case alike', () => {
-    expect(normaliseName('emailAddress')).to.equal('email_address')
-    expect(normaliseName('Last-Name')).to.equal('last_name')
-  })
-
-  const cases: Array<[string, string | undefined]> = [
-    ['email', 'contact'], ['e_mail', 'contact'], ['courriel', 'contact'], ['telefono', 'contact'], ['MobilePhone', 'contact'],
-    ['full_name', 'identity'], ['vorname', 'identity'], ['apellido', 'identity'], ['date_of_birth', 'identity'], ['geburtsdatum', 'identity'],
-    ['postcode', 'location'], ['plz', 'location'], ['mailingcity', 'location'], ['codigo_postal', 'location'],
-    ['signup_ip', 'online_id'], ['user_agent', 'online_id'],
-    ['card_number', 'financial'], ['iban', 'financial'],
-    ['ssn', 'government_id'], ['passport_number', 'government_id'], ['codice_fiscale', 'government_id'],
-    ['diagnosis', 'health'], ['blood_type', 'health'],
-    ['fingerprint_template', 'biometric'],
-    ['password_digest', 'credentials'], ['api_key', 'credentials'],
-    ['bio', 'free_text'],
-    ['last_login_at', 'behavioral'],
-    ['table_name', undefined], ['created_at', undefined], ['status', undefined], ['sku', undefined],
-  ]
-  for (const [name, category] of cases) {
-    it(`${name} → ${category ?? 'nothing'}`, () => {
-      expect(hintFromName(name)?.category).to.equal(category)
-    })
-  }
 })

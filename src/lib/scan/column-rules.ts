@@ -89,7 +89,9 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (family === 'uuid') return c.has('uid') && c.size >= 2 && PERSON_ROLES.concat('user').some(r => c.has(r)) && !table.isMachine ? yes('online_id', 0.6, 'a person\'s id at another service') : undefined
   const textHead = conceptOf(last) === 'text' && !input.words.some(w => ['error', 'errors', 'template', 'templates', 'canned', 'preset', 'exception', 'failure'].includes(w))
-  if (c.has('setting') && family !== 'json' && !textHead) return no('a setting, type or template, not the data itself')
+  // biometric: templates of a body's features, never a key's fingerprint
+  if ((c.has('biometric') || (c.has('fingerprint') && input.words.some(w => ['template', 'image', 'scan', 'minutiae'].includes(w))) || (input.words.includes('face') && any(c, 'biometric', 'encoding', 'template'))) && !org) return yes('biometric', 0.8, 'a biometric template')
+  if (c.has('setting') && family !== 'json' && !textHead && !(c.has('health') && input.words.includes('type'))) return no('a setting, type or template, not the data itself')
   if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
   if (input.words.includes('our') || (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json')) return no('an organisation\'s data, by its name')
   if (c.has('search') && any(c, 'vector', 'document', 'index')) {

@@ -127,6 +127,7 @@ const CONCEPTS: Record<string, string[]> = {
   // health
   health: ['health', 'medical', 'medica', 'medico', 'saude', 'salud', 'sante', 'gesundheit', 'clinical', 'diagnosis', 'diagnose', 'doenca', 'disease', 'krankheit', 'illness', 'allergy', 'alergia', 'allergie', 'blood', 'sanguineo', 'sangue', 'medication', 'medicacao', 'medicamento', 'medikament', 'treatment', 'tratamento', 'hospital', 'disability', 'deficiencia', 'behinderung', 'pregnancy', 'vaccine', 'vaccination', 'vacina', 'smoker', 'fumante', 'epiletico', 'epilepsy', 'diabetes', 'diabetico', 'asthma', 'asmatico', 'hipertenso', 'hypertension', 'hemofilico', 'insulina', 'insulin', 'psicologico', 'psychological', 'trauma', 'fratura', 'laudo', 'symptom', 'symptoms', 'prescription', 'rh'],
   measure: ['height', 'altura', 'weight', 'peso', 'gewicht'],
+  biometric: ['biometric', 'biometrics', 'faceprint', 'voiceprint', 'retina', 'iris', 'facial', 'embedding'],
   // free text
   text: ['body', 'message', 'messages', 'comment', 'comments', 'note', 'notes', 'text', 'content', 'feedback', 'review', 'remarks', 'remark', 'observacao', 'observacoes', 'obs', 'bemerkung', 'notiz', 'kommentar', 'nachricht', 'commentaire', 'comentario', 'mensagem', 'mensaje', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'relato', 'parecer', 'bio', 'about', 'biography', 'description', 'descricao', 'beschreibung', 'summary', 'story', 'answer', 'response', 'responses', 'reply_text'],
   // behavioral
@@ -183,7 +184,7 @@ export const AUTHORED_WORDS = new Set([
 ])
 
 /** Extra words that are not concepts of their own but help split glued names (`userprofile`, `useragent`). */
-const GLUE = ['audit', 'shipto', 'site', 'billing', 'archived', 'scheduled', 'draft', 'pending', 'deleted', 'custom', 'field', 'fields', 'key', 'keys', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
+const GLUE = ['audit', 'shipto', 'mailing', 'home', 'face', 'template', 'site', 'billing', 'archived', 'scheduled', 'draft', 'pending', 'deleted', 'custom', 'field', 'fields', 'key', 'keys', 'profile', 'number', 'id', 'ids', 'primary', 'secondary', 'other', 'old', 'new', 'current', 'previous', 'main', 'for', 'of', 'by', 'to', 'from', 'in', 'out', 'created', 'updated', 'owner', 'member', 'person', 'people', 'customer', 'contact', 'account', 'workspace', 'info', 'details', 'detail', 'value', 'values', 'data', 'link', 'links', 'type', 'source', 'target', 'group', 'team']
 
 /** Words a glued name may be split into: concept words of four letters or more, and the words naming tables. */
 const KNOWN = new Set([...[...CONCEPT_OF.keys()].filter(w => w.length >= 4), ...GLUE, ...PERSON_WORDS, ...EXTENSION_WORDS, ...ORGANISATION_WORDS, ...MACHINE_WORDS, ...AUTHORED_WORDS].filter(w => w.length >= 3))
