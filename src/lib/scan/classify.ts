@@ -116,8 +116,8 @@ export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined
     const reading = readValues(strings, column, {today: context.today, isNumeric: family === 'number', isPersonTable: table.kind === 'person'})
     holdsEmails = reading.holdsEmails
     if (family !== 'json') signals.push(...reading.signals)
-    if (reading.holdsRoleEmails) rejectedByValues = 'the sampled e-mail addresses are role mailboxes (support@, noreply@): an organisation\'s'
-    if (reading.holdsPrivateAddresses) rejectedByValues = 'the sampled addresses are private network addresses: machines\''
+    if (reading.holdsRoleEmails && table.kind !== 'person') rejectedByValues = 'the sampled e-mail addresses are role mailboxes (support@, noreply@): an organisation\'s'
+    if (reading.holdsPrivateAddresses && (verdict === undefined || verdict.category === 'none')) rejectedByValues = 'the sampled addresses are private network addresses: machines\''
     if (reading.holdsSecrets && verdict === undefined && ['key', 'code', 'encrypted', 'credential', 'value'].some(w => concepts.has(w)) && table.isPersonLinked && !table.isMachine) {
       signals.push({category: 'credentials', confidence: 0.7, evidence: 'random-looking values under a key or code name'})
     }

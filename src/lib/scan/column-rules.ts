@@ -204,6 +204,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return yes('location', 0.8, 'part of a postal address')
   }
   if (((any(c, 'country', 'region') && (table.holdsAddresses || person)) || (c.has('state') && table.holdsAddresses)) && !org) return yes('location', 0.6, 'part of a person\'s address')
+  if (c.has('line') && input.words.some(w => /^\d$/.test(w)) && (table.holdsAddresses || person) && !org) return yes('location', 0.7, 'a line of a postal address')
   if (c.has('number') && (c.size === 1 || any(c, 'house', 'street')) && table.holdsAddresses && !org) return yes('location', 0.6, 'a house number')
   if (c.has('location') && (person || (linked && c.size <= 2)) && !org && !isIdentifier) return yes('location', 0.65, 'a person\'s location')
   if (table.words.includes('document') && any(c, 'number') && (person || linked)) return yes('government_id', 0.6, 'a number on a person\'s identity document')
@@ -246,7 +247,7 @@ const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmatio
   'static', 'pubsub', 'email', 'share', 'reply', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
 
 /** Tables of page views and clicks: every path, query and referrer in them is someone's browsing. */
-const isTrackingTable = (table: TableContext) => table.words.some(w => ['pageview', 'visit', 'visits', 'hit', 'hits', 'click', 'clicks', 'tracking', 'analytics'].includes(w))
+const isTrackingTable = (table: TableContext) => table.words.some(w => ['page', 'pageview', 'visit', 'visits', 'hit', 'hits', 'click', 'clicks', 'tracking', 'analytics'].includes(w))
   || (table.words.includes('event') && table.words.includes('website'))
 
 /** Audit logs and change histories copy the values of the rows they record. */

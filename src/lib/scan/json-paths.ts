@@ -57,7 +57,7 @@ export function classifyJson(documents: unknown[], table: TableContext, _today: 
   if (personal.length > 0) {
     const categories = new Set(personal.map(p => p.category))
     const single = categories.size === 1 ? [...categories][0]! : undefined
-    const category = single && !['identity', 'contact'].includes(single) ? single : 'identity'
+    const category = single ?? 'identity'
     const confidence = Math.max(...personal.map(p => p.confidence)) * (personal.length > 1 ? 1 : 0.9)
     const shown = personal.slice(0, 6).map(p => p.path).join(', ')
     signals.push({category: category as Signal['category'], confidence, evidence: `JSON keys ${shown}${personal.length > 6 ? ` and ${personal.length - 6} more` : ''}`})
