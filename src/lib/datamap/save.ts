@@ -57,7 +57,8 @@ export function newMapDocument(built: BuiltMap): Document {
   document.commentBefore = HEADER
   decorate(document, built, Object.keys(built.map.tables))
   const exclude = document.getIn(['exclude'], true)
-  if (isSeq(exclude)) exclude.flow = false
+  // An empty list prints as `[]` on one line, as the map reads back after a merge.
+  if (isSeq(exclude)) exclude.flow = exclude.items.length === 0
   return document
 }
 

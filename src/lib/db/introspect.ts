@@ -92,7 +92,7 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
   const excluded = [...SYSTEM_SCHEMAS, TOOL_SCHEMA]
   const relations = await pool.query<{
     oid: number; schema: string; name: string; kind: string; estimate: string; readable: boolean; updatable: boolean; deletable: boolean
-    parent: string | null; is_partition: boolean; rls: boolean; rls_forced: boolean; rls_bypassed: boolean
+    parent_schema: string | null; parent_name: string | null; is_partition: boolean; rls: boolean; rls_forced: boolean; rls_bypassed: boolean
   }>(`
     SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind,
            greatest(c.reltuples, 0)::bigint AS estimate,
@@ -102,8 +102,9 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
            c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced,
            (SELECT r.rolsuper OR r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user)
              OR (pg_has_role(c.relowner, 'USAGE') AND NOT c.relforcerowsecurity) AS rls_bypassed,
-           (SELECT pn.nspname || '.' || p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
-              JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid LIMIT 1) AS parent,
+           (SELECT pn.nspname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+              JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid LIMIT 1) AS parent_schema,
+           (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid LIMIT 1) AS parent_name,
            c.relispartition AS is_partition
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
@@ -124,11 +125,11 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname <> ALL($1)
     ORDER BY a.attrelid, a.attnum`, [excluded])
-  const constraints = await pool.query<{oid: number; name: string; type: string; columns: string[]; ref_table: string | null; ref_columns: string[] | null; on_delete: string; deferrable: boolean}>(`
+  const constraints = await pool.query<{oid: number; name: string; type: string; columns: string[]; ref_schema: string | null; ref_name: string | null; ref_columns: string[] | null; on_delete: string; deferrable: boolean}>(`
     SELECT con.conrelid::int AS oid, con.conname AS name, con.contype AS type,
            ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
                  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord) AS columns,
-           CASE WHEN con.contype = 'f' THEN rn.nspname || '.' || rc.relname END AS ref_table,
+           CASE WHEN con.contype = 'f' THEN rn.nspname END AS ref_schema, CASE WHEN con.contype = 'f' THEN rc.relname END AS ref_name,
            CASE WHEN con.contype = 'f' THEN ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord) END AS ref_columns,
            con.confdeltype AS on_delete, con.condeferrable AS deferrable
@@ -157,9 +158,10 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
   const byOid = new Map<number, TableInfo>()
   const tables = new Map<string, TableInfo>()
   const partitionParents = new Map<number, string>()
+  const parentOf = (row: {parent_schema: string | null; parent_name: string | null}) => (row.parent_schema !== null && row.parent_name !== null ? tableKey({schema: row.parent_schema, name: row.parent_name}) : null)
   for (const row of relations.rows) {
     if (row.is_partition) {
-      partitionParents.set(row.oid, row.parent ?? '')
+      partitionParents.set(row.oid, parentOf(row) ?? '')
       continue
     }
     const table: TableInfo = {
@@ -175,7 +177,7 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
       foreignKeys: [],
       rowEstimate: Number(row.estimate),
       partitions: [],
-      inheritsFrom: row.parent,
+      inheritsFrom: parentOf(row),
       inheritedBy: [],
       isReadable: row.readable,
       canUpdate: row.updatable,
@@ -186,8 +188,9 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     tables.set(table.key, table)
   }
   for (const row of relations.rows) {
-    if (!row.parent) continue
-    const parent = tables.get(row.parent)
+    const parentKey = parentOf(row)
+    if (!parentKey) continue
+    const parent = tables.get(parentKey)
     if (!parent) continue
     if (row.is_partition) {
       parent.partitions.push(tableKey(row))
@@ -214,11 +217,11 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     if (!table) continue
     if (row.type === 'p') table.primaryKey = row.columns
     else if (row.type === 'u') table.uniqueConstraints.push(row.columns)
-    else if (row.ref_table && row.ref_columns) {
+    else if (row.ref_schema !== null && row.ref_name !== null && row.ref_columns) {
       table.foreignKeys.push({
         name: row.name,
         columns: row.columns,
-        references: row.ref_table,
+        references: tableKey({schema: row.ref_schema, name: row.ref_name}),
         referencedColumns: row.ref_columns,
         onDelete: ON_DELETE[row.on_delete] ?? 'no action',
         isDeferrable: row.deferrable,
