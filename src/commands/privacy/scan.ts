@@ -7,7 +7,9 @@ import {openDatabase} from '../../lib/db/connection.js'
 import {formatProblems} from '../../lib/datamap/load.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {passwordOfUrl} from '../../lib/redact.js'
-import {ScanReport, checkMapAgainstDatabase, hasDrift, writeMapFromScan} from '../../lib/scan/run-scan.js'
+import {saveReview} from '../../lib/datamap/review.js'
+import {ScanReport, checkMapAgainstDatabase, hasDrift, reviewItemsOf, writeMapFromScan} from '../../lib/scan/run-scan.js'
+import {reviewInTerminal} from '../../lib/ui/review-terminal.js'
 import {renderDrift, renderScanReport} from '../../lib/ui/scan-report.js'
 
 export default class Scan extends PrivacyCommand {
@@ -15,12 +17,15 @@ export default class Scan extends PrivacyCommand {
 
 Classifies every column from its name, its type and a bounded sample of its values (TABLESAMPLE on large tables, so the scan stays fast as tables grow), picks the table with one row per person, follows foreign keys outward from it, and proposes references that exist only by value (a ticket's requester_email). Writes privacy.yml, or updates it keeping every human edit, with the evidence as comments. Review the map and commit it: export, restriction, erasure and retention read it.
 
+With --review (a terminal only) it then walks through the findings it is unsure of and the references it proposes, one at a time — evidence and the shapes of sampled values, never the values — and saves each decision into privacy.yml, keeping comments.
+
 With --check nothing is written: the command exits 3 when the database has tables or columns the map does not classify, or the map names things that no longer exist — run it in CI.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app',
     '<%= config.bin %> <%= command.id %> -a example-app --subject-table public.customers --out privacy.yml',
     '<%= config.bin %> <%= command.id %> -a example-app --check',
+    '<%= config.bin %> <%= command.id %> -a example-app --review',
   ]
 
   static flags = {
@@ -28,10 +33,14 @@ With --check nothing is written: the command exits 3 when the database has table
     'subject-table': Flags.string({description: 'table with one row per person (guessed when obvious)', helpValue: 'SCHEMA.TABLE'}),
     out: Flags.string({description: 'data map file to write, or to check with --check', default: 'privacy.yml', aliases: ['map'], helpValue: 'FILE'}),
     check: Flags.boolean({description: 'change nothing; exit 3 when the schema and the map have drifted apart'}),
+    review: Flags.boolean({description: 'after writing the map, decide its uncertain findings and proposed references one at a time (needs a terminal)', exclusive: ['check', 'json']}),
   }
 
   async run(): Promise<ScanReport> {
     const {flags} = await this.parse(Scan)
+    if (flags.review && !(process.stdin.isTTY && process.stdout.isTTY)) {
+      throw new PrivacyError('--review needs an interactive terminal; run privacy:scan without --review and review the comments in privacy.yml by hand, or run it in a terminal.', {code: 'review_needs_terminal', exitCode: ExitCode.usage})
+    }
     const {target} = await resolveTarget(flags, process.env, () => this.herokuApi())
     this.rememberSecret(passwordOfUrl(target.url))
     const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE})
@@ -54,6 +63,11 @@ With --check nothing is written: the command exits 3 when the database has table
       return report
     }
     this.log(renderScanReport(report, target.label))
+    if (flags.review) {
+      const decisions = await reviewInTerminal(reviewItemsOf(report), {stdin: process.stdin, stdout: process.stdout})
+      const outcome = await saveReview(flags.out, decisions)
+      this.log(`Saved your review into ${flags.out}: ${outcome.accepted} accepted, ${outcome.changed} changed, ${outcome.rejected} rejected, ${outcome.skipped} skipped.`)
+    }
     return report
   }
 }

@@ -6,6 +6,7 @@ import {buildDataMap} from '../datamap/build.js'
 import {MapDrift, diffMapAgainstSchema, hasDrift} from '../datamap/diff.js'
 import {MapProblem, loadDataMap, parseDataMap} from '../datamap/load.js'
 import {mergeIntoDocument, newMapDocument, renderDocument, writeMapFile} from '../datamap/save.js'
+import type {ReviewItem} from '../datamap/review.js'
 import {CATEGORIES, Category} from '../datamap/schema.js'
 import {checkMapAgainstSchema} from '../datamap/validate-live.js'
 import {introspect} from '../db/introspect.js'
@@ -21,6 +22,10 @@ export interface PersonalColumn {
   category: Category
   confidence: number
   evidence: string[]
+  /** Shapes of the sampled values (letters and digits masked), never the values. */
+  shapes?: string[]
+  /** Weak or conflicting evidence: a person should decide (`privacy:scan --review`). */
+  uncertain?: boolean
 }
 
 /** What `privacy:scan --json` prints. */
@@ -33,7 +38,9 @@ export interface ScanReport {
   tablesScanned: number
   personalColumns: Partial<Record<Category, number>>
   columns: PersonalColumn[]
-  proposals: Array<{table: string; column: string; to: string; matched: number; sampled: number}>
+  /** Columns left as holding nothing personal on weak evidence (a secret on a table tied to no one): worth a look. */
+  doubtful: PersonalColumn[]
+  proposals: Array<{table: string; column: string; to: string; matched: number; sampled: number; reason?: string}>
   unreachable: string[]
   unreadable: string[]
   added: string[]
@@ -60,8 +67,20 @@ function countByCategory(columns: PersonalColumn[]): Partial<Record<Category, nu
   return counts
 }
 
-const personal = (table: string, findings: ColumnFinding[]): PersonalColumn[] =>
-  findings.filter(f => f.category !== 'none').map(f => ({table, column: f.column, category: f.category, confidence: f.confidence, evidence: f.evidence}))
+const asColumn = (table: string, f: ColumnFinding): PersonalColumn => ({
+  table, column: f.column, category: f.category, confidence: f.confidence, evidence: f.evidence, ...(f.shapes ? {shapes: f.shapes} : {}), ...(f.uncertain ? {uncertain: true} : {}),
+})
+const personal = (table: string, findings: ColumnFinding[]): PersonalColumn[] => findings.filter(f => f.category !== 'none').map(f => asColumn(table, f))
+const doubtful = (table: string, findings: ColumnFinding[]): PersonalColumn[] => findings.filter(f => f.category === 'none' && f.uncertain && f.evidence.length > 0).map(f => asColumn(table, f))
+
+/** What a person should decide after a scan: uncertain findings and references proposed by value, one at a time. */
+export function reviewItemsOf(report: ScanReport): ReviewItem[] {
+  const columns = [...report.columns.filter(c => c.uncertain), ...report.doubtful].map((c): ReviewItem => ({
+    kind: 'column', table: c.table, column: c.column, category: c.category, confidence: c.confidence, evidence: c.evidence, shapes: c.shapes ?? [],
+  }))
+  const references = report.proposals.map((p): ReviewItem => ({kind: 'reference', table: p.table, column: p.column, to: p.to, matched: p.matched, sampled: p.sampled, reason: p.reason ?? 'values match'}))
+  return [...columns, ...references]
+}
 
 /** `privacy:scan`: writes or updates the data map from the live database, keeping people's edits. */
 export async function writeMapFromScan(input: RunScanInput): Promise<ScanReport> {
@@ -83,7 +102,8 @@ export async function writeMapFromScan(input: RunScanInput): Promise<ScanReport>
     tablesScanned: scan.tables.length,
     personalColumns: countByCategory(columns),
     columns,
-    proposals: scan.proposals.map(({table, column, to, matched, sampled}) => ({table, column, to, matched, sampled})),
+    doubtful: scan.tables.flatMap(t => doubtful(t.table.key, t.findings)),
+    proposals: scan.proposals.map(({table, column, to, matched, sampled, reason}) => ({table, column, to, matched, sampled, reason})),
     unreachable: scan.tables.filter(t => !t.reach && t.findings.some(f => f.category !== 'none')).map(t => t.table.key),
     unreadable: scan.unreadable,
     added: merged.added,
@@ -125,6 +145,7 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
     tablesScanned: unclassifiedByTable.size,
     personalColumns: countByCategory(columns),
     columns,
+    doubtful: [],
     proposals: [],
     unreachable: [],
     unreadable: [...schema.tables.values()].filter(t => !t.isReadable).map(t => t.key),
