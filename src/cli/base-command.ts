@@ -79,6 +79,11 @@ export abstract class PrivacyCommand extends Command {
     }
   }
 
+  /** Ends the live progress view, for a command that takes the terminal over (an interactive step) before it exits. */
+  protected stopProgress(): void {
+    this.renderer?.stop()
+  }
+
   protected rememberSecret(value: string | undefined): void {
     if (value) this.secrets.add(value)
   }

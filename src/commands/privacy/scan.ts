@@ -62,6 +62,8 @@ With --check nothing is written: the command exits 3 when the database has table
       this.log(`${flags.out} matches ${target.label}.`)
       return report
     }
+    // The review takes the terminal over: the live progress view on stderr must be gone before anything else is drawn.
+    if (flags.review) this.stopProgress()
     this.log(renderScanReport(report, target.label))
     if (flags.review) {
       const decisions = await reviewInTerminal(reviewItemsOf(report), {stdin: process.stdin, stdout: process.stdout})

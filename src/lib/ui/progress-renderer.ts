@@ -55,6 +55,7 @@ export function createProgressRenderer(options: RendererOptions): ProgressRender
   loading.catch(() => {})
   return {
     sink(event) {
+      if (stopped) return
       if (live) live.sink(event)
       else early.push(event)
     },
