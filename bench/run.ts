@@ -16,6 +16,7 @@ import {eraseSubjects, ledgerKey, migrateLedger, openDatabase, parseSubject} fro
 import {loadFixture} from '../test/support/fixture/generate.js'
 import {drainIngest} from './drain-ingest.js'
 import {locateBench} from './locate.js'
+import {scanWideBench} from './scan-wide.js'
 import {findSystemPostgres, PostgresServer, startPostgres} from '../test/support/postgres-server.js'
 import {PROJECT_ROOT, runCli} from '../test/support/processes.js'
 
@@ -262,6 +263,11 @@ async function main(): Promise<void> {
       const ratio = median(full.map(s => s.seconds)) / median(tenth.map(s => s.seconds))
       results.scan = {tenthOfData: tenth, fullData: full, ratio}
       table.push(['scan', `${median(full.map(s => s.seconds)).toFixed(2)} s`, `same scan on a tenth of the data: ${median(tenth.map(s => s.seconds)).toFixed(2)} s`, `${ratio.toFixed(2)}× the time for 10× the data`, ''])
+    }
+    if (!only || only === 'scan-wide') {
+      const wide = await scanWideBench({wideUrl: await createDatabase(server, 'bench_scan_wide'), narrowUrl: await createDatabase(server, 'bench_scan_narrow'), repeats: Math.min(2, settings.repeats), work})
+      results['scan-wide'] = wide.result
+      table.push(wide.row)
     }
     if (!only || only === 'drain-ingest') {
       const storeUrl = await createDatabase(server, 'bench_logs')
