@@ -1,6 +1,7 @@
 import type pg from 'pg'
 
 import type {MapDrift} from '../datamap/diff.js'
+import type {ReviewMark} from '../datamap/processing.js'
 import type {DataMap} from '../datamap/schema.js'
 import {HerokuApi, dataApiPath, get} from '../heroku/api.js'
 import {PostgresAddonInfo, fetchPostgresInfo} from '../heroku/postgres-info.js'
@@ -31,6 +32,8 @@ export interface CheckContext {
   collaborators: Collaborator[]
   database?: {resolved: HerokuDatabase; info: PostgresAddonInfo; schedules: unknown[]; transfers: Transfer[]; tls?: boolean}
   map?: DataMap
+  /** Entries of the map still marked `review: true`, with their file and line. */
+  mapReview?: Array<ReviewMark & {file: string}>
   drift?: MapDrift
   requests?: PrivacyRequest[]
   events?: LedgerEvent[]
