@@ -35,7 +35,7 @@ const TABLE_FACTS: Record<string, Record<string, unknown>> = {
   'public.audit_events': {purposes: ['security'], retention: '90 days', source: 'observed', automated_decisions: [{decision: 'Sign-ins from unusual places are blocked', logic: 'A score from the address and device of the sign-in, compared with your earlier sign-ins', consequences: 'You confirm the sign-in by email before you can go on'}]},
   'public.page_views': {purposes: ['analytics'], retention: '13 months', source: 'observed'},
   'salesforce.contact': {purposes: ['customer_relations'], recipients: ['salesforce'], source: 'salesforce'},
-  'public.users': {purposes: ['service'], groups: [{columns: ['signup_ip'], purposes: ['security'], retention: '90 days after sign-up', source: 'observed'}]},
+  'public.users': {purposes: ['service'], retention: 'As long as your account exists', source: 'person', automated_decisions: [], groups: [{columns: ['signup_ip'], purposes: ['security'], retention: '90 days after sign-up', source: 'observed'}]},
 }
 
 /** Replaces the scan's placeholders in privacy.yml text with the reviewed facts above. */

@@ -50,6 +50,8 @@ const table = z.strictObject({
   }).optional(),
   third_party: z.array(z.string()).optional(),
   connect: z.boolean().optional(),
+  /** What the table is called for a person reading their export. */
+  label: localized.optional(),
   /** Why and how the table is processed (Art. 15(1), Art. 30). */
   processing: processingSchema.optional(),
   note: z.string().optional(),

@@ -8,21 +8,24 @@ import QueryStream from 'pg-query-stream'
 import yazl from 'yazl'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
-import type {DataMap} from '../datamap/schema.js'
+import type {Locale} from '../datamap/processing-schema.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
-import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
+import {planSubjectGraph} from '../subject/graph.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {resolveSubjects} from '../subject/resolve.js'
 import {collectParentValues, selectSubjectRows} from '../subject/rows.js'
 import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
+import {Art15Facts, buildArt15Facts} from './art15.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
+import {en} from './i18n/en.js'
 import {jsonRowsQuery, pseudonymInput} from './json-rows.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
 import type {Row} from './serialize.js'
+import {planWithholding} from './withhold.js'
 
 export interface ExportInput {
   /** Where the rows are read from: the database, or a follower of it. */
@@ -41,7 +44,12 @@ export interface ExportInput {
   pseudonymKey: Buffer
   /** age recipient (age1…) to encrypt the archive to. */
   encryptTo?: string
+  /** Write card, bank, government-id, health or biometric data into an unencrypted zip all the same. */
+  allowPlaintext?: boolean
+  /** The language of index.html (default en). */
+  locale?: Locale
   tool: {name: string; version: string}
+  /** More places the archive does not cover, beyond backups, platform logs and unconnected tables. */
   notCovered?: string[]
   /** A log store (privacy:logs:serve's): the lines mentioning the people go under logs/. */
   logs?: pg.Pool
@@ -61,14 +69,8 @@ export interface ExportSummary {
   request: string | null
   files: ManifestFile[]
   withheld: Manifest['withheld']
-}
-
-function withheldColumns(map: DataMap, table: PlannedTable): Array<{column: string; reason: string}> {
-  return Object.entries(table.spec.columns ?? {}).flatMap(([column, spec]) => {
-    if (spec.category === 'credentials') return [{column, reason: 'credentials are never exported'}]
-    if (spec.erase === 'keep' && spec.basis === 'third_party') return [{column, reason: "another person's data (kept on a third-party basis)"}]
-    return []
-  }).filter(w => map.tables[table.key]?.columns?.[w.column] !== undefined)
+  /** Which Art. 15 facts the map left unstated or unreviewed (the same as in manifest.json). */
+  art15: Pick<Art15Facts, 'unstated' | 'unreviewed'>
 }
 
 /** Rows pass through unchanged, except other people's identifiers, which become stable pseudonyms. */
@@ -97,7 +99,7 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   if (input.encryptTo) assertAgeRecipient(input.encryptTo)
   const partial = `${input.out}.partial`
   const client = await input.pool.connect()
-  let written: {snapshotAt: string; files: ManifestFile[]; withheld: Manifest['withheld']; subjects: number}
+  let written: Awaited<ReturnType<typeof writeArchive>>
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
     // Timestamps Postgres encodes as JSON carry the session's offset; UTC reads the same everywhere.
@@ -136,6 +138,7 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
     request: input.request,
     files: written.files,
     withheld: written.withheld,
+    art15: {unstated: written.art15.unstated, unreviewed: written.art15.unreviewed},
   }
 }
 
@@ -157,6 +160,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   const subjects = await resolveSubjects(client, map, input.subjects)
   const rootKeys = [...new Set(subjects.map(s => s.key))]
   const plan = planSubjectGraph(map, schema)
+  const hiddenByTable = planWithholding(plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})), {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true})
   const values = await collectParentValues(client, plan, rootKeys, map.subject.key)
 
   const zip = new yazl.ZipFile()
@@ -167,10 +171,11 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   const withheld: Manifest['withheld'] = []
   const pseudonymised: Manifest['pseudonymised'] = []
   const extension = input.format === 'json' ? 'json' : 'csv'
+  let art15: Art15Facts
   try {
     for (const [index, table] of plan.tables.entries()) {
-      const hidden = withheldColumns(map, table)
-      withheld.push(...hidden.map(h => ({table: table.key, ...h})))
+      const hidden = hiddenByTable.get(table.key)!
+      withheld.push(...hidden)
       const columns = table.table.columns.map(c => c.name).filter(c => !hidden.some(h => h.column === c))
       const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
       pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
@@ -217,9 +222,16 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       files,
       withheld,
       pseudonymised,
-      notCovered: [...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`), ...(input.notCovered ?? [])],
+      notCovered: [en.notCovered.backups, en.notCovered.logplex, ...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`), ...(input.notCovered ?? [])],
+      locale: input.locale ?? 'en',
+      art15: buildArt15Facts(map, files.filter(f => f.rows > 0).map(f => f.table)),
     }
-    zip.addBuffer(Buffer.from(renderIndexHtml({generatedAt: snapshotAt, app: input.app, tables: html, withheld})), 'index.html')
+    art15 = manifest.art15
+    zip.addBuffer(Buffer.from(renderIndexHtml({
+      locale: manifest.locale, generatedAt: snapshotAt, request: input.request, tool: input.tool, map, facts: manifest.art15, tables: html,
+      columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
+      withheld, pseudonymised, notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
+    })), 'index.html')
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST_PATH)
     zip.end()
     await done
@@ -227,6 +239,6 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
     output.destroy()
     throw error
   }
-  return {snapshotAt, files, withheld, subjects: subjects.length}
+  return {snapshotAt, files, withheld, subjects: subjects.length, art15}
 }
 
