@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       return script
     }
     const exportOnce = async (subject: string): Promise<Sample> => {
-      const measured = await time(() => tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--out', join(work, 'export.zip'), '--force', '--json', '--ledger-url', ledgerUrl]))
+      const measured = await time(() => tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--out', join(work, 'export.zip'), '--force', '--json', '--ledger-url', ledgerUrl, '--allow-plaintext']))
       const summary = JSON.parse(measured.value.stdout) as {rows: number; peakRssBytes: number}
       return {seconds: measured.seconds, rss: summary.peakRssBytes, rows: summary.rows}
     }

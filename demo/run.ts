@@ -160,7 +160,10 @@ try {
   const archive = join(OUTPUT, 'alice-export.zip')
   say('\n8. Answer it: one archive with everything the map ties to Alice, read from one consistent snapshot, and her log lines:')
   const opened = await requestId(env)
-  await show(['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive), '--include-logs', '--logs-database-url', logs.storeUrl], env)
+  const exportAlice = ['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive), '--include-logs', '--logs-database-url', logs.storeUrl, '--locale', 'de']
+  say('Her orders carry card data, so a plain zip is refused (exit 4) unless it is encrypted to her key (--encrypt-to age1…) or the admin says it travels another safe way:')
+  say(`(exit code ${await show(exportAlice, env)})`)
+  await show([...exportAlice, '--allow-plaintext'], env)
   await show(['privacy:verify', relative(PROJECT_ROOT, archive)], env)
   await show(['privacy:requests:close', opened, '-a', world.demo.name, '--outcome', 'archive sent to the person'], env)
   await show(['privacy:ledger', '-a', world.demo.name, '--request', opened], env)

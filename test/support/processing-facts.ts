@@ -30,11 +30,11 @@ export const FIXTURE_FACTS = {
 }
 
 const TABLE_FACTS: Record<string, Record<string, unknown>> = {
-  'public.orders': {purposes: ['service', 'accounting'], recipients: ['payments'], retention: '10 years after the order, for tax law', source: 'person'},
-  'public.payments': {purposes: ['accounting'], recipients: ['payments'], retention: '10 years after the payment, for tax law', source: 'person'},
+  'public.orders': {purposes: ['service', 'accounting'], recipients: ['payments'], retention: '10 years after the order, for tax law', source: 'person', automated_decisions: []},
+  'public.payments': {purposes: ['accounting'], recipients: ['payments'], retention: '10 years after the payment, for tax law', source: 'person', automated_decisions: []},
   'public.audit_events': {purposes: ['security'], retention: '90 days', source: 'observed', automated_decisions: [{decision: 'Sign-ins from unusual places are blocked', logic: 'A score from the address and device of the sign-in, compared with your earlier sign-ins', consequences: 'You confirm the sign-in by email before you can go on'}]},
-  'public.page_views': {purposes: ['analytics'], retention: '13 months', source: 'observed'},
-  'salesforce.contact': {purposes: ['customer_relations'], recipients: ['salesforce'], source: 'salesforce'},
+  'public.page_views': {purposes: ['analytics'], retention: '13 months', source: 'observed', automated_decisions: []},
+  'salesforce.contact': {purposes: ['customer_relations'], recipients: ['salesforce'], retention: 'Until you ask us to delete your customer record', source: 'salesforce', automated_decisions: []},
   'public.users': {purposes: ['service'], retention: 'As long as your account exists', source: 'person', automated_decisions: [], groups: [{columns: ['signup_ip'], purposes: ['security'], retention: '90 days after sign-up', source: 'observed'}]},
 }
 
