@@ -98,8 +98,8 @@ describe('privacy:export and privacy:verify', () => {
 
     it('has a readable page for the person', async () => {
       const html = (await readZip(archive)).get('index.html')!.toString()
-      expect(html).to.include('<h2>Support tickets')
-      expect(html).to.include('<th>Full name</th>')
+      expect(html).to.include('<h4>Support tickets')
+      expect(html).to.include('<th scope="col">Full name</th>')
       expect(html).to.include(ALICE.fullName)
     })
 
