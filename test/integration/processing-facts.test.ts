@@ -7,7 +7,7 @@ import {parseDocument} from 'yaml'
 
 import {parseDataMap} from '../../src/lib/datamap/load.js'
 import {withReviewedFacts} from '../support/processing-facts.js'
-import {runCli, useSimulator} from '../support/context.js'
+import {runCli, useSimulator, writeReviewedMap} from '../support/context.js'
 
 describe('processing facts: scan placeholders and the check rules', () => {
   const ctx = useSimulator()
@@ -85,5 +85,17 @@ describe('processing facts: scan placeholders and the check rules', () => {
     const {map: updated} = parseDataMap(await readFile(file, 'utf8'), file)
     expect(updated.tables['public.orders']!.note).to.equal('kept for the tax office')
     expect(updated.tables['public.users']!.processing).to.include({review: true})
+  })
+
+  it('lists the recipients to tell of an erasure (Art. 19), from the map', async () => {
+    const {map: reviewed} = await writeReviewedMap(['-a', 'privacy-demo'], ctx.env)
+    const erase = (...args: string[]) => runCli(['privacy:erase', '-a', 'privacy-demo', '--map', reviewed, '--subject', 'id=1', ...args], ctx.env)
+    const dry = await erase('--dry-run', '--json')
+    expect(dry.code, dry.stderr).to.equal(0)
+    const recipients = Object.fromEntries(JSON.parse(dry.stdout).recipientsToTell.map((r: {id: string; tables: unknown}) => [r.id, r.tables]))
+    expect(recipients).to.deep.equal({heroku: 'all', payments: ['public.orders', 'public.payments'], salesforce: ['salesforce.contact']})
+    const text = await erase('--dry-run')
+    expect(text.stdout).to.match(/After the erasure, tell the recipients of this data that it was erased \(Art\. 19\)/)
+    expect(text.stdout).to.include('  - Example Payments Ltd (controller): public.orders, public.payments')
   })
 })

@@ -6,6 +6,8 @@ import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {loadDataMap} from '../../lib/datamap/load.js'
+import {RecipientToTell, recipientsToTell} from '../../lib/datamap/processing.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
@@ -18,7 +20,7 @@ export default class Erase extends PrivacyCommand {
 
 Plans first: per table, delete the rows or anonymise them with the map's column strategies (null, redact, hash, fake, keep); references into deleted rows are cleared where they are the person's own or point at the person, tables are deleted children before parents, cycles are broken by nulling a nullable edge or deferring a deferrable constraint — never by disabling triggers. Anything that would change another person's data is refused before a single write. Then runs the whole plan in one transaction (one statement per step, for one person or ten thousand), and records in the ledger the primary keys touched and the people's fingerprints, never the erased values.
 
-Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.
+Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex; and with the recipients the data map names for the erased tables, who must be told (Art. 19).
 
 A foreign key into deleted rows with no index on its columns makes Postgres scan the referencing table once per deleted row; the plan names each such key with the CREATE INDEX that fixes it (a "Slow:" line, and "unindexed" in --json) — create those before erasing many people at once.`
 
@@ -41,7 +43,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
   }
 
-  async run(): Promise<ErasureReport & {elsewhere: string[]}> {
+  async run(): Promise<ErasureReport & {elsewhere: string[]; recipientsToTell: RecipientToTell[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
     const {main, io, close} = await this.openRegistryAndLedger(flags)
@@ -69,6 +71,9 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         progress: this.progress,
       })
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
+      const erasedTables = report.plan.filter(step => (dryRun ? step.rows : report.touched[step.table] ?? 0) > 0).map(step => step.table)
+      const touchedTables = [...new Set([...erasedTables, ...report.skipped.map(s => s.table), ...Object.keys(report.held)])]
+      const recipients = recipientsToTell((await loadDataMap(flags.map)).map, touchedTables)
       this.log(formatTable(['STEP', 'TABLE', 'ROWS', 'WHAT'], report.plan.map(step => [
         step.kind, step.table, String(dryRun ? step.rows : report.touched[step.table] ?? 0),
         step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
@@ -85,7 +90,10 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
         : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)
       this.log(`\nNot erased by this command:\n${elsewhere.map(line => `  - ${line}`).join('\n')}`)
-      return {...report, elsewhere}
+      if (recipients.length > 0) {
+        this.log(`\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`)
+      }
+      return {...report, elsewhere, recipientsToTell: recipients}
     } finally {
       await logs?.close()
       await close()

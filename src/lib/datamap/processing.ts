@@ -96,3 +96,30 @@ export function reviewMarks(loaded: Pick<LoadedDataMap, 'document' | 'lines'>): 
   walk(loaded.document.toJS(), [])
   return marks
 }
+
+export interface RecipientToTell {
+  id: string
+  name: string
+  role: Recipient['role']
+  /** The tables of the map it received, or all of them. */
+  tables: string[] | 'all'
+}
+
+/**
+ * Who received data from these tables, and so must be told of its erasure,
+ * rectification or restriction (Art. 19 GDPR): the recipients the tables (and
+ * their column groups) name, and those that receive everything.
+ */
+export function recipientsToTell(map: DataMap, tables: string[]): RecipientToTell[] {
+  const found = new Map<string, RecipientToTell>()
+  for (const key of tables) {
+    if (!map.tables[key]) continue
+    const facts = tableFacts(map, key)
+    for (const {id, recipient} of [...facts.recipients, ...facts.groups.flatMap(g => g.recipients)]) {
+      const entry = found.get(id) ?? {id, name: recipient.name, role: recipient.role, tables: recipient.all_data ? 'all' : []}
+      if (entry.tables !== 'all' && !entry.tables.includes(key)) entry.tables.push(key)
+      found.set(id, entry)
+    }
+  }
+  return [...found.values()]
+}
