@@ -192,6 +192,9 @@ try {
   say('\n12. Where does the app keep data, and is its set-up fit for it? (a CI gate: exit 3 on findings)')
   await show(['privacy:inventory', '-a', world.demo.name], env)
   say(`(exit code ${await show(['privacy:check', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map)], env)})`)
+  say('(map-reviewed: the purposes, recipients and controller the scan guessed are still marked review: true)')
+  say('\nThe record of processing (Art. 30), built from the same map, the add-ons and the Data API:')
+  await show(['privacy:records', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map)], env)
 
   say('\n13. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)
