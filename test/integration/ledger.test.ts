@@ -158,6 +158,8 @@ describe('request ledger', () => {
       expect(refused.stderr).to.match(/LGPD, which allows no extension/)
       const halfVerified = await cli('privacy:requests:open', '--kind', 'access', '--subject', 'id=8', '--verified-by', 'dpo@example.com')
       expect(halfVerified.code).to.equal(2)
+      const later = await json('privacy:requests:verify', lgpd.id, '--verified-by', 'support@example.com', '--verification-method', 'signed-in-account')
+      expect(later).to.include({verifiedBy: 'support@example.com', verificationMethod: 'signed-in-account', dueOn: '2026-03-02'})
       const events = await json('privacy:ledger', '--request', ccpa.id)
       expect(events.events[0].details).to.include({law: 'ccpa', verification_method: 'email-confirmation'})
     })

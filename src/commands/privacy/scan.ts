@@ -57,7 +57,10 @@ With --check nothing is written: the command exits 3 when the database has table
     }
     if (heroku) {
       const app = heroku.database.app
-      const stores = await inventory(heroku.api, app.name)
+      const stores = await inventory(heroku.api, app.name).catch(error => {
+        this.warn(`Could not list ${app.name}'s add-ons and drains (${(error as Error).message}); add their providers to recipients: by hand.`)
+        return []
+      })
       const added = await addPlatformRecipients(flags.out, platformRecipients(stores, app.region?.name))
       report.added.push(...added.map(id => `recipients.${id}`))
     }

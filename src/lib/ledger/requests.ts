@@ -188,6 +188,18 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
   })
 }
 
+/** Records how the requester's identity was checked, for a request opened before it was. */
+export async function recordVerification(ctx: LedgerContext, id: string, verification: {by: string; method: VerificationMethod}): Promise<PrivacyRequest> {
+  return inTransaction(ctx.pool, async client => {
+    const row = await lockRequest(client, ctx, id)
+    if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; record the verification before closing it.`, {code: 'request_closed'})
+    await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [id, verification.by, verification.method])
+    await appendEvent(ctx, {action: 'request.verified', requestId: id, details: {verified_by: verification.by, verification_method: verification.method}}, client)
+    const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
+    return toRequest(rows[0]!, startOfDay(ctx.clock()))
+  })
+}
+
 export async function closeRequest(ctx: LedgerContext, id: string, input: {outcome: string}): Promise<PrivacyRequest> {
   return inTransaction(ctx.pool, async client => {
     const row = await lockRequest(client, ctx, id)
