@@ -51,7 +51,7 @@ function dataTable(page: IndexPage, table: HtmlTable, l: LocaleText): string {
   const spec = page.map.tables[table.table]
   const types = page.columnTypes.get(table.table)
   const label = tableLabel(spec, table.table, l.locale)
-  const groups = (spec?.processing?.groups ?? []).filter(g => g.purposes && g.purposes.length > 0).map(g => `<p class="note">${escape(g.columns.map(c => columnLabel(spec, c, l.locale)).join(', '))}: ${escape(l.t.usedFor)} ${escape(g.purposes!.map(id => textIn(page.map.purposes?.[id]?.description, l.locale) ?? id).join('; '))}</p>`)
+  const groups = (spec?.processing?.groups ?? []).filter(g => g.purposes && g.purposes.length > 0).map(g => `<p class="note">${escape(g.columns.map(c => columnLabel(spec, c, l.locale)).join(', '))} — ${escape(l.t.usedFor(g.purposes!.map(id => textIn(page.map.purposes?.[id]?.description, l.locale) ?? id).join('; ')))}</p>`)
   return `<h4>${escape(label)} <small>${escape(l.t.records(l.number(table.totalRows), table.totalRows))}</small></h4>
 <div class="scroll" role="region" aria-label="${escape(label)}" tabindex="0"><table>
   <thead><tr>${table.columns.map(c => `<th scope="col">${escape(columnLabel(spec, c, l.locale))}</th>`).join('')}</tr></thead>
@@ -72,7 +72,7 @@ function dataSection(page: IndexPage, l: LocaleText): string {
     const key = purposes.map(id => textIn(page.map.purposes?.[id]?.description, l.locale) ?? id).join(' · ') || l.t.notStated
     groups.set(key, [...(groups.get(key) ?? []), table])
   }
-  return [...groups.entries()].map(([purposes, tables]) => `<h3>${escape(l.t.usedFor)}: ${escape(purposes)}</h3>\n${tables.map(t => dataTable(page, t, l)).join('\n')}`).join('\n')
+  return [...groups.entries()].map(([purposes, tables]) => `<h3>${escape(l.t.usedFor(purposes))}</h3>\n${tables.map(t => dataTable(page, t, l)).join('\n')}`).join('\n')
 }
 
 function notCoveredSection(page: IndexPage, l: LocaleText): string {
@@ -92,11 +92,11 @@ function pseudonymsSection(page: IndexPage, l: LocaleText): string {
 
 const STYLE = `
   :root { color-scheme: light; }
-  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1b1b1b; background: #fff; overflow-wrap: anywhere; }
+  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1b1b1b; background: #fff; overflow-wrap: break-word; }
   h1 { font-size: 1.7rem; line-height: 1.25; } h2 { font-size: 1.3rem; margin-top: 2.5rem; border-bottom: 1px solid #ccc; } h3 { font-size: 1.1rem; margin-top: 1.8rem; } h4 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
   small, .note { color: #555; font-weight: normal; }
   a { color: #0b57b0; }
-  dl { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .3rem 1rem; } dt { font-weight: 600; } dd { margin: 0; }
+  dl { display: grid; grid-template-columns: minmax(8rem, max-content) minmax(0, 1fr); gap: .3rem 1rem; } dt { font-weight: 600; } dd { margin: 0; }
   .scroll { max-width: 100%; overflow-x: auto; }
   table { border-collapse: collapse; font-size: .88rem; }
   th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; min-width: 4rem; }
@@ -104,7 +104,8 @@ const STYLE = `
   .none { color: #767676; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   nav ol { padding-left: 1.4rem; } footer { margin-top: 3rem; color: #555; font-size: .85rem; }
-  @media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .5rem; } }
+  th { hyphens: auto; }
+  @media (max-width: 40rem) { dl { grid-template-columns: minmax(0, 1fr); } dd { margin-bottom: .5rem; } }
   @media print {
     body { max-width: none; font-size: 11pt; } nav { display: none; } .scroll { overflow: visible; }
     h2, h3, h4 { break-after: avoid; } tr { break-inside: avoid; } a[href^="http"]::after { content: " (" attr(href) ")"; }

@@ -81,7 +81,7 @@ export const de: Messages = {
   notStated: 'Nicht angegeben',
   records: (count, n) => `${count} ${n === 1 ? 'Eintrag' : 'Einträge'}`,
   showing: (shown, total, file) => `${shown} von ${total} Einträgen angezeigt; alle stehen in ${file}.`,
-  usedFor: 'Verwendet für',
+  usedFor: purposes => `Verwendet für: ${purposes}`,
   noRecords: 'Wir haben keine Einträge über Sie gefunden.',
   withheld: 'Nicht in diesem Archiv',
   withheldReasons: {

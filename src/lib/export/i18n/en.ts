@@ -81,7 +81,7 @@ export const en: Messages = {
   notStated: 'Not stated',
   records: (count, n) => `${count} ${n === 1 ? 'record' : 'records'}`,
   showing: (shown, total, file) => `Showing ${shown} of ${total} records; all of them are in ${file}.`,
-  usedFor: 'Used for',
+  usedFor: purposes => `Used for: ${purposes}`,
   noRecords: 'We found no records about you.',
   withheld: 'Left out of this archive',
   withheldReasons: {

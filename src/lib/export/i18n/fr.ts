@@ -81,7 +81,7 @@ export const fr: Messages = {
   notStated: 'Non précisé',
   records: (count, n) => `${count} ${n <= 1 ? 'enregistrement' : 'enregistrements'}`,
   showing: (shown, total, file) => `${shown} enregistrements affichés sur ${total} ; tous figurent dans ${file}.`,
-  usedFor: 'Utilisées pour',
+  usedFor: purposes => `Utilisées pour : ${purposes}`,
   noRecords: 'Nous n’avons trouvé aucun enregistrement vous concernant.',
   withheld: 'Exclu de cette archive',
   withheldReasons: {

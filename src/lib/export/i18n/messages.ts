@@ -45,7 +45,7 @@ export interface Messages {
   notStated: string
   records: (count: string, n: number) => string
   showing: (shown: string, total: string, file: string) => string
-  usedFor: string
+  usedFor: (purposes: string) => string
   noRecords: string
   withheld: string
   withheldReasons: Record<WithheldCode, string>
