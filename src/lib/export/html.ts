@@ -44,7 +44,7 @@ function cell(value: unknown, type: string | undefined, l: LocaleText): string {
   if (typeof value === 'string' && type && DATE_TYPES.has(type) && !Number.isNaN(Date.parse(value))) {
     return `<time datetime="${escape(value)}">${escape(type === 'date' ? l.date(value) : l.dateTime(value))}</time>`
   }
-  return escape(typeof value === 'object' ? JSON.stringify(value) : String(value))
+  return typeof value === 'object' ? `<code class="json">${escape(JSON.stringify(value))}</code>` : escape(String(value))
 }
 
 function dataTable(page: IndexPage, table: HtmlTable, l: LocaleText): string {
@@ -101,13 +101,13 @@ const STYLE = `
   table { border-collapse: collapse; font-size: .88rem; }
   th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; vertical-align: top; min-width: 4rem; }
   thead th { background: #f0f0f0; } tbody th { font-weight: 600; }
-  .none { color: #767676; }
+  .none { color: #767676; } code.json { font-size: .82rem; overflow-wrap: anywhere; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   nav ol { padding-left: 1.4rem; } footer { margin-top: 3rem; color: #555; font-size: .85rem; }
   th { hyphens: auto; }
   @media (max-width: 40rem) { dl { grid-template-columns: minmax(0, 1fr); } dd { margin-bottom: .5rem; } }
   @media print {
-    body { max-width: none; font-size: 11pt; } nav { display: none; } .scroll { overflow: visible; }
+    body { max-width: none; font-size: 11pt; } nav { display: none; } .scroll { overflow: visible; } td { overflow-wrap: anywhere; }
     h2, h3, h4 { break-after: avoid; } tr { break-inside: avoid; } a[href^="http"]::after { content: " (" attr(href) ")"; }
   }`
 
