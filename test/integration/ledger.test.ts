@@ -149,7 +149,7 @@ describe('request ledger', () => {
       expect(wrongUnit.stderr).to.match(/counted in days \(--days\)/)
       const extended = await json('privacy:requests:extend', ccpa.id, '--reason', 'backups to restore', '--notified-on', '2026-02-10')
       expect(extended).to.include({extendedDays: 45, dueOn: '2026-04-01'})
-      const optOut = await json('privacy:requests:open', '--kind', 'objection', '--subject', 'id=6', '--received', '2025-12-24', '--law', 'ccpa')
+      const optOut = await json('privacy:requests:open', '--kind', 'restriction', '--subject', 'id=6', '--received', '2025-12-24', '--law', 'ccpa')
       expect(optOut.dueOn).to.equal('2026-01-14')
       const lgpd = await json('privacy:requests:open', '--kind', 'access', '--subject', 'id=7', '--received', '2026-02-13', '--law', 'lgpd')
       expect(lgpd.dueOn).to.equal('2026-03-02')
