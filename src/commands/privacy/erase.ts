@@ -4,7 +4,7 @@ import {PrivacyCommand} from '../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/confirm.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
-import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
+import {logStoreFlags} from '../../cli/log-store.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
@@ -44,8 +44,8 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
   async run(): Promise<ErasureReport & {elsewhere: string[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
-    const logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE}).catch(async error => {
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'erasing a person')
+    const logs = await this.openLogStore(flags, main).catch(async error => {
       await close()
       throw error
     })

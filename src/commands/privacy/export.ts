@@ -1,13 +1,14 @@
+import {existsSync} from 'node:fs'
+
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
-import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
+import {logStoreFlags} from '../../cli/log-store.js'
 import {readSubjects, subjectFlags} from '../../cli/subjects.js'
-import {resolveTarget} from '../../cli/target.js'
 import {TOOL} from '../../cli/version.js'
-import {Database, openDatabase} from '../../lib/db/connection.js'
+import {Database, DatabaseTarget} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
@@ -15,7 +16,6 @@ import {resolveFollower} from '../../lib/heroku/followers.js'
 import {appendEvent} from '../../lib/ledger/events.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
-import {passwordOfUrl} from '../../lib/redact.js'
 import {formatBytes} from '../../lib/ui/key-values.js'
 
 /** What the archive cannot contain, said in every manifest so the person and the admin both know. */
@@ -57,8 +57,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
   async run(): Promise<ExportSummary | {queries: DataclipQuery[]}> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
-    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(main.target.url))
+    const main = await this.resolveTarget(flags)
     if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
     if (flags['from-follower'] && !main.heroku) {
       throw new PrivacyError('--from-follower needs --app: followers are found through Heroku.', {code: 'usage', exitCode: ExitCode.usage})
@@ -67,11 +66,10 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     let source: Database | undefined
     let logs: Database | undefined
     try {
-      logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE})
+      logs = await this.openLogStore(flags, main)
       if (flags.request) await getRequest(ledger.ctx, flags.request)
       const sourceTarget = flags['from-follower'] && main.heroku ? await resolveFollower(main.heroku.api, main.heroku.database) : main.target
-      this.rememberSecret(passwordOfUrl(sourceTarget.url))
-      source = await openDatabase(sourceTarget, {sslMode: process.env.PGSSLMODE})
+      source = await this.connect(sourceTarget)
       const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
       const summary = await exportSubjects({
@@ -91,6 +89,8 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
         notCovered: NOT_COVERED,
         logs: logs?.pool,
         progress: this.progress,
+      }).catch(error => {
+        throw unfinished(error, out)
       })
       await appendEvent(ledger.ctx, {
         action: 'export.created',
@@ -110,8 +110,8 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     }
   }
 
-  private async printDataclips(target: {url: string; label: string}, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
-    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE})
+  private async printDataclips(target: DatabaseTarget, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
+    const db = await this.connect(target)
     try {
       const queries = await buildDataclips({pool: db.pool, mapFile, subjects})
       this.log('-- Paste each query into a new dataclip at https://data.heroku.com/dataclips (Heroku has no API to create them).')
@@ -123,4 +123,12 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
       await db.close()
     }
   }
+}
+
+/** An export that failed part-way says that no archive was written, and what is left on disk. */
+function unfinished(error: unknown, out: string): unknown {
+  if (!(error instanceof Error) || (error instanceof PrivacyError && !error.code.startsWith('db_'))) return error
+  const left = existsSync(`${out}.partial`) ? `only the incomplete ${out}.partial is left` : `${out}.partial was removed`
+  const message = `The export did not finish, so no archive was written to ${out} (${left}): ${error.message}`
+  return error instanceof PrivacyError ? Object.assign(error, {message}) : new PrivacyError(message, {code: 'export_unfinished', cause: error})
 }

@@ -3,11 +3,8 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../../cli/confirm.js'
 import {databaseFlags} from '../../../cli/flags.js'
-import {resolveTarget} from '../../../cli/target.js'
-import {openDatabase} from '../../../lib/db/connection.js'
 import {PrivacyError} from '../../../lib/errors.js'
 import {ExpiryResult, expireLogs, hasLogStore, parseRetention} from '../../../lib/logs/store.js'
-import {passwordOfUrl} from '../../../lib/redact.js'
 
 export default class LogsExpire extends PrivacyCommand {
   static description = `drop stored log lines older than the retention period
@@ -28,9 +25,7 @@ privacy:logs:serve does this every hour; run this from Heroku Scheduler when the
   async run(): Promise<ExpiryResult & {dryRun: boolean}> {
     const {flags} = await this.parse(LogsExpire)
     const retentionMs = parseRetention(flags.retention)
-    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(main.target.url))
-    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE})
+    const {main, db} = await this.openTarget(flags)
     try {
       if (!await hasLogStore(db.pool)) throw new PrivacyError(`${main.target.label} has no log store (privacy:logs:serve creates it).`, {code: 'no_log_store'})
       const dryRun = flags['dry-run'] === true

@@ -15,7 +15,7 @@ Shows each restriction's reason, age, rows, legal hold and its snapshot, and the
 
   async run() {
     const {flags} = await this.parse(RestrictList)
-    const {io, close} = await this.openRegistryAndLedger(flags)
+    const {io, close} = await this.openRegistryAndLedger(flags, 'recording bypasses in the ledger')
     try {
       const result = await listAndRecord(io)
       if (result.bypassesRecorded > 0) this.warn(`${result.bypassesRecorded} bypass(es) of restricted rows were recorded in the ledger; see \`heroku privacy:ledger\`.`)

@@ -29,7 +29,7 @@ For each table with retention: { column, after, action }, rows whose column is o
 
   async run(): Promise<RetentionReport> {
     const {flags} = await this.parse(RetentionRun)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'applying retention')
     try {
       const dryRun = flags['dry-run'] === true
       if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Applying retention')
