@@ -7,6 +7,8 @@ import {ConnectionOptions, Database, DatabaseTarget, openDatabase} from '../lib/
  */
 export class OpenConnections {
   private readonly open = new Set<Database>()
+  /** A tunnel that closed on its own, remembered after its database is closed (a command's finally runs before its error is shown). */
+  private dropped: {label: string; bastion: string; reason: string} | null = null
 
   constructor(private readonly defaults: ConnectionOptions) {}
 
@@ -16,19 +18,22 @@ export class OpenConnections {
     const close = db.close
     return Object.assign(db, {
       close: async () => {
+        this.noteDrop(db)
         this.open.delete(db)
         await close()
       },
     })
   }
 
+  private noteDrop(db: Database): void {
+    const reason = db.tunnel?.droppedBecause()
+    if (reason) this.dropped ??= {label: db.target.label, bastion: db.tunnel!.bastionHost, reason}
+  }
+
   /** The first tunnel that closed on its own, with why. */
   droppedTunnel(): {label: string; bastion: string; reason: string} | null {
-    for (const db of this.open) {
-      const reason = db.tunnel?.droppedBecause()
-      if (reason) return {label: db.target.label, bastion: db.tunnel!.bastionHost, reason}
-    }
-    return null
+    for (const db of this.open) this.noteDrop(db)
+    return this.dropped
   }
 
   get size(): number {

@@ -140,8 +140,10 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
       })
   }
   const pool = new pg.Pool(poolConfig(target, options, tunnel ? {host: tunnel.localHost, port: tunnel.localPort} : undefined))
-  // An idle client that dies (e.g. the server restarts) must not crash the process.
+  // A client that dies (the server restarts, the tunnel drops) must not crash
+  // the process: idle clients report to the pool, busy ones to their query.
   pool.on('error', () => {})
+  pool.on('connect', client => client.on('error', () => {}))
   const close = async () => {
     await pool.end().catch(() => {})
     await tunnel?.close()
@@ -149,7 +151,9 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
   try {
     await pool.query('SELECT 1')
   } catch (error) {
+    const refused = tunnel?.refusedForward()
     await close()
+    if (refused) throw new PrivacyError(`The bastion ${target.bastion!.host} accepted the key but would not forward to ${target.label} (${refused}). Check that the database is in the bastion's space (\`heroku pg:info\`).`, {code: 'bastion_forward_refused'})
     throw describeDatabaseError(error, target)
   }
   return {pool, target, tunnel, close}

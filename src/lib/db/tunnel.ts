@@ -25,6 +25,8 @@ export interface Tunnel {
   readonly bastionHost: string
   /** Why the tunnel closed on its own (the bastion went away) — null while it is up or after close(). */
   droppedBecause(): string | null
+  /** Why the bastion last refused to open a channel to the database, or null. */
+  refusedForward(): string | null
   close(): Promise<void>
 }
 
@@ -104,12 +106,14 @@ function listenLocally(server: Server): Promise<AddressInfo> {
 export async function openTunnel(bastion: Bastion, destination: {host: string; port: number}, options: TunnelOptions = {}): Promise<Tunnel> {
   const ssh = await connectSsh(bastion, options.readyTimeoutMs ?? 20_000)
   const sockets = new Set<Socket>()
+  let refused: string | null = null
   const server = createServer(socket => {
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
     socket.on('error', () => socket.destroy())
     ssh.forwardOut('127.0.0.1', socket.remotePort ?? 0, destination.host, destination.port, (error, stream) => {
       if (error) {
+        refused = error.message || 'channel refused'
         socket.destroy()
         return
       }
@@ -146,6 +150,7 @@ export async function openTunnel(bastion: Bastion, destination: {host: string; p
     localPort: address.port,
     bastionHost: bastion.host,
     droppedBecause: () => (closing ? null : dropped),
+    refusedForward: () => refused,
     close: async () => {
       if (closing) return
       closing = true
