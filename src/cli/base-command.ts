@@ -148,7 +148,7 @@ export abstract class PrivacyCommand extends Command {
   }
 
   /** A table that fits the terminal, with --columns/--extended/--csv when the command has tableFlags; nothing under --json. */
-  protected table<T extends Record<string, unknown>>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): void {
+  protected table<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): void {
     if (this.jsonEnabled()) return
     renderTable(rows, columns, flags, line => this.log(line))
   }

@@ -23,9 +23,9 @@ export type TableColumns<T> = Record<string, {header?: string; extended?: boolea
  * it fits the terminal, wrapping long cells, and keeps its natural width when
  * piped; --columns, --extended and --csv behave as in `heroku` commands.
  */
-export function renderTable<T extends Record<string, unknown>>(rows: T[], columns: TableColumns<T>, flags: TableFlags, printLine: (line: string) => void): void {
+export function renderTable<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags, printLine: (line: string) => void): void {
   try {
-    hux.table(rows, columns, {columns: flags.columns, extended: flags.extended, csv: flags.csv, overflow: 'wrap', printLine: line => printLine(String(line))})
+    hux.table(rows as Array<T & Record<string, unknown>>, columns as TableColumns<T & Record<string, unknown>>, {columns: flags.columns, extended: flags.extended, csv: flags.csv, overflow: 'wrap', printLine: line => printLine(String(line))})
   } catch (error) {
     if (/Columns flag has an invalid value/.test(String((error as Error).message))) {
       const valid = Object.entries(columns).map(([key, column]) => column.header ?? key).join(', ')

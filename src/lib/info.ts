@@ -57,7 +57,7 @@ async function collectHerokuFacts(api: HerokuApi, database: HerokuDatabase): Pro
     attachment: attachment.name,
     addon: attachment.addon.name,
     plan: attachment.addon.plan.name,
-    region: app.region?.name ?? addonInfo.region,
+    region: space?.region?.name ?? app.region?.name ?? addonInfo.region,
     space: space ? {name: space.name, shield: space.shield} : null,
     status: addonInfo.status,
     encryptionAtRest: addonInfo.encryptionAtRest,

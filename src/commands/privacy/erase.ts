@@ -11,7 +11,7 @@ import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
-import {formatTable} from '../../lib/ui/table.js'
+import {plural} from '../../lib/ui/words.js'
 
 export default class Erase extends PrivacyCommand {
   static description = `erase everything the data map ties to a person (GDPR Art. 17)
@@ -69,21 +69,23 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         progress: this.progress,
       })
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
-      this.log(formatTable(['STEP', 'TABLE', 'ROWS', 'WHAT'], report.plan.map(step => [
-        step.kind, step.table, String(dryRun ? step.rows : report.touched[step.table] ?? 0),
-        step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
-      ])))
+      this.table(report.plan, {
+        kind: {header: 'Step'},
+        table: {header: 'Table'},
+        rows: {header: 'Rows', get: step => String(dryRun ? step.rows : report.touched[step.table] ?? 0)},
+        what: {header: 'What', get: step => (step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description)},
+      })
       if (dryRun) this.log(`\nSQL it would run, in one transaction (values are bound parameters):\n${report.plan.map(step => `  ${step.sql};`).join('\n')}`)
       if (report.logLines !== null) this.log(describeLogLines(report.logLines, report.subjects, dryRun))
       for (const note of report.notes) this.log(`Note: ${note}`)
       for (const skipped of report.skipped) this.log(`Skipped ${skipped.table}: ${skipped.reason}`)
-      for (const [table, n] of Object.entries(report.held)) this.log(`Held: ${n} row(s) of ${table} under a legal hold were left alone`)
+      for (const [table, n] of Object.entries(report.held)) this.log(`Held: ${plural(n, 'row')} of ${table} under a legal hold ${n === 1 ? 'was' : 'were'} left alone`)
       for (const slow of costlyReferences(report.unindexed)) {
         this.log(`Slow: ${slow.table} (${slow.columns.join(', ')}) has no index, so Postgres reads all ~${slow.tableRows.toLocaleString('en')} rows of ${slow.table} for each of the ${slow.deletedRows.toLocaleString('en')} ${slow.references} rows deleted; before large erasures run: ${slow.createIndex};`)
       }
       this.log(dryRun
         ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
-        : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)
+        : `\nErased ${plural(report.subjects, 'person', 'people')} in one transaction (${plural(report.statements, 'statement')}); recorded as ledger event ${report.ledgerEvent}.`)
       this.log(`\nNot erased by this command:\n${elsewhere.map(line => `  - ${line}`).join('\n')}`)
       return {...report, elsewhere}
     } finally {
@@ -96,5 +98,6 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
 function describeLogLines(lines: number, subjects: number, dryRun: boolean): string {
   const whom = subjects === 1 ? 'the person' : 'the people'
   if (lines === 0) return `Log store: no stored line mentions ${whom}.`
-  return dryRun ? `Log store: ${lines} stored line(s) mention ${whom} and would be redacted.` : `Log store: ${lines} stored line(s) mentioned ${whom}; each mention was replaced with [erased].`
+  const stored = plural(lines, 'stored line')
+  return dryRun ? `Log store: ${stored} ${lines === 1 ? 'mentions' : 'mention'} ${whom} and would be redacted.` : `Log store: ${stored} mentioned ${whom}; each mention was replaced with [erased].`
 }

@@ -1,6 +1,7 @@
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags} from '../../cli/flags.js'
 import {DatabaseReport, describeDatabase} from '../../lib/info.js'
+import {describeRegion} from '../../lib/heroku/region.js'
 import {formatBytes, formatKeyValues} from '../../lib/ui/key-values.js'
 
 export default class Info extends PrivacyCommand {
@@ -33,7 +34,7 @@ function renderReport(report: DatabaseReport): string {
     ['Add-on', heroku?.addon],
     ['Plan', heroku?.plan],
     ['Status', heroku?.status],
-    ['Region', heroku?.region],
+    ['Region', heroku ? describeRegion(heroku.region) : undefined],
     ['Private Space', space],
     ['Encryption at Rest', heroku?.encryptionAtRest],
     ['HA Status', heroku?.highAvailability],

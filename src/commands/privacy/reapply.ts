@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import type pg from 'pg'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
@@ -67,6 +68,8 @@ For a copy restored outside Heroku, name it with --database-url and say when its
     const ledger = await this.openLedger(flags, primary)
     const db = await this.connect(target)
     try {
+      // A copy restored outside Heroku has a name of its own; the erasures were recorded under the primary's.
+      if (flags['database-url'] && !flags.app) ledger.ctx.scope = await onlyScope(ledger.ctx.pool, ledger.label)
       if (!flags['dry-run']) await requireConfirmation(flags.confirm, confirmationName(flags.app, target.url), `Re-applying erasures to ${target.label}`)
       const {loaded, schema} = await loadMapForDatabase(flags.map, db.pool)
       const report = await replayLedger({
@@ -88,4 +91,12 @@ For a copy restored outside Heroku, name it with --database-url and say when its
       await ledger.close()
     }
   }
+}
+
+/** The one app or database a ledger records; a ledger shared by several cannot say which the copy came from. */
+async function onlyScope(pool: pg.Pool, label: string): Promise<string> {
+  const {rows} = await pool.query<{scope: string}>('SELECT DISTINCT scope FROM heroku_privacy.events ORDER BY scope')
+  if (rows.length === 1) return rows[0]!.scope
+  if (rows.length === 0) throw new PrivacyError(`The ledger in ${label} records nothing yet; there is nothing to re-apply.`, {code: 'ledger_empty'})
+  throw new PrivacyError(`The ledger in ${label} records several apps and databases (${rows.map(r => r.scope).join(', ')}); name the app the copy came from with --app.`, {code: 'usage', exitCode: ExitCode.usage})
 }

@@ -1,5 +1,6 @@
 import {hasDrift} from '../datamap/diff.js'
 import {SENSITIVE_CATEGORIES} from '../datamap/schema.js'
+import {describeRegion} from '../heroku/region.js'
 import type {CheckContext} from './context.js'
 import type {Finding, RuleOutcome, Severity} from './findings.js'
 
@@ -38,7 +39,7 @@ export const RULES: Rule[] = [
       if (!policy) return {skipped: c.map ? 'the data map sets no region: policy' : 'no data map'}
       const where = c.space?.region?.name ?? c.app.region?.name ?? 'unknown'
       const allowed = REGION_POLICIES[policy] ?? new Set([policy])
-      return allowed.has(where) ? [] : [finding('error', `${c.app.name} runs in ${where}; the data map requires ${policy}`, `app region ${c.app.region?.name}${c.space ? `, space ${c.space.name} in ${c.space.region?.name}` : ''}`, `Move the app and its database to a ${policy} region (a new app or Private Space in ${policy}, then pg:copy), or correct region: in privacy.yml.`)]
+      return allowed.has(where) ? [] : [finding('error', `${c.app.name} runs in ${describeRegion(where)}; the data map requires ${policy}`, `app region ${c.app.region?.name}${c.space ? `, space ${c.space.name} in ${c.space.region?.name}` : ''}`, `Move the app and its database to a ${policy} region (a new app or Private Space in ${policy}, then pg:copy), or correct region: in privacy.yml.`)]
     },
   },
   {

@@ -154,7 +154,8 @@ export class HerokuSimulator {
     const app: SimApp = {
       id: newId(),
       name: input.name,
-      region: input.region ?? 'us',
+      // An app in a Private Space runs in the space's region.
+      region: input.space?.region ?? input.region ?? 'us',
       generation: input.generation ?? 'cedar',
       ownerEmail: input.team ? `${input.team}@herokumanager.com` : this.account.email,
       team: input.team ?? null,
