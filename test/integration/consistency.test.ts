@@ -117,6 +117,8 @@ describe('consistency across commands', function () {
       try {
         const admin = new pg.Client({connectionString: testPostgres().url()})
         await admin.connect()
+        // CREATE DATABASE … TEMPLATE needs the primary free of sessions; its idle pool reconnects later.
+        primary.pool.on('error', () => {})
         await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [primary.name])
         await admin.query(`CREATE DATABASE ${copyName} TEMPLATE ${primary.name}`)
         await admin.end()
