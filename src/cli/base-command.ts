@@ -148,9 +148,9 @@ export abstract class PrivacyCommand extends Command {
   }
 
   /** A table that fits the terminal, with --columns/--extended/--csv when the command has tableFlags; nothing under --json. */
-  protected table<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): void {
+  protected async table<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): Promise<void> {
     if (this.jsonEnabled()) return
-    renderTable(rows, columns, flags, line => this.log(line))
+    await renderTable(rows, columns, flags, line => this.log(line))
   }
 
   protected rememberSecret(value: string | undefined | null): void {

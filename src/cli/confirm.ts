@@ -1,6 +1,5 @@
 import {stripVTControlCharacters} from 'node:util'
 
-import {hux} from '@heroku/heroku-cli-util'
 import {Flags} from '@oclif/core'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
@@ -29,6 +28,7 @@ export async function requireConfirmation(given: string | undefined, expected: s
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
     throw new PrivacyError(`${action} changes ${expected}; pass --confirm ${expected} to go ahead (or --dry-run to see the plan).`, {code: 'confirmation_required', exitCode: ExitCode.refused})
   }
+  const {hux} = await import('@heroku/heroku-cli-util')
   try {
     await hux.confirmCommand({comparison: expected, warningMessage: `${action} changes ${expected}.`, abortedMessage: 'Nothing was changed.'})
   } catch (error) {

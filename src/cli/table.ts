@@ -1,4 +1,3 @@
-import {hux} from '@heroku/heroku-cli-util'
 import {Flags} from '@oclif/core'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
@@ -23,7 +22,9 @@ export type TableColumns<T> = Record<string, {header?: string; extended?: boolea
  * it fits the terminal, wrapping long cells, and keeps its natural width when
  * piped; --columns, --extended and --csv behave as in `heroku` commands.
  */
-export function renderTable<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags, printLine: (line: string) => void): void {
+export async function renderTable<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags, printLine: (line: string) => void): Promise<void> {
+  // Loaded when a table is shown: the table renderer is the heaviest module the plugin uses.
+  const {hux} = await import('@heroku/heroku-cli-util')
   try {
     hux.table(rows as Array<T & Record<string, unknown>>, columns as TableColumns<T & Record<string, unknown>>, {columns: flags.columns, extended: flags.extended, csv: flags.csv, overflow: 'wrap', printLine: line => printLine(String(line))})
   } catch (error) {

@@ -159,7 +159,9 @@ describe('the real heroku CLI against the simulator', function () {
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
     })
 
-    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, check, ledger:verify', async () => {
+    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, check, ledger:verify', async function () {
+      // Fifteen commands, each a cold start of the heroku CLI: allow for a busy machine.
+      this.timeout(10 * 60_000)
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {

@@ -169,6 +169,16 @@ describe('Private and Shield databases, through their bastions', function () {
       }
     })
 
+    it('a bastion that never answers: one line after HEROKU_PRIVACY_TUNNEL_TIMEOUT, exit 1', async () => {
+      await ctx.sim.bastion.stall()
+      try {
+        const result = await runCli(['privacy:info', '-a', 'privacy-private'], {...ctx.env, HEROKU_PRIVACY_TUNNEL_TIMEOUT: '1'})
+        expectOneLineFailure(result, /Timed out opening an SSH tunnel to privacy-private::DATABASE through the bastion/)
+      } finally {
+        await ctx.sim.bastion.resume()
+      }
+    })
+
     it('a key the bastion refuses: one line, exit 1, no key material', async () => {
       const app = ctx.sim.apps.find(a => a.name === 'privacy-shield')!
       const good = app.config.DATABASE_BASTION_KEY!

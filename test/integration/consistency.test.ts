@@ -88,6 +88,18 @@ describe('consistency across commands', function () {
       expect(JSON.parse(json.stdout).events[0].details).to.have.property('subject_fingerprint')
     })
 
+    it('tables fit the terminal: long cells wrap to its width', async () => {
+      await cli('privacy:requests:open', '-a', 'privacy-demo', '--kind', 'rectification', '--subject', 'id=4', '--reference', 'a reference long enough to need wrapping on a narrow terminal')
+      const narrow = await runCli(['privacy:ledger', '-a', 'privacy-demo'], {...ctx.env, OCLIF_TABLE_COLUMN_OVERRIDE: '100'})
+      expect(narrow.code, narrow.stderr).to.equal(0)
+      const lines = narrow.stdout.split('\n').filter(line => line.trim() !== '')
+      expect(lines.length).to.be.greaterThan(2)
+      for (const line of lines) expect(line.trimEnd().length, line).to.be.at.most(100)
+      expect(narrow.stdout).to.match(/request\.opened/)
+      expect(narrow.stdout).to.match(/rectification request received/)
+      expect(narrow.stdout).to.match(/wrapping on a narrow/)
+    })
+
     it('requests --overdue --json exits 3 with the requests listed', async () => {
       await cli('privacy:requests:open', '-a', 'privacy-demo', '--kind', 'erasure', '--subject', 'id=3', '--received', '2020-01-06')
       const result = await cli('privacy:requests', '-a', 'privacy-demo', '--overdue', '--json')

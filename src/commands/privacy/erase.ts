@@ -69,7 +69,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         progress: this.progress,
       })
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
-      this.table(report.plan, {
+      await this.table(report.plan, {
         kind: {header: 'Step'},
         table: {header: 'Table'},
         rows: {header: 'Rows', get: step => String(dryRun ? step.rows : report.touched[step.table] ?? 0)},

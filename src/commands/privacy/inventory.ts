@@ -16,7 +16,7 @@ From the app's add-ons, attachments and log drains: Heroku Postgres (plan, regio
   async run(): Promise<{stores: StoreEntry[]}> {
     const {flags} = await this.parse(Inventory)
     const stores = await inventory(this.herokuApi(), flags.app)
-    this.table(stores, {
+    await this.table(stores, {
       store: {header: 'Store'},
       kind: {header: 'Kind'},
       plan: {header: 'Plan', get: s => s.plan ?? ''},

@@ -27,7 +27,7 @@ Backups, forks and followers, each with the erasures and restrictions recorded a
       const snapshots = await listSnapshots(main.heroku!.api, main.heroku!.database, ledger.ctx)
       if (snapshots.length === 0) this.log('No backups, forks or followers.')
       else {
-        this.table(snapshots, {
+        await this.table(snapshots, {
           kind: {header: 'Kind'},
           name: {header: 'Name'},
           createdAt: {header: 'Created', get: s => s.createdAt?.slice(0, 16).replace('T', ' ') ?? ''},

@@ -1,6 +1,6 @@
 import {AddressInfo, Server, Socket, createServer} from 'node:net'
 
-import {Client} from 'ssh2'
+import type {Client} from 'ssh2'
 
 import {PrivacyError} from '../errors.js'
 
@@ -61,8 +61,10 @@ export function describeTunnelFailure(error: unknown, label: string, bastionHost
   return new PrivacyError(`The SSH tunnel to ${label} through ${via} failed (${e.code ?? e.level ?? 'ssh error'}). Run the command again, ${instead}.`, {code: 'bastion_failed'})
 }
 
-function connectSsh(bastion: Bastion, readyTimeoutMs: number): Promise<Client> {
+async function connectSsh(bastion: Bastion, readyTimeoutMs: number): Promise<Client> {
   const {host, port} = splitHostPort(bastion.host)
+  // Loaded only when a database needs a tunnel, so other commands start faster.
+  const {Client} = (await import('ssh2')).default
   return new Promise((resolve, reject) => {
     const client = new Client()
     const fail = (error: unknown) => {

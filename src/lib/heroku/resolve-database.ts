@@ -1,4 +1,4 @@
-import {utils} from '@heroku/heroku-cli-util'
+type CliUtil = typeof import('@heroku/heroku-cli-util/utils')
 import type {APIClient} from '@heroku-cli/command'
 
 import type {Bastion} from '../db/tunnel.js'
@@ -54,7 +54,7 @@ const tierOf = (attachment: AddonAttachment) => attachment.addon.plan.name.split
 
 /** Private plans get their bastion from the Data API; Shield plans from the app's config vars. */
 const isPrivatePlan = (attachment: AddonAttachment) => tierOf(attachment).startsWith('private')
-const isShieldPlan = (attachment: AddonAttachment) => tierOf(attachment).includes('shield') || utils.pg.isPrivateNetworkDatabase(attachment.addon as never)
+const isShieldPlan = (util: CliUtil, attachment: AddonAttachment) => tierOf(attachment).includes('shield') || util.isPrivateNetworkDatabase(attachment.addon as never)
 
 async function fetchBastion(api: HerokuApi, attachment: AddonAttachment, label: string): Promise<Bastion | null> {
   try {
@@ -77,14 +77,14 @@ function noBastion(database: {label: string; configVar: string; app: string}, sh
 }
 
 /** The heroku CLI's resolver speaks in plain Errors; each becomes one of our lines with what to do next. */
-function describeResolverFailure(error: unknown, app: string, database: string): Error {
+function describeResolverFailure(util: CliUtil, error: unknown, app: string, database: string): Error {
   if (error instanceof PrivacyError) return error
-  if (error instanceof utils.errors.AmbiguousError) {
+  if (error instanceof util.AmbiguousError) {
     const names = (error.matches as Array<{name: string; app?: {name?: string}}>).map(m => `${m.app?.name ?? app}::${m.name}`).join(', ')
     return new PrivacyError(`${database} matches several databases on ${app} (${names}). Name one with --database.`, {code: 'ambiguous_database', exitCode: ExitCode.usage})
   }
   const message = plainMessage(error)
-  if (error instanceof utils.errors.NotFound) return new PrivacyError(`Unknown database ${database} on ${app}.`, {code: 'database_not_found'})
+  if (error instanceof util.NotFound) return new PrivacyError(`Unknown database ${database} on ${app}.`, {code: 'database_not_found'})
   if (/ has no databases$/.test(message)) {
     return new PrivacyError(`${app} has no Heroku Postgres databases. Add one with \`heroku addons:create heroku-postgresql -a ${app}\`, or point at any Postgres with --database-url.`, {code: 'no_database'})
   }
@@ -106,6 +106,8 @@ function describeResolverFailure(error: unknown, app: string, database: string):
 export async function resolveDatabase(api: HerokuApi, options: ResolveDatabaseOptions): Promise<HerokuDatabase> {
   const {app: appName, database} = splitAppNamespace(options.app, options.database ?? 'DATABASE_URL')
   const app = await fetchApp(api, appName)
+  // Loaded on first use, so commands that never resolve a database start faster.
+  const util = await import('@heroku/heroku-cli-util/utils')
   // Config vars are read through the seam on every resolution: the library's
   // own cache lives as long as the process, and add-ons come and go meanwhile.
   const configs = new Map<string, Promise<Record<string, string>>>()
@@ -113,21 +115,21 @@ export async function resolveDatabase(api: HerokuApi, options: ResolveDatabaseOp
     if (!configs.has(appId)) configs.set(appId, get<Record<string, string>>(api, `/apps/${encodeURIComponent(appId)}/config-vars`))
     return configs.get(appId)!
   }
-  const resolver = new utils.pg.DatabaseResolver(utilApiClient(api), getConfig, async () => ({}))
+  const resolver = new util.DatabaseResolver(utilApiClient(api), getConfig, async () => ({}))
   let details: Awaited<ReturnType<typeof resolver.getDatabase>>
   try {
     details = await resolver.getDatabase(app.name, database)
   } catch (error) {
-    throw describeResolverFailure(error, app.name, database)
+    throw describeResolverFailure(util, error, app.name, database)
   }
   const attachment = details.attachment as unknown as AddonAttachment
   const config = await getConfig(undefined as never, attachment.app.name)
-  const configVar = utils.pg.psql.getConfigVarNameFromAttachment(details.attachment!, config)
+  const configVar = util.getConfigVarNameFromAttachment(details.attachment!, config)
   const label = `${attachment.app.name}::${attachment.name}`
   let bastion: Bastion | null = details.bastionHost && details.bastionKey ? {host: details.bastionHost, privateKey: details.bastionKey, source: 'config-vars'} : null
   if (!bastion && isPrivatePlan(attachment)) bastion = await fetchBastion(api, attachment, label)
-  if (!bastion && (isPrivatePlan(attachment) || isShieldPlan(attachment))) {
-    throw noBastion({label, configVar, app: attachment.app.name}, isShieldPlan(attachment))
+  if (!bastion && (isPrivatePlan(attachment) || isShieldPlan(util, attachment))) {
+    throw noBastion({label, configVar, app: attachment.app.name}, isShieldPlan(util, attachment))
   }
   return {app, attachment, label, configVar, url: details.url, bastion}
 }

@@ -1,5 +1,5 @@
 import {randomInt, timingSafeEqual} from 'node:crypto'
-import {Server as NetServer, Socket, connect} from 'node:net'
+import {Server as NetServer, Socket, connect, createServer} from 'node:net'
 
 import ssh2 from 'ssh2'
 
@@ -36,6 +36,7 @@ export class SimBastion {
   private readonly clients = new Set<ssh2.Connection>()
   private readonly hostKey = utils.generateKeyPairSync('ed25519').private
   private listener?: NetServer
+  private readonly silentSockets = new Set<Socket>()
   private address = {host: '127.0.0.1', port: 0}
   /** SSH logins accepted, and direct-tcpip channels forwarded to a database. */
   readonly stats = {logins: 0, refused: 0, forwarded: 0}
@@ -82,11 +83,32 @@ export class SimBastion {
 
   /** Stops accepting connections (the bastion is unreachable) until resume(). */
   async pause(): Promise<void> {
-    await new Promise<void>(resolve => this.listener?.close(() => resolve()) ?? resolve())
+    const listener = this.listener
     this.listener = undefined
+    if (!listener) return
+    for (const socket of this.silentSockets) socket.destroy()
+    this.silentSockets.clear()
+    await new Promise<void>(resolve => {
+      listener.close(() => resolve())
+    })
+  }
+
+  /** Accepts connections but never answers, as a bastion behind a dropping firewall would, until resume(). */
+  async stall(): Promise<void> {
+    await this.pause()
+    const silent = createServer(socket => {
+      socket.on('error', () => {})
+      this.silentSockets.add(socket)
+    })
+    await new Promise<void>((resolve, reject) => {
+      silent.once('error', reject)
+      silent.listen(this.address.port, this.address.host, () => resolve())
+    })
+    this.listener = silent
   }
 
   async resume(): Promise<void> {
+    await this.pause()
     await this.bind(this.address.host, this.address.port)
   }
 

@@ -12,7 +12,7 @@ import {summarizeEvent} from '../../../lib/ui/event-summary.js'
 export default class Ledger extends PrivacyCommand {
   static description = `show the ledger's events: what was done, when, by whom
 
-Every request, export, restriction and erasure is an event in an append-only, hash-chained log (check it with privacy:ledger:verify). Events hold fingerprints and primary keys, never the personal data itself. Each event is shown as a one-line summary; --extended adds its hash, --json gives every detail.`
+Every request, export, restriction and erasure is an event in an append-only, hash-chained log (check it with privacy:ledger:verify). Events hold fingerprints and primary keys, never the personal data itself. Each event is shown as a one-line summary; --extended adds who acted and the event's hash, --json gives every detail.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app --request R-2026-0003',
@@ -40,10 +40,10 @@ Every request, export, restriction and erasure is an event in an append-only, ha
     }
     if (events.length === 0) this.log('No events.')
     else {
-      this.table(events, {
+      await this.table(events, {
         seq: {header: 'Seq'},
-        at: {header: 'At', get: e => e.at.replace('T', ' ').slice(0, 19)},
-        actor: {header: 'Actor'},
+        at: {header: 'At', get: e => e.at.replace('T', ' ').slice(0, 16)},
+        actor: {header: 'Actor', extended: true},
         action: {header: 'Action'},
         requestId: {header: 'Request', get: e => e.requestId ?? ''},
         summary: {header: 'What', get: e => summarizeEvent(e.action, e.details)},

@@ -37,7 +37,7 @@ With --overdue the command exits 3 when any open request is past its deadline, f
     }
     if (requests.length === 0) this.log(`No ${flags.all ? '' : 'open '}requests for ${ledger.ctx.scope}.`)
     else {
-      this.table(requests, {
+      await this.table(requests, {
         id: {header: 'ID'},
         kind: {header: 'Kind'},
         reference: {header: 'Reference', get: r => r.reference ?? ''},

@@ -22,7 +22,7 @@ Shows each restriction's reason, age, rows, legal hold and its snapshot, and the
       if (result.bypassesRecorded > 0) this.warn(`${plural(result.bypassesRecorded, 'bypass', 'bypasses')} of restricted rows ${result.bypassesRecorded === 1 ? 'was' : 'were'} recorded in the ledger; see \`heroku privacy:ledger\`.`)
       if (result.restrictions.length === 0) this.log('No active restrictions.')
       else {
-        this.table(result.restrictions, {
+        await this.table(result.restrictions, {
           id: {header: 'ID'},
           reason: {header: 'Reason'},
           ageDays: {header: 'Age', get: r => `${r.ageDays}d`},

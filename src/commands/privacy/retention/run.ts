@@ -45,7 +45,7 @@ For each table with retention: { column, after, action }, rows whose column is o
       })
       if (report.tables.length === 0) this.log('The data map has no retention rules.')
       else {
-        this.table(report.tables, {
+        await this.table(report.tables, {
           table: {header: 'Table'},
           action: {header: 'Action'},
           cutoff: {header: 'Older than', get: t => `${t.column} < ${t.cutoff.slice(0, 10)}`},
