@@ -106,7 +106,7 @@ describe('privacy:reapply and privacy:snapshots', () => {
 
     it('gets the erasure again, and everyone else is unchanged', async () => {
       const result = await cli('privacy:reapply', '--database', 'RESTORED', '--map', map, '--confirm', 'privacy-demo', '--json')
-      expect(result.code, result.stderr).to.equal(0)
+      expect(result.code, result.stderr + result.stdout).to.equal(0)
       const report = JSON.parse(result.stdout)
       expect(report.applied.map((a: {action: string}) => a.action)).to.include('erasure.executed')
       expect((await restored.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [ALICE.email])).rows[0].n).to.equal(0)
