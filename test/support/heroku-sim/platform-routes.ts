@@ -2,6 +2,7 @@ import {SimAddon, newId} from './model.js'
 import {Router, SimError} from './router.js'
 import {addonJson, appJson, attachmentJson, collaboratorJson, drainJson, releaseJson, spaceJson, teamMemberJson} from './serialize.js'
 import type {HerokuSimulator} from './simulator.js'
+import {attachmentConfigVars} from './private-network.js'
 
 const POSTGRES_PREFIX = 'heroku-postgresql:'
 
@@ -127,7 +128,7 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
       const addon = sim.findAddon(params.addon!, app)
       addon.state = 'deprovisioned'
       for (const attachment of sim.attachments.filter(a => a.addonId === addon.id)) {
-        for (const name of sim.attachmentConfigVars(attachment)) delete sim.appById(attachment.appId).config[name]
+        for (const name of attachmentConfigVars(sim, attachment)) delete sim.appById(attachment.appId).config[name]
       }
       sim.attachments.splice(0, sim.attachments.length, ...sim.attachments.filter(a => a.addonId !== addon.id))
       if (addon.database && !addon.database.followerOf) await sim.ops.dropDatabase(addon.database.databaseName)

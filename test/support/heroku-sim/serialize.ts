@@ -1,5 +1,6 @@
 import type {SimAddon, SimApp, SimAttachment, SimCollaborator, SimDrain, SimSpace, SimTeamMember, SimTransfer} from './model.js'
 import type {HerokuSimulator} from './simulator.js'
+import {attachmentConfigVars} from './private-network.js'
 
 /** JSON bodies in the shapes the Platform and Data APIs return. */
 
@@ -61,7 +62,7 @@ export function attachmentJson(sim: HerokuSimulator, attachment: SimAttachment) 
   return {
     addon: {id: addon.id, name: addon.name, app: ref(sim.appById(addon.appId)), plan: {id: '00000000-0000-4000-8000-0000000000b1', name: addon.plan}},
     app: ref(app),
-    config_vars: sim.attachmentConfigVars(attachment),
+    config_vars: attachmentConfigVars(sim, attachment),
     created_at: attachment.createdAt,
     id: attachment.id,
     name: attachment.name,

@@ -13,6 +13,7 @@ import {
 } from './model.js'
 import {registerPlatformRoutes} from './platform-routes.js'
 import {PostgresOps} from './postgres-ops.js'
+import {bastionKind, publishedUrl} from './private-network.js'
 import {Router, SimError, SimRequest, SimResponse, isResponse} from './router.js'
 import {PlatformSchemaValidator} from './schema-validator.js'
 
@@ -221,46 +222,13 @@ export class HerokuSimulator {
     const attachment = {id: newId(), name, appId: app.id, addonId: addon.id, namespace, createdAt: new Date().toISOString()}
     this.attachments.push(attachment)
     if (addon.database) {
-      app.config[`${name}_URL`] = this.publishedUrl(addon)
-      if (this.bastionKind(addon) === 'config-vars') {
+      app.config[`${name}_URL`] = publishedUrl(this, addon)
+      if (bastionKind(this, addon) === 'config-vars') {
         app.config[`${name}_BASTIONS`] = this.bastion.host
         app.config[`${name}_BASTION_KEY`] = this.bastion.keyFor(this.appById(addon.appId).spaceId!)
       }
     }
     return attachment
-  }
-
-  /** The config vars an attachment sets: its URL, and for Shield databases its bastions and their key. */
-  attachmentConfigVars(attachment: SimAttachment): string[] {
-    const suffixes = this.bastionKind(this.addonById(attachment.addonId)) === 'config-vars' ? ['_URL', '_BASTIONS', '_BASTION_KEY'] : ['_URL']
-    return suffixes.map(suffix => `${attachment.name}${suffix}`)
-  }
-
-  /**
-   * How a database is reached: directly, or only through its space's bastion,
-   * whose key comes from the Data API (private-* plans) or the config vars
-   * (shield-* plans).
-   */
-  bastionKind(addon: SimAddon): 'none' | 'data-api' | 'config-vars' {
-    const tier = addon.plan.split(':')[1] ?? ''
-    if (!this.appById(addon.appId).spaceId) return 'none'
-    return tier.startsWith('private') ? 'data-api' : tier.startsWith('shield') ? 'config-vars' : 'none'
-  }
-
-  /** The host name a database behind a bastion is published under: only the bastion can reach it. */
-  privateHost(addon: SimAddon): string {
-    return `${addon.name}.${addon.id.slice(0, 8)}.private-db.invalid`
-  }
-
-  /** The URL Heroku hands out (config vars, Data API); for a database behind a bastion it reaches nothing directly. */
-  publishedUrl(addon: SimAddon): string {
-    if (!addon.database) throw new Error(`${addon.name} has no database`)
-    if (this.bastionKind(addon) === 'none') return this.ops.urlFor(addon.database)
-    const real = new URL(this.ops.urlFor(addon.database))
-    this.bastion.route(this.privateHost(addon), 5432, {spaceId: this.appById(addon.appId).spaceId!, host: real.hostname, port: Number(real.port)})
-    real.hostname = this.privateHost(addon)
-    real.port = '5432'
-    return real.toString()
   }
 
   /** A URL that reaches the database directly, for tests and seeding (not what Heroku hands out for a Private or Shield database). */
