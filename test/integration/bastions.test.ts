@@ -147,7 +147,7 @@ describe('Private and Shield databases, through their bastions', function () {
     server.child.kill('SIGINT')
     const stopped = await server.result
     expect(stopped.code, stopped.stderr).to.equal(0)
-    expect(stopped.stdout).to.match(/Stored 1 lines/)
+    expect(stopped.stdout).to.match(/Stored 1 line in 1 batch;/)
     const out = join(dir, 'alice-logs.zip')
     const shieldMap = await writeReviewedMap(['-a', 'privacy-shield'], ctx.env)
     try {

@@ -97,7 +97,8 @@ describe('consistency across commands', function () {
       for (const line of lines) expect(line.trimEnd().length, line).to.be.at.most(100)
       expect(narrow.stdout).to.match(/request\.opened/)
       expect(narrow.stdout).to.match(/rectification request received/)
-      expect(narrow.stdout).to.match(/wrapping on a narrow/)
+      expect(narrow.stdout).to.match(/to need wrapping/)
+      expect(narrow.stdout).to.match(/on a narrow terminal\)/)
     })
 
     it('requests --overdue --json exits 3 with the requests listed', async () => {

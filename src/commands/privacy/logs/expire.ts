@@ -5,6 +5,7 @@ import {confirmFlags, confirmationName, requireConfirmation} from '../../../cli/
 import {databaseFlags} from '../../../cli/flags.js'
 import {PrivacyError} from '../../../lib/errors.js'
 import {ExpiryResult, expireLogs, hasLogStore, parseRetention} from '../../../lib/logs/store.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class LogsExpire extends PrivacyCommand {
   static description = `drop stored log lines older than the retention period
@@ -31,8 +32,8 @@ privacy:logs:serve does this every hour; run this from Heroku Scheduler when the
       const dryRun = flags['dry-run'] === true
       if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Expiring logs')
       const result = await expireLogs(db.pool, {now: new Date(), retentionMs, dryRun})
-      const days = result.dropped.length === 0 ? 'no day partitions' : `${result.dropped.length} day partition(s) (${result.dropped.join(', ')})`
-      this.log(`${dryRun ? 'Would drop' : 'Dropped'} ${days} and ${result.frames} remembered frame ids older than ${flags.retention}.`)
+      const days = result.dropped.length === 0 ? 'no day partitions' : `${plural(result.dropped.length, 'day partition')} (${result.dropped.join(', ')})`
+      this.log(`${dryRun ? 'Would drop' : 'Dropped'} ${days} and ${plural(result.frames, 'remembered frame id')} older than ${flags.retention}.`)
       return {...result, dryRun}
     } finally {
       await db.close()

@@ -8,6 +8,7 @@ import {LogReceiver, ReceiverEvent, ReceiverStats} from '../../../lib/logs/recei
 import {REDACTION_PRESETS, redactorFor} from '../../../lib/logs/redaction.js'
 import {migrateLogStore, parseRetention} from '../../../lib/logs/store.js'
 import {redactSecrets} from '../../../lib/redact.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class LogsServe extends PrivacyCommand {
   static description = `receive the app's logs from a Logplex drain and keep them in Postgres, redacted, expiring, searchable per person
@@ -76,7 +77,7 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
     const text = event.kind === 'store-failed' ? `could not store a batch (answered 503, Logplex will retry): ${event.message}`
       : event.kind === 'expired' ? `dropped expired partitions ${event.dropped.join(', ')}`
         : event.kind === 'expiry-failed' ? `could not drop expired partitions: ${event.message}`
-          : `skipped ${event.frames} malformed frame(s) in batch ${event.frameId ?? '(no frame id)'}`
+          : `skipped ${plural(event.frames, 'malformed frame')} in batch ${event.frameId ?? '(no frame id)'}`
     this.logToStderr(redactSecrets(text, this.secrets))
   }
 }
@@ -92,7 +93,7 @@ function parseAuth(value: string | undefined): {user: string; password: string} 
 
 function describeStats(stats: ReceiverStats): string {
   const refused = Object.entries(stats.refused).map(([status, count]) => `${count}×${status}`).join(', ')
-  return `Stored ${stats.lines} lines in ${stats.batches} batches; ${stats.duplicates} retried batches already stored; ${stats.malformed} malformed frames skipped; ${stats.storeFailures} batches refused while the store failed${refused ? `; refused requests: ${refused}` : ''}.`
+  return `Stored ${plural(stats.lines, 'line')} in ${plural(stats.batches, 'batch', 'batches')}; ${plural(stats.duplicates, 'retried batch', 'retried batches')} already stored; ${plural(stats.malformed, 'malformed frame')} skipped; ${plural(stats.storeFailures, 'batch', 'batches')} refused while the store failed${refused ? `; refused requests: ${refused}` : ''}.`
 }
 
 function untilSignalled(): Promise<void> {

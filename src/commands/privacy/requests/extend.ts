@@ -4,6 +4,7 @@ import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {PrivacyRequest, extendRequest} from '../../../lib/ledger/requests.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class RequestsExtend extends PrivacyCommand {
   static description = `extend a request's deadline, with the reason recorded
@@ -26,7 +27,7 @@ The GDPR allows at most two further months in all, where requests are complex or
     const ledger = await this.openLedger(flags)
     try {
       const request = await extendRequest(ledger.ctx, args.id, {months: flags.months, reason: flags.reason})
-      this.log(`Extended ${request.id} by ${flags.months} month(s): now due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.log(`Extended ${request.id} by ${plural(flags.months, 'month')}: now due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
       return request
     } finally {
       await ledger.close()

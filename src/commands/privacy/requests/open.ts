@@ -7,6 +7,7 @@ import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
 import {PrivacyRequest, REQUEST_KINDS, openRequest} from '../../../lib/ledger/requests.js'
 import {parseSubject} from '../../../lib/subject/parse.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class RequestsOpen extends PrivacyCommand {
   static description = `record a data subject request and its legal deadline
@@ -37,7 +38,7 @@ The deadline is one calendar month from the day the request was received (GDPR A
     const ledger = await this.openLedger(flags)
     try {
       const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference})
-      this.log(`Opened ${request.id} (${request.kind}), received ${request.receivedOn}, due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.log(`Opened ${request.id} (${request.kind}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
       return request
     } finally {
       await ledger.close()
