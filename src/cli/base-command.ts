@@ -1,4 +1,5 @@
 import {Command} from '@heroku-cli/command'
+import type pg from 'pg'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
 import {ConnectionOptions, Database, DatabaseTarget} from '../lib/db/connection.js'
@@ -133,10 +134,17 @@ export abstract class PrivacyCommand extends Command {
    * the database and record it: the registry lives in the app database, the
    * ledger wherever the flags put it. A follower is refused, naming its leader.
    */
-  protected async openRegistryAndLedger(flags: LedgerFlags, action: string): Promise<{main: ResolvedTarget; io: RegistryAndLedger; close: () => Promise<void>}> {
+  protected async openRegistryAndLedger(flags: LedgerFlags, action: string, preflight?: (pool: pg.Pool) => Promise<void>): Promise<{main: ResolvedTarget; io: RegistryAndLedger; close: () => Promise<void>}> {
     const {main, db} = await this.openTarget(flags)
-    await assertWritable(main, db, action)
-    const ledger = await this.openLedger(flags, main)
+    // What the command will need of the app database is checked before the ledger creates anything in it.
+    const ledger = await (async () => {
+      await assertWritable(main, db, action)
+      await preflight?.(db.pool)
+      return this.openLedger(flags, main)
+    })().catch(async error => {
+      await db.close()
+      throw error
+    })
     return {
       main,
       io: {registry: db.pool, registryLabel: main.target.label, ledger: ledger.ctx, sameDatabase: ledger.label === main.target.label},

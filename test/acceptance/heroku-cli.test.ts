@@ -160,7 +160,7 @@ describe('the real heroku CLI against the simulator', function () {
     })
 
     it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, check, ledger:verify', async function () {
-      // Fifteen commands, each a cold start of the heroku CLI: allow for a busy machine.
+      // About twenty heroku CLI runs, one after another: minutes on a busy machine, nothing timed here.
       this.timeout(10 * 60_000)
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')

@@ -271,3 +271,8 @@ export function expressionColumn(expression: string): string | undefined {
   for (const match of withoutStrings.matchAll(pattern)) names.add(match[1] ? match[1].replace(/""/g, '"') : match[2]!)
   return names.size === 1 ? [...names][0] : undefined
 }
+
+/** Tables whose rows the connected role cannot all see: row-level security applies and the role does not bypass it. */
+export function hiddenByRowSecurity(tables: TableInfo[]): string[] {
+  return tables.filter(t => t.rowSecurity.enabled && !t.rowSecurity.bypassed).map(t => t.key)
+}

@@ -1,5 +1,5 @@
 import type {DataMap, TableMap} from '../datamap/schema.js'
-import type {ForeignKeyInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import {ForeignKeyInfo, SchemaInfo, TableInfo, hiddenByRowSecurity} from '../db/introspect.js'
 import {ExitCode, PrivacyError} from '../errors.js'
 import type {PlannedTable, SubjectPlan} from '../subject/graph.js'
 
@@ -35,9 +35,12 @@ export function chooseTables(plan: SubjectPlan, options: {includeConnect: boolea
   return chosen
 }
 
-/** Tables whose rows a role cannot see all of: row-level security applies and the role does not bypass it. */
-export function hiddenByRowSecurity(tables: TableInfo[]): string[] {
-  return tables.filter(t => t.rowSecurity.enabled && !t.rowSecurity.bypassed).map(t => t.key)
+/** An erasure must see every row of the person's: row-level security the role does not bypass refuses it. */
+export function refuseHiddenRows(tables: TableInfo[]): void {
+  const hidden = hiddenByRowSecurity(tables)
+  if (hidden.length > 0) {
+    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS. Nothing was changed.`, {code: 'row_security', exitCode: ExitCode.refused})
+  }
 }
 
 /** What the role lacks to run the erasure: DELETE on deleted tables, UPDATE on anonymised ones and on references it clears. */
