@@ -179,7 +179,15 @@ export class SimBastion {
         upstream.on('error', () => channel.close())
         channel.on('error', () => upstream.destroy())
         channel.on('close', () => upstream.destroy())
-        upstream.pipe(channel).pipe(upstream)
+        // A Postgres client half-closes only when it is done; what the server still
+        // sends then (its TLS close_notify) would reach a client socket that is gone,
+        // which the heroku CLI's tunnel does not survive. Close both ways at once.
+        channel.once('end', () => {
+          upstream.destroy()
+          channel.close()
+        })
+        upstream.pipe(channel)
+        channel.pipe(upstream, {end: false})
       })
     })
   }
