@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
-import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {LocateReport, locateSubjects} from '../../lib/locate/locate.js'
 import {describeAppearances, renderLocateReport} from '../../lib/ui/locate-report.js'
@@ -29,6 +29,7 @@ Prints where the person appears: table, column and the number of rows — never 
   static flags = {
     ...databaseFlags,
     ...subjectFlags,
+    ...kindFlags,
     map: mapFlag,
     ...locateFlags,
   }
@@ -45,6 +46,7 @@ Prints where the person appears: table, column and the number of rows — never 
         pool: db.pool,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         jobs: flags.jobs,
         deadline: flags['max-seconds'] === undefined ? undefined : started + flags['max-seconds'] * 1000,
         progress: this.progress,
