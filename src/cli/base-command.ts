@@ -53,13 +53,22 @@ export abstract class PrivacyCommand extends Command {
   /** Values that must never be printed, collected as they become known (database passwords, bastion keys). */
   protected readonly secrets = new Set<string>()
 
+  private interrupted?: {signal: keyof typeof SIGNAL_EXIT_CODES; message: string; said: boolean}
+
   private readonly onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
     this.renderer?.stop()
     const open = this.connections?.size ?? 0
+    this.interrupted = {signal, said: false, message: ` ›   Interrupted${open > 0 ? `; closed ${open} database connection${open === 1 ? '' : 's'} and ${open === 1 ? 'its' : 'their'} tunnels` : ''}.\n`}
     void (this.connections?.closeAll({interrupted: true}) ?? Promise.resolve()).finally(() => {
-      process.stderr.write(` ›   Interrupted${open > 0 ? `; closed ${open} database connection${open === 1 ? '' : 's'} and ${open === 1 ? 'its' : 'their'} tunnels` : ''}.\n`)
+      this.sayInterrupted()
       process.exit(SIGNAL_EXIT_CODES[signal])
     })
+  }
+
+  private sayInterrupted(): void {
+    if (!this.interrupted || this.interrupted.said) return
+    this.interrupted.said = true
+    process.stderr.write(this.interrupted.message)
   }
 
   /** The environment, read once when the command starts. */
@@ -186,6 +195,13 @@ export abstract class PrivacyCommand extends Command {
   override async catch(caught: Error & OclifLikeError): Promise<unknown> {
     this.renderer?.stop()
     this.renderer = undefined
+    if (this.interrupted) {
+      // Closing the connections on Ctrl-C makes the work still running fail; that failure is not the news.
+      const exitCode = SIGNAL_EXIT_CODES[this.interrupted.signal]
+      process.exitCode = exitCode
+      this.sayInterrupted()
+      throw Object.assign(new PrivacyError('Interrupted.', {exitCode: exitCode as never}), {skipOclifErrorHandling: true})
+    }
     const error = this.explain(caught)
     const secrets = [...this.secrets, this.env.apiKey]
     const isUsage = error.oclif?.exit === ExitCode.usage && !(error instanceof PrivacyError)

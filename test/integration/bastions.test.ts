@@ -243,7 +243,7 @@ describe('Private and Shield databases, through their bastions', function () {
       expect(ctx.sim.bastion.openConnections).to.be.greaterThan(0)
       running.child.kill('SIGINT')
       const result = await running.result
-      expect(result.code).to.equal(130)
+      expect(result.code, result.stderr).to.equal(130)
       expect(result.stderr).to.match(/Interrupted; closed \d+ database connections? and/)
       await locker.query('ROLLBACK')
       await waitFor(async () => ctx.sim.bastion.openConnections === 0 && await sessionsOf(db) === 0)
