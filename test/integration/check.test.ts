@@ -42,7 +42,7 @@ describe('privacy:check and privacy:inventory', () => {
     expect(rulesFailed(report, 'privacy-us')).to.include.members(['region', 'shield', 'drains-tls', 'backups', 'access'])
     const region = report.findings.find((f: {rule: string}) => f.rule === 'region')
     expect(region).to.include({severity: 'error'})
-    expect(region.message).to.match(/runs in us; the data map requires eu/)
+    expect(region.message).to.match(/runs in us \(United States\); the data map requires eu/)
     expect(report.findings.find((f: {rule: string}) => f.rule === 'shield').evidence).to.include('public.payments.card_number (financial)')
     expect(report.findings.find((f: {rule: string}) => f.rule === 'drains-tls').evidence).to.equal('http://logs.example.com')
     expect(result.stdout + result.stderr).to.not.include('secret-drain-pass')

@@ -104,7 +104,7 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
       server.child.kill('SIGTERM')
       const {code, stdout, stderr} = await server.result
       expect(code).to.equal(0)
-      expect(stdout).to.match(/Stored 2 lines in 1 batches/)
+      expect(stdout).to.match(/Stored 2 lines in 1 batch;/)
       expect(stdout + stderr).to.not.include('pw-serve-77')
       expect(stdout + stderr).to.not.include(new URL(logs.url).password)
       const {rows} = await logs.pool.query('SELECT count(*)::int AS n FROM heroku_privacy.log_lines WHERE message LIKE $1', [`%${marker}`])

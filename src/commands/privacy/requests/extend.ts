@@ -6,6 +6,7 @@ import {ledgerFlags} from '../../../cli/ledger.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
 import {PrivacyRequest, extendRequest, getRequest} from '../../../lib/ledger/requests.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class RequestsExtend extends PrivacyCommand {
   static description = `extend a request's deadline, with the reason recorded
@@ -40,7 +41,7 @@ As far as the request's law allows, counted from receipt: GDPR and UK GDPR two f
         throw new PrivacyError(`Request ${current.id} runs on ${current.law}, whose extensions are counted in ${monthly ? 'months (--months)' : 'days (--days)'}.`, {code: 'usage', exitCode: ExitCode.usage})
       }
       const request = await extendRequest(ledger.ctx, current.id, {amount: flags.months ?? flags.days, reason: flags.reason, notifiedOn})
-      this.log(`Extended ${request.id}: now due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.log(`Extended ${request.id}: now due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
       return request
     } finally {
       await ledger.close()

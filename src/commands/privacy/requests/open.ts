@@ -11,6 +11,7 @@ import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
 import {PrivacyRequest, REQUEST_KINDS, VERIFICATION_METHODS, VerificationMethod, openRequest} from '../../../lib/ledger/requests.js'
 import {parseSubject} from '../../../lib/subject/parse.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class RequestsOpen extends PrivacyCommand {
   static description = `record a data subject request and its legal deadline
@@ -52,7 +53,7 @@ A deadline falling on a weekend moves to the Monday (PIPEDA: only off a Sunday);
     const ledger = await this.openLedger(flags)
     try {
       const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference, law, verification})
-      this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
       if (request.acknowledgeBy) this.log(`Confirm receipt to the person by ${request.acknowledgeBy}.`)
       if (!request.verifiedBy) this.log('Identity not recorded as verified: check it before sending data, then note how (--verified-by, --verification-method).')
       return request

@@ -36,7 +36,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
   async run() {
     const {flags} = await this.parse(Restrict)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'restricting a person')
     try {
       const result = await restrictAndRecord({
         ...io,

@@ -29,7 +29,7 @@ GDPR Art. 18(3): processing may resume only once the person has been told; --app
   async run() {
     const {flags} = await this.parse(RestrictLift)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'lifting a restriction')
     try {
       const input = {...io, subjects, approvedBy: flags['approved-by'], evidence: flags.evidence, releaseHold: flags['release-hold'] === true}
       if (!flags['dry-run']) {
