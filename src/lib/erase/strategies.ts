@@ -5,6 +5,7 @@ import {ColumnInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {quoteIdent} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
+import {stripJsonKeysSql} from './json-keys-sql.js'
 
 export interface StrategyContext {
   table: TableInfo
@@ -19,6 +20,13 @@ export interface StrategyContext {
 const TEXT = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
 const INTEGER = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'money'])
 const TIME = new Set(['date', 'timestamp', 'timestamptz', 'time', 'timetz'])
+
+const REDACTABLE = new Set([...TEXT, ...INTEGER, ...TIME, 'json', 'jsonb', 'bool', 'inet', 'cidr', 'uuid', 'bytea'])
+
+/** Whether `redact` has a value for the column: a constant of its type, or NULL where it may be. */
+export function hasRedactionConstant(column: ColumnInfo): boolean {
+  return column.isArray || REDACTABLE.has(column.baseType) || column.isNullable
+}
 
 const fit = (expression: string, column: ColumnInfo) => (column.maxLength ? `left(${expression}, ${column.maxLength})` : expression)
 
@@ -66,8 +74,8 @@ function fake(column: ColumnInfo, ctx: StrategyContext): string {
 export function columnAssignment(column: ColumnInfo, spec: ColumnMap, ctx: StrategyContext): string | undefined {
   const name = quoteIdent(column.name)
   if (spec.category === 'none' || !spec.erase || spec.erase === 'keep') return undefined
-  if (spec.keys && spec.keys.length > 0 && (column.baseType === 'jsonb' || column.baseType === 'json')) {
-    const stripped = `(${name}::jsonb - ${ctx.param(spec.keys)}::text[])`
+  if (spec.keys && spec.keys.length > 0 && (column.baseType === 'jsonb' || column.baseType === 'json') && !column.isArray) {
+    const stripped = `(${stripJsonKeysSql(`${name}::jsonb`, spec.keys, ctx.param)})`
     return column.baseType === 'json' ? `${stripped}::json` : stripped
   }
   switch (spec.erase) {
