@@ -1,0 +1,158 @@
+import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import {hasRedactionConstant} from '../erase/strategies.js'
+import {COLUMN_STRATEGIES, ColumnMap, DataMap, edgesOf, splitColumnRef} from './schema.js'
+
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
+const JSON_TYPES = new Set(['json', 'jsonb'])
+const FAKEABLE = new Set([...TEXT_TYPES, 'date', 'timestamp', 'timestamptz', 'inet', 'cidr', 'int2', 'int4', 'int8', 'numeric', 'uuid', 'json', 'jsonb'])
+
+/** A column strategy that writes a value: everything but `keep`, plus `keys` (removing keys inside JSON). */
+export type WriteStrategy = Exclude<(typeof COLUMN_STRATEGIES)[number], 'keep'> | 'keys'
+
+/** A mapped column whose strategy cannot or must not run, with where it is in privacy.yml. */
+export interface ColumnStrategyProblem {
+  table: string
+  column: string
+  strategy: WriteStrategy | 'keep'
+  /** Its place in privacy.yml, and the key on its line to point at. */
+  path: ['tables', string, 'columns', string]
+  field: 'erase' | 'keys'
+  message: string
+}
+
+/** What an erasure writes into the column: nothing, a value, or the document without some keys. */
+export function writeStrategyOf(spec: ColumnMap, column?: ColumnInfo): WriteStrategy | undefined {
+  if (!spec.erase || spec.erase === 'keep') return undefined
+  if (spec.keys && spec.keys.length > 0 && (!column || (JSON_TYPES.has(column.baseType) && !column.isArray))) return 'keys'
+  return spec.erase
+}
+
+/** Why a column strategy cannot work on this column's type, or nothing when it can. */
+export function strategyProblem(spec: ColumnMap, column: ColumnInfo): string | undefined {
+  if (misplacedKeys(spec, column)) {
+    return `keys on ${column.name} (${column.type}): keys name entries inside a json or jsonb value — remove keys, and erase the column with redact, null or fake`
+  }
+  switch (spec.erase) {
+    case 'null':
+      return column.isNullable ? undefined : `erase: null on ${column.name}, which is NOT NULL — use redact or fake`
+    case 'redact':
+      return hasRedactionConstant(column) ? undefined : `erase: redact has no constant for ${column.name} (${column.type}, NOT NULL) — use fake, or keep it with a basis`
+    case 'hash':
+      return TEXT_TYPES.has(column.baseType) && !column.isArray && (column.maxLength === null || column.maxLength >= 64)
+        ? undefined
+        : `erase: hash on ${column.name} (${column.type}) needs a text column of at least 64 characters — use redact, fake or null`
+    case 'fake':
+      return FAKEABLE.has(column.baseType) ? undefined : `erase: fake has no generator for ${column.name} (${column.type}) — use redact or null`
+    default:
+      return undefined
+  }
+}
+
+/** The ways a column ties rows together; each refuses the strategies that would break or redirect the tie. */
+interface ReferenceRole {
+  refuses: ReadonlySet<WriteStrategy>
+  what: string
+  instead: string
+}
+
+const ALL_WRITES: ReadonlySet<WriteStrategy> = new Set(['null', 'redact', 'hash', 'fake', 'keys'])
+// NULL points at nobody, so a nullable reference may be cleared (how a shared row is unlinked from the person);
+// any other value points the row at another row, or at nothing, or fails the constraint.
+const REDIRECTING: ReadonlySet<WriteStrategy> = new Set(['redact', 'hash', 'fake', 'keys'])
+// An HMAC can equal nothing but the HMAC of the same value: where the column a via edge points at is hashed too,
+// hashing keeps the pair joined and can never name someone else.
+const REDIRECTING_UNLESS_BOTH_HASHED: ReadonlySet<WriteStrategy> = new Set(['redact', 'fake', 'keys'])
+// A made-up value can be a real person's: the next request naming them would find this row.
+const PLAUSIBLE: ReadonlySet<WriteStrategy> = new Set(['fake'])
+
+const REMOVE_ROWS = 'delete the rows (erase: delete) if they must go'
+
+function isHashed(map: DataMap, ref: string): boolean {
+  const {table, column} = splitColumnRef(ref)
+  return map.tables[table]?.columns?.[column]?.erase === 'hash'
+}
+
+function referenceRoles(map: DataMap, table: TableInfo, column: string): ReferenceRole[] {
+  const roles: ReferenceRole[] = []
+  const isPrimaryKey = table.primaryKey.includes(column)
+  const foreignKeys = table.foreignKeys.filter(f => f.columns.includes(column))
+  const isLookup = table.key === map.subject.table && map.subject.lookup.includes(column)
+  if (isPrimaryKey) {
+    roles.push({refuses: ALL_WRITES, what: `part of the primary key of ${table.key}`, instead: `the key tells rows apart and is what the ledger records; remove erase here, and ${REMOVE_ROWS}`})
+  }
+  for (const fk of foreignKeys) {
+    roles.push({refuses: REDIRECTING, what: `a foreign key to ${fk.references} (${fk.name})`, instead: `a new value points the row at another row or at none; remove erase (or use null to unlink a nullable reference), and ${REMOVE_ROWS}`})
+  }
+  const edges = edgesOf(map.tables[table.key] ?? {}).filter(edge => edge.column === column)
+  if (edges.length > 0 && foreignKeys.length === 0) {
+    const refuses = edges.every(edge => isHashed(map, edge.to)) ? REDIRECTING_UNLESS_BOTH_HASHED : REDIRECTING
+    roles.push({refuses, what: `the via edge to ${edges.map(e => e.to).join(', ')}`, instead: `a new value hands the row to whoever has that value; remove erase, use null to unlink the row, or hash it only where ${edges.map(e => e.to).join(', ')} is hashed too; or ${REMOVE_ROWS}`})
+  }
+  if (isLookup && !isPrimaryKey) {
+    roles.push({refuses: PLAUSIBLE, what: `a lookup column of the subject (${map.subject.table})`, instead: 'a made-up value may be another person\'s, whose requests would then find this row; use hash, redact or null'})
+  }
+  const reachedFrom = Object.entries(map.tables).filter(([, other]) => edgesOf(other).some(e => e.to === `${table.key}.${column}`)).map(([key]) => key)
+  if (reachedFrom.length > 0 && !isPrimaryKey && !isLookup) {
+    roles.push({refuses: PLAUSIBLE, what: `what ${reachedFrom.join(', ')} reach ${table.key} by`, instead: 'a made-up value may match another person\'s rows; use hash, redact or null'})
+  }
+  return roles
+}
+
+function eachMappedColumn(map: DataMap, schema: SchemaInfo, visit: (table: TableInfo, column: ColumnInfo, spec: ColumnMap) => void): void {
+  for (const [key, spec] of Object.entries(map.tables)) {
+    const table = schema.tables.get(key)
+    if (!table) continue
+    for (const [name, columnSpec] of Object.entries(spec.columns ?? {})) {
+      const column = table.columns.find(c => c.name === name)
+      if (column) visit(table, column, columnSpec)
+    }
+  }
+}
+
+const misplacedKeys = (spec: ColumnMap, column: ColumnInfo) => spec.keys !== undefined && spec.keys.length > 0 && (!JSON_TYPES.has(column.baseType) || column.isArray)
+
+const problemAt = (table: TableInfo, column: ColumnInfo, spec: ColumnMap, message: string): ColumnStrategyProblem => {
+  const strategy = writeStrategyOf(spec, column) ?? 'keep'
+  const field = strategy === 'keys' || misplacedKeys(spec, column) ? 'keys' : 'erase'
+  return {table: table.key, column: column.name, strategy, path: ['tables', table.key, 'columns', column.name], field, message}
+}
+
+/**
+ * Value-changing strategies on columns that tie rows to each other or to the
+ * person, where the new value would break the tie or hand the row to someone
+ * else: any write into a primary key; anything but NULL in a foreign key;
+ * anything but NULL in a via edge column, or a hash where the column it points
+ * at is hashed too; made-up values (fake) in the subject's lookups and in
+ * what other tables reach a row by. Pure: the map validator reports these
+ * with line numbers, and an erasure can ask again at run time.
+ */
+export function referenceColumnProblems(map: DataMap, schema: SchemaInfo): ColumnStrategyProblem[] {
+  const problems: ColumnStrategyProblem[] = []
+  eachMappedColumn(map, schema, (table, column, spec) => {
+    const strategy = writeStrategyOf(spec, column)
+    if (!strategy) return
+    const refusing = referenceRoles(map, table, column.name).filter(role => role.refuses.has(strategy))
+    if (refusing.length === 0) return
+    const named = strategy === 'keys' ? `keys (${spec.keys!.join(', ')})` : `erase: ${strategy}`
+    problems.push(problemAt(table, column, spec, `${named} on ${column.name}, which is ${refusing.map(r => r.what).join(' and ')}: ${refusing[0]!.instead}`))
+  })
+  return problems
+}
+
+/**
+ * Every mapped column whose strategy cannot or must not run: a strategy that
+ * does not fit the column's type, any write into a column Postgres generates,
+ * and the reference columns above.
+ */
+export function columnStrategyProblems(map: DataMap, schema: SchemaInfo): ColumnStrategyProblem[] {
+  const problems: ColumnStrategyProblem[] = []
+  eachMappedColumn(map, schema, (table, column, spec) => {
+    const typeProblem = strategyProblem(spec, column)
+    if (typeProblem) problems.push(problemAt(table, column, spec, typeProblem))
+    else if (column.generated && writeStrategyOf(spec, column)) {
+      problems.push(problemAt(table, column, spec, `erase: ${spec.erase} on ${column.name}, which Postgres computes (GENERATED ALWAYS … ${column.generated.toUpperCase()}) and cannot be written — remove erase here, and erase the columns it is computed from`))
+    }
+  })
+  const reference = referenceColumnProblems(map, schema)
+  return [...problems, ...reference.filter(r => !problems.some(p => p.table === r.table && p.column === r.column))]
+}
