@@ -6,8 +6,8 @@ import {ExitCode, PrivacyError} from '../lib/errors.js'
 import {SubjectLookup, parseSubject} from '../lib/subject/parse.js'
 
 export const subjectFlags = {
-  subject: Flags.string({description: 'the person, as COLUMN=VALUE of a lookup column (repeat for several people)', multiple: true, helpValue: 'email=…'}),
-  'subjects-file': Flags.string({description: 'a file with one COLUMN=VALUE per line, for a batch (# starts a comment)', helpValue: 'FILE'}),
+  subject: Flags.string({description: 'the person, as COLUMN=VALUE of a lookup column, the column as the map writes it ("COLUMN"=VALUE when its name holds =); repeat for several people', multiple: true, helpValue: 'email=…'}),
+  'subjects-file': Flags.string({description: 'a file with one COLUMN=VALUE (or "COLUMN"=VALUE) per line, for a batch (# starts a comment)', helpValue: 'FILE'}),
 }
 
 /** The people a command is about, from --subject flags and --subjects-file; values are never echoed back. */

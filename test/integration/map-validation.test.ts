@@ -1,4 +1,4 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -101,5 +101,35 @@ describe('the map validator, against a live schema', () => {
       .replace('requester: { category: contact, erase: fake }', 'requester: { category: contact, erase: hash }')
     const loaded = parseDataMap(fixed, 'privacy.yml')
     expect(checkMapAgainstSchema(loaded, await introspect(db.pool))).to.deep.equal([])
+  })
+})
+
+describe('privacy:scan and columns it must not write', () => {
+  const db = useDatabase()
+  let dir: string
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'privacy-scan-generated-'))
+    await db.pool.query(`CREATE TABLE users (
+      id bigint PRIMARY KEY, email text NOT NULL UNIQUE, first_name text, last_name text,
+      full_name text GENERATED ALWAYS AS (first_name || ' ' || last_name) STORED)`)
+    await db.pool.query(`INSERT INTO users (id, email, first_name, last_name)
+      SELECT i, 'person' || i || '@example.com', 'First' || i, 'Last' || i FROM generate_series(1, 40) i`)
+  })
+
+  after(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('gives a generated column no erase strategy, and writes a map that validates', async () => {
+    const file = join(dir, 'privacy.yml')
+    const result = await runCli(['privacy:scan', '--database-url', db.url, '--out', file, '--json'])
+    expect(result.code, result.stderr).to.equal(0)
+    expect(JSON.parse(result.stdout).problems).to.deep.equal([])
+    const loaded = parseDataMap(await readFile(file, 'utf8'), file)
+    const columns = loaded.map.tables['public.users']!.columns!
+    expect(columns.full_name!.category).to.equal('identity')
+    expect(columns.full_name!.erase).to.equal(undefined)
+    expect(columns.first_name!.erase).to.equal('redact')
   })
 })
