@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import {checkDrainUrl} from '../../src/lib/logs/drains.js'
 import {parseLogplexBody, parseSyslog, parseTimestamp} from '../../src/lib/logs/frames.js'
 import {tokenBuckets} from '../../src/lib/logs/rate-limit.js'
+import {isLoopbackHost} from '../../src/lib/loopback.js'
 import {redactionList, redactorFor} from '../../src/lib/logs/redaction.js'
 import {parseRetention} from '../../src/lib/logs/store.js'
 import {isDistinctive} from '../../src/lib/logs/subject-lines.js'
@@ -179,5 +180,12 @@ describe('identifiers searched for in logs', () => {
   it('uses values that pick out one person, not a first name alone', () => {
     for (const value of ['alice@example.com', 'Alice Example', 'alice_w', '10.0.0.1', '+44 20 7946 0958', 'Maximiliane']) expect(isDistinctive(value), value).to.equal(true)
     for (const value of ['Alice', 'Bob', '1234', 'Schmidt']) expect(isDistinctive(value), value).to.equal(false)
+  })
+})
+
+describe('loopback hosts', () => {
+  it('knows this machine\'s addresses, and only those', () => {
+    for (const host of ['localhost', 'LOCALHOST.', 'app.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1', '[::ffff:7f00:1]', '[::ffff:127.0.0.1]']) expect(isLoopbackHost(host), host).to.equal(true)
+    for (const host of ['localhost.example.com', '10.0.0.1', '128.0.0.1', '[::2]', 'example.com', '0.0.0.0', '[::ffff:a00:1]']) expect(isLoopbackHost(host), host).to.equal(false)
   })
 })
