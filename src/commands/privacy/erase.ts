@@ -10,6 +10,7 @@ import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
+import {headAt} from '../../lib/ledger/head.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {formatTable} from '../../lib/ui/table.js'
 
@@ -41,7 +42,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
   }
 
-  async run(): Promise<ErasureReport & {elsewhere: string[]}> {
+  async run(): Promise<ErasureReport & {ledgerHead: string | null; elsewhere: string[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
     const {main, io, close} = await this.openRegistryAndLedger(flags)
@@ -85,7 +86,9 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
         : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)
       this.log(`\nNot erased by this command:\n${elsewhere.map(line => `  - ${line}`).join('\n')}`)
-      return {...report, elsewhere}
+      const ledgerHead = await headAt(io.ledger.pool, report.ledgerEvent)
+      this.logLedgerHead(ledgerHead)
+      return {...report, ledgerHead, elsewhere}
     } finally {
       await logs?.close()
       await close()

@@ -12,7 +12,8 @@ import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
-import {appendEvent} from '../../lib/ledger/events.js'
+import {recordExport} from '../../lib/export/record.js'
+import {currentHead} from '../../lib/ledger/head.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {passwordOfUrl} from '../../lib/redact.js'
@@ -54,7 +55,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     ...logStoreFlags,
   }
 
-  async run(): Promise<ExportSummary | {queries: DataclipQuery[]}> {
+  async run(): Promise<(ExportSummary & {ledgerHead: string}) | {queries: DataclipQuery[]}> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
     const main = await resolveTarget(flags, process.env, () => this.herokuApi())
@@ -88,21 +89,21 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
         pseudonymKey: key,
         encryptTo: flags['encrypt-to'],
         tool: TOOL,
+        ledgerHead: await currentHead(ledger.ctx.pool),
         notCovered: NOT_COVERED,
         logs: logs?.pool,
         progress: this.progress,
       })
-      await appendEvent(ledger.ctx, {
-        action: 'export.created',
+      const ledgerHead = await recordExport(ledger.ctx, {
         requestId: flags.request ?? null,
-        details: {
-          subjects: subjects.map(s => ({lookup_column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
-          database: sourceTarget.label, tables: summary.tables, rows: summary.rows, archive_sha256: summary.sha256, format: summary.format, encrypted: summary.encrypted,
-        },
+        subjects: subjects.map(s => ({column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
+        database: sourceTarget.label,
+        summary,
       })
       this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
-      return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024} as ExportSummary
+      this.logLedgerHead(ledgerHead)
+      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024} as ExportSummary & {ledgerHead: string}
     } finally {
       await logs?.close()
       await source?.close()

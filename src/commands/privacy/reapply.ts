@@ -73,6 +73,7 @@ A backup restored, a fork or a rollback brings back people who were erased since
       if (report.alreadyReconciled.length > 0) this.log(`Already reconciled before: events ${report.alreadyReconciled.join(', ')}.`)
       for (const m of report.mismatches) this.log(`NOT applied: event ${m.seq} — ${m.table} row ${m.pk} now belongs to someone else (fingerprint mismatch); check it by hand.`)
       if (report.applied.length === 0 && report.mismatches.length === 0) this.log('Nothing to re-apply.')
+      this.logLedgerHead(report.ledgerHead)
       if (report.mismatches.length > 0) {
         throw new PrivacyError(`${report.mismatches.length} recorded row(s) now belong to someone else in ${target.label}; those events were not applied.`, {code: 'fingerprint_mismatch', exitCode: ExitCode.violations, details: report})
       }

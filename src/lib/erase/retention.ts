@@ -10,6 +10,7 @@ import type {LedgerContext} from '../ledger/context.js'
 import {inTransaction} from '../ledger/context.js'
 import {addMonths} from '../ledger/dates.js'
 import {appendEvent, appendEventWithRows, listEvents} from '../ledger/events.js'
+import {LedgerHead, formatHead} from '../ledger/head.js'
 import type {ProgressSink} from '../progress.js'
 import {primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
 import {columnAssignment, deriveHashKey} from './strategies.js'
@@ -44,6 +45,8 @@ export interface RetentionReport {
   resumed: boolean
   dryRun: boolean
   tables: RetentionTableReport[]
+  /** The ledger's head after the run's last event (null on a dry run). */
+  ledgerHead: LedgerHead | null
 }
 
 export function cutoffFor(now: Date, after: string): Date {
@@ -109,7 +112,7 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
   const state = await startRun(input, rules)
   const {rows: [registry]} = await input.pool.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
   const hashKey = deriveHashKey(input.key)
-  const report: RetentionReport = {run: state.run, resumed: state.resumed, dryRun: input.dryRun, tables: []}
+  const report: RetentionReport = {run: state.run, resumed: state.resumed, dryRun: input.dryRun, tables: [], ledgerHead: null}
   for (const {key, spec, rule} of rules) {
     const table = schema.tables.get(key)!
     const keyText = primaryKeyText(table, 't')
@@ -166,7 +169,7 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
     }
   }
   if (!input.dryRun) {
-    await appendEvent(input.ledger, {action: 'retention.finished', details: {run: state.run, tables: Object.fromEntries(report.tables.map(t => [t.table, t.rows]))}})
+    report.ledgerHead = formatHead(await appendEvent(input.ledger, {action: 'retention.finished', details: {run: state.run, tables: Object.fromEntries(report.tables.map(t => [t.table, t.rows]))}}))
   }
   return report
 }

@@ -42,6 +42,8 @@ export interface ExportInput {
   /** age recipient (age1…) to encrypt the archive to. */
   encryptTo?: string
   tool: {name: string; version: string}
+  /** The ledger's head when the export began, recorded in the manifest. */
+  ledgerHead?: string | null
   notCovered?: string[]
   /** A log store (privacy:logs:serve's): the lines mentioning the people go under logs/. */
   logs?: pg.Pool
@@ -217,6 +219,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       files,
       withheld,
       pseudonymised,
+      ledgerHead: input.ledgerHead ?? null,
       notCovered: [...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`), ...(input.notCovered ?? [])],
     }
     zip.addBuffer(Buffer.from(renderIndexHtml({generatedAt: snapshotAt, app: input.app, tables: html, withheld})), 'index.html')

@@ -4,6 +4,7 @@ import {ExitCode, PrivacyError} from '../errors.js'
 import {LedgerContext, inTransaction} from './context.js'
 import {addMonths, daysBetween, formatDate, startOfDay} from './dates.js'
 import {appendEvent} from './events.js'
+import {LedgerHead, formatHead} from './head.js'
 import {fingerprint, subjectKey} from './fingerprint.js'
 
 export const REQUEST_KINDS = ['access', 'erasure', 'restriction', 'rectification', 'objection', 'portability'] as const
@@ -88,7 +89,10 @@ function unknownRequest(id: string): PrivacyError {
   return new PrivacyError(`No request ${id} in this ledger. List them with \`heroku privacy:requests --all\`.`, {code: 'request_not_found'})
 }
 
-export async function openRequest(ctx: LedgerContext, input: {kind: RequestKind; subject: SubjectRef; receivedOn?: Date; reference?: string}): Promise<PrivacyRequest> {
+/** A request as a command that changed it reports it: with the ledger's head after the event it recorded. */
+export type RecordedRequest = PrivacyRequest & {ledgerHead: LedgerHead}
+
+export async function openRequest(ctx: LedgerContext, input: {kind: RequestKind; subject: SubjectRef; receivedOn?: Date; reference?: string}): Promise<RecordedRequest> {
   const today = startOfDay(ctx.clock())
   const receivedOn = startOfDay(input.receivedOn ?? today)
   if (receivedOn.getTime() > today.getTime()) {
@@ -105,17 +109,17 @@ export async function openRequest(ctx: LedgerContext, input: {kind: RequestKind;
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [id, ctx.scope, input.kind, input.subject.column, subjectFingerprint, input.reference ?? null, formatDate(receivedOn), formatDate(dueOn), ctx.actor, ctx.clock()],
     )
-    await appendEvent(ctx, {
+    const event = await appendEvent(ctx, {
       action: 'request.opened',
       requestId: id,
       details: {kind: input.kind, subject_column: input.subject.column, subject_fingerprint: subjectFingerprint, received_on: formatDate(receivedOn), due_on: formatDate(dueOn), reference: input.reference ?? null},
     }, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return toRequest(rows[0]!, today)
+    return {...toRequest(rows[0]!, today), ledgerHead: formatHead(event)}
   })
 }
 
-export async function extendRequest(ctx: LedgerContext, id: string, input: {months: number; reason: string}): Promise<PrivacyRequest> {
+export async function extendRequest(ctx: LedgerContext, id: string, input: {months: number; reason: string}): Promise<RecordedRequest> {
   return inTransaction(ctx.pool, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; only open requests can be extended.`, {code: 'request_closed'})
@@ -125,22 +129,22 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: {mont
     }
     const dueOn = dueDate(new Date(`${row.received_on}T00:00:00Z`), total)
     await client.query('UPDATE heroku_privacy.requests SET extended_months = $2, due_on = $3 WHERE id = $1', [id, total, formatDate(dueOn)])
-    await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {months: input.months, total_months: total, reason: input.reason, due_on: formatDate(dueOn)}}, client)
+    const event = await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {months: input.months, total_months: total, reason: input.reason, due_on: formatDate(dueOn)}}, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return toRequest(rows[0]!, startOfDay(ctx.clock()))
+    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 
-export async function closeRequest(ctx: LedgerContext, id: string, input: {outcome: string}): Promise<PrivacyRequest> {
+export async function closeRequest(ctx: LedgerContext, id: string, input: {outcome: string}): Promise<RecordedRequest> {
   return inTransaction(ctx.pool, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') {
       throw new PrivacyError(`Request ${id} was already closed on ${row.closed_at?.toISOString().slice(0, 10)} (${row.outcome}).`, {code: 'request_closed'})
     }
     await client.query("UPDATE heroku_privacy.requests SET status = 'closed', outcome = $2, closed_at = $3 WHERE id = $1", [id, input.outcome, ctx.clock()])
-    await appendEvent(ctx, {action: 'request.closed', requestId: id, details: {outcome: input.outcome}}, client)
+    const event = await appendEvent(ctx, {action: 'request.closed', requestId: id, details: {outcome: input.outcome}}, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return toRequest(rows[0]!, startOfDay(ctx.clock()))
+    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 

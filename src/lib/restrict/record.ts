@@ -2,7 +2,7 @@ import type pg from 'pg'
 
 import type {SnapshotRecord} from '../heroku/snapshots.js'
 import type {LedgerContext} from '../ledger/context.js'
-import {TouchedRow, appendEvent, appendEventWithRows} from '../ledger/events.js'
+import {LedgerEvent, TouchedRow, appendEvent, appendEventWithRows} from '../ledger/events.js'
 import {ActiveRestriction, RestrictSummary, pendingBypasses} from './restrict.js'
 
 async function registeredRows(db: pg.Pool | pg.ClientBase, restrictionId: string): Promise<TouchedRow[]> {
@@ -15,10 +15,11 @@ async function registeredRows(db: pg.Pool | pg.ClientBase, restrictionId: string
  * `ledgerClient` is the registry's own transaction when the ledger lives in
  * the same database, so both commit together.
  */
-export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSummary, input: {registry: pg.Pool | pg.ClientBase; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase}): Promise<void> {
+export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSummary, input: {registry: pg.Pool | pg.ClientBase; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
+  let last: LedgerEvent | undefined
   for (const restriction of summary.restrictions) {
     if (!restriction.created && restriction.rowsAdded === 0) continue
-    await appendEventWithRows(ctx, {
+    last = await appendEventWithRows(ctx, {
       action: restriction.created ? 'restriction.created' : 'restriction.extended',
       requestId: input.requestId,
       details: {
@@ -27,28 +28,32 @@ export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSu
       },
     }, await registeredRows(input.registry, restriction.id), input.ledgerClient)
   }
+  return last
 }
 
-export async function recordSnapshot(ctx: LedgerContext, snapshot: SnapshotRecord, requestId: string | null): Promise<void> {
-  await appendEvent(ctx, {action: 'snapshot.created', requestId, details: {...snapshot, purpose: 'legal hold'}})
+export async function recordSnapshot(ctx: LedgerContext, snapshot: SnapshotRecord, requestId: string | null): Promise<LedgerEvent> {
+  return appendEvent(ctx, {action: 'snapshot.created', requestId, details: {...snapshot, purpose: 'legal hold'}})
 }
 
-export async function recordLift(ctx: LedgerContext, lifted: ActiveRestriction[], input: {approvedBy: string; evidence: string; ledgerClient?: pg.ClientBase}): Promise<void> {
+export async function recordLift(ctx: LedgerContext, lifted: ActiveRestriction[], input: {approvedBy: string; evidence: string; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
+  let last: LedgerEvent | undefined
   for (const restriction of lifted) {
-    await appendEvent(ctx, {
+    last = await appendEvent(ctx, {
       action: 'restriction.lifted',
       requestId: restriction.requestId,
       details: {restriction: restriction.id, approved_by: input.approvedBy, evidence: input.evidence, legal_hold_released: restriction.legalHold, snapshot: restriction.snapshot},
     }, input.ledgerClient)
   }
+  return last
 }
 
-/** Copies bypasses logged by the enforcement triggers into the ledger, once each. */
-export async function recordBypasses(ctx: LedgerContext, registry: pg.Pool): Promise<number> {
+/** Copies bypasses logged by the enforcement triggers into the ledger, once each; returns how many, and the last event. */
+export async function recordBypasses(ctx: LedgerContext, registry: pg.Pool): Promise<{count: number; last: LedgerEvent | undefined}> {
   const {bypasses, markRecorded} = await pendingBypasses(registry)
+  let last: LedgerEvent | undefined
   for (const bypass of bypasses) {
-    await appendEvent(ctx, {action: 'restriction.bypassed', details: {table: bypass.table, pk: bypass.pk, operation: bypass.operation, reason: bypass.reason, db_user: bypass.dbUser, at: bypass.at}})
+    last = await appendEvent(ctx, {action: 'restriction.bypassed', details: {table: bypass.table, pk: bypass.pk, operation: bypass.operation, reason: bypass.reason, db_user: bypass.dbUser, at: bypass.at}})
   }
   await markRecorded()
-  return bypasses.length
+  return {count: bypasses.length, last}
 }

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {PrivacyRequest, extendRequest} from '../../../lib/ledger/requests.js'
+import {PrivacyRequest, RecordedRequest, extendRequest} from '../../../lib/ledger/requests.js'
 
 export default class RequestsExtend extends PrivacyCommand {
   static description = `extend a request's deadline, with the reason recorded
@@ -21,12 +21,13 @@ The GDPR allows at most two further months in all, where requests are complex or
     months: Flags.integer({description: 'months to add', default: 1, min: 1, max: 2}),
   }
 
-  async run(): Promise<PrivacyRequest> {
+  async run(): Promise<RecordedRequest> {
     const {args, flags} = await this.parse(RequestsExtend)
     const ledger = await this.openLedger(flags)
     try {
       const request = await extendRequest(ledger.ctx, args.id, {months: flags.months, reason: flags.reason})
       this.log(`Extended ${request.id} by ${flags.months} month(s): now due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.logLedgerHead(request.ledgerHead)
       return request
     } finally {
       await ledger.close()

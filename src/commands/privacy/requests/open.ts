@@ -5,7 +5,7 @@ import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
-import {PrivacyRequest, REQUEST_KINDS, openRequest} from '../../../lib/ledger/requests.js'
+import {PrivacyRequest, REQUEST_KINDS, RecordedRequest, openRequest} from '../../../lib/ledger/requests.js'
 import {parseSubject} from '../../../lib/subject/parse.js'
 
 export default class RequestsOpen extends PrivacyCommand {
@@ -27,7 +27,7 @@ The deadline is one calendar month from the day the request was received (GDPR A
     reference: Flags.string({description: 'your own reference, e.g. a support ticket id'}),
   }
 
-  async run(): Promise<PrivacyRequest> {
+  async run(): Promise<RecordedRequest> {
     const {flags} = await this.parse(RequestsOpen)
     const subject = parseSubject(flags.subject)
     const receivedOn = flags.received === undefined ? undefined : parseDate(flags.received)
@@ -38,6 +38,7 @@ The deadline is one calendar month from the day the request was received (GDPR A
     try {
       const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference})
       this.log(`Opened ${request.id} (${request.kind}), received ${request.receivedOn}, due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.logLedgerHead(request.ledgerHead)
       return request
     } finally {
       await ledger.close()

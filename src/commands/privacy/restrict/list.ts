@@ -27,6 +27,7 @@ Shows each restriction's reason, age, rows, legal hold and its snapshot, and the
           r.requestId ?? '', r.dueOn ?? '',
         ]),
       ))
+      this.logLedgerHead(result.ledgerHead)
       return result
     } finally {
       await close()

@@ -49,6 +49,7 @@ For each table with retention: { column, after, action }, rows whose column is o
         report.tables.map(t => [t.table, t.action, `${t.column} < ${t.cutoff.slice(0, 10)}`, String(t.rows), String(t.batches), String(t.skippedRestricted)]),
       ))
       this.log(dryRun ? 'Dry run: nothing was changed.' : `${report.resumed ? 'Resumed and finished' : 'Finished'} retention run ${report.run}.`)
+      this.logLedgerHead(report.ledgerHead)
       return report
     } finally {
       await close()
