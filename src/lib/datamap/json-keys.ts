@@ -1,3 +1,5 @@
+import {readDoubleQuoted} from '../quoted.js'
+
 /**
  * What a column's `keys:` entry names inside a JSON document.
  *
@@ -25,16 +27,10 @@ export function parseKeyPattern(text: string): KeyPattern | {error: string} {
   for (;;) {
     let name: string | undefined
     if (text[i] === '"') {
-      let end = i + 1
-      let value = ''
-      for (; end < text.length; end++) {
-        if (text[end] !== '"') value += text[end]
-        else if (text[end + 1] === '"') value += text[++end]
-        else break
-      }
-      if (end >= text.length) return {error: `${text} has a quote that is never closed`}
-      name = value
-      i = end + 1
+      const quoted = readDoubleQuoted(text, i)
+      if (!quoted) return {error: `${text} has a quote that is never closed`}
+      name = quoted.value
+      i = quoted.end
     } else {
       const start = i
       while (i < text.length && !SPECIAL.test(text[i]!)) i++

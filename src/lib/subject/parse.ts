@@ -1,4 +1,5 @@
 import {ExitCode, PrivacyError} from '../errors.js'
+import {readDoubleQuoted} from '../quoted.js'
 
 export interface SubjectLookup {
   column: string
@@ -21,15 +22,10 @@ export function parseSubject(text: string): SubjectLookup {
   let column: string
   let rest: string
   if (trimmed.startsWith('"')) {
-    let end = 1
-    column = ''
-    for (; end < trimmed.length; end++) {
-      if (trimmed[end] !== '"') column += trimmed[end]
-      else if (trimmed[end + 1] === '"') column += trimmed[++end]
-      else break
-    }
-    if (end >= trimmed.length) throw usage(`--subject has a quoted column name that is never closed. ${FORM}`)
-    rest = trimmed.slice(end + 1)
+    const quoted = readDoubleQuoted(trimmed, 0)
+    if (!quoted) throw usage(`--subject has a quoted column name that is never closed. ${FORM}`)
+    column = quoted.value
+    rest = trimmed.slice(quoted.end)
     if (!rest.startsWith('=')) throw usage(`--subject needs =VALUE right after the quoted column name. ${FORM}`)
   } else {
     const equals = trimmed.indexOf('=')
