@@ -27,6 +27,9 @@ export function writeStrategyOf(spec: ColumnMap, column?: ColumnInfo): WriteStra
   return spec.erase
 }
 
+/** `keys` only reach inside a json or jsonb value (not an array of them). */
+const misplacedKeys = (spec: ColumnMap, column: ColumnInfo) => spec.keys !== undefined && spec.keys.length > 0 && (!JSON_TYPES.has(column.baseType) || column.isArray)
+
 /** Why a column strategy cannot work on this column's type, or nothing when it can. */
 export function strategyProblem(spec: ColumnMap, column: ColumnInfo): string | undefined {
   if (misplacedKeys(spec, column)) {
@@ -108,8 +111,6 @@ function eachMappedColumn(map: DataMap, schema: SchemaInfo, visit: (table: Table
     }
   }
 }
-
-const misplacedKeys = (spec: ColumnMap, column: ColumnInfo) => spec.keys !== undefined && spec.keys.length > 0 && (!JSON_TYPES.has(column.baseType) || column.isArray)
 
 const problemAt = (table: TableInfo, column: ColumnInfo, spec: ColumnMap, message: string): ColumnStrategyProblem => {
   const strategy = writeStrategyOf(spec, column) ?? 'keep'
