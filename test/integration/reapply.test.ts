@@ -106,7 +106,7 @@ describe('privacy:reapply and privacy:snapshots', () => {
 
     it('gets the erasure again, and everyone else is unchanged', async () => {
       const result = await cli('privacy:reapply', '--database', 'RESTORED', '--map', map, '--confirm', 'privacy-demo', '--json')
-      expect(result.code, result.stderr).to.equal(0)
+      expect(result.code, result.stderr + result.stdout).to.equal(0)
       const report = JSON.parse(result.stdout)
       expect(report.applied.map((a: {action: string}) => a.action)).to.include('erasure.executed')
       expect(report.ledgerHead).to.match(new RegExp(`^${report.reconciliationEvent}:[0-9a-f]{64}$`))

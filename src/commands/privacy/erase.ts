@@ -39,6 +39,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     ...logStoreFlags,
     'include-connect': Flags.boolean({description: 'also erase Heroku Connect tables (the change syncs back to Salesforce)'}),
     'except-held': Flags.boolean({description: 'erase everything but the rows under a legal hold'}),
+    'unlink-restricted-shared': Flags.boolean({description: "leave rows shared with a person under a restriction as they are, clearing only this person's links in them (by default the erasure refuses)"}),
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
   }
 
@@ -62,6 +63,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         dryRun,
         includeConnect: flags['include-connect'] === true,
         exceptHeld: flags['except-held'] === true,
+        unlinkRestrictedShared: flags['unlink-restricted-shared'] === true,
         lockTimeoutMs: flags['lock-timeout'] * 1000,
         key: await ledgerKey(io.ledger.pool, io.ledger.scope),
         ledger: io.ledger,
@@ -74,18 +76,21 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         step.kind, step.table, String(dryRun ? step.rows : report.touched[step.table] ?? 0),
         step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
       ])))
-      if (dryRun) this.log(`\nSQL it would run, in one transaction (values are bound parameters):\n${report.plan.map(step => `  ${step.sql};`).join('\n')}`)
+      if (dryRun) {
+        this.log('\nSQL it would run, in one transaction (values are bound parameters; pg_temp.hp_kN holds the keys of the rows of one table, chosen before any change):')
+        this.log(report.plan.map(step => `  ${step.sql};`).join('\n'))
+      }
       if (report.logLines !== null) this.log(describeLogLines(report.logLines, report.subjects, dryRun))
       for (const note of report.notes) this.log(`Note: ${note}`)
-      for (const skipped of report.skipped) this.log(`Skipped ${skipped.table}: ${skipped.reason}`)
-      for (const [table, n] of Object.entries(report.held)) this.log(`Held: ${n} row(s) of ${table} under a legal hold were left alone`)
       for (const slow of costlyReferences(report.unindexed)) {
         this.log(`Slow: ${slow.table} (${slow.columns.join(', ')}) has no index, so Postgres reads all ~${slow.tableRows.toLocaleString('en')} rows of ${slow.table} for each of the ${slow.deletedRows.toLocaleString('en')} ${slow.references} rows deleted; before large erasures run: ${slow.createIndex};`)
       }
+      if (report.residue) this.log(describeResidue(report.residue))
       this.log(dryRun
         ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
         : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)
-      this.log(`\nNot erased by this command:\n${elsewhere.map(line => `  - ${line}`).join('\n')}`)
+      const left = report.notErased.map(n => `${n.table}${n.rows > 0 ? ` (${n.rows} row${n.rows === 1 ? '' : 's'})` : ''}: ${n.reason}`)
+      this.log(`\nNot erased by this command:\n${[...left, ...elsewhere].map(line => `  - ${line}`).join('\n')}`)
       const ledgerHead = await headAt(io.ledger.pool, report.ledgerEvent)
       this.logLedgerHead(ledgerHead)
       return {...report, ledgerHead, elsewhere}
@@ -94,6 +99,13 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       await close()
     }
   }
+}
+
+function describeResidue(residue: NonNullable<ErasureReport['residue']>): string {
+  const head = `Residue check: searched ${residue.columns} column(s) for ${residue.identifiers} identifier(s) of the people before committing; nothing left where the map erases.`
+  const reasons = {kept: 'kept by the map', unmapped: 'not erased by the map', other_rows: "in other people's rows, compared whole"} as Record<string, string>
+  const found = residue.found.map(hit => `  - ${hit.table}.${hit.column}: ${hit.rows} row(s), ${reasons[hit.kind] ?? hit.kind}`)
+  return found.length === 0 ? head : `${head}\nStill found, as the map allows:\n${found.join('\n')}`
 }
 
 function describeLogLines(lines: number, subjects: number, dryRun: boolean): string {

@@ -59,7 +59,17 @@ function keepParentsOfKeptRows(map: DataMap, scan: ScanResult): void {
 
 const hasPersonalData = (scanned: ScannedTable) => scanned.findings.some(f => f.category !== 'none')
 
-function columnsOf(scanned: ScannedTable, built: BuiltMap, rootKey: string, isShared: boolean): Record<string, ColumnMap> {
+/**
+ * Columns that tie rows to people — via edges, foreign keys, primary keys —
+ * may only be cleared (null), never rewritten: a rewritten reference can
+ * point the row at someone else.
+ */
+function referenceColumns(table: TableInfo, edges: Edge[]): Set<string> {
+  return new Set<string>([...edges.map(e => e.column), ...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
+}
+
+function columnsOf(scanned: ScannedTable, built: BuiltMap, rootKey: string, isShared: boolean, edges: Edge[]): Record<string, ColumnMap> {
+  const references = referenceColumns(scanned.table, edges)
   const columns: Record<string, ColumnMap> = {}
   for (const column of scanned.table.columns) {
     const finding = scanned.findings.find(f => f.column === column.name)!
@@ -69,7 +79,8 @@ function columnsOf(scanned: ScannedTable, built: BuiltMap, rootKey: string, isSh
       columns[column.name] = {category: 'identity', erase: 'null'}
       continue
     }
-    const erase = isShared ? undefined : defaultStrategy(finding.category, column, finding.holdsEmails === true)
+    const preferred = isShared || column.generated ? undefined : defaultStrategy(finding.category, column, finding.holdsEmails === true)
+    const erase = preferred && references.has(column.name) ? (column.isNullable ? 'null' : undefined) : preferred
     columns[column.name] = {
       category: finding.category,
       ...(erase ? {erase} : {}),
@@ -108,7 +119,7 @@ export function buildDataMap(scan: ScanResult): BuiltMap {
     const thirdParty = thirdPartyColumns(table, edges, scan.subject.table)
     if (thirdParty.length > 0) spec.third_party = thirdParty
     const isShared = root?.table.foreignKeys.some(fk => fk.references === table.key) === true && !isRoot
-    spec.columns = columnsOf(scanned, built, scan.subject.table, isShared)
+    spec.columns = columnsOf(scanned, built, scan.subject.table, isShared, edges)
     built.map.tables[table.key] = spec
     if (!reach) built.tableNotes.set(table.key, 'holds personal data but is not reachable from the subject: add a via edge, or move it to exclude')
     if (scan.unreadable.includes(table.key)) built.tableNotes.set(table.key, 'the scanning role may not read this table: classified by column names only')

@@ -3,17 +3,19 @@ import type pg from 'pg'
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import {edgesOf} from '../datamap/schema.js'
 import {quoteIdent} from '../db/sql.js'
-import {PrivacyError} from '../errors.js'
+import {ExitCode, PrivacyError} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
-import {TouchedRow, appendEventWithRows} from '../ledger/events.js'
 import {fingerprint} from '../ledger/fingerprint.js'
+import {STABLE_TEXT_SETTINGS, deriveRowKey} from '../ledger/row-keys.js'
+import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import {redactSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
 import {planSubjectGraph} from '../subject/graph.js'
+import {chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects} from '../subject/resolve.js'
-import {collectParentValues} from '../subject/rows.js'
-import {ErasurePlan, planErasure} from './planner.js'
+import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {ErasurePlan, ErasureStep, planErasure} from './planner.js'
+import {ResidueReport, checkResidue, collectIdentifiers} from './residue.js'
 import {deriveHashKey} from './strategies.js'
 
 export interface EraseInput {
@@ -24,8 +26,10 @@ export interface EraseInput {
   dryRun: boolean
   includeConnect: boolean
   exceptHeld: boolean
+  /** Rows shared with someone under a restriction: leave them, clearing only the erased person's links, instead of refusing. */
+  unlinkRestrictedShared?: boolean
   lockTimeoutMs: number
-  /** The app's key (from the ledger): fingerprints in the record, and the derived key for hashed columns. */
+  /** The app's key (from the ledger): fingerprints in the record, and the derived keys for hashed columns and row names. */
   key: Buffer
   ledger: LedgerContext
   /** The ledger is in this database: the erasure and its record commit together. */
@@ -35,18 +39,31 @@ export interface EraseInput {
   progress?: ProgressSink
 }
 
+/** A mapped table holding the people's rows that this command leaves as they are, and why. */
+export interface NotErased {
+  table: string
+  rows: number
+  reason: string
+}
+
 export interface ErasureReport {
   dryRun: boolean
+  /** Distinct people erased (two lookups naming the same person count once). */
   subjects: number
-  plan: Array<Omit<ErasurePlan['steps'][number], 'params'>>
+  plan: Array<Omit<ErasureStep, 'params'>>
   held: ErasurePlan['held']
+  restrictedShared: ErasurePlan['restrictedShared']
   skipped: ErasurePlan['skipped']
+  /** Every mapped table that holds the people and was not (wholly) changed. */
+  notErased: NotErased[]
   notes: string[]
   unindexed: ErasurePlan['unindexed']
   /** Rows changed per table (with the dry run: rows that would be). */
   touched: Record<string, number>
   /** Data-changing statements executed: one per step, however many people. */
   statements: number
+  /** What the residue check searched and found before the commit (null on a dry run). */
+  residue: ResidueReport | null
   /** Stored log lines redacted (with the dry run: that would be); null without a log store. */
   logLines: number | null
   ledgerEvent: number | null
@@ -62,15 +79,42 @@ function describeFailure(error: unknown, table: string): Error {
   if (e.code === '55P03') {
     return new PrivacyError(`Another session holds locks on ${table}, and the lock timeout passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`, {code: 'erase_lock_timeout'})
   }
+  if (e.code === '42501') {
+    return new PrivacyError(`The erasure stopped at ${table}: ${e.message}. Nothing was changed; grant the role the privilege, or run as a role that has it.`, {code: 'permission_denied', exitCode: ExitCode.refused})
+  }
   return error instanceof Error ? error : new Error(String(error))
+}
+
+/** The people's rows this erasure leaves, so nothing of theirs goes unmentioned. */
+function notErased(plan: ErasurePlan, counts: Map<string, number>, unreachable: string[]): NotErased[] {
+  const left: NotErased[] = []
+  for (const skipped of plan.skipped) left.push({table: skipped.table, rows: counts.get(skipped.table) ?? 0, reason: skipped.reason})
+  for (const [table, rows] of Object.entries(plan.held)) left.push({table, rows, reason: 'under a legal hold'})
+  for (const shared of plan.restrictedShared) left.push({table: shared.table, rows: shared.rows, reason: `shared with a restricted person (${shared.restrictions.join(', ')}); only this person's links were cleared`})
+  const changed = new Set(plan.steps.filter(s => s.own).map(s => s.table))
+  for (const [table, rows] of counts) {
+    if (rows > 0 && !changed.has(table) && !left.some(l => l.table === table)) left.push({table, rows, reason: 'the map gives its columns no erase strategy'})
+  }
+  for (const table of unreachable) left.push({table, rows: 0, reason: 'in the map but not connected to the person by any via edge'})
+  return left.filter(l => l.rows > 0 || l.reason.startsWith('in the map'))
+}
+
+function residueError(residue: ResidueReport): PrivacyError {
+  const what = residue.fatal.map(hit => {
+    if (hit.kind === 'rows_remain') return `${hit.table}: ${hit.rows} row(s) still there`
+    if (hit.kind === 'json_keys_remain') return `${hit.table}.${hit.column}: erased JSON keys still in ${hit.rows} row(s)`
+    return `${hit.table}.${hit.column}: ${hit.rows} row(s)`
+  }).join('; ')
+  return new PrivacyError(`The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`, {code: 'residue', exitCode: ExitCode.violations, details: residue})
 }
 
 /**
  * Erases everything the data map ties to the people, in one transaction:
- * the plan (references cleared, anonymised tables updated, tables deleted
- * children first) runs as one statement per step for the whole batch, and
- * the ledger records the primary keys touched and the people's fingerprints,
- * never the values. Any failure rolls everything back.
+ * their rows are chosen once, by key, inside Postgres; the plan runs as one
+ * statement per step for the whole batch; the residue check searches what
+ * was erased for the people's identifiers before the commit and rolls back
+ * on a hit; the ledger records the rows touched (by key, or keyed hashes of
+ * personal keys) and the people's fingerprints, never the values.
  */
 export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
   const client = await input.pool.connect()
@@ -79,39 +123,46 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
   try {
     await client.query('BEGIN')
     await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.lockTimeoutMs))}`)
+    for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
-    const subjects = await resolveSubjects(client, map, input.subjects)
-    const rootKeys = [...new Set(subjects.map(s => s.key))]
+    const subjects = await resolveSubjects(client, map, input.subjects, schema)
+    const rootKeys = await useRootKeys(client, subjects)
     const graph = planSubjectGraph(map, schema)
     const unconfirmed = graph.tables.filter(t => edgesOf(t.spec).some(e => e.proposed)).map(t => t.key)
     if (unconfirmed.length > 0) {
       throw new PrivacyError(`The map still has proposed references (${unconfirmed.join(', ')}); confirm each (remove "proposed: true") or remove it before erasing.`, {code: 'map_unconfirmed'})
     }
-    input.progress?.({kind: 'step', message: `planning the erasure of ${subjects.length} ${subjects.length === 1 ? 'person' : 'people'}`})
-    const values = await collectParentValues(client, graph, rootKeys, map.subject.key)
+    const people = rootKeys.length === 1 ? 'person' : 'people'
+    input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${people}`})
+    const rows = await chooseSubjectRows(client, graph, schema, {mode: 'temporary', rootKey: map.subject.key})
+    const counts = await rows.counts(client)
     const {rows: [registry]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
+    input.progress?.({kind: 'step', message: `planning the erasure of ${rootKeys.length} ${people}`})
     const plan = await planErasure({
-      client, map, schema, plan: graph, values, rootKeys, hashKey: deriveHashKey(input.key),
-      includeConnect: input.includeConnect, exceptHeld: input.exceptHeld, hasRegistry: registry!.exists,
+      client, map, schema, rows, hashKey: deriveHashKey(input.key), rowKey: deriveRowKey(input.key),
+      includeConnect: input.includeConnect, exceptHeld: input.exceptHeld, unlinkRestrictedShared: input.unlinkRestrictedShared === true, hasRegistry: registry!.exists,
     })
     const report: ErasureReport = {
       dryRun: input.dryRun,
-      subjects: subjects.length,
+      subjects: rootKeys.length,
       plan: plan.steps.map(({params: _params, ...step}) => step),
       held: plan.held,
+      restrictedShared: plan.restrictedShared,
       skipped: plan.skipped,
+      notErased: notErased(plan, counts, graph.unreachable),
       notes: plan.notes,
       unindexed: plan.unindexed,
       touched: {},
       statements: 0,
+      residue: null,
       logLines: null,
       ledgerEvent: null,
     }
     if (logs) {
       // Identifiers are read before anything is erased; the log store's change commits right after the erasure's.
       table = '(log store)'
-      const identifiers = await subjectIdentifiers(client, {map, plan: graph, values, rootKeys, lookups: subjects.map(s => s.lookup)})
+      const identifiers = await subjectIdentifiers(client, {map, rows, lookups: subjects.map(s => s.lookup)})
       if (!input.dryRun) await logs.query('BEGIN')
       report.logLines = await redactSubjectLines(logs, identifiers, {dryRun: input.dryRun})
     }
@@ -120,32 +171,41 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       await client.query('ROLLBACK')
       return report
     }
+    const identifiers = await collectIdentifiers(client, rows, map, subjects.map(s => s.lookup))
     await client.query(`SELECT set_config('heroku_privacy.bypass', $1, true)`, [`erasure${input.requestId ? ` for ${input.requestId}` : ''}`])
-    const executed = await runSteps(client, plan, input.progress, current => {
+    await createTouched(client)
+    report.touched = await runSteps(client, plan, input.progress, current => {
       table = current
     })
-    report.statements = executed.statements
-    report.touched = executed.touched
-    const rows = executed.rows
+    report.statements = plan.steps.length
+    table = '(residue check)'
+    input.progress?.({kind: 'step', message: 'checking that nothing of the person is left where the map erases'})
+    report.residue = await checkResidue(client, rows, map, plan.steps.filter(s => s.own && s.kind !== 'unlink').map(s => ({
+      table: schema.tables.get(s.table)!, key: s.table, action: s.kind === 'delete' ? 'delete' : 'anonymize',
+      leftAlone: plan.leftAlone(s.table, 't'),
+    })), identifiers)
+    if (report.residue.fatal.length > 0) throw residueError(report.residue)
     table = '(deferred constraints)'
     const event = {
       action: 'erasure.executed',
       requestId: input.requestId,
       details: {
         subjects: subjects.map(s => ({lookup_column: s.lookup.column, fingerprint: fingerprint(input.key, s.lookup.column, s.lookup.value)})),
-        tables: Object.fromEntries(plan.steps.map(s => [s.table, {action: s.kind, rows: report.touched[s.table]}])),
+        tables: Object.fromEntries(plan.steps.map(s => [s.table, {action: s.kind, rows: report.touched[s.table] ?? 0}])),
         held: plan.held,
         skipped: plan.skipped.map(s => s.table),
+        residue: {identifiers: report.residue.identifiers, columns: report.residue.columns, found: report.residue.found},
+        ...(plan.restrictedShared.length > 0 ? {unlink_restricted_shared: true} : {}),
         ...(report.logLines === null ? {} : {log_lines: report.logLines}),
       },
     }
-    if (input.sameDatabase) report.ledgerEvent = (await appendEventWithRows(input.ledger, event, rows, client)).seq
+    if (input.sameDatabase) report.ledgerEvent = (await appendEventWithTouched(input.ledger, event, client, client)).seq
     await client.query('COMMIT')
     await logs?.query('COMMIT').catch(error => {
       throw new PrivacyError(`The erasure was committed, but the log store's redaction failed to commit (${(error as Error).message}); their stored log lines were not redacted: expire them (privacy:logs:expire) or redact them in the store by hand.`, {code: 'log_redaction_failed'})
     })
     if (!input.sameDatabase) {
-      report.ledgerEvent = (await appendEventWithRows(input.ledger, event, rows).catch(error => {
+      report.ledgerEvent = (await appendEventWithTouched(input.ledger, event, client).catch(error => {
         throw new PrivacyError(`The erasure was committed, but recording it in the separate ledger failed (${(error as Error).message}); keep this output, which lists what was erased, and check the ledger database.`, {code: 'ledger_write_failed', details: report})
       })).seq
     }
@@ -155,6 +215,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     await logs?.query('ROLLBACK').catch(() => {})
     throw describeFailure(error, table)
   } finally {
+    await dropTouched(client).catch(() => {})
     client.release()
     logs?.release()
   }
@@ -162,20 +223,21 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
 
 /**
  * Runs a plan's steps on a client inside the caller's transaction, deferring
- * the constraints the plan asks for; returns the primary keys touched.
+ * the constraints the plan asks for. The people's own rows each step changes
+ * go to the session's touched table (what the ledger records), never to
+ * client memory; other people's rows (references cleared) are only counted —
+ * a replay finds those again from the foreign keys. Returns rows per table.
  */
-export async function runSteps(client: pg.ClientBase, plan: ErasurePlan, progress?: ProgressSink, onStep?: (table: string) => void): Promise<{statements: number; touched: Record<string, number>; rows: TouchedRow[]}> {
+export async function runSteps(client: pg.ClientBase, plan: ErasurePlan, progress?: ProgressSink, onStep?: (table: string) => void): Promise<Record<string, number>> {
   for (const name of plan.deferred) await client.query(`SET CONSTRAINTS ${quoteIdent(name)} DEFERRED`)
   const touched: Record<string, number> = {}
-  const rows: TouchedRow[] = []
-  let statements = 0
   for (const [index, step] of plan.steps.entries()) {
     onStep?.(step.table)
-    const result = await client.query<{pk: string}>(step.sql, step.params)
-    statements++
-    touched[step.table] = (touched[step.table] ?? 0) + (result.rowCount ?? 0)
-    for (const row of result.rows) rows.push({table: step.table, pk: row.pk})
+    const ctes = [`changed AS (${step.sql})`, ...(step.follow ?? []).map((sql, i) => `follow${i} AS (${sql})`),
+      `recorded AS (INSERT INTO ${TOUCHED} (table_name, pk) SELECT $${step.params.length + 1}, pk FROM changed WHERE own)`]
+    const {rows: [result]} = await client.query<{n: string}>(`WITH ${ctes.join(', ')} SELECT count(*) AS n FROM changed`, [...step.params, step.table])
+    touched[step.table] = (touched[step.table] ?? 0) + Number(result!.n)
     progress?.({kind: 'count', label: 'steps', done: index + 1, total: plan.steps.length})
   }
-  return {statements, touched, rows}
+  return touched
 }

@@ -1,12 +1,16 @@
 import type pg from 'pg'
 
 import type {DataMap} from '../datamap/schema.js'
-import type {ForeignKeyInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import type {SchemaInfo, TableInfo} from '../db/introspect.js'
+import {SqlParams} from '../db/params.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 import {ExitCode, PrivacyError} from '../errors.js'
+import {recordedDigestSql, recordedKeySql} from '../ledger/row-keys.js'
 import {primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
-import type {PlannedTable, SubjectPlan} from '../subject/graph.js'
-import {ParentValues, selectSubjectRows} from '../subject/rows.js'
+import type {PlannedTable} from '../subject/graph.js'
+import {KeySet, SubjectRows, sameRow, tableSource} from '../subject/keyset.js'
+import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, hiddenByRowSecurity, missingPrivileges, settleReference} from './decide.js'
+import {referenceColumnProblems} from './reference-columns.js'
 import {columnAssignment} from './strategies.js'
 import {UnindexedReference, unindexedReferences} from './unindexed.js'
 
@@ -14,17 +18,24 @@ export interface ErasureStep {
   kind: 'unlink' | 'anonymize' | 'delete'
   table: string
   description: string
+  /** The data-changing statement; it returns each changed row's ledger name (`pk`) and whether the row is the people's (`own`). */
   sql: string
+  /** Statements run with it that read what it changed (`changed`): keeping a key set on rows an update moved. */
+  follow?: string[]
   params: unknown[]
   /** Rows the step will change, counted when the plan is made. */
   rows: number
   columns?: Array<{column: string; strategy: string}>
+  /** The step's rows are the people's own (anonymised or deleted), not references from elsewhere. */
+  own: boolean
 }
 
 export interface ErasurePlan {
   steps: ErasureStep[]
   /** Rows left alone because a legal hold covers them, per table. */
   held: Record<string, number>
+  /** Rows shared with a person under a restriction, left alone (only the erased person's links are cleared). */
+  restrictedShared: Array<{table: string; rows: number; restrictions: string[]}>
   skipped: Array<{table: string; reason: string}>
   /** Foreign keys whose constraint is deferred to the end of the transaction to break a cycle. */
   deferred: string[]
@@ -32,232 +43,288 @@ export interface ErasurePlan {
   notes: string[]
   /** Foreign keys into deleted rows with no index to check them by: each deleted row costs a scan. */
   unindexed: UnindexedReference[]
+  /** SQL over `alias`: the row of the table is one the erasure leaves on purpose (held, or shared with a restricted person). */
+  leftAlone: (table: string, alias: string) => string
 }
 
 export interface PlanInput {
   client: pg.ClientBase
   map: DataMap
   schema: SchemaInfo
-  plan: SubjectPlan
-  values: ParentValues
-  rootKeys: string[]
+  rows: SubjectRows
+  /** Key of the `hash` and `fake` strategies. */
   hashKey: Buffer
+  /** Key of the ledger's names for touched rows. */
+  rowKey: Buffer
   includeConnect: boolean
   exceptHeld: boolean
-  /** The restriction registry exists in this database (so legal holds can be checked). */
+  /** Rows shared with a person under a restriction: clear only the erased person's links in them instead of refusing. */
+  unlinkRestrictedShared: boolean
+  /** The restriction registry exists in this database (so holds and restrictions can be checked). */
   hasRegistry: boolean
-  /**
-   * Rows chosen by recorded primary keys instead of by walking the graph from
-   * the people: how a recorded erasure is replayed on a restored copy.
-   */
-  recordedKeys?: Map<string, string[]>
+  /** Only these tables are erased (replaying recorded rows); all of the person's tables otherwise. */
+  only?: Set<string>
 }
 
-interface Selection {
-  where: string
-  params: unknown[]
+/** Rows of the table the erasure must leave: under a legal hold, or shared with someone else's restriction. */
+interface Exclusions {
+  held: (alias: string) => string
+  restrictedForOthers: (alias: string) => string
 }
 
-/** Builds `WHERE` SQL over `alias` for the subjects' rows of a table, minus legal holds. */
-/** The people's rows of a table: by walking the graph, or by recorded primary keys when replaying. */
-function baseSelection(input: PlanInput, table: PlannedTable, alias: string): Selection | undefined {
-  if (!input.recordedKeys) return selectSubjectRows(table, input.values, input.rootKeys, input.map.subject.key, alias)
-  const keys = input.recordedKeys.get(table.key)
-  return keys ? {where: `${primaryKeyText(table.table, alias)} = ANY($1)`, params: [keys]} : undefined
+function exclusions(input: PlanInput, table: PlannedTable): Exclusions {
+  if (!input.hasRegistry || table.table.primaryKey.length === 0) return {held: () => 'false', restrictedForOthers: () => 'false'}
+  const root = input.rows.sets.get(input.rows.plan.root.key)!
+  const rootKeys = `(SELECT ${root.keys.length === 1 ? `${root.keys[0]!.alias}::text` : `json_build_array(${root.keys.map(k => k.alias).join(', ')})::text`} FROM ${root.relation})`
+  return {
+    held: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {holdsOnly: true}),
+    restrictedForOthers: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {othersThan: {rootTable: input.rows.plan.root.key, rootKeys}}),
+  }
 }
 
-function selector(input: PlanInput, table: PlannedTable, alias: string, offset = 0): Selection | undefined {
-  const selection = baseSelection(input, table, alias)
-  if (!selection) return undefined
-  const renumbered = selection.where.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`)
-  const notHeld = input.hasRegistry ? ` AND NOT ${restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {holdsOnly: true})}` : ''
-  return {where: `(${renumbered})${notHeld}`, params: selection.params}
-}
-
-async function count(client: pg.ClientBase, sql: string, params: unknown[]): Promise<number> {
-  const {rows} = await client.query<{n: number}>(`SELECT count(*)::int AS n FROM (${sql}) q`, params)
-  return rows[0]!.n
+/** Runs a `SELECT count(*) …` and returns the count. */
+async function countRows(client: pg.ClientBase, sql: string): Promise<number> {
+  const {rows} = await client.query<{count: string}>(sql)
+  return Number(rows[0]!.count)
 }
 
 /**
- * Orders the erasure so foreign keys never fail: references to deleted rows
- * are cleared first where the map allows (the person's own kept rows, or
- * other people's pointers to the person), anonymised tables are updated,
- * then tables are deleted children before parents; a cycle is broken by
- * nulling a nullable edge or deferring a deferrable constraint, never by
- * disabling triggers. Anything that would touch another person's data is
- * refused before a single write.
+ * Orders the erasure so foreign keys never fail, from rows chosen once by key
+ * before anything changes: references to deleted rows are cleared first
+ * where the map allows (the person's own kept rows, or other people's
+ * pointers to the person), anonymised tables are updated, then tables are
+ * deleted children before parents. Anything that would touch another
+ * person's data, rows hidden from the role, or rows the role may not change
+ * is refused before a single write.
  */
 export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
-  const {client, map, schema, plan} = input
-  const result: ErasurePlan = {steps: [], held: {}, skipped: [], deferred: [], notes: [], unindexed: []}
-  const erased: PlannedTable[] = []
-  for (const table of plan.tables) {
-    if (input.recordedKeys && !input.recordedKeys.has(table.key)) continue
-    if (table.spec.connect && !input.includeConnect) result.skipped.push({table: table.key, reason: 'Heroku Connect table: changes sync back to Salesforce; erase there, or pass --include-connect'})
-    else if (table.table.primaryKey.length === 0) result.skipped.push({table: table.key, reason: 'no primary key: rows cannot be recorded or checked for holds'})
-    else erased.push(table)
-  }
-  const action = (t: PlannedTable) => t.spec.erase ?? 'delete'
-  const byKey = new Map(erased.map(t => [t.key, t]))
-  const deleted = new Set(erased.filter(t => action(t) === 'delete').map(t => t.key))
+  const {client, map, schema, rows} = input
+  const result: ErasurePlan = {steps: [], held: {}, restrictedShared: [], skipped: [], deferred: [], notes: [], unindexed: [], leftAlone: () => 'false'}
+  const chosen = chooseTables(rows.plan, {includeConnect: input.includeConnect, only: input.only})
+  result.skipped.push(...chosen.skipped)
 
-  if (input.hasRegistry) {
-    for (const table of erased) {
-      const selection = baseSelection(input, table, 't')
-      if (!selection) continue
-      const held = await count(client, `SELECT 1 FROM ${quoteTable(table.table)} t WHERE (${selection.where}) AND ${restrictedRowCondition(table.key, primaryKeyText(table.table, 't'), {holdsOnly: true})}`, selection.params)
-      if (held > 0) result.held[table.key] = held
-    }
-    if (Object.keys(result.held).length > 0 && !input.exceptHeld) {
-      const list = Object.entries(result.held).map(([t, n]) => `${t} ${n}`).join(', ')
-      throw new PrivacyError(`Rows under a legal hold cannot be erased (${list}). Erase the rest with --except-held, or lift the hold first (privacy:restrict:lift --release-hold).`, {code: 'legal_hold', exitCode: ExitCode.refused, details: result.held})
-    }
+  const referenceProblems = referenceColumnProblems(map, schema)
+  if (referenceProblems.length > 0) {
+    throw new PrivacyError(`The map would change the values that tie rows to people (${referenceProblems.join('; ')}); a changed reference can hand a row to someone else. Use erase: delete for the table, or leave those columns alone.`, {code: 'reference_strategy', exitCode: ExitCode.refused})
+  }
+  const hidden = hiddenByRowSecurity(chosen.erased.map(e => e.table.table))
+  if (hidden.length > 0) {
+    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS.`, {code: 'row_security', exitCode: ExitCode.refused})
   }
 
-  // References into deleted rows, from every table in the database.
-  const edgesBetweenDeleted: Edge[] = []
+  const counts = await rows.counts(client)
+  const erased = chosen.erased.filter(e => (counts.get(e.table.key) ?? 0) > 0)
+  const exclusionsOf = new Map(erased.map(e => [e.table.key, exclusions(input, e.table)]))
+  result.leftAlone = (table, alias) => {
+    const ex = exclusionsOf.get(table)
+    return ex ? `(${ex.held(alias)} OR ${ex.restrictedForOthers(alias)})` : 'false'
+  }
+  await checkHoldsAndRestrictions(input, result, erased.map(e => e.table), exclusionsOf)
+
+  const deleted = new Map(erased.filter(e => e.action === 'delete').map(e => [e.table.key, e.table]))
+  const kept = new Map(rows.plan.tables.filter(t => !deleted.has(t.key)).map(t => [t.key, t]))
+  const edgesBetweenDeleted: DeletionEdge[] = []
+  const writes: Array<{table: TableInfo; privilege: 'DELETE' | 'UPDATE'}> = []
+  const unlinks: ErasureStep[] = []
   for (const referencing of schema.tables.values()) {
     for (const fk of referencing.foreignKeys) {
-      const parent = byKey.get(fk.references)
-      if (!parent || !deleted.has(parent.key)) continue
-      const own = byKey.get(referencing.key)
-      if (own && deleted.has(own.key)) {
+      const parent = deleted.get(fk.references)
+      if (!parent) continue
+      if (deleted.has(referencing.key)) {
         if (referencing.key !== parent.key) edgesBetweenDeleted.push({from: referencing.key, to: parent.key, fk})
         continue
       }
-      await planReference(input, result, referencing, fk, parent, own)
+      const facts = await referenceFacts(input, referencing, fk, parent, kept.get(referencing.key), exclusionsOf.get(parent.key)!)
+      const settlement = settleReference(map, facts)
+      if (settlement.kind === 'cascade' || settlement.kind === 'reset-by-database') result.notes.push(settlement.note)
+      if (settlement.kind === 'reset-by-database') writes.push({table: referencing, privilege: 'UPDATE'})
+      if (settlement.kind === 'unlink') {
+        unlinks.push(unlinkStep(input, referencing, settlement.column, parent, exclusionsOf.get(parent.key)!, facts.ownRows + facts.otherRows))
+        writes.push({table: referencing, privilege: 'UPDATE'})
+      }
     }
   }
 
-  for (const table of erased.filter(t => action(t) === 'anonymize')) {
-    const params: unknown[] = []
-    const ctx = {table: table.table, keyText: primaryKeyText(table.table, 't'), hashKey: input.hashKey, param: (value: unknown) => {
-      params.push(value)
-      return `$${params.length}`
-    }}
-    const columns: Array<{column: string; strategy: string}> = []
-    const sets: string[] = []
-    for (const column of table.table.columns) {
-      const spec = map.tables[table.key]?.columns?.[column.name]
-      const assignment = spec && columnAssignment(column, spec, ctx)
-      if (!assignment) continue
-      sets.push(`${quoteIdent(column.name)} = ${assignment}`)
-      columns.push({column: column.name, strategy: spec.keys ? `${spec.erase} keys ${spec.keys.join(',')}` : spec.erase!})
+  const anonymizations: ErasureStep[] = []
+  for (const {table} of erased.filter(e => e.action === 'anonymize')) {
+    const step = anonymizeStep(input, table, exclusionsOf.get(table.key)!, counts.get(table.key)! - (result.held[table.key] ?? 0) - sharedRows(result, table.key))
+    if (step) {
+      anonymizations.push(step)
+      writes.push({table: table.table, privilege: 'UPDATE'})
     }
-    const selection = selector(input, table, 't', params.length)
-    const counted = selector(input, table, 't')
-    if (sets.length === 0 || !selection || !counted) continue
-    result.steps.push({
-      kind: 'anonymize', table: table.key, description: `anonymise ${columns.length} column(s)`, columns, params: [...params, ...selection.params],
-      sql: `UPDATE ${quoteTable(table.table)} t SET ${sets.join(', ')} WHERE ${selection.where} RETURNING ${primaryKeyText(table.table, 't')} AS pk`,
-      rows: await count(client, `SELECT 1 FROM ${quoteTable(table.table)} t WHERE ${counted.where}`, counted.params),
-    })
   }
 
-  const {order, nulled} = deletionOrder(erased.filter(t => deleted.has(t.key)).map(t => t.key), edgesBetweenDeleted, schema, result)
-  for (const edge of nulled) {
-    const table = byKey.get(edge.from)!
-    const selection = selector(input, table, 't')
-    if (!selection) continue
-    const column = quoteIdent(edge.fk.columns[0]!)
-    result.steps.push({
-      kind: 'unlink', table: edge.from, description: `set ${edge.fk.columns[0]} to NULL to break the cycle with ${edge.to}`, params: selection.params,
-      sql: `UPDATE ${quoteTable(table.table)} t SET ${column} = NULL WHERE ${selection.where} AND t.${column} IS NOT NULL RETURNING ${primaryKeyText(table.table, 't')} AS pk`,
-      rows: await count(client, `SELECT 1 FROM ${quoteTable(table.table)} t WHERE ${selection.where} AND t.${column} IS NOT NULL`, selection.params),
-    })
+  const order = deletionOrder([...deleted.keys()], edgesBetweenDeleted, schema)
+  result.deferred.push(...order.deferred)
+  result.notes.push(...order.notes)
+  const cycleBreaks: ErasureStep[] = []
+  for (const edge of order.nulled) {
+    const table = deleted.get(edge.from)!
+    cycleBreaks.push(await nullEdgeStep(input, table, edge.fk.columns[0]!, exclusionsOf.get(table.key)!, `set ${edge.fk.columns[0]} to NULL to break the cycle with ${edge.to}`))
   }
-  for (const key of order) {
-    const table = byKey.get(key)!
-    const selection = selector(input, table, 't')
-    if (!selection) continue
-    result.steps.push({
-      kind: 'delete', table: key, description: 'delete rows', params: selection.params,
-      sql: `DELETE FROM ${quoteTable(table.table)} t WHERE ${selection.where} RETURNING ${primaryKeyText(table.table, 't')} AS pk`,
-      rows: await count(client, `SELECT 1 FROM ${quoteTable(table.table)} t WHERE ${selection.where}`, selection.params),
-    })
+  const deletions = order.order.map(key => {
+    const table = deleted.get(key)!
+    writes.push({table: table.table, privilege: 'DELETE'})
+    return deleteStep(input, table, exclusionsOf.get(key)!, counts.get(key)! - (result.held[key] ?? 0) - sharedRows(result, key))
+  })
+  const sharedLinks = await restrictedSharedSteps(input, result, exclusionsOf)
+  for (const step of sharedLinks) writes.push({table: schema.tables.get(step.table)!, privilege: 'UPDATE'})
+
+  const missing = missingPrivileges(writes)
+  if (missing.length > 0) {
+    throw new PrivacyError(`This role may not change the mapped tables: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`, {code: 'permission_denied', exitCode: ExitCode.refused})
   }
-  // Breaking a cycle nulls edges before any delete; put those first.
-  result.steps.sort((a, b) => Number(a.kind !== 'unlink') - Number(b.kind !== 'unlink'))
-  result.unindexed = unindexedReferences(schema, new Map(result.steps.filter(s => s.kind === 'delete').map(s => [s.table, s.rows])))
+  result.steps = [...cycleBreaks, ...unlinks, ...sharedLinks, ...anonymizations, ...deletions]
+  result.unindexed = unindexedReferences(schema, new Map(deletions.map(s => [s.table, s.rows])))
   return result
 }
 
-/** A foreign key from a table that is kept (or not in the map) into rows that will be deleted. */
-async function planReference(input: PlanInput, result: ErasurePlan, referencing: TableInfo, fk: ForeignKeyInfo, parent: PlannedTable, own: PlannedTable | undefined): Promise<void> {
-  const parentSelection = selector(input, parent, 'p')
-  if (!parentSelection) return
-  const column = fk.columns[0]!
-  const pointsAtPerson = parent.level === 0 || (own?.spec.third_party ?? input.map.tables[referencing.key]?.third_party ?? []).includes(column)
-  const target = `(SELECT p.${quoteIdent(fk.referencedColumns[0]!)} FROM ${quoteTable(parent.table)} p WHERE ${parentSelection.where})`
-  const ownSelection = own ? selector(input, own, 'c', parentSelection.params.length) : undefined
-  const others = await count(input.client,
-    `SELECT 1 FROM ${quoteTable(referencing)} c WHERE c.${quoteIdent(column)} IN ${target}${ownSelection ? ` AND NOT (${ownSelection.where})` : ''}`,
-    [...parentSelection.params, ...(ownSelection?.params ?? [])])
-  const ownRows = ownSelection ? await count(input.client, `SELECT 1 FROM ${quoteTable(referencing)} c WHERE c.${quoteIdent(column)} IN ${target} AND (${ownSelection.where})`, [...parentSelection.params, ...ownSelection.params]) : 0
-  if (others + ownRows === 0) return
-  const name = `${referencing.key}.${column}`
-  if (fk.columns.length > 1) {
-    throw new PrivacyError(`${parent.key} rows are referenced through the composite foreign key ${fk.name} of ${referencing.key}; erase those rows too, or set ${parent.key} to erase: anonymize.`, {code: 'erase_blocked'})
+function sharedRows(plan: ErasurePlan, table: string): number {
+  return plan.restrictedShared.find(s => s.table === table)?.rows ?? 0
+}
+
+/** Legal holds refuse unless --except-held; rows in someone else's restriction refuse unless --unlink-restricted-shared. */
+async function checkHoldsAndRestrictions(input: PlanInput, result: ErasurePlan, tables: PlannedTable[], exclusionsOf: Map<string, Exclusions>): Promise<void> {
+  if (!input.hasRegistry) return
+  for (const table of tables) {
+    const set = input.rows.sets.get(table.key)!
+    const ex = exclusionsOf.get(table.key)!
+    const from = `FROM ${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')}`
+    const held = await countRows(input.client, `SELECT count(*) ${from} WHERE ${ex.held('t')}`)
+    if (held > 0) result.held[table.key] = held
+    const {rows: shared} = await input.client.query<{rows: string; restrictions: string[]}>(
+      `SELECT count(*) AS rows, coalesce(array_agg(DISTINCT x.id), '{}') AS restrictions ${from}
+       JOIN heroku_privacy.restricted_rows r ON r.table_name = $1 AND r.pk = ${primaryKeyText(table.table, 't')}
+       JOIN heroku_privacy.restrictions x ON x.id = r.restriction_id
+       WHERE NOT ${ex.held('t')} AND ${ex.restrictedForOthers('t')} AND x.lifted_at IS NULL AND NOT x.legal_hold`, [table.key])
+    if (Number(shared[0]!.rows) > 0) result.restrictedShared.push({table: table.key, rows: Number(shared[0]!.rows), restrictions: shared[0]!.restrictions.sort()})
   }
-  if (others > 0 && !pointsAtPerson) {
-    throw new PrivacyError(`Deleting ${parent.key} rows would change ${others} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize in the map, or map ${referencing.key} to the subject.`, {code: 'erase_blocked'})
+  if (Object.keys(result.held).length > 0 && !input.exceptHeld) {
+    const list = Object.entries(result.held).map(([t, n]) => `${t} ${n}`).join(', ')
+    throw new PrivacyError(`Rows under a legal hold cannot be erased (${list}). Erase the rest with --except-held, or lift the hold first (privacy:restrict:lift --release-hold).`, {code: 'legal_hold', exitCode: ExitCode.refused, details: result.held})
   }
-  if (fk.onDelete === 'cascade') {
-    if (others > 0) throw new PrivacyError(`Deleting ${parent.key} rows would cascade to ${others} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize.`, {code: 'erase_blocked'})
-    result.notes.push(`${ownRows} row(s) of ${referencing.key} go with ${parent.key} (ON DELETE CASCADE)`)
-    return
+  if (result.restrictedShared.length > 0 && !input.unlinkRestrictedShared) {
+    const ids = [...new Set(result.restrictedShared.flatMap(s => s.restrictions))].sort()
+    const list = result.restrictedShared.map(s => `${s.table} ${s.rows}`).join(', ')
+    throw new PrivacyError(`Some of the person's rows are shared with someone whose data is restricted (${ids.join(', ')}: ${list}); erasing them would change that person's restricted data. Lift the restriction first, or pass --unlink-restricted-shared to leave those rows and clear only this person's links in them.`, {code: 'restricted_shared', exitCode: ExitCode.refused, details: result.restrictedShared})
   }
-  if (fk.onDelete === 'set null' || fk.onDelete === 'set default') {
-    result.notes.push(`${name} is reset by ON DELETE ${fk.onDelete.toUpperCase()} in ${others + ownRows} row(s)`)
-    return
+}
+
+/** Rows of a table referencing the deleted rows: the person's own (in their key set) and everyone else's. */
+async function referenceFacts(input: PlanInput, referencing: TableInfo, fk: ReferenceFacts['fk'], parent: PlannedTable, own: PlannedTable | undefined, parentEx: Exclusions): Promise<ReferenceFacts> {
+  const parentSet = input.rows.sets.get(parent.key)!
+  const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
+  const source = own ? tableSource(referencing, key => input.rows.sets.has(key)) : referencingSource(referencing)
+  const mine = own ? input.rows.belongs(own.key, 'c') : 'false'
+  const {rows: [row]} = await input.client.query<{own: string; others: string}>(
+    `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others
+     FROM ${source} c WHERE c.${quoteIdent(fk.columns[0]!)} IN ${target}`)
+  return {referencing, fk, parent, own, ownRows: Number(row!.own), otherRows: Number(row!.others)}
+}
+
+/** The values the deleted rows held in a column (rows under a hold or another person's restriction stay, so they do not count). */
+function referencedValues(set: KeySet, column: string, ex: Exclusions): string {
+  const value = set.carried.get(column)!
+  const table = set.planned.table
+  if (table.primaryKey.length === 0) return `(SELECT k.${value} FROM ${set.relation} k)`
+  return `(SELECT k.${value} FROM ${set.relation} k JOIN ${set.from} p ON ${sameRow(set, 'p', 'k')} WHERE NOT ${ex.held('p')} AND NOT ${ex.restrictedForOthers('p')})`
+}
+
+/** A foreign key holds on the table that declares it, not on tables inheriting from it. */
+function referencingSource(table: TableInfo): string {
+  return table.inheritedBy.length > 0 ? `ONLY ${quoteTable(table)}` : quoteTable(table)
+}
+
+function returning(input: PlanInput, table: TableInfo, set: KeySet | undefined, params: SqlParams): string {
+  if (set?.byAddress) return recordedDigestSql('k.d', input.rowKey, params.add)
+  return recordedKeySql(table, input.map, 't', input.rowKey, params.add)
+}
+
+function unlinkStep(input: PlanInput, referencing: TableInfo, column: string, parent: PlannedTable, parentEx: Exclusions, rows: number): ErasureStep {
+  const params = new SqlParams()
+  const parentSet = input.rows.sets.get(parent.key)!
+  const fk = referencing.foreignKeys.find(f => f.columns[0] === column && f.references === parent.key)!
+  const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
+  // The people's own rows among them are recorded, so that a replay knows them as theirs; other people's are only counted.
+  const keyed = referencing.primaryKey.length > 0 && input.rows.sets.has(referencing.key)
+  const pk = keyed ? recordedKeySql(referencing, input.map, 't', input.rowKey, params.add) : `''`
+  const own = keyed ? input.rows.belongs(referencing.key, 't') : 'false'
+  return {
+    kind: 'unlink', table: referencing.key, own: false, rows, description: `set ${column} to NULL where it points at erased ${parent.key} rows`,
+    sql: `UPDATE ${referencingSource(referencing)} t SET ${quoteIdent(column)} = NULL WHERE t.${quoteIdent(column)} IN ${target} RETURNING ${pk} AS pk, ${own} AS own`,
+    params: params.values,
   }
-  const columnInfo = referencing.columns.find(c => c.name === column)!
-  if (!columnInfo.isNullable) {
-    throw new PrivacyError(`${name} is NOT NULL and its rows are kept, so the ${parent.key} rows it points at cannot be deleted; set tables.${parent.key}.erase to anonymize, or erase ${referencing.key} rows with delete.`, {code: 'erase_blocked'})
+}
+
+async function nullEdgeStep(input: PlanInput, table: PlannedTable, column: string, ex: Exclusions, description: string): Promise<ErasureStep> {
+  const params = new SqlParams()
+  const set = input.rows.sets.get(table.key)!
+  const condition = `${sameRow(set, 't', 'k')} AND t.${quoteIdent(column)} IS NOT NULL AND NOT ${ex.held('t')} AND NOT ${ex.restrictedForOthers('t')}`
+  return {
+    kind: 'unlink', table: table.key, own: true, description,
+    rows: await countRows(input.client, `SELECT count(*) FROM ${set.from} t JOIN ${set.relation} k ON ${condition}`),
+    sql: `UPDATE ${set.from} t SET ${quoteIdent(column)} = NULL FROM ${set.relation} k WHERE ${condition} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`,
+    params: params.values,
   }
-  result.steps.push({
-    kind: 'unlink', table: referencing.key, description: `set ${column} to NULL where it points at erased ${parent.key} rows`,
-    sql: `UPDATE ${quoteTable(referencing)} c SET ${quoteIdent(column)} = NULL WHERE c.${quoteIdent(column)} IN ${target} RETURNING ${referencing.primaryKey.length > 0 ? primaryKeyText(referencing, 'c') : "''"} AS pk`,
-    params: parentSelection.params,
-    rows: others + ownRows,
-  })
+}
+
+function anonymizeStep(input: PlanInput, table: PlannedTable, ex: Exclusions, rows: number): ErasureStep | undefined {
+  const params = new SqlParams()
+  const set = input.rows.sets.get(table.key)!
+  const keyText = set.byAddress ? 'k.d' : primaryKeyText(table.table, 't')
+  const ctx = {table: table.table, keyText, hashKey: input.hashKey, param: params.add}
+  const columns: Array<{column: string; strategy: string}> = []
+  const sets: string[] = []
+  for (const column of table.table.columns) {
+    const spec = input.map.tables[table.key]?.columns?.[column.name]
+    const assignment = spec && !column.generated && columnAssignment(column, spec, ctx)
+    if (!assignment) continue
+    sets.push(`${quoteIdent(column.name)} = ${assignment}`)
+    columns.push({column: column.name, strategy: spec.keys ? `${spec.erase} keys ${spec.keys.join(',')}` : spec.erase!})
+  }
+  if (sets.length === 0) return undefined
+  const condition = `${sameRow(set, 't', 'k')} AND NOT ${ex.held('t')} AND NOT ${ex.restrictedForOthers('t')}`
+  const recorded = returning(input, table.table, set, params)
+  // Rows without a key are found by address, which an update changes: the key set follows them to their new address.
+  const moved = set.keys.map(k => `k.${k.alias} AS old_${k.alias}, t.${k.column} AS new_${k.alias}`).join(', ')
+  const sql = `UPDATE ${set.from} t SET ${sets.join(', ')} FROM ${set.relation} k WHERE ${condition} RETURNING ${recorded} AS pk, true AS own${set.byAddress ? `, ${moved}` : ''}`
+  const follow = set.byAddress
+    ? [`UPDATE ${set.relation} k SET ${set.keys.map(key => `${key.alias} = c.new_${key.alias}`).join(', ')} FROM changed c WHERE ${set.keys.map(key => `k.${key.alias} = c.old_${key.alias}`).join(' AND ')}`]
+    : undefined
+  return {kind: 'anonymize', table: table.key, own: true, rows, description: `anonymise ${columns.length} column(s)`, columns, sql, ...(follow ? {follow} : {}), params: params.values}
+}
+
+function deleteStep(input: PlanInput, table: PlannedTable, ex: Exclusions, rows: number): ErasureStep {
+  const params = new SqlParams()
+  const set = input.rows.sets.get(table.key)!
+  return {
+    kind: 'delete', table: table.key, own: true, rows, description: 'delete rows',
+    sql: `DELETE FROM ${set.from} t USING ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND NOT ${ex.held('t')} AND NOT ${ex.restrictedForOthers('t')} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`,
+    params: params.values,
+  }
 }
 
 /**
- * Children before parents. A cycle is broken at a nullable edge (nulled first)
- * or, failing that, at a deferrable constraint; otherwise the erasure is refused.
+ * Rows shared with a person under a restriction stay as they are, but for
+ * the erased person's links: each `via` column of theirs in those rows that
+ * points at the erased person is cleared (it must be nullable).
  */
-type Edge = {from: string; to: string; fk: ForeignKeyInfo}
-
-function deletionOrder(tables: string[], edges: Edge[], schema: SchemaInfo, result: ErasurePlan): {order: string[]; nulled: Edge[]} {
-  const remaining = new Set(tables)
-  let active = [...edges]
-  const order: string[] = []
-  const nulled: Edge[] = []
-  while (remaining.size > 0) {
-    const ready = [...remaining].filter(t => !active.some(e => e.to === t && remaining.has(e.from) && e.from !== t)).sort()
-    if (ready.length > 0) {
-      for (const t of ready) {
-        order.push(t)
-        remaining.delete(t)
+async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, exclusionsOf: Map<string, Exclusions>): Promise<ErasureStep[]> {
+  const steps: ErasureStep[] = []
+  for (const shared of result.restrictedShared) {
+    const table = input.rows.plan.tables.find(t => t.key === shared.table)!
+    const set = input.rows.sets.get(table.key)!
+    const ex = exclusionsOf.get(table.key)!
+    for (const edge of table.edges.filter(e => input.rows.sets.has(e.parent))) {
+      const column = table.table.columns.find(c => c.name === edge.column)!
+      if (!column.isNullable) {
+        throw blocked(`${table.key}.${edge.column} is NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`)
       }
-      continue
+      const params = new SqlParams()
+      const sql = `UPDATE ${set.from} t SET ${quoteIdent(edge.column)} = NULL FROM ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND ${ex.restrictedForOthers('t')} AND NOT ${ex.held('t')} AND t.${quoteIdent(edge.column)} IN ${input.rows.valuesOf(edge.parent, edge.parentColumn)} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`
+      steps.push({kind: 'unlink', table: table.key, own: false, rows: shared.rows, description: `clear ${edge.column} in rows shared with a restricted person`, sql, params: params.values})
     }
-    const inCycle = active.filter(e => remaining.has(e.from) && remaining.has(e.to))
-    const nullable = inCycle.find(e => e.fk.columns.length === 1 && schema.tables.get(e.from)!.columns.find(c => c.name === e.fk.columns[0])!.isNullable)
-    const deferrable = inCycle.find(e => e.fk.isDeferrable)
-    const broken = nullable ?? deferrable
-    if (!broken) {
-      throw new PrivacyError(`The tables ${[...remaining].join(', ')} reference each other through NOT NULL, non-deferrable foreign keys, so their rows cannot be deleted in any order; make one of those constraints DEFERRABLE, or set one table to erase: anonymize.`, {code: 'erase_blocked'})
-    }
-    if (broken === nullable) {
-      nulled.push(broken)
-      result.notes.push(`cycle ${broken.from} ⇄ ${broken.to} broken by nulling ${broken.from}.${broken.fk.columns[0]} first`)
-    } else {
-      result.deferred.push(broken.fk.name)
-    }
-    active = active.filter(e => e !== broken)
   }
-  return {order, nulled}
+  return steps
 }
+

@@ -54,7 +54,7 @@ export async function buildDataclips(input: {pool: pg.Pool; mapFile: string; sub
   const client = await input.pool.connect()
   try {
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
-    await resolveSubjects(client, loaded.map, input.subjects)
+    await resolveSubjects(client, loaded.map, input.subjects, schema)
     return dataclipQueries(loaded.map, planSubjectGraph(loaded.map, schema), input.subjects)
   } finally {
     client.release()

@@ -1,4 +1,4 @@
-import {createHash, createHmac} from 'node:crypto'
+import {createHash} from 'node:crypto'
 import {createReadStream, createWriteStream, existsSync} from 'node:fs'
 import {rename, rm} from 'node:fs/promises'
 import {pipeline} from 'node:stream/promises'
@@ -9,20 +9,18 @@ import yazl from 'yazl'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {DataMap} from '../datamap/schema.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
 import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
+import {KeySetMode, chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects} from '../subject/resolve.js'
-import {collectParentValues, selectSubjectRows} from '../subject/rows.js'
+import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
-import {jsonRowsQuery, pseudonymInput} from './json-rows.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
-import type {Row} from './serialize.js'
+import {subjectRowsQuery} from './rows-query.js'
 
 export interface ExportInput {
   /** Where the rows are read from: the database, or a follower of it. */
@@ -73,19 +71,6 @@ function withheldColumns(map: DataMap, table: PlannedTable): Array<{column: stri
   }).filter(w => map.tables[table.key]?.columns?.[w.column] !== undefined)
 }
 
-/** Rows pass through unchanged, except other people's identifiers, which become stable pseudonyms. */
-function pseudonymiser(thirdParty: string[], own: Set<string>, key: Buffer, table: string): (row: Row) => Row {
-  return row => {
-    for (const column of thirdParty) {
-      const value = row[column]
-      if (value !== null && value !== undefined && !own.has(String(value))) {
-        row[column] = `person-${createHmac('sha256', key).update(`${pseudonymInput(table, column)}${String(value)}`).digest('hex').slice(0, 12)}`
-      }
-    }
-    return row
-  }
-}
-
 /**
  * Writes one archive with every row the data map ties to the given people,
  * read in one REPEATABLE READ READ ONLY transaction so all files show the same
@@ -101,10 +86,13 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   const client = await input.pool.connect()
   let written: {snapshotAt: string; files: ManifestFile[]; withheld: Manifest['withheld']; subjects: number}
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    // A follower (a hot standby, or a read-only login) cannot hold temporary tables: there the row sets are recomputed per query.
+    const {rows: [source]} = await client.query<{read_only: boolean}>(`SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on' AS read_only`)
+    const mode: KeySetMode = source!.read_only ? 'inline' : 'temporary'
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ ${mode === 'inline' ? 'READ ONLY' : 'READ WRITE'}`)
     // Timestamps Postgres encodes as JSON carry the session's offset; UTC reads the same everywhere.
     await client.query(`SET LOCAL TimeZone = 'UTC'`)
-    written = await writeArchive(client, input, partial)
+    written = await writeArchive(client, input, partial, mode)
     await client.query('COMMIT')
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {})
@@ -151,15 +139,18 @@ async function hashFile(path: string): Promise<{sha256: string; bytes: number}> 
   return {sha256: hash.digest('hex'), bytes}
 }
 
-async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: string) {
+async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: string, mode: KeySetMode) {
   const {rows: [clock]} = await client.query<{now: Date}>('SELECT now() AS now')
   const snapshotAt = clock!.now.toISOString()
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
   const map = loaded.map
-  const subjects = await resolveSubjects(client, map, input.subjects)
-  const rootKeys = [...new Set(subjects.map(s => s.key))]
+  const subjects = await resolveSubjects(client, map, input.subjects, schema)
+  const rootKeys = await useRootKeys(client, subjects)
   const plan = planSubjectGraph(map, schema)
-  const values = await collectParentValues(client, plan, rootKeys, map.subject.key)
+  input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${rootKeys.length === 1 ? 'person' : 'people'}`})
+  const rows = await chooseSubjectRows(client, plan, schema, {mode, rootKey: map.subject.key})
+  // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
+  await client.query('SET TRANSACTION READ ONLY')
 
   const zip = new yazl.ZipFile()
   const output = createWriteStream(partial, {flags: 'wx'})
@@ -176,26 +167,18 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       const columns = table.table.columns.map(c => c.name).filter(c => !hidden.some(h => h.column === c))
       const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
       pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
-      const selection = selectSubjectRows(table, values, rootKeys, map.subject.key)
-      const own = [...new Set([...rootKeys, ...table.edges.flatMap(e => (values.get(e.parent)?.get(e.parentColumn) ?? []).map(String))])]
       const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format}
-      let written: {file: ManifestFile; shown: HtmlTable}
-      if (!selection) {
-        written = await addRowsFile(zip, entry, emptyRows())
-      } else if (input.format === 'json') {
-        const query = jsonRowsQuery(table.table, table.key, columns, selection, {columns: thirdParty, own, key: input.pseudonymKey})
-        written = await addJsonLinesFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000, rowMode: 'array'})))
-      } else {
-        const source = client.query(new QueryStream(`SELECT ${columns.map(c => quoteIdent(c)).join(', ')} FROM ${quoteTable(table.table)} WHERE ${selection.where}`, selection.params, {batchSize: 1000}))
-        written = await addRowsFile(zip, entry, source, pseudonymiser(thirdParty, new Set(own), input.pseudonymKey, table.key))
-      }
+      const query = subjectRowsQuery(rows, table.key, columns, {columns: thirdParty, key: input.pseudonymKey}, input.format)
+      const written = input.format === 'json'
+        ? await addJsonLinesFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000, rowMode: 'array'})))
+        : await addRowsFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000})))
       files.push(written.file)
       html.push(written.shown)
       input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
     }
     if (input.logs) {
       input.progress?.({kind: 'step', message: 'searching the log store'})
-      const identifiers = await subjectIdentifiers(client, {map, plan, values, rootKeys, lookups: subjects.map(s => s.lookup)})
+      const identifiers = await subjectIdentifiers(client, {map, rows, lookups: subjects.map(s => s.lookup)})
       const logs = await input.logs.connect()
       try {
         const source = identifiers.length > 0 ? streamSubjectLines(logs, identifiers) : emptyRows()
@@ -230,6 +213,6 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
     output.destroy()
     throw error
   }
-  return {snapshotAt, files, withheld, subjects: subjects.length}
+  return {snapshotAt, files, withheld, subjects: rootKeys.length}
 }
 

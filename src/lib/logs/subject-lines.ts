@@ -2,10 +2,9 @@ import type pg from 'pg'
 import QueryStream from 'pg-query-stream'
 
 import type {Category, DataMap} from '../datamap/schema.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
-import type {SubjectPlan} from '../subject/graph.js'
+import {quoteIdent} from '../db/sql.js'
+import type {SubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {ParentValues, selectSubjectRows} from '../subject/rows.js'
 import {LOG_LINES} from './store.js'
 
 /** Categories whose values identify a person when they show up in a log line. */
@@ -22,29 +21,24 @@ export function isDistinctive(value: string): boolean {
 }
 const MAX_VALUES_PER_COLUMN = 200
 
-/** Columns a data map marks as identifying, on the tables of a person's plan. */
-function identifyingColumns(map: DataMap, plan: SubjectPlan) {
-  return plan.tables.flatMap(table => Object.entries(map.tables[table.key]?.columns ?? {})
-    .filter(([name, spec]) => IDENTIFYING.has(spec.category) && table.table.columns.some(c => c.name === name && !c.isArray && TEXT_TYPES.has(c.baseType)))
-    .map(([name]) => ({table, column: name})))
-}
-
 /**
  * The strings that identify the people in their log lines: the lookup values
  * and every identity, contact or online-id value in their rows (emails, user
- * names, phone numbers, IP addresses) that is distinctive enough.
+ * names, phone numbers, IP addresses) that is distinctive enough — at most a
+ * few hundred per column, whatever the people's row count.
  */
-export async function subjectIdentifiers(client: pg.ClientBase, input: {map: DataMap; plan: SubjectPlan; values: ParentValues; rootKeys: string[]; lookups: SubjectLookup[]}): Promise<string[]> {
+export async function subjectIdentifiers(client: pg.ClientBase, input: {map: DataMap; rows: SubjectRows; lookups: SubjectLookup[]}): Promise<string[]> {
   const found = new Set(input.lookups.map(l => l.value.trim()))
-  for (const {table, column} of identifyingColumns(input.map, input.plan)) {
-    const selection = selectSubjectRows(table, input.values, input.rootKeys, input.map.subject.key)
-    if (!selection) continue
-    const type = table.table.columns.find(c => c.name === column)!.baseType
-    const text = type === 'inet' || type === 'cidr' ? `host(${quoteIdent(column)})` : `${quoteIdent(column)}::text`
-    const {rows} = await client.query<{value: string}>(
-      `SELECT DISTINCT ${text} AS value FROM ${quoteTable(table.table)} WHERE (${selection.where}) AND ${quoteIdent(column)} IS NOT NULL LIMIT ${MAX_VALUES_PER_COLUMN}`,
-      selection.params)
-    for (const row of rows) found.add(row.value.trim())
+  for (const [key, set] of input.rows.sets) {
+    const columns = Object.entries(input.map.tables[key]?.columns ?? {})
+      .filter(([name, spec]) => IDENTIFYING.has(spec.category) && set.planned.table.columns.some(c => c.name === name && !c.isArray && TEXT_TYPES.has(c.baseType)))
+    for (const [column] of columns) {
+      const type = set.planned.table.columns.find(c => c.name === column)!.baseType
+      const text = type === 'inet' || type === 'cidr' ? `host(t.${quoteIdent(column)})` : `t.${quoteIdent(column)}::text`
+      const {rows} = await client.query<{value: string}>(
+        `${input.rows.prefix([key])}SELECT DISTINCT ${text} AS value FROM ${set.from} t WHERE ${input.rows.belongs(key, 't')} AND t.${quoteIdent(column)} IS NOT NULL LIMIT ${MAX_VALUES_PER_COLUMN}`)
+      for (const row of rows) found.add(row.value.trim())
+    }
   }
   return [...found].filter(isDistinctive).sort((a, b) => b.length - a.length || a.localeCompare(b))
 }

@@ -2,18 +2,23 @@ import type pg from 'pg'
 
 import type {DataMap} from '../datamap/schema.js'
 import type {SchemaInfo} from '../db/introspect.js'
+import {SqlParams} from '../db/params.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
-import {planErasure} from '../erase/planner.js'
-import {deriveHashKey} from '../erase/strategies.js'
 import {runSteps} from '../erase/erase.js'
+import {ErasurePlan, planErasure} from '../erase/planner.js'
+import {deriveHashKey} from '../erase/strategies.js'
 import {LedgerContext, inTransaction} from '../ledger/context.js'
 import {LedgerEvent, appendEvent, chainBrokenError, listEvents, verifyChain} from '../ledger/events.js'
 import {LedgerHead, formatHead} from '../ledger/head.js'
 import {fingerprint} from '../ledger/fingerprint.js'
+import {STABLE_TEXT_SETTINGS, deriveRowKey, recordedKeySql} from '../ledger/row-keys.js'
+import {createTouched, dropTouched} from '../ledger/touched.js'
 import {installEnforcement, installViews} from '../restrict/install.js'
 import {migrateRegistry} from '../restrict/migrate.js'
 import {primaryKeyText} from '../restrict/registry-sql.js'
 import {planSubjectGraph} from '../subject/graph.js'
+import {chooseSubjectRows} from '../subject/keyset.js'
+import {loadRecordedRows, recordedSelection} from './recorded.js'
 
 const REPLAYED = ['erasure.executed', 'retention.batch', 'restriction.created', 'restriction.extended', 'restriction.lifted']
 
@@ -43,31 +48,44 @@ export interface ReplayReport {
   ledgerHead: LedgerHead | null
 }
 
-async function recordedRows(ledger: pg.Pool, seq: number): Promise<Map<string, string[]>> {
-  const {rows} = await ledger.query<{table_name: string; pk: string}>('SELECT table_name, pk FROM heroku_privacy.event_rows WHERE seq = $1', [seq])
-  const byTable = new Map<string, string[]>()
-  for (const row of rows) byTable.set(row.table_name, [...(byTable.get(row.table_name) ?? []), row.pk])
-  return byTable
-}
-
 /**
  * The recorded root rows must still belong to the people recorded: their
  * lookup values, fingerprinted with the app's key, must match the event's.
- * Rows that are gone are fine (already erased); anything else is a mismatch.
+ * Rows that are gone are fine (already erased); anything else is a mismatch,
+ * named by its recorded key (never a personal value).
  */
-async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, event: LedgerEvent, rows: Map<string, string[]>): Promise<string[]> {
+async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, event: LedgerEvent): Promise<string[]> {
   const subjects = (event.details.subjects as Array<{lookup_column: string; fingerprint: string}> | undefined)
     ?? (event.details.subject_fingerprint ? [{lookup_column: event.details.subject_column as string, fingerprint: event.details.subject_fingerprint as string}] : [])
-  const rootKeys = rows.get(input.map.subject.table) ?? []
-  if (subjects.length === 0 || rootKeys.length === 0) return []
+  if (subjects.length === 0) return []
   const root = input.schema.tables.get(input.map.subject.table)!
   const wanted = new Set(subjects.map(s => s.fingerprint))
   const columns = [...new Set(subjects.map(s => s.lookup_column))]
+  const params = new SqlParams()
+  const recorded = recordedKeySql(root, input.map, 't', deriveRowKey(input.key), params.add)
   const {rows: found} = await client.query(
-    `SELECT ${primaryKeyText(root, 't')} AS pk, ${columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', ')} FROM ${quoteTable(root)} t WHERE ${primaryKeyText(root, 't')} = ANY($1)`,
-    [rootKeys],
+    `SELECT ${recorded} AS pk, ${columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', ')} FROM ${quoteTable(root)} t
+     WHERE ${recordedSelection(input.map, deriveRowKey(input.key)).condition(root, 't', params.add)}`,
+    params.values,
   )
   return found.filter(row => !columns.some((column, i) => row[`c${i}`] !== null && wanted.has(fingerprint(input.key, column, row[`c${i}`])))).map(row => row.pk as string)
+}
+
+/** Restricted rows by their registry key, from the recorded names (a keyed hash is matched against the copy's rows). */
+async function registerRecordedRows(client: pg.ClientBase, input: ReplayInput, restriction: string): Promise<number> {
+  let count = 0
+  const rowKey = deriveRowKey(input.key)
+  for (const table of input.schema.tables.values()) {
+    if (table.primaryKey.length === 0 || !input.map.tables[table.key]) continue
+    const params = new SqlParams([restriction, table.key])
+    const result = await client.query(
+      `INSERT INTO heroku_privacy.restricted_rows (restriction_id, table_name, pk)
+       SELECT $1, $2, ${primaryKeyText(table, 't')} FROM ${quoteTable(table)} t
+       WHERE ${recordedSelection(input.map, rowKey).condition(table, 't', params.add)}
+       ON CONFLICT DO NOTHING`, params.values)
+    count += result.rowCount ?? 0
+  }
+  return count
 }
 
 /**
@@ -93,18 +111,20 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
 
   const graph = planSubjectGraph(input.map, input.schema)
   const hashKey = deriveHashKey(input.key)
+  const rowKey = deriveRowKey(input.key)
   await inTransaction(input.target, async client => {
+    for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
     await client.query(`SELECT set_config('heroku_privacy.bypass', 'reapply of recorded erasures', true)`)
     const {rows: [registry]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
     let enforced = false
     for (const event of todo) {
-      const rows = await recordedRows(input.ledger.pool, event.seq)
+      const recorded = await loadRecordedRows(input.ledger.pool, client, event.seq)
       if (event.action === 'restriction.lifted') {
         await client.query('UPDATE heroku_privacy.restrictions SET lifted_at = $2, approved_by = $3, evidence = $4 WHERE id = $1 AND lifted_at IS NULL', [event.details.restriction, event.at, event.details.approved_by, event.details.evidence])
         report.applied.push({seq: event.seq, action: event.action, requestId: event.requestId, rows: 0})
         continue
       }
-      const mismatched = await fingerprintMismatches(client, input, event, rows)
+      const mismatched = await fingerprintMismatches(client, input, event)
       if (mismatched.length > 0) {
         report.mismatches.push(...mismatched.map(pk => ({seq: event.seq, table: input.map.subject.table, pk})))
         continue
@@ -117,18 +137,17 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
           [d.restriction, input.ledger.scope, d.subject_column, d.subject_fingerprint, d.reason, event.requestId, d.legal_hold === true, d.snapshot ? JSON.stringify(d.snapshot) : null, event.at, event.actor],
         )
-        for (const [table, keys] of rows) {
-          const result = await client.query('INSERT INTO heroku_privacy.restricted_rows (restriction_id, table_name, pk) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING', [d.restriction, table, keys])
-          count += result.rowCount ?? 0
-        }
+        count = await registerRecordedRows(client, input, d.restriction as string)
         enforced ||= d.enforced === true
       } else {
+        const rows = await chooseSubjectRows(client, graph, input.schema, {mode: 'temporary', rootKey: input.map.subject.key, recorded: recordedSelection(input.map, rowKey), name: `e${event.seq}_`})
         const plan = await planErasure({
-          client, map: input.map, schema: input.schema, plan: graph, values: new Map(), rootKeys: [], hashKey,
-          includeConnect: true, exceptHeld: true, hasRegistry: registry!.exists, recordedKeys: rows,
+          client, map: input.map, schema: input.schema, rows, hashKey, rowKey,
+          includeConnect: true, exceptHeld: true, unlinkRestrictedShared: event.details.unlink_restricted_shared === true, hasRegistry: registry!.exists,
+          only: new Set(recorded.keys()),
         })
-        if (!input.dryRun) count = (await runSteps(client, plan)).rows.length
-        else count = plan.steps.reduce((sum, step) => sum + step.rows, 0)
+        const touched = input.dryRun ? Object.fromEntries(plan.steps.map(s => [s.table, s.rows])) : await runStepsUnrecorded(client, plan)
+        count = plan.steps.filter(s => s.own).reduce((sum, s) => sum + (touched[s.table] ?? 0), 0)
       }
       report.applied.push({seq: event.seq, action: event.action, requestId: event.requestId, rows: count})
     }
@@ -153,3 +172,13 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
 }
 
 class DryRunRollback extends Error {}
+
+/** Replay keeps no record of its own rows: the reconciliation event names the events it applied. */
+async function runStepsUnrecorded(client: pg.ClientBase, plan: ErasurePlan): Promise<Record<string, number>> {
+  await createTouched(client)
+  try {
+    return await runSteps(client, plan)
+  } finally {
+    await dropTouched(client)
+  }
+}

@@ -1,13 +1,21 @@
-import type pg from 'pg'
+import pg from 'pg'
 
 import type {SnapshotRecord} from '../heroku/snapshots.js'
+import {SqlParams} from '../db/params.js'
+import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import type {LedgerContext} from '../ledger/context.js'
-import {LedgerEvent, TouchedRow, appendEvent, appendEventWithRows} from '../ledger/events.js'
+import {LedgerEvent, appendEvent} from '../ledger/events.js'
+import {deriveRowKey} from '../ledger/row-keys.js'
+import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import {ActiveRestriction, RestrictSummary, pendingBypasses} from './restrict.js'
 
-async function registeredRows(db: pg.Pool | pg.ClientBase, restrictionId: string): Promise<TouchedRow[]> {
-  const {rows} = await db.query<{table_name: string; pk: string}>('SELECT table_name, pk FROM heroku_privacy.restricted_rows WHERE restriction_id = $1', [restrictionId])
-  return rows.map(r => ({table: r.table_name, pk: r.pk}))
+/** The restriction's rows as the ledger names them: a personal key (an email used as key) only as a keyed hash. */
+async function stageRegisteredRows(client: pg.ClientBase, restrictionId: string, personalKeys: string[], key: Buffer): Promise<void> {
+  await createTouched(client)
+  const params = new SqlParams([restrictionId, personalKeys])
+  const hashed = `'hmac:' || ${hmacSha256HexSql("convert_to(pk, 'UTF8')", deriveRowKey(key), params.add)}`
+  await client.query(`INSERT INTO ${TOUCHED} (table_name, pk)
+    SELECT table_name, CASE WHEN table_name = ANY($2) THEN ${hashed} ELSE pk END FROM heroku_privacy.restricted_rows WHERE restriction_id = $1`, params.values)
 }
 
 /**
@@ -15,18 +23,25 @@ async function registeredRows(db: pg.Pool | pg.ClientBase, restrictionId: string
  * `ledgerClient` is the registry's own transaction when the ledger lives in
  * the same database, so both commit together.
  */
-export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSummary, input: {registry: pg.Pool | pg.ClientBase; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
+export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSummary, input: {registry: pg.Pool | pg.ClientBase; key: Buffer; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
+  const client = input.registry instanceof pg.Pool ? await input.registry.connect() : input.registry
   let last: LedgerEvent | undefined
-  for (const restriction of summary.restrictions) {
-    if (!restriction.created && restriction.rowsAdded === 0) continue
-    last = await appendEventWithRows(ctx, {
+  try {
+    for (const restriction of summary.restrictions) {
+      if (!restriction.created && restriction.rowsAdded === 0) continue
+      await stageRegisteredRows(client, restriction.id, summary.personalKeys, input.key)
+      last = await appendEventWithTouched(ctx, {
       action: restriction.created ? 'restriction.created' : 'restriction.extended',
       requestId: input.requestId,
       details: {
         restriction: restriction.id, reason: input.reason, subject_column: restriction.subjectColumn, subject_fingerprint: restriction.fingerprint,
         rows_added: restriction.rowsAdded, legal_hold: restriction.legalHold, snapshot: restriction.snapshot, enforced: input.enforce,
       },
-    }, await registeredRows(input.registry, restriction.id), input.ledgerClient)
+      }, client, input.ledgerClient)
+    }
+  } finally {
+    await dropTouched(client).catch(() => {})
+    if (input.registry instanceof pg.Pool) (client as pg.PoolClient).release()
   }
   return last
 }

@@ -13,8 +13,15 @@ export function primaryKeyText(table: Pick<TableInfo, 'primaryKey'>, row: string
 
 export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
 
-/** SQL that is true when the row (by its key text) is under an active restriction, or only a legal hold. */
-export function restrictedRowCondition(tableKey: string, keyText: string, options: {holdsOnly?: boolean} = {}): string {
+/**
+ * SQL that is true when the row (by its key text) is under an active
+ * restriction; only a legal hold with `holdsOnly`; only a restriction (not a
+ * hold) of someone other than the people whose root rows are `othersThan`.
+ */
+export function restrictedRowCondition(tableKey: string, keyText: string, options: {holdsOnly?: boolean; othersThan?: {rootTable: string; rootKeys: string}} = {}): string {
+  const others = options.othersThan
+    ? ` AND NOT x.legal_hold AND NOT EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows o WHERE o.restriction_id = x.id AND o.table_name = ${literal(options.othersThan.rootTable)} AND o.pk IN ${options.othersThan.rootKeys})`
+    : ''
   return `EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows r JOIN heroku_privacy.restrictions x ON x.id = r.restriction_id
-    WHERE x.lifted_at IS NULL${options.holdsOnly ? ' AND x.legal_hold' : ''} AND r.table_name = ${literal(tableKey)} AND r.pk = ${keyText})`
+    WHERE x.lifted_at IS NULL${options.holdsOnly ? ' AND x.legal_hold' : ''}${others} AND r.table_name = ${literal(tableKey)} AND r.pk = ${keyText})`
 }

@@ -2,15 +2,15 @@ import type pg from 'pg'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {TableInfo} from '../db/introspect.js'
-import {quoteTable} from '../db/sql.js'
 import {ExitCode, PrivacyError} from '../errors.js'
 import type {SnapshotRecord} from '../heroku/snapshots.js'
 import {inTransaction} from '../ledger/context.js'
 import {fingerprint} from '../ledger/fingerprint.js'
+import {keyIsPersonal} from '../ledger/row-keys.js'
 import {planSubjectGraph} from '../subject/graph.js'
+import {chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects} from '../subject/resolve.js'
-import {collectParentValues, selectSubjectRows} from '../subject/rows.js'
+import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {installEnforcement, installViews} from './install.js'
 import {primaryKeyText} from './registry-sql.js'
 
@@ -34,6 +34,8 @@ export interface RestrictSummary {
   enforced: string[]
   /** Mapped tables without a primary key: their rows cannot be registered one by one. */
   skipped: string[]
+  /** Tables whose primary key is personal data: the ledger names their rows by a keyed hash. */
+  personalKeys: string[]
 }
 
 export interface RestrictInput {
@@ -62,11 +64,15 @@ export async function restrictSubjects(input: RestrictInput): Promise<RestrictSu
   return inTransaction(input.pool, async client => {
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
-    const resolved = await resolveSubjects(client, map, input.subjects)
+    const resolved = await resolveSubjects(client, map, input.subjects, schema)
     const plan = planSubjectGraph(map, schema)
     const withKey = plan.tables.filter(t => t.table.primaryKey.length > 0)
-    const summary: RestrictSummary = {restrictions: [], views: [], enforced: [], skipped: plan.tables.filter(t => t.table.primaryKey.length === 0).map(t => t.key)}
-    for (const subject of resolved) {
+    const summary: RestrictSummary = {
+      restrictions: [], views: [], enforced: [],
+      skipped: plan.tables.filter(t => t.table.primaryKey.length === 0).map(t => t.key),
+      personalKeys: withKey.filter(t => keyIsPersonal(t.table, map)).map(t => t.key),
+    }
+    for (const [index, subject] of resolved.entries()) {
       const print = fingerprint(input.key, subject.lookup.column, subject.lookup.value)
       const existing = await client.query<{id: string; legal_hold: boolean; snapshot: SnapshotRecord | null}>(
         'SELECT id, legal_hold, snapshot FROM heroku_privacy.restrictions WHERE scope = $1 AND subject_fingerprint = $2 AND lifted_at IS NULL',
@@ -85,17 +91,16 @@ export async function restrictSubjects(input: RestrictInput): Promise<RestrictSu
       } else if (input.legalHold && !existing.rows[0]!.legal_hold) {
         await client.query('UPDATE heroku_privacy.restrictions SET legal_hold = true, snapshot = $2 WHERE id = $1', [id, input.snapshot ? JSON.stringify(input.snapshot) : null])
       }
-      const values = await collectParentValues(client, plan, [subject.key], map.subject.key)
+      await useRootKeys(client, [subject])
+      const rows = await chooseSubjectRows(client, plan, schema, {mode: 'temporary', rootKey: map.subject.key, name: `s${index}_`})
       const rowsByTable: Record<string, number> = {}
       for (const table of withKey) {
-        const selection = selectSubjectRows(table, values, [subject.key], map.subject.key, 't')
-        if (!selection) continue
-        const n = selection.params.length
+        const set = rows.sets.get(table.key)!
         const result = await client.query(
           `INSERT INTO heroku_privacy.restricted_rows (restriction_id, table_name, pk)
-           SELECT $${n + 1}, $${n + 2}, ${primaryKeyText(table.table, 't')} FROM ${quoteTable(table.table)} t WHERE ${selection.where}
+           SELECT $1, $2, ${primaryKeyText(table.table, 't')} FROM ${set.from} t WHERE ${rows.belongs(table.key, 't')}
            ON CONFLICT DO NOTHING`,
-          [...selection.params, id, table.key],
+          [id, table.key],
         )
         if (result.rowCount) rowsByTable[table.key] = result.rowCount
       }

@@ -55,7 +55,7 @@ export async function restrictAndRecord(input: RestrictRequest): Promise<Restric
       : await captureBackup(input.heroku.api, input.heroku.database, input.wait)
     recorded.push(await recordSnapshot(input.ledger, snapshot, input.requestId))
   }
-  const record = {reason: input.reason, requestId: input.requestId, enforce: input.enforce}
+  const record = {key, reason: input.reason, requestId: input.requestId, enforce: input.enforce}
   const summary = await restrictSubjects({
     pool: input.registry,
     mapFile: input.mapFile,

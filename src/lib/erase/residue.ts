@@ -1,0 +1,216 @@
+import type pg from 'pg'
+
+import type {Category, ColumnMap, DataMap} from '../datamap/schema.js'
+import type {ColumnInfo, TableInfo} from '../db/introspect.js'
+import {SqlParams} from '../db/params.js'
+import {quoteIdent} from '../db/sql.js'
+import type {SubjectRows} from '../subject/keyset.js'
+import {sameRow} from '../subject/keyset.js'
+import type {SubjectLookup} from '../subject/parse.js'
+
+/**
+ * The residue check: before an erasure commits, search what it was meant to
+ * erase for the people's own identifiers, collected before anything changed.
+ * The identifiers stay inside the transaction (a temporary table dropped at
+ * its end); only counts per table and column ever leave Postgres.
+ */
+
+/** Categories whose values identify a person wherever they turn up. */
+const IDENTIFYING: ReadonlySet<Category> = new Set(['identity', 'contact', 'online_id', 'government_id', 'financial', 'credentials'])
+const TEXT = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
+const JSON_TYPES = new Set(['json', 'jsonb'])
+const ADDRESS = new Set(['inet', 'cidr'])
+const IDENTIFIERS = 'pg_temp.hp_identifiers'
+
+export function isSearchable(column: ColumnInfo): boolean {
+  return TEXT.has(column.baseType) || JSON_TYPES.has(column.baseType) || ADDRESS.has(column.baseType)
+}
+
+/** The column's value as lower-case text, as identifiers are compared. */
+function searchText(column: ColumnInfo, alias: string): string {
+  const name = `${alias}.${quoteIdent(column.name)}`
+  if (ADDRESS.has(column.baseType) && !column.isArray) return `host(${name})`
+  return `lower(${name}::text)`
+}
+
+/**
+ * Text values of a column, one per element for arrays; for JSON, the values
+ * under the keys the map erases (or every string in it, when it names none).
+ */
+function valuesOf(column: ColumnInfo, spec: ColumnMap, alias: string, params: SqlParams): string {
+  const name = `${alias}.${quoteIdent(column.name)}`
+  if (JSON_TYPES.has(column.baseType)) {
+    const json = column.isArray ? `unnest(${name})::jsonb` : `${name}::jsonb`
+    const paths = spec.keys?.length ? spec.keys.map(k => params.add(jsonPathOf(k))) : [params.add('strict $.**')]
+    return `(SELECT v #>> '{}' FROM unnest(ARRAY[${paths.map(p => `${p}::jsonpath`).join(', ')}]) p, jsonb_path_query(${json}, p) v WHERE jsonb_typeof(v) = 'string')`
+  }
+  if (ADDRESS.has(column.baseType)) return column.isArray ? `(SELECT host(e) FROM unnest(${name}) e)` : `(SELECT host(${name}))`
+  return column.isArray ? `(SELECT e::text FROM unnest(${name}) e)` : `(SELECT ${name}::text)`
+}
+
+/**
+ * A value picks out one person when it is at least five characters and not
+ * a single short word: "Alice" alone would match other Alices, while
+ * "Alice Example", alice_w, emails, phone numbers and addresses do not.
+ */
+export const DISTINCTIVE_SQL = (value: string) => `(length(${value}) >= 5 AND (length(${value}) >= 10 OR ${value} ~ '[^[:alpha:]]'))`
+
+/** How text is cut into tokens: emails, user names, IPv4 addresses and numbers stay whole. */
+const TOKEN_DELIMITERS = `'[^[:alnum:]@._+%-]+'`
+/** The first token of a value: the whole value for most identifiers, the first word of a name or an address. */
+const FIRST_TOKEN_SQL = (value: string) => `rtrim(substring(${value} FROM '[[:alnum:]@._+%-]+'), '.')`
+
+/**
+ * Collects the people's distinctive identifiers from their rows before the
+ * erasure changes them: every value of an identifying column the map marks,
+ * and the lookup values. Returns how many there are.
+ */
+export async function collectIdentifiers(client: pg.ClientBase, rows: SubjectRows, map: DataMap, lookups: SubjectLookup[]): Promise<number> {
+  await client.query(`CREATE TEMPORARY TABLE hp_identifiers (value text PRIMARY KEY, token text NOT NULL, is_name boolean NOT NULL) ON COMMIT DROP`)
+  // Only a name, or an online id without spaces (an IP, an account id — not a browser's user agent), picks out one person.
+  const insert = (source: string, category: Category | 'lookup', params: unknown[]) => client.query(`
+    INSERT INTO ${IDENTIFIERS} (value, token, is_name)
+    SELECT v, token, ${category === 'identity'} FROM (SELECT v, ${FIRST_TOKEN_SQL('v')} AS token FROM (SELECT DISTINCT lower(btrim(value)) AS v FROM (${source}) s(value)) d) t
+    WHERE token <> '' AND ${DISTINCTIVE_SQL('v')}${category === 'identity' ? '' : " AND v !~ '[[:space:]]'"}
+    ON CONFLICT DO NOTHING`, params)
+  await insert('SELECT unnest($1::text[])', 'lookup', [lookups.map(l => l.value)])
+  for (const [key, set] of rows.sets) {
+    const columns = Object.entries(map.tables[key]?.columns ?? {})
+      .filter(([, spec]) => IDENTIFYING.has(spec.category))
+      .map(([name, spec]) => ({column: set.planned.table.columns.find(c => c.name === name), spec}))
+      .filter((c): c is {column: ColumnInfo; spec: ColumnMap} => c.column !== undefined && (isSearchable(c.column) || !['bool', 'date', 'timestamp', 'timestamptz', 'bytea'].includes(c.column.baseType)))
+    for (const {column, spec} of columns) {
+      const params = new SqlParams()
+      const values = isSearchable(column) ? valuesOf(column, spec, 't', params) : `(SELECT t.${quoteIdent(column.name)}::text)`
+      await insert(`SELECT x FROM ${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')}, LATERAL ${values} AS l(x)`, spec.category, params.values)
+    }
+  }
+  const {rows: [count]} = await client.query<{n: string}>(`SELECT count(*) AS n FROM ${IDENTIFIERS}`)
+  await client.query(`CREATE INDEX ON ${IDENTIFIERS} (token)`)
+  await client.query(`ANALYZE ${IDENTIFIERS}`)
+  return Number(count!.n)
+}
+
+/**
+ * SQL true when the column's value holds one of the collected identifiers as
+ * whole tokens: each token of the value is looked up by the identifiers'
+ * first tokens (an index lookup, however many identifiers), and a multi-word
+ * identifier (a full name, an address) must then appear whole.
+ */
+export function holdsIdentifier(column: ColumnInfo, alias: string): string {
+  const text = searchText(column, alias)
+  return `EXISTS (SELECT 1 FROM regexp_split_to_table(${text}, ${TOKEN_DELIMITERS}) AS tok(v)
+    JOIN ${IDENTIFIERS} i ON i.token = rtrim(tok.v, '.') WHERE i.token = i.value OR position(i.value IN ${text}) > 0)`
+}
+
+/** SQL true when the column's whole value (or an element of an array) is one of the identifiers: a cheap test for other people's rows. */
+function equalsIdentifier(column: ColumnInfo, alias: string): string {
+  const name = `${alias}.${quoteIdent(column.name)}`
+  const normalised = (value: string) => (ADDRESS.has(column.baseType) ? `host(${value})` : `lower(btrim(${value}::text))`)
+  if (column.isArray) return `EXISTS (SELECT 1 FROM unnest(${name}) e WHERE ${normalised('e')} IN (SELECT value FROM ${IDENTIFIERS} WHERE NOT is_name))`
+  return `${normalised(name)} IN (SELECT value FROM ${IDENTIFIERS} WHERE NOT is_name)`
+}
+
+export interface ResidueHit {
+  table: string
+  column: string
+  rows: number
+  /** Why the value may be there: the map erases it (fatal), keeps it, does not map it, or it is in other people's rows. */
+  kind: 'erased' | 'kept' | 'unmapped' | 'other_rows' | 'rows_remain' | 'json_keys_remain'
+}
+
+export interface ResidueReport {
+  identifiers: number
+  /** Columns searched. */
+  columns: number
+  /** Hits in data the map says this command erases: the erasure must not commit. */
+  fatal: ResidueHit[]
+  /** Hits the map allows (kept with a basis, not mapped, or in other people's rows), reported. */
+  found: ResidueHit[]
+}
+
+export interface ResidueTarget {
+  table: TableInfo
+  key: string
+  action: 'delete' | 'anonymize'
+  /** SQL over alias `t`: the row is one the erasure leaves on purpose (held, or shared with a restricted person). */
+  leftAlone: string
+}
+
+const CHANGES_VALUE = new Set<ColumnMap['erase']>(['null', 'redact', 'hash', 'fake'])
+
+/**
+ * Searches, after the erasure's last statement: the people's rows that
+ * should be gone (deleted tables), the columns the map erases in the rows
+ * that stay (anonymised tables; JSON keys erased at any depth), the other
+ * columns of those rows, and the identifying columns of every mapped table
+ * in other people's rows.
+ */
+export async function checkResidue(client: pg.ClientBase, rows: SubjectRows, map: DataMap, targets: ResidueTarget[], identifiers: number): Promise<ResidueReport> {
+  const report: ResidueReport = {identifiers, columns: 0, fatal: [], found: []}
+  for (const target of targets) {
+    const set = rows.sets.get(target.key)!
+    const own = `${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')} WHERE NOT (${target.leftAlone})`
+    if (target.action === 'delete') {
+      const {rows: [left]} = await client.query<{n: string}>(`SELECT count(*) AS n FROM ${own}`)
+      if (Number(left!.n) > 0) report.fatal.push({table: target.key, column: '*', rows: Number(left!.n), kind: 'rows_remain'})
+      continue
+    }
+    const specs = map.tables[target.key]?.columns ?? {}
+    const searched = target.table.columns.filter(c => isSearchable(c) && !c.generated)
+    if (identifiers > 0 && searched.length > 0) {
+      const filters = searched.map((c, i) => `count(*) FILTER (WHERE ${holdsIdentifier(c, 't')}) AS c${i}`)
+      const {rows: [counts]} = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${own}`)
+      report.columns += searched.length
+      searched.forEach((column, i) => {
+        const n = Number(counts![`c${i}`])
+        if (n === 0) return
+        const spec = specs[column.name]
+        const erased = spec !== undefined && spec.category !== 'none' && CHANGES_VALUE.has(spec.erase) && !spec.keys
+        const kind: ResidueHit['kind'] = erased ? 'erased' : spec?.erase === 'keep' || spec?.keys ? 'kept' : 'unmapped'
+        ;(erased ? report.fatal : report.found).push({table: target.key, column: column.name, rows: n, kind})
+      })
+    }
+    for (const [name, spec] of Object.entries(specs)) {
+      const column = target.table.columns.find(c => c.name === name)
+      if (!spec.keys?.length || !column || !JSON_TYPES.has(column.baseType) || column.isArray) continue
+      const params = new SqlParams()
+      const paths = spec.keys.map(k => params.add(jsonPathOf(k)))
+      const {rows: [left]} = await client.query<{n: string}>(
+        `SELECT count(*) AS n FROM ${own} AND (${paths.map(p => `jsonb_path_exists(t.${quoteIdent(name)}::jsonb, ${p}::jsonpath)`).join(' OR ')})`, params.values)
+      if (Number(left!.n) > 0) report.fatal.push({table: target.key, column: name, rows: Number(left!.n), kind: 'json_keys_remain'})
+    }
+  }
+  if (identifiers > 0) await searchOtherRows(client, rows, map, report)
+  return report
+}
+
+/** A `keys:` entry as a JSON path: a bare key at any depth, a dotted path (`items[].phone`) from the top. */
+export function jsonPathOf(key: string): string {
+  const segments = key.split('.')
+  if (segments.length === 1) return `strict $.**.${JSON.stringify(key)}`
+  return `strict $${segments.map(s => `.${JSON.stringify(s.replace(/\[\]$/, ''))}${s.endsWith('[]') ? '[*]' : ''}`).join('')}`
+}
+
+/**
+ * Identifying columns of every mapped table, in rows that are not the
+ * people's, compared whole with identifiers other than names (copies of an
+ * email or an IP in an audit table; other people may well share a name):
+ * reported, never fatal. Free text of other people is privacy:locate's work.
+ */
+async function searchOtherRows(client: pg.ClientBase, rows: SubjectRows, map: DataMap, report: ResidueReport): Promise<void> {
+  for (const [key, set] of rows.sets) {
+    const columns = Object.entries(map.tables[key]?.columns ?? {})
+      .filter(([, spec]) => IDENTIFYING.has(spec.category))
+      .map(([name]) => set.planned.table.columns.find(c => c.name === name))
+      .filter((c): c is ColumnInfo => c !== undefined && (TEXT.has(c.baseType) || ADDRESS.has(c.baseType)))
+    if (columns.length === 0) continue
+    const filters = columns.map((c, i) => `count(*) FILTER (WHERE ${equalsIdentifier(c, 't')}) AS c${i}`)
+    const {rows: [counts]} = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE NOT ${rows.belongs(key, 't')}`)
+    report.columns += columns.length
+    columns.forEach((column, i) => {
+      const n = Number(counts![`c${i}`])
+      if (n > 0) report.found.push({table: key, column: column.name, rows: n, kind: 'other_rows'})
+    })
+  }
+}

@@ -1,0 +1,237 @@
+import type pg from 'pg'
+
+import type {SchemaInfo, TableInfo} from '../db/introspect.js'
+import {SqlParams} from '../db/params.js'
+import {quoteIdent, quoteTable} from '../db/sql.js'
+import {PrivacyError} from '../errors.js'
+import type {PlanEdge, PlannedTable, SubjectPlan} from './graph.js'
+import {tablesInCycles} from './order.js'
+
+/**
+ * Where the people's row sets live while a command works on them:
+ * `temporary` — temporary tables of the command's own transaction, filled
+ * once, before anything changes (every command on the leader);
+ * `inline` — common table expressions recomputed by each statement, for
+ * read-only followers, which cannot create tables.
+ */
+export type KeySetMode = 'temporary' | 'inline'
+
+/** The people's rows of one table, as a relation of row keys and the values children point at. */
+export interface KeySet {
+  planned: PlannedTable
+  /** Relation name: `pg_temp.hp_k3`, or `hp_k3` for a common table expression. */
+  relation: string
+  /** The table as it is read: `ONLY` when its inheriting tables are mapped on their own. */
+  from: string
+  /** How a row is told apart: its primary key, or (without one) its physical address. */
+  keys: Array<{column: string; alias: string}>
+  /** Rows are told apart by physical address (no primary key); column `d` then holds a digest of the row as chosen. */
+  byAddress: boolean
+  /** Columns whose values, as they were when the rows were chosen, other rows point at. */
+  carried: Map<string, string>
+}
+
+/**
+ * The people's rows of every table the map ties to them, chosen once, by key,
+ * before any statement changes the columns that found them. Client memory
+ * does not depend on how many rows the people have: keys never leave Postgres.
+ */
+export interface SubjectRows {
+  mode: KeySetMode
+  plan: SubjectPlan
+  sets: Map<string, KeySet>
+  /** SQL condition: the row `alias` of the table is one of the people's rows. */
+  belongs(tableKey: string, alias: string): string
+  /** A subquery listing the values the people's rows of the table held in `column` when chosen. */
+  valuesOf(tableKey: string, column: string): string
+  /** What a statement using `belongs`/`valuesOf` for these tables must start with (a WITH clause inline, else ''). */
+  prefix(tableKeys: string[]): string
+  /** Rows per table. */
+  counts(client: pg.ClientBase): Promise<Map<string, number>>
+}
+
+/** The setting holding the people's root keys for the transaction, as a JSON array of text. */
+export const ROOT_KEYS_SETTING = 'heroku_privacy.subject_keys'
+
+/** A row's content digest, how a row without a primary key is recognised again (the session must print values in a fixed style). */
+export const ROW_DIGEST_SQL = (alias: string) => `md5(${alias}::text)`
+
+/** What other rows point at in a table: the map's edges and the database's foreign keys. */
+function carriedColumns(table: PlannedTable, plan: SubjectPlan, schema: SchemaInfo): string[] {
+  const columns = new Set(plan.referenced.get(table.key) ?? [])
+  for (const other of schema.tables.values()) {
+    for (const fk of other.foreignKeys) if (fk.references === table.key) fk.referencedColumns.forEach(c => columns.add(c))
+  }
+  return [...columns].filter(c => table.table.columns.some(col => col.name === c))
+}
+
+/** `ONLY` keeps rows of inheriting tables out when those tables are mapped themselves, so no row counts twice. */
+export function tableSource(table: TableInfo, mapped: (key: string) => boolean): string {
+  return table.inheritedBy.some(mapped) ? `ONLY ${quoteTable(table)}` : quoteTable(table)
+}
+
+function keyColumnsOf(table: TableInfo, from: string): {keys: string[]; byAddress: boolean} {
+  const foldsChildren = table.inheritedBy.length > 0 && !from.startsWith('ONLY ')
+  if (table.primaryKey.length > 0) return {keys: [...(foldsChildren ? ['tableoid'] : []), ...table.primaryKey], byAddress: false}
+  const severalRelations = table.kind === 'partitioned' || foldsChildren
+  return {keys: [...(severalRelations ? ['tableoid'] : []), 'ctid'], byAddress: true}
+}
+
+const columnSql = (alias: string, column: string) => (column === 'ctid' || column === 'tableoid' ? `${alias}.${column}` : `${alias}.${quoteIdent(column)}`)
+
+const NUMERIC = new Set(['int2', 'int4', 'int8', 'numeric'])
+const TEXTUAL = new Set(['text', 'varchar', 'bpchar', 'name'])
+
+/**
+ * The child's rows whose edge column holds a value the parent's chosen rows
+ * held. Both sides are compared as text when their types differ (a text
+ * `userId` pointing at an integer id); an array column matches when any
+ * element does.
+ */
+function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo): string {
+  const own = child.table.columns.find(c => c.name === edge.column)!
+  const target = schema.tables.get(edge.parent)!.columns.find(c => c.name === edge.parentColumn)!
+  const value = parent.carried.get(edge.parentColumn)!
+  const column = `t.${quoteIdent(edge.column)}`
+  if (own.isArray && !target.isArray) return `${column}::text[] && ARRAY(SELECT p.${value}::text FROM ${parent.relation} p)`
+  const comparable = own.baseType === target.baseType || (NUMERIC.has(own.baseType) && NUMERIC.has(target.baseType)) || (TEXTUAL.has(own.baseType) && TEXTUAL.has(target.baseType))
+  if (comparable && own.isArray === target.isArray) return `${column} IN (SELECT p.${value} FROM ${parent.relation} p)`
+  return `${column}::text IN (SELECT p.${value}::text FROM ${parent.relation} p)`
+}
+
+interface Definition {
+  set: KeySet
+  /** The selection without its condition: what the key set's relation looks like. */
+  columns: string
+  select: string
+  params: unknown[]
+  /** Key sets this one's selection reads. */
+  reads: string[]
+}
+
+/**
+ * Chooses the people's rows along the map's `via` edges from the root rows
+ * whose keys are in the transaction setting ROOT_KEYS_SETTING. Tables in a
+ * cycle of edges are filled again until nothing new is found.
+ */
+export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan, schema: SchemaInfo, options: {mode: KeySetMode; rootKey: string; recorded?: RecordedSelection; name?: string}): Promise<SubjectRows> {
+  const mapped = (key: string) => plan.tables.some(t => t.key === key)
+  const sets = new Map<string, KeySet>()
+  plan.tables.forEach((planned, index) => {
+    const from = tableSource(planned.table, mapped)
+    const {keys, byAddress} = keyColumnsOf(planned.table, from)
+    const carried = new Map(carriedColumns(planned, plan, schema).map((c, i) => [c, `v${i}`]))
+    sets.set(planned.key, {
+      planned,
+      relation: `${options.mode === 'temporary' ? 'pg_temp.' : ''}hp_${options.name ?? ''}k${index}`,
+      from,
+      keys: keys.map((column, i) => ({column, alias: `k${i}`})),
+      byAddress,
+      carried,
+    })
+  })
+  const valuesOf = (tableKey: string, column: string) => {
+    const set = sets.get(tableKey)!
+    return `(SELECT ${set.carried.get(column)} FROM ${set.relation})`
+  }
+  const definitions = new Map<string, Definition>()
+  for (const planned of plan.tables) {
+    const set = sets.get(planned.key)!
+    const outputs = [
+      ...set.keys.map(k => `${columnSql('t', k.column)} AS ${k.alias}`),
+      ...[...set.carried].map(([c, alias]) => `t.${quoteIdent(c)} AS ${alias}`),
+      ...(set.byAddress ? [`${ROW_DIGEST_SQL('t')} AS d`] : []),
+    ]
+    let where: string
+    let reads: string[] = []
+    const params = new SqlParams()
+    if (options.recorded) {
+      where = options.recorded.condition(planned.table, 't', params.add)
+    } else if (planned.level === 0) {
+      const key = planned.table.columns.find(c => c.name === options.rootKey)!
+      where = `t.${quoteIdent(options.rootKey)} = ANY (ARRAY(SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb))::${key.type}[])`
+    } else {
+      const edges = planned.edges.filter(e => sets.has(e.parent))
+      reads = [...new Set(edges.map(e => e.parent))]
+      where = edges.map(e => edgeCondition(planned, e, sets.get(e.parent)!, schema)).join(' OR ')
+    }
+    const columns = `SELECT ${outputs.join(', ')} FROM ${set.from} t`
+    definitions.set(planned.key, {set, columns, select: `${columns} WHERE ${where}`, params: params.values, reads})
+  }
+  const cyclic = options.recorded ? new Set<string>() : tablesInCycles(plan)
+  if (options.mode === 'temporary') await fillTemporary(client, plan, definitions, cyclic)
+  else if (cyclic.size > 0) {
+    throw new PrivacyError(`The map's references among ${[...cyclic].join(', ')} form a cycle, which cannot be followed on a read-only follower; run this on the leader database instead.`, {code: 'cycle_on_follower'})
+  }
+
+  const rows: SubjectRows = {
+    mode: options.mode,
+    plan,
+    sets,
+    belongs(tableKey, alias) {
+      const set = sets.get(tableKey)!
+      const own = set.keys.map(k => columnSql(alias, k.column))
+      if (set.byAddress && own.length === 1) return `${own[0]} = ANY (ARRAY(SELECT k0 FROM ${set.relation}))`
+      return `(${own.join(', ')}) IN (SELECT ${set.keys.map(k => k.alias).join(', ')} FROM ${set.relation})`
+    },
+    valuesOf,
+    prefix(tableKeys) {
+      if (options.mode === 'temporary') return ''
+      const needed = new Set<string>()
+      const visit = (key: string) => {
+        if (needed.has(key)) return
+        needed.add(key)
+        definitions.get(key)!.reads.forEach(visit)
+      }
+      tableKeys.forEach(visit)
+      const ordered = plan.tables.filter(t => needed.has(t.key)).map(t => definitions.get(t.key)!)
+      return ordered.length === 0 ? '' : `WITH ${ordered.map(d => `${d.set.relation} AS MATERIALIZED (${d.select})`).join(', ')} `
+    },
+    async counts(counting) {
+      const result = new Map<string, number>()
+      for (const [key, set] of sets) {
+        const {rows: [row]} = await counting.query<{n: string}>(`${rows.prefix([key])}SELECT count(*) AS n FROM ${set.relation}`)
+        result.set(key, Number(row!.n))
+      }
+      return result
+    },
+  }
+  return rows
+}
+
+/** Selects rows by what a ledger recorded about them instead of walking the graph: how recorded work is replayed. */
+export interface RecordedSelection {
+  /** SQL over `alias`; `param` binds a value and returns its placeholder. */
+  condition(table: TableInfo, alias: string, param: (value: unknown) => string): string
+}
+
+const ANALYZE_ABOVE = 1000
+
+async function fillTemporary(client: pg.ClientBase, plan: SubjectPlan, definitions: Map<string, Definition>, cyclic: Set<string>): Promise<void> {
+  for (const planned of plan.tables) {
+    const {set, columns} = definitions.get(planned.key)!
+    await client.query(`CREATE TEMPORARY TABLE ${set.relation.replace('pg_temp.', '')} ON COMMIT DROP AS ${columns} WITH NO DATA`)
+    await client.query(`CREATE UNIQUE INDEX ON ${set.relation} (${set.keys.map(k => k.alias).join(', ')})`)
+  }
+  const filled = new Map<string, number>()
+  const fill = async (key: string) => {
+    const {set, select, params} = definitions.get(key)!
+    const result = await client.query(`INSERT INTO ${set.relation} ${select} ON CONFLICT DO NOTHING`, params)
+    filled.set(key, (filled.get(key) ?? 0) + (result.rowCount ?? 0))
+    return result.rowCount ?? 0
+  }
+  // Level order fills every table after its parents; a table in a cycle may gain rows when a later table does.
+  for (const planned of plan.tables) await fill(planned.key)
+  for (let grew = cyclic.size > 0; grew;) {
+    grew = false
+    for (const planned of plan.tables) if (cyclic.has(planned.key) && (await fill(planned.key)) > 0) grew = true
+  }
+  for (const [key, n] of filled) {
+    if (n > ANALYZE_ABOVE) await client.query(`ANALYZE ${definitions.get(key)!.set.relation}`)
+  }
+}
+
+/** SQL joining the table's row `alias` to its key set row `keyAlias` (for UPDATE … FROM and DELETE … USING). */
+export function sameRow(set: KeySet, alias: string, keyAlias: string): string {
+  return set.keys.map(k => `${columnSql(alias, k.column)} = ${keyAlias}.${k.alias}`).join(' AND ')
+}
