@@ -1,6 +1,6 @@
-import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import {ColumnInfo, SchemaInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
 import {hasRedactionConstant} from '../erase/strategies.js'
-import {COLUMN_STRATEGIES, ColumnMap, DataMap, edgesOf, splitColumnRef} from './schema.js'
+import {COLUMN_STRATEGIES, ColumnMap, DataMap, edgesOf} from './schema.js'
 
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
 const JSON_TYPES = new Set(['json', 'jsonb'])
@@ -58,48 +58,30 @@ interface ReferenceRole {
   instead: string
 }
 
-const ALL_WRITES: ReadonlySet<WriteStrategy> = new Set(['null', 'redact', 'hash', 'fake', 'keys'])
-// NULL points at nobody, so a nullable reference may be cleared (how a shared row is unlinked from the person);
-// any other value points the row at another row, or at nothing, or fails the constraint.
-const REDIRECTING: ReadonlySet<WriteStrategy> = new Set(['redact', 'hash', 'fake', 'keys'])
-// An HMAC can equal nothing but the HMAC of the same value: where the column a via edge points at is hashed too,
-// hashing keeps the pair joined and can never name someone else.
-const REDIRECTING_UNLESS_BOTH_HASHED: ReadonlySet<WriteStrategy> = new Set(['redact', 'fake', 'keys'])
-// A made-up value can be a real person's: the next request naming them would find this row.
-const PLAUSIBLE: ReadonlySet<WriteStrategy> = new Set(['fake'])
+// NULL points at nobody, so a reference may be cleared (how a shared row is unlinked from the person); any other
+// value points the row at another row — possibly a real other person's — or at nothing, or fails the constraint.
+const REWRITING: ReadonlySet<WriteStrategy> = new Set(['redact', 'hash', 'fake', 'keys'])
+// A constant every erased person shares would make them look alike to the next request naming one of them.
+const SHARED: ReadonlySet<WriteStrategy> = new Set(['redact', 'keys'])
 
-const REMOVE_ROWS = 'delete the rows (erase: delete) if they must go'
-
-function isHashed(map: DataMap, ref: string): boolean {
-  const {table, column} = splitColumnRef(ref)
-  return map.tables[table]?.columns?.[column]?.erase === 'hash'
-}
+const REMOVE_ROWS = 'or delete the rows (erase: delete on the table)'
 
 function referenceRoles(map: DataMap, table: TableInfo, column: string): ReferenceRole[] {
   const roles: ReferenceRole[] = []
-  const isPrimaryKey = table.primaryKey.includes(column)
-  const foreignKeys = table.foreignKeys.filter(f => f.columns.includes(column))
-  const isLookup = table.key === map.subject.table && map.subject.lookup.includes(column)
-  if (isPrimaryKey) {
-    roles.push({refuses: ALL_WRITES, what: `part of the primary key of ${table.key}`, instead: `the key tells rows apart and is what the ledger records; remove erase here, and ${REMOVE_ROWS}`})
-  }
-  for (const fk of foreignKeys) {
-    roles.push({refuses: REDIRECTING, what: `a foreign key to ${fk.references} (${fk.name})`, instead: `a new value points the row at another row or at none; remove erase (or use null to unlink a nullable reference), and ${REMOVE_ROWS}`})
-  }
+  const clearOnly = `a new value can point the row at someone else; leave it alone, clear it with erase: null, ${REMOVE_ROWS}`
+  if (table.primaryKey.includes(column)) roles.push({refuses: REWRITING, what: `part of the primary key of ${table.key}`, instead: `the key tells rows apart and is what the ledger records; leave it alone, ${REMOVE_ROWS}`})
+  for (const fk of table.foreignKeys.filter(f => f.columns.includes(column))) roles.push({refuses: REWRITING, what: `a foreign key to ${fk.references} (${fk.name})`, instead: clearOnly})
   const edges = edgesOf(map.tables[table.key] ?? {}).filter(edge => edge.column === column)
-  if (edges.length > 0 && foreignKeys.length === 0) {
-    const refuses = edges.every(edge => isHashed(map, edge.to)) ? REDIRECTING_UNLESS_BOTH_HASHED : REDIRECTING
-    roles.push({refuses, what: `the via edge to ${edges.map(e => e.to).join(', ')}`, instead: `a new value hands the row to whoever has that value; remove erase, use null to unlink the row, or hash it only where ${edges.map(e => e.to).join(', ')} is hashed too; or ${REMOVE_ROWS}`})
-  }
-  if (isLookup && !isPrimaryKey) {
-    roles.push({refuses: PLAUSIBLE, what: `a lookup column of the subject (${map.subject.table})`, instead: 'a made-up value may be another person\'s, whose requests would then find this row; use hash, redact or null'})
-  }
-  const reachedFrom = Object.entries(map.tables).filter(([, other]) => edgesOf(other).some(e => e.to === `${table.key}.${column}`)).map(([key]) => key)
-  if (reachedFrom.length > 0 && !isPrimaryKey && !isLookup) {
-    roles.push({refuses: PLAUSIBLE, what: `what ${reachedFrom.join(', ')} reach ${table.key} by`, instead: 'a made-up value may match another person\'s rows; use hash, redact or null'})
+  if (edges.length > 0) roles.push({refuses: REWRITING, what: `the via edge to ${edges.map(e => e.to).join(', ')}`, instead: clearOnly})
+  if (roles.length === 0 && table.key === map.subject.table && map.subject.lookup.includes(column)) {
+    // A redaction is distinct per row only where the column is unique.
+    roles.push({refuses: isUniqueColumn(table, column) ? new Set(['keys']) : SHARED, what: `a lookup column of the subject (${map.subject.table})`, instead: 'erased people would share the value; use hash, fake or null'})
   }
   return roles
 }
+
+/** Column strategies run where rows are kept: tables erased by anonymising, or anonymised by a retention rule. */
+const isAnonymised = (map: DataMap, key: string) => map.tables[key]?.erase === 'anonymize' || map.tables[key]?.retention?.action === 'anonymize'
 
 function eachMappedColumn(map: DataMap, schema: SchemaInfo, visit: (table: TableInfo, column: ColumnInfo, spec: ColumnMap) => void): void {
   for (const [key, spec] of Object.entries(map.tables)) {
@@ -120,18 +102,18 @@ const problemAt = (table: TableInfo, column: ColumnInfo, spec: ColumnMap, messag
 
 /**
  * Value-changing strategies on columns that tie rows to each other or to the
- * person, where the new value would break the tie or hand the row to someone
- * else: any write into a primary key; anything but NULL in a foreign key;
- * anything but NULL in a via edge column, or a hash where the column it points
- * at is hashed too; made-up values (fake) in the subject's lookups and in
- * what other tables reach a row by. Pure: the map validator reports these
- * with line numbers, and an erasure can ask again at run time.
+ * person, in tables whose rows are kept (anonymised): a primary key, a
+ * foreign key or a via edge column may only be cleared (erase: null), since
+ * any other value can point the row at someone else; a lookup of the subject
+ * must not become a value erased people share (a redaction of a column that
+ * is not unique, or keys). Pure: the map validator reports these with line
+ * numbers, and an erasure asks again at run time.
  */
 export function referenceColumnProblems(map: DataMap, schema: SchemaInfo): ColumnStrategyProblem[] {
   const problems: ColumnStrategyProblem[] = []
   eachMappedColumn(map, schema, (table, column, spec) => {
-    const strategy = writeStrategyOf(spec, column)
-    if (!strategy) return
+    const strategy = writeStrategyOf(spec)
+    if (!strategy || spec.category === 'none' || !isAnonymised(map, table.key)) return
     const refusing = referenceRoles(map, table, column.name).filter(role => role.refuses.has(strategy))
     if (refusing.length === 0) return
     const named = strategy === 'keys' ? `keys (${spec.keys!.join(', ')})` : `erase: ${strategy}`
