@@ -104,6 +104,7 @@ describe('privacy:erase with keys inside JSON', () => {
     await db.pool.query(`INSERT INTO users VALUES (1, 'alice@example.com'), (2, 'bob@example.com')`)
     await db.pool.query(`INSERT INTO settings VALUES
       (10, 1, '{"contact": {"email": "alice@example.com", "phones": ["+44 20 7946 0018"]}, "theme": "dark"}'),
+      (11, 1, '{"theme": "plain"}'),
       (20, 2, '{"contact": {"email": "bob@example.com", "phones": ["+44 20 7946 0019"]}, "theme": "light"}')`)
     await writeFile(join(dir, 'privacy.yml'), `version: 1
 subject: { table: public.users, key: id, lookup: [email] }
@@ -131,7 +132,10 @@ tables:
     const result = await runCli(['privacy:erase', '--database-url', db.url, '--map', join(dir, 'privacy.yml'), '--subject', 'email=alice@example.com', '--confirm', db.name])
     expect(result.code, result.stderr).to.equal(0)
     const {rows} = await db.pool.query<{id: number; prefs: unknown}>('SELECT id, prefs FROM settings ORDER BY id')
-    expect(rows[0]!.prefs).to.deep.equal({contact: {}, theme: 'dark'})
-    expect(rows[1]!.prefs).to.deep.equal({contact: {email: 'bob@example.com', phones: ['+44 20 7946 0019']}, theme: 'light'})
+    expect(rows.map(row => row.prefs)).to.deep.equal([
+      {contact: {}, theme: 'dark'},
+      {theme: 'plain'},
+      {contact: {email: 'bob@example.com', phones: ['+44 20 7946 0019']}, theme: 'light'},
+    ])
   })
 })

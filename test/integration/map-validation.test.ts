@@ -16,7 +16,7 @@ tables:
   public.accounts:
     erase: anonymize
     columns:
-      id: { category: none, erase: redact }
+      id: { category: identity, erase: redact }
       email: { category: contact, erase: hash }
       "E-Mail": { category: contact, erase: redact }
       display: { category: identity, erase: redact }
@@ -91,7 +91,7 @@ describe('the map validator, against a live schema', () => {
 
   it('accepts clearing a reference, and hashing or faking a lookup', async () => {
     const fixed = MAP
-      .replace('id: { category: none, erase: redact }', 'id: { category: none }')
+      .replace('id: { category: identity, erase: redact }', 'id: { category: none }')
       .replace('"E-Mail": { category: contact, erase: redact }', '"E-Mail": { category: contact, erase: fake }')
       .replace('display: { category: identity, erase: redact }', 'display: { category: identity }')
       .replace('erase: keep }', 'erase: keep, basis: legitimate_interests }')
