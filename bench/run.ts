@@ -15,6 +15,7 @@ import pg from 'pg'
 import {eraseSubjects, ledgerKey, migrateLedger, openDatabase, parseSubject} from '../src/index.js'
 import {loadFixture} from '../test/support/fixture/generate.js'
 import {drainIngest} from './drain-ingest.js'
+import {locateBench} from './locate.js'
 import {findSystemPostgres, PostgresServer, startPostgres} from '../test/support/postgres-server.js'
 import {PROJECT_ROOT, runCli} from '../test/support/processes.js'
 
@@ -160,7 +161,8 @@ async function main(): Promise<void> {
       return script
     }
     const exportOnce = async (subject: string): Promise<Sample> => {
-      const measured = await time(() => tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--out', join(work, 'export.zip'), '--force', '--json', '--ledger-url', ledgerUrl]))
+      // The search for the person outside the map is the locate scenario's; this one times the export itself.
+      const measured = await time(() => tool(['privacy:export', '--database-url', baseUrl, '--map', map, '--subject', subject, '--out', join(work, 'export.zip'), '--force', '--json', '--ledger-url', ledgerUrl, '--locate-seconds', '0']))
       const summary = JSON.parse(measured.value.stdout) as {rows: number; peakRssBytes: number}
       return {seconds: measured.seconds, rss: summary.peakRssBytes, rows: summary.rows}
     }
@@ -269,6 +271,13 @@ async function main(): Promise<void> {
         `receiver that stores nothing: ${Math.round(baseline.linesPerSecond).toLocaleString('en')} lines/s, p99 ${baseline.p99Ms.toFixed(1)} ms`,
         `${(100 * ingest.linesPerSecond / baseline.linesPerSecond).toFixed(0)}% of the null receiver; ${ingest.lines - ingest.distinct} lost, ${ingest.stored - ingest.distinct} duplicated of ${ingest.lines.toLocaleString('en')}`,
         `${(ingest.peakRssBytes / 1048576).toFixed(0)} MB`])
+    }
+    if (!only || only === 'locate') {
+      const found = await locateBench({url: baseUrl, map, subject: 'id=10', repeats: settings.repeats, psql, work})
+      const [t, p, i, start] = [median(found.tool), median(found.psql), median(found.inProcess), Number(results.startupSeconds)]
+      results.locate = {...found, ratio: p / t, beyondStartupRatio: p / (t - start), searchingRatio: p / i}
+      table.push(['locate', `${t.toFixed(2)} s end to end (start-up ${start.toFixed(2)} s), ${i.toFixed(2)} s searching, for ${found.columns} columns of ${found.tables} tables (${found.rows.toLocaleString('en')} rows, ${found.identifiers} identifiers)`,
+        `psql, one ILIKE query per column: ${p.toFixed(2)} s`, `${(p / t).toFixed(2)}× the psql script's speed end to end, ${(p / (t - start)).toFixed(2)}× beyond start-up, ${(p / i).toFixed(2)}× searching`, ''])
     }
     const date = new Date().toISOString().slice(0, 10)
     await mkdir(join(PROJECT_ROOT, 'bench', 'results'), {recursive: true})

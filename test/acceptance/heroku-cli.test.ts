@@ -96,7 +96,9 @@ describe('the real heroku CLI against the simulator', function () {
       expect(JSON.parse(result.stdout).heroku.space).to.deep.equal({name: 'acme-shield', shield: true})
     })
 
-    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, check, ledger:verify', async () => {
+    it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, check, ledger:verify', async function () {
+      // About twenty heroku CLI runs, one after another: minutes on a busy machine, nothing timed here.
+      this.timeout(6 * 60_000)
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {

@@ -68,6 +68,13 @@ export function useDatabase(fixture?: FixtureOptions): TestDatabase {
     await db.pool?.end()
     const admin = new pg.Client({connectionString: testPostgres().url()})
     await admin.connect()
+    // A closed pool's sockets may still be open on the server for a moment; forcing the drop then
+    // kills them and the client reports it as an uncaught error, so wait for them to go first.
+    for (let tries = 0; tries < 50; tries++) {
+      const {rows} = await admin.query<{open: number}>('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1', [db.name])
+      if (rows[0]?.open === 0) break
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`)
     await admin.end()
   })

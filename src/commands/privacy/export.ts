@@ -16,6 +16,7 @@ import {recordExport} from '../../lib/export/record.js'
 import {currentHead} from '../../lib/ledger/head.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
+import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/unlinked.js'
 import {passwordOfUrl} from '../../lib/redact.js'
 import {formatBytes} from '../../lib/ui/key-values.js'
 
@@ -30,7 +31,9 @@ export default class Export extends PrivacyCommand {
 
 Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials are withheld and other people's identifiers replaced by stable pseudonyms; the manifest says which.
 
---include-logs adds logs/lines.json: the lines privacy:logs:serve stored (over its retention window) that mention the person's lookup value or an identity, contact or online-id value of their rows, matched as whole tokens (also percent-encoded); values as weak as a first name alone are not used.
+--include-logs adds logs/lines.json: the lines privacy:logs:serve stored (over its retention window) that mention the person's lookup value or a distinctive identity, contact, online-id, government-id or financial value of their rows, matched as whole tokens (also percent-encoded); values as weak as a first name alone are not used.
+
+Before writing, the export looks for the person in every other table and column too (as privacy:locate does, within --locate-seconds, 10 by default; 0 skips it): where they appear in rows the map does not tie to them — an audit log outside the map, someone else's free text — it warns on stderr, lists those columns and counts (never values) under "unlinked" in --json and under notCovered in the manifest, since the archive does not hold them.
 
 --format dataclip prints one SQL query per table instead, to paste into Heroku Dataclips: Heroku offers no API to create dataclips, so the tool cannot make them for you (and dataclips cannot reach Shield databases).`
 
@@ -52,10 +55,12 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
     'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
     force: Flags.boolean({description: 'replace --out if it exists'}),
+    'allow-incomplete': Flags.boolean({description: 'write the archive even when row-level security hides rows from this role, listing those tables as not covered (by default the export stops with exit 3)'}),
+    'locate-seconds': Flags.integer({description: 'seconds to spend looking for the person in tables and columns the map does not link to them (0 skips it)', default: 10, min: 0}),
     ...logStoreFlags,
   }
 
-  async run(): Promise<(ExportSummary & {ledgerHead: string}) | {queries: DataclipQuery[]}> {
+  async run(): Promise<(ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
     const main = await resolveTarget(flags, process.env, () => this.herokuApi())
@@ -75,6 +80,7 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
       source = await openDatabase(sourceTarget, {sslMode: process.env.PGSSLMODE})
       const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
+      const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
       const summary = await exportSubjects({
         pool: source.pool,
         mapFile: flags.map,
@@ -90,8 +96,9 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
         encryptTo: flags['encrypt-to'],
         tool: TOOL,
         ledgerHead: await currentHead(ledger.ctx.pool),
-        notCovered: NOT_COVERED,
+        notCovered: [...NOT_COVERED, ...(unlinked ? describeUnlinked(unlinked) : [])],
         logs: logs?.pool,
+        allowIncomplete: flags['allow-incomplete'],
         progress: this.progress,
       })
       const ledgerHead = await recordExport(ledger.ctx, {
@@ -102,8 +109,9 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
       })
       this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
+      for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
       this.logLedgerHead(ledgerHead)
-      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024} as ExportSummary & {ledgerHead: string}
+      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}
     } finally {
       await logs?.close()
       await source?.close()

@@ -45,7 +45,10 @@ async function checkOne(input: CheckInput, appName: string): Promise<RuleOutcome
     const db = await input.connect({url: database.url, label: database.label})
     try {
       context.database.tls = /^(localhost|127\.|\[?::1)/.test(new URL(database.url).hostname) ? undefined : await databaseUsesTls(db.pool)
-      if (context.map) context.drift = diffMapAgainstSchema(context.map, await introspect(db.pool))
+      if (context.map) {
+        context.schema = await introspect(db.pool)
+        context.drift = diffMapAgainstSchema(context.map, context.schema)
+      }
       const {rows: [ledger]} = await db.pool.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.events') IS NOT NULL AND to_regclass('heroku_privacy.requests') IS NOT NULL AS exists")
       if (ledger?.exists) {
         const ctx: LedgerContext = {pool: db.pool, scope: appName, actor: 'privacy:check', clock: () => input.now}

@@ -2,6 +2,7 @@ import type pg from 'pg'
 
 import type {MapDrift} from '../datamap/diff.js'
 import type {DataMap} from '../datamap/schema.js'
+import type {SchemaInfo} from '../db/introspect.js'
 import {HerokuApi, dataApiPath, get} from '../heroku/api.js'
 import {PostgresAddonInfo, fetchPostgresInfo} from '../heroku/postgres-info.js'
 import {HerokuDatabase, POSTGRES_SERVICE, fetchApp} from '../heroku/resolve-database.js'
@@ -31,6 +32,8 @@ export interface CheckContext {
   collaborators: Collaborator[]
   database?: {resolved: HerokuDatabase; info: PostgresAddonInfo; schedules: unknown[]; transfers: Transfer[]; tls?: boolean}
   map?: DataMap
+  /** The live schema, read when there is a map to compare it with. */
+  schema?: SchemaInfo
   drift?: MapDrift
   requests?: PrivacyRequest[]
   events?: LedgerEvent[]

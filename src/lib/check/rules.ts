@@ -1,5 +1,6 @@
 import {hasDrift} from '../datamap/diff.js'
 import {SENSITIVE_CATEGORIES} from '../datamap/schema.js'
+import {unindexedReferences} from '../erase/unindexed.js'
 import {isLoopbackHost} from '../loopback.js'
 import type {CheckContext} from './context.js'
 import type {Finding, RuleOutcome, Severity} from './findings.js'
@@ -148,6 +149,19 @@ export const RULES: Rule[] = [
       if (!c.events) return {skipped: 'no ledger'}
       const bypasses = c.events.filter(e => e.action === 'restriction.bypassed')
       return bypasses.length === 0 ? [] : [finding('warning', `${bypasses.length} change(s) to restricted rows were made with a bypass`, bypasses.slice(-5).map(b => `${b.details.table} ${b.details.operation}: ${b.details.reason}`).join('; '), 'Check each bypass was justified (heroku privacy:ledger).')]
+    },
+  },
+  {
+    id: 'unindexed-references',
+    title: 'Foreign keys into tables an erasure deletes from have an index',
+    run(c) {
+      if (!c.map || !c.schema) return {skipped: 'no data map, or the database was not read'}
+      const erased = new Set(Object.entries(c.map.tables).filter(([, spec]) => (spec.erase ?? 'delete') === 'delete').map(([key]) => key))
+      const unindexed = unindexedReferences(c.schema, new Map([...erased].map(key => [key, 1])))
+      if (unindexed.length === 0) return []
+      return [finding('warning', `${unindexed.length} foreign key(s) into tables an erasure deletes from have no index, so each deleted row makes Postgres read the whole referencing table`,
+        unindexed.slice(0, 8).map(u => `${u.table} (${u.columns.join(', ')}) → ${u.references}`).join(', ') + (unindexed.length > 8 ? ', …' : ''),
+        `Create the indexes before erasing many people: ${unindexed.slice(0, 3).map(u => `${u.createIndex};`).join(' ')}${unindexed.length > 3 ? ' …' : ''}`)]
     },
   },
   {

@@ -1,7 +1,7 @@
 import {createHmac} from 'node:crypto'
 
 import type {ColumnMap} from '../datamap/schema.js'
-import {ColumnInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
+import {ColumnInfo, TableInfo, isInUniqueKey} from '../db/introspect.js'
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {quoteIdent} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
@@ -30,16 +30,6 @@ export function hasRedactionConstant(column: ColumnInfo): boolean {
 
 const fit = (expression: string, column: ColumnInfo) => (column.maxLength ? `left(${expression}, ${column.maxLength})` : expression)
 
-/**
- * Whether the values written must differ from row to row: the column is unique
- * on its own (key, constraint, plain, partial or expression index), or is part
- * of a unique index with other columns, where a shared constant would clash as
- * soon as two erased rows share the rest of the key.
- */
-function mustDiffer(table: TableInfo, column: string): boolean {
-  return isUniqueColumn(table, column) || table.uniqueIndexes.some(index => index.columns.includes(column) || index.expressions.some(e => e.includes(column)))
-}
-
 /** Bits of the row's key digest that fit the integer type, negated so they stay clear of the usual positive values. */
 const INTEGER_BITS: Record<string, number> = {int2: 12, int4: 28, float4: 20}
 
@@ -51,7 +41,7 @@ function distinctNumber(column: ColumnInfo, ctx: StrategyContext): string {
 /** A constant of the column's type; unique per row where the column must be unique, email-shaped for email columns. */
 function redaction(column: ColumnInfo, ctx: StrategyContext): string {
   const name = quoteIdent(column.name)
-  const unique = mustDiffer(ctx.table, column.name)
+  const unique = isInUniqueKey(ctx.table, column.name)
   if (column.isArray) return `'{}'`
   if (TEXT.has(column.baseType)) {
     if (/mail/i.test(column.name)) return fit(unique ? `'redacted+' || md5(${ctx.keyText}) || '@redacted.invalid'` : `'redacted@redacted.invalid'`, column)
@@ -71,7 +61,7 @@ function redaction(column: ColumnInfo, ctx: StrategyContext): string {
 
 function fake(column: ColumnInfo, ctx: StrategyContext): string {
   const seed = `md5(${ctx.param(ctx.hashKey.toString('hex'))} || ${ctx.keyText})`
-  const unique = mustDiffer(ctx.table, column.name)
+  const unique = isInUniqueKey(ctx.table, column.name)
   if (column.isArray) return `'{}'`
   if (TEXT.has(column.baseType)) {
     if (/mail/i.test(column.name)) return fit(`'user-' || left(${seed}, 12) || '@example.invalid'`, column)

@@ -9,7 +9,8 @@ import yazl from 'yazl'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {DataMap} from '../datamap/schema.js'
-import {PrivacyError} from '../errors.js'
+import {hiddenByRowSecurity} from '../db/introspect.js'
+import {ExitCode, PrivacyError} from '../errors.js'
 import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
 import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
@@ -45,6 +46,8 @@ export interface ExportInput {
   notCovered?: string[]
   /** A log store (privacy:logs:serve's): the lines mentioning the people go under logs/. */
   logs?: pg.Pool
+  /** Write the archive even when row-level security hides rows of some tables, listing them as not covered. */
+  allowIncomplete?: boolean
   progress?: ProgressSink
 }
 
@@ -147,6 +150,10 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   const subjects = await resolveSubjects(client, map, input.subjects, schema)
   const rootKeys = await useRootKeys(client, subjects)
   const plan = planSubjectGraph(map, schema)
+  const hidden = hiddenByRowSecurity(plan.tables.map(t => t.table))
+  if (hidden.length > 0 && !input.allowIncomplete) {
+    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {code: 'row_security', exitCode: ExitCode.violations, details: {tables: hidden}})
+  }
   input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${rootKeys.length === 1 ? 'person' : 'people'}`})
   const rows = await chooseSubjectRows(client, plan, schema, {mode, rootKey: map.subject.key})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
@@ -203,7 +210,11 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       withheld,
       pseudonymised,
       ledgerHead: input.ledgerHead ?? null,
-      notCovered: [...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`), ...(input.notCovered ?? [])],
+      notCovered: [
+        ...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`),
+        ...hidden.map(t => `${t}: row-level security hid some rows from the role that made this export`),
+        ...(input.notCovered ?? []),
+      ],
     }
     zip.addBuffer(Buffer.from(renderIndexHtml({generatedAt: snapshotAt, app: input.app, tables: html, withheld})), 'index.html')
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST_PATH)

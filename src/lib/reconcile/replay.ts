@@ -15,7 +15,7 @@ import {STABLE_TEXT_SETTINGS, deriveRowKey, recordedKeySql} from '../ledger/row-
 import {createTouched, dropTouched} from '../ledger/touched.js'
 import {installEnforcement, installViews} from '../restrict/install.js'
 import {migrateRegistry} from '../restrict/migrate.js'
-import {primaryKeyText} from '../restrict/registry-sql.js'
+import {hasRegistry, primaryKeyText} from '../restrict/registry-sql.js'
 import {planSubjectGraph} from '../subject/graph.js'
 import {chooseSubjectRows} from '../subject/keyset.js'
 import {loadRecordedRows, recordedSelection} from './recorded.js'
@@ -115,7 +115,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
   await inTransaction(input.target, async client => {
     for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
     await client.query(`SELECT set_config('heroku_privacy.bypass', 'reapply of recorded erasures', true)`)
-    const {rows: [registry]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
+    const registryExists = await hasRegistry(client)
     let enforced = false
     for (const event of todo) {
       const recorded = await loadRecordedRows(input.ledger.pool, client, event.seq)
@@ -143,7 +143,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
         const rows = await chooseSubjectRows(client, graph, input.schema, {mode: 'temporary', rootKey: input.map.subject.key, recorded: recordedSelection(input.map, rowKey), name: `e${event.seq}_`})
         const plan = await planErasure({
           client, map: input.map, schema: input.schema, rows, hashKey, rowKey,
-          includeConnect: true, exceptHeld: true, unlinkRestrictedShared: event.details.unlink_restricted_shared === true, hasRegistry: registry!.exists,
+          includeConnect: true, exceptHeld: true, unlinkRestrictedShared: event.details.unlink_restricted_shared === true, hasRegistry: registryExists,
           only: new Set(recorded.keys()),
         })
         const touched = input.dryRun ? Object.fromEntries(plan.steps.map(s => [s.table, s.rows])) : await runStepsUnrecorded(client, plan)
@@ -177,7 +177,7 @@ class DryRunRollback extends Error {}
 async function runStepsUnrecorded(client: pg.ClientBase, plan: ErasurePlan): Promise<Record<string, number>> {
   await createTouched(client)
   try {
-    return await runSteps(client, plan)
+    return (await runSteps(client, plan)).touched
   } finally {
     await dropTouched(client)
   }

@@ -1,4 +1,7 @@
+import type pg from 'pg'
+
 import type {TableInfo} from '../db/introspect.js'
+import {ExitCode, PrivacyError} from '../errors.js'
 import {quoteIdent} from '../db/sql.js'
 
 /**
@@ -24,4 +27,21 @@ export function restrictedRowCondition(tableKey: string, keyText: string, option
     : ''
   return `EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows r JOIN heroku_privacy.restrictions x ON x.id = r.restriction_id
     WHERE x.lifted_at IS NULL${options.holdsOnly ? ' AND x.legal_hold' : ''}${others} AND r.table_name = ${literal(tableKey)} AND r.pk = ${keyText})`
+}
+
+/**
+ * Whether this database holds a restriction registry the session can read.
+ * A registry the role may not read means holds and restrictions cannot be
+ * honoured, so the caller must not change anything.
+ */
+export async function hasRegistry(client: pg.ClientBase | pg.Pool): Promise<boolean> {
+  const {rows: [state]} = await client.query<{present: boolean; readable: boolean}>(`
+    SELECT to_regnamespace('heroku_privacy') IS NOT NULL AS present,
+           CASE WHEN to_regnamespace('heroku_privacy') IS NOT NULL THEN has_schema_privilege('heroku_privacy', 'USAGE') ELSE false END AS readable`)
+  if (!state!.present) return false
+  if (!state!.readable) {
+    throw new PrivacyError('This role may not read the restriction registry (schema heroku_privacy), so legal holds and restrictions cannot be honoured; grant it USAGE and SELECT there, or run as the role that owns it. Nothing was changed.', {code: 'permission_denied', exitCode: ExitCode.refused})
+  }
+  const {rows: [table]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
+  return table!.exists
 }
