@@ -38,8 +38,6 @@ export function strategyProblem(spec: ColumnMap, column: ColumnInfo): string | u
   switch (spec.erase) {
     case 'null':
       return column.isNullable ? undefined : `erase: null on ${column.name}, which is NOT NULL — use redact or fake`
-    case 'redact':
-      return hasRedactionConstant(column) ? undefined : `erase: redact has no constant for ${column.name} (${column.type}, NOT NULL) — use fake, or keep it with a basis`
     case 'hash':
       return TEXT_TYPES.has(column.baseType) && !column.isArray && (column.maxLength === null || column.maxLength >= 64)
         ? undefined
@@ -130,7 +128,9 @@ export function referenceColumnProblems(map: DataMap, schema: SchemaInfo): Colum
 export function columnStrategyProblems(map: DataMap, schema: SchemaInfo): ColumnStrategyProblem[] {
   const problems: ColumnStrategyProblem[] = []
   eachMappedColumn(map, schema, (table, column, spec) => {
-    const typeProblem = strategyProblem(spec, column)
+    const typeProblem = strategyProblem(spec, column) ?? (spec.erase === 'redact' && isAnonymised(map, table.key) && !hasRedactionConstant(column)
+      ? `erase: redact has no constant for ${column.name} (${column.type}, NOT NULL) — use fake, or keep it with a basis`
+      : undefined)
     if (typeProblem) problems.push(problemAt(table, column, spec, typeProblem))
     else if (column.generated && writeStrategyOf(spec, column)) {
       problems.push(problemAt(table, column, spec, `erase: ${spec.erase} on ${column.name}, which Postgres computes (GENERATED ALWAYS … ${column.generated.toUpperCase()}) and cannot be written — remove erase here, and erase the columns it is computed from`))
