@@ -63,7 +63,7 @@ describe('the map validator, against a live schema', () => {
     const file = join(dir, 'privacy.yml')
     const expected: Array<[number, RegExp]> = [
       [7, /columns\.id\.erase: erase: redact on id, which is part of the primary key of public\.accounts/],
-      [9, /"?E-Mail"?\.erase: erase: redact on E-Mail, which is a lookup column of the subject .*share the value/],
+      [9, /"?E-Mail"?\.erase: erase: redact on E-Mail, which is a lookup column of the accounts \(public\.accounts\).*share the value/],
       [10, /display\.erase: erase: redact on display, which Postgres computes/],
       [11, /nickname\.basis: erase: keep needs a basis/],
       [12, /bio\.keys: keys on bio \(text\)/],

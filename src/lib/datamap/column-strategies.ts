@@ -1,6 +1,6 @@
 import {ColumnInfo, SchemaInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
 import {hasRedactionConstant} from '../erase/strategies.js'
-import {COLUMN_STRATEGIES, ColumnMap, DataMap, edgesOf} from './schema.js'
+import {COLUMN_STRATEGIES, ColumnMap, DataMap, edgesOf, kindOfTable} from './schema.js'
 
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
 const JSON_TYPES = new Set(['json', 'jsonb'])
@@ -71,9 +71,10 @@ function referenceRoles(map: DataMap, table: TableInfo, column: string): Referen
   for (const fk of table.foreignKeys.filter(f => f.columns.includes(column))) roles.push({refuses: REWRITING, what: `a foreign key to ${fk.references} (${fk.name})`, instead: clearOnly})
   const edges = edgesOf(map.tables[table.key] ?? {}).filter(edge => edge.column === column)
   if (edges.length > 0) roles.push({refuses: REWRITING, what: `the via edge to ${edges.map(e => e.to).join(', ')}`, instead: clearOnly})
-  if (roles.length === 0 && table.key === map.subject.table && map.subject.lookup.includes(column)) {
+  const kind = kindOfTable(map, table.key)
+  if (roles.length === 0 && kind?.lookup.includes(column)) {
     // A redaction is distinct per row only where the column is unique.
-    roles.push({refuses: isUniqueColumn(table, column) ? new Set(['keys']) : SHARED, what: `a lookup column of the subject (${map.subject.table})`, instead: 'erased people would share the value; use hash, fake or null'})
+    roles.push({refuses: isUniqueColumn(table, column) ? new Set(['keys']) : SHARED, what: `a lookup column of the ${kind.name}s (${kind.table})`, instead: 'erased people would share the value; use hash, fake or null'})
   }
   return roles
 }

@@ -13,7 +13,7 @@ import type {ProgressSink} from '../progress.js'
 import {planSubjectGraph} from '../subject/graph.js'
 import {chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {hasRegistry} from '../restrict/registry-sql.js'
 import {refuseHiddenRows} from './decide.js'
 import {ErasurePlan, ErasureStep, planErasure} from './planner.js'
@@ -24,6 +24,8 @@ export interface EraseInput {
   pool: pg.Pool
   mapFile: string
   subjects: SubjectLookup[]
+  /** Which kind of person the lookups name (see KindChoice). */
+  kinds?: KindChoice
   requestId: string | null
   dryRun: boolean
   includeConnect: boolean
@@ -57,6 +59,8 @@ export interface ErasureReport {
   dryRun: boolean
   /** Distinct people erased (two lookups naming the same person count once). */
   subjects: number
+  /** The kinds of person they were found as. */
+  kinds: string[]
   plan: Array<Omit<ErasureStep, 'params'>>
   held: ErasurePlan['held']
   restrictedShared: ErasurePlan['restrictedShared']
@@ -142,20 +146,20 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
-    const subjects = await resolveSubjects(client, map, input.subjects, schema)
-    const rootKeys = await useRootKeys(client, subjects)
-    const graph = planSubjectGraph(map, schema)
+    const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
+    const people = await useRootKeys(client, subjects)
+    const graph = planSubjectGraph(map, schema, kindsOf(map, subjects))
     const unconfirmed = graph.tables.filter(t => edgesOf(t.spec).some(e => e.proposed)).map(t => t.key)
     if (unconfirmed.length > 0) {
       throw new PrivacyError(`The map still has proposed references (${unconfirmed.join(', ')}); confirm each (remove "proposed: true") or remove it before erasing.`, {code: 'map_unconfirmed'})
     }
-    const people = rootKeys.length === 1 ? 'person' : 'people'
-    input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${people}`})
+    const whom = `${people} ${people === 1 ? 'person' : 'people'}`
+    input.progress?.({kind: 'step', message: `choosing the rows of ${whom}`})
     refuseHiddenRows(graph.tables.map(t => t.table))
-    const rows = await chooseSubjectRows(client, graph, schema, {mode: 'temporary', rootKey: map.subject.key})
+    const rows = await chooseSubjectRows(client, graph, schema, {mode: 'temporary'})
     const counts = await rows.counts(client)
     const registryExists = await hasRegistry(client)
-    input.progress?.({kind: 'step', message: `planning the erasure of ${rootKeys.length} ${people}`})
+    input.progress?.({kind: 'step', message: `planning the erasure of ${whom}`})
     const plan = await planErasure({
       client, map, schema, rows, hashKey: deriveHashKey(input.key), rowKey: deriveRowKey(input.key),
       includeConnect: input.includeConnect, exceptHeld: input.exceptHeld, unlinkRestrictedShared: input.unlinkRestrictedShared === true, hasRegistry: registryExists,
@@ -163,7 +167,8 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     if (!input.dryRun && input.maxUnindexedScanRows !== undefined) refuseSlowPlan(plan, input.maxUnindexedScanRows)
     const report: ErasureReport = {
       dryRun: input.dryRun,
-      subjects: rootKeys.length,
+      subjects: people,
+      kinds: graph.roots.map(r => r.kind.name),
       plan: plan.steps.map(({params: _params, ...step}) => step),
       held: plan.held,
       restrictedShared: plan.restrictedShared,
@@ -221,7 +226,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       action: 'erasure.executed',
       requestId: input.requestId,
       details: {
-        subjects: subjects.map(s => ({lookup_column: s.lookup.column, fingerprint: fingerprint(input.key, s.lookup.column, s.lookup.value)})),
+        subjects: subjects.map(s => ({kind: s.kind, lookup_column: s.lookup.column, fingerprint: fingerprint(input.key, s.lookup.column, s.lookup.value)})),
         tables: Object.fromEntries(plan.steps.map(s => [s.table, {action: s.kind, rows: report.touched[s.table] ?? 0}])),
         held: plan.held,
         skipped: plan.skipped.map(s => s.table),

@@ -74,11 +74,14 @@ interface Exclusions {
 
 function exclusions(input: PlanInput, table: PlannedTable): Exclusions {
   if (!input.hasRegistry || table.table.primaryKey.length === 0) return {held: () => 'false', restrictedForOthers: () => 'false'}
-  const root = input.rows.sets.get(input.rows.plan.root.key)!
-  const rootKeys = `(SELECT ${root.keys.length === 1 ? `${root.keys[0]!.alias}::text` : `json_build_array(${root.keys.map(k => k.alias).join(', ')})::text`} FROM ${root.relation})`
+  // A restriction is the people's own when it covers one of their root rows.
+  const roots = input.rows.plan.roots.map(({table: root}) => {
+    const set = input.rows.sets.get(root.key)!
+    return {table: root.key, keys: `(SELECT ${set.keys.length === 1 ? `${set.keys[0]!.alias}::text` : `json_build_array(${set.keys.map(k => k.alias).join(', ')})::text`} FROM ${set.relation})`}
+  })
   return {
     held: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {holdsOnly: true}),
-    restrictedForOthers: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {othersThan: {rootTable: input.rows.plan.root.key, rootKeys}}),
+    restrictedForOthers: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {othersThan: roots}),
   }
 }
 

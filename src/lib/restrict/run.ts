@@ -10,6 +10,7 @@ import {ledgerKey} from '../ledger/fingerprint.js'
 import {LedgerHead, headAfter} from '../ledger/head.js'
 import {getRequest} from '../ledger/requests.js'
 import type {SubjectLookup} from '../subject/parse.js'
+import type {KindChoice} from '../subject/resolve.js'
 import {migrateRegistry} from './migrate.js'
 import {recordBypasses, recordLift, recordRestrictions, recordSnapshot} from './record.js'
 import {ActiveRestriction, RestrictSummary, RestrictionReason, liftRestrictions, listRestrictions, restrictSubjects} from './restrict.js'
@@ -26,6 +27,7 @@ export interface RegistryAndLedger {
 export interface RestrictRequest extends RegistryAndLedger {
   mapFile: string
   subjects: SubjectLookup[]
+  kinds?: KindChoice
   reason: RestrictionReason
   requestId: string | null
   legalHold: boolean
@@ -60,6 +62,7 @@ export async function restrictAndRecord(input: RestrictRequest): Promise<Restric
     pool: input.registry,
     mapFile: input.mapFile,
     subjects: input.subjects,
+    kinds: input.kinds,
     reason: input.reason,
     requestId: input.requestId,
     legalHold: input.legalHold,
