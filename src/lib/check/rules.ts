@@ -4,6 +4,7 @@ import {unindexedReferences} from '../erase/unindexed.js'
 import {isLoopbackHost} from '../loopback.js'
 import type {CheckContext} from './context.js'
 import type {Finding, RuleOutcome, Severity} from './findings.js'
+import {PROCESSING_RULES} from './processing-rules.js'
 
 type Found = Omit<Finding, 'rule' | 'app'>
 /** Findings, or why the rule did not run, or findings with notes: what the rule saw and chose not to count. */
@@ -172,6 +173,7 @@ export const RULES: Rule[] = [
       return c.database.tls ? [] : [finding('error', `The connection to ${c.database.resolved.label} is not encrypted`, 'pg_stat_ssl reports no TLS for this session', 'Connect with sslmode=require (Heroku Postgres requires TLS; check PGSSLMODE).')]
     },
   },
+  ...PROCESSING_RULES,
 ]
 
 export function runRules(context: CheckContext, only: string[] = [], skip: string[] = []): RuleOutcome[] {

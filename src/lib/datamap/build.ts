@@ -1,6 +1,7 @@
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import type {ScanResult, ScannedTable} from '../scan/scan.js'
 import {formatKeyName} from './json-keys.js'
+import {withProcessingPlaceholders} from './placeholders.js'
 import {Category, ColumnMap, DataMap, Edge, TableMap} from './schema.js'
 import {columnStrategyProblems, strategyProblem} from './column-strategies.js'
 
@@ -126,6 +127,7 @@ export function buildDataMap(scan: ScanResult): BuiltMap {
   }
   keepParentsOfKeptRows(built.map, scan)
   leaveUnwritableColumns(built, scan)
+  built.map = withProcessingPlaceholders(built.map)
   return built
 }
 

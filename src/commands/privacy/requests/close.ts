@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {PrivacyRequest, RecordedRequest, closeRequest} from '../../../lib/ledger/requests.js'
+import {RecordedRequest, closeRequest} from '../../../lib/ledger/requests.js'
 
 export default class RequestsClose extends PrivacyCommand {
   static description = 'close a request, recording its outcome'
