@@ -50,7 +50,7 @@ describe('the ledger head, kept outside the ledger', function () {
   it('is recorded in an export\'s manifest as it was when the archive was made', async () => {
     const before = await newest()
     const out = join(dir, 'alice.zip')
-    const exported = json(await cli('privacy:export', '--map', map, '--subject', `email=${ALICE.email}`, '--out', out, '--json'))
+    const exported = json(await cli('privacy:export', '--map', map, '--subject', `email=${ALICE.email}`, '--out', out, '--allow-plaintext', '--json'))
     const manifest = JSON.parse((await readZip(out)).get('manifest.json')!.toString('utf8'))
     expect(manifest.ledgerHead).to.equal(before)
     expect(exported.ledgerHead).to.equal(await newest())
