@@ -170,6 +170,11 @@ export abstract class PrivacyCommand extends Command {
     await renderTable(rows, columns, flags, line => this.log(line))
   }
 
+  /** The ledger's head after this command's events, to keep outside the ledger (privacy:ledger:verify --head checks it). */
+  protected logLedgerHead(head: string | null | undefined): void {
+    if (head) this.log(`Ledger head: ${head}`)
+  }
+
   protected rememberSecret(value: string | undefined | null): void {
     if (value) this.secrets.add(value)
   }

@@ -63,6 +63,25 @@ describe('privacy:check and privacy:inventory', () => {
     expect(strict.code).to.equal(3)
   })
 
+  it('notes a plain-http drain to a loopback address as a local set-up, not a finding', async () => {
+    const us = ctx.sim.findApp('privacy-us')
+    const local = ['http://drain:pw@localhost:5000/drain', 'http://127.0.0.1:8080/drain', 'http://[::1]:8080/drain']
+    for (const url of local) us.drains.push({id: crypto.randomUUID(), url, token: 'd.local', createdAt: new Date().toISOString()})
+    try {
+      const result = await check('-a', 'privacy-us', '--only', 'drains-tls', '--format', 'json')
+      const report = JSON.parse(result.stdout)
+      const evidence = report.findings.filter((f: {rule: string}) => f.rule === 'drains-tls').map((f: {evidence: string}) => f.evidence)
+      expect(evidence).to.deep.equal(['http://logs.example.com'])
+      expect(report.notes.join('\n')).to.match(/privacy-us: .*http:\/\/localhost:5000.*loopback.*local set-up/)
+      expect(report.notes.join('\n')).to.include('http://127.0.0.1:8080').and.include('http://[::1]:8080')
+      expect(result.stdout).to.not.include('drain:pw')
+      const text = await check('-a', 'privacy-us', '--only', 'drains-tls')
+      expect(text.stdout).to.match(/local set-up/)
+    } finally {
+      us.drains.splice(us.drains.findIndex(d => d.token === 'd.local'), local.length)
+    }
+  })
+
   it('writes JUnit XML with the usual structure', async () => {
     const result = await check('-a', 'privacy-us', '-a', 'privacy-shield', '--format', 'junit')
     expect(result.code).to.equal(3)

@@ -13,6 +13,7 @@ import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {checkErasePrivileges} from '../../lib/erase/preflight.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
+import {headAt} from '../../lib/ledger/head.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {preparePeople} from '../../lib/locate/locate.js'
 import {UnlinkedCheck, findResidues} from '../../lib/locate/unlinked.js'
@@ -55,7 +56,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'locate-seconds': Flags.integer({description: 'with --locate: stop searching after this many seconds and name the tables not reached (default: no limit)', min: 1, dependsOn: ['locate']}),
   }
 
-  async run(): Promise<ErasureReport & {elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}> {
+  async run(): Promise<ErasureReport & {ledgerHead: string | null; elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
     const {main, io, close} = await this.openRegistryAndLedger(flags, 'erasing a person', pool => checkErasePrivileges(pool, flags.map))
@@ -118,7 +119,9 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       if (recipients.length > 0) {
         this.log(`\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`)
       }
-      return {...report, elsewhere, residues, recipientsToTell: recipients}
+      const ledgerHead = await headAt(io.ledger.pool, report.ledgerEvent)
+      this.logLedgerHead(ledgerHead)
+      return {...report, ledgerHead, elsewhere, residues, recipientsToTell: recipients}
     } finally {
       await logs?.close()
       await close()

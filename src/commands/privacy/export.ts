@@ -14,7 +14,8 @@ import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
-import {appendEvent} from '../../lib/ledger/events.js'
+import {recordExport} from '../../lib/export/record.js'
+import {currentHead} from '../../lib/ledger/head.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/unlinked.js'
@@ -61,7 +62,7 @@ Before writing, the export looks for the person in every other table and column 
     ...logStoreFlags,
   }
 
-  async run(): Promise<(ExportSummary & {unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
+  async run(): Promise<(ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
     const main = await this.resolveTarget(flags)
@@ -97,6 +98,7 @@ Before writing, the export looks for the person in every other table and column 
         allowPlaintext: flags['allow-plaintext'],
         locale: flags.locale as Locale,
         tool: TOOL,
+        ledgerHead: await currentHead(ledger.ctx.pool),
         notCovered: unlinked ? describeUnlinked(unlinked) : [],
         logs: logs?.pool,
         allowIncomplete: flags['allow-incomplete'],
@@ -104,13 +106,11 @@ Before writing, the export looks for the person in every other table and column 
       }).catch(error => {
         throw unfinished(error, out)
       })
-      await appendEvent(ledger.ctx, {
-        action: 'export.created',
+      const ledgerHead = await recordExport(ledger.ctx, {
         requestId: flags.request ?? null,
-        details: {
-          subjects: subjects.map(s => ({lookup_column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
-          database: sourceTarget.label, tables: summary.tables, rows: summary.rows, archive_sha256: summary.sha256, format: summary.format, encrypted: summary.encrypted,
-        },
+        subjects: subjects.map(s => ({column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
+        database: sourceTarget.label,
+        summary,
       })
       this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
       const unreviewed = summary.art15.unreviewed
@@ -118,7 +118,8 @@ Before writing, the export looks for the person in every other table and column 
       if (summary.art15.unstated.length > 0) this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
       for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
-      return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {unlinked: UnlinkedCheck | null}
+      this.logLedgerHead(ledgerHead)
+      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}
     } finally {
       await logs?.close()
       await source?.close()

@@ -82,6 +82,7 @@ For a copy restored outside Heroku, name it with --database-url and say when its
       if (report.alreadyReconciled.length > 0) this.log(`Already reconciled before: events ${report.alreadyReconciled.join(', ')}.`)
       for (const m of report.mismatches) this.log(`NOT applied: event ${m.seq} — ${m.table} row ${m.pk} now belongs to someone else (fingerprint mismatch); check it by hand.`)
       if (report.applied.length === 0 && report.mismatches.length === 0) this.log('Nothing to re-apply.')
+      this.logLedgerHead(report.ledgerHead)
       if (report.mismatches.length > 0) {
         throw new PrivacyError(`${plural(report.mismatches.length, 'recorded row')} now belong to someone else in ${target.label}; those events were not applied.`, {code: 'fingerprint_mismatch', exitCode: ExitCode.violations, result: report})
       }

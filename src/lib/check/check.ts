@@ -88,6 +88,7 @@ export async function checkApps(input: CheckInput): Promise<CheckReport> {
   await Promise.all(workers)
   outcomes.sort((a, b) => a.app.localeCompare(b.app))
   const notes = !input.mapFile || !existsSync(input.mapFile) ? ['No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped (write one with privacy:scan).'] : []
+  notes.push(...outcomes.flatMap(o => (o.notes ?? []).map(note => `${o.app}: ${note}`)))
   return {apps: input.apps, outcomes, findings: outcomes.flatMap(o => o.findings), notes}
 }
 

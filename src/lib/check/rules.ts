@@ -2,12 +2,14 @@ import {hasDrift} from '../datamap/diff.js'
 import {SENSITIVE_CATEGORIES} from '../datamap/schema.js'
 import {unindexedReferences} from '../erase/unindexed.js'
 import {describeRegion} from '../heroku/region.js'
+import {isLoopbackHost} from '../loopback.js'
 import type {CheckContext} from './context.js'
 import type {Finding, RuleOutcome, Severity} from './findings.js'
 import {PROCESSING_RULES} from './processing-rules.js'
 
 type Found = Omit<Finding, 'rule' | 'app'>
-type RuleResult = Found[] | {skipped: string}
+/** Findings, or why the rule did not run, or findings with notes: what the rule saw and chose not to count. */
+type RuleResult = Found[] | {skipped: string} | {found: Found[]; notes: string[]}
 
 export interface Rule {
   id: string
@@ -92,14 +94,19 @@ export const RULES: Rule[] = [
     id: 'drains-tls',
     title: 'Every log drain uses TLS',
     run(c) {
-      return c.drains.filter(d => /^(http|syslog):\/\//i.test(d.url)).map(d => {
-        let where = d.url
+      const plain = c.drains.filter(d => /^(http|syslog):\/\//i.test(d.url)).map(d => {
         try {
           const url = new URL(d.url)
-          where = `${url.protocol}//${url.host}`
-        } catch {}
-        return finding('error', `A log drain sends ${c.app.name}'s logs without TLS`, where, `heroku drains:remove ${where} -a ${c.app.name}, then add it again as https:// or syslog+tls://`)
+          return {where: `${url.protocol}//${url.host}`, local: isLoopbackHost(url.hostname)}
+        } catch {
+          return {where: d.url.replace(/\/\/[^@/]*@/, '//'), local: false}
+        }
       })
+      return {
+        found: plain.filter(d => !d.local).map(d => finding('error', `A log drain sends ${c.app.name}'s logs without TLS`, d.where, `heroku drains:remove ${d.where} -a ${c.app.name}, then add it again as https:// or syslog+tls://`)),
+        // Logplex cannot reach this machine's loopback address: such a drain is a local demo or test, not a leak.
+        notes: plain.filter(d => d.local).map(d => `the drain ${d.where} is on a loopback address, which Logplex cannot reach: a local set-up, not counted (remove it when done: heroku drains:remove ${d.where} -a ${c.app.name})`),
+      }
     },
   },
   {
@@ -184,8 +191,9 @@ export const RULES: Rule[] = [
 export function runRules(context: CheckContext, only: string[] = [], skip: string[] = []): RuleOutcome[] {
   return RULES.filter(r => (only.length === 0 || only.includes(r.id)) && !skip.includes(r.id)).map(rule => {
     const result = rule.run(context)
-    if (!Array.isArray(result)) return {rule: rule.id, title: rule.title, app: context.app.name, status: 'skipped', reason: result.skipped, findings: []}
-    const findings = result.map(f => ({...f, rule: rule.id, app: context.app.name}))
-    return {rule: rule.id, title: rule.title, app: context.app.name, status: findings.length > 0 ? 'failed' : 'passed', findings}
+    if ('skipped' in result) return {rule: rule.id, title: rule.title, app: context.app.name, status: 'skipped', reason: result.skipped, findings: []}
+    const {found, notes} = Array.isArray(result) ? {found: result, notes: []} : result
+    const findings = found.map(f => ({...f, rule: rule.id, app: context.app.name}))
+    return {rule: rule.id, title: rule.title, app: context.app.name, status: findings.length > 0 ? 'failed' : 'passed', findings, ...(notes.length > 0 ? {notes} : {})}
   })
 }

@@ -5,7 +5,7 @@ import {databaseFlags} from '../../../cli/flags.js'
 import {describeDatabaseError} from '../../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {LogReceiver, ReceiverEvent, ReceiverStats} from '../../../lib/logs/receiver.js'
-import {REDACTION_PRESETS, redactorFor} from '../../../lib/logs/redaction.js'
+import {REDACTION_PRESETS, redactionList, redactorFor} from '../../../lib/logs/redaction.js'
 import {migrateLogStore, parseRetention} from '../../../lib/logs/store.js'
 import {redactSecrets} from '../../../lib/redact.js'
 import {plural} from '../../../lib/ui/words.js'
@@ -20,7 +20,7 @@ Requests need the basic-auth credentials of --auth (the user:password in the dra
 To run it as its own Heroku app: push this package with a Postgres add-on, set HEROKU_PRIVACY_DRAIN_AUTH (user:password) and HEROKU_PRIVACY_DRAIN_TOKENS, and use the Procfile's web process; then point apps at it with privacy:logs:drain.`
 
   static examples = [
-    '<%= config.bin %> <%= command.id %> --database-url postgres://… --auth drain:s3cret --drain-token d.0b1c… --retention 30d --redact password --redact bearer',
+    '<%= config.bin %> <%= command.id %> --database-url postgres://… --auth drain:s3cret --drain-token d.0b1c… --retention 30d --redact password,bearer',
     '<%= config.bin %> <%= command.id %> -a example-logs --port 8080 --auth drain:s3cret',
   ]
 
@@ -32,7 +32,7 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
     'drain-token': Flags.string({description: 'accept only batches with this Logplex-Drain-Token (repeatable; env HEROKU_PRIVACY_DRAIN_TOKENS, comma-separated)', multiple: true}),
     'no-auth': Flags.boolean({description: 'run without credentials or drain tokens (anyone who can reach the port can write)'}),
     retention: Flags.string({description: 'how long lines are kept (e.g. 30d, 2w, 72h; at least a day)', env: 'HEROKU_PRIVACY_LOG_RETENTION', default: '30d'}),
-    redact: Flags.string({description: `pattern removed from lines before they are stored: ${Object.keys(REDACTION_PRESETS).join(', ')} or a regular expression (repeatable; env HEROKU_PRIVACY_LOG_REDACT, comma-separated)`, multiple: true}),
+    redact: Flags.string({description: `what to remove from lines before they are stored: ${Object.keys(REDACTION_PRESETS).join(', ')} or a regular expression; a comma-separated list, or repeat the flag (env HEROKU_PRIVACY_LOG_REDACT); a comma inside (), [] or {} stays in its pattern`, multiple: true, helpValue: 'password,bearer'}),
     'max-body': Flags.integer({description: 'largest batch accepted, in bytes', default: 1_048_576}),
     'max-requests-per-second': Flags.integer({description: 'requests a second accepted from one drain (bursts of twice that)', default: 500}),
     'stats-every': Flags.integer({description: 'print counts every N seconds (0: only at the end)', default: 60}),
@@ -49,7 +49,7 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
       throw new PrivacyError('The receiver needs credentials: pass --auth USER:PASSWORD (the drain URL\'s) and/or --drain-token, or --no-auth to accept anyone who can reach it.', {code: 'usage', exitCode: ExitCode.usage})
     }
     const retentionMs = parseRetention(flags.retention)
-    const redactor = redactorFor(flags.redact ?? this.env.logRedactions)
+    const redactor = redactorFor(redactionList(flags.redact ?? this.env.logRedactions))
     const {main, db} = await this.openTarget(flags, {maxConnections: 8, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, applicationName: 'heroku-privacy-logs'})
     try {
       await migrateLogStore(db.pool, main.target.label).catch(error => {
@@ -61,7 +61,7 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
         clock: () => new Date(), onEvent: event => this.report(event),
       })
       const address = await receiver.listen(flags.port, flags.host ?? (this.env.onDyno ? '0.0.0.0' : '127.0.0.1'))
-      this.log(`Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}${redactor.patterns.length > 0 ? `, redacting ${redactor.patterns.join(', ')}` : ''}. Stop with Ctrl-C.`)
+      this.log(`Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}; ${redactor.applied.length > 0 ? `redacting ${redactor.applied.join(', ')}` : 'redacting nothing'}. Stop with Ctrl-C.`)
       const ticker = flags['stats-every'] > 0 ? setInterval(() => this.logToStderr(describeStats(receiver.stats)), flags['stats-every'] * 1000) : undefined
       await untilSignalled()
       clearInterval(ticker)

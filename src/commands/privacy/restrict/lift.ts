@@ -36,7 +36,7 @@ GDPR Art. 18(3): processing may resume only once the person has been told; --app
         await liftAndRecord({...input, dryRun: true})
         await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Lifting the restriction')
       }
-      const lifted = await liftAndRecord({...input, dryRun: flags['dry-run'] === true})
+      const {lifted, ledgerHead} = await liftAndRecord({...input, dryRun: flags['dry-run'] === true})
       for (const r of lifted) {
         this.log(`${flags['dry-run'] ? 'Would lift' : 'Lifted'} ${r.id} (${r.reason}, ${r.rows} rows).`)
         if (r.legalHold && r.snapshot) {
@@ -44,7 +44,8 @@ GDPR Art. 18(3): processing may resume only once the person has been told; --app
           this.log(`The legal hold is released: ${name} is no longer needed for it; delete it when nothing else needs it (${r.snapshot.kind === 'backup' ? `heroku pg:backups:delete ${r.snapshot.name}` : `heroku addons:destroy ${r.snapshot.addon}`}).`)
         }
       }
-      return {dryRun: flags['dry-run'] === true, lifted}
+      this.logLedgerHead(ledgerHead)
+      return {dryRun: flags['dry-run'] === true, lifted, ledgerHead}
     } finally {
       await close()
     }

@@ -32,6 +32,7 @@ Shows each restriction's reason, age, rows, legal hold and its snapshot, and the
           dueOn: {header: 'Due', get: r => r.dueOn ?? ''},
         }, flags)
       }
+      this.logLedgerHead(result.ledgerHead)
       return result
     } finally {
       await close()

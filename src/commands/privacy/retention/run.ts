@@ -55,6 +55,7 @@ For each table with retention: { column, after, action }, rows whose column is o
         })
       }
       this.log(dryRun ? 'Dry run: nothing was changed.' : `${report.resumed ? 'Resumed and finished' : 'Finished'} retention run ${report.run}.`)
+      this.logLedgerHead(report.ledgerHead)
       return report
     } finally {
       await close()
