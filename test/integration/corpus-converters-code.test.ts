@@ -111,7 +111,8 @@ func init() {
       'models/auth/source.go': 'package auth\n\ntype Type int\n',
       'modules/timeutil/timestamp.go': 'package timeutil\n\ntype TimeStamp int64\n',
     })
-    const ddl = await convert('from-go-xorm.ts', [join(dir, 'models'), '--types', join(dir, 'modules')])
+    // Run as the README does: in the checkout, with relative paths.
+    const ddl = await convert('from-go-xorm.ts', ['models', '--types', 'modules'], dir)
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'user')).to.deep.equal([
       'id bigint NOT NULL', 'lower_name character varying(255) NOT NULL', 'email character varying(255) NOT NULL',
