@@ -5,7 +5,7 @@ import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/con
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
-import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {checkErasePrivileges} from '../../lib/erase/preflight.js'
@@ -38,6 +38,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
+    ...kindFlags,
     ...confirmFlags,
     map: mapFlag,
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
@@ -65,11 +66,12 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       const dryRun = flags['dry-run'] === true
       if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Erasing personal data')
       // Their identifiers are read before the erasure: afterwards there is nothing left to read them from.
-      const before = flags.locate && !dryRun ? await preparePeople(io.registry, flags.map, subjects) : undefined
+      const before = flags.locate && !dryRun ? await preparePeople(io.registry, flags.map, subjects, kindChoice(flags)) : undefined
       const report = await eraseSubjects({
         pool: io.registry,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         requestId: flags.request ?? null,
         dryRun,
         includeConnect: flags['include-connect'] === true,

@@ -4,7 +4,7 @@ import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
-import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {resolveTarget} from '../../cli/target.js'
 import {TOOL} from '../../cli/version.js'
 import {Database, openDatabase} from '../../lib/db/connection.js'
@@ -47,6 +47,7 @@ Before writing, the export looks for the person in every other table and column 
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
+    ...kindFlags,
     map: mapFlag,
     out: Flags.string({description: 'archive to write (default <app>-<request or date>.zip)', helpValue: 'FILE'}),
     format: Flags.string({description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips', options: ['json', 'csv', 'dataclip'], default: 'json'}),
@@ -79,11 +80,12 @@ Before writing, the export looks for the person in every other table and column 
       source = await openDatabase(sourceTarget, {sslMode: process.env.PGSSLMODE})
       const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
-      const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
+      const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, kinds: kindChoice(flags), budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
       const summary = await exportSubjects({
         pool: source.pool,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         out,
         force: flags.force,
         format: flags.format as 'json' | 'csv',

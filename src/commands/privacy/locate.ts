@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
-import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {resolveTarget} from '../../cli/target.js'
 import {openDatabase} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
@@ -32,6 +32,7 @@ Prints where the person appears: table, column and the number of rows — never 
   static flags = {
     ...databaseFlags,
     ...subjectFlags,
+    ...kindFlags,
     map: mapFlag,
     ...locateFlags,
   }
@@ -50,6 +51,7 @@ Prints where the person appears: table, column and the number of rows — never 
         pool: db.pool,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         jobs: flags.jobs,
         deadline: flags['max-seconds'] === undefined ? undefined : started + flags['max-seconds'] * 1000,
         progress: this.progress,

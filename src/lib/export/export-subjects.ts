@@ -16,7 +16,7 @@ import type {ProgressSink} from '../progress.js'
 import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
 import {KeySetMode, chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
@@ -28,6 +28,8 @@ export interface ExportInput {
   pool: pg.Pool
   mapFile: string
   subjects: SubjectLookup[]
+  /** Which kind of person the lookups name (see KindChoice). */
+  kinds?: KindChoice
   out: string
   force?: boolean
   format: 'json' | 'csv'
@@ -145,15 +147,15 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   const snapshotAt = clock!.now.toISOString()
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
   const map = loaded.map
-  const subjects = await resolveSubjects(client, map, input.subjects, schema)
-  const rootKeys = await useRootKeys(client, subjects)
-  const plan = planSubjectGraph(map, schema)
+  const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
+  const people = await useRootKeys(client, subjects)
+  const plan = planSubjectGraph(map, schema, kindsOf(map, subjects))
   const hidden = hiddenByRowSecurity(plan.tables.map(t => t.table))
   if (hidden.length > 0 && !input.allowIncomplete) {
     throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {code: 'row_security', exitCode: ExitCode.violations, details: {tables: hidden}})
   }
-  input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${rootKeys.length === 1 ? 'person' : 'people'}`})
-  const rows = await chooseSubjectRows(client, plan, schema, {mode, rootKey: map.subject.key})
+  input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
+  const rows = await chooseSubjectRows(client, plan, schema, {mode})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
   await client.query('SET TRANSACTION READ ONLY')
 
@@ -203,7 +205,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       snapshotAt,
       request: input.request,
       dataFormat: input.format,
-      subjects: subjects.map(s => ({lookupColumn: s.lookup.column, fingerprint: input.fingerprint?.(s.lookup.column, s.lookup.value) ?? null})),
+      subjects: subjects.map(s => ({kind: s.kind, lookupColumn: s.lookup.column, fingerprint: input.fingerprint?.(s.lookup.column, s.lookup.value) ?? null})),
       files,
       withheld,
       pseudonymised,
@@ -221,6 +223,6 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
     output.destroy()
     throw error
   }
-  return {snapshotAt, files, withheld, subjects: rootKeys.length}
+  return {snapshotAt, files, withheld, subjects: people}
 }
 

@@ -17,7 +17,7 @@ export interface Manifest {
   snapshotAt: string
   request: string | null
   dataFormat: 'json' | 'csv'
-  subjects: Array<{lookupColumn: string; fingerprint: string | null}>
+  subjects: Array<{kind: string; lookupColumn: string; fingerprint: string | null}>
   files: ManifestFile[]
   withheld: Array<{table: string; column: string; reason: string}>
   pseudonymised: Array<{table: string; column: string; reason: string}>
