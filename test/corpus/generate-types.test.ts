@@ -13,8 +13,9 @@ const fk = (columns: string[], references: string, referencedColumns = ['id']) =
 
 /**
  * Shapes the generator once failed on: range and other types it has no values for, free text labelled on a
- * search vector, one-to-one keys (into a table with fewer rows, into a table on a cycle), short text keys, and
- * composite keys into partitioned tables, some of them one-to-one.
+ * search vector, one-to-one keys (into a table with fewer rows, into a table on a cycle, and on a cycle of
+ * required references into a table with fewer rows), short text keys, and composite keys into partitioned tables,
+ * some of them one-to-one.
  */
 const SCHEMA: CorpusSchema = {
   app: 'awkward', source: {repository: 'local/awkward', commit: '0', paths: []}, ecosystem: 'sql', naming: 'snake_case', language: 'en',
@@ -28,6 +29,10 @@ const SCHEMA: CorpusSchema = {
       foreignKeys: [fk(['admins_id'], 'public.groups')]},
     {schema: 'public', name: 'groups', columns: [col('id', 'bigint', false), col('realm_id', 'bigint', false)], primaryKey: ['id'], uniqueIndexes: [],
       foreignKeys: [fk(['realm_id'], 'public.realms')]},
+    {schema: 'public', name: 'agents', columns: [col('id', 'bigint', false), col('email', 'text', false), col('desk_id', 'bigint', false)], primaryKey: ['id'],
+      uniqueIndexes: [{columns: ['desk_id'], constraint: true}], foreignKeys: [fk(['desk_id'], 'public.desks')]},
+    {schema: 'public', name: 'desks', columns: [col('id', 'bigint', false), col('owner_id', 'bigint', false)], primaryKey: ['id'], uniqueIndexes: [],
+      foreignKeys: [fk(['owner_id'], 'public.agents')]},
     {schema: 'public', name: 'activity', columns: [col('id', 'bigint', false), col('realm_id', 'bigint', false)], primaryKey: ['id'],
       uniqueIndexes: [{columns: ['realm_id'], constraint: true}], foreignKeys: [fk(['realm_id'], 'public.realms')]},
     {schema: 'public', name: 'countries', columns: [col('code', 'character(2)', false), col('name', 'text', false)], primaryKey: ['code'], uniqueIndexes: [], foreignKeys: []},
@@ -48,7 +53,7 @@ const SCHEMA: CorpusSchema = {
 }
 
 const LABELS: CorpusLabels = {
-  subjects: [{table: 'public.accounts', key: 'id', lookup: ['email']}],
+  subjects: [{table: 'public.accounts', key: 'id', lookup: ['email']}, {table: 'public.agents', key: 'id', lookup: ['email']}],
   personal: {'public.accounts.email': {category: 'contact'}, 'public.profiles.bio': {category: 'free_text'}, 'public.profiles.search': {category: 'free_text'}},
   reaches: {'public.profiles': [{column: 'account_id', to: 'public.accounts.id', fk: true}]},
   hardCalls: [],
@@ -86,6 +91,9 @@ describe('corpus generator on awkward types and keys', () => {
       expect(await count(client, 'SELECT count(*)::int AS n FROM countries'), 'one row per short key').to.equal(30)
       expect(await count(client, 'SELECT count(DISTINCT locker_id)::int AS n FROM accounts'), 'one-to-one into a smaller table').to.be.greaterThan(15)
       expect(await count(client, 'SELECT count(*)::int AS n FROM activity'), 'one-to-one into a table on a cycle').to.be.greaterThan(15)
+      // 40 agents want one of 30 desks, on a cycle of required references: the agents no desk points at are given up.
+      expect(await count(client, 'SELECT count(*)::int AS n FROM agents'), 'agents that got a desk of their own').to.equal(30)
+      expect(await count(client, 'SELECT count(*)::int AS n FROM desks')).to.equal(30)
       expect(await count(client, 'SELECT count(*)::int AS n FROM pipeline_metadata'), 'one-to-one into a partitioned table').to.be.greaterThan(15)
       expect(await count(client, 'SELECT count(*)::int AS n FROM builds WHERE stage_id IS NOT NULL'), 'two references sharing the partition').to.be.greaterThan(0)
     })
