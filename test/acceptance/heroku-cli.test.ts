@@ -109,7 +109,7 @@ describe('the real heroku CLI against the simulator', function () {
         const check = await heroku.run(['privacy:scan', '-a', 'privacy-demo', '--out', map, '--check'])
         expect(check.code, check.stderr).to.equal(0)
         const archive = join(dir, 'alice.zip')
-        const exported = await heroku.run(['privacy:export', '-a', 'privacy-demo', '--map', map, '--subject', 'email=alice@example.com', '--out', archive])
+        const exported = await heroku.run(['privacy:export', '-a', 'privacy-demo', '--map', map, '--subject', 'email=alice@example.com', '--out', archive, '--allow-plaintext'])
         expect(exported.code, exported.stderr).to.equal(0)
         const verified = await heroku.run(['privacy:verify', archive])
         expect(verified.code, verified.stderr).to.equal(0)

@@ -6,6 +6,8 @@ import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {loadDataMap} from '../../lib/datamap/load.js'
+import {RecipientToTell, recipientsToTell} from '../../lib/datamap/processing.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {checkErasePrivileges} from '../../lib/erase/preflight.js'
@@ -22,7 +24,7 @@ export default class Erase extends PrivacyCommand {
 
 Plans first: per table, delete the rows or anonymise them with the map's column strategies (null, redact, hash, fake, keep); references into deleted rows are cleared where they are the person's own or point at the person, tables are deleted children before parents, cycles are broken by nulling a nullable edge or deferring a deferrable constraint — never by disabling triggers. Anything that would change another person's data is refused before a single write. Then runs the whole plan in one transaction (one statement per step, for one person or ten thousand), and records in the ledger the primary keys touched and the people's fingerprints, never the erased values.
 
-Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.
+Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex; and with the recipients the data map names for the erased tables, who must be told (Art. 19).
 
 --locate reads the person's distinctive identifiers (emails, phones, names, IPs, government and card numbers, external ids) before erasing and, after the commit, searches every text, JSON, array and inet column of every table for them, as privacy:locate does: what is still found — an audit log outside the map, someone else's free text, a column the map keeps — is listed by table and column with counts (never values), and under "residues" in --json. It reports; the erasure stays committed.
 
@@ -53,7 +55,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'locate-seconds': Flags.integer({description: 'with --locate: stop searching after this many seconds and name the tables not reached (default: no limit)', min: 1, dependsOn: ['locate']}),
   }
 
-  async run(): Promise<ErasureReport & {elsewhere: string[]; residues: UnlinkedCheck | null}> {
+  async run(): Promise<ErasureReport & {elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
     const {main, io, close} = await this.openRegistryAndLedger(flags, pool => checkErasePrivileges(pool, flags.map))
@@ -87,6 +89,9 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       })
       const residues = before ? await findResidues({pool: io.registry, ...before, budgetMs: flags['locate-seconds'] === undefined ? undefined : flags['locate-seconds'] * 1000, progress: this.progress}) : null
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
+      const erasedTables = report.plan.filter(step => (dryRun ? step.rows : report.touched[step.table] ?? 0) > 0).map(step => step.table)
+      const touchedTables = [...new Set([...erasedTables, ...report.notErased.map(n => n.table)])]
+      const recipients = recipientsToTell((await loadDataMap(flags.map)).map, touchedTables)
       this.log(formatTable(['STEP', 'TABLE', 'ROWS', 'WHAT'], report.plan.map(step => [
         step.kind, step.table, String(dryRun ? step.rows : report.touched[step.table] ?? 0),
         step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
@@ -108,7 +113,10 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       else if (flags.locate) this.log('\n--locate: nothing was erased, so nothing was searched.')
       const left = report.notErased.map(n => `${n.table}${n.rows > 0 ? ` (${n.rows} row${n.rows === 1 ? '' : 's'})` : ''}: ${n.reason}`)
       this.log(`\nNot erased by this command:\n${[...left, ...elsewhere].map(line => `  - ${line}`).join('\n')}`)
-      return {...report, elsewhere, residues}
+      if (recipients.length > 0) {
+        this.log(`\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`)
+      }
+      return {...report, elsewhere, residues, recipientsToTell: recipients}
     } finally {
       await logs?.close()
       await close()

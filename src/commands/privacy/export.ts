@@ -8,6 +8,7 @@ import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subje
 import {resolveTarget} from '../../cli/target.js'
 import {TOOL} from '../../cli/version.js'
 import {Database, openDatabase} from '../../lib/db/connection.js'
+import type {Locale} from '../../lib/datamap/processing-schema.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
@@ -19,16 +20,14 @@ import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/un
 import {passwordOfUrl} from '../../lib/redact.js'
 import {formatBytes} from '../../lib/ui/key-values.js'
 
-/** What the archive cannot contain, said in every manifest so the person and the admin both know. */
-const NOT_COVERED = [
-  'Heroku Postgres backups keep earlier copies of this data until they expire on their schedule (heroku pg:backups)',
-  'Logplex keeps recent application logs for about a week; drained logs are kept wherever the drain sends them',
-]
-
 export default class Export extends PrivacyCommand {
   static description = `export everything the data map ties to a person, as one verifiable archive
 
-Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials are withheld and other people's identifiers replaced by stable pseudonyms; the manifest says which.
+Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials (password hashes, tokens, secrets) are withheld and other people's identifiers replaced by stable pseudonyms; the page and the manifest say which, and why.
+
+index.html tells the person what Art. 15(1) GDPR says they are owed, from the data map: who holds the data (controller, contact, DPO), the purposes and their legal bases, the categories, the recipients and where they are, how long each table is kept, where data not collected from the person came from, automated decisions, their rights and the supervisory authority; then their data grouped by purpose with readable column names; then what the archive does not cover. --locale writes it in English, German or French, with dates and numbers in that locale's format. The page needs no scripts and nothing from the network, and prints cleanly. manifest.json holds the same facts under art15.
+
+An archive holding card or bank data, government ids, health or biometric data is refused (exit 4) as a plain zip: encrypt it to the person's age key with --encrypt-to, or pass --allow-plaintext when it reaches them another safe way.
 
 --include-logs adds logs/lines.json: the lines privacy:logs:serve stored (over its retention window) that mention the person's lookup value or a distinctive identity, contact, online-id, government-id or financial value of their rows, matched as whole tokens (also percent-encoded); values as weak as a first name alone are not used.
 
@@ -52,6 +51,8 @@ Before writing, the export looks for the person in every other table and column 
     out: Flags.string({description: 'archive to write (default <app>-<request or date>.zip)', helpValue: 'FILE'}),
     format: Flags.string({description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips', options: ['json', 'csv', 'dataclip'], default: 'json'}),
     'encrypt-to': Flags.string({description: 'encrypt the archive to this age recipient (a public key, age1…)', helpValue: 'age1…'}),
+    'allow-plaintext': Flags.boolean({description: 'write sensitive categories (financial, government id, health, biometric) into an unencrypted zip all the same'}),
+    locale: Flags.string({description: 'language of index.html', options: ['en', 'de', 'fr'], default: 'en'}),
     request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
     'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
     force: Flags.boolean({description: 'replace --out if it exists'}),
@@ -95,8 +96,10 @@ Before writing, the export looks for the person in every other table and column 
         fingerprint: (column, value) => fingerprint(key, column, value),
         pseudonymKey: key,
         encryptTo: flags['encrypt-to'],
+        allowPlaintext: flags['allow-plaintext'],
+        locale: flags.locale as Locale,
         tool: TOOL,
-        notCovered: [...NOT_COVERED, ...(unlinked ? describeUnlinked(unlinked) : [])],
+        notCovered: unlinked ? describeUnlinked(unlinked) : [],
         logs: logs?.pool,
         allowIncomplete: flags['allow-incomplete'],
         progress: this.progress,
@@ -110,6 +113,9 @@ Before writing, the export looks for the person in every other table and column 
         },
       })
       this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
+      const unreviewed = summary.art15.unreviewed
+      if (unreviewed.length > 0) this.warn(`index.html repeats ${unreviewed.length} guess(es) of privacy:scan still marked review: true in ${flags.map} (${unreviewed.slice(0, 3).join(', ')}${unreviewed.length > 3 ? ', …' : ''}); review them (privacy:check lists them) before sending the archive.`)
+      if (summary.art15.unstated.length > 0) this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
       for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
       return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {unlinked: UnlinkedCheck | null}

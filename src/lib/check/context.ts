@@ -1,6 +1,7 @@
 import type pg from 'pg'
 
 import type {MapDrift} from '../datamap/diff.js'
+import type {ReviewMark} from '../datamap/processing.js'
 import type {DataMap} from '../datamap/schema.js'
 import type {SchemaInfo} from '../db/introspect.js'
 import {HerokuApi, dataApiPath, get} from '../heroku/api.js'
@@ -34,6 +35,8 @@ export interface CheckContext {
   map?: DataMap
   /** The live schema, read when there is a map to compare it with. */
   schema?: SchemaInfo
+  /** Entries of the map still marked `review: true`, with their file and line. */
+  mapReview?: Array<ReviewMark & {file: string}>
   drift?: MapDrift
   requests?: PrivacyRequest[]
   events?: LedgerEvent[]

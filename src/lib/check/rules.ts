@@ -3,6 +3,7 @@ import {SENSITIVE_CATEGORIES} from '../datamap/schema.js'
 import {unindexedReferences} from '../erase/unindexed.js'
 import type {CheckContext} from './context.js'
 import type {Finding, RuleOutcome, Severity} from './findings.js'
+import {PROCESSING_RULES} from './processing-rules.js'
 
 type Found = Omit<Finding, 'rule' | 'app'>
 type RuleResult = Found[] | {skipped: string}
@@ -165,6 +166,7 @@ export const RULES: Rule[] = [
       return c.database.tls ? [] : [finding('error', `The connection to ${c.database.resolved.label} is not encrypted`, 'pg_stat_ssl reports no TLS for this session', 'Connect with sslmode=require (Heroku Postgres requires TLS; check PGSSLMODE).')]
     },
   },
+  ...PROCESSING_RULES,
 ]
 
 export function runRules(context: CheckContext, only: string[] = [], skip: string[] = []): RuleOutcome[] {

@@ -1,5 +1,7 @@
 import {z} from 'zod'
 
+import {LAWS, controllerSchema, localized, processingSchema, purposeSchema, recipientSchema} from './processing-schema.js'
+
 /** The categories of personal data a column can hold (`none` for columns that hold none). */
 export const CATEGORIES = [
   'identity', 'contact', 'online_id', 'location', 'financial', 'government_id',
@@ -23,6 +25,8 @@ const column = z.strictObject({
   basis: z.enum(LEGAL_BASES).optional(),
   /** JSON keys to erase inside a json/jsonb column. */
   keys: z.array(z.string()).optional(),
+  /** What the column is called for a person reading their export (`Sfid` → "Salesforce record id"). */
+  label: localized.optional(),
   note: z.string().optional(),
 }).refine(c => c.erase !== 'keep' || c.basis !== undefined, {message: 'erase: keep needs a basis (why the law lets you keep it)', path: ['basis']})
 
@@ -50,6 +54,10 @@ const table = z.strictObject({
   }).optional(),
   third_party: z.array(z.string()).optional(),
   connect: z.boolean().optional(),
+  /** What the table is called for a person reading their export. */
+  label: localized.optional(),
+  /** Why and how the table is processed (Art. 15(1), Art. 30). */
+  processing: processingSchema.optional(),
   note: z.string().optional(),
 })
 
@@ -69,11 +77,41 @@ export const dataMapSchema = z.strictObject({
   subjects: z.record(kindName, subjectKind).optional(),
   tables: z.record(qualifiedTable, table),
   exclude: z.array(qualifiedTable).optional(),
+  /** The law whose deadlines requests follow unless privacy:requests:open says otherwise (default gdpr). */
+  law: z.enum(LAWS).optional(),
+  /** Who decides why and how the data is processed, and where a person can complain. */
+  controller: controllerSchema.optional(),
+  /** The kinds of people the map's data is about (customers, prospects, …), for the record of processing. */
+  data_subjects: z.array(z.string().min(1)).optional(),
+  /** Why the data is processed, each with its legal basis; tables name them by id. */
+  purposes: z.record(z.string(), purposeSchema).optional(),
+  /** Who receives the data (processors and third parties); tables name them by id. */
+  recipients: z.record(z.string(), recipientSchema).optional(),
 }).superRefine((map, ctx) => {
   if ((map.subject === undefined) === (map.subjects === undefined)) {
     ctx.addIssue({code: 'custom', path: map.subject ? ['subjects'] : [], message: 'name the people with either subject: (one kind) or subjects: (several kinds), not both'})
   } else if (map.subjects && Object.keys(map.subjects).length === 0) {
     ctx.addIssue({code: 'custom', path: ['subjects'], message: 'needs at least one kind of person'})
+  }
+  // Tables name purposes and recipients by id: each id must be defined at the top of the map.
+  for (const [key, spec] of Object.entries(map.tables)) {
+    const processing = spec.processing
+    if (!processing) continue
+    const blocks = [{path: ['tables', key, 'processing'], facts: processing}, ...(processing.groups ?? []).map((group, i) => ({path: ['tables', key, 'processing', 'groups', i], facts: group}))]
+    for (const {path, facts} of blocks) {
+      for (const [field, known] of [['purposes', map.purposes], ['recipients', map.recipients]] as const) {
+        for (const [i, id] of (facts[field] ?? []).entries()) {
+          if (known?.[id] !== undefined) continue
+          const defined = Object.keys(known ?? {})
+          ctx.addIssue({code: 'custom', path: [...path, field, i], message: `${field.slice(0, -1)} ${id} is not defined under ${field}:${defined.length > 0 ? ` the map defines ${defined.join(', ')}` : ' add it at the top of the map'}`})
+        }
+      }
+    }
+    for (const [i, group] of (processing.groups ?? []).entries()) {
+      for (const [j, column] of group.columns.entries()) {
+        if (spec.columns?.[column] === undefined) ctx.addIssue({code: 'custom', path: ['tables', key, 'processing', 'groups', i, 'columns', j], message: `column ${column} is not listed under ${key}'s columns`})
+      }
+    }
   }
 })
 
