@@ -50,7 +50,7 @@ async function storedValues(pool: pg.Pool, map: Awaited<ReturnType<typeof prepar
     await client.query('BEGIN')
     const subjects = await resolveSubjects(client, map, [parseSubject(subject)], schema)
     await useRootKeys(client, subjects)
-    const rows = await chooseSubjectRows(client, planSubjectGraph(map, schema), schema, {mode: 'inline', rootKey: map.subject.key})
+    const rows = await chooseSubjectRows(client, planSubjectGraph(map, schema), schema, {mode: 'inline'})
     const read = await readIdentifyingValues(client, {map, rows, lookups: subjects.map(s => s.lookup)})
     return [...new Set(read.filter(v => identifierOf(v.value, v.category)).map(v => v.value))]
   } finally {

@@ -10,6 +10,7 @@ import {testPostgres} from './global-hooks.js'
 import {HerokuSimulator} from './heroku-sim/simulator.js'
 import {World, seedWorld} from './heroku-sim/world.js'
 
+import {withReviewedFacts} from './processing-facts.js'
 import {runCli} from './processes.js'
 
 export {BIN, PROJECT_ROOT, runCli, runProcess, type CliResult} from './processes.js'
@@ -82,14 +83,15 @@ export function useDatabase(fixture?: FixtureOptions): TestDatabase {
 }
 
 /**
- * Scans a database into a fresh privacy.yml (in its own temporary folder) and
- * confirms its proposed references, as a reviewer would before erasing.
+ * Scans a database into a fresh privacy.yml (in its own temporary folder),
+ * confirms its proposed references and replaces its processing placeholders
+ * with reviewed facts, as a reviewer would before erasing.
  */
 export async function writeReviewedMap(target: string[], env: Record<string, string> = {}): Promise<{dir: string; map: string}> {
   const dir = await mkdtemp(join(tmpdir(), 'privacy-map-'))
   const map = join(dir, 'privacy.yml')
   const scan = await runCli(['privacy:scan', ...target, '--out', map], env)
   if (scan.code !== 0) throw new Error(`privacy:scan failed: ${scan.stderr}`)
-  await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+  await writeFile(map, withReviewedFacts((await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }')))
   return {dir, map}
 }

@@ -44,7 +44,7 @@ describe('erasure decisions (no database)', () => {
 
   it('skips Heroku Connect tables unless asked, and keeps to the replayed tables', () => {
     const contact = planned(table('salesforce.contact'), 1, {connect: true})
-    const plan: SubjectPlan = {root, tables: [root, planned(orders, 1, {erase: 'anonymize'}), contact], unreachable: [], referenced: new Map()}
+    const plan: SubjectPlan = {roots: [{kind: {name: 'user', table: 'public.users', key: 'id', lookup: ['id']}, table: root}], tables: [root, planned(orders, 1, {erase: 'anonymize'}), contact], unreachable: [], referenced: new Map()}
     const chosen = chooseTables(plan, {includeConnect: false})
     expect(chosen.erased.map(e => `${e.table.key}:${e.action}`)).to.deep.equal(['public.users:delete', 'public.orders:anonymize'])
     expect(chosen.skipped.map(s => s.table)).to.deep.equal(['salesforce.contact'])

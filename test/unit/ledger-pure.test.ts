@@ -2,29 +2,11 @@ import {expect} from 'chai'
 
 import {GENESIS_HASH, canonicalJson, hashEvent} from '../../src/lib/ledger/canonical.js'
 import {addMonths, daysBetween, formatDate, parseDate} from '../../src/lib/ledger/dates.js'
-import {dueDate} from '../../src/lib/ledger/requests.js'
 import {parseSubject} from '../../src/lib/subject/parse.js'
 
 const day = (text: string) => parseDate(text)!
 
-describe('deadlines', () => {
-  it('are one calendar month after receipt', () => {
-    expect(formatDate(dueDate(day('2026-11-20')))).to.equal('2026-12-20')
-    expect(formatDate(dueDate(day('2026-12-15')))).to.equal('2027-01-15')
-  })
-
-  it('end on the last day of a shorter month', () => {
-    expect(formatDate(dueDate(day('2026-01-31')))).to.equal('2026-02-28')
-    expect(formatDate(dueDate(day('2028-01-31')))).to.equal('2028-02-29')
-    expect(formatDate(dueDate(day('2026-03-31')))).to.equal('2026-04-30')
-    expect(formatDate(dueDate(day('2026-08-31')))).to.equal('2026-09-30')
-  })
-
-  it('count an extension from receipt, with the same rule', () => {
-    expect(formatDate(dueDate(day('2025-12-31'), 2))).to.equal('2026-03-31')
-    expect(formatDate(dueDate(day('2026-11-30'), 2))).to.equal('2027-02-28')
-  })
-
+describe('dates', () => {
   it('parse only real dates', () => {
     expect(parseDate('2026-02-30')).to.equal(undefined)
     expect(parseDate('20-11-2026')).to.equal(undefined)
@@ -54,8 +36,25 @@ describe('--subject parsing', () => {
     expect(parseSubject("note=a=b'; DROP TABLE users; --")).to.deep.equal({column: 'note', value: "a=b'; DROP TABLE users; --"})
   })
 
+  it('takes any column name the map can hold, as the map writes it', () => {
+    expect(parseSubject('E-Mail=alice@example.com')).to.deep.equal({column: 'E-Mail', value: 'alice@example.com'})
+    expect(parseSubject('emailAddress=alice@example.com')).to.deep.equal({column: 'emailAddress', value: 'alice@example.com'})
+    expect(parseSubject('courriel_électronique=alice@example.com')).to.deep.equal({column: 'courriel_électronique', value: 'alice@example.com'})
+    expect(parseSubject('Kunden Nr.=K-17')).to.deep.equal({column: 'Kunden Nr.', value: 'K-17'})
+  })
+
+  it('reads a double-quoted column name literally, = and quotes included', () => {
+    expect(parseSubject('"E-Mail"=alice@example.com')).to.deep.equal({column: 'E-Mail', value: 'alice@example.com'})
+    expect(parseSubject('"a=b"=x=y')).to.deep.equal({column: 'a=b', value: 'x=y'})
+    expect(parseSubject('"say ""hi"""=1')).to.deep.equal({column: 'say "hi"', value: '1'})
+    expect(parseSubject('" padded "=1')).to.deep.equal({column: ' padded ', value: '1'})
+  })
+
   it('refuses what is not COLUMN=VALUE', () => {
     expect(() => parseSubject('alice@example.com')).to.throw(/--subject must be COLUMN=VALUE/)
-    expect(() => parseSubject('"x" or 1=1')).to.throw(/not a plain column name/)
+    expect(() => parseSubject('=alice@example.com')).to.throw(/--subject must be COLUMN=VALUE/)
+    expect(() => parseSubject('email=')).to.throw(/--subject must be COLUMN=VALUE/)
+    expect(() => parseSubject('"x" or 1=1')).to.throw(/after the quoted column name/)
+    expect(() => parseSubject('"open=1')).to.throw(/never closed/)
   })
 })

@@ -1,34 +1,34 @@
+import {existsSync} from 'node:fs'
+
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
-import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
-import {readSubjects, subjectFlags} from '../../cli/subjects.js'
-import {resolveTarget} from '../../cli/target.js'
+import {logStoreFlags} from '../../cli/log-store.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {TOOL} from '../../cli/version.js'
-import {Database, openDatabase} from '../../lib/db/connection.js'
+import type {Locale} from '../../lib/datamap/processing-schema.js'
+import {Database, DatabaseTarget} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
-import {appendEvent} from '../../lib/ledger/events.js'
+import {recordExport} from '../../lib/export/record.js'
+import {currentHead} from '../../lib/ledger/head.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/unlinked.js'
-import {passwordOfUrl} from '../../lib/redact.js'
 import {formatBytes} from '../../lib/ui/key-values.js'
-
-/** What the archive cannot contain, said in every manifest so the person and the admin both know. */
-const NOT_COVERED = [
-  'Heroku Postgres backups keep earlier copies of this data until they expire on their schedule (heroku pg:backups)',
-  'Logplex keeps recent application logs for about a week; drained logs are kept wherever the drain sends them',
-]
 
 export default class Export extends PrivacyCommand {
   static description = `export everything the data map ties to a person, as one verifiable archive
 
-Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials are withheld and other people's identifiers replaced by stable pseudonyms; the manifest says which.
+Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials (password hashes, tokens, secrets) are withheld and other people's identifiers replaced by stable pseudonyms; the page and the manifest say which, and why.
+
+index.html tells the person what Art. 15(1) GDPR says they are owed, from the data map: who holds the data (controller, contact, DPO), the purposes and their legal bases, the categories, the recipients and where they are, how long each table is kept, where data not collected from the person came from, automated decisions, their rights and the supervisory authority; then their data grouped by purpose with readable column names; then what the archive does not cover. --locale writes it in English, German or French, with dates and numbers in that locale's format. The page needs no scripts and nothing from the network, and prints cleanly. manifest.json holds the same facts under art15.
+
+An archive holding card or bank data, government ids, health or biometric data is refused (exit 4) as a plain zip: encrypt it to the person's age key with --encrypt-to, or pass --allow-plaintext when it reaches them another safe way.
 
 --include-logs adds logs/lines.json: the lines privacy:logs:serve stored (over its retention window) that mention the person's lookup value or a distinctive identity, contact, online-id, government-id or financial value of their rows, matched as whole tokens (also percent-encoded); values as weak as a first name alone are not used.
 
@@ -47,10 +47,13 @@ Before writing, the export looks for the person in every other table and column 
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
+    ...kindFlags,
     map: mapFlag,
     out: Flags.string({description: 'archive to write (default <app>-<request or date>.zip)', helpValue: 'FILE'}),
     format: Flags.string({description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips', options: ['json', 'csv', 'dataclip'], default: 'json'}),
     'encrypt-to': Flags.string({description: 'encrypt the archive to this age recipient (a public key, age1…)', helpValue: 'age1…'}),
+    'allow-plaintext': Flags.boolean({description: 'write sensitive categories (financial, government id, health, biometric) into an unencrypted zip all the same'}),
+    locale: Flags.string({description: 'language of index.html', options: ['en', 'de', 'fr'], default: 'en'}),
     request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
     'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
     force: Flags.boolean({description: 'replace --out if it exists'}),
@@ -59,11 +62,10 @@ Before writing, the export looks for the person in every other table and column 
     ...logStoreFlags,
   }
 
-  async run(): Promise<(ExportSummary & {unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
+  async run(): Promise<(ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
-    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(main.target.url))
+    const main = await this.resolveTarget(flags)
     if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
     if (flags['from-follower'] && !main.heroku) {
       throw new PrivacyError('--from-follower needs --app: followers are found through Heroku.', {code: 'usage', exitCode: ExitCode.usage})
@@ -72,18 +74,18 @@ Before writing, the export looks for the person in every other table and column 
     let source: Database | undefined
     let logs: Database | undefined
     try {
-      logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE})
+      logs = await this.openLogStore(flags, main)
       if (flags.request) await getRequest(ledger.ctx, flags.request)
       const sourceTarget = flags['from-follower'] && main.heroku ? await resolveFollower(main.heroku.api, main.heroku.database) : main.target
-      this.rememberSecret(passwordOfUrl(sourceTarget.url))
-      source = await openDatabase(sourceTarget, {sslMode: process.env.PGSSLMODE})
+      source = await this.connect(sourceTarget)
       const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
-      const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
+      const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, kinds: kindChoice(flags), budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
       const summary = await exportSubjects({
         pool: source.pool,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         out,
         force: flags.force,
         format: flags.format as 'json' | 'csv',
@@ -93,24 +95,31 @@ Before writing, the export looks for the person in every other table and column 
         fingerprint: (column, value) => fingerprint(key, column, value),
         pseudonymKey: key,
         encryptTo: flags['encrypt-to'],
+        allowPlaintext: flags['allow-plaintext'],
+        locale: flags.locale as Locale,
         tool: TOOL,
-        notCovered: [...NOT_COVERED, ...(unlinked ? describeUnlinked(unlinked) : [])],
+        ledgerHead: await currentHead(ledger.ctx.pool),
+        notCovered: unlinked ? describeUnlinked(unlinked) : [],
         logs: logs?.pool,
         allowIncomplete: flags['allow-incomplete'],
         progress: this.progress,
+      }).catch(error => {
+        throw unfinished(error, out)
       })
-      await appendEvent(ledger.ctx, {
-        action: 'export.created',
+      const ledgerHead = await recordExport(ledger.ctx, {
         requestId: flags.request ?? null,
-        details: {
-          subjects: subjects.map(s => ({lookup_column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
-          database: sourceTarget.label, tables: summary.tables, rows: summary.rows, archive_sha256: summary.sha256, format: summary.format, encrypted: summary.encrypted,
-        },
+        subjects: subjects.map(s => ({column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
+        database: sourceTarget.label,
+        summary,
       })
       this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
+      const unreviewed = summary.art15.unreviewed
+      if (unreviewed.length > 0) this.warn(`index.html repeats ${unreviewed.length} guess(es) of privacy:scan still marked review: true in ${flags.map} (${unreviewed.slice(0, 3).join(', ')}${unreviewed.length > 3 ? ', …' : ''}); review them (privacy:check lists them) before sending the archive.`)
+      if (summary.art15.unstated.length > 0) this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
       for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
-      return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {unlinked: UnlinkedCheck | null}
+      this.logLedgerHead(ledgerHead)
+      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}
     } finally {
       await logs?.close()
       await source?.close()
@@ -118,8 +127,8 @@ Before writing, the export looks for the person in every other table and column 
     }
   }
 
-  private async printDataclips(target: {url: string; label: string}, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
-    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE})
+  private async printDataclips(target: DatabaseTarget, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
+    const db = await this.connect(target)
     try {
       const queries = await buildDataclips({pool: db.pool, mapFile, subjects})
       this.log('-- Paste each query into a new dataclip at https://data.heroku.com/dataclips (Heroku has no API to create them).')
@@ -131,4 +140,12 @@ Before writing, the export looks for the person in every other table and column 
       await db.close()
     }
   }
+}
+
+/** An export that failed part-way says that no archive was written, and what is left on disk. */
+function unfinished(error: unknown, out: string): unknown {
+  if (!(error instanceof Error) || (error instanceof PrivacyError && !error.code.startsWith('db_'))) return error
+  const left = existsSync(`${out}.partial`) ? `only the incomplete ${out}.partial is left` : `${out}.partial was removed`
+  const message = `The export did not finish, so no archive was written to ${out} (${left}): ${error.message}`
+  return error instanceof PrivacyError ? Object.assign(error, {message}) : new PrivacyError(message, {code: 'export_unfinished', cause: error})
 }

@@ -2,12 +2,13 @@ import {existsSync} from 'node:fs'
 
 import {diffMapAgainstSchema} from '../datamap/diff.js'
 import {loadDataMap} from '../datamap/load.js'
+import {reviewMarks} from '../datamap/processing.js'
 import type {Database, DatabaseTarget} from '../db/connection.js'
 import {introspect} from '../db/introspect.js'
 import {PrivacyError} from '../errors.js'
 import type {HerokuApi} from '../heroku/api.js'
 import {describeHerokuFailure} from '../heroku/describe-failure.js'
-import {resolveDatabase} from '../heroku/resolve-database.js'
+import {resolveDatabase, targetOf} from '../heroku/resolve-database.js'
 import type {LedgerContext} from '../ledger/context.js'
 import {listEvents} from '../ledger/events.js'
 import {listRequests} from '../ledger/requests.js'
@@ -40,9 +41,13 @@ async function checkOne(input: CheckInput, appName: string): Promise<RuleOutcome
   const context: CheckContext = {...await gatherPlatform(input.api, appName, input.now), maxAdmins: input.maxAdmins ?? 3}
   const database = hasPostgres(context) ? await resolveDatabase(input.api, {app: appName}).catch(() => undefined) : undefined
   if (database) context.database = await gatherDatabase(input.api, database)
-  if (input.mapFile && existsSync(input.mapFile)) context.map = (await loadDataMap(input.mapFile)).map
+  if (input.mapFile && existsSync(input.mapFile)) {
+    const loaded = await loadDataMap(input.mapFile)
+    context.map = loaded.map
+    context.mapReview = reviewMarks(loaded).map(mark => ({...mark, file: loaded.file}))
+  }
   if (database && context.database) {
-    const db = await input.connect({url: database.url, label: database.label})
+    const db = await input.connect(targetOf(database))
     try {
       context.database.tls = /^(localhost|127\.|\[?::1)/.test(new URL(database.url).hostname) ? undefined : await databaseUsesTls(db.pool)
       if (context.map) {
@@ -82,7 +87,8 @@ export async function checkApps(input: CheckInput): Promise<CheckReport> {
   })
   await Promise.all(workers)
   outcomes.sort((a, b) => a.app.localeCompare(b.app))
-  const notes = !input.mapFile || !existsSync(input.mapFile) ? ['No data map: the region, shield and map-drift rules were skipped (write one with privacy:scan).'] : []
+  const notes = !input.mapFile || !existsSync(input.mapFile) ? ['No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped (write one with privacy:scan).'] : []
+  notes.push(...outcomes.flatMap(o => (o.notes ?? []).map(note => `${o.app}: ${note}`)))
   return {apps: input.apps, outcomes, findings: outcomes.flatMap(o => o.findings), notes}
 }
 

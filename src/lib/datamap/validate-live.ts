@@ -1,33 +1,18 @@
 import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import {columnStrategyProblems} from './column-strategies.js'
 import {LoadedDataMap, MapProblem, invalidMap, lineOf} from './load.js'
-import {ColumnMap, edgeColumns, edgeTarget, edgesOf} from './schema.js'
+import {fileRuleProblems} from './rules.js'
+import {edgeColumns, edgeTarget, edgesOf, subjectKinds} from './schema.js'
 import {didYouMean} from './suggest.js'
 
-const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
-const FAKEABLE = new Set([...TEXT_TYPES, 'date', 'timestamp', 'timestamptz', 'inet', 'cidr', 'int2', 'int4', 'int8', 'numeric', 'uuid', 'json', 'jsonb'])
-
-/** Why a column strategy cannot work on this column, or nothing when it can. */
-export function strategyProblem(spec: ColumnMap, column: ColumnInfo): string | undefined {
-  switch (spec.erase) {
-    case 'null':
-      return column.isNullable ? undefined : `erase: null on ${column.name}, which is NOT NULL — use redact or fake`
-    case 'hash':
-      return TEXT_TYPES.has(column.baseType) && !column.isArray && (column.maxLength === null || column.maxLength >= 64)
-        ? undefined
-        : `erase: hash on ${column.name} (${column.type}) needs a text column of at least 64 characters — use redact, fake or null`
-    case 'fake':
-      return FAKEABLE.has(column.baseType) ? undefined : `erase: fake has no generator for ${column.name} (${column.type}) — use redact or null`
-    case 'keep':
-      return spec.basis ? undefined : `erase: keep on ${column.name} needs a basis`
-    default:
-      return undefined
-  }
-}
+export {strategyProblem} from './column-strategies.js'
 
 /**
  * Checks the map against the live schema: every table, column and reference
- * it names exists, and every erase strategy fits its column. Each problem
- * names its place in the file and, where it can, what was probably meant.
+ * it names exists, every erase strategy fits its column (and leaves keys,
+ * references and generated columns alone), and the file's own rules hold.
+ * Each problem names its place in the file and, where it can, what was
+ * probably meant.
  */
 export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo): MapProblem[] {
   const {map} = loaded
@@ -47,11 +32,15 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
     return column
   }
 
-  const subject = findTable(map.subject.table, ['subject'], 'table')
-  if (subject) {
-    if (subject.primaryKey.length === 0) at(['subject'], `${subject.key} has no primary key; the subject table needs one to tell people apart`, 'table')
-    checkColumn(subject, map.subject.key, ['subject'], 'key')
-    map.subject.lookup.forEach((name, i) => checkColumn(subject, name, ['subject', 'lookup', i]))
+  const kinds = subjectKinds(map)
+  for (const kind of kinds) {
+    const at = map.subjects ? ['subjects', kind.name] : ['subject']
+    const subject = findTable(kind.table, at, 'table')
+    if (!subject) continue
+    if (subject.primaryKey.length === 0) problems.push({path: [...at, 'table'].join('.'), line: lineOf(loaded, at, 'table'), message: `${subject.key} has no primary key; a table of people needs one to tell them apart`})
+    if (kinds.some(other => other !== kind && other.table === kind.table)) problems.push({path: [...at, 'table'].join('.'), line: lineOf(loaded, at, 'table'), message: `${kind.table} is the table of more than one kind of person; give each kind its own table`})
+    checkColumn(subject, kind.key, at, 'key')
+    kind.lookup.forEach((name, i) => checkColumn(subject, name, [...at, 'lookup', i]))
   }
 
   for (const [key, spec] of Object.entries(map.tables)) {
@@ -64,16 +53,13 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
     const edges = edgesOf(spec)
     edges.forEach((edge, i) => {
       const edgePath = Array.isArray(spec.via) ? [...path, 'via', i] : [...path, 'via']
+      if (edge.kind && !kinds.some(k => k.name === edge.kind)) at(edgePath, `kind ${edge.kind} is not a kind of person in subjects:${didYouMean(edge.kind, kinds.map(k => k.name))}`, 'kind')
       for (const column of edgeColumns(edge)) checkColumn(table, column, edgePath, 'column')
       const target = edgeTarget(edge)
       const targetTable = findTable(target.table, edgePath, 'to')
       if (targetTable) for (const column of target.columns) checkColumn(targetTable, column, edgePath, 'to')
     })
-    for (const [name, columnSpec] of Object.entries(spec.columns ?? {})) {
-      const column = checkColumn(table, name, [...path, 'columns'], name)
-      const problem = column && strategyProblem(columnSpec, column)
-      if (problem) at([...path, 'columns', name], problem, 'erase')
-    }
+    for (const name of Object.keys(spec.columns ?? {})) checkColumn(table, name, [...path, 'columns'], name)
     spec.third_party?.forEach((name, i) => checkColumn(table, name, [...path, 'third_party', i]))
     if (spec.retention) checkColumn(table, spec.retention.column, [...path, 'retention'], 'column')
     if (spec.erase && table.kind === 'view') at(path, `${key} is a view; erase the tables behind it`, 'erase')
@@ -81,7 +67,9 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
   map.exclude?.forEach((key, i) => {
     if (!schema.tables.has(key)) at(['exclude', i], `table ${key} does not exist${didYouMean(key, tableNames)}`, undefined, 'missing')
   })
-  return problems
+  for (const problem of columnStrategyProblems(map, schema)) at(problem.path, problem.message, problem.field)
+  problems.push(...fileRuleProblems(loaded, lineOf))
+  return problems.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
 }
 
 /** Throws one error listing every problem, so a person fixes the file in one pass. */

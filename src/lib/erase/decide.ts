@@ -62,6 +62,8 @@ export interface ReferenceFacts {
   own?: PlannedTable
   ownRows: number
   otherRows: number
+  /** Other people's rows among them under a legal hold, or another restriction. */
+  protectedRows?: {held: number; restricted: number}
 }
 
 export type ReferenceSettlement =
@@ -76,9 +78,16 @@ export type ReferenceSettlement =
  * names the person (a third-party column, or a pointer to the person's own
  * root row).
  */
-export function settleReference(map: DataMap, facts: ReferenceFacts): ReferenceSettlement {
+export function settleReference(map: DataMap, facts: ReferenceFacts, options: {changeRestricted?: boolean} = {}): ReferenceSettlement {
   const {fk, referencing, parent} = facts
   if (facts.ownRows + facts.otherRows === 0) return {kind: 'none'}
+  const guarded = facts.protectedRows ?? {held: 0, restricted: 0}
+  if (guarded.held > 0) {
+    throw blocked(`${guarded.held} row(s) of ${referencing.key} under someone else's legal hold point at ${parent.key} rows this erasure deletes (${fk.name}); clearing that link would change held data. Lift the hold first, or set tables.${parent.key}.erase to anonymize.`)
+  }
+  if (guarded.restricted > 0 && !options.changeRestricted) {
+    throw new PrivacyError(`${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first, or pass --unlink-restricted-shared to clear only that link.`, {code: 'restricted_shared', exitCode: ExitCode.refused})
+  }
   const column = fk.columns[0]!
   const name = `${referencing.key}.${column}`
   const thirdParty = facts.own?.spec.third_party ?? map.tables[referencing.key]?.third_party ?? []

@@ -74,11 +74,14 @@ interface Exclusions {
 
 function exclusions(input: PlanInput, table: PlannedTable): Exclusions {
   if (!input.hasRegistry || table.table.primaryKey.length === 0) return {held: () => 'false', restrictedForOthers: () => 'false'}
-  const root = input.rows.sets.get(input.rows.plan.root.key)!
-  const rootKeys = `(SELECT ${root.keys.length === 1 ? `${root.keys[0]!.alias}::text` : `json_build_array(${root.keys.map(k => k.alias).join(', ')})::text`} FROM ${root.relation})`
+  // A restriction is the people's own when it covers one of their root rows.
+  const roots = input.rows.plan.roots.map(({table: root}) => {
+    const set = input.rows.sets.get(root.key)!
+    return {table: root.key, keys: `(SELECT ${set.keys.length === 1 ? `${set.keys[0]!.alias}::text` : `json_build_array(${set.keys.map(k => k.alias).join(', ')})::text`} FROM ${set.relation})`}
+  })
   return {
     held: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {holdsOnly: true}),
-    restrictedForOthers: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {othersThan: {rootTable: input.rows.plan.root.key, rootKeys}}),
+    restrictedForOthers: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {othersThan: roots}),
   }
 }
 
@@ -127,12 +130,14 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
     for (const fk of referencing.foreignKeys) {
       const parent = deleted.get(fk.references)
       if (!parent) continue
-      if (deleted.has(referencing.key)) {
-        if (referencing.key !== parent.key) edgesBetweenDeleted.push({from: referencing.key, to: parent.key, fk})
+      if (deleted.has(referencing.key) && referencing.key !== parent.key) {
+        edgesBetweenDeleted.push({from: referencing.key, to: parent.key, fk})
         continue
       }
-      const facts = await referenceFacts(input, referencing, fk, parent, kept.get(referencing.key), exclusionsOf.get(parent.key)!)
-      const settlement = settleReference(map, facts)
+      // A table pointing at itself (replies, referrals): the person's own rows go in one statement, other people's pointers are settled.
+      const own = referencing.key === parent.key ? parent : kept.get(referencing.key)
+      const facts = await referenceFacts(input, referencing, fk, parent, own, exclusionsOf.get(parent.key)!)
+      const settlement = settleReference(map, facts, {changeRestricted: input.unlinkRestrictedShared})
       if (settlement.kind === 'cascade' || settlement.kind === 'reset-by-database') result.notes.push(settlement.note)
       if (settlement.kind === 'reset-by-database') writes.push({table: referencing, privilege: 'UPDATE'})
       if (settlement.kind === 'unlink') {
@@ -213,10 +218,17 @@ async function referenceFacts(input: PlanInput, referencing: TableInfo, fk: Refe
   const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
   const source = own ? tableSource(referencing, key => input.rows.sets.has(key)) : referencingSource(referencing)
   const mine = own ? input.rows.belongs(own.key, 'c') : 'false'
-  const {rows: [row]} = await input.client.query<{own: string; others: string}>(
-    `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others
+  const registered = input.hasRegistry && referencing.primaryKey.length > 0
+  const held = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c'), {holdsOnly: true}) : 'false'
+  const restricted = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c')) : 'false'
+  const {rows: [row]} = await input.client.query<{own: string; others: string; held: string; restricted: string}>(
+    `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others,
+            count(*) FILTER (WHERE NOT (${mine}) AND ${held}) AS held, count(*) FILTER (WHERE NOT (${mine}) AND ${restricted}) AS restricted
      FROM ${source} c WHERE c.${quoteIdent(fk.columns[0]!)} IN ${target}`)
-  return {referencing, fk, parent, own, ownRows: Number(row!.own), otherRows: Number(row!.others)}
+  return {
+    referencing, fk, parent, own, ownRows: Number(row!.own), otherRows: Number(row!.others),
+    protectedRows: {held: Number(row!.held), restricted: Number(row!.restricted) - Number(row!.held)},
+  }
 }
 
 /** The values the deleted rows held in a column (rows under a hold or another person's restriction stay, so they do not count). */

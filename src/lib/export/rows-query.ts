@@ -1,7 +1,7 @@
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {SqlParams} from '../db/params.js'
 import {quoteIdent} from '../db/sql.js'
-import {ROOT_KEYS_SETTING, SubjectRows} from '../subject/keyset.js'
+import {ALL_ROOT_KEYS_SQL, SubjectRows} from '../subject/keyset.js'
 
 export interface Pseudonymising {
   /** Other people's identifiers in this table. */
@@ -30,7 +30,7 @@ export function subjectRowsQuery(rows: SubjectRows, tableKey: string, columns: s
   const table = set.planned.table
   const params = new SqlParams()
   const ownValues = [
-    `SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb)`,
+    ALL_ROOT_KEYS_SQL,
     ...set.planned.edges.filter(e => rows.sets.has(e.parent)).map(e => `SELECT p.${rows.sets.get(e.parent)!.carried.get(e.parentColumn)}::text FROM ${rows.sets.get(e.parent)!.relation} p`),
   ].join(' UNION ')
   const expressions = columns.map(name => {

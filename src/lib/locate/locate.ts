@@ -5,6 +5,7 @@ import type {DataMap} from '../datamap/schema.js'
 import type {SchemaInfo} from '../db/introspect.js'
 import type {ProgressSink} from '../progress.js'
 import type {SubjectLookup} from '../subject/parse.js'
+import type {KindChoice} from '../subject/resolve.js'
 import {everyTable, searchableColumns} from './columns.js'
 import type {IdentifierKind} from './identifiers.js'
 import {PersonSearch, findPeople} from './person.js'
@@ -99,13 +100,13 @@ interface Prepared {
  * itself, inside its transaction, when the people's rows live in its
  * temporary key sets.
  */
-async function withPeople<T>(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[], work: (prepared: Prepared, source: SearchSource) => Promise<T>): Promise<T> {
+async function withPeople<T>(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[], kinds: KindChoice, work: (prepared: Prepared, source: SearchSource) => Promise<T>): Promise<T> {
   const client = await pool.connect()
   let released = false
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ')
     const {loaded, schema} = await loadMapForDatabase(mapFile, client)
-    const prepared = {map: loaded.map, schema, people: await findPeople(client, loaded.map, schema, subjects)}
+    const prepared = {map: loaded.map, schema, people: await findPeople(client, loaded.map, schema, subjects, kinds)}
     if (prepared.people.onThisClientOnly) {
       const result = await work(prepared, {client})
       await client.query('ROLLBACK')
@@ -124,12 +125,12 @@ async function withPeople<T>(pool: pg.Pool, mapFile: string, subjects: SubjectLo
 }
 
 /** Reads the map, and finds the people it names and their identifiers. */
-export function preparePeople(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[]): Promise<Prepared> {
-  return withPeople(pool, mapFile, subjects, async prepared => prepared)
+export function preparePeople(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[], kinds: KindChoice = {}): Promise<Prepared> {
+  return withPeople(pool, mapFile, subjects, kinds, async prepared => prepared)
 }
 
 /** `privacy:locate`: where in the whole database the people appear, linked by the map or not. */
-export async function locateSubjects(input: {pool: pg.Pool; mapFile: string; subjects: SubjectLookup[]} & LocateOptions): Promise<LocateReport> {
+export async function locateSubjects(input: {pool: pg.Pool; mapFile: string; subjects: SubjectLookup[]; kinds?: KindChoice} & LocateOptions): Promise<LocateReport> {
   input.progress?.({kind: 'step', message: 'finding the person and their identifiers'})
-  return withPeople(input.pool, input.mapFile, input.subjects, (prepared, source) => searchEverywhere(source, prepared.map, prepared.schema, prepared.people, input))
+  return withPeople(input.pool, input.mapFile, input.subjects, input.kinds ?? {}, (prepared, source) => searchEverywhere(source, prepared.map, prepared.schema, prepared.people, input))
 }

@@ -6,7 +6,7 @@ import {isPrivacyError} from '../errors.js'
 import {planSubjectGraph} from '../subject/graph.js'
 import {ROOT_KEYS_SETTING, SubjectRows, chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {KindChoice, kindsOf, resolveSubjects, rootKeysSetting, useRootKeys} from '../subject/resolve.js'
 import type {Identifier} from './identifiers.js'
 import {readIdentifiers} from './values.js'
 
@@ -27,13 +27,13 @@ export interface PersonSearch {
   onThisClientOnly: boolean
 }
 
-async function choose(client: pg.ClientBase, map: DataMap, schema: SchemaInfo): Promise<SubjectRows> {
-  const plan = planSubjectGraph(map, schema)
+async function choose(client: pg.ClientBase, map: DataMap, schema: SchemaInfo, kinds: string[]): Promise<SubjectRows> {
+  const plan = planSubjectGraph(map, schema, kinds)
   try {
-    return await chooseSubjectRows(client, plan, schema, {mode: 'inline', rootKey: map.subject.key})
+    return await chooseSubjectRows(client, plan, schema, {mode: 'inline'})
   } catch (error) {
     if (!isPrivacyError(error) || error.code !== 'cycle_on_follower') throw error
-    return chooseSubjectRows(client, plan, schema, {mode: 'temporary', rootKey: map.subject.key, name: 'locate_'})
+    return chooseSubjectRows(client, plan, schema, {mode: 'temporary', name: 'locate_'})
   }
 }
 
@@ -44,11 +44,11 @@ async function choose(client: pg.ClientBase, map: DataMap, schema: SchemaInfo): 
  * setting, so the conditions hold no key and client memory stays flat.
  * Runs inside the caller's transaction on `client`.
  */
-export async function findPeople(client: pg.ClientBase, map: DataMap, schema: SchemaInfo, lookups: SubjectLookup[]): Promise<PersonSearch> {
-  const subjects = await resolveSubjects(client, map, lookups, schema)
-  const rootKeys = await useRootKeys(client, subjects)
-  const rows = await choose(client, map, schema)
+export async function findPeople(client: pg.ClientBase, map: DataMap, schema: SchemaInfo, lookups: SubjectLookup[], kinds: KindChoice = {}): Promise<PersonSearch> {
+  const subjects = await resolveSubjects(client, map, lookups, schema, kinds)
+  const people = await useRootKeys(client, subjects)
+  const rows = await choose(client, map, schema, kindsOf(map, subjects))
   const identifiers = await readIdentifiers(client, {map, rows, lookups: subjects.map(s => s.lookup)})
   const linked = new Map([...rows.sets.keys()].map(key => [key, {condition: rows.belongs(key, 't'), with: rows.prefix([key])}]))
-  return {subjects: subjects.length, identifiers, rows: linked, settings: {[ROOT_KEYS_SETTING]: JSON.stringify(rootKeys)}, onThisClientOnly: rows.mode === 'temporary'}
+  return {subjects: people, identifiers, rows: linked, settings: {[ROOT_KEYS_SETTING]: rootKeysSetting(subjects)}, onThisClientOnly: rows.mode === 'temporary'}
 }

@@ -5,6 +5,7 @@ import type {SchemaInfo} from '../db/introspect.js'
 import {isPrivacyError} from '../errors.js'
 import type {ProgressSink} from '../progress.js'
 import type {SubjectLookup} from '../subject/parse.js'
+import type {KindChoice} from '../subject/resolve.js'
 import {Appearance, LocateReport, locateSubjects, searchEverywhere} from './locate.js'
 import type {PersonSearch} from './person.js'
 
@@ -45,7 +46,7 @@ async function guarded(work: () => Promise<UnlinkedCheck>): Promise<UnlinkedChec
 }
 
 /** For an export: where the people appear in rows the map does not tie to them, so that the archive does not hold those. */
-export function findUnlinked(input: UnlinkedInput & {mapFile: string; subjects: SubjectLookup[]}): Promise<UnlinkedCheck> {
+export function findUnlinked(input: UnlinkedInput & {mapFile: string; subjects: SubjectLookup[]; kinds?: KindChoice}): Promise<UnlinkedCheck> {
   const clock = input.clock ?? Date.now
   const deadline = input.budgetMs === undefined ? undefined : clock() + input.budgetMs
   return guarded(async () => summarise(await locateSubjects({...input, jobs: input.jobs ?? 2, clock, deadline}), a => a.linked))

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import type {DataMap} from '../datamap/schema.js'
+import {Category, DataMap, subjectKinds} from '../datamap/schema.js'
 import type {ColumnInfo} from '../db/introspect.js'
 import {quoteIdent} from '../db/sql.js'
 import type {SubjectRows} from '../subject/keyset.js'
@@ -39,8 +39,7 @@ export interface IdentifyingInput {
  * out: searching for it would find everyone who shares it.
  */
 export async function readIdentifyingValues(client: pg.ClientBase, input: IdentifyingInput): Promise<CategorisedValue[]> {
-  const rootColumns = input.map.tables[input.map.subject.table]?.columns ?? {}
-  const found: CategorisedValue[] = input.lookups.map(l => ({value: l.value, category: rootColumns[l.column]?.category}))
+  const found: CategorisedValue[] = input.lookups.map(l => ({value: l.value, category: lookupCategory(input.map, l.column)}))
   for (const [key, set] of input.rows.sets) {
     const identifying = Object.entries(input.map.tables[key]?.columns ?? {}).filter(([, spec]) => IDENTIFYING_CATEGORIES.has(spec.category))
     for (const [name, spec] of identifying) {
@@ -76,6 +75,11 @@ async function heldByOthers(client: pg.ClientBase, table: {prefix: string; from:
     `${table.prefix}SELECT DISTINCT found[1] AS value FROM (SELECT ${name}::text AS doc ${others}) AS others, regexp_matches(doc, $2, 'g') AS found WHERE doc LIKE ANY($1::text[])`,
     [likes, regex])
   return new Set(rows.map(r => encoded.get(r.value)!).filter(Boolean))
+}
+
+/** The category the map gives a lookup column in the kinds' tables (the same column name in several kinds agrees, or the first wins). */
+function lookupCategory(map: DataMap, column: string): Category | undefined {
+  return subjectKinds(map).map(kind => map.tables[kind.table]?.columns?.[column]?.category).find(c => c !== undefined)
 }
 
 /** The distinctive identifiers of the people: what a search for them elsewhere looks for. */

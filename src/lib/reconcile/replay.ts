@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import type {DataMap} from '../datamap/schema.js'
+import {DataMap, subjectKinds} from '../datamap/schema.js'
 import type {SchemaInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
@@ -9,6 +9,7 @@ import {ErasurePlan, planErasure} from '../erase/planner.js'
 import {deriveHashKey} from '../erase/strategies.js'
 import {LedgerContext, inTransaction} from '../ledger/context.js'
 import {LedgerEvent, appendEvent, chainBrokenError, listEvents, verifyChain} from '../ledger/events.js'
+import {LedgerHead, formatHead} from '../ledger/head.js'
 import {fingerprint} from '../ledger/fingerprint.js'
 import {STABLE_TEXT_SETTINGS, deriveRowKey, recordedKeySql} from '../ledger/row-keys.js'
 import {createTouched, dropTouched} from '../ledger/touched.js'
@@ -43,6 +44,8 @@ export interface ReplayReport {
   mismatches: Array<{seq: number; table: string; pk: string}>
   warnings: string[]
   reconciliationEvent: number | null
+  /** The ledger's head after the reconciliation event (null on a dry run). */
+  ledgerHead: LedgerHead | null
 }
 
 /**
@@ -51,21 +54,31 @@ export interface ReplayReport {
  * Rows that are gone are fine (already erased); anything else is a mismatch,
  * named by its recorded key (never a personal value).
  */
-async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, event: LedgerEvent): Promise<string[]> {
-  const subjects = (event.details.subjects as Array<{lookup_column: string; fingerprint: string}> | undefined)
+async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, event: LedgerEvent): Promise<Array<{table: string; pk: string}>> {
+  const subjects = (event.details.subjects as Array<{kind?: string; lookup_column: string; fingerprint: string}> | undefined)
     ?? (event.details.subject_fingerprint ? [{lookup_column: event.details.subject_column as string, fingerprint: event.details.subject_fingerprint as string}] : [])
   if (subjects.length === 0) return []
-  const root = input.schema.tables.get(input.map.subject.table)!
-  const wanted = new Set(subjects.map(s => s.fingerprint))
-  const columns = [...new Set(subjects.map(s => s.lookup_column))]
-  const params = new SqlParams()
-  const recorded = recordedKeySql(root, input.map, 't', deriveRowKey(input.key), params.add)
-  const {rows: found} = await client.query(
-    `SELECT ${recorded} AS pk, ${columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', ')} FROM ${quoteTable(root)} t
-     WHERE ${recordedSelection(input.map, deriveRowKey(input.key)).condition(root, 't', params.add)}`,
-    params.values,
-  )
-  return found.filter(row => !columns.some((column, i) => row[`c${i}`] !== null && wanted.has(fingerprint(input.key, column, row[`c${i}`])))).map(row => row.pk as string)
+  const mismatches: Array<{table: string; pk: string}> = []
+  const rowKey = deriveRowKey(input.key)
+  for (const kind of subjectKinds(input.map)) {
+    // Events written before kinds existed name no kind: their people are of the map's only (or first) kind.
+    const own = subjects.filter(s => (s.kind ?? subjectKinds(input.map)[0]!.name) === kind.name)
+    if (own.length === 0) continue
+    const root = input.schema.tables.get(kind.table)!
+    const wanted = new Set(own.map(s => s.fingerprint))
+    const columns = [...new Set(own.map(s => s.lookup_column))]
+    const params = new SqlParams()
+    const recorded = recordedKeySql(root, input.map, 't', rowKey, params.add)
+    const {rows: found} = await client.query(
+      `SELECT ${recorded} AS pk, ${columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', ')} FROM ${quoteTable(root)} t
+       WHERE ${recordedSelection(input.map, rowKey).condition(root, 't', params.add)}`,
+      params.values,
+    )
+    for (const row of found) {
+      if (!columns.some((column, i) => row[`c${i}`] !== null && wanted.has(fingerprint(input.key, column, row[`c${i}`])))) mismatches.push({table: kind.table, pk: row.pk as string})
+    }
+  }
+  return mismatches
 }
 
 /** Restricted rows by their registry key, from the recorded names (a keyed hash is matched against the copy's rows). */
@@ -96,7 +109,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
   const verdict = await verifyChain(input.ledger.pool)
   if (!verdict.intact) throw chainBrokenError(verdict)
   const all = await listEvents(input.ledger.pool, {scope: input.ledger.scope, limit: 1_000_000})
-  const report: ReplayReport = {target: input.targetLabel, since: input.since.toISOString(), dryRun: input.dryRun, applied: [], alreadyReconciled: [], mismatches: [], warnings: [], reconciliationEvent: null}
+  const report: ReplayReport = {target: input.targetLabel, since: input.since.toISOString(), dryRun: input.dryRun, applied: [], alreadyReconciled: [], mismatches: [], warnings: [], reconciliationEvent: null, ledgerHead: null}
   if (all.length > 0 && new Date(all[0]!.at) > input.since) {
     report.warnings.push(`The ledger starts at ${all[0]!.at}, after this copy's data (${input.since.toISOString()}): anything done before the ledger existed is not known to it.`)
   }
@@ -123,7 +136,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
       }
       const mismatched = await fingerprintMismatches(client, input, event)
       if (mismatched.length > 0) {
-        report.mismatches.push(...mismatched.map(pk => ({seq: event.seq, table: input.map.subject.table, pk})))
+        report.mismatches.push(...mismatched.map(m => ({seq: event.seq, ...m})))
         continue
       }
       let count = 0
@@ -137,7 +150,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
         count = await registerRecordedRows(client, input, d.restriction as string)
         enforced ||= d.enforced === true
       } else {
-        const rows = await chooseSubjectRows(client, graph, input.schema, {mode: 'temporary', rootKey: input.map.subject.key, recorded: recordedSelection(input.map, rowKey), name: `e${event.seq}_`})
+        const rows = await chooseSubjectRows(client, graph, input.schema, {mode: 'temporary', recorded: recordedSelection(input.map, rowKey), name: `e${event.seq}_`})
         const plan = await planErasure({
           client, map: input.map, schema: input.schema, rows, hashKey, rowKey,
           includeConnect: true, exceptHeld: true, unlinkRestrictedShared: event.details.unlink_restricted_shared === true, hasRegistry: registryExists,
@@ -158,10 +171,12 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
     if (!(error instanceof DryRunRollback)) throw error
   })
   if (!input.dryRun) {
-    report.reconciliationEvent = (await appendEvent(input.ledger, {
+    const event = await appendEvent(input.ledger, {
       action: 'reconciliation',
       details: {target: input.targetLabel, since: report.since, applied: report.applied.map(a => a.seq), mismatches: report.mismatches},
-    })).seq
+    })
+    report.reconciliationEvent = event.seq
+    report.ledgerHead = formatHead(event)
   }
   return report
 }

@@ -21,9 +21,10 @@ export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
  * restriction; only a legal hold with `holdsOnly`; only a restriction (not a
  * hold) of someone other than the people whose root rows are `othersThan`.
  */
-export function restrictedRowCondition(tableKey: string, keyText: string, options: {holdsOnly?: boolean; othersThan?: {rootTable: string; rootKeys: string}} = {}): string {
+export function restrictedRowCondition(tableKey: string, keyText: string, options: {holdsOnly?: boolean; othersThan?: Array<{table: string; keys: string}>} = {}): string {
+  const own = (options.othersThan ?? []).map(root => `(o.table_name = ${literal(root.table)} AND o.pk IN ${root.keys})`).join(' OR ')
   const others = options.othersThan
-    ? ` AND NOT x.legal_hold AND NOT EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows o WHERE o.restriction_id = x.id AND o.table_name = ${literal(options.othersThan.rootTable)} AND o.pk IN ${options.othersThan.rootKeys})`
+    ? ` AND NOT x.legal_hold${own ? ` AND NOT EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows o WHERE o.restriction_id = x.id AND (${own}))` : ''}`
     : ''
   return `EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows r JOIN heroku_privacy.restrictions x ON x.id = r.restriction_id
     WHERE x.lifted_at IS NULL${options.holdsOnly ? ' AND x.legal_hold' : ''}${others} AND r.table_name = ${literal(tableKey)} AND r.pk = ${keyText})`

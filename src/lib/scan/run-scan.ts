@@ -7,7 +7,7 @@ import {MapDrift, diffMapAgainstSchema, hasDrift} from '../datamap/diff.js'
 import {MapProblem, loadDataMap, parseDataMap} from '../datamap/load.js'
 import {mergeIntoDocument, newMapDocument, renderDocument, writeMapFile} from '../datamap/save.js'
 import type {ReviewItem} from '../datamap/review.js'
-import {CATEGORIES, Category} from '../datamap/schema.js'
+import {CATEGORIES, Category, SubjectKind, subjectKinds} from '../datamap/schema.js'
 import {checkMapAgainstSchema} from '../datamap/validate-live.js'
 import {introspect} from '../db/introspect.js'
 import type {ProgressSink} from '../progress.js'
@@ -34,7 +34,8 @@ export interface ScanReport {
   mode: 'write' | 'check'
   written: boolean
   created: boolean
-  subject: {table: string; key: string; lookup: string[]} | null
+  /** The main kind of person the map names. */
+  subject: SubjectKind | null
   tablesScanned: number
   personalColumns: Partial<Record<Category, number>>
   columns: PersonalColumn[]
@@ -86,19 +87,19 @@ export function reviewItemsOf(report: ScanReport): ReviewItem[] {
 export async function writeMapFromScan(input: RunScanInput): Promise<ScanReport> {
   const scan = await scanDatabase(input.pool, {subjectTable: input.subjectTable, today: input.today, progress: input.progress})
   const built = buildDataMap(scan)
-  const existing = existsSync(input.file) ? await loadDataMap(input.file) : undefined
+  const existing = existsSync(input.file) ? await loadDataMap(input.file, {deferRules: true}) : undefined
   const document = existing?.document ?? newMapDocument(built)
   const merged = existing ? mergeIntoDocument(existing, built, scan.schema) : {added: [], removed: []}
   input.progress?.({kind: 'step', message: `writing ${input.file}`})
   await writeMapFile(input.file, document)
-  const written = parseDataMap(renderDocument(document), input.file)
+  const written = parseDataMap(renderDocument(document), input.file, {deferRules: true})
   const columns = scan.tables.flatMap(t => personal(t.table.key, t.findings))
   return {
     map: input.file,
     mode: 'write',
     written: true,
     created: !existing,
-    subject: written.map.subject,
+    subject: subjectKinds(written.map)[0] ?? null,
     tablesScanned: scan.tables.length,
     personalColumns: countByCategory(columns),
     columns,
@@ -119,7 +120,7 @@ export async function writeMapFromScan(input: RunScanInput): Promise<ScanReport>
  * CI stays fast on large databases.
  */
 export async function checkMapAgainstDatabase(input: RunScanInput): Promise<ScanReport> {
-  const loaded = await loadDataMap(input.file)
+  const loaded = await loadDataMap(input.file, {deferRules: true})
   input.progress?.({kind: 'step', message: 'reading the schema'})
   const schema = await introspect(input.pool)
   const problems = checkMapAgainstSchema(loaded, schema)
@@ -141,7 +142,7 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
     mode: 'check',
     written: false,
     created: false,
-    subject: loaded.map.subject,
+    subject: subjectKinds(loaded.map)[0] ?? null,
     tablesScanned: unclassifiedByTable.size,
     personalColumns: countByCategory(columns),
     columns,

@@ -50,8 +50,17 @@ export interface SubjectRows {
   counts(client: pg.ClientBase): Promise<Map<string, number>>
 }
 
-/** The setting holding the people's root keys for the transaction, as a JSON array of text. */
+/** The setting holding the people's root keys for the transaction: a JSON object of arrays of text, by kind of person. */
 export const ROOT_KEYS_SETTING = 'heroku_privacy.subject_keys'
+
+/** SQL listing the root keys set for one kind of person (kind names are plain lower-case words, checked by the map's schema). */
+export function rootKeysSql(kind: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(kind)) throw new Error(`not a kind name: ${kind}`)
+  return `SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb -> '${kind}')`
+}
+
+/** SQL listing every root key set, whatever the kind. */
+export const ALL_ROOT_KEYS_SQL = `SELECT jsonb_array_elements_text(v) FROM jsonb_each(current_setting('${ROOT_KEYS_SETTING}')::jsonb) AS k(kind, v)`
 
 /** A row's content digest, how a row without a primary key is recognised again (the session must print values in a fixed style). */
 export const ROW_DIGEST_SQL = (alias: string) => `md5(${alias}::text)`
@@ -120,7 +129,7 @@ interface Definition {
  * whose keys are in the transaction setting ROOT_KEYS_SETTING. Tables in a
  * cycle of edges are filled again until nothing new is found.
  */
-export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan, schema: SchemaInfo, options: {mode: KeySetMode; rootKey: string; recorded?: RecordedSelection; name?: string}): Promise<SubjectRows> {
+export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan, schema: SchemaInfo, options: {mode: KeySetMode; recorded?: RecordedSelection; name?: string}): Promise<SubjectRows> {
   const mapped = (key: string) => plan.tables.some(t => t.key === key)
   const sets = new Map<string, KeySet>()
   plan.tables.forEach((planned, index) => {
@@ -154,8 +163,9 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
     if (options.recorded) {
       where = options.recorded.condition(planned.table, 't', params.add)
     } else if (planned.level === 0) {
-      const key = planned.table.columns.find(c => c.name === options.rootKey)!
-      where = `t.${quoteIdent(options.rootKey)} = ANY (ARRAY(SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb))::${key.type}[])`
+      const {kind} = plan.roots.find(r => r.table.key === planned.key)!
+      const key = planned.table.columns.find(c => c.name === kind.key)!
+      where = `t.${quoteIdent(kind.key)} = ANY (ARRAY(${rootKeysSql(kind.name)})::${key.type}[])`
     } else {
       const edges = planned.edges.filter(e => sets.has(e.parent))
       reads = [...new Set(edges.map(e => e.parent))]

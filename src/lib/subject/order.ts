@@ -44,7 +44,8 @@ export function stronglyConnected(nodes: string[], dependsOn: (node: string) => 
 /** Tables whose rows can be found only by going round a cycle of `via` edges (a self-reference counts). */
 export function tablesInCycles(plan: SubjectPlan): Set<string> {
   const inPlan = new Set(plan.tables.map(t => t.key))
-  const parents = new Map(plan.tables.map(t => [t.key, t.level === 0 ? [] : t.edges.map(e => e.parent).filter(p => inPlan.has(p) && p !== plan.root.key)]))
+  const roots = new Set(plan.roots.map(r => r.table.key))
+  const parents = new Map(plan.tables.map(t => [t.key, t.level === 0 ? [] : t.edges.map(e => e.parent).filter(p => inPlan.has(p) && !roots.has(p))]))
   const cyclic = new Set<string>()
   for (const group of stronglyConnected([...inPlan], node => parents.get(node) ?? [])) {
     if (group.length > 1 || parents.get(group[0]!)!.includes(group[0]!)) group.forEach(t => cyclic.add(t))

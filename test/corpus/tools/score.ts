@@ -4,7 +4,7 @@
  * category agreement, the subject table, tables with personal data the map
  * does not reach, and references without a foreign key the scan proposed.
  */
-import {edgeColumns, edgeTarget, edgesOf, splitColumnRef, type DataMap} from '../../../src/lib/datamap/schema.js'
+import {edgeColumns, edgeTarget, edgesOf, splitColumnRef, subjectKinds, type DataMap} from '../../../src/lib/datamap/schema.js'
 import {splitColumnPath} from './references.js'
 import type {CorpusLabels} from './types.js'
 
@@ -65,7 +65,7 @@ export function tablesReachingSubject(labels: CorpusLabels, tableKeys: Set<strin
 
 /** Tables the map reaches from its subject, following `via` edges. */
 export function tablesReachedByMap(map: DataMap): Set<string> {
-  const reached = new Set([map.subject.table])
+  const reached = new Set(subjectKinds(map).map(k => k.table))
   let grew = true
   while (grew) {
     grew = false

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {readSubjects, subjectFlags} from '../../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../../cli/subjects.js'
 import {RESTRICTION_REASONS, RestrictionReason} from '../../../lib/restrict/restrict.js'
 import {restrictAndRecord} from '../../../lib/restrict/run.js'
 
@@ -23,6 +23,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
+    ...kindFlags,
     map: mapFlag,
     reason: Flags.string({description: 'why processing stops (Art. 18(1)): accuracy contested, unlawful processing, needed for a legal claim, or an objection pending', options: [...RESTRICTION_REASONS], required: true}),
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
@@ -35,12 +36,13 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
   async run() {
     const {flags} = await this.parse(Restrict)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'restricting a person')
     try {
       const result = await restrictAndRecord({
         ...io,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         reason: flags.reason as RestrictionReason,
         requestId: flags.request ?? null,
         legalHold: flags['legal-hold'] === true,
@@ -56,6 +58,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
       }
       this.log(`Views without restricted rows: ${result.views.length} in schema heroku_privacy_unrestricted.${result.enforced.length > 0 ? ` Enforced on ${result.enforced.length} tables.` : ''}`)
       if (result.skipped.length > 0) this.warn(`No primary key, so rows could not be registered: ${result.skipped.join(', ')}`)
+      this.logLedgerHead(result.ledgerHead)
       return result
     } finally {
       await close()
