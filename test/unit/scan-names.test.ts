@@ -70,6 +70,32 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('storageQuota', people, 'int8')).to.equal('none')
   })
 
+  it('reads the parts of a message, a certificate and an address that name or quote a person', () => {
+    expect(category('subject', table('authored', {words: ['text'], nameWords: ['notes'], isPersonLinked: true}))).to.equal('free_text')
+    expect(category('subject', table('authored', {words: ['text'], nameWords: ['messages'], isPersonLinked: true}))).to.equal('none')
+    expect(category('subject', table('thing', {words: ['mail', 'template']}))).to.equal('none')
+    const certificates = table('thing', {words: ['x509', 'certificate'], isPersonLinked: true})
+    expect(category('subject', certificates)).to.equal('identity')
+    const addresses = table('thing', {words: ['shipping', 'address'], holdsAddresses: true, isPersonLinked: true})
+    expect(category('contact', addresses)).to.equal('identity')
+    expect(category('department_2', addresses)).to.equal('location')
+    expect(category('department', organisations)).to.equal('none')
+  })
+
+  it('reads a push subscription as a device\'s address', () => {
+    const subscriptions = table('thing', {words: ['setting', 'subscription'], nameWords: ['notifications', 'subscriptions'], isPersonLinked: true})
+    expect(category('subscription', subscriptions, 'jsonb')).to.equal('online_id')
+    expect(category('identifier', subscriptions)).to.equal('online_id')
+    expect(category('identifier', table('thing', {words: ['subscription'], nameWords: ['plan', 'subscriptions'], isPersonLinked: true}))).to.equal('none')
+  })
+
+  it('reads the label a person gives their own credential as their words', () => {
+    const factors = table('thing', {words: ['mfa', 'factor'], isPersonLinked: true})
+    expect(category('friendly_name', factors)).to.equal('free_text')
+    expect(category('user_label', table('thing', {words: ['credential'], isPersonLinked: true}))).to.equal('free_text')
+    expect(category('label', things)).to.equal('none')
+  })
+
   it('reads `name` as a person\'s only where people are', () => {
     expect(category('name', people)).to.equal('identity')
     expect(category('name', things)).to.equal('none')

@@ -91,6 +91,10 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   const textHead = conceptOf(last) === 'text' && !input.words.some(w => ['error', 'errors', 'template', 'templates', 'canned', 'preset', 'exception', 'failure'].includes(w))
   // biometric: templates of a body's features, never a key's fingerprint
   if ((c.has('biometric') || (c.has('fingerprint') && input.words.some(w => ['template', 'image', 'scan', 'minutiae'].includes(w))) || (input.words.includes('face') && any(c, 'biometric', 'encoding', 'template'))) && !org) return yes('biometric', 0.8, 'a biometric template')
+  if (family === 'text' && !org) {
+    const spoken = spokenVerdict(input)
+    if (spoken) return spoken
+  }
   if (c.has('setting') && family !== 'json' && !textHead && !(c.has('health') && input.words.includes('type'))) return no('a setting, type or template, not the data itself')
   if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
   if (input.words.includes('our') || (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json')) return no('an organisation\'s data, by its name')
@@ -182,6 +186,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('device') && (person || linked)) return yes('online_id', 0.75, 'a device identifier')
   if (c.has('push') && any(c, 'endpoint', 'token', 'subscription')) return yes('online_id', 0.75, 'a push subscription')
   if (c.has('endpoint') && (table.words.includes('push') || table.words.includes('subscription'))) return yes('online_id', 0.7, 'a push endpoint')
+  if (isPushSubscriptionTable(table) && reached && input.words.length === 1 && ['subscription', 'identifier', 'endpoint'].includes(input.words[0]!)) return yes('online_id', 0.7, 'a browser\'s or device\'s push subscription')
   const externalId = c.has('external') && any(c, 'id', 'uid', 'account', 'user', 'identifier', 'key', 'reference') && [...c].every(w => ['external', 'id', 'uid', 'account', 'user', 'identifier', 'key', 'identity', 'reference', 'secondary', 'primary'].includes(w))
   if (!table.isMachine && ((c.has('uid') && c.size === 1 && person) || (externalId && (person || (linked && any(c, 'user', 'account', 'uid')))))) return yes('online_id', 0.75, 'a person\'s id at another service')
   if (c.has('identifier') && (c.size === 1 || c.has('user')) && (person || (c.has('user') && linked))) return yes('online_id', 0.65, 'a person\'s identifier elsewhere')
@@ -240,11 +245,42 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   return undefined
 }
 
-const REMARKS = new Set(['reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
+const REMARKS = new Set(['evidence', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
+/** Tables of a person's letters and notes. */
+const CORRESPONDENCE = new Set(['note', 'letter', 'mail', 'email', 'correspondence', 'brief', 'carta', 'memo'])
+/** Tables of certificates, whose subject names the person the certificate is for. */
+const CERTIFICATE_TABLE = new Set(['certificate', 'x509', 'smartcard', 'pkcs', 'pki'])
+
+/**
+ * Words that elsewhere name a setting or an organisation, but here quote or
+ * name a person: a message's subject line, a certificate's subject, the label
+ * a person gives their own passkey or second factor, the contact person and
+ * the department line of a postal address.
+ */
+function spokenVerdict(input: Input): NameVerdict | undefined {
+  const {concepts: c, words, table} = input
+  const reached = table.isPersonLinked || table.isReached === true
+  const only = (word: string) => words.length === 1 && words[0] === word
+  // A letter's or a note's subject is the writer's words; a forum's or a chat's is a topic many people share.
+  if (only('subject') && table.kind === 'authored' && reached && [...table.words, ...table.nameWords ?? []].some(w => CORRESPONDENCE.has(w.replace(/s$/, '')))) return yes('free_text', 0.65, 'the subject line of a person\'s letter or note')
+  if (only('subject') && reached && table.words.some(w => CERTIFICATE_TABLE.has(w))) return yes('identity', 0.65, 'the subject of a person\'s certificate (their name)')
+  const credentialTable = table.words.some(w => AUTH_TABLE.includes(w) || ['mfa', 'webauthn', 'passkey'].includes(w))
+  if (credentialTable && reached && ((words.includes('friendly') && c.has('name')) || (c.has('user') && words.at(-1) === 'label'))) return yes('free_text', 0.6, 'the label a person gave their own credential')
+  if (table.holdsAddresses && words.at(-1) === 'contact' && words.every(w => w === 'contact' || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('identity', 0.6, 'the contact person on a postal address')
+  if (table.holdsAddresses && words.includes('department') && words.every(w => w === 'department' || /^\d$/.test(w) || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('location', 0.6, 'the department line of a postal address')
+  return undefined
+}
+
 /** Words before `token` or `secret` that make it a person's sign-in secret on any table. */
 const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmation', 'confirm', 'api', 'auth', 'session', 'remember', 'invitation', 'invite', 'user',
   'otp', 'feed', 'personal', 'private', 'sign', 'signin', 'login', 'recovery', 'backup', 'verification', 'unlock', 'password', 'id', 'bearer', 'jwt', 'incoming',
   'static', 'pubsub', 'email', 'share', 'reply', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
+
+/** Tables of web push subscriptions (`push_subscriptions`, `notification_subscriptions`): each row is one person's browser or device. */
+const isPushSubscriptionTable = (table: TableContext) => {
+  const names = (table.nameWords ?? []).map(w => w.replace(/s$/, ''))
+  return names.includes('subscription') && (names.includes('push') || names.includes('notification'))
+}
 
 /** Tables of page views and clicks: every path, query and referrer in them is someone's browsing. */
 const isTrackingTable = (table: TableContext) => table.words.some(w => ['page', 'pageview', 'visit', 'visits', 'hit', 'hits', 'click', 'clicks', 'tracking', 'analytics'].includes(w))

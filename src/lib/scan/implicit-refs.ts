@@ -98,7 +98,9 @@ export async function proposeImplicitReferences(input: ReferenceInput): Promise<
       if (finding?.holdsEmails) for (const email of rootEmails) attempts.push({target: root, column: email, reason: 'e-mail addresses of the root', share: 0.2})
       const idShaped = isReferenceShaped(column) && words.length >= 1 && (['id', 'ids', 'uuid'].includes(words.at(-1)!) || words.at(-2) === 'by' || words.at(-1) === 'by')
       const roleWords = words.filter(w => !REFERENCE_AFFIXES.has(w))
-      if (rootKey && idShaped && roleWords.some(w => PERSON_ROLES.has(w) || PERSON_WORDS.has(w))) attempts.push({target: root, column: rootKey, reason: 'a person\'s id by its name', share: 0.8})
+      // A bare integer `uid` is the user's id (Gitea, Drupal, Discuz write it so).
+      const userIdByAbbreviation = words.length === 1 && words[0] === 'uid' && ['int2', 'int4', 'int8'].includes(column.baseType)
+      if (rootKey && (userIdByAbbreviation || (idShaped && roleWords.some(w => PERSON_ROLES.has(w) || PERSON_WORDS.has(w))))) attempts.push({target: root, column: rootKey, reason: 'a person\'s id by its name', share: 0.8})
       if (!input.reached.has(table.key) && isReferenceShaped(column)) {
         for (const target of tablesNamedBy(column.name, schema, table)) {
           const key = target.columns.find(c => c.name === target.primaryKey[0])

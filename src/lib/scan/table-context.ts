@@ -17,6 +17,8 @@ export interface TableContext {
   holdsAddresses: boolean
   /** The table's own words, as concepts. */
   words: string[]
+  /** The table's own words as written (`notes`, not the concept `text`), where the concept is too broad. */
+  nameWords?: string[]
   /** The table belongs to an application, integration or machine rather than a person. */
   isMachine: boolean
   /** The table has a latitude column, so a `long` column beside it is a longitude. */
@@ -94,7 +96,7 @@ export function describeTables(schema: SchemaInfo): Map<string, TableContext> {
     const addressParts = table.columns.filter(c => nameConcepts(c.name).some(w => ['street', 'city', 'postcode', 'address', 'neighborhood', 'region'].includes(w))).length
     const isMachine = namedForMachine && kind !== 'person'
     const hasLatitude = table.columns.some(c => nameConcepts(c.name).includes('latitude'))
-    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), isMachine, hasLatitude, hasValueColumn: table.columns.some(c => /(^|_)values?$/i.test(c.name) || /[a-z]Values?$/.test(c.name))})
+    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), nameWords: words, isMachine, hasLatitude, hasValueColumn: table.columns.some(c => /(^|_)values?$/i.test(c.name) || /[a-z]Values?$/.test(c.name))})
   }
   for (let changed = true; changed;) {
     changed = false
