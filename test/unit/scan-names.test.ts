@@ -82,6 +82,19 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('department', organisations)).to.equal('none')
   })
 
+  it('reads what a person\'s row names them by beside their address, payment and accounts', () => {
+    const addresses = table('thing', {words: ['billing', 'address'], holdsAddresses: true, isPersonLinked: true})
+    expect(category('name', addresses)).to.equal('identity')
+    expect(category('mandator_id', people)).to.equal('financial')
+    expect(category('cp_title', people)).to.equal('identity')
+    expect(category('title', things)).to.equal('none')
+    expect(category('stripe_payment_method_xid', table('thing', {words: ['card', 'validation'], isPersonLinked: true}))).to.equal('financial')
+    expect(category('also_known_as', people)).to.equal('online_id')
+    expect(category('evidence', table('authored', {words: ['abuse', 'report'], isPersonLinked: true}))).to.equal('free_text')
+    expect(category('li_fat_id', things)).to.equal('online_id')
+    expect(category('hash', table('thing', {words: ['email', 'hash'], isPersonLinked: true}))).to.equal('contact')
+  })
+
   it('reads a push subscription as a device\'s address', () => {
     const subscriptions = table('thing', {words: ['setting', 'subscription'], nameWords: ['notifications', 'subscriptions'], isPersonLinked: true})
     expect(category('subscription', subscriptions, 'jsonb')).to.equal('online_id')

@@ -79,7 +79,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return undefined
   }
   if (family === 'number' && c.has('count')) return no('a count or limit')
-  if (c.has('clickid')) return yes('online_id', 0.75, 'an advertising click id')
+  if (c.has('clickid') || input.words.join('') === 'lifatid') return yes('online_id', 0.75, 'an advertising click id')
   if (c.has('visitor') && any(c, 'id', 'uid') && !org) return yes('online_id', 0.7, 'a visitor\'s id')
   if (isTrackingTable(table) && family === 'text' && (c.has('uri') || c.has('referrer') || input.words.some(w => ['path', 'query', 'title', 'page', 'hostname', 'domain'].includes(w)))) return yes('behavioral', 0.6, 'a page a person visited')
   if (family === 'search') {
@@ -118,7 +118,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (!person && !authTable && namesAThing && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey', 'challenge')) return no('the token of a thing, not of a person')
     return yes('credentials', 0.9, 'a password, token or secret')
   }
-  if (c.has('hash') && c.has('email')) return yes('contact', 0.7, 'a hash of an e-mail address')
+  if (c.has('hash') && (c.has('email') || (c.size === 1 && table.words.includes('email') && reached))) return yes('contact', 0.7, 'a hash of an e-mail address')
   if (table.words.includes('passkey') && (any(c, 'credential', 'key') || (c.has('external') && c.has('id'))) && family !== 'number') return yes('credentials', 0.85, 'a passkey credential')
   if (table.words.includes('passkey') && c.has('public') && c.has('key')) return yes('credentials', 0.85, 'a passkey public key')
   if (any(c, 'code', 'key', 'secret', 'token') && [...c].every(w => BARE.has(w)) && table.words.some(w => AUTH_TABLE.includes(w)) && !org) return yes('credentials', 0.75, 'a key or code on a table of sign-in data')
@@ -193,7 +193,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('uri') && (c.has('actor') || PERSON_ROLES.some(r => c.has(r))) && !org) return yes('online_id', 0.6, 'the address of a person elsewhere')
   if (c.has('fingerprint') && linked && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys', 'passkey', 'certificate'].includes(w))) return yes('online_id', 0.7, 'a fingerprint of a person\'s key')
   if (c.has('public') && c.has('key') && linked && !table.isMachine) return yes('online_id', 0.7, 'a person\'s public key')
-  if (c.has('key') && c.has('id') && c.size <= 3 && reached && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys'].includes(w))) return yes('online_id', 0.65, 'the id of a person\'s key')
+  if (c.has('key') && c.has('id') && [...c].filter(w => !['gpg', 'pgp', 'ssh', 'primary', 'sub'].includes(w)).length <= 3 && reached && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys'].includes(w))) return yes('online_id', 0.65, 'the id of a person\'s key')
   if (c.has('actor') && c.has('uri') && person) return yes('online_id', 0.75, 'a person\'s actor address')
   if (c.has('uri') && person && c.size <= 2) return yes(c.has('website') ? 'contact' : 'online_id', 0.6, 'the address of a person\'s profile')
 
@@ -246,6 +246,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
 }
 
 const REMARKS = new Set(['evidence', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
+/** Direct debit mandates (SEPA's mandate reference, kept with a customer). */
+const MANDATE = new Set(['mandate', 'mandator', 'mandatsreferenz', 'mandato'])
 /** Tables of a person's letters and notes. */
 const CORRESPONDENCE = new Set(['note', 'letter', 'mail', 'email', 'correspondence', 'brief', 'carta', 'memo'])
 /** Tables of certificates, whose subject names the person the certificate is for. */
@@ -266,6 +268,13 @@ function spokenVerdict(input: Input): NameVerdict | undefined {
   if (only('subject') && reached && table.words.some(w => CERTIFICATE_TABLE.has(w))) return yes('identity', 0.65, 'the subject of a person\'s certificate (their name)')
   const credentialTable = table.words.some(w => AUTH_TABLE.includes(w) || ['mfa', 'webauthn', 'passkey'].includes(w))
   if (credentialTable && reached && ((words.includes('friendly') && c.has('name')) || (c.has('user') && words.at(-1) === 'label'))) return yes('free_text', 0.6, 'the label a person gave their own credential')
+  if (only('evidence') && table.kind === 'authored' && reached) return yes('free_text', 0.6, 'what a person wrote to support a report')
+  if (only('name') && table.holdsAddresses && reached) return yes('identity', 0.6, 'the name on a postal address')
+  if (words.some(w => MANDATE.has(w)) && (table.kind === 'person' || reached)) return yes('financial', 0.6, 'a direct debit mandate reference')
+  if (table.kind === 'person' && words.length <= 2 && ['title', 'position', 'honorific'].includes(words.at(-1)!) && !words.some(w => ['job', 'sort'].includes(w))) return yes('identity', 0.6, 'a person\'s title or position')
+  if (c.has('payment') && words.includes('method') && ['id', 'xid', 'uid'].includes(words.at(-1)!) && (table.kind === 'person' || table.isPersonLinked)) return yes('financial', 0.6, 'a person\'s payment method at a payment provider')
+  if ((words.join('_') === 'also_known_as' || c.has('alias')) && (table.kind === 'person' || table.isPersonLinked)) return yes('online_id', 0.6, 'another address of a person\'s account')
+  if (c.has('uri') && c.size === 1 && table.isPersonLinked && table.words.includes('alias')) return yes('online_id', 0.6, 'another address of a person\'s account')
   if (table.holdsAddresses && words.at(-1) === 'contact' && words.every(w => w === 'contact' || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('identity', 0.6, 'the contact person on a postal address')
   if (table.holdsAddresses && words.includes('department') && words.every(w => w === 'department' || /^\d$/.test(w) || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('location', 0.6, 'the department line of a postal address')
   return undefined
