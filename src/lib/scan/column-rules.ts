@@ -1,6 +1,7 @@
 import type {Category} from '../datamap/schema.js'
 import {ORGANISATION_WORDS, PERSON_WORDS} from './lexicon.js'
 import {conceptOf} from './tokens.js'
+import {isPushSubscriptionTable, spokenVerdict} from './context-rules.js'
 import type {TableContext} from './table-context.js'
 
 export type PersonalCategory = Exclude<Category, 'none'>
@@ -14,7 +15,7 @@ export interface NameVerdict {
   evidence: string
 }
 
-interface Input {
+export interface Input {
   concepts: Set<string>
   /** The name's own words, before they became concepts. */
   words: string[]
@@ -92,7 +93,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   // biometric: templates of a body's features, never a key's fingerprint
   if ((c.has('biometric') || (c.has('fingerprint') && input.words.some(w => ['template', 'image', 'scan', 'minutiae'].includes(w))) || (input.words.includes('face') && any(c, 'biometric', 'encoding', 'template'))) && !org) return yes('biometric', 0.8, 'a biometric template')
   if (family === 'text' && !org) {
-    const spoken = spokenVerdict(input)
+    const spoken = spokenVerdict(input, table.words.some(w => AUTH_TABLE.includes(w) || ['mfa', 'webauthn', 'passkey'].includes(w)))
     if (spoken) return spoken
   }
   if (c.has('setting') && family !== 'json' && !textHead && !(c.has('health') && input.words.includes('type'))) return no('a setting, type or template, not the data itself')
@@ -246,50 +247,11 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
 }
 
 const REMARKS = new Set(['evidence', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
-/** Direct debit mandates (SEPA's mandate reference, kept with a customer). */
-const MANDATE = new Set(['mandate', 'mandator', 'mandatsreferenz', 'mandato'])
-/** Tables of a person's letters and notes. */
-const CORRESPONDENCE = new Set(['note', 'letter', 'mail', 'email', 'correspondence', 'brief', 'carta', 'memo'])
-/** Tables of certificates, whose subject names the person the certificate is for. */
-const CERTIFICATE_TABLE = new Set(['certificate', 'x509', 'smartcard', 'pkcs', 'pki'])
-
-/**
- * Words that elsewhere name a setting or an organisation, but here quote or
- * name a person: a message's subject line, a certificate's subject, the label
- * a person gives their own passkey or second factor, the contact person and
- * the department line of a postal address.
- */
-function spokenVerdict(input: Input): NameVerdict | undefined {
-  const {concepts: c, words, table} = input
-  const reached = table.isPersonLinked || table.isReached === true
-  const only = (word: string) => words.length === 1 && words[0] === word
-  // A letter's or a note's subject is the writer's words; a forum's or a chat's is a topic many people share.
-  if (only('subject') && table.kind === 'authored' && reached && [...table.words, ...table.nameWords ?? []].some(w => CORRESPONDENCE.has(w.replace(/s$/, '')))) return yes('free_text', 0.65, 'the subject line of a person\'s letter or note')
-  if (only('subject') && reached && table.words.some(w => CERTIFICATE_TABLE.has(w))) return yes('identity', 0.65, 'the subject of a person\'s certificate (their name)')
-  const credentialTable = table.words.some(w => AUTH_TABLE.includes(w) || ['mfa', 'webauthn', 'passkey'].includes(w))
-  if (credentialTable && reached && ((words.includes('friendly') && c.has('name')) || (c.has('user') && words.at(-1) === 'label'))) return yes('free_text', 0.6, 'the label a person gave their own credential')
-  if (only('evidence') && table.kind === 'authored' && reached) return yes('free_text', 0.6, 'what a person wrote to support a report')
-  if (only('name') && table.holdsAddresses && reached) return yes('identity', 0.6, 'the name on a postal address')
-  if (words.some(w => MANDATE.has(w)) && (table.kind === 'person' || reached)) return yes('financial', 0.6, 'a direct debit mandate reference')
-  if (table.kind === 'person' && words.length <= 2 && ['title', 'position', 'honorific'].includes(words.at(-1)!) && !words.some(w => ['job', 'sort'].includes(w))) return yes('identity', 0.6, 'a person\'s title or position')
-  if (c.has('payment') && words.includes('method') && ['id', 'xid', 'uid'].includes(words.at(-1)!) && (table.kind === 'person' || table.isPersonLinked)) return yes('financial', 0.6, 'a person\'s payment method at a payment provider')
-  if ((words.join('_') === 'also_known_as' || c.has('alias')) && (table.kind === 'person' || table.isPersonLinked)) return yes('online_id', 0.6, 'another address of a person\'s account')
-  if (c.has('uri') && c.size === 1 && table.isPersonLinked && table.words.includes('alias')) return yes('online_id', 0.6, 'another address of a person\'s account')
-  if (table.holdsAddresses && words.at(-1) === 'contact' && words.every(w => w === 'contact' || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('identity', 0.6, 'the contact person on a postal address')
-  if (table.holdsAddresses && words.includes('department') && words.every(w => w === 'department' || /^\d$/.test(w) || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('location', 0.6, 'the department line of a postal address')
-  return undefined
-}
-
 /** Words before `token` or `secret` that make it a person's sign-in secret on any table. */
 const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmation', 'confirm', 'api', 'auth', 'session', 'remember', 'invitation', 'invite', 'user',
   'otp', 'feed', 'personal', 'private', 'sign', 'signin', 'login', 'recovery', 'backup', 'verification', 'unlock', 'password', 'id', 'bearer', 'jwt', 'incoming',
   'static', 'pubsub', 'email', 'share', 'reply', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
 
-/** Tables of web push subscriptions (`push_subscriptions`, `notification_subscriptions`): each row is one person's browser or device. */
-const isPushSubscriptionTable = (table: TableContext) => {
-  const names = (table.nameWords ?? []).map(w => w.replace(/s$/, ''))
-  return names.includes('subscription') && (names.includes('push') || names.includes('notification'))
-}
 
 /** Tables of page views and clicks: every path, query and referrer in them is someone's browsing. */
 const isTrackingTable = (table: TableContext) => table.words.some(w => ['page', 'pageview', 'visit', 'visits', 'hit', 'hits', 'click', 'clicks', 'tracking', 'analytics'].includes(w))
