@@ -27,6 +27,13 @@ const PERSON_ROLES = new Set(['user', 'author', 'poster', 'creator', 'owner', 'm
 /** Words around a reference that name no table: `ref_cod_matricula`, `user_id`, `fk_order`. */
 const REFERENCE_AFFIXES = new Set(['id', 'ids', 'ref', 'cod', 'fk', 'uuid', 'key', 'idpes'])
 
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext'])
+/** A column of user names or logins (`login`, `username`, `user_name`), which other tables copy to name a person. */
+const isLoginName = (name: string) => {
+  const words = nameWords(name)
+  return ['login', 'username'].includes(words.at(-1)!) || (words.at(-1) === 'name' && words.at(-2) === 'user')
+}
+
 const isReferenceShaped = (column: ColumnInfo) => ['int2', 'int4', 'int8', 'numeric', 'uuid', 'text', 'varchar', 'bpchar'].includes(column.baseType)
 
 /** The tables a reference column's name points at by convention: `conversation_id` → conversations, `ref_cod_matricula` → matricula. */
@@ -72,7 +79,7 @@ export interface ReferenceInput {
  * Finds references that no foreign key declares, by name and confirmed by
  * value: a person's id under a role name (`author_id`, `created_by`, a text
  * `userId`), a reference by naming convention (`conversation_id` →
- * conversations) for tables not reached yet, and columns of e-mail addresses
+ * conversations) for tables not reached yet, and columns of e-mail addresses or user names
  * that match the root's. A table already reached gets the reference too, as a
  * second role. Each is a proposal until a person confirms it.
  */
@@ -81,6 +88,7 @@ export async function proposeImplicitReferences(input: ReferenceInput): Promise<
   const rootKey = root.columns.find(c => c.name === root.primaryKey[0])
   const rootEmails = root.columns.filter(c => (input.findings.get(root.key) ?? []).some(f => f.column === c.name && (f.holdsEmails || f.category === 'contact') && nameWords(c.name).some(w => w === 'email' || w === 'mail')))
     .sort((a, b) => Number(isUniqueColumn(root, b.name)) - Number(isUniqueColumn(root, a.name)))
+  const rootLogins = root.columns.filter(c => TEXT_TYPES.has(c.baseType) && isLoginName(c.name))
   const proposals: Proposal[] = []
   for (const table of schema.tables.values()) {
     if (table.key === root.key || !table.isReadable || !(table.kind === 'table' || table.kind === 'partitioned')) continue
@@ -96,6 +104,7 @@ export async function proposeImplicitReferences(input: ReferenceInput): Promise<
       const attempts: Array<{target: TableInfo; column: ColumnInfo; reason: string; share: number}> = []
       const finding = findings.find(f => f.column === column.name)
       if (finding?.holdsEmails) for (const email of rootEmails) attempts.push({target: root, column: email, reason: 'e-mail addresses of the root', share: 0.2})
+      if (TEXT_TYPES.has(column.baseType) && isLoginName(column.name)) for (const login of rootLogins) attempts.push({target: root, column: login, reason: 'user names of the root', share: 0.8})
       const idShaped = isReferenceShaped(column) && words.length >= 1 && (['id', 'ids', 'uuid'].includes(words.at(-1)!) || words.at(-2) === 'by' || words.at(-1) === 'by')
       const roleWords = words.filter(w => !REFERENCE_AFFIXES.has(w))
       // A bare integer `uid` is the user's id (Gitea, Drupal, Discuz write it so).
