@@ -95,6 +95,9 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('matricula_interna', table('person', {words: ['funcionario']}))).to.equal('identity')
     expect(category('evidence', table('authored', {words: ['abuse', 'report'], isPersonLinked: true}))).to.equal('free_text')
     expect(category('li_fat_id', things)).to.equal('online_id')
+    expect(category('referer_url', table('authored', {words: ['text'], isPersonLinked: true}))).to.equal('behavioral')
+    expect(category('data', table('thing', {words: ['offline', 'user', 'session'], nameWords: ['offline', 'user', 'session'], isPersonLinked: true}))).to.equal('online_id')
+    expect(category('data', table('thing', {words: ['cache'], nameWords: ['cache'], isPersonLinked: true}))).to.equal('none')
     expect(category('hash', table('thing', {words: ['email', 'hash'], isPersonLinked: true}))).to.equal('contact')
   })
 

@@ -37,6 +37,9 @@ export function spokenVerdict(input: Input, credentialTable: boolean): NameVerdi
   if (words.join('_') === 'customer_id' && reached && (table.kind === 'person' || table.words.includes('payment'))) return yes('online_id', 0.6, 'a person\'s id at a payment provider')
   if (words.includes('tracking') && words.includes('client') && ['id', 'uid'].includes(words.at(-1)!) && reached) return yes('online_id', 0.6, 'an analytics client id of a person\'s browser')
   if (table.kind === 'person' && (words.includes('matricula') || (words.includes('personnel') && words.includes('number')))) return yes('identity', 0.6, 'a person\'s registration or personnel number')
+  if (c.has('referrer') && words.length <= 2 && reached) return yes('behavioral', 0.6, 'the page a person came from')
+  const sessionTable = (table.nameWords ?? []).some(w => ['session', 'sessions', 'sess'].includes(w))
+  if (sessionTable && reached && words.length <= 2 && ['data', 'value', 'note'].includes(words.at(-1)!) && words.every(w => ['data', 'value', 'note', 'sess', 'session'].includes(w))) return yes('online_id', 0.6, 'what a person\'s session holds')
   if (table.holdsAddresses && words.at(-1) === 'contact' && words.every(w => w === 'contact' || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('identity', 0.6, 'the contact person on a postal address')
   if (table.holdsAddresses && words.includes('department') && words.every(w => w === 'department' || /^\d$/.test(w) || ['shipto', 'billing', 'shipping', 'delivery'].includes(w))) return yes('location', 0.6, 'the department line of a postal address')
   return undefined
