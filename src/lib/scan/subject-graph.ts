@@ -35,9 +35,14 @@ export function rankSubjectTables(schema: SchemaInfo, findings: Map<string, Colu
     for (const fk of table.foreignKeys) if (fk.references !== table.key) inbound.set(fk.references, (inbound.get(fk.references) ?? 0) + 1)
   }
   const isPersonTable = (key: string) => contexts.get(key)?.kind === 'person'
+  const holdsEmails = (table: TableInfo) => (findings.get(table.key) ?? []).filter(f => f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')))
+  // Without a table of people by name or columns, a table with one row per e-mail address (not an organisation's) is the people.
+  const anyPersonTable = [...schema.tables.values()].some(t => isData(t) && t.primaryKey.length === 1 && isPersonTable(t.key))
+  const byEmailAlone = (table: TableInfo) => !anyPersonTable && !['organisation', 'health'].includes(contexts.get(table.key)?.kind ?? '') && !contexts.get(table.key)?.isMachine
+    && holdsEmails(table).some(f => isUniqueColumn(table, f.column))
   const candidates: SubjectCandidate[] = []
   for (const table of schema.tables.values()) {
-    if (!isData(table) || table.primaryKey.length !== 1 || !isPersonTable(table.key)) continue
+    if (!isData(table) || table.primaryKey.length !== 1 || !(isPersonTable(table.key) || byEmailAlone(table))) continue
     const reasons: string[] = []
     let score = 2
     const words = nameWords(table.name)
@@ -50,7 +55,7 @@ export function rankSubjectTables(schema: SchemaInfo, findings: Map<string, Colu
       score += 3
       reasons.push('holds passwords')
     }
-    const emails = tableFindings.filter(f => f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')))
+    const emails = holdsEmails(table)
     if (emails.length > 0) {
       score += 1
       reasons.push('holds e-mail addresses')
