@@ -101,6 +101,11 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('hash', table('thing', {words: ['email', 'hash'], isPersonLinked: true}))).to.equal('contact')
   })
 
+  it('reads paths and titles as browsing on tables of page views, not on tables of pages', () => {
+    expect(category('path', table('thing', {words: ['page', 'view'], isPersonLinked: true}))).to.equal('behavioral')
+    expect(category('title', table('thing', {words: ['wiki', 'page'], isPersonLinked: true}))).to.equal('none')
+  })
+
   it('reads a push subscription as a device\'s address', () => {
     const subscriptions = table('thing', {words: ['setting', 'subscription'], nameWords: ['notifications', 'subscriptions'], isPersonLinked: true})
     expect(category('subscription', subscriptions, 'jsonb')).to.equal('online_id')

@@ -253,8 +253,9 @@ const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmatio
   'static', 'pubsub', 'email', 'share', 'reply', 'reauthentication', 'provider', 'oauth', 'identity', 'device', 'mfa', '2fa', 'totp', 'passkey', 'webauthn', 'hmac', 'scratch', 'one', 'onetime', 'magic', 'link'])
 
 
-/** Tables of page views and clicks: every path, query and referrer in them is someone's browsing. */
-const isTrackingTable = (table: TableContext) => table.words.some(w => ['page', 'pageview', 'visit', 'visits', 'hit', 'hits', 'click', 'clicks', 'tracking', 'analytics'].includes(w))
+/** Tables of page views and clicks: every path, query and referrer in them is someone's browsing. A table of pages is content, not visits. */
+const isTrackingTable = (table: TableContext) => table.words.some(w => ['pageview', 'visit', 'visits', 'hit', 'hits', 'click', 'clicks', 'tracking', 'analytics'].includes(w))
+  || (table.words.includes('page') && table.words.some(w => ['view', 'views', 'visit', 'visits', 'hit', 'hits'].includes(w)))
   || (table.words.includes('event') && table.words.includes('website'))
 
 /** Audit logs and change histories copy the values of the rows they record. */
