@@ -96,7 +96,9 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     const spoken = spokenVerdict(input, table.words.some(w => AUTH_TABLE.includes(w) || ['mfa', 'webauthn', 'passkey'].includes(w)))
     if (spoken) return spoken
   }
-  if (c.has('setting') && family !== 'json' && !textHead && !(c.has('health') && input.words.includes('type'))) return no('a setting, type or template, not the data itself')
+  // On a person's own row a name ending in token, secret or salt is their secret, whatever setting word comes first (`status_token`).
+  const ownSecret = person && ['token', 'secret', 'salt'].includes(last)
+  if (c.has('setting') && family !== 'json' && !textHead && !ownSecret && !(c.has('health') && input.words.includes('type'))) return no('a setting, type or template, not the data itself')
   if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
   if (input.words.includes('our') || (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json')) return no('an organisation\'s data, by its name')
   if (c.has('search') && any(c, 'vector', 'document', 'index')) {
