@@ -92,6 +92,14 @@ describe('privacy:scan --review', () => {
     expect(text).to.include('email: { category: contact, erase: hash } # 0.99: name "email"')
   })
 
+  it('writes an accepted reference the scan only reported (another role of a table already reached)', () => {
+    const loaded = parseDataMap(MAP, 'privacy.yml')
+    const reported = {kind: 'reference' as const, table: 'public.tickets', column: 'cc_email', to: 'public.users.email', matched: 5, sampled: 9, reason: 'e-mail addresses of the root; another role of a table already reached, not written to the map'}
+    expect(applyReview(loaded.document, [{item: reported, action: 'accept'}]).accepted).to.equal(1)
+    const map = parseDataMap(renderDocument(loaded.document), 'privacy.yml').map
+    expect(map.tables['public.tickets']?.via).to.deep.include({column: 'cc_email', to: 'public.users.email'})
+  })
+
   it('removes a rejected reference and says so above the table', () => {
     const loaded = parseDataMap(MAP, 'privacy.yml')
     applyReview(loaded.document, [{item: ITEMS[2]!, action: 'reject'}])

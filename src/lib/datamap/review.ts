@@ -60,6 +60,13 @@ function decideReference(document: Document, item: Extract<ReviewItem, {kind: 'r
   const {via, owner} = edgesNode(document, item.table)
   const edges = isSeq(via) ? via.items : via ? [via] : []
   const edge = edges.find(e => isEdge(e, item)) as YAMLMap | undefined
+  if (!edge && accept && owner) {
+    // A reference the scan only reported (another role of a table already reached): accepting it writes it.
+    const added = document.createNode({column: item.column, to: item.to}) as YAMLMap
+    added.comment = ' reviewed: added'
+    owner.set('via', isSeq(via) ? [...via.items, added] : via ? [via, added] : added)
+    return true
+  }
   if (!edge || !owner) return false
   if (accept) {
     edge.delete('proposed')

@@ -113,7 +113,7 @@ export async function proposeImplicitReferences(input: ReferenceInput): Promise<
       if (!input.reached.has(table.key) && isReferenceShaped(column)) {
         for (const target of tablesNamedBy(column.name, schema, table)) {
           const key = target.columns.find(c => c.name === target.primaryKey[0])
-          if (key && target.key !== root.key) attempts.push({target, column: key, reason: `named after ${target.key}`, share: 0.8})
+          if (key && !attempts.some(a => a.target.key === target.key && a.column.name === key.name)) attempts.push({target, column: key, reason: `named after ${target.key}`, share: 0.8})
         }
       }
       for (const attempt of attempts) {

@@ -11,7 +11,7 @@ import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
 import {sampleTable, sampledColumns} from './sample.js'
 import {TableContext, describeTables} from './table-context.js'
 import {nameConcepts, nameWords} from './tokens.js'
-import {Reach, guessSubjectTable, nameRoles, reachByForeignKeys, satellitesOf} from './subject-graph.js'
+import {Reach, guessSubjectTable, reachByForeignKeys, satellitesOf} from './subject-graph.js'
 
 export interface ScannedTable {
   table: TableInfo
@@ -57,12 +57,13 @@ function pickRoot(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, co
 
 /**
  * Adds the proposed references whose target is reached, table by table as
- * reach grows; a table already reached gets the reference as another role.
+ * reach grows; for a table already reached the reference is reported as another role, not written.
  * Proposals that never connect to the person are dropped.
  */
 function linkProposals(schema: SchemaInfo, reached: Map<string, Reach>, candidates: Proposal[]): Proposal[] {
   const accepted: Proposal[] = []
-  const pending = [...candidates]
+  // A key names the owner of a row; e-mail addresses (a list of people to notify, a cc) may name others: keys first.
+  const pending = [...candidates].sort((a, b) => Number(a.reason.startsWith('e-mail')) - Number(b.reason.startsWith('e-mail')))
   for (let changed = true; changed;) {
     changed = false
     for (const proposal of [...pending]) {
@@ -70,13 +71,14 @@ function linkProposals(schema: SchemaInfo, reached: Map<string, Reach>, candidat
       const parent = reached.get(target)
       if (!parent) continue
       pending.splice(pending.indexOf(proposal), 1)
-      accepted.push(proposal)
       const edge = {column: proposal.column, to: proposal.to, proposed: true as const}
       const reach = reached.get(proposal.table)
       if (reach) {
-        if (!reach.edges.some(e => e.column === proposal.column)) reach.edges.push(edge)
-        nameRoles(reach)
+        // Another role on a table already reached is not written as an edge: confirmed blindly, it would make the
+        // erasure of this person take rows that belong to someone else. A person adds it (privacy:scan --review).
+        accepted.push({...proposal, reason: `${proposal.reason}; another role of a table already reached, not written to the map`})
       } else {
+        accepted.push(proposal)
         reached.set(proposal.table, {depth: parent.depth + 1, edges: [edge]})
       }
       changed = true
