@@ -1,5 +1,4 @@
-import {createHash} from 'node:crypto'
-import {createReadStream, createWriteStream, existsSync} from 'node:fs'
+import {createWriteStream, existsSync} from 'node:fs'
 import {rename, rm} from 'node:fs/promises'
 import {pipeline} from 'node:stream/promises'
 
@@ -21,6 +20,7 @@ import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/reso
 import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
 import {Art15Facts, buildArt15Facts} from './art15.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
+import {hashFile} from './hash-file.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
 import {en} from './i18n/en.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
@@ -136,16 +136,6 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
     withheld: written.withheld,
     art15: {unstated: written.art15.unstated, unreviewed: written.art15.unreviewed},
   }
-}
-
-async function hashFile(path: string): Promise<{sha256: string; bytes: number}> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer)
-    bytes += (chunk as Buffer).length
-  }
-  return {sha256: hash.digest('hex'), bytes}
 }
 
 async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: string, mode: KeySetMode) {
