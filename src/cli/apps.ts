@@ -17,13 +17,18 @@ export const scopeFlags = {
   team: Flags.string({description: 'a request across every app of this team that has a map (privacy.<app>.yml beside --map)', exclusive: ['app', 'database', 'database-url']}),
 }
 
+/** The apps -a named: oclif hands a default (HEROKU_APP, the git remote) over as one string even for a repeatable flag. */
+export function appsOf(app: string[] | string | undefined): string[] {
+  return typeof app === 'string' ? [app] : app ?? []
+}
+
 /**
  * The apps a request across apps covers, each with its map and a database
  * checked to exist, or null for a request about one app (handled as before).
  * Nothing is recorded until every app passes.
  */
 export async function resolveScope(flags: {app?: string[]; team?: string; map: string; database?: string; 'database-url'?: string}, opener: Pick<Opener, 'api'>): Promise<ScopeApp[] | null> {
-  const apps = flags.app ?? []
+  const apps = appsOf(flags.app)
   if (!flags.team && apps.length <= 1) return null
   if (flags.database || flags['database-url']) {
     throw new PrivacyError('A request across apps uses each app\'s own DATABASE_URL; leave out --database and --database-url.', {code: 'usage', exitCode: ExitCode.usage})

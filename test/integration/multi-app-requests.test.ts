@@ -96,6 +96,24 @@ describe('one request across several apps', () => {
     })
   })
 
+  describe('choosing the apps', () => {
+    it('keeps a request about one app as it was, also when HEROKU_APP names the app', async () => {
+      const result = await runCli(['privacy:requests:open', '--map', map, '--kind', 'access', '--subject', `email=${ALICE.email}`, '--json'], {...ctx.env, HEROKU_APP: DEMO})
+      expect(result.code, result.stderr).to.equal(0)
+      expect(JSON.parse(result.stdout).apps).to.equal(null)
+    })
+
+    it('takes every app of a team that has a map with --team, keeping the request in the first app\'s ledger', async () => {
+      const result = await cli('privacy:requests:open', '--team', 'acme', '--map', map, '--kind', 'objection', '--subject', `email=${ALICE.email}`, '--json')
+      expect(result.code, result.stderr).to.equal(0)
+      const request = JSON.parse(result.stdout)
+      expect(request.apps.map((a: any) => [a.app, a.step])).to.deep.equal([[API, null], [DEMO, null]])
+      const listed = await cli('privacy:requests', '-a', API)
+      expect(listed.code, listed.stderr).to.equal(0)
+      expect(listed.stdout).to.include(request.id).and.include('Apps').and.include(`${API}, ${DEMO}`)
+    })
+  })
+
   describe('an access request', () => {
     let request: any
     let archive: string

@@ -46,7 +46,7 @@ With --overdue the command exits 3 when any open request is past its deadline, f
         dueOn: {header: 'Due', get: r => r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : r.extendedDays > 0 ? ` (+${r.extendedDays}d)` : '')},
         daysLeft: {header: 'Days left', get: r => (r.status === 'open' ? String(r.daysLeft) : '')},
         verified: {header: 'Verified', get: r => r.verificationMethod ?? 'no'},
-        apps: {header: 'Apps', get: r => (r.apps ?? []).map(a => `${a.app} ${a.step === null ? '' : a.done ? 'done' : 'pending'}`.trim()).join(', ')},
+        ...(requests.some(r => r.apps) ? {apps: {header: 'Apps', get: (r: PrivacyRequest) => (r.apps ?? []).map(a => `${a.app} ${a.step === null ? '' : a.done ? 'done' : 'pending'}`.trim()).join(', ')}} : {}),
         status: {header: 'Status', get: r => (r.isOverdue ? 'OVERDUE' : r.status)},
       }, flags)
     }

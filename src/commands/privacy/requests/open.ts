@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 
 import {Flags} from '@oclif/core'
 
-import {scopeFlags, resolveScope} from '../../../cli/apps.js'
+import {appsOf, resolveScope, scopeFlags} from '../../../cli/apps.js'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
@@ -57,7 +57,7 @@ A request across several apps: repeat -a (or give --team TEAM for every app of t
     const lawMap = apps ? apps[0]!.map : flags.map
     const law = (flags.law as Law | undefined) ?? (existsSync(lawMap) ? (await loadDataMap(lawMap)).map.law : undefined) ?? 'gdpr'
     const verification = flags['verified-by'] ? {by: flags['verified-by'], method: flags['verification-method'] as VerificationMethod} : undefined
-    const ledger = await this.openLedger({...flags, app: apps ? apps[0]!.app : flags.app?.[0]})
+    const ledger = await this.openLedger({...flags, app: apps ? apps[0]!.app : appsOf(flags.app)[0]})
     try {
       const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference, law, verification, ...(apps ? {apps} : {})})
       this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
