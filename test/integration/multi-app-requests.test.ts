@@ -165,6 +165,13 @@ describe('one request across several apps', () => {
       expect((await cli('privacy:verify', tampered)).code).to.equal(3)
     })
 
+    it('is not an erasure request, so privacy:erase refuses it', async () => {
+      const result = await cli('privacy:erase', '-a', DEMO, '--request', request.id, '--subject', `email=${ALICE.email}`, '--confirm', request.id)
+      expect(result.code).to.equal(4)
+      expect(result.stderr).to.include('needs an erasure request')
+      expect(await count(DEMO, 'SELECT count(*) AS n FROM users WHERE email = $1', [ALICE.email])).to.equal(1)
+    })
+
     it('marks both apps exported, so the request can close', async () => {
       expect(await statusOf(request.id)).to.deep.equal({[DEMO]: true, [API]: true})
       const close = await cli('privacy:requests:close', request.id, '-a', DEMO, '--outcome', 'archive sent')

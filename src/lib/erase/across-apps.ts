@@ -60,6 +60,9 @@ export interface ErasureAcrossApps {
  * do is opened and checked before the first is erased.
  */
 export async function eraseAcrossApps(input: EraseAcrossAppsInput): Promise<ErasureAcrossApps> {
+  if (input.request.kind !== 'erasure') {
+    throw new PrivacyError(`${input.request.id} is ${input.request.kind === 'access' ? 'an' : 'a'} ${input.request.kind} request; erasing across its apps needs an erasure request (open one with --kind erasure). Nothing was changed.`, {code: 'request_not_erasure', exitCode: ExitCode.refused})
+  }
   const todo = pendingApps(input.request.apps)
   const opened = new Map<string, OpenApp>()
   const apps: AppErasure[] = input.request.apps.map(s => ({app: s.app, map: s.map, status: s.done ? 'already-done' : 'not-reached', report: null, appLedgerHead: null, error: null}))
