@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 import pg from 'pg'
 
-import {readZip} from '../support/archive.js'
+import {readZip, rewriteZip} from '../support/archive.js'
 import {runCli, useSimulator, writeReviewedMap} from '../support/context.js'
 import {ALICE} from '../support/fixture/generate.js'
 import {WORLD_APPS} from '../support/heroku-sim/world.js'
@@ -159,7 +159,6 @@ describe('one request across several apps', () => {
       const verify = await cli('privacy:verify', archive, '--json')
       expect(verify.code, verify.stdout).to.equal(0)
       expect(JSON.parse(verify.stdout).manifest.apps).to.deep.equal([DEMO, API])
-      const {rewriteZip} = await import('../support/archive.js')
       const tampered = join(dir, 'tampered.zip')
       await rewriteZip(archive, tampered, {[`${API}/data/public.orders.json`]: '[]\n'})
       expect((await cli('privacy:verify', tampered)).code).to.equal(3)
