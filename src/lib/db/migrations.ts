@@ -39,7 +39,7 @@ export async function runMigrations(pool: pg.Pool, input: {component: string; mi
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {})
     if ((error as {code?: string}).code === '42501') {
-      throw new PrivacyError(`This role may not create the heroku_privacy schema's ${input.component} tables in ${input.label}. ${input.remedy}`, {code: `${input.component}_not_writable`})
+      throw new PrivacyError(`This role may not create the heroku_privacy schema's ${input.component} tables in ${input.label}. ${input.remedy}`, {code: 'schema_not_writable', details: {component: input.component}})
     }
     throw error
   } finally {

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type pg from 'pg'
 
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, violation} from '../errors.js'
 import {ChainedFields, GENESIS_HASH, hashEvent} from './canonical.js'
 import {LedgerContext, inTransaction} from './context.js'
 
@@ -126,7 +126,7 @@ export async function verifyChain(pool: pg.Pool, batchSize = 1000): Promise<Chai
 }
 
 export function chainBrokenError(verdict: ChainVerdict): PrivacyError {
-  return new PrivacyError(`The ledger's event chain is broken at event ${verdict.firstBroken!.seq}: ${verdict.firstBroken!.reason}.`, {code: 'ledger_broken', exitCode: ExitCode.violations, details: verdict})
+  return violation('ledger_broken', `The ledger's event chain is broken at event ${verdict.firstBroken!.seq}: ${verdict.firstBroken!.reason}.`, {details: verdict})
 }
 
 export interface TouchedRow {

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 
 import type {Law} from '../datamap/processing-schema.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, refused} from '../errors.js'
 import {LedgerContext, inTransaction} from './context.js'
 import {daysBetween, formatDate, startOfDay} from './dates.js'
 import {appendEvent} from './events.js'
@@ -125,7 +125,7 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
   const today = startOfDay(ctx.clock())
   const receivedOn = startOfDay(input.receivedOn ?? today)
   if (receivedOn.getTime() > today.getTime()) {
-    throw new PrivacyError(`--received ${formatDate(receivedOn)} is in the future; use the date the request reached you.`, {code: 'received_in_future', exitCode: ExitCode.usage})
+    throw new PrivacyError(`--received ${formatDate(receivedOn)} is in the future; use the date the request reached you.`, {code: 'received_in_future'})
   }
   return inTransaction(ctx.pool, async client => {
     const key = await subjectKey(client, ctx.scope)
@@ -169,20 +169,20 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; only open requests can be extended.`, {code: 'request_closed'})
     const rules = rulesFor(row.law, row.kind)
     if (rules.maxExtension === null) {
-      throw new PrivacyError(`Request ${id} runs on ${rules.name}, which allows no extension (${rules.citation}).`, {code: 'extension_not_allowed', exitCode: ExitCode.refused})
+      throw refused('extension_not_allowed', `Request ${id} runs on ${rules.name}, which allows no extension (${rules.citation}).`)
     }
     const unit = extensionUnit(rules)
     const received = new Date(`${row.received_on}T00:00:00Z`)
     const notifiedOn = startOfDay(input.notifiedOn ?? ctx.clock())
     const firstDeadline = deadline(rules, received)
     if (notifiedOn.getTime() > firstDeadline.getTime()) {
-      throw new PrivacyError(`Request ${id} was due on ${formatDate(firstDeadline)}; ${rules.name} allows an extension only when the person is told within that first period. If you told them in time, give the day with --notified-on.`, {code: 'extension_too_late', exitCode: ExitCode.refused})
+      throw refused('extension_too_late', `Request ${id} was due on ${formatDate(firstDeadline)}; ${rules.name} allows an extension only when the person is told within that first period. If you told them in time, give the day with --notified-on.`)
     }
     const current = unit === 'months' ? row.extended_months : row.extended_days
     const amount = input.amount ?? (unit === 'months' ? 1 : rules.maxExtension - current)
     const total = current + amount
     if (amount < 1 || total > rules.maxExtension) {
-      throw new PrivacyError(`Request ${id} is already extended by ${current} ${unit}; ${rules.name} allows at most ${rules.maxExtension} in all.`, {code: 'extension_too_long', exitCode: ExitCode.refused})
+      throw refused('extension_too_long', `Request ${id} is already extended by ${current} ${unit}; ${rules.name} allows at most ${rules.maxExtension} in all.`)
     }
     const dueOn = deadline(rules, received, total)
     await client.query(`UPDATE heroku_privacy.requests SET ${unit === 'months' ? 'extended_months' : 'extended_days'} = $2, due_on = $3 WHERE id = $1`, [id, total, formatDate(dueOn)])

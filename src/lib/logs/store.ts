@@ -1,7 +1,7 @@
 import type pg from 'pg'
 
 import {Migration, runMigrations} from '../db/migrations.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {usageError} from '../errors.js'
 import type {LogLine} from './frames.js'
 
 export const LOG_LINES = 'heroku_privacy.log_lines'
@@ -158,6 +158,6 @@ const UNIT_MS: Record<string, number> = {h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS}
 export function parseRetention(text: string): number {
   const match = DURATION.exec(text.trim())
   const ms = match ? Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()[0]!]! : Number.NaN
-  if (!(ms >= DAY_MS)) throw new PrivacyError(`--retention ${JSON.stringify(text)} is not a duration of a day or more; use e.g. 30d, 2w or 72h.`, {code: 'usage', exitCode: ExitCode.usage})
+  if (!(ms >= DAY_MS)) throw usageError(`--retention ${JSON.stringify(text)} is not a duration of a day or more; use e.g. 30d, 2w or 72h.`)
   return ms
 }

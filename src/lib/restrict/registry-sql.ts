@@ -1,7 +1,7 @@
 import type pg from 'pg'
 
 import type {TableInfo} from '../db/introspect.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {refused} from '../errors.js'
 import {quoteIdent} from '../db/sql.js'
 
 /**
@@ -41,7 +41,7 @@ export async function hasRegistry(client: pg.ClientBase | pg.Pool): Promise<bool
            CASE WHEN to_regnamespace('heroku_privacy') IS NOT NULL THEN has_schema_privilege('heroku_privacy', 'USAGE') ELSE false END AS readable`)
   if (!state!.present) return false
   if (!state!.readable) {
-    throw new PrivacyError('This role may not read the restriction registry (schema heroku_privacy), so legal holds and restrictions cannot be honoured; grant it USAGE and SELECT there, or run as the role that owns it. Nothing was changed.', {code: 'permission_denied', exitCode: ExitCode.refused})
+    throw refused('permission_denied', 'This role may not read the restriction registry (schema heroku_privacy), so legal holds and restrictions cannot be honoured; grant it USAGE and SELECT there, or run as the role that owns it. Nothing was changed.')
   }
   const {rows: [table]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
   return table!.exists

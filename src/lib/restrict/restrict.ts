@@ -2,7 +2,7 @@ import type pg from 'pg'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {TableInfo} from '../db/introspect.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, refused} from '../errors.js'
 import type {SnapshotRecord} from '../heroku/snapshots.js'
 import {inTransaction} from '../ledger/context.js'
 import {fingerprint} from '../ledger/fingerprint.js'
@@ -182,7 +182,7 @@ export interface LiftInput {
  */
 export async function liftRestrictions(input: LiftInput): Promise<ActiveRestriction[]> {
   if (!input.approvedBy || !input.evidence) {
-    throw new PrivacyError('Lifting a restriction needs the person\'s recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).', {code: 'approval_missing', exitCode: ExitCode.refused})
+    throw refused('approval_missing', 'Lifting a restriction needs the person\'s recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).')
   }
   return inTransaction(input.pool, async client => {
     const prints = input.subjects.map(s => fingerprint(input.key, s.column, s.value))
@@ -192,7 +192,7 @@ export async function liftRestrictions(input: LiftInput): Promise<ActiveRestrict
     }
     const held = active.filter(r => r.legalHold)
     if (held.length > 0 && !input.releaseHold) {
-      throw new PrivacyError(`${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`, {code: 'legal_hold', exitCode: ExitCode.refused})
+      throw refused('legal_hold', `${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`)
     }
     if (input.dryRun) return active
     for (const restriction of active) {
