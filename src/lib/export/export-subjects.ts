@@ -8,7 +8,6 @@ import QueryStream from 'pg-query-stream'
 import yazl from 'yazl'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
-import type {DataMap} from '../datamap/schema.js'
 import type {Locale} from '../datamap/processing-schema.js'
 import {hiddenByRowSecurity} from '../db/introspect.js'
 import {PrivacyError, violation} from '../errors.js'
