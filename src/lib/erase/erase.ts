@@ -6,7 +6,8 @@ import {quoteIdent} from '../db/sql.js'
 import {PrivacyError, refused, violation} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
 import {fingerprint} from '../ledger/fingerprint.js'
-import {STABLE_TEXT_SETTINGS, deriveRowKey} from '../ledger/row-keys.js'
+import {deriveRowKey} from '../ledger/row-keys.js'
+import {begin} from '../db/transaction.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import {redactSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
@@ -141,9 +142,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
   const logs = input.logs ? await input.logs.connect() : undefined
   let table = '(planning)'
   try {
-    await client.query('BEGIN')
-    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.lockTimeoutMs))}`)
-    for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
+    await begin(client, {lockTimeoutMs: input.lockTimeoutMs, stableText: true})
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
     const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)

@@ -6,17 +6,17 @@ import {loadMapForDatabase} from '../datamap/for-database.js'
 import {DURATION, TableMap} from '../datamap/schema.js'
 import type {TableInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
+import {primaryKeyText, quoteIdent, quoteTable} from '../db/sql.js'
 import {refused, violation} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
-import {inTransaction} from '../ledger/context.js'
+import {inTransaction} from '../db/transaction.js'
 import {addMonths} from '../ledger/dates.js'
 import {appendEvent, listEvents} from '../ledger/events.js'
 import {LedgerHead, formatHead} from '../ledger/head.js'
-import {STABLE_TEXT_SETTINGS, deriveRowKey, keyIsPersonal, recordedKeySql} from '../ledger/row-keys.js'
+import {deriveRowKey, keyIsPersonal, recordedKeySql} from '../ledger/row-keys.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import type {ProgressSink} from '../progress.js'
-import {hasRegistry, primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
+import {hasRegistry, restrictedRowCondition} from '../restrict/registry-sql.js'
 import {KeySet, sameRow} from '../subject/keyset.js'
 import {checkResidue, collectIdentifiers} from './residue.js'
 import {columnAssignment, deriveHashKey} from './strategies.js'
@@ -154,9 +154,7 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
     let last = state.lastKeys[key] ?? null
     const set = batchSet(key, table, spec)
     for (;;) {
-      const done = await inTransaction(input.pool, async client => {
-        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.lockTimeoutMs))}`)
-        for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
+      const done = await inTransaction(input.pool, {lockTimeoutMs: input.lockTimeoutMs, stableText: true}, async client => {
         const chosen = new SqlParams(windowParams)
         await client.query(
           `CREATE TEMPORARY TABLE hp_batch ON COMMIT DROP AS SELECT ${set.keys.map(k => `t.${quoteIdent(k.column)} AS ${k.alias}`).join(', ')} FROM ${quoteTable(table)} t

@@ -2,7 +2,8 @@ import type pg from 'pg'
 
 import type {Law} from '../datamap/processing-schema.js'
 import {PrivacyError, refused} from '../errors.js'
-import {LedgerContext, inTransaction} from './context.js'
+import {LedgerContext} from './context.js'
+import {inTransaction} from '../db/transaction.js'
 import {daysBetween, formatDate, startOfDay} from './dates.js'
 import {appendEvent} from './events.js'
 import {LedgerHead, formatHead} from './head.js'
@@ -127,7 +128,7 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
   if (receivedOn.getTime() > today.getTime()) {
     throw new PrivacyError(`--received ${formatDate(receivedOn)} is in the future; use the date the request reached you.`, {code: 'received_in_future'})
   }
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const key = await subjectKey(client, ctx.scope)
     const {rows: [numbered]} = await client.query<{n: string}>("SELECT nextval('heroku_privacy.request_numbers') AS n")
     const id = `R-${receivedOn.getUTCFullYear()}-${numbered!.n.padStart(4, '0')}`
@@ -164,7 +165,7 @@ export interface ExtendInput {
 }
 
 export async function extendRequest(ctx: LedgerContext, id: string, input: ExtendInput): Promise<RecordedRequest> {
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; only open requests can be extended.`, {code: 'request_closed'})
     const rules = rulesFor(row.law, row.kind)
@@ -194,7 +195,7 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
 
 /** Records how the requester's identity was checked, for a request opened before it was. */
 export async function recordVerification(ctx: LedgerContext, id: string, verification: {by: string; method: VerificationMethod}): Promise<RecordedRequest> {
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; record the verification before closing it.`, {code: 'request_closed'})
     await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [id, verification.by, verification.method])
@@ -205,7 +206,7 @@ export async function recordVerification(ctx: LedgerContext, id: string, verific
 }
 
 export async function closeRequest(ctx: LedgerContext, id: string, input: {outcome: string}): Promise<RecordedRequest> {
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') {
       throw new PrivacyError(`Request ${id} was already closed on ${row.closed_at?.toISOString().slice(0, 10)} (${row.outcome}).`, {code: 'request_closed'})
