@@ -3,7 +3,7 @@ import type pg from 'pg'
 import {PrivacyError} from '../errors.js'
 
 /** Serialises schema changes between concurrent runs of the tool (any constant unique to it). */
-const MIGRATION_LOCK = 0x68705f6d
+export const MIGRATION_LOCK = 0x68705f6d
 
 export interface Migration {
   version: number
