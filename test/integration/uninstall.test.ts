@@ -30,7 +30,7 @@ describe('privacy:uninstall', () => {
   /** The app's tables, row for row. */
   const appData = async () => (await db.pool.query<{digest: string}>(`
     SELECT (SELECT md5(string_agg(u::text, '|' ORDER BY id)) FROM users u) || (SELECT md5(string_agg(o::text, '|' ORDER BY "orderId")) FROM "Orders" o)
-      || (SELECT count(*)::text FROM audit_trail) AS digest`)).rows[0]!.digest
+      || (SELECT md5(string_agg(v::text, '|' ORDER BY id)) FROM visits v) || (SELECT count(*)::text FROM audit_trail) AS digest`)).rows[0]!.digest
 
   const events = async () => Number((await db.pool.query('SELECT count(*) AS n FROM heroku_privacy.events')).rows[0].n)
 
@@ -40,6 +40,10 @@ describe('privacy:uninstall', () => {
       CREATE TABLE "Orders" ("orderId" integer PRIMARY KEY, "userId" integer REFERENCES users, total numeric);
       INSERT INTO users SELECT i, 'user' || i || '@example.com', 'User Number ' || i FROM generate_series(1, 10) i;
       INSERT INTO "Orders" SELECT i, i % 10 + 1, i * 3.5 FROM generate_series(1, 20) i;
+      -- A trigger on a partitioned table is cloned onto each partition; only the parent's may be dropped.
+      CREATE TABLE visits (id integer, user_id integer REFERENCES users, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+      CREATE TABLE visits_2026 PARTITION OF visits FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+      INSERT INTO visits SELECT i, i % 10 + 1, '2026-03-01' FROM generate_series(1, 30) i;
       -- The app's own trigger and function: the tool must leave them alone.
       CREATE TABLE audit_trail (at timestamptz NOT NULL DEFAULT now(), what text NOT NULL);
       CREATE FUNCTION audit_user_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_trail (what) VALUES (TG_OP); RETURN NEW; END $$;
@@ -57,7 +61,9 @@ describe('privacy:uninstall', () => {
   it('finds everything the tool installed', async () => {
     const installed = await catalogue()
     expect(installed).to.include.members(['schema heroku_privacy', 'schema heroku_privacy_unrestricted', 'relation heroku_privacy.events', 'relation heroku_privacy.log_lines'])
-    expect(installed.filter(o => o.startsWith('trigger heroku_privacy_restriction on '))).to.have.length(2)
+    expect(installed.filter(o => o.startsWith('trigger heroku_privacy_restriction on '))).to.have.members([
+      'trigger heroku_privacy_restriction on "Orders"', 'trigger heroku_privacy_restriction on users',
+      'trigger heroku_privacy_restriction on visits', 'trigger heroku_privacy_restriction on visits_2026'])
   })
 
   it('refuses while a restriction or legal hold is active, also in a dry run and under --json', async () => {
@@ -130,6 +136,7 @@ describe('privacy:uninstall', () => {
     expect(listed).to.include.members([
       'trigger heroku_privacy_restriction on public.users',
       'trigger heroku_privacy_restriction on public.Orders',
+      'trigger heroku_privacy_restriction on public.visits',
       'view heroku_privacy_unrestricted.users',
       'schema heroku_privacy_unrestricted',
       'table heroku_privacy.restricted_rows',
@@ -138,7 +145,8 @@ describe('privacy:uninstall', () => {
       'function heroku_privacy.is_restricted(tbl regclass, pk text)',
       'schema heroku_privacy',
     ])
-    expect(listed.filter((o: string) => o.startsWith('function heroku_privacy.enforce_'))).to.have.length(2)
+    expect(listed.filter((o: string) => o.startsWith('trigger '))).to.have.length(3)
+    expect(listed.filter((o: string) => o.startsWith('function heroku_privacy.enforce_'))).to.have.length(3)
     expect(listed.at(-1)).to.equal('schema heroku_privacy')
     expect(plan.kept).to.deep.equal([])
     expect(plan.ledger.events).to.be.greaterThan(0)
