@@ -177,6 +177,9 @@ describe('privacy:uninstall', () => {
     expect(await events()).to.equal(recorded)
     expect((await db.pool.query(`SELECT array_agg(component ORDER BY component) AS c FROM (SELECT DISTINCT component FROM heroku_privacy.schema_versions) s`)).rows[0].c).to.deep.equal(['ledger'])
     expect(await appData()).to.equal(appBefore)
+    const again = await uninstall('--keep-ledger', '--confirm', db.name)
+    expect(again.code, again.stderr).to.equal(0)
+    expect(again.stdout).to.include('Only the ledger is installed')
     // The kept ledger is still a whole, verifiable chain.
     const verify = await cli('privacy:ledger:verify')
     expect(verify.code, verify.stderr).to.equal(0)

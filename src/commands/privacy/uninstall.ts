@@ -57,6 +57,10 @@ Refused with exit 4, nothing changed: while any restriction or legal hold is act
       this.log(`Nothing of heroku-privacy is installed in ${label}; nothing to do.`)
       return result
     }
+    if (result.dropped.length === 0) {
+      this.log(`Only the ledger is installed in ${label}, and --keep-ledger keeps it; nothing to do.`)
+      return result
+    }
     this.log(`${result.dryRun ? 'Would drop' : 'Dropped'} from ${label}:`)
     await this.table(result.dropped, {kind: {header: 'Kind'}, name: {header: 'Object'}, on: {header: 'On table', get: o => o.on ?? ''}})
     if (result.kept.length > 0) {
