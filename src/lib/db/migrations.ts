@@ -4,7 +4,7 @@ import {PrivacyError} from '../errors.js'
 import {inTransaction} from './transaction.js'
 
 /** Serialises schema changes between concurrent runs of the tool (any constant unique to it). */
-const MIGRATION_LOCK = 0x68705f6d
+export const MIGRATION_LOCK = 0x68705f6d
 
 export interface Migration {
   version: number
