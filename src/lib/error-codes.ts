@@ -130,6 +130,17 @@ export const ERROR_CODES = {
   extension_too_late: refusal("The extension comes after the request's first deadline."),
   extension_too_long: refusal("The extension goes past what the request's law allows."),
 
+  // Uninstalling
+  uninstall_foreign_objects: refusal("The tool's schemas hold objects it did not create; nothing was removed."),
+  uninstall_restrictions_active: refusal('Restrictions or legal holds are active; removing their triggers would resume processing.'),
+  uninstall_bypasses_unrecorded: refusal('Bypasses of the enforcement triggers are not yet in the ledger.'),
+  uninstall_ledger_in_use: refusal('The ledger holds events or requests; choose --keep-ledger or --drop-ledger.'),
+  uninstall_dependents: refusal("Objects the tool did not create depend on the tool's; nothing was removed."),
+  uninstall_incomplete: error('Uninstalling would have left objects behind, so it was rolled back.'),
+  uninstall_lock_timeout: error('Another session held a lock past the lock timeout; nothing was removed.'),
+  uninstall_deadlock: error('A deadlock with another session; nothing was removed.'),
+  uninstall_not_permitted: error('The role may not drop what the tool created (only its owner can).'),
+
   // Logs
   no_log_store: error('The database has no log store.'),
   log_redaction_failed: error("The erasure was committed but the log store's redaction failed."),

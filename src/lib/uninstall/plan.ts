@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import {ExitCode, PrivacyError} from '../errors.js'
+import {ErrorCode, PrivacyError, refused} from '../errors.js'
 import {plural} from '../ui/words.js'
 import {FoundObject, InstalledObject, readInventory} from './inventory.js'
 
@@ -27,7 +27,7 @@ export interface PlanWithRefusal {
 }
 
 export interface Refusal {
-  code: string
+  code: ErrorCode
   message: string
 }
 
@@ -59,11 +59,11 @@ export async function planUninstall(client: pg.ClientBase, ledgerChoice: LedgerC
 
 /** The refusal as the one error the command exits 4 with; under --json the plan is printed beside it. */
 export function refusalError(refusal: Refusal, result: object): PrivacyError {
-  return new PrivacyError(refusal.message, {code: refusal.code, exitCode: ExitCode.refused, result})
+  return refused(refusal.code, refusal.message, {result})
 }
 
 function refusalFor(plan: UninstallPlan, foreign: string[], ledgerChoice: LedgerChoice): Refusal | undefined {
-  const refuse = (message: string, code: string) => ({code, message: `${message} Nothing was changed.`})
+  const refuse = (message: string, code: ErrorCode) => ({code, message: `${message} Nothing was changed.`})
   if (foreign.length > 0) {
     return refuse(`The tool's schemas hold objects it did not create, or app triggers call its functions: ${foreign.join(', ')}; move them out (ALTER … SET SCHEMA) or drop them yourself, then run again.`, 'uninstall_foreign_objects')
   }

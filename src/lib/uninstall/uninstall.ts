@@ -1,7 +1,8 @@
 import type pg from 'pg'
 
 import {MIGRATION_LOCK} from '../db/migrations.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {begin} from '../db/transaction.js'
+import {PrivacyError} from '../errors.js'
 import type {FoundObject} from './inventory.js'
 import {LedgerChoice, UninstallPlan, planUninstall, refusalError} from './plan.js'
 
@@ -36,7 +37,7 @@ export async function uninstallTool(pool: pg.Pool, options: UninstallOptions): P
 }
 
 async function planOnly(client: pg.PoolClient, ledger: LedgerChoice): Promise<UninstallResult> {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+  await begin(client, {isolation: 'repeatable read', readOnly: true})
   try {
     const {plan, refusal} = await planUninstall(client, ledger)
     if (refusal) throw refusalError(refusal, {...plan, dryRun: true})
@@ -49,8 +50,7 @@ async function planOnly(client: pg.PoolClient, ledger: LedgerChoice): Promise<Un
 async function dropInstalled(client: pg.PoolClient, options: UninstallOptions): Promise<UninstallResult> {
   const step = {what: 'the tool\'s schema'}
   try {
-    await client.query('BEGIN')
-    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`)
+    await begin(client, {lockTimeoutMs: options.lockTimeoutMs})
     step.what = 'the tool\'s schema (another run of the tool is changing it)'
     // The same lock migrations take: no restriction or ledger table can appear while this runs.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
@@ -120,7 +120,7 @@ function explain(error: unknown, what: string, lockTimeoutMs: number): unknown {
     case '42501':
       return new PrivacyError(`This role may not drop ${what} (only its owner can): run as the role that installed it, usually the app's default credential. Nothing was changed.`, {code: 'uninstall_not_permitted'})
     case '2BP01':
-      return new PrivacyError(`Objects the tool did not create depend on ${what} (${e.detail ?? e.message}); change or drop them first. Nothing was changed.`, {code: 'uninstall_dependents', exitCode: ExitCode.refused})
+      return new PrivacyError(`Objects the tool did not create depend on ${what} (${e.detail ?? e.message}); change or drop them first. Nothing was changed.`, {code: 'uninstall_dependents'})
     default:
       return error
   }
