@@ -55,10 +55,10 @@ function show(args: string[], env: Record<string, string>): Promise<number> {
 async function restoreLatestBackup(simulator: HerokuSimulator, app: string): Promise<void> {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${simulator.url}${path}`, {method, headers: {Authorization: `Bearer ${simulator.apiKey}`, 'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
-    return response.json() as Promise<Record<string, any>>
+    return response.json() as Promise<Record<string, string>>
   }
   const addon = await call('POST', `/apps/${app}/addons`, {plan: 'heroku-postgresql:standard-0', attachment: {name: 'RESTORED'}})
-  const [backup] = await call('GET', `/client/v11/apps/${app}/transfers`) as unknown as Array<Record<string, any>>
+  const [backup] = await call('GET', `/client/v11/apps/${app}/transfers`) as unknown as Array<Record<string, string>>
   const restore = await call('POST', `/client/v11/databases/${addon.id}/restores`, {backup_url: backup!.to_url})
   for (let transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`); !transfer.finished_at; transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`)) {
     await new Promise(resolve => setTimeout(resolve, 200))

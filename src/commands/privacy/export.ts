@@ -10,7 +10,7 @@ import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subje
 import {TOOL} from '../../cli/version.js'
 import type {Locale} from '../../lib/datamap/processing-schema.js'
 import {Database, DatabaseTarget} from '../../lib/db/connection.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {PrivacyError, usageError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
@@ -68,7 +68,7 @@ Before writing, the export looks for the person in every other table and column 
     const main = await this.resolveTarget(flags)
     if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
     if (flags['from-follower'] && !main.heroku) {
-      throw new PrivacyError('--from-follower needs --app: followers are found through Heroku.', {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError('--from-follower needs --app: followers are found through Heroku.')
     }
     const ledger = await this.openLedger(flags, main)
     let source: Database | undefined

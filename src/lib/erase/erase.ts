@@ -3,10 +3,11 @@ import type pg from 'pg'
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import {edgesOf} from '../datamap/schema.js'
 import {quoteIdent} from '../db/sql.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, refused, violation} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
 import {fingerprint} from '../ledger/fingerprint.js'
-import {STABLE_TEXT_SETTINGS, deriveRowKey} from '../ledger/row-keys.js'
+import {deriveRowKey} from '../ledger/row-keys.js'
+import {begin} from '../db/transaction.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import {redactSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
@@ -91,7 +92,7 @@ function describeFailure(error: unknown, table: string): Error {
     return new PrivacyError(`Another session holds locks on ${table}, and the lock timeout passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`, {code: 'erase_lock_timeout'})
   }
   if (e.code === '42501') {
-    return new PrivacyError(`The erasure stopped at ${table}: ${e.message}. Nothing was changed; grant the role the privilege, or run as a role that has it.`, {code: 'permission_denied', exitCode: ExitCode.refused})
+    return refused('permission_denied', `The erasure stopped at ${table}: ${e.message}. Nothing was changed; grant the role the privilege, or run as a role that has it.`)
   }
   return error instanceof Error ? error : new Error(String(error))
 }
@@ -115,7 +116,7 @@ function refuseSlowPlan(plan: ErasurePlan, limit: number): void {
   const reads = plan.unindexed.reduce((sum, u) => sum + u.deletedRows * u.tableRows, 0)
   if (reads <= limit) return
   const fixes = plan.unindexed.map(u => `${u.createIndex};`).join(' ')
-  throw new PrivacyError(`Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`, {code: 'erase_slow', exitCode: ExitCode.refused, details: plan.unindexed})
+  throw refused('erase_slow', `Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`, {details: plan.unindexed})
 }
 
 function residueError(residue: ResidueReport): PrivacyError {
@@ -125,7 +126,7 @@ function residueError(residue: ResidueReport): PrivacyError {
     if (hit.kind === 'rows_missed') return `${hit.table}: ${hit.rows} row(s) the plan announced were not changed`
     return `${hit.table}.${hit.column}: ${hit.rows} row(s)`
   }).join('; ')
-  return new PrivacyError(`The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`, {code: 'residue', exitCode: ExitCode.violations, details: residue})
+  return violation('residue', `The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`, {details: residue})
 }
 
 /**
@@ -141,9 +142,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
   const logs = input.logs ? await input.logs.connect() : undefined
   let table = '(planning)'
   try {
-    await client.query('BEGIN')
-    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.lockTimeoutMs))}`)
-    for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
+    await begin(client, {lockTimeoutMs: input.lockTimeoutMs, stableText: true})
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
     const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
