@@ -10,7 +10,7 @@ import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subje
 import {TOOL} from '../../cli/version.js'
 import type {Locale} from '../../lib/datamap/processing-schema.js'
 import {Database, DatabaseTarget} from '../../lib/db/connection.js'
-import {PrivacyError, usageError} from '../../lib/errors.js'
+import {ExitCode, PrivacyError, usageError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
