@@ -162,6 +162,11 @@ describe('privacy:erase', () => {
       expect(await checksums(db.pool, aliceRows)).to.deep.equal(othersBefore)
     })
 
+    it('says how much of the erasure the residue check took', () => {
+      expect(report.residue.columns).to.be.greaterThan(0)
+      expect(report.timings.residueMs).to.be.a('number').within(0, report.timings.totalMs)
+    })
+
     it('deletes or anonymises as the map says, and keeps shared rows', async () => {
       expect((await db.pool.query('SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1', [ALICE.id])).rows[0].n).to.equal(0)
       const user = (await db.pool.query('SELECT email, full_name FROM users WHERE id = $1', [ALICE.id])).rows[0]

@@ -47,6 +47,8 @@ export interface EraseInput {
   /** A log store (privacy:logs:serve's) whose lines mentioning the people are redacted too. */
   logs?: pg.Pool
   progress?: ProgressSink
+  /** A monotonic clock in milliseconds (performance.now): with it, the report says how long the residue check took. */
+  elapsed?: () => number
 }
 
 /** A mapped table holding the people's rows that this command leaves as they are, and why. */
@@ -78,6 +80,8 @@ export interface ErasureReport {
   residue: ResidueReport | null
   /** Stored log lines redacted (with the dry run: that would be); null without a log store. */
   logLines: number | null
+  /** With `elapsed`: the whole transaction, and the part spent collecting identifiers and checking for residue. */
+  timings?: {totalMs: number; residueMs: number}
   ledgerEvent: number | null
 }
 
@@ -138,6 +142,16 @@ function residueError(residue: ResidueReport): PrivacyError {
  * personal keys) and the people's fingerprints, never the values.
  */
 export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
+  const started = input.elapsed?.()
+  let residueMs = 0
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const from = input.elapsed?.() ?? 0
+    try {
+      return await work()
+    } finally {
+      residueMs += (input.elapsed?.() ?? 0) - from
+    }
+  }
   const client = await input.pool.connect()
   const logs = input.logs ? await input.logs.connect() : undefined
   let table = '(planning)'
@@ -193,7 +207,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       await client.query('ROLLBACK')
       return report
     }
-    const identifiers = await collectIdentifiers(client, rows.sets, map, subjects.map(s => s.lookup))
+    const identifiers = await timed(() => collectIdentifiers(client, rows.sets, map, subjects.map(s => s.lookup)))
     await client.query(`SELECT set_config('heroku_privacy.bypass', $1, true)`, [`erasure${input.requestId ? ` for ${input.requestId}` : ''}`])
     await createTouched(client)
     const target = (step: ErasureStep): ResidueTarget => ({
@@ -205,7 +219,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       table = current
     }, async done => {
       table = '(residue check)'
-      anonymised = await checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'anonymize').map(target), identifiers)
+      anonymised = await timed(() => checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'anonymize').map(target), identifiers))
       // A step that changed fewer of the people's rows than it announced missed some: as bad as a value left behind.
       plan.steps.slice(0, done.length).forEach((step, i) => {
         if (step.own && step.kind === 'anonymize' && done[i]! < step.rows) anonymised!.fatal.push({table: step.table, column: '*', rows: step.rows - done[i]!, kind: 'rows_missed'})
@@ -215,7 +229,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     report.statements = plan.steps.length
     table = '(residue check)'
     input.progress?.({kind: 'step', message: 'checking that nothing of the person is left where the map erases'})
-    const deleted = await checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'delete').map(target), identifiers, rows)
+    const deleted = await timed(() => checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'delete').map(target), identifiers, rows))
     report.residue = {
       identifiers, columns: anonymised!.columns + deleted.columns, fatal: [...anonymised!.fatal, ...deleted.fatal], found: [...anonymised!.found, ...deleted.found],
     }
@@ -236,6 +250,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     }
     if (input.sameDatabase) report.ledgerEvent = (await appendEventWithTouched(input.ledger, event, client, client)).seq
     await client.query('COMMIT')
+    if (started !== undefined) report.timings = {totalMs: input.elapsed!() - started, residueMs}
     await logs?.query('COMMIT').catch(error => {
       throw new PrivacyError(`The erasure was committed, but the log store's redaction failed to commit (${(error as Error).message}); their stored log lines were not redacted: expire them (privacy:logs:expire) or redact them in the store by hand.`, {code: 'log_redaction_failed'})
     })
