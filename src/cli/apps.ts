@@ -13,13 +13,19 @@ import type {Opener} from './target.js'
 
 /** -a repeated for a request across apps, or --team for every app of a team that has a map. */
 export const scopeFlags = {
-  app: herokuFlags.app({description: 'app whose database to use; repeat for a request across several apps (the first app\'s ledger keeps the request)', multiple: true}),
-  team: Flags.string({description: 'a request across every app of this team that has a map (privacy.<app>.yml beside --map)', exclusive: ['app', 'database', 'database-url']}),
+  app: herokuFlags.app({
+    description: "app whose database to use; repeat for a request across several apps (the first app's ledger keeps the request)",
+    multiple: true,
+  }),
+  team: Flags.string({
+    description: 'a request across every app of this team that has a map (privacy.<app>.yml beside --map)',
+    exclusive: ['app', 'database', 'database-url'],
+  }),
 }
 
 /** The apps -a named: oclif hands a default (HEROKU_APP, the git remote) over as one string even for a repeatable flag. */
 export function appsOf(app: string[] | string | undefined): string[] {
-  return typeof app === 'string' ? [app] : app ?? []
+  return typeof app === 'string' ? [app] : (app ?? [])
 }
 
 /**
@@ -27,11 +33,17 @@ export function appsOf(app: string[] | string | undefined): string[] {
  * checked to exist, or null for a request about one app (handled as before).
  * Nothing is recorded until every app passes.
  */
-export async function resolveScope(flags: {app?: string[]; team?: string; map: string; database?: string; 'database-url'?: string}, opener: Pick<Opener, 'api'>): Promise<ScopeApp[] | null> {
+export async function resolveScope(
+  flags: {app?: string[]; team?: string; map: string; database?: string; 'database-url'?: string},
+  opener: Pick<Opener, 'api'>,
+): Promise<ScopeApp[] | null> {
   const apps = appsOf(flags.app)
   if (!flags.team && apps.length <= 1) return null
   if (flags.database || flags['database-url']) {
-    throw new PrivacyError('A request across apps uses each app\'s own DATABASE_URL; leave out --database and --database-url.', {code: 'usage', exitCode: ExitCode.usage})
+    throw new PrivacyError("A request across apps uses each app's own DATABASE_URL; leave out --database and --database-url.", {
+      code: 'usage',
+      exitCode: ExitCode.usage,
+    })
   }
   const api = opener.api()
   const named = flags.team ? await teamAppsWithMaps(api, flags.team, flags.map) : apps
@@ -44,7 +56,10 @@ async function teamAppsWithMaps(api: ReturnType<Opener['api']>, team: string, ma
   const apps = (await get<Array<{name: string}>>(api, `/teams/${encodeURIComponent(team)}/apps`)).map(a => a.name).sort()
   const mapped = apps.filter(app => existsSync(mapPathFor(app, mapFlag)))
   if (mapped.length === 0) {
-    throw new PrivacyError(`None of team ${team}'s ${apps.length} apps has a map beside ${mapFlag} (privacy.<app>.yml); write them with \`heroku privacy:scan -a APP --out ${mapPathFor('APP', mapFlag)}\`.`, {code: 'no_map', exitCode: ExitCode.usage})
+    throw new PrivacyError(
+      `None of team ${team}'s ${apps.length} apps has a map beside ${mapFlag} (privacy.<app>.yml); write them with \`heroku privacy:scan -a APP --out ${mapPathFor('APP', mapFlag)}\`.`,
+      {code: 'no_map', exitCode: ExitCode.usage},
+    )
   }
   return mapped
 }
@@ -62,7 +77,10 @@ const SINGLE_APP_ONLY = ['database', 'database-url', 'ledger-database', 'include
  * that keeps it, to close when done); null for a request about one app, which
  * the command then handles as it always has.
  */
-export async function openRequestAcrossApps(flags: LedgerFlags & {request?: string; [flag: string]: unknown}, opener: Opener): Promise<RequestAcrossApps | null> {
+export async function openRequestAcrossApps(
+  flags: LedgerFlags & {request?: string; [flag: string]: unknown},
+  opener: Opener,
+): Promise<RequestAcrossApps | null> {
   if (!flags.request) return null
   const ledger = await openLedger(flags, opener)
   try {
@@ -76,7 +94,10 @@ export async function openRequestAcrossApps(flags: LedgerFlags & {request?: stri
       return value === undefined ? flags[name!] !== undefined && flags[name!] !== false : flags[name!] === value
     })
     if (given.length > 0) {
-      throw new PrivacyError(`${request.id} covers ${request.apps.map(a => a.app).join(', ')}, each through its own DATABASE_URL and map; --${given.join(', --')} work${given.length === 1 ? 's' : ''} only for a request about one app.`, {code: 'usage', exitCode: ExitCode.usage})
+      throw new PrivacyError(
+        `${request.id} covers ${request.apps.map(a => a.app).join(', ')}, each through its own DATABASE_URL and map; --${given.join(', --')} work${given.length === 1 ? 's' : ''} only for a request about one app.`,
+        {code: 'usage', exitCode: ExitCode.usage},
+      )
     }
     return {ledger, request: request as RequestAcrossApps['request']}
   } catch (error) {

@@ -52,7 +52,10 @@ describe('one request across several apps', () => {
 
   const cli = (...args: string[]) => runCli(args, ctx.env)
   const count = async (app: string, sql: string, params: unknown[] = []) => Number((await pools[app]!.query(sql, params)).rows[0].n)
-  const requestsRecorded = async () => ((await count(DEMO, "SELECT count(*) AS n FROM pg_class WHERE oid = to_regclass('heroku_privacy.requests')")) === 0 ? 0 : count(DEMO, 'SELECT count(*) AS n FROM heroku_privacy.requests'))
+  const requestsRecorded = async () =>
+    (await count(DEMO, "SELECT count(*) AS n FROM pg_class WHERE oid = to_regclass('heroku_privacy.requests')")) === 0
+      ? 0
+      : count(DEMO, 'SELECT count(*) AS n FROM heroku_privacy.requests')
   const open = async (kind: string) => {
     const result = await cli('privacy:requests:open', '-a', DEMO, '-a', API, '--map', map, '--kind', kind, '--subject', `email=${ALICE.email}`, '--json')
     expect(result.code, result.stderr).to.equal(0)
@@ -73,7 +76,19 @@ describe('one request across several apps', () => {
   describe('bad scope', () => {
     it('refuses an app without a map in one line, recording nothing', async () => {
       const before = await requestsRecorded()
-      const result = await cli('privacy:requests:open', '-a', DEMO, '-a', WORLD_APPS.noDatabase, '--map', map, '--kind', 'erasure', '--subject', `email=${ALICE.email}`)
+      const result = await cli(
+        'privacy:requests:open',
+        '-a',
+        DEMO,
+        '-a',
+        WORLD_APPS.noDatabase,
+        '--map',
+        map,
+        '--kind',
+        'erasure',
+        '--subject',
+        `email=${ALICE.email}`,
+      )
       expect(result.code).to.equal(2)
       expect(result.stderr.trim().split('\n')).to.have.length(1)
       expect(result.stderr).to.include(`No data map for ${WORLD_APPS.noDatabase}`).and.include(`privacy.${WORLD_APPS.noDatabase}.yml`)
@@ -85,7 +100,19 @@ describe('one request across several apps', () => {
       await copyFile(join(dir, `privacy.${DEMO}.yml`), stray)
       try {
         const before = await requestsRecorded()
-        const result = await cli('privacy:requests:open', '-a', DEMO, '-a', WORLD_APPS.noDatabase, '--map', map, '--kind', 'erasure', '--subject', `email=${ALICE.email}`)
+        const result = await cli(
+          'privacy:requests:open',
+          '-a',
+          DEMO,
+          '-a',
+          WORLD_APPS.noDatabase,
+          '--map',
+          map,
+          '--kind',
+          'erasure',
+          '--subject',
+          `email=${ALICE.email}`,
+        )
         expect(result.code).to.equal(1)
         expect(result.stderr.trim().split('\n')).to.have.length(1)
         expect(result.stderr).to.include(`${WORLD_APPS.noDatabase} has no Heroku Postgres databases`)
@@ -98,16 +125,22 @@ describe('one request across several apps', () => {
 
   describe('choosing the apps', () => {
     it('keeps a request about one app as it was, also when HEROKU_APP names the app', async () => {
-      const result = await runCli(['privacy:requests:open', '--map', map, '--kind', 'access', '--subject', `email=${ALICE.email}`, '--json'], {...ctx.env, HEROKU_APP: DEMO})
+      const result = await runCli(['privacy:requests:open', '--map', map, '--kind', 'access', '--subject', `email=${ALICE.email}`, '--json'], {
+        ...ctx.env,
+        HEROKU_APP: DEMO,
+      })
       expect(result.code, result.stderr).to.equal(0)
       expect(JSON.parse(result.stdout).apps).to.equal(null)
     })
 
-    it('takes every app of a team that has a map with --team, keeping the request in the first app\'s ledger', async () => {
+    it("takes every app of a team that has a map with --team, keeping the request in the first app's ledger", async () => {
       const result = await cli('privacy:requests:open', '--team', 'acme', '--map', map, '--kind', 'objection', '--subject', `email=${ALICE.email}`, '--json')
       expect(result.code, result.stderr).to.equal(0)
       const request = JSON.parse(result.stdout)
-      expect(request.apps.map((a: any) => [a.app, a.step])).to.deep.equal([[API, null], [DEMO, null]])
+      expect(request.apps.map((a: any) => [a.app, a.step])).to.deep.equal([
+        [API, null],
+        [DEMO, null],
+      ])
       const listed = await cli('privacy:requests', '-a', API)
       expect(listed.code, listed.stderr).to.equal(0)
       expect(listed.stdout).to.include(request.id).and.include('Apps').and.include(`${API}, ${DEMO}`)
@@ -124,7 +157,19 @@ describe('one request across several apps', () => {
       request = await open('access')
       archive = join(dir, 'alice.zip')
       // The fixture keeps card numbers: a plain zip needs --allow-plaintext.
-      const result = await cli('privacy:export', '-a', DEMO, '--request', request.id, '--subject', `email=${ALICE.email}`, '--out', archive, '--allow-plaintext', '--json')
+      const result = await cli(
+        'privacy:export',
+        '-a',
+        DEMO,
+        '--request',
+        request.id,
+        '--subject',
+        `email=${ALICE.email}`,
+        '--out',
+        archive,
+        '--allow-plaintext',
+        '--json',
+      )
       expect(result.code, result.stderr).to.equal(0)
       manifest = JSON.parse((await readZip(archive)).get('manifest.json')!.toString('utf8'))
     })
@@ -138,7 +183,10 @@ describe('one request across several apps', () => {
 
     it('writes one archive with a folder per app and a manifest naming every app and database', async () => {
       expect(manifest.apps.map((a: any) => a.app)).to.deep.equal([DEMO, API])
-      for (const app of manifest.apps) expect(app.database).to.be.a('string').and.not.match(/postgres:\/\//)
+      for (const app of manifest.apps)
+        expect(app.database)
+          .to.be.a('string')
+          .and.not.match(/postgres:\/\//)
       const entries = await readZip(archive)
       for (const app of [DEMO, API]) {
         expect(entries.has(`${app}/index.html`), app).to.equal(true)
@@ -149,13 +197,15 @@ describe('one request across several apps', () => {
     it('holds in each folder as many rows per table as SQL in that app finds', async () => {
       for (const app of [DEMO, API]) {
         const expected = await aliceRows(app)
-        const got = Object.fromEntries(Object.keys(EXPECTED).map(table => [table, manifest.files.find((f: any) => f.path === `${app}/data/${table}.json`)?.rows]))
+        const got = Object.fromEntries(
+          Object.keys(EXPECTED).map(table => [table, manifest.files.find((f: any) => f.path === `${app}/data/${table}.json`)?.rows]),
+        )
         expect(got, app).to.deep.equal(expected)
         expect(expected['public.orders'], `${app} holds Alice's orders`).to.be.greaterThan(0)
       }
     })
 
-    it('passes privacy:verify, and fails it when an app\'s file is changed', async () => {
+    it("passes privacy:verify, and fails it when an app's file is changed", async () => {
       const verify = await cli('privacy:verify', archive, '--json')
       expect(verify.code, verify.stdout).to.equal(0)
       expect(JSON.parse(verify.stdout).manifest.apps).to.deep.equal([DEMO, API])
@@ -218,7 +268,7 @@ describe('one request across several apps', () => {
       }
     })
 
-    it('shows each app\'s plan on --dry-run and changes nothing', async () => {
+    it("shows each app's plan on --dry-run and changes nothing", async () => {
       const dry = await erase('--dry-run')
       expect(dry.code, dry.stderr).to.equal(0)
       expect(dry.stdout).to.include(`${DEMO} (`).and.include(`${API} (`).and.include('public.orders')
@@ -245,12 +295,16 @@ describe('one request across several apps', () => {
       const result = await erase('--confirm', request.id, '--json')
       expect(result.code, result.stderr).to.equal(0)
       const report = JSON.parse(result.stdout)
-      expect(report.apps.map((a: any) => [a.app, a.status])).to.deep.equal([[DEMO, 'already-done'], [API, 'erased']])
+      expect(report.apps.map((a: any) => [a.app, a.status])).to.deep.equal([
+        [DEMO, 'already-done'],
+        [API, 'erased'],
+      ])
       expect(await count(API, 'SELECT count(*) AS n FROM users WHERE email = $1', [ALICE.email])).to.equal(0)
       const erased = await aliceRows(API)
       for (const table of ['public.addresses', 'public.audit_events', 'public.messages', 'public.page_views']) expect(erased[table], table).to.equal(0)
       // One erasure in each app's own ledger: the rerun did not erase the first app again.
-      for (const app of [DEMO, API]) expect(await count(app, "SELECT count(*) AS n FROM heroku_privacy.events WHERE action = 'erasure.executed'"), app).to.equal(1)
+      for (const app of [DEMO, API])
+        expect(await count(app, "SELECT count(*) AS n FROM heroku_privacy.events WHERE action = 'erasure.executed'"), app).to.equal(1)
       expect(await statusOf(request.id)).to.deep.equal({[DEMO]: true, [API]: true})
     })
 

@@ -6,7 +6,7 @@ import {appsOf} from '../../src/cli/apps.js'
 import {mapPathFor, pendingApps, stepFor} from '../../src/lib/ledger/request-apps.js'
 
 describe('requests across apps', () => {
-  it('finds each app\'s map as privacy.<app>.yml in the folder of --map', () => {
+  it("finds each app's map as privacy.<app>.yml in the folder of --map", () => {
     expect(mapPathFor('example-api', 'privacy.yml')).to.equal('privacy.example-api.yml')
     expect(mapPathFor('example-api', join('maps', 'privacy.yml'))).to.equal(join('maps', 'privacy.example-api.yml'))
   })
@@ -20,11 +20,13 @@ describe('requests across apps', () => {
 
   it('leaves done apps and apps with nothing to do out of what is pending', () => {
     const base = {map: 'm', doneAt: null, appLedgerHead: null}
-    expect(pendingApps([
-      {...base, app: 'a', step: 'erasure', done: true},
-      {...base, app: 'b', step: 'erasure', done: false},
-      {...base, app: 'c', step: null, done: false},
-    ]).map(a => a.app)).to.deep.equal(['b'])
+    expect(
+      pendingApps([
+        {...base, app: 'a', step: 'erasure', done: true},
+        {...base, app: 'b', step: 'erasure', done: false},
+        {...base, app: 'c', step: null, done: false},
+      ]).map(a => a.app),
+    ).to.deep.equal(['b'])
   })
 
   it('keeps a default app given as one string whole', () => {

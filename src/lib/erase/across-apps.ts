@@ -61,18 +61,34 @@ export interface ErasureAcrossApps {
  */
 export async function eraseAcrossApps(input: EraseAcrossAppsInput): Promise<ErasureAcrossApps> {
   if (input.request.kind !== 'erasure') {
-    throw new PrivacyError(`${input.request.id} is ${input.request.kind === 'access' ? 'an' : 'a'} ${input.request.kind} request; erasing across its apps needs an erasure request (open one with --kind erasure). Nothing was changed.`, {code: 'request_not_erasure', exitCode: ExitCode.refused})
+    throw new PrivacyError(
+      `${input.request.id} is ${input.request.kind === 'access' ? 'an' : 'a'} ${input.request.kind} request; erasing across its apps needs an erasure request (open one with --kind erasure). Nothing was changed.`,
+      {code: 'request_not_erasure', exitCode: ExitCode.refused},
+    )
   }
   const todo = pendingApps(input.request.apps)
   const opened = new Map<string, OpenApp>()
-  const apps: AppErasure[] = input.request.apps.map(s => ({app: s.app, map: s.map, status: s.done ? 'already-done' : 'not-reached', report: null, appLedgerHead: null, error: null}))
+  const apps: AppErasure[] = input.request.apps.map(s => ({
+    app: s.app,
+    map: s.map,
+    status: s.done ? 'already-done' : 'not-reached',
+    report: null,
+    appLedgerHead: null,
+    error: null,
+  }))
   let ledgerHead: LedgerHead | null = null
   try {
     for (const scope of todo) {
-      opened.set(scope.app, await input.openApp(scope).catch(error => {
-        const known = error instanceof PrivacyError ? error : undefined
-        throw new PrivacyError(`${scope.app}: ${(error as Error).message} Nothing was erased in this run.`, {code: known?.code ?? 'app_unavailable', exitCode: known?.exitCode ?? ExitCode.error})
-      }))
+      opened.set(
+        scope.app,
+        await input.openApp(scope).catch(error => {
+          const known = error instanceof PrivacyError ? error : undefined
+          throw new PrivacyError(`${scope.app}: ${(error as Error).message} Nothing was erased in this run.`, {
+            code: known?.code ?? 'error',
+            exitCode: known?.exitCode ?? ExitCode.error,
+          })
+        }),
+      )
     }
     for (const scope of todo) {
       const entry = apps.find(a => a.app === scope.app)!
@@ -95,7 +111,10 @@ export async function eraseAcrossApps(input: EraseAcrossAppsInput): Promise<Eras
         if (input.dryRun) continue
         entry.appLedgerHead = await headAt(app.io.ledger.pool, report.ledgerEvent)
         ledgerHead = await recordAppDone(input.requestLedger, input.request.id, {
-          app: scope.app, step: 'erasure', appLedger: app.io.ledger.scope, appLedgerHead: entry.appLedgerHead,
+          app: scope.app,
+          step: 'erasure',
+          appLedger: app.io.ledger.scope,
+          appLedgerHead: entry.appLedgerHead,
           details: {subjects: report.subjects, statements: report.statements, rows: Object.values(report.touched).reduce((sum, n) => sum + n, 0)},
         })
       } catch (error) {

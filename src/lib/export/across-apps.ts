@@ -68,10 +68,16 @@ export async function exportAcrossApps(input: ExportAcrossAppsInput): Promise<Ex
   const combined = `${input.out}.partial`
   try {
     for (const scope of input.request.apps) {
-      sources.set(scope.app, await input.openApp(scope).catch(error => {
-        const known = error instanceof PrivacyError ? error : undefined
-        throw new PrivacyError(`${scope.app}: ${(error as Error).message} No archive was written.`, {code: known?.code ?? 'app_unavailable', exitCode: known?.exitCode ?? ExitCode.error})
-      }))
+      sources.set(
+        scope.app,
+        await input.openApp(scope).catch(error => {
+          const known = error instanceof PrivacyError ? error : undefined
+          throw new PrivacyError(`${scope.app}: ${(error as Error).message} No archive was written.`, {
+            code: known?.code ?? 'error',
+            exitCode: known?.exitCode ?? ExitCode.error,
+          })
+        }),
+      )
     }
     for (const scope of input.request.apps) {
       const source = sources.get(scope.app)!
@@ -80,11 +86,25 @@ export async function exportAcrossApps(input: ExportAcrossAppsInput): Promise<Ex
       const ledgerHead = await currentHead(source.ledger.pool)
       const path = `${input.out}.${scope.app}.part`
       const summary = await exportSubjects({
-        pool: source.pool, mapFile: scope.map, subjects: input.subjects, kinds: input.kinds, out: path, force: true, format: input.format,
-        app: scope.app, database: source.database, request: input.request.id, fingerprint: (column, value) => fingerprint(key, column, value), pseudonymKey: key,
+        pool: source.pool,
+        mapFile: scope.map,
+        subjects: input.subjects,
+        kinds: input.kinds,
+        out: path,
+        force: true,
+        format: input.format,
+        app: scope.app,
+        database: source.database,
+        request: input.request.id,
+        fingerprint: (column, value) => fingerprint(key, column, value),
+        pseudonymKey: key,
         // The parts are never handed over: the one archive is encrypted (or allowed plain) as a whole.
         allowPlaintext: Boolean(input.encryptTo) || input.allowPlaintext === true,
-        locale: input.locale, tool: input.tool, ledgerHead, allowIncomplete: input.allowIncomplete, progress: input.progress,
+        locale: input.locale,
+        tool: input.tool,
+        ledgerHead,
+        allowIncomplete: input.allowIncomplete,
+        progress: input.progress,
       }).catch(error => {
         if (error instanceof PrivacyError) error.message = `${scope.app}: ${error.message}`
         throw error
@@ -93,9 +113,13 @@ export async function exportAcrossApps(input: ExportAcrossAppsInput): Promise<Ex
     }
     await rm(combined, {force: true})
     const manifest = await combineParts(parts, combined, {
-      format: 'heroku-privacy-export', formatVersion: 1, tool: input.tool, request: input.request.id, dataFormat: input.format,
+      format: 'heroku-privacy-export',
+      formatVersion: 1,
+      tool: input.tool,
+      request: input.request.id,
+      dataFormat: input.format,
       ledgerHead: await currentHead(input.requestLedger.pool),
-      notCovered: [en.notCovered.backups, en.notCovered.logplex, 'each app\'s own manifest.json lists what else its part does not cover'],
+      notCovered: [en.notCovered.backups, en.notCovered.logplex, "each app's own manifest.json lists what else its part does not cover"],
       locale: input.locale ?? 'en',
     })
     if (input.encryptTo) {
@@ -118,13 +142,22 @@ export async function exportAcrossApps(input: ExportAcrossAppsInput): Promise<Ex
         summary: {...part.summary, path: input.out, sha256, bytes, encrypted: Boolean(input.encryptTo)},
       })
       ledgerHead = await recordAppDone(input.requestLedger, input.request.id, {
-        app: part.app, step: 'export', appLedger: source.ledger.scope, appLedgerHead: appHead,
+        app: part.app,
+        step: 'export',
+        appLedger: source.ledger.scope,
+        appLedgerHead: appHead,
         details: {archive_sha256: sha256, tables: part.files.length, rows: part.files.reduce((sum, f) => sum + f.rows, 0)},
       })
     }
     return {
-      path: input.out, format: input.format, encrypted: Boolean(input.encryptTo), request: input.request.id, bytes, sha256,
-      tables: manifest.files.length, rows: manifest.files.reduce((sum, f) => sum + f.rows, 0),
+      path: input.out,
+      format: input.format,
+      encrypted: Boolean(input.encryptTo),
+      request: input.request.id,
+      bytes,
+      sha256,
+      tables: manifest.files.length,
+      rows: manifest.files.reduce((sum, f) => sum + f.rows, 0),
       apps: manifest.apps.map(a => ({...a, ...pick(parts.find(p => p.app === a.app)!.summary.art15)})),
       ledgerHead,
     }

@@ -30,7 +30,10 @@ export interface ManifestApp {
 }
 
 /** The top-level manifest.json: the archive's files (under each app's folder) and its apps; the rest of what a manifest says is in each app's own. */
-export type AcrossAppsManifest = Pick<Manifest, 'format' | 'formatVersion' | 'tool' | 'app' | 'database' | 'snapshotAt' | 'request' | 'dataFormat' | 'files' | 'ledgerHead' | 'notCovered' | 'locale'> & {apps: ManifestApp[]}
+export type AcrossAppsManifest = Pick<
+  Manifest,
+  'format' | 'formatVersion' | 'tool' | 'app' | 'database' | 'snapshotAt' | 'request' | 'dataFormat' | 'files' | 'ledgerHead' | 'notCovered' | 'locale'
+> & {apps: ManifestApp[]}
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
@@ -58,7 +61,11 @@ async function entriesOf(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
  * a top-level manifest listing every app, database and file, and an index.html
  * that leads to each app's page.
  */
-export async function combineParts(parts: ArchivePart[], out: string, manifest: Omit<AcrossAppsManifest, 'apps' | 'files' | 'database' | 'snapshotAt' | 'app'>): Promise<AcrossAppsManifest> {
+export async function combineParts(
+  parts: ArchivePart[],
+  out: string,
+  manifest: Omit<AcrossAppsManifest, 'apps' | 'files' | 'database' | 'snapshotAt' | 'app'>,
+): Promise<AcrossAppsManifest> {
   const zips = await Promise.all(parts.map(async part => ({part, zip: await openZip(part.path)})))
   try {
     const zip = new yazl.ZipFile()
@@ -78,8 +85,13 @@ export async function combineParts(parts: ArchivePart[], out: string, manifest: 
       snapshotAt: parts.map(p => p.snapshotAt).sort()[0]!,
       files: parts.flatMap(p => p.files.map(f => ({...f, path: `${p.app}/${f.path}`}))),
       apps: parts.map(p => ({
-        app: p.app, database: p.database, snapshotAt: p.snapshotAt, manifest: `${p.app}/${MANIFEST_PATH}`,
-        tables: p.files.length, rows: p.files.reduce((sum, f) => sum + f.rows, 0), ledgerHead: p.ledgerHead,
+        app: p.app,
+        database: p.database,
+        snapshotAt: p.snapshotAt,
+        manifest: `${p.app}/${MANIFEST_PATH}`,
+        tables: p.files.length,
+        rows: p.files.reduce((sum, f) => sum + f.rows, 0),
+        ledgerHead: p.ledgerHead,
       })),
     }
     zip.addBuffer(Buffer.from(indexPage(combined)), 'index.html')
@@ -93,7 +105,9 @@ export async function combineParts(parts: ArchivePart[], out: string, manifest: 
 }
 
 function indexPage(manifest: AcrossAppsManifest): string {
-  const items = manifest.apps.map(a => `<li><a href="${escape(a.app)}/index.html">${escape(a.app)}</a>: ${a.rows} rows from ${a.tables} tables, read at ${escape(a.snapshotAt)}</li>`).join('\n')
+  const items = manifest.apps
+    .map(a => `<li><a href="${escape(a.app)}/index.html">${escape(a.app)}</a>: ${a.rows} rows from ${a.tables} tables, read at ${escape(a.snapshotAt)}</li>`)
+    .join('\n')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Your data</title></head>
 <body><h1>Your data, from ${manifest.apps.length} applications</h1>

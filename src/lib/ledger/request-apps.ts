@@ -51,14 +51,20 @@ export function scopeWithMaps(apps: string[], mapFlag: string): ScopeApp[] {
   const scope = unique.map(app => ({app, map: mapPathFor(app, mapFlag)}))
   const missing = scope.filter(s => !existsSync(s.map))
   if (missing.length > 0) {
-    throw new PrivacyError(`No data map for ${missing.map(s => `${s.app} (expected ${s.map})`).join(', ')}; write one with \`heroku privacy:scan -a ${missing[0]!.app} --out ${missing[0]!.map}\` and review it, or leave the app out. Nothing was recorded.`, {code: 'no_map', exitCode: ExitCode.usage})
+    throw new PrivacyError(
+      `No data map for ${missing.map(s => `${s.app} (expected ${s.map})`).join(', ')}; write one with \`heroku privacy:scan -a ${missing[0]!.app} --out ${missing[0]!.map}\` and review it, or leave the app out. Nothing was recorded.`,
+      {code: 'no_map', exitCode: ExitCode.usage},
+    )
   }
   return scope
 }
 
 /** The apps a request was opened for (from its open event), or null for a request about one app. */
 export async function requestScope(db: pg.Pool | pg.ClientBase, id: string): Promise<ScopeApp[] | null> {
-  const {rows} = await db.query<{apps: ScopeApp[] | null}>(`SELECT details->'apps' AS apps FROM heroku_privacy.events WHERE request_id = $1 AND action = 'request.opened' ORDER BY seq LIMIT 1`, [id])
+  const {rows} = await db.query<{apps: ScopeApp[] | null}>(
+    `SELECT details->'apps' AS apps FROM heroku_privacy.events WHERE request_id = $1 AND action = 'request.opened' ORDER BY seq LIMIT 1`,
+    [id],
+  )
   return rows[0]?.apps ?? null
 }
 
@@ -75,10 +81,19 @@ export async function appStatuses(db: pg.Pool | pg.ClientBase, requests: Array<{
     const apps = events.find(e => e.action === 'request.opened')?.details.apps as ScopeApp[] | undefined
     if (!apps) continue
     const step = stepFor(request.kind)
-    result.set(request.id, apps.map(scope => {
-      const done = events.find(e => e.action === APP_DONE && e.details.app === scope.app && e.details.step === step)
-      return {...scope, step, done: step !== null && done !== undefined, doneAt: done?.at.toISOString() ?? null, appLedgerHead: (done?.details.app_ledger_head as string | undefined) ?? null}
-    }))
+    result.set(
+      request.id,
+      apps.map(scope => {
+        const done = events.find(e => e.action === APP_DONE && e.details.app === scope.app && e.details.step === step)
+        return {
+          ...scope,
+          step,
+          done: step !== null && done !== undefined,
+          doneAt: done?.at.toISOString() ?? null,
+          appLedgerHead: (done?.details.app_ledger_head as string | undefined) ?? null,
+        }
+      }),
+    )
   }
   return result
 }
@@ -114,13 +129,23 @@ export async function assertAppsDone(client: pg.ClientBase, request: {id: string
   const pending = pendingApps(statuses)
   if (pending.length === 0) return
   const done = statuses.filter(s => s.done).map(s => s.app)
-  throw new PrivacyError(`Request ${request.id} is not ${pending[0]!.step === 'erasure' ? 'erased' : 'exported'} in ${pending.map(s => s.app).join(', ')}${done.length > 0 ? ` (done: ${done.join(', ')})` : ''}; run privacy:${pending[0]!.step === 'erasure' ? 'erase' : 'export'} --request ${request.id} first.`, {code: 'request_apps_pending', exitCode: ExitCode.refused, details: {apps: statuses}})
+  throw new PrivacyError(
+    `Request ${request.id} is not ${pending[0]!.step === 'erasure' ? 'erased' : 'exported'} in ${pending.map(s => s.app).join(', ')}${done.length > 0 ? ` (done: ${done.join(', ')})` : ''}; run privacy:${pending[0]!.step === 'erasure' ? 'erase' : 'export'} --request ${request.id} first.`,
+    {code: 'request_apps_pending', exitCode: ExitCode.refused, details: {apps: statuses}},
+  )
 }
 
 /** Refuses (exit 4) to act on a request across apps for anyone but the person it was opened for. */
-export async function assertRequestSubject(ctx: LedgerContext, request: {id: string; subjectColumn: string; subjectFingerprint: string}, subjects: SubjectLookup[]): Promise<void> {
+export async function assertRequestSubject(
+  ctx: LedgerContext,
+  request: {id: string; subjectColumn: string; subjectFingerprint: string},
+  subjects: SubjectLookup[],
+): Promise<void> {
   const key = await ledgerKey(ctx.pool, ctx.scope)
   const [only] = subjects
   if (subjects.length === 1 && only!.column === request.subjectColumn && fingerprint(key, only!.column, only!.value) === request.subjectFingerprint) return
-  throw new PrivacyError(`The --subject given is not the person ${request.id} was opened for; give the same ${request.subjectColumn}= lookup as when it was opened. Nothing was changed.`, {code: 'request_subject_mismatch', exitCode: ExitCode.refused})
+  throw new PrivacyError(
+    `The --subject given is not the person ${request.id} was opened for; give the same ${request.subjectColumn}= lookup as when it was opened. Nothing was changed.`,
+    {code: 'request_subject_mismatch', exitCode: ExitCode.refused},
+  )
 }

@@ -8,7 +8,7 @@ import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {loadDataMap} from '../../../lib/datamap/load.js'
 import {LAWS, Law} from '../../../lib/datamap/processing-schema.js'
-import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {usageError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
 import {PrivacyRequest, REQUEST_KINDS, RecordedRequest, VERIFICATION_METHODS, VerificationMethod, openRequest} from '../../../lib/ledger/requests.js'
 import {parseSubject} from '../../../lib/subject/parse.js'
@@ -42,7 +42,7 @@ A request across several apps: repeat -a (or give --team TEAM for every app of t
     reference: Flags.string({description: 'your own reference, e.g. a support ticket id'}),
     law: Flags.string({description: 'the law whose deadlines apply (default: law: in the data map, else gdpr)', options: [...LAWS]}),
     map: mapFlag,
-    'verified-by': Flags.string({description: 'who checked the requester\'s identity', dependsOn: ['verification-method']}),
+    'verified-by': Flags.string({description: "who checked the requester's identity", dependsOn: ['verification-method']}),
     'verification-method': Flags.string({description: 'how the identity was checked', options: [...VERIFICATION_METHODS], dependsOn: ['verified-by']}),
   }
 
@@ -51,7 +51,7 @@ A request across several apps: repeat -a (or give --team TEAM for every app of t
     const subject = parseSubject(flags.subject)
     const receivedOn = flags.received === undefined ? undefined : parseDate(flags.received)
     if (flags.received !== undefined && !receivedOn) {
-      throw new PrivacyError(`--received must be a date as YYYY-MM-DD (got ${flags.received}).`, {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError(`--received must be a date as YYYY-MM-DD (got ${flags.received}).`)
     }
     const apps = await resolveScope(flags, this.opener)
     const lawMap = apps ? apps[0]!.map : flags.map
@@ -59,11 +59,25 @@ A request across several apps: repeat -a (or give --team TEAM for every app of t
     const verification = flags['verified-by'] ? {by: flags['verified-by'], method: flags['verification-method'] as VerificationMethod} : undefined
     const ledger = await this.openLedger({...flags, app: apps ? apps[0]!.app : appsOf(flags.app)[0]})
     try {
-      const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference, law, verification, ...(apps ? {apps} : {})})
-      this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
-      if (apps) this.log(`It covers ${plural(apps.length, 'app')}: ${apps.map(a => `${a.app} (${a.map})`).join(', ')}; it is kept in ${ledger.ctx.scope}'s ledger, so name -a ${ledger.ctx.scope} with --request ${request.id}.`)
+      const request = await openRequest(ledger.ctx, {
+        kind: flags.kind as PrivacyRequest['kind'],
+        subject,
+        receivedOn,
+        reference: flags.reference,
+        law,
+        verification,
+        ...(apps ? {apps} : {}),
+      })
+      this.log(
+        `Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`,
+      )
+      if (apps)
+        this.log(
+          `It covers ${plural(apps.length, 'app')}: ${apps.map(a => `${a.app} (${a.map})`).join(', ')}; it is kept in ${ledger.ctx.scope}'s ledger, so name -a ${ledger.ctx.scope} with --request ${request.id}.`,
+        )
       if (request.acknowledgeBy) this.log(`Confirm receipt to the person by ${request.acknowledgeBy}.`)
-      if (!request.verifiedBy) this.log('Identity not recorded as verified: check it before sending data, then note how (--verified-by, --verification-method).')
+      if (!request.verifiedBy)
+        this.log('Identity not recorded as verified: check it before sending data, then note how (--verified-by, --verification-method).')
       this.logLedgerHead(request.ledgerHead)
       return request
     } finally {
