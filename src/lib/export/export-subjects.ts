@@ -94,9 +94,7 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   let written: Awaited<ReturnType<typeof writeArchive>>
   try {
     // A follower (a hot standby, or a read-only login) cannot hold temporary tables: there the row sets are recomputed per query.
-    const {
-      rows: [source],
-    } = await client.query<{read_only: boolean}>(`SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on' AS read_only`)
+    const {rows: [source]} = await client.query<{read_only: boolean}>(`SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on' AS read_only`)
     const mode: KeySetMode = source!.read_only ? 'inline' : 'temporary'
     await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ ${mode === 'inline' ? 'READ ONLY' : 'READ WRITE'}`)
     // Timestamps Postgres encodes as JSON carry the session's offset; UTC reads the same everywhere.
@@ -113,12 +111,10 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   if (input.encryptTo) {
     input.progress?.({kind: 'step', message: 'encrypting the archive'})
     const encrypted = `${input.out}.partial.age`
-    await encryptFile(partial, encrypted, input.encryptTo)
-      .catch(async error => {
-        await rm(encrypted, {force: true})
-        throw error
-      })
-      .finally(() => rm(partial, {force: true}))
+    await encryptFile(partial, encrypted, input.encryptTo).catch(async error => {
+      await rm(encrypted, {force: true})
+      throw error
+    }).finally(() => rm(partial, {force: true}))
     await rename(encrypted, input.out)
   } else {
     await rename(partial, input.out)
@@ -142,9 +138,7 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
 }
 
 async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: string, mode: KeySetMode) {
-  const {
-    rows: [clock],
-  } = await client.query<{now: Date}>('SELECT now() AS now')
+  const {rows: [clock]} = await client.query<{now: Date}>('SELECT now() AS now')
   const snapshotAt = clock!.now.toISOString()
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
   const map = loaded.map
@@ -153,16 +147,9 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   const plan = planSubjectGraph(map, schema, kindsOf(map, subjects))
   const hidden = hiddenByRowSecurity(plan.tables.map(t => t.table))
   if (hidden.length > 0 && !input.allowIncomplete) {
-    throw violation(
-      'row_security',
-      `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`,
-      {details: {tables: hidden}},
-    )
+    throw violation('row_security', `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {details: {tables: hidden}})
   }
-  const hiddenByTable = planWithholding(
-    plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})),
-    {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true},
-  )
+  const hiddenByTable = planWithholding(plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})), {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true})
   input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
   const rows = await chooseSubjectRows(client, plan, schema, {mode})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
@@ -186,10 +173,9 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
       pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
       const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format}
       const query = subjectRowsQuery(rows, table.key, columns, {columns: thirdParty, key: input.pseudonymKey}, input.format)
-      const written =
-        input.format === 'json'
-          ? await addJsonLinesFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000, rowMode: 'array'})))
-          : await addRowsFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000})))
+      const written = input.format === 'json'
+        ? await addJsonLinesFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000, rowMode: 'array'})))
+        : await addRowsFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000})))
       files.push(written.file)
       html.push(written.shown)
       input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
@@ -229,30 +215,14 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
         ...(input.notCovered ?? []),
       ],
       locale: input.locale ?? 'en',
-      art15: buildArt15Facts(
-        map,
-        files.filter(f => f.rows > 0).map(f => f.table),
-      ),
+      art15: buildArt15Facts(map, files.filter(f => f.rows > 0).map(f => f.table)),
     }
     art15 = manifest.art15
-    zip.addBuffer(
-      Buffer.from(
-        renderIndexHtml({
-          locale: manifest.locale,
-          generatedAt: snapshotAt,
-          request: input.request,
-          tool: input.tool,
-          map,
-          facts: manifest.art15,
-          tables: html,
-          columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
-          withheld,
-          pseudonymised,
-          notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
-        }),
-      ),
-      'index.html',
-    )
+    zip.addBuffer(Buffer.from(renderIndexHtml({
+      locale: manifest.locale, generatedAt: snapshotAt, request: input.request, tool: input.tool, map, facts: manifest.art15, tables: html,
+      columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
+      withheld, pseudonymised, notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
+    })), 'index.html')
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST_PATH)
     zip.end()
     await done
@@ -262,3 +232,4 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   }
   return {snapshotAt, files, withheld, subjects: people, art15}
 }
+
