@@ -5,7 +5,7 @@ import {databaseFlags} from '../../cli/flags.js'
 import {inventory} from '../../lib/check/inventory.js'
 import {addPlatformRecipients, platformRecipients} from '../../lib/datamap/platform-recipients.js'
 import {formatProblems} from '../../lib/datamap/load.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {PrivacyError, violation} from '../../lib/errors.js'
 import {saveReview} from '../../lib/datamap/review.js'
 import {ScanReport, checkMapAgainstDatabase, hasDrift, reviewItemsOf, writeMapFromScan} from '../../lib/scan/run-scan.js'
 import {reviewInTerminal} from '../../lib/ui/review-terminal.js'
@@ -38,7 +38,7 @@ With --check nothing is written: the command exits 3 when the database has table
   async run(): Promise<ScanReport> {
     const {flags} = await this.parse(Scan)
     if (flags.review && !(process.stdin.isTTY && process.stdout.isTTY)) {
-      throw new PrivacyError('--review needs an interactive terminal; run privacy:scan without --review and review the comments in privacy.yml by hand, or run it in a terminal.', {code: 'review_needs_terminal', exitCode: ExitCode.usage})
+      throw new PrivacyError('--review needs an interactive terminal; run privacy:scan without --review and review the comments in privacy.yml by hand, or run it in a terminal.', {code: 'review_needs_terminal'})
     }
     const {main: {target, heroku}, db} = await this.openTarget(flags)
     let report: ScanReport
@@ -51,7 +51,7 @@ With --check nothing is written: the command exits 3 when the database has table
     if (flags.check) {
       if (report.drift && hasDrift(report.drift)) {
         this.log(renderDrift(report))
-        throw new PrivacyError(`${flags.out} is out of date with ${target.label}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`, {code: 'map_drift', exitCode: ExitCode.violations, details: report})
+        throw violation('map_drift', `${flags.out} is out of date with ${target.label}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`, {details: report})
       }
       if (report.problems.length > 0) {
         throw new PrivacyError(`${flags.out} has problems: ${formatProblems(flags.out, report.problems)}`, {code: 'invalid_map', details: report.problems})

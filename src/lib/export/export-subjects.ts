@@ -1,5 +1,4 @@
-import {createHash} from 'node:crypto'
-import {createReadStream, createWriteStream, existsSync} from 'node:fs'
+import {createWriteStream, existsSync} from 'node:fs'
 import {rename, rm} from 'node:fs/promises'
 import {pipeline} from 'node:stream/promises'
 
@@ -8,10 +7,9 @@ import QueryStream from 'pg-query-stream'
 import yazl from 'yazl'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
-import type {DataMap} from '../datamap/schema.js'
 import type {Locale} from '../datamap/processing-schema.js'
 import {hiddenByRowSecurity} from '../db/introspect.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, violation} from '../errors.js'
 import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
 import {planSubjectGraph} from '../subject/graph.js'
@@ -21,6 +19,7 @@ import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/reso
 import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
 import {Art15Facts, buildArt15Facts} from './art15.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
+import {hashFile} from './hash-file.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
 import {en} from './i18n/en.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
@@ -138,16 +137,6 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   }
 }
 
-async function hashFile(path: string): Promise<{sha256: string; bytes: number}> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer)
-    bytes += (chunk as Buffer).length
-  }
-  return {sha256: hash.digest('hex'), bytes}
-}
-
 async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: string, mode: KeySetMode) {
   const {rows: [clock]} = await client.query<{now: Date}>('SELECT now() AS now')
   const snapshotAt = clock!.now.toISOString()
@@ -158,7 +147,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   const plan = planSubjectGraph(map, schema, kindsOf(map, subjects))
   const hidden = hiddenByRowSecurity(plan.tables.map(t => t.table))
   if (hidden.length > 0 && !input.allowIncomplete) {
-    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {code: 'row_security', exitCode: ExitCode.violations, details: {tables: hidden}})
+    throw violation('row_security', `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {details: {tables: hidden}})
   }
   const hiddenByTable = planWithholding(plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})), {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true})
   input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
