@@ -69,6 +69,9 @@ export function familyOf(column: ColumnInfo): TypeFamily {
   return FAMILIES[column.baseType] ?? 'enum'
 }
 
+const SECRET_TABLE_HEADS = new Set(['token', 'tokens', 'session', 'sessions'])
+const holdsSecretsByName = (table: TableContext) => SECRET_TABLE_HEADS.has(table.nameWords?.at(-1) ?? '')
+
 const round = (n: number) => Math.round(n * 100) / 100
 
 function collectStrings(values: unknown[]): string[] {
@@ -120,6 +123,11 @@ export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined
     if (reading.holdsPrivateAddresses && (verdict === undefined || verdict.category === 'none')) rejectedByValues = 'the sampled addresses are private network addresses: machines\''
     if (reading.holdsSecrets && verdict === undefined && ['key', 'code', 'encrypted', 'credential', 'value'].some(w => concepts.has(w)) && table.isPersonLinked && !table.isMachine) {
       signals.push({category: 'credentials', confidence: 0.7, evidence: 'random-looking values under a key or code name'})
+    }
+    // A table of tokens or sessions: what is random in it is the secret, whatever the column is called (a rotated token's parent);
+    // on one tied to no person its own id is the session's handle (tied to a person, the id is a row id beside the token).
+    if (reading.holdsSecrets && verdict === undefined && holdsSecretsByName(table) && !table.isMachine && (table.isPersonLinked ? nameWords(column.name).join('_') !== 'id' : nameWords(column.name).join('_') === 'id')) {
+      signals.push({category: 'credentials', confidence: 0.7, evidence: 'random-looking values on a table of tokens or sessions'})
     }
   }
   const shapes = strings.length > 0 ? commonShapes(strings) : undefined

@@ -68,6 +68,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   const org = table.kind === 'organisation' || table.isMachine
   const last = input.words.at(-1) ?? ''
   const isIdentifier = ['id', 'ids', 'uuid', 'xid'].includes(last)
+  const personRows = person || peopleNamed(table)
   if (family === 'json' && (c.has('setting') || c.has('meta'))) return undefined
   if (family === 'timestamp') return c.size > 0 && any(c, 'birth', 'death', 'marriage') ? yes('identity', 0.7, 'a date of a person\'s life') : undefined
   if (family === 'boolean') {
@@ -109,16 +110,16 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   // credentials
   if (credentialWords(c) || (c.has('hash') && table.words.includes('password'))) {
     if (any(c, 'at', 'count', 'expiry')) return no('when or how often, not the secret itself')
-    if ([...c].every(w => BARE.has(w)) && !person && !table.words.some(w => AUTH_TABLE.includes(w))) return no('a token of a thing, not of a person')
+    if ([...c].every(w => BARE.has(w)) && !personRows && !table.words.some(w => AUTH_TABLE.includes(w))) return no('a token of a thing, not of a person')
     const authTable = table.words.some(w => AUTH_TABLE.includes(w))
-    if (((org && !table.words.includes('invitation')) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
+    if (((org && !table.words.includes('invitation') && !peopleNamed(table)) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
     if (c.has('key') && [...c].every(w => BARE.has(w)) && table.hasValueColumn) return no('the key of a key-value pair')
     if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
     if (!linked && !person && !authTable && !c.has('user')) return {category: 'none', confidence: 0.55, evidence: 'a secret, on a table not tied to a person'}
     if (c.has('name')) return no('the name of a secret, not the secret')
     const namesAThing = input.words.some(w => !CREDENTIAL_MODIFIERS.has(w) && !NEUTRAL_CREDENTIAL_WORDS.has(w) && !['token', 'tokens', 'secret', 'key', 'keys', 'code', 'codes', 'hash', 'digest'].includes(w))
-    if (!person && !authTable && namesAThing && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey', 'challenge')) return no('the token of a thing, not of a person')
+    if (!personRows && !authTable && namesAThing && !input.words.some(w => CREDENTIAL_MODIFIERS.has(w)) && !any(c, 'password', 'salt', 'otp', 'passkey', 'challenge')) return no('the token of a thing, not of a person')
     return yes('credentials', 0.9, 'a password, token or secret')
   }
   if (c.has('hash') && (c.has('email') || (c.size === 1 && table.words.includes('email') && reached))) return yes('contact', 0.7, 'a hash of an e-mail address')
@@ -135,9 +136,10 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (table.holdsAddresses && !person && c.has('name') && !any(c, 'first', 'last')) return yes('location', 0.6, 'a name on a postal address')
     return yes('identity', 0.85, 'a person\'s name')
   }
+  if (c.has('name') && isAuditTable(table) && (family === 'text' || family === 'json') && input.words.every(w => MERGED_RECORD_NAMES.has(w))) return yes('identity', 0.6, 'names of the records a log merged or replaced')
   if (c.has('name') || c.has('login') || c.has('handle')) {
     if ((c.has('user') && c.has('name')) || ((c.has('login') || c.has('handle')) && [...c].every(w => ['login', 'handle', 'user', 'name', 'lower', 'current', 'primary'].includes(w)))) {
-      if (table.isMachine || (org && !linked)) return no('an integration\'s user name')
+      if ((table.isMachine || (org && !linked)) && !peopleNamed(table)) return no('an integration\'s user name')
       return yes('identity', 0.8, 'a user name or login')
     }
     if (c.has('employer')) return org && !person ? no('an organisation\'s own name') : yes(table.holdsAddresses ? 'location' : 'identity', 0.65, 'a person\'s employer')
@@ -145,7 +147,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (role) return yes('identity', 0.8, `the name of a person (${role})`)
     const weak = WEAK_ROLES.find(r => c.has(r))
     if (weak && (person || linked)) return yes('identity', 0.7, `the ${weak} name of a person`)
-    if (person) return yes('identity', 0.75, 'a name on a table of people')
+    if (personRows) return yes('identity', 0.75, 'a name on a table of people')
     return undefined
   }
   if (c.size === 1 && c.has('user') && family === 'text') return yes('identity', 0.6, 'a user, by name')
@@ -260,11 +262,23 @@ const isTrackingTable = (table: TableContext) => table.words.some(w => ['pagevie
   || (table.words.includes('page') && table.words.some(w => ['view', 'views', 'visit', 'visits', 'hit', 'hits'].includes(w)))
   || (table.words.includes('event') && table.words.includes('website'))
 
+/**
+ * A table whose rows are people by its last word, after words for what they belong to (`import_source_users`,
+ * `mcp_servers_users`): each row is one person's, so its names and tokens are theirs, not the machine's.
+ */
+const peopleNamed = (table: TableContext) => {
+  const head = table.nameWords?.at(-1) ?? ''
+  return table.isPersonLinked && table.kind !== 'organisation' && (PERSON_WORDS.has(head) || PERSON_WORDS.has(head.replace(/s$/, '')))
+}
+
 /** Audit logs and change histories copy the values of the rows they record. */
 const AUDIT_TABLE = new Set(['audit', 'auditoria', 'unification', 'changelog', 'versions', 'paper_trail'])
 const AUDIT_FIELDS = new Set(['details', 'detail', 'changes', 'changed', 'data', 'payload', 'before', 'after', 'old', 'new', 'valor', 'antigo', 'novo', 'context',
   'object', 'diff', 'extra', 'properties', 'target', 'audited', 'value', 'values', 'original'])
 const isAuditTable = (table: TableContext) => table.words.some(w => AUDIT_TABLE.has(w)) && [...AUDIT_TABLE, 'event', 'log', 'entry', 'data'].includes(table.words.at(-1)!)
+
+/** Names of records a merge or change log keeps: the duplicates it joined, the names a record had before. */
+const MERGED_RECORD_NAMES = new Set(['name', 'names', 'duplicate', 'duplicates', 'merged', 'old', 'previous', 'former', 'original', 'unified'])
 
 /** First and last names written as one word. */
 const GLUED_NAMES = new Set(['firstname', 'lastname', 'surname', 'forename', 'vorname', 'nachname', 'familienname', 'sobrenome', 'prenom', 'voornaam', 'achternaam', 'cognome'])

@@ -13,8 +13,9 @@ import {introspect} from '../db/introspect.js'
 import type {ProgressSink} from '../progress.js'
 import {ColumnFinding, classifyColumn, keyColumnsOf} from './classify.js'
 import {sampleTable} from './sample.js'
-import {scanDatabase} from './scan.js'
+import {ScannedTable, scanDatabase} from './scan.js'
 import {describeTables} from './table-context.js'
+import {nameWords} from './tokens.js'
 
 export interface PersonalColumn {
   table: string
@@ -74,6 +75,18 @@ const asColumn = (table: string, f: ColumnFinding): PersonalColumn => ({
 const personal = (table: string, findings: ColumnFinding[]): PersonalColumn[] => findings.filter(f => f.category !== 'none').map(f => asColumn(table, f))
 const doubtful = (table: string, findings: ColumnFinding[]): PersonalColumn[] => findings.filter(f => f.category === 'none' && f.uncertain && f.evidence.length > 0).map(f => asColumn(table, f))
 
+/** Words of columns that hold whatever value a row was given: on a polymorphic table, a person's as often as a thing's. */
+const FREE_VALUE_WORDS = new Set(['value', 'values', 'data', 'content', 'body', 'text', 'details', 'payload', 'note', 'notes', 'comment', 'description'])
+
+/**
+ * A table not reached whose rows point at rows of any table by a `<x>_type`/`<x>_id` pair and keep free values
+ * (custom field values, notes, attachments): the scan cannot tell whose they are, a person must.
+ */
+function holdsValuesOfSomeone(table: ScannedTable): boolean {
+  if (table.polymorphic.length === 0) return false
+  return table.table.columns.some(c => ['text', 'varchar', 'json', 'jsonb'].includes(c.baseType) && nameWords(c.name).some(w => FREE_VALUE_WORDS.has(w)))
+}
+
 /** What a person should decide after a scan: uncertain findings and references proposed by value, one at a time. */
 export function reviewItemsOf(report: ScanReport): ReviewItem[] {
   const columns = [...report.columns.filter(c => c.uncertain), ...report.doubtful].map((c): ReviewItem => ({
@@ -105,7 +118,7 @@ export async function writeMapFromScan(input: RunScanInput): Promise<ScanReport>
     columns,
     doubtful: scan.tables.flatMap(t => doubtful(t.table.key, t.findings)),
     proposals: scan.proposals.map(({table, column, to, matched, sampled, reason}) => ({table, column, to, matched, sampled, reason})),
-    unreachable: scan.tables.filter(t => !t.reach && t.findings.some(f => f.category !== 'none')).map(t => t.table.key),
+    unreachable: scan.tables.filter(t => !t.reach && (t.findings.some(f => f.category !== 'none') || holdsValuesOfSomeone(t))).map(t => t.table.key),
     unreadable: scan.unreadable,
     added: merged.added,
     removed: merged.removed,

@@ -19,6 +19,8 @@ export interface ScannedTable {
   reach: Reach | undefined
   /** Heroku Connect writes this table from Salesforce. */
   isConnect: boolean
+  /** `<x>_type`/`<x>_id` pairs: references to rows of several tables (a person's among them, perhaps) that no key can follow. */
+  polymorphic: string[]
 }
 
 export interface ScanResult {
@@ -38,6 +40,21 @@ export interface ScanOptions {
 }
 
 const isData = (t: TableInfo) => t.kind === 'table' || t.kind === 'partitioned'
+
+const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext'])
+
+/** `customized_type` beside `customized_id` (`targetType`/`targetId`): one reference that names the table it points at in its rows. */
+export function polymorphicPairs(table: TableInfo): string[] {
+  const byWords = new Map(table.columns.map(c => [nameWords(c.name).join('_'), c.name]))
+  const pairs: string[] = []
+  for (const column of table.columns) {
+    const words = nameWords(column.name)
+    if (words.length < 2 || words.at(-1) !== 'type' || !TEXT_TYPES.has(column.baseType)) continue
+    const id = byWords.get([...words.slice(0, -1), 'id'].join('_'))
+    if (id) pairs.push(`${column.name}+${id}`)
+  }
+  return pairs
+}
 
 function isConnectTable(table: TableInfo): boolean {
   const names = new Set(table.columns.map(c => c.name))
@@ -154,7 +171,7 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
   return {
     schema,
     subject: {table: root.key, key: root.primaryKey[0]!, lookup},
-    tables: dataTables.map(table => ({table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table)})),
+    tables: dataTables.map(table => ({table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table), polymorphic: polymorphicPairs(table)})),
     proposals,
     unreadable,
   }
