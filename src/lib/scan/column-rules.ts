@@ -200,6 +200,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('public') && c.has('key') && linked && !table.isMachine) return yes('online_id', 0.7, 'a person\'s public key')
   if (c.has('key') && c.has('id') && [...c].filter(w => !['gpg', 'pgp', 'ssh', 'primary', 'sub'].includes(w)).length <= 3 && reached && !table.isMachine && table.words.some(w => ['gpg', 'ssh', 'pgp', 'key', 'keys'].includes(w))) return yes('online_id', 0.65, 'the id of a person\'s key')
   if (c.has('actor') && c.has('uri') && person) return yes('online_id', 0.75, 'a person\'s actor address')
+  if (person && input.words.includes('link') && input.words.includes('url')) return yes('contact', 0.6, 'a link to a person\'s profile elsewhere')
   if (c.has('uri') && person && c.size <= 2) return yes(c.has('website') ? 'contact' : 'online_id', 0.6, 'the address of a person\'s profile')
 
   // location
@@ -244,13 +245,16 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (table.kind === 'authored' && linked) return yes('free_text', 0.75, 'text a person wrote')
     if (person) return yes('free_text', 0.7, 'text about a person')
     if (input.words.some(w => REMARKS.has(w)) && linked) return yes('free_text', 0.6, 'a person\'s reasons or remarks')
+    if (table.words.some(w => CONDUCT_REPORTS.has(w)) && linked && input.words.length === 1) return yes('free_text', 0.6, 'a copy of what a person wrote, kept by a report on their conduct')
   }
   if (c.has('search') && !c.has('text') && reached && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
   if (c.has('sentiment')) return yes('behavioral', 0.6, 'a person\'s mood')
   return undefined
 }
 
-const REMARKS = new Set(['evidence', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
+/** Tables that report a person's conduct (spam caught, abuse reported): the texts they keep are that person's. */
+const CONDUCT_REPORTS = new Set(['spam', 'abuse', 'complaint', 'complaints'])
+const REMARKS = new Set(['evidence', 'observation', 'observations', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
 /** Words before `token` or `secret` that make it a person's sign-in secret on any table. */
 const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmation', 'confirm', 'api', 'auth', 'session', 'remember', 'invitation', 'invite', 'user',
   'otp', 'feed', 'personal', 'private', 'sign', 'signin', 'login', 'recovery', 'backup', 'verification', 'unlock', 'password', 'id', 'bearer', 'jwt', 'incoming',
