@@ -27,15 +27,19 @@ const any = (set: Set<string>, ...concepts: string[]) => concepts.some(c => set.
 const yes = (category: PersonalCategory, confidence: number, evidence: string): NameVerdict => ({category, confidence, evidence})
 const no = (evidence: string): NameVerdict => ({category: 'none', confidence: 0.9, evidence})
 
+/** People an organisation names in its own settings (its tax adviser, its directors): their details are a person's on any table. */
+const ADVISER_ROLES = ['advisor', 'adviser', 'berater', 'steuerberater', 'accountant', 'notary', 'lawyer', 'director']
+
 /** People's roles that, before `name`, make it a person's name (`author_name`, `guestName`, `nome_mae`). */
 const PERSON_ROLES = ['user', 'author', 'owner', 'guest', 'scheduler', 'creator', 'created', 'updated', 'committer', 'holder', 'contact', 'person', 'customer',
   'member', 'attendee', 'sender', 'recipient', 'signer', 'mother', 'father', 'spouse', 'guardian', 'authorized', 'aluno', 'student', 'teacher',
   'employee', 'patient', 'requester', 'reporter', 'assignee', 'responsible', 'social', 'maiden', 'nick', 'first', 'last', 'middle', 'real', 'legal',
-  'billing', 'shipping', 'shipto', 'delivery', 'participant', 'organizer', 'invitee', 'inviter', 'reviewer', 'speaker', 'subscriber', 'follower']
+  'billing', 'shipping', 'shipto', 'delivery', 'participant', 'organizer', 'invitee', 'inviter', 'reviewer', 'speaker', 'subscriber', 'follower',
+  ...ADVISER_ROLES]
 /** Words before `name` that make it a person's name only where people are (`display_name` of a user, not of a tag). */
 const WEAK_ROLES = ['display', 'full', 'public', 'profile']
 /** Columns whose text is a person's name by the role alone (`author`, `original_author`). */
-const NAMED_ROLES = ['author', 'committer', 'signer', 'assignee', 'reporter']
+const NAMED_ROLES = ['author', 'committer', 'signer', 'assignee', 'reporter', 'director']
 
 /** Application secrets: an integration's, a machine's, the operator's. */
 const MACHINE_SECRET = ['client', 'app', 'application', 'webhook', 'hook', 'bot', 'integration', 'runner', 'cluster', 'deploy', 'service', 'server', 'instance', 'health', 'registry', 'trigger', 'signing', 'encryption', 'lfs', 'iv', 'ci', 'workhorse']
@@ -69,6 +73,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   const last = input.words.at(-1) ?? ''
   const isIdentifier = ['id', 'ids', 'uuid', 'xid'].includes(last)
   const personRows = person || peopleNamed(table)
+  /** The name says the data is of a person the organisation names (`fa_steuerberater_street`). */
+  const advised = ADVISER_ROLES.some(r => c.has(r))
   if (family === 'json' && (c.has('setting') || c.has('meta'))) return undefined
   if (family === 'timestamp') return c.size > 0 && any(c, 'birth', 'death', 'marriage') ? yes('identity', 0.7, 'a date of a person\'s life') : undefined
   if (family === 'boolean') {
@@ -179,7 +185,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return yes('contact', 0.85, 'an e-mail address')
   }
   if (c.has('phone')) {
-    if (org && !person) return no('an organisation\'s phone number')
+    if (org && !person && !advised) return no('an organisation\'s phone number')
     return yes('contact', 0.85, 'a phone number')
   }
   if (c.has('messenger') && (person || linked) && !org) return yes('contact', 0.75, 'a messenger or social handle')
@@ -210,8 +216,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (any(c, 'street', 'postcode', 'neighborhood', 'complement', 'residence') || (c.has('address') && !any(c, 'email', 'ip')) || (c.has('house') && c.size <= 2)
     || (c.has('city') && !c.has('count'))) {
-    if (org && !person) return no('an organisation\'s address')
-    if (!person && !linked && !table.holdsAddresses) return undefined
+    if (org && !person && !advised) return no('an organisation\'s address')
+    if (!person && !linked && !table.holdsAddresses && !advised) return undefined
     return yes('location', 0.8, 'part of a postal address')
   }
   if (((any(c, 'country', 'region') && (table.holdsAddresses || person)) || (c.has('state') && table.holdsAddresses)) && !org) return yes('location', 0.6, 'part of a person\'s address')

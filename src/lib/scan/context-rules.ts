@@ -38,7 +38,8 @@ export function spokenVerdict(input: Input, credentialTable: boolean): NameVerdi
   if (table.kind === 'person' && words.length <= 2 && ['title', 'position', 'honorific'].includes(words.at(-1)!) && !words.some(w => ['job', 'sort'].includes(w))) return yes('identity', 0.6, 'a person\'s title or position')
   if (c.has('payment') && words.includes('method') && ['id', 'xid', 'uid'].includes(words.at(-1)!) && (table.kind === 'person' || table.isPersonLinked)) return yes('financial', 0.6, 'a person\'s payment method at a payment provider')
   if ((words.join('_') === 'also_known_as' || c.has('alias')) && (table.kind === 'person' || table.isPersonLinked)) return yes('online_id', 0.6, 'another address of a person\'s account')
-  if (c.has('uri') && c.size === 1 && table.isPersonLinked && table.words.includes('alias')) return yes('online_id', 0.6, 'another address of a person\'s account')
+  if (c.has('uri') && c.size === 1 && table.isPersonLinked && names.some(w => ['alias', 'aliases'].includes(w))) return yes('online_id', 0.6, 'another address of a person\'s account')
+  if (c.has('uri') && c.size === 1 && table.isPersonLinked && (names.includes('openid') || (names.includes('open') && names.includes('id')))) return yes('online_id', 0.6, 'a person\'s OpenID address')
   // No table of customers here: a text customer id on a person's payment is the payment provider's id for that person.
   if (words.join('_') === 'customer_id' && reached && (table.kind === 'person' || table.words.includes('payment')) && !organisationNamed) return yes('online_id', 0.6, 'a person\'s id at a payment provider')
   if (words.includes('tracking') && words.includes('client') && ['id', 'uid'].includes(words.at(-1)!) && reached) return yes('online_id', 0.6, 'an analytics client id of a person\'s browser')
