@@ -170,6 +170,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (person || PERSON_ROLES.some(r => c.has(r))) return yes('identity', 0.75, 'a person\'s picture or signature')
     return no('a picture of a thing')
   }
+  if (person && input.words.some(w => PROFILE_PICTURES.has(w)) && (c.has('uri') || c.has('file') || input.words.includes('image'))) return yes('identity', 0.65, 'a person\'s profile banner')
   if ((c.has('occupation') || (c.has('job') && c.has('title'))) && (person || linked)) return yes('identity', 0.65, 'a person\'s job')
   if (c.has('employer') && person) return yes('identity', 0.6, 'a person\'s employer')
   if (c.has('employer') && table.holdsAddresses) return yes('location', 0.6, 'a company name on a postal address')
@@ -254,9 +255,18 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (table.words.some(w => CONDUCT_REPORTS.has(w)) && linked && input.words.length === 1) return yes('free_text', 0.6, 'a copy of what a person wrote, kept by a report on their conduct')
   }
   if (c.has('search') && !c.has('text') && reached && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
+  if ((table.nameWords ?? []).some(w => RECORDINGS.has(w)) && reached && (family === 'json' || family === 'text') && input.words.some(w => ['events', 'event', 'data', 'recording', 'frames'].includes(w))) return yes('behavioral', 0.65, 'a recording of what a person did on a page')
+  if (table.kind === 'authored' && reached && (family === 'json' || family === 'text') && input.words.some(w => EARLIER_VERSIONS.has(w)) && !org) return yes('free_text', 0.6, 'earlier versions of a person\'s text')
   if (c.has('sentiment')) return yes('behavioral', 0.6, 'a person\'s mood')
   return undefined
 }
+
+/** Pictures on a person's profile besides the avatar. */
+const PROFILE_PICTURES = new Set(['header', 'banner', 'cover'])
+/** Tables of session recordings (replays of what a visitor did). */
+const RECORDINGS = new Set(['replay', 'replays', 'recording', 'recordings'])
+/** Columns that keep what a text said before it was edited. */
+const EARLIER_VERSIONS = new Set(['history', 'revisions', 'edits'])
 
 /** Tables that report a person's conduct (spam caught, abuse reported): the texts they keep are that person's. */
 const CONDUCT_REPORTS = new Set(['spam', 'abuse', 'complaint', 'complaints'])
