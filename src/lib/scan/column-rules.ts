@@ -252,6 +252,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (table.kind === 'authored' && linked) return yes('free_text', 0.75, 'text a person wrote')
     if (person) return yes('free_text', 0.7, 'text about a person')
     if (input.words.some(w => REMARKS.has(w)) && linked) return yes('free_text', 0.6, 'a person\'s reasons or remarks')
+    if (input.words[0] === 'body' && linked && !(table.nameWords ?? []).some(w => /template|canned|preset|macro|default/.test(w))) return yes('free_text', 0.6, 'the body of something a person wrote')
     if (table.words.some(w => CONDUCT_REPORTS.has(w)) && linked && input.words.length === 1) return yes('free_text', 0.6, 'a copy of what a person wrote, kept by a report on their conduct')
   }
   if (c.has('search') && !c.has('text') && reached && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
