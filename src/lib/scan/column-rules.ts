@@ -28,7 +28,7 @@ const yes = (category: PersonalCategory, confidence: number, evidence: string): 
 const no = (evidence: string): NameVerdict => ({category: 'none', confidence: 0.9, evidence})
 
 /** People an organisation names in its own settings (its tax adviser, its directors): their details are a person's on any table. */
-const ADVISER_ROLES = ['advisor', 'adviser', 'berater', 'steuerberater', 'accountant', 'notary', 'lawyer', 'director']
+const ADVISER_ROLES = ['adviser', 'coordinator']
 
 /** People's roles that, before `name`, make it a person's name (`author_name`, `guestName`, `nome_mae`). */
 const PERSON_ROLES = ['user', 'author', 'owner', 'guest', 'scheduler', 'creator', 'created', 'updated', 'committer', 'holder', 'contact', 'person', 'customer',
@@ -39,7 +39,7 @@ const PERSON_ROLES = ['user', 'author', 'owner', 'guest', 'scheduler', 'creator'
 /** Words before `name` that make it a person's name only where people are (`display_name` of a user, not of a tag). */
 const WEAK_ROLES = ['display', 'full', 'public', 'profile']
 /** Columns whose text is a person's name by the role alone (`author`, `original_author`). */
-const NAMED_ROLES = ['author', 'committer', 'signer', 'assignee', 'reporter', 'director']
+const NAMED_ROLES = ['author', 'committer', 'signer', 'assignee', 'reporter', 'adviser', 'coordinator']
 
 /** Application secrets: an integration's, a machine's, the operator's. */
 const MACHINE_SECRET = ['client', 'app', 'application', 'webhook', 'hook', 'bot', 'integration', 'runner', 'cluster', 'deploy', 'service', 'server', 'instance', 'health', 'registry', 'trigger', 'signing', 'encryption', 'lfs', 'iv', 'ci', 'workhorse']
@@ -75,6 +75,8 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   const personRows = person || peopleNamed(table)
   /** The name says the data is of a person the organisation names (`fa_steuerberater_street`). */
   const advised = ADVISER_ROLES.some(r => c.has(r))
+  /** `your_phone_number`, `my_email`: the person's own, whatever the table. */
+  const own = input.words.some(w => ['your', 'my'].includes(w))
   if (family === 'json' && (c.has('setting') || c.has('meta'))) return undefined
   if (family === 'timestamp') return c.size > 0 && any(c, 'birth', 'death', 'marriage') ? yes('identity', 0.7, 'a date of a person\'s life') : undefined
   if (family === 'boolean') {
@@ -142,6 +144,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (table.holdsAddresses && !person && c.has('name') && !any(c, 'first', 'last')) return yes('location', 0.6, 'a name on a postal address')
     return yes('identity', 0.85, 'a person\'s name')
   }
+  if (table.words.includes('transaction') && c.has('name') && any(c, 'external', 'payee', 'payer', 'counterparty') && !org) return yes('identity', 0.6, 'the other party of a payment, by name')
   if (c.has('name') && isAuditTable(table) && (family === 'text' || family === 'json') && input.words.every(w => MERGED_RECORD_NAMES.has(w))) return yes('identity', 0.6, 'names of the records a log merged or replaced')
   if (c.has('name') || c.has('login') || c.has('handle')) {
     if ((c.has('user') && c.has('name')) || ((c.has('login') || c.has('handle')) && [...c].every(w => ['login', 'handle', 'user', 'name', 'lower', 'current', 'primary'].includes(w)))) {
@@ -186,7 +189,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     return yes('contact', 0.85, 'an e-mail address')
   }
   if (c.has('phone')) {
-    if (org && !person && !advised) return no('an organisation\'s phone number')
+    if (org && !person && !advised && !own) return no('an organisation\'s phone number')
     return yes('contact', 0.85, 'a phone number')
   }
   if (c.has('messenger') && (person || linked) && !org) return yes('contact', 0.75, 'a messenger or social handle')
@@ -231,7 +234,9 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if (c.has('card') && any(c, 'number', 'digits', 'last', 'first', 'expiry', 'holder', 'name', 'month', 'year', '4')) return yes('financial', 0.8, 'payment card details')
   if ((table.words.includes('card') || table.words.includes('payment')) && any(c, 'digits', 'expiry', 'holder') && linked) return yes('financial', 0.7, 'payment card details')
   if (table.words.includes('card') && table.words.some(w => ['credit', 'payment', 'debit'].includes(w)) && linked && family === 'text') return yes('financial', 0.6, 'payment card details')
-  if (c.has('iban') || (c.has('bank') && any(c, 'account', 'number')) || (c.has('account') && c.has('number') && person)) return yes('financial', 0.8, 'a bank account')
+  if (c.has('iban') || (c.has('bank') && any(c, 'account', 'number')) || (c.has('account') && c.has('number') && (person || table.words.includes('transaction')))) return yes('financial', 0.8, 'a bank account')
+  if (input.words.length === 1 && input.words[0] === 'isp' && reached && !org) return yes('online_id', 0.6, 'the internet provider a person connected through')
+  if (input.words.includes('serial') && table.words.some(w => ['certificate', 'x509'].includes(w)) && reached && !org) return yes('online_id', 0.6, 'the serial number of a person\'s certificate')
   if (c.has('salary') && (person || linked)) return yes('financial', 0.8, 'a person\'s income')
   if (any(c, 'ssn', 'passport', 'voter', 'identity_card') || (c.has('national') && any(c, 'id', 'number', 'identifier')) || (c.has('license') && c.has('driver'))) {
     if (org && !person) return no('an organisation\'s registration')

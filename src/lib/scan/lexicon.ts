@@ -123,6 +123,9 @@ const CONCEPTS: Record<string, string[]> = {
   license: ['license', 'licence', 'cnh', 'fuehrerschein'],
   voter: ['eleitor', 'voter', 'eleitoral'],
   certificate: ['certidao', 'certificate'],
+  // people an organisation names in its own records
+  adviser: ['adviser', 'advisor', 'advisors', 'advisers', 'berater', 'steuerberater', 'accountant', 'notary', 'lawyer', 'director', 'directors'],
+  coordinator: ['coordinator', 'coordinador', 'coordenador', 'coordenadora', 'koordinator'],
   identity_card: ['ausweis', 'personalausweis', 'idcard'],
   // health
   health: ['health', 'medical', 'medica', 'medico', 'saude', 'salud', 'sante', 'gesundheit', 'clinical', 'diagnosis', 'diagnose', 'doenca', 'disease', 'krankheit', 'illness', 'allergy', 'alergia', 'allergie', 'blood', 'sanguineo', 'sangue', 'medication', 'medicacao', 'medicamento', 'medikament', 'treatment', 'tratamento', 'hospital', 'disability', 'deficiencia', 'behinderung', 'pregnancy', 'vaccine', 'vaccination', 'vacina', 'smoker', 'fumante', 'epiletico', 'epilepsy', 'diabetes', 'diabetico', 'asthma', 'asmatico', 'hipertenso', 'hypertension', 'hemofilico', 'insulina', 'insulin', 'psicologico', 'psychological', 'trauma', 'fratura', 'laudo', 'symptom', 'symptoms', 'prescription', 'rh'],
