@@ -1,4 +1,5 @@
 import {Command} from '@heroku-cli/command'
+import {Command as OclifCommand} from '@oclif/core'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
 import {LedgerFlags, OpenLedger, openLedger} from './ledger.js'
@@ -33,6 +34,16 @@ export abstract class PrivacyCommand extends Command {
 
   /** Values that must never be printed, collected as they become known (database passwords). */
   protected readonly secrets = new Set<string>()
+
+  /**
+   * The heroku CLI's init reads the stored Heroku credentials up front, which
+   * spawns a probe of the credential store; a command given --database-url may
+   * never call Heroku, so it skips that (a request still reads them when made).
+   */
+  override async init(): Promise<void> {
+    if (this.argv.some(arg => arg === '--database-url' || arg.startsWith('--database-url='))) return (OclifCommand.prototype as unknown as {init(this: OclifCommand): Promise<void>}).init.call(this)
+    return super.init()
+  }
 
   protected herokuApi(): HerokuApi {
     const dataHost = process.env.HEROKU_DATA_HOST || process.env.HEROKU_POSTGRESQL_HOST || 'api.data.heroku.com'

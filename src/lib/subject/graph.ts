@@ -1,6 +1,7 @@
 import type {DataMap, TableMap} from '../datamap/schema.js'
 import {edgesOf, splitColumnRef} from '../datamap/schema.js'
 import type {SchemaInfo, TableInfo} from '../db/introspect.js'
+import {stronglyConnected} from './order.js'
 
 export interface PlanEdge {
   column: string
@@ -21,7 +22,7 @@ export interface PlannedTable {
 /** Which tables hold a person's rows, in the order their parents' values become known. */
 export interface SubjectPlan {
   root: PlannedTable
-  /** Every reachable table, root first, then by level. */
+  /** Every reachable table, root first, each after the tables its edges read (but for cycles), else by level. */
   tables: PlannedTable[]
   /** Mapped tables no via edge connects to the root. */
   unreachable: string[]
@@ -65,7 +66,11 @@ export function planSubjectGraph(map: DataMap, schema: SchemaInfo): SubjectPlan 
       grew = true
     }
   }
-  const tables = [...placed.values()].sort((a, b) => a.level - b.level || a.key.localeCompare(b.key))
+  const byLevel = [...placed.values()].sort((a, b) => a.level - b.level || a.key.localeCompare(b.key))
+  // Level alone is not enough: a table can read a parent no nearer the root than itself (comments on documents, both one edge from the person).
+  const parents = (key: string) => key === rootKey ? [] : placed.get(key)!.edges.map(e => e.parent).filter(p => placed.has(p) && p !== key)
+  const tables = stronglyConnected(byLevel.map(t => t.key), parents)
+    .flatMap(group => byLevel.filter(t => group.includes(t.key)))
   return {
     root: placed.get(rootKey)!,
     tables,

@@ -5,7 +5,7 @@ import {SqlParams} from '../db/params.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 import type {PlanEdge, PlannedTable, SubjectPlan} from './graph.js'
-import {tablesInCycles} from './order.js'
+import {fillGroups, tablesInCycles} from './order.js'
 
 /**
  * Where the people's row sets live while a command works on them:
@@ -142,24 +142,27 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
       ...[...set.carried].map(([c, alias]) => `t.${quoteIdent(c)} AS ${alias}`),
       ...(set.byAddress ? [`${ROW_DIGEST_SQL('t')} AS d`] : []),
     ]
-    let where: string
+    /** Conditions any of which chooses a row. */
+    let where: string[]
     let reads: string[] = []
     const params = new SqlParams()
     if (options.recorded) {
-      where = options.recorded.condition(planned.table, 't', params.add)
+      where = [options.recorded.condition(planned.table, 't', params.add)]
     } else if (planned.level === 0) {
       const key = planned.table.columns.find(c => c.name === options.rootKey)!
-      where = `t.${quoteIdent(options.rootKey)} = ANY (ARRAY(SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb))::${key.type}[])`
+      where = [`t.${quoteIdent(options.rootKey)} = ANY (ARRAY(SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb))::${key.type}[])`]
     } else {
       const edges = planned.edges.filter(e => sets.has(e.parent))
       reads = [...new Set(edges.map(e => e.parent))]
-      where = edges.map(e => edgeCondition(planned, e, sets.get(e.parent)!, schema)).join(' OR ')
+      where = edges.map(e => edgeCondition(planned, e, sets.get(e.parent)!, schema))
     }
     const columns = `SELECT ${outputs.join(', ')} FROM ${set.from} t`
-    definitions.set(planned.key, {set, columns, select: `${columns} WHERE ${where}`, params: params.values, reads})
+    // One selection per edge: OR-ed semi-joins cannot become joins, and past work_mem Postgres rescans the parent's key set for every row.
+    const select = where.map(condition => `${columns} WHERE ${condition}`).join(options.mode === 'temporary' ? ' UNION ALL ' : ' UNION ')
+    definitions.set(planned.key, {set, columns, select, params: params.values, reads})
   }
   const cyclic = options.recorded ? new Set<string>() : tablesInCycles(plan)
-  if (options.mode === 'temporary') await fillTemporary(client, plan, definitions, cyclic)
+  if (options.mode === 'temporary') await fillTemporary(client, plan, definitions, options.recorded ? plan.tables.map(t => ({tables: [t.key], cyclic: false})) : fillGroups(plan))
   else if (cyclic.size > 0) {
     throw new PrivacyError(`The map's references among ${[...cyclic].join(', ')} form a cycle, which cannot be followed on a read-only follower; run this on the leader database instead.`, {code: 'cycle_on_follower'})
   }
@@ -207,7 +210,7 @@ export interface RecordedSelection {
 
 const ANALYZE_ABOVE = 1000
 
-async function fillTemporary(client: pg.ClientBase, plan: SubjectPlan, definitions: Map<string, Definition>, cyclic: Set<string>): Promise<void> {
+async function fillTemporary(client: pg.ClientBase, plan: SubjectPlan, definitions: Map<string, Definition>, groups: Array<{tables: string[]; cyclic: boolean}>): Promise<void> {
   for (const planned of plan.tables) {
     const {set, columns} = definitions.get(planned.key)!
     await client.query(`CREATE TEMPORARY TABLE ${set.relation.replace('pg_temp.', '')} ON COMMIT DROP AS ${columns} WITH NO DATA`)
@@ -220,11 +223,12 @@ async function fillTemporary(client: pg.ClientBase, plan: SubjectPlan, definitio
     filled.set(key, (filled.get(key) ?? 0) + (result.rowCount ?? 0))
     return result.rowCount ?? 0
   }
-  // Level order fills every table after its parents; a table in a cycle may gain rows when a later table does.
-  for (const planned of plan.tables) await fill(planned.key)
-  for (let grew = cyclic.size > 0; grew;) {
-    grew = false
-    for (const planned of plan.tables) if (cyclic.has(planned.key) && (await fill(planned.key)) > 0) grew = true
+  // Each group after the groups it reads; a cycle's tables are filled again until nothing new turns up.
+  for (const group of groups) {
+    for (let grew = true; grew;) {
+      grew = false
+      for (const key of group.tables) if ((await fill(key)) > 0) grew = group.cyclic
+    }
   }
   for (const [key, n] of filled) {
     if (n > ANALYZE_ABOVE) await client.query(`ANALYZE ${definitions.get(key)!.set.relation}`)
