@@ -167,7 +167,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   const rootKeys = await useRootKeys(client, subjects)
   const plan = planSubjectGraph(map, schema)
   input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${rootKeys.length === 1 ? 'person' : 'people'}`})
-  const rows = await chooseSubjectRows(client, plan, schema, {mode, rootKey: map.subject.key})
+  const rows = await chooseSubjectRows(client, plan, schema, {mode, rootKey: map.subject.key, readOnly: true})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
   await client.query('SET TRANSACTION READ ONLY')
 
