@@ -55,7 +55,7 @@ export async function tool(argv: string[], options: {expect?: number; env?: Reco
   try {
     const measured = await time(() => runProcess(process.execPath, ['--import', PEAK_RSS_HOOK, BIN, ...argv], {...options.env, PRIVACY_BENCH_RSS_FILE: rssFile}))
     const result = measured.value
-    if (result.code !== (options.expect ?? 0)) throw new Error(`${argv[0]} exited ${result.code}: ${result.stderr.slice(-500)}`)
+    if (result.code !== (options.expect ?? 0)) throw new Error(`${argv[0]} exited ${result.code}: ${result.stdout.slice(-500)}${result.stderr.slice(-500)}`)
     const rss = Number(await readFile(rssFile, 'utf8').catch(() => '0'))
     return {...result, seconds: measured.seconds, rss}
   } finally {
