@@ -16,6 +16,7 @@ import type {BenchContext, CurvePoint, ScenarioResult} from './context.js'
 import {drawCurves} from './curves.js'
 import {drainIngest} from './drain-ingest.js'
 import {eraseBatch} from './erase.js'
+import {locateBench} from './locate.js'
 import {exportHeavy, exportOne, measureTypical} from './export.js'
 import {SCALES, Scale, cachedFixture} from './fixture.js'
 import {retention} from './retention.js'
@@ -86,6 +87,13 @@ async function main(): Promise<void> {
         `receiver that stores nothing: ${count(baseline.linesPerSecond)} lines/s, p99 ${baseline.p99Ms.toFixed(1)} ms`,
         `${(100 * ingest.linesPerSecond / baseline.linesPerSecond).toFixed(0)}% of the null receiver; ${ingest.lines - ingest.distinct} lost, ${ingest.stored - ingest.distinct} duplicated of ${count(ingest.lines)}`,
         megabytes(ingest.peakRssBytes)])
+    }
+    if (wanted('locate')) {
+      const found = await locateBench({url: baseUrl, map, subject: 'id=10', repeats: settings.repeats, psql: ctx.clientBin('psql'), work})
+      const [t, p, i, start] = [median(found.tool), median(found.psql), median(found.inProcess), Number(results.startupSeconds)]
+      results.locate = {...found, ratio: p / t, beyondStartupRatio: p / (t - start), searchingRatio: p / i}
+      table.push(['locate', `${t.toFixed(2)} s end to end (start-up ${start.toFixed(2)} s), ${i.toFixed(2)} s searching, for ${found.columns} columns of ${found.tables} tables (${found.rows.toLocaleString('en')} rows, ${found.identifiers} identifiers)`,
+        `psql, one ILIKE query per column: ${p.toFixed(2)} s`, `${(p / t).toFixed(2)}× the psql script's speed end to end, ${(p / (t - start)).toFixed(2)}× beyond start-up, ${(p / i).toFixed(2)}× searching`, ''])
     }
     const date = new Date().toISOString().slice(0, 10)
     const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '')).split(' ').slice(0, 3).join(' ')

@@ -160,7 +160,10 @@ try {
   const archive = join(OUTPUT, 'alice-export.zip')
   say('\n8. Answer it: one archive with everything the map ties to Alice, read from one consistent snapshot, and her log lines:')
   const opened = await requestId(env)
-  await show(['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive), '--include-logs', '--logs-database-url', logs.storeUrl], env)
+  const exportAlice = ['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive), '--include-logs', '--logs-database-url', logs.storeUrl, '--locale', 'de']
+  say('Her orders carry card data, so a plain zip is refused (exit 4) unless it is encrypted to her key (--encrypt-to age1…) or the admin says it travels another safe way:')
+  say(`(exit code ${await show(exportAlice, env)})`)
+  await show([...exportAlice, '--allow-plaintext'], env)
   await show(['privacy:verify', relative(PROJECT_ROOT, archive)], env)
   await show(['privacy:requests:close', opened, '-a', world.demo.name, '--outcome', 'archive sent to the person'], env)
   await show(['privacy:ledger', '-a', world.demo.name, '--request', opened], env)
@@ -189,6 +192,9 @@ try {
   say('\n12. Where does the app keep data, and is its set-up fit for it? (a CI gate: exit 3 on findings)')
   await show(['privacy:inventory', '-a', world.demo.name], env)
   say(`(exit code ${await show(['privacy:check', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map)], env)})`)
+  say('(map-reviewed: the purposes, recipients and controller the scan guessed are still marked review: true)')
+  say('\nThe record of processing (Art. 30), built from the same map, the add-ons and the Data API:')
+  await show(['privacy:records', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map)], env)
 
   say('\n13. Bad input gets one line and a non-zero exit:')
   const code = await show(['privacy:info', '-a', world.noDatabase.name], env)

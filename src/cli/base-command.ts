@@ -1,5 +1,6 @@
 import {Command} from '@heroku-cli/command'
 import {Command as OclifCommand} from '@oclif/core'
+import type pg from 'pg'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
 import {LedgerFlags, OpenLedger, openLedger} from './ledger.js'
@@ -67,12 +68,16 @@ export abstract class PrivacyCommand extends Command {
    * the database and record it: the registry lives in the app database, the
    * ledger wherever the flags put it.
    */
-  protected async openRegistryAndLedger(flags: LedgerFlags): Promise<{main: ResolvedTarget; io: RegistryAndLedger; close: () => Promise<void>}> {
+  protected async openRegistryAndLedger(flags: LedgerFlags, preflight?: (pool: pg.Pool) => Promise<void>): Promise<{main: ResolvedTarget; io: RegistryAndLedger; close: () => Promise<void>}> {
     const main = await resolveTarget(flags, process.env, () => this.herokuApi())
     this.rememberSecret(passwordOfUrl(main.target.url))
-    const ledger = await this.openLedger(flags, main)
-    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE}).catch(async error => {
-      await ledger.close()
+    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE})
+    // What the command will need of the app database is checked before the ledger creates anything in it.
+    const ledger = await (async () => {
+      await preflight?.(db.pool)
+      return this.openLedger(flags, main)
+    })().catch(async error => {
+      await db.close()
       throw error
     })
     return {

@@ -99,7 +99,7 @@ describe('privacy:check and privacy:inventory', () => {
   it('runs the platform rules without a map, and says which it skipped', async () => {
     const result = await runCli(['privacy:check', '-a', 'privacy-us', '--map', `${dir}/missing.yml`], ctx.env)
     expect(result.stdout).to.match(/skipped: .*region \(no data map\)/)
-    expect(result.stdout).to.match(/No data map: the region, shield and map-drift rules were skipped/)
+    expect(result.stdout).to.match(/No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped/)
   })
 
   it('reports overdue requests from the ledger', async () => {

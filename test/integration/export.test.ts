@@ -29,7 +29,8 @@ describe('privacy:export and privacy:verify', () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  const exportCli = (...args: string[]) => runCli(['privacy:export', '--database-url', db.url, '--map', map, ...args])
+  // The fixture keeps card numbers: plain zips need --allow-plaintext (the refusal itself is tested in export-art15).
+  const exportCli = (...args: string[]) => runCli(['privacy:export', '--database-url', db.url, '--map', map, '--allow-plaintext', ...args])
 
   /** The rows the data map ties to Alice, found with hand-written SQL rather than the tool's walk. */
   async function expectedIds(): Promise<Record<string, string[]>> {
@@ -88,7 +89,7 @@ describe('privacy:export and privacy:verify', () => {
         expect(parties.filter(p => p !== String(ALICE.id)).every(p => /^person-[0-9a-f]{12}$/.test(p))).to.equal(true)
       }
       const manifest = JSON.parse(entries.get('manifest.json')!.toString())
-      expect(manifest.withheld).to.deep.include({table: 'public.users', column: 'password_digest', reason: 'credentials are never exported'})
+      expect(manifest.withheld.find((w: {column: string}) => w.column === 'password_digest')).to.deep.include({table: 'public.users', code: 'credentials'})
       expect(manifest.pseudonymised.map((p: {column: string}) => p.column)).to.include.members(['sender_id', 'recipient_id'])
       expect(manifest.subjects[0].fingerprint).to.match(/^[0-9a-f]{64}$/)
       expect(manifest.snapshotAt).to.equal(summary.snapshotAt)
@@ -97,8 +98,8 @@ describe('privacy:export and privacy:verify', () => {
 
     it('has a readable page for the person', async () => {
       const html = (await readZip(archive)).get('index.html')!.toString()
-      expect(html).to.include('<h2>Support tickets')
-      expect(html).to.include('<th>Full name</th>')
+      expect(html).to.include('<h4>Support tickets')
+      expect(html).to.include('<th scope="col">Full name</th>')
       expect(html).to.include(ALICE.fullName)
     })
 
@@ -141,7 +142,7 @@ describe('privacy:export and privacy:verify', () => {
         expect((await runCli(['privacy:scan', '--database-url', db.url, '--out', fileMap])).code).to.equal(0)
         const exportWith = async (format: string) => {
           const archive = join(dir, `files-${format}.zip`)
-          const result = await runCli(['privacy:export', '--database-url', db.url, '--map', fileMap, '--subject', `id=${ALICE.id}`, '--format', format, '--out', archive])
+          const result = await runCli(['privacy:export', '--database-url', db.url, '--map', fileMap, '--subject', `id=${ALICE.id}`, '--format', format, '--out', archive, '--allow-plaintext'])
           expect(result.code, result.stderr).to.equal(0)
           return readZip(archive)
         }
@@ -221,7 +222,7 @@ describe('privacy:export and privacy:verify', () => {
       const loose = join(dir, 'loose.yml')
       await writeFile(loose, (await readFile(map, 'utf8')).replace(/lookup:\n(\s+)- email/, 'lookup:\n$1- phone\n$1- email'))
       await db.pool.query(`UPDATE users SET phone = '+1 555 0000000' WHERE id IN (8, 9)`)
-      const result = await runCli(['privacy:export', '--database-url', db.url, '--map', loose, '--subject', 'phone=+1 555 0000000', '--out', join(dir, 'loose.zip')])
+      const result = await runCli(['privacy:export', '--database-url', db.url, '--map', loose, '--subject', 'phone=+1 555 0000000', '--out', join(dir, 'loose.zip'), '--allow-plaintext'])
       expect(result.code).to.equal(1)
       expect(result.stderr).to.match(/The lookup by phone matches 2 people in public\.users; use a more precise key such as id/)
       expect(result.stderr).to.not.include('0000000')
@@ -271,7 +272,7 @@ describe('privacy:export and privacy:verify', () => {
     it('leaves no complete-looking archive when killed mid-export', async function () {
       this.timeout(120_000)
       const archive = join(dir, 'killed.zip')
-      const child = spawn(process.execPath, [BIN, 'privacy:export', '--database-url', db.url, '--map', map, '--subject', 'id=3', '--out', archive], {cwd: PROJECT_ROOT, stdio: 'ignore'})
+      const child = spawn(process.execPath, [BIN, 'privacy:export', '--database-url', db.url, '--map', map, '--subject', 'id=3', '--out', archive, '--allow-plaintext'], {cwd: PROJECT_ROOT, stdio: 'ignore'})
       const exited = new Promise(resolve => child.on('exit', resolve))
       for (let i = 0; i < 600 && !existsSync(`${archive}.partial`); i++) await new Promise(resolve => setTimeout(resolve, 25))
       child.kill('SIGKILL')

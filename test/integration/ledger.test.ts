@@ -1,3 +1,7 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {expect} from 'chai'
 import pg from 'pg'
 
@@ -108,7 +112,8 @@ describe('request ledger', () => {
     it('opens a request with its deadline and records who opened it', async () => {
       const request = await json('privacy:requests:open', '--kind', 'erasure', '--subject', `email=${ALICE.email}`, '--received', '2026-01-31', '--reference', 'TICKET-1')
       expect(request.id).to.match(/^R-2026-\d{4}$/)
-      expect(request).to.include({kind: 'erasure', receivedOn: '2026-01-31', dueOn: '2026-02-28', status: 'open', openedBy: 'admin@example.com', reference: 'TICKET-1'})
+      // One month from 31 January is 28 February 2026, a Saturday: the deadline moves to Monday 2 March.
+      expect(request).to.include({kind: 'erasure', receivedOn: '2026-01-31', law: 'gdpr', dueOn: '2026-03-02', status: 'open', openedBy: 'admin@example.com', reference: 'TICKET-1', verifiedBy: null})
       expect(request.isOverdue).to.equal(true)
     })
 
@@ -126,11 +131,49 @@ describe('request ledger', () => {
 
     it('extends up to two months in all, and no further', async () => {
       const request = await json('privacy:requests:open', '--kind', 'access', '--subject', 'id=3', '--received', '2025-12-31')
-      const once = await json('privacy:requests:extend', request.id, '--reason', 'three systems to search', '--months', '2')
+      const late = await cli('privacy:requests:extend', request.id, '--reason', 'three systems to search', '--months', '2')
+      expect(late.code).to.equal(4)
+      expect(late.stderr).to.match(/was due on 2026-02-02; GDPR allows an extension only when the person is told within that first period/)
+      const once = await json('privacy:requests:extend', request.id, '--reason', 'three systems to search', '--months', '2', '--notified-on', '2026-01-20')
       expect(once).to.include({dueOn: '2026-03-31', extendedMonths: 2})
-      const again = await cli('privacy:requests:extend', request.id, '--reason', 'more', '--months', '1')
+      const again = await cli('privacy:requests:extend', request.id, '--reason', 'more', '--months', '1', '--notified-on', '2026-01-20')
       expect(again.code).to.equal(4)
       expect(again.stderr).to.match(/at most 2 in all/)
+    })
+
+    it('runs each law\'s clock, and records how the identity was checked', async () => {
+      const ccpa = await json('privacy:requests:open', '--kind', 'access', '--subject', 'id=6', '--received', '2026-01-01', '--law', 'ccpa', '--verified-by', 'dpo@example.com', '--verification-method', 'email-confirmation')
+      expect(ccpa).to.include({law: 'ccpa', dueOn: '2026-02-16', acknowledgeBy: '2026-01-15', verifiedBy: 'dpo@example.com', verificationMethod: 'email-confirmation'})
+      const wrongUnit = await cli('privacy:requests:extend', ccpa.id, '--reason', 'x', '--months', '1', '--notified-on', '2026-02-01')
+      expect(wrongUnit.code).to.equal(2)
+      expect(wrongUnit.stderr).to.match(/counted in days \(--days\)/)
+      const extended = await json('privacy:requests:extend', ccpa.id, '--reason', 'backups to restore', '--notified-on', '2026-02-10')
+      expect(extended).to.include({extendedDays: 45, dueOn: '2026-04-01'})
+      const optOut = await json('privacy:requests:open', '--kind', 'restriction', '--subject', 'id=6', '--received', '2025-12-24', '--law', 'ccpa')
+      expect(optOut.dueOn).to.equal('2026-01-14')
+      const lgpd = await json('privacy:requests:open', '--kind', 'access', '--subject', 'id=7', '--received', '2026-02-13', '--law', 'lgpd')
+      expect(lgpd.dueOn).to.equal('2026-03-02')
+      const refused = await cli('privacy:requests:extend', lgpd.id, '--reason', 'x', '--days', '5', '--notified-on', '2026-02-14')
+      expect(refused.code).to.equal(4)
+      expect(refused.stderr).to.match(/LGPD, which allows no extension/)
+      const halfVerified = await cli('privacy:requests:open', '--kind', 'access', '--subject', 'id=8', '--verified-by', 'dpo@example.com')
+      expect(halfVerified.code).to.equal(2)
+      const later = await json('privacy:requests:verify', lgpd.id, '--verified-by', 'support@example.com', '--verification-method', 'signed-in-account')
+      expect(later).to.include({verifiedBy: 'support@example.com', verificationMethod: 'signed-in-account', dueOn: '2026-03-02'})
+      const events = await json('privacy:ledger', '--request', ccpa.id)
+      expect(events.events[0].details).to.include({law: 'ccpa', verification_method: 'email-confirmation'})
+    })
+
+    it('takes the law from the data map when --law is not given', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'privacy-law-'))
+      try {
+        const map = join(dir, 'privacy.yml')
+        await writeFile(map, 'version: 1\nlaw: pipeda\nsubject: { table: public.users, key: id, lookup: [id] }\ntables: {}\n')
+        const request = await json('privacy:requests:open', '--kind', 'access', '--subject', 'id=9', '--received', '2026-01-02', '--map', map)
+        expect(request).to.include({law: 'pipeda', dueOn: '2026-02-02'})
+      } finally {
+        await rm(dir, {recursive: true, force: true})
+      }
     })
 
     it('closes once, refuses twice', async () => {

@@ -49,7 +49,7 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
 
   it('exports exactly the lines that mention the person, under logs/', async () => {
     const out = join(mapDir, 'alice.zip')
-    const result = await runCli(['privacy:export', '--database-url', app.url, '--map', map, '--subject', `email=${ALICE.email}`, '--out', out, '--include-logs', '--logs-database-url', logs.url, '--json'])
+    const result = await runCli(['privacy:export', '--database-url', app.url, '--map', map, '--subject', `email=${ALICE.email}`, '--out', out, '--include-logs', '--logs-database-url', logs.url, '--json', '--allow-plaintext'])
     expect(result.code, result.stderr).to.equal(0)
     const entries = await readZip(out)
     const lines = JSON.parse(entries.get('logs/lines.json')!.toString()) as Array<{message: string}>

@@ -10,6 +10,7 @@ import {testPostgres} from './global-hooks.js'
 import {HerokuSimulator} from './heroku-sim/simulator.js'
 import {World, seedWorld} from './heroku-sim/world.js'
 
+import {withReviewedFacts} from './processing-facts.js'
 import {runCli} from './processes.js'
 
 export {BIN, PROJECT_ROOT, runCli, runProcess, type CliResult} from './processes.js'
@@ -68,6 +69,13 @@ export function useDatabase(fixture?: FixtureOptions): TestDatabase {
     await db.pool?.end()
     const admin = new pg.Client({connectionString: testPostgres().url()})
     await admin.connect()
+    // A closed pool's sockets may still be open on the server for a moment; forcing the drop then
+    // kills them and the client reports it as an uncaught error, so wait for them to go first.
+    for (let tries = 0; tries < 50; tries++) {
+      const {rows} = await admin.query<{open: number}>('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1', [db.name])
+      if (rows[0]?.open === 0) break
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`)
     await admin.end()
   })
@@ -75,14 +83,15 @@ export function useDatabase(fixture?: FixtureOptions): TestDatabase {
 }
 
 /**
- * Scans a database into a fresh privacy.yml (in its own temporary folder) and
- * confirms its proposed references, as a reviewer would before erasing.
+ * Scans a database into a fresh privacy.yml (in its own temporary folder),
+ * confirms its proposed references and replaces its processing placeholders
+ * with reviewed facts, as a reviewer would before erasing.
  */
 export async function writeReviewedMap(target: string[], env: Record<string, string> = {}): Promise<{dir: string; map: string}> {
   const dir = await mkdtemp(join(tmpdir(), 'privacy-map-'))
   const map = join(dir, 'privacy.yml')
   const scan = await runCli(['privacy:scan', ...target, '--out', map], env)
   if (scan.code !== 0) throw new Error(`privacy:scan failed: ${scan.stderr}`)
-  await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
+  await writeFile(map, withReviewedFacts((await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }')))
   return {dir, map}
 }

@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import {diffMapAgainstSchema, hasDrift} from '../../src/lib/datamap/diff.js'
 import {parseDataMap} from '../../src/lib/datamap/load.js'
+import {subjectKinds} from '../../src/lib/datamap/schema.js'
 import {PrivacyError} from '../../src/lib/errors.js'
 import type {SchemaInfo, TableInfo} from '../../src/lib/db/introspect.js'
 
@@ -48,7 +49,7 @@ function table(key: string, columns: string[]): TableInfo {
 describe('privacy.yml parsing', () => {
   it('accepts the documented format', () => {
     const loaded = parseDataMap(VALID, 'privacy.yml')
-    expect(loaded.map.subject.lookup).to.deep.equal(['email', 'id'])
+    expect(subjectKinds(loaded.map)).to.deep.equal([{name: 'user', table: 'public.users', key: 'id', lookup: ['email', 'id']}])
     expect(loaded.map.tables['public.orders']?.hold?.basis).to.equal('legal_obligation')
   })
 

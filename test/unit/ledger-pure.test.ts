@@ -2,29 +2,11 @@ import {expect} from 'chai'
 
 import {GENESIS_HASH, canonicalJson, hashEvent} from '../../src/lib/ledger/canonical.js'
 import {addMonths, daysBetween, formatDate, parseDate} from '../../src/lib/ledger/dates.js'
-import {dueDate} from '../../src/lib/ledger/requests.js'
 import {parseSubject} from '../../src/lib/subject/parse.js'
 
 const day = (text: string) => parseDate(text)!
 
-describe('deadlines', () => {
-  it('are one calendar month after receipt', () => {
-    expect(formatDate(dueDate(day('2026-11-20')))).to.equal('2026-12-20')
-    expect(formatDate(dueDate(day('2026-12-15')))).to.equal('2027-01-15')
-  })
-
-  it('end on the last day of a shorter month', () => {
-    expect(formatDate(dueDate(day('2026-01-31')))).to.equal('2026-02-28')
-    expect(formatDate(dueDate(day('2028-01-31')))).to.equal('2028-02-29')
-    expect(formatDate(dueDate(day('2026-03-31')))).to.equal('2026-04-30')
-    expect(formatDate(dueDate(day('2026-08-31')))).to.equal('2026-09-30')
-  })
-
-  it('count an extension from receipt, with the same rule', () => {
-    expect(formatDate(dueDate(day('2025-12-31'), 2))).to.equal('2026-03-31')
-    expect(formatDate(dueDate(day('2026-11-30'), 2))).to.equal('2027-02-28')
-  })
-
+describe('dates', () => {
   it('parse only real dates', () => {
     expect(parseDate('2026-02-30')).to.equal(undefined)
     expect(parseDate('20-11-2026')).to.equal(undefined)

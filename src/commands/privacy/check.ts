@@ -15,7 +15,7 @@ import {passwordOfUrl} from '../../lib/redact.js'
 export default class Check extends PrivacyCommand {
   static description = `check that an app's set-up is fit for personal data — a gate for CI
 
-Rules: region against the map's region: policy; card, bank, government-id, health and biometric data in a Shield Private Space; encryption at rest; continuous protection and HA; a backup schedule and a recent backup; log drains over TLS; access (too many admins, members without two-factor authentication, outside collaborators); the data map in sync with the schema; overdue or near-due requests; forks not reconciled since an erasure; bypasses of restricted rows; TLS to Postgres. Rules that need the map or the ledger are skipped, and say so, when those are missing.
+Rules: region against the map's region: policy; card, bank, government-id, health and biometric data in a Shield Private Space; encryption at rest; continuous protection and HA; a backup schedule and a recent backup; log drains over TLS; access (too many admins, members without two-factor authentication, outside collaborators); the data map in sync with the schema; overdue or near-due requests; forks not reconciled since an erasure; bypasses of restricted rows; TLS to Postgres; every table holding personal data has a purpose with a legal basis and the map names the controller (purposes); no guess of privacy:scan is left marked review: true (map-reviewed). Rules that need the map or the ledger are skipped, and say so, when those are missing.
 
 Exits 3 when a finding is at or above --fail-on. --format junit and sarif write documents for CI dashboards and code scanning.`
 

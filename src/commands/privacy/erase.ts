@@ -5,12 +5,18 @@ import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/con
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
-import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {loadDataMap} from '../../lib/datamap/load.js'
+import {RecipientToTell, recipientsToTell} from '../../lib/datamap/processing.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
+import {checkErasePrivileges} from '../../lib/erase/preflight.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
+import {preparePeople} from '../../lib/locate/locate.js'
+import {UnlinkedCheck, findResidues} from '../../lib/locate/unlinked.js'
+import {renderResidues} from '../../lib/ui/locate-report.js'
 import {formatTable} from '../../lib/ui/table.js'
 
 export default class Erase extends PrivacyCommand {
@@ -18,7 +24,9 @@ export default class Erase extends PrivacyCommand {
 
 Plans first: per table, delete the rows or anonymise them with the map's column strategies (null, redact, hash, fake, keep); references into deleted rows are cleared where they are the person's own or point at the person, tables are deleted children before parents, cycles are broken by nulling a nullable edge or deferring a deferrable constraint — never by disabling triggers. Anything that would change another person's data is refused before a single write. Then runs the whole plan in one transaction (one statement per step, for one person or ten thousand), and records in the ledger the primary keys touched and the people's fingerprints, never the erased values.
 
-Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex.
+Rows under a legal hold are refused (exit 4) unless --except-held erases the rest. Heroku Connect tables are skipped unless --include-connect: Connect writes changes back to Salesforce. --include-logs also replaces every mention of the person (their lookup value and the distinctive identity, contact and online-id values of their rows) in the lines privacy:logs:serve stored with [erased], committed right after the erasure. The command ends with the copies it cannot erase itself: backups, forks, log drains, Logplex; and with the recipients the data map names for the erased tables, who must be told (Art. 19).
+
+--locate reads the person's distinctive identifiers (emails, phones, names, IPs, government and card numbers, external ids) before erasing and, after the commit, searches every text, JSON, array and inet column of every table for them, as privacy:locate does: what is still found — an audit log outside the map, someone else's free text, a column the map keeps — is listed by table and column with counts (never values), and under "residues" in --json. It reports; the erasure stays committed.
 
 A foreign key into deleted rows with no index on its columns makes Postgres scan the referencing table once per deleted row; the plan names each such key with the CREATE INDEX that fixes it (a "Slow:" line, and "unindexed" in --json) — create those before erasing many people at once.`
 
@@ -32,6 +40,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
+    ...kindFlags,
     ...confirmFlags,
     map: mapFlag,
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
@@ -39,13 +48,17 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'include-connect': Flags.boolean({description: 'also erase Heroku Connect tables (the change syncs back to Salesforce)'}),
     'except-held': Flags.boolean({description: 'erase everything but the rows under a legal hold'}),
     'unlink-restricted-shared': Flags.boolean({description: "leave rows shared with a person under a restriction as they are, clearing only this person's links in them (by default the erasure refuses)"}),
+    'allow-slow': Flags.boolean({description: 'run even when foreign keys without an index would make the erasure read more than --max-scan-rows rows'}),
+    'max-scan-rows': Flags.integer({description: 'refuse (exit 4) when foreign-key checks without an index would read more rows than this; the message names the CREATE INDEX lines that fix it', default: 100_000_000, min: 0}),
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
+    locate: Flags.boolean({description: 'after the commit, search every table for what remains of the person, as privacy:locate does'}),
+    'locate-seconds': Flags.integer({description: 'with --locate: stop searching after this many seconds and name the tables not reached (default: no limit)', min: 1, dependsOn: ['locate']}),
   }
 
-  async run(): Promise<ErasureReport & {elsewhere: string[]}> {
+  async run(): Promise<ErasureReport & {elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, pool => checkErasePrivileges(pool, flags.map))
     const logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE}).catch(async error => {
       await close()
       throw error
@@ -54,23 +67,31 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       if (flags.request) await getRequest(io.ledger, flags.request)
       const dryRun = flags['dry-run'] === true
       if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Erasing personal data')
+      // Their identifiers are read before the erasure: afterwards there is nothing left to read them from.
+      const before = flags.locate && !dryRun ? await preparePeople(io.registry, flags.map, subjects, kindChoice(flags)) : undefined
       const report = await eraseSubjects({
         pool: io.registry,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         requestId: flags.request ?? null,
         dryRun,
         includeConnect: flags['include-connect'] === true,
         exceptHeld: flags['except-held'] === true,
         unlinkRestrictedShared: flags['unlink-restricted-shared'] === true,
         lockTimeoutMs: flags['lock-timeout'] * 1000,
+        maxUnindexedScanRows: flags['allow-slow'] ? undefined : flags['max-scan-rows'],
         key: await ledgerKey(io.ledger.pool, io.ledger.scope),
         ledger: io.ledger,
         sameDatabase: io.sameDatabase,
         logs: logs?.pool,
         progress: this.progress,
       })
+      const residues = before ? await findResidues({pool: io.registry, ...before, budgetMs: flags['locate-seconds'] === undefined ? undefined : flags['locate-seconds'] * 1000, progress: this.progress}) : null
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
+      const erasedTables = report.plan.filter(step => (dryRun ? step.rows : report.touched[step.table] ?? 0) > 0).map(step => step.table)
+      const touchedTables = [...new Set([...erasedTables, ...report.notErased.map(n => n.table)])]
+      const recipients = recipientsToTell((await loadDataMap(flags.map)).map, touchedTables)
       this.log(formatTable(['STEP', 'TABLE', 'ROWS', 'WHAT'], report.plan.map(step => [
         step.kind, step.table, String(dryRun ? step.rows : report.touched[step.table] ?? 0),
         step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
@@ -88,9 +109,14 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       this.log(dryRun
         ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
         : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)
+      if (residues) this.log(`\n${renderResidues(residues)}`)
+      else if (flags.locate) this.log('\n--locate: nothing was erased, so nothing was searched.')
       const left = report.notErased.map(n => `${n.table}${n.rows > 0 ? ` (${n.rows} row${n.rows === 1 ? '' : 's'})` : ''}: ${n.reason}`)
       this.log(`\nNot erased by this command:\n${[...left, ...elsewhere].map(line => `  - ${line}`).join('\n')}`)
-      return {...report, elsewhere}
+      if (recipients.length > 0) {
+        this.log(`\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`)
+      }
+      return {...report, elsewhere, residues, recipientsToTell: recipients}
     } finally {
       await logs?.close()
       await close()

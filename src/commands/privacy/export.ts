@@ -4,10 +4,11 @@ import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
-import {readSubjects, subjectFlags} from '../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {resolveTarget} from '../../cli/target.js'
 import {TOOL} from '../../cli/version.js'
 import {Database, openDatabase} from '../../lib/db/connection.js'
+import type {Locale} from '../../lib/datamap/processing-schema.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
@@ -15,21 +16,22 @@ import {resolveFollower} from '../../lib/heroku/followers.js'
 import {appendEvent} from '../../lib/ledger/events.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
+import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/unlinked.js'
 import {passwordOfUrl} from '../../lib/redact.js'
 import {formatBytes} from '../../lib/ui/key-values.js'
-
-/** What the archive cannot contain, said in every manifest so the person and the admin both know. */
-const NOT_COVERED = [
-  'Heroku Postgres backups keep earlier copies of this data until they expire on their schedule (heroku pg:backups)',
-  'Logplex keeps recent application logs for about a week; drained logs are kept wherever the drain sends them',
-]
 
 export default class Export extends PrivacyCommand {
   static description = `export everything the data map ties to a person, as one verifiable archive
 
-Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials are withheld and other people's identifiers replaced by stable pseudonyms; the manifest says which.
+Finds the person's root row by a lookup column, follows the map's via edges outward (any depth, cycle-safe, one set-based query per table), and writes a zip: data/<schema>.<table>.json (or .csv), a readable index.html for the person, and manifest.json with every file's sha256 and row count. All reads happen in one REPEATABLE READ READ ONLY transaction, so the files show one moment; tables stream through a cursor, so memory stays flat however many rows a person has. Credentials (password hashes, tokens, secrets) are withheld and other people's identifiers replaced by stable pseudonyms; the page and the manifest say which, and why.
 
---include-logs adds logs/lines.json: the lines privacy:logs:serve stored (over its retention window) that mention the person's lookup value or an identity, contact or online-id value of their rows, matched as whole tokens (also percent-encoded); values as weak as a first name alone are not used.
+index.html tells the person what Art. 15(1) GDPR says they are owed, from the data map: who holds the data (controller, contact, DPO), the purposes and their legal bases, the categories, the recipients and where they are, how long each table is kept, where data not collected from the person came from, automated decisions, their rights and the supervisory authority; then their data grouped by purpose with readable column names; then what the archive does not cover. --locale writes it in English, German or French, with dates and numbers in that locale's format. The page needs no scripts and nothing from the network, and prints cleanly. manifest.json holds the same facts under art15.
+
+An archive holding card or bank data, government ids, health or biometric data is refused (exit 4) as a plain zip: encrypt it to the person's age key with --encrypt-to, or pass --allow-plaintext when it reaches them another safe way.
+
+--include-logs adds logs/lines.json: the lines privacy:logs:serve stored (over its retention window) that mention the person's lookup value or a distinctive identity, contact, online-id, government-id or financial value of their rows, matched as whole tokens (also percent-encoded); values as weak as a first name alone are not used.
+
+Before writing, the export looks for the person in every other table and column too (as privacy:locate does, within --locate-seconds, 10 by default; 0 skips it): where they appear in rows the map does not tie to them — an audit log outside the map, someone else's free text — it warns on stderr, lists those columns and counts (never values) under "unlinked" in --json and under notCovered in the manifest, since the archive does not hold them.
 
 --format dataclip prints one SQL query per table instead, to paste into Heroku Dataclips: Heroku offers no API to create dataclips, so the tool cannot make them for you (and dataclips cannot reach Shield databases).`
 
@@ -44,17 +46,22 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
+    ...kindFlags,
     map: mapFlag,
     out: Flags.string({description: 'archive to write (default <app>-<request or date>.zip)', helpValue: 'FILE'}),
     format: Flags.string({description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips', options: ['json', 'csv', 'dataclip'], default: 'json'}),
     'encrypt-to': Flags.string({description: 'encrypt the archive to this age recipient (a public key, age1…)', helpValue: 'age1…'}),
+    'allow-plaintext': Flags.boolean({description: 'write sensitive categories (financial, government id, health, biometric) into an unencrypted zip all the same'}),
+    locale: Flags.string({description: 'language of index.html', options: ['en', 'de', 'fr'], default: 'en'}),
     request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
     'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
     force: Flags.boolean({description: 'replace --out if it exists'}),
+    'allow-incomplete': Flags.boolean({description: 'write the archive even when row-level security hides rows from this role, listing those tables as not covered (by default the export stops with exit 3)'}),
+    'locate-seconds': Flags.integer({description: 'seconds to spend looking for the person in tables and columns the map does not link to them (0 skips it)', default: 10, min: 0}),
     ...logStoreFlags,
   }
 
-  async run(): Promise<ExportSummary | {queries: DataclipQuery[]}> {
+  async run(): Promise<(ExportSummary & {unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
     const main = await resolveTarget(flags, process.env, () => this.herokuApi())
@@ -74,10 +81,12 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
       source = await openDatabase(sourceTarget, {sslMode: process.env.PGSSLMODE})
       const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
+      const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, kinds: kindChoice(flags), budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
       const summary = await exportSubjects({
         pool: source.pool,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         out,
         force: flags.force,
         format: flags.format as 'json' | 'csv',
@@ -87,9 +96,12 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
         fingerprint: (column, value) => fingerprint(key, column, value),
         pseudonymKey: key,
         encryptTo: flags['encrypt-to'],
+        allowPlaintext: flags['allow-plaintext'],
+        locale: flags.locale as Locale,
         tool: TOOL,
-        notCovered: NOT_COVERED,
+        notCovered: unlinked ? describeUnlinked(unlinked) : [],
         logs: logs?.pool,
+        allowIncomplete: flags['allow-incomplete'],
         progress: this.progress,
       })
       await appendEvent(ledger.ctx, {
@@ -101,8 +113,12 @@ Finds the person's root row by a lookup column, follows the map's via edges outw
         },
       })
       this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
+      const unreviewed = summary.art15.unreviewed
+      if (unreviewed.length > 0) this.warn(`index.html repeats ${unreviewed.length} guess(es) of privacy:scan still marked review: true in ${flags.map} (${unreviewed.slice(0, 3).join(', ')}${unreviewed.length > 3 ? ', …' : ''}); review them (privacy:check lists them) before sending the archive.`)
+      if (summary.art15.unstated.length > 0) this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
-      return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024} as ExportSummary
+      for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
+      return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {unlinked: UnlinkedCheck | null}
     } finally {
       await logs?.close()
       await source?.close()

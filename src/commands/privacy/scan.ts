@@ -3,7 +3,9 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags} from '../../cli/flags.js'
 import {resolveTarget} from '../../cli/target.js'
+import {inventory} from '../../lib/check/inventory.js'
 import {openDatabase} from '../../lib/db/connection.js'
+import {addPlatformRecipients, platformRecipients} from '../../lib/datamap/platform-recipients.js'
 import {formatProblems} from '../../lib/datamap/load.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {passwordOfUrl} from '../../lib/redact.js'
@@ -13,7 +15,7 @@ import {renderDrift, renderScanReport} from '../../lib/ui/scan-report.js'
 export default class Scan extends PrivacyCommand {
   static description = `find the personal data in a database and write the data map (privacy.yml)
 
-Classifies every column from its name, its type and a bounded sample of its values (TABLESAMPLE on large tables, so the scan stays fast as tables grow), picks the table with one row per person, follows foreign keys outward from it, and proposes references that exist only by value (a ticket's requester_email). Writes privacy.yml, or updates it keeping every human edit, with the evidence as comments. Review the map and commit it: export, restriction, erasure and retention read it.
+Classifies every column from its name, its type and a bounded sample of its values (TABLESAMPLE on large tables, so the scan stays fast as tables grow), picks the table with one row per person, follows foreign keys outward from it, and proposes references that exist only by value (a ticket's requester_email). Writes privacy.yml, or updates it keeping every human edit, with the evidence as comments. What a scan cannot know — the controller, each table's purposes and legal bases, recipients, retention, source and automated decisions — it writes as placeholders marked review: true (with --app, the recipients include the app's add-on providers and log drain destinations); privacy:check fails until a person has reviewed them. Review the map and commit it: export, restriction, erasure and retention read it.
 
 With --check nothing is written: the command exits 3 when the database has tables or columns the map does not classify, or the map names things that no longer exist — run it in CI.`
 
@@ -32,7 +34,7 @@ With --check nothing is written: the command exits 3 when the database has table
 
   async run(): Promise<ScanReport> {
     const {flags} = await this.parse(Scan)
-    const {target} = await resolveTarget(flags, process.env, () => this.herokuApi())
+    const {target, heroku} = await resolveTarget(flags, process.env, () => this.herokuApi())
     this.rememberSecret(passwordOfUrl(target.url))
     const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE})
     let report: ScanReport
@@ -52,6 +54,15 @@ With --check nothing is written: the command exits 3 when the database has table
       }
       this.log(`${flags.out} matches ${target.label}.`)
       return report
+    }
+    if (heroku) {
+      const app = heroku.database.app
+      const stores = await inventory(heroku.api, app.name).catch(error => {
+        this.warn(`Could not list ${app.name}'s add-ons and drains (${(error as Error).message}); add their providers to recipients: by hand.`)
+        return []
+      })
+      const added = await addPlatformRecipients(flags.out, platformRecipients(stores, app.region?.name))
+      report.added.push(...added.map(id => `recipients.${id}`))
     }
     this.log(renderScanReport(report, target.label))
     return report

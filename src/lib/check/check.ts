@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 
 import {diffMapAgainstSchema} from '../datamap/diff.js'
 import {loadDataMap} from '../datamap/load.js'
+import {reviewMarks} from '../datamap/processing.js'
 import type {Database, DatabaseTarget} from '../db/connection.js'
 import {introspect} from '../db/introspect.js'
 import {PrivacyError} from '../errors.js'
@@ -40,12 +41,19 @@ async function checkOne(input: CheckInput, appName: string): Promise<RuleOutcome
   const context: CheckContext = {...await gatherPlatform(input.api, appName, input.now), maxAdmins: input.maxAdmins ?? 3}
   const database = hasPostgres(context) ? await resolveDatabase(input.api, {app: appName}).catch(() => undefined) : undefined
   if (database) context.database = await gatherDatabase(input.api, database)
-  if (input.mapFile && existsSync(input.mapFile)) context.map = (await loadDataMap(input.mapFile)).map
+  if (input.mapFile && existsSync(input.mapFile)) {
+    const loaded = await loadDataMap(input.mapFile)
+    context.map = loaded.map
+    context.mapReview = reviewMarks(loaded).map(mark => ({...mark, file: loaded.file}))
+  }
   if (database && context.database) {
     const db = await input.connect({url: database.url, label: database.label})
     try {
       context.database.tls = /^(localhost|127\.|\[?::1)/.test(new URL(database.url).hostname) ? undefined : await databaseUsesTls(db.pool)
-      if (context.map) context.drift = diffMapAgainstSchema(context.map, await introspect(db.pool))
+      if (context.map) {
+        context.schema = await introspect(db.pool)
+        context.drift = diffMapAgainstSchema(context.map, context.schema)
+      }
       const {rows: [ledger]} = await db.pool.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.events') IS NOT NULL AND to_regclass('heroku_privacy.requests') IS NOT NULL AS exists")
       if (ledger?.exists) {
         const ctx: LedgerContext = {pool: db.pool, scope: appName, actor: 'privacy:check', clock: () => input.now}
@@ -79,7 +87,7 @@ export async function checkApps(input: CheckInput): Promise<CheckReport> {
   })
   await Promise.all(workers)
   outcomes.sort((a, b) => a.app.localeCompare(b.app))
-  const notes = !input.mapFile || !existsSync(input.mapFile) ? ['No data map: the region, shield and map-drift rules were skipped (write one with privacy:scan).'] : []
+  const notes = !input.mapFile || !existsSync(input.mapFile) ? ['No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped (write one with privacy:scan).'] : []
   return {apps: input.apps, outcomes, findings: outcomes.flatMap(o => o.findings), notes}
 }
 

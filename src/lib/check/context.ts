@@ -1,7 +1,9 @@
 import type pg from 'pg'
 
 import type {MapDrift} from '../datamap/diff.js'
+import type {ReviewMark} from '../datamap/processing.js'
 import type {DataMap} from '../datamap/schema.js'
+import type {SchemaInfo} from '../db/introspect.js'
 import {HerokuApi, dataApiPath, get} from '../heroku/api.js'
 import {PostgresAddonInfo, fetchPostgresInfo} from '../heroku/postgres-info.js'
 import {HerokuDatabase, POSTGRES_SERVICE, fetchApp} from '../heroku/resolve-database.js'
@@ -31,6 +33,10 @@ export interface CheckContext {
   collaborators: Collaborator[]
   database?: {resolved: HerokuDatabase; info: PostgresAddonInfo; schedules: unknown[]; transfers: Transfer[]; tls?: boolean}
   map?: DataMap
+  /** The live schema, read when there is a map to compare it with. */
+  schema?: SchemaInfo
+  /** Entries of the map still marked `review: true`, with their file and line. */
+  mapReview?: Array<ReviewMark & {file: string}>
   drift?: MapDrift
   requests?: PrivacyRequest[]
   events?: LedgerEvent[]

@@ -1,7 +1,9 @@
 import {hasDrift} from '../datamap/diff.js'
 import {SENSITIVE_CATEGORIES} from '../datamap/schema.js'
+import {unindexedReferences} from '../erase/unindexed.js'
 import type {CheckContext} from './context.js'
 import type {Finding, RuleOutcome, Severity} from './findings.js'
+import {PROCESSING_RULES} from './processing-rules.js'
 
 type Found = Omit<Finding, 'rule' | 'app'>
 type RuleResult = Found[] | {skipped: string}
@@ -144,6 +146,19 @@ export const RULES: Rule[] = [
     },
   },
   {
+    id: 'unindexed-references',
+    title: 'Foreign keys into tables an erasure deletes from have an index',
+    run(c) {
+      if (!c.map || !c.schema) return {skipped: 'no data map, or the database was not read'}
+      const erased = new Set(Object.entries(c.map.tables).filter(([, spec]) => (spec.erase ?? 'delete') === 'delete').map(([key]) => key))
+      const unindexed = unindexedReferences(c.schema, new Map([...erased].map(key => [key, 1])))
+      if (unindexed.length === 0) return []
+      return [finding('warning', `${unindexed.length} foreign key(s) into tables an erasure deletes from have no index, so each deleted row makes Postgres read the whole referencing table`,
+        unindexed.slice(0, 8).map(u => `${u.table} (${u.columns.join(', ')}) → ${u.references}`).join(', ') + (unindexed.length > 8 ? ', …' : ''),
+        `Create the indexes before erasing many people: ${unindexed.slice(0, 3).map(u => `${u.createIndex};`).join(' ')}${unindexed.length > 3 ? ' …' : ''}`)]
+    },
+  },
+  {
     id: 'tls-to-postgres',
     title: 'Connections to the database use TLS',
     run(c) {
@@ -151,6 +166,7 @@ export const RULES: Rule[] = [
       return c.database.tls ? [] : [finding('error', `The connection to ${c.database.resolved.label} is not encrypted`, 'pg_stat_ssl reports no TLS for this session', 'Connect with sslmode=require (Heroku Postgres requires TLS; check PGSSLMODE).')]
     },
   },
+  ...PROCESSING_RULES,
 ]
 
 export function runRules(context: CheckContext, only: string[] = [], skip: string[] = []): RuleOutcome[] {

@@ -1,5 +1,6 @@
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import type {ScanResult, ScannedTable} from '../scan/scan.js'
+import {withProcessingPlaceholders} from './placeholders.js'
 import {Category, ColumnMap, DataMap, Edge, TableMap} from './schema.js'
 import {strategyProblem} from './validate-live.js'
 
@@ -124,6 +125,7 @@ export function buildDataMap(scan: ScanResult): BuiltMap {
     if (scan.unreadable.includes(table.key)) built.tableNotes.set(table.key, 'the scanning role may not read this table: classified by column names only')
   }
   keepParentsOfKeptRows(built.map, scan)
+  built.map = withProcessingPlaceholders(built.map)
   return built
 }
 

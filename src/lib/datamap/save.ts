@@ -6,6 +6,8 @@ import {Document, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq} from '
 import type {SchemaInfo} from '../db/introspect.js'
 import type {BuiltMap} from './build.js'
 import type {LoadedDataMap} from './load.js'
+import {addProcessingPlaceholdersToDocument, styleProcessing} from './placeholders.js'
+import type {DataMap} from './schema.js'
 
 const HEADER = ` privacy.yml: where this app keeps personal data and what to do with it.
  Written by \`heroku privacy:scan\`; review it, correct it, and commit it. Reference: see the README.`
@@ -50,6 +52,7 @@ function decorate(document: Document, built: BuiltMap, tables: Iterable<string>)
     const note = built.tableNotes.get(table)
     if (pair && note && isScalar(pair.key) && !pair.key.commentBefore) pair.key.commentBefore = ` ${note}`
   }
+  styleProcessing(document, tables)
 }
 
 export function newMapDocument(built: BuiltMap): Document {
@@ -137,7 +140,9 @@ export function mergeIntoDocument(existing: LoadedDataMap, built: BuiltMap, sche
     seq.items.sort((a, b) => String(isScalar(a) ? a.value : a).localeCompare(String(isScalar(b) ? b.value : b)))
     document.setIn(['exclude'], seq)
   }
-  decorate(document, built, touched)
+  const placeholders = addProcessingPlaceholdersToDocument(document, document.toJS() as DataMap)
+  report.added.push(...placeholders)
+  decorate(document, built, [...touched, ...placeholders.filter(p => p.endsWith(' processing')).map(p => p.slice(0, -' processing'.length))])
   return report
 }
 

@@ -1,5 +1,7 @@
 import {z} from 'zod'
 
+import {LAWS, controllerSchema, localized, processingSchema, purposeSchema, recipientSchema} from './processing-schema.js'
+
 /** The categories of personal data a column can hold (`none` for columns that hold none). */
 export const CATEGORIES = [
   'identity', 'contact', 'online_id', 'location', 'financial', 'government_id',
@@ -23,13 +25,19 @@ const column = z.strictObject({
   basis: z.enum(LEGAL_BASES).optional(),
   /** JSON keys to erase inside a json/jsonb column. */
   keys: z.array(z.string()).optional(),
+  /** What the column is called for a person reading their export (`Sfid` → "Salesforce record id"). */
+  label: localized.optional(),
   note: z.string().optional(),
 }).refine(c => c.erase !== 'keep' || c.basis !== undefined, {message: 'erase: keep needs a basis (why the law lets you keep it)', path: ['basis']})
+
+const kindName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case name such as user or contact')
 
 const edge = z.strictObject({
   column: z.string(),
   to: z.string().regex(/^[^.\s]+\.[^.\s]+\.[^.\s]+$/, 'must be schema.table.column'),
   role: z.string().optional(),
+  /** The kind of person this edge reaches, when the table is reached by several kinds and the edge is one kind's only. */
+  kind: kindName.optional(),
   /** Found by looking at values, not declared by a foreign key: a person should confirm it and remove this flag. */
   proposed: z.boolean().optional(),
 })
@@ -46,20 +54,65 @@ const table = z.strictObject({
   }).optional(),
   third_party: z.array(z.string()).optional(),
   connect: z.boolean().optional(),
+  /** What the table is called for a person reading their export. */
+  label: localized.optional(),
+  /** Why and how the table is processed (Art. 15(1), Art. 30). */
+  processing: processingSchema.optional(),
   note: z.string().optional(),
+})
+
+const subjectKind = z.strictObject({
+  table: qualifiedTable,
+  key: z.string(),
+  lookup: z.array(z.string()).min(1),
 })
 
 export const dataMapSchema = z.strictObject({
   version: z.literal(1),
   /** Where the app's personal data must stay, for privacy:check (e.g. `eu`). */
   region: z.string().optional(),
-  subject: z.strictObject({
-    table: qualifiedTable,
-    key: z.string(),
-    lookup: z.array(z.string()).min(1),
-  }),
+  /** The one kind of person (maps written before kinds existed). */
+  subject: subjectKind.optional(),
+  /** Each kind of person the app holds (its staff users, the contacts they collect…): the table with one row per person. */
+  subjects: z.record(kindName, subjectKind).optional(),
   tables: z.record(qualifiedTable, table),
   exclude: z.array(qualifiedTable).optional(),
+  /** The law whose deadlines requests follow unless privacy:requests:open says otherwise (default gdpr). */
+  law: z.enum(LAWS).optional(),
+  /** Who decides why and how the data is processed, and where a person can complain. */
+  controller: controllerSchema.optional(),
+  /** The kinds of people the map's data is about (customers, prospects, …), for the record of processing. */
+  data_subjects: z.array(z.string().min(1)).optional(),
+  /** Why the data is processed, each with its legal basis; tables name them by id. */
+  purposes: z.record(z.string(), purposeSchema).optional(),
+  /** Who receives the data (processors and third parties); tables name them by id. */
+  recipients: z.record(z.string(), recipientSchema).optional(),
+}).superRefine((map, ctx) => {
+  if ((map.subject === undefined) === (map.subjects === undefined)) {
+    ctx.addIssue({code: 'custom', path: map.subject ? ['subjects'] : [], message: 'name the people with either subject: (one kind) or subjects: (several kinds), not both'})
+  } else if (map.subjects && Object.keys(map.subjects).length === 0) {
+    ctx.addIssue({code: 'custom', path: ['subjects'], message: 'needs at least one kind of person'})
+  }
+  // Tables name purposes and recipients by id: each id must be defined at the top of the map.
+  for (const [key, spec] of Object.entries(map.tables)) {
+    const processing = spec.processing
+    if (!processing) continue
+    const blocks = [{path: ['tables', key, 'processing'], facts: processing}, ...(processing.groups ?? []).map((group, i) => ({path: ['tables', key, 'processing', 'groups', i], facts: group}))]
+    for (const {path, facts} of blocks) {
+      for (const [field, known] of [['purposes', map.purposes], ['recipients', map.recipients]] as const) {
+        for (const [i, id] of (facts[field] ?? []).entries()) {
+          if (known?.[id] !== undefined) continue
+          const defined = Object.keys(known ?? {})
+          ctx.addIssue({code: 'custom', path: [...path, field, i], message: `${field.slice(0, -1)} ${id} is not defined under ${field}:${defined.length > 0 ? ` the map defines ${defined.join(', ')}` : ' add it at the top of the map'}`})
+        }
+      }
+    }
+    for (const [i, group] of (processing.groups ?? []).entries()) {
+      for (const [j, column] of group.columns.entries()) {
+        if (spec.columns?.[column] === undefined) ctx.addIssue({code: 'custom', path: ['tables', key, 'processing', 'groups', i, 'columns', j], message: `column ${column} is not listed under ${key}'s columns`})
+      }
+    }
+  }
 })
 
 export type Category = (typeof CATEGORIES)[number]
@@ -67,6 +120,36 @@ export type DataMap = z.infer<typeof dataMapSchema>
 export type TableMap = z.infer<typeof table>
 export type ColumnMap = z.infer<typeof column>
 export type Edge = z.infer<typeof edge>
+
+/** One kind of person: the table holding one row per person, its key, and the columns a request may name them by. */
+export interface SubjectKind {
+  name: string
+  table: string
+  key: string
+  lookup: string[]
+}
+
+/** The kind name a single `subject:` is known by: its table's name in the singular (`public.users` → `user`). */
+export function kindNameFor(table: string): string {
+  const name = splitTableKey(table).name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '')
+  return (name.endsWith('s') && !name.endsWith('ss') ? name.slice(0, -1) : name) || 'person'
+}
+
+/** Every kind of person in the map, in the order written (a map with one `subject:` has one kind). */
+export function subjectKinds(map: DataMap): SubjectKind[] {
+  if (map.subjects) return Object.entries(map.subjects).map(([name, kind]) => ({name, ...kind}))
+  return map.subject ? [{name: kindNameFor(map.subject.table), ...map.subject}] : []
+}
+
+/** The kind whose table this is, if any. */
+export function kindOfTable(map: DataMap, table: string): SubjectKind | undefined {
+  return subjectKinds(map).find(kind => kind.table === table)
+}
+
+function splitTableKey(key: string): {schema: string; name: string} {
+  const dot = key.indexOf('.')
+  return dot === -1 ? {schema: 'public', name: key} : {schema: key.slice(0, dot), name: key.slice(dot + 1)}
+}
 
 export function edgesOf(table: TableMap): Edge[] {
   if (!table.via) return []

@@ -1,6 +1,6 @@
 import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
 import {LoadedDataMap, MapProblem, invalidMap, lineOf} from './load.js'
-import {ColumnMap, edgesOf, splitColumnRef} from './schema.js'
+import {ColumnMap, edgesOf, splitColumnRef, subjectKinds} from './schema.js'
 import {didYouMean} from './suggest.js'
 
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
@@ -47,11 +47,15 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
     return column
   }
 
-  const subject = findTable(map.subject.table, ['subject'], 'table')
-  if (subject) {
-    if (subject.primaryKey.length === 0) at(['subject'], `${subject.key} has no primary key; the subject table needs one to tell people apart`, 'table')
-    checkColumn(subject, map.subject.key, ['subject'], 'key')
-    map.subject.lookup.forEach((name, i) => checkColumn(subject, name, ['subject', 'lookup', i]))
+  const kinds = subjectKinds(map)
+  for (const kind of kinds) {
+    const at = map.subjects ? ['subjects', kind.name] : ['subject']
+    const subject = findTable(kind.table, at, 'table')
+    if (!subject) continue
+    if (subject.primaryKey.length === 0) problems.push({path: [...at, 'table'].join('.'), line: lineOf(loaded, at, 'table'), message: `${subject.key} has no primary key; a table of people needs one to tell them apart`})
+    if (kinds.some(other => other !== kind && other.table === kind.table)) problems.push({path: [...at, 'table'].join('.'), line: lineOf(loaded, at, 'table'), message: `${kind.table} is the table of more than one kind of person; give each kind its own table`})
+    checkColumn(subject, kind.key, at, 'key')
+    kind.lookup.forEach((name, i) => checkColumn(subject, name, [...at, 'lookup', i]))
   }
 
   for (const [key, spec] of Object.entries(map.tables)) {
@@ -64,6 +68,7 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
     const edges = edgesOf(spec)
     edges.forEach((edge, i) => {
       const edgePath = Array.isArray(spec.via) ? [...path, 'via', i] : [...path, 'via']
+      if (edge.kind && !kinds.some(k => k.name === edge.kind)) at(edgePath, `kind ${edge.kind} is not a kind of person in subjects:${didYouMean(edge.kind, kinds.map(k => k.name))}`, 'kind')
       checkColumn(table, edge.column, edgePath, 'column')
       const target = splitColumnRef(edge.to)
       const targetTable = findTable(target.table, edgePath, 'to')

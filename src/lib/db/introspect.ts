@@ -264,10 +264,32 @@ export function uniqueLookupColumns(table: TableInfo): string[] {
 
 /** The one column an index expression such as `lower((email)::text)` or `lower("E-Mail")` reads, if it reads exactly one. */
 export function expressionColumn(expression: string): string | undefined {
+  const names = expressionColumns(expression)
+  return names.size === 1 ? [...names][0] : undefined
+}
+
+/**
+ * Columns whose value must differ from row to row once the other columns of
+ * a unique key are equal: any column of a primary key, unique constraint or
+ * unique index (of one column or several, plain or on expressions). A
+ * constant written into it by two rows that share the rest of the key would
+ * collide.
+ */
+export function isInUniqueKey(table: TableInfo, column: string): boolean {
+  if (table.primaryKey.includes(column) || table.uniqueConstraints.some(u => u.includes(column))) return true
+  return table.uniqueIndexes.some(index => index.columns.includes(column) || index.expressions.some(e => expressionColumns(e).has(column)))
+}
+
+function expressionColumns(expression: string): Set<string> {
   const names = new Set<string>()
   const pattern = /"((?:[^"]|"")+)"|\b([a-z_][a-z0-9_$]*)\b(?!\s*\()/gi
   const withoutCasts = expression.replace(/::[a-z ]+(\([0-9, ]+\))?(\[\])?/gi, '')
   const withoutStrings = withoutCasts.replace(/'(?:[^']|'')*'/g, '')
   for (const match of withoutStrings.matchAll(pattern)) names.add(match[1] ? match[1].replace(/""/g, '"') : match[2]!)
-  return names.size === 1 ? [...names][0] : undefined
+  return names
+}
+
+/** Tables whose rows the connected role cannot all see: row-level security applies and the role does not bypass it. */
+export function hiddenByRowSecurity(tables: TableInfo[]): string[] {
+  return tables.filter(t => t.rowSecurity.enabled && !t.rowSecurity.bypassed).map(t => t.key)
 }

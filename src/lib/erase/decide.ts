@@ -1,5 +1,5 @@
 import type {DataMap, TableMap} from '../datamap/schema.js'
-import type {ForeignKeyInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import {ForeignKeyInfo, SchemaInfo, TableInfo, hiddenByRowSecurity} from '../db/introspect.js'
 import {ExitCode, PrivacyError} from '../errors.js'
 import type {PlannedTable, SubjectPlan} from '../subject/graph.js'
 
@@ -35,9 +35,12 @@ export function chooseTables(plan: SubjectPlan, options: {includeConnect: boolea
   return chosen
 }
 
-/** Tables whose rows a role cannot see all of: row-level security applies and the role does not bypass it. */
-export function hiddenByRowSecurity(tables: TableInfo[]): string[] {
-  return tables.filter(t => t.rowSecurity.enabled && !t.rowSecurity.bypassed).map(t => t.key)
+/** An erasure must see every row of the person's: row-level security the role does not bypass refuses it. */
+export function refuseHiddenRows(tables: TableInfo[]): void {
+  const hidden = hiddenByRowSecurity(tables)
+  if (hidden.length > 0) {
+    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS. Nothing was changed.`, {code: 'row_security', exitCode: ExitCode.refused})
+  }
 }
 
 /** What the role lacks to run the erasure: DELETE on deleted tables, UPDATE on anonymised ones and on references it clears. */
@@ -59,6 +62,8 @@ export interface ReferenceFacts {
   own?: PlannedTable
   ownRows: number
   otherRows: number
+  /** Other people's rows among them under a legal hold, or another restriction. */
+  protectedRows?: {held: number; restricted: number}
 }
 
 export type ReferenceSettlement =
@@ -73,9 +78,16 @@ export type ReferenceSettlement =
  * names the person (a third-party column, or a pointer to the person's own
  * root row).
  */
-export function settleReference(map: DataMap, facts: ReferenceFacts): ReferenceSettlement {
+export function settleReference(map: DataMap, facts: ReferenceFacts, options: {changeRestricted?: boolean} = {}): ReferenceSettlement {
   const {fk, referencing, parent} = facts
   if (facts.ownRows + facts.otherRows === 0) return {kind: 'none'}
+  const guarded = facts.protectedRows ?? {held: 0, restricted: 0}
+  if (guarded.held > 0) {
+    throw blocked(`${guarded.held} row(s) of ${referencing.key} under someone else's legal hold point at ${parent.key} rows this erasure deletes (${fk.name}); clearing that link would change held data. Lift the hold first, or set tables.${parent.key}.erase to anonymize.`)
+  }
+  if (guarded.restricted > 0 && !options.changeRestricted) {
+    throw new PrivacyError(`${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first, or pass --unlink-restricted-shared to clear only that link.`, {code: 'restricted_shared', exitCode: ExitCode.refused})
+  }
   const column = fk.columns[0]!
   const name = `${referencing.key}.${column}`
   const thirdParty = facts.own?.spec.third_party ?? map.tables[referencing.key]?.third_party ?? []

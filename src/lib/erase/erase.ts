@@ -13,15 +13,19 @@ import type {ProgressSink} from '../progress.js'
 import {planSubjectGraph} from '../subject/graph.js'
 import {chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {hasRegistry} from '../restrict/registry-sql.js'
+import {refuseHiddenRows} from './decide.js'
 import {ErasurePlan, ErasureStep, planErasure} from './planner.js'
-import {ResidueReport, checkResidue, collectIdentifiers} from './residue.js'
+import {ResidueReport, ResidueTarget, checkResidue, collectIdentifiers} from './residue.js'
 import {deriveHashKey} from './strategies.js'
 
 export interface EraseInput {
   pool: pg.Pool
   mapFile: string
   subjects: SubjectLookup[]
+  /** Which kind of person the lookups name (see KindChoice). */
+  kinds?: KindChoice
   requestId: string | null
   dryRun: boolean
   includeConnect: boolean
@@ -29,6 +33,11 @@ export interface EraseInput {
   /** Rows shared with someone under a restriction: leave them, clearing only the erased person's links, instead of refusing. */
   unlinkRestrictedShared?: boolean
   lockTimeoutMs: number
+  /**
+   * Refuse (before any write) when foreign keys without an index would make Postgres read more rows than this,
+   * checking the deletes; unset: no limit.
+   */
+  maxUnindexedScanRows?: number
   /** The app's key (from the ledger): fingerprints in the record, and the derived keys for hashed columns and row names. */
   key: Buffer
   ledger: LedgerContext
@@ -50,6 +59,8 @@ export interface ErasureReport {
   dryRun: boolean
   /** Distinct people erased (two lookups naming the same person count once). */
   subjects: number
+  /** The kinds of person they were found as. */
+  kinds: string[]
   plan: Array<Omit<ErasureStep, 'params'>>
   held: ErasurePlan['held']
   restrictedShared: ErasurePlan['restrictedShared']
@@ -99,10 +110,19 @@ function notErased(plan: ErasurePlan, counts: Map<string, number>, unreachable: 
   return left.filter(l => l.rows > 0 || l.reason.startsWith('in the map'))
 }
 
+/** A plan whose unindexed foreign-key checks would read more rows than allowed is refused with the indexes that fix it. */
+function refuseSlowPlan(plan: ErasurePlan, limit: number): void {
+  const reads = plan.unindexed.reduce((sum, u) => sum + u.deletedRows * u.tableRows, 0)
+  if (reads <= limit) return
+  const fixes = plan.unindexed.map(u => `${u.createIndex};`).join(' ')
+  throw new PrivacyError(`Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`, {code: 'erase_slow', exitCode: ExitCode.refused, details: plan.unindexed})
+}
+
 function residueError(residue: ResidueReport): PrivacyError {
   const what = residue.fatal.map(hit => {
     if (hit.kind === 'rows_remain') return `${hit.table}: ${hit.rows} row(s) still there`
     if (hit.kind === 'json_keys_remain') return `${hit.table}.${hit.column}: erased JSON keys still in ${hit.rows} row(s)`
+    if (hit.kind === 'rows_missed') return `${hit.table}: ${hit.rows} row(s) the plan announced were not changed`
     return `${hit.table}.${hit.column}: ${hit.rows} row(s)`
   }).join('; ')
   return new PrivacyError(`The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`, {code: 'residue', exitCode: ExitCode.violations, details: residue})
@@ -126,26 +146,29 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
-    const subjects = await resolveSubjects(client, map, input.subjects, schema)
-    const rootKeys = await useRootKeys(client, subjects)
-    const graph = planSubjectGraph(map, schema)
+    const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
+    const people = await useRootKeys(client, subjects)
+    const graph = planSubjectGraph(map, schema, kindsOf(map, subjects))
     const unconfirmed = graph.tables.filter(t => edgesOf(t.spec).some(e => e.proposed)).map(t => t.key)
     if (unconfirmed.length > 0) {
       throw new PrivacyError(`The map still has proposed references (${unconfirmed.join(', ')}); confirm each (remove "proposed: true") or remove it before erasing.`, {code: 'map_unconfirmed'})
     }
-    const people = rootKeys.length === 1 ? 'person' : 'people'
-    input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${people}`})
-    const rows = await chooseSubjectRows(client, graph, schema, {mode: 'temporary', rootKey: map.subject.key})
+    const whom = `${people} ${people === 1 ? 'person' : 'people'}`
+    input.progress?.({kind: 'step', message: `choosing the rows of ${whom}`})
+    refuseHiddenRows(graph.tables.map(t => t.table))
+    const rows = await chooseSubjectRows(client, graph, schema, {mode: 'temporary'})
     const counts = await rows.counts(client)
-    const {rows: [registry]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
-    input.progress?.({kind: 'step', message: `planning the erasure of ${rootKeys.length} ${people}`})
+    const registryExists = await hasRegistry(client)
+    input.progress?.({kind: 'step', message: `planning the erasure of ${whom}`})
     const plan = await planErasure({
       client, map, schema, rows, hashKey: deriveHashKey(input.key), rowKey: deriveRowKey(input.key),
-      includeConnect: input.includeConnect, exceptHeld: input.exceptHeld, unlinkRestrictedShared: input.unlinkRestrictedShared === true, hasRegistry: registry!.exists,
+      includeConnect: input.includeConnect, exceptHeld: input.exceptHeld, unlinkRestrictedShared: input.unlinkRestrictedShared === true, hasRegistry: registryExists,
     })
+    if (!input.dryRun && input.maxUnindexedScanRows !== undefined) refuseSlowPlan(plan, input.maxUnindexedScanRows)
     const report: ErasureReport = {
       dryRun: input.dryRun,
-      subjects: rootKeys.length,
+      subjects: people,
+      kinds: graph.roots.map(r => r.kind.name),
       plan: plan.steps.map(({params: _params, ...step}) => step),
       held: plan.held,
       restrictedShared: plan.restrictedShared,
@@ -171,26 +194,39 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       await client.query('ROLLBACK')
       return report
     }
-    const identifiers = await collectIdentifiers(client, rows, map, subjects.map(s => s.lookup))
+    const identifiers = await collectIdentifiers(client, rows.sets, map, subjects.map(s => s.lookup))
     await client.query(`SELECT set_config('heroku_privacy.bypass', $1, true)`, [`erasure${input.requestId ? ` for ${input.requestId}` : ''}`])
     await createTouched(client)
-    report.touched = await runSteps(client, plan, input.progress, current => {
-      table = current
+    const target = (step: ErasureStep): ResidueTarget => ({
+      table: schema.tables.get(step.table)!, key: step.table, action: step.kind === 'delete' ? 'delete' : 'anonymize', leftAlone: plan.leftAlone(step.table, 't'),
     })
+    let anonymised: ResidueReport | undefined
+    // Anonymised rows are searched before the deletes: a delete's ON DELETE SET NULL can move rows known only by address.
+    const executed = await runSteps(client, plan, input.progress, current => {
+      table = current
+    }, async done => {
+      table = '(residue check)'
+      anonymised = await checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'anonymize').map(target), identifiers)
+      // A step that changed fewer of the people's rows than it announced missed some: as bad as a value left behind.
+      plan.steps.slice(0, done.length).forEach((step, i) => {
+        if (step.own && step.kind === 'anonymize' && done[i]! < step.rows) anonymised!.fatal.push({table: step.table, column: '*', rows: step.rows - done[i]!, kind: 'rows_missed'})
+      })
+    })
+    report.touched = executed.touched
     report.statements = plan.steps.length
     table = '(residue check)'
     input.progress?.({kind: 'step', message: 'checking that nothing of the person is left where the map erases'})
-    report.residue = await checkResidue(client, rows, map, plan.steps.filter(s => s.own && s.kind !== 'unlink').map(s => ({
-      table: schema.tables.get(s.table)!, key: s.table, action: s.kind === 'delete' ? 'delete' : 'anonymize',
-      leftAlone: plan.leftAlone(s.table, 't'),
-    })), identifiers)
+    const deleted = await checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'delete').map(target), identifiers, rows)
+    report.residue = {
+      identifiers, columns: anonymised!.columns + deleted.columns, fatal: [...anonymised!.fatal, ...deleted.fatal], found: [...anonymised!.found, ...deleted.found],
+    }
     if (report.residue.fatal.length > 0) throw residueError(report.residue)
     table = '(deferred constraints)'
     const event = {
       action: 'erasure.executed',
       requestId: input.requestId,
       details: {
-        subjects: subjects.map(s => ({lookup_column: s.lookup.column, fingerprint: fingerprint(input.key, s.lookup.column, s.lookup.value)})),
+        subjects: subjects.map(s => ({kind: s.kind, lookup_column: s.lookup.column, fingerprint: fingerprint(input.key, s.lookup.column, s.lookup.value)})),
         tables: Object.fromEntries(plan.steps.map(s => [s.table, {action: s.kind, rows: report.touched[s.table] ?? 0}])),
         held: plan.held,
         skipped: plan.skipped.map(s => s.table),
@@ -228,16 +264,24 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
  * client memory; other people's rows (references cleared) are only counted —
  * a replay finds those again from the foreign keys. Returns rows per table.
  */
-export async function runSteps(client: pg.ClientBase, plan: ErasurePlan, progress?: ProgressSink, onStep?: (table: string) => void): Promise<Record<string, number>> {
+export async function runSteps(client: pg.ClientBase, plan: ErasurePlan, progress?: ProgressSink, onStep?: (table: string) => void, beforeDeletes?: (perStep: number[]) => Promise<void>): Promise<{touched: Record<string, number>; perStep: number[]}> {
   for (const name of plan.deferred) await client.query(`SET CONSTRAINTS ${quoteIdent(name)} DEFERRED`)
   const touched: Record<string, number> = {}
+  const perStep: number[] = []
+  let checked = false
   for (const [index, step] of plan.steps.entries()) {
+    if (step.kind === 'delete' && !checked) {
+      checked = true
+      await beforeDeletes?.(perStep)
+    }
     onStep?.(step.table)
     const ctes = [`changed AS (${step.sql})`, ...(step.follow ?? []).map((sql, i) => `follow${i} AS (${sql})`),
       `recorded AS (INSERT INTO ${TOUCHED} (table_name, pk) SELECT $${step.params.length + 1}, pk FROM changed WHERE own)`]
     const {rows: [result]} = await client.query<{n: string}>(`WITH ${ctes.join(', ')} SELECT count(*) AS n FROM changed`, [...step.params, step.table])
+    perStep.push(Number(result!.n))
     touched[step.table] = (touched[step.table] ?? 0) + Number(result!.n)
     progress?.({kind: 'count', label: 'steps', done: index + 1, total: plan.steps.length})
   }
-  return touched
+  if (!checked) await beforeDeletes?.(perStep)
+  return {touched, perStep}
 }

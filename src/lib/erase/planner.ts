@@ -9,7 +9,7 @@ import {recordedDigestSql, recordedKeySql} from '../ledger/row-keys.js'
 import {primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
 import type {PlannedTable} from '../subject/graph.js'
 import {KeySet, SubjectRows, sameRow, tableSource} from '../subject/keyset.js'
-import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, hiddenByRowSecurity, missingPrivileges, settleReference} from './decide.js'
+import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
 import {referenceColumnProblems} from './reference-columns.js'
 import {columnAssignment} from './strategies.js'
 import {UnindexedReference, unindexedReferences} from './unindexed.js'
@@ -74,11 +74,14 @@ interface Exclusions {
 
 function exclusions(input: PlanInput, table: PlannedTable): Exclusions {
   if (!input.hasRegistry || table.table.primaryKey.length === 0) return {held: () => 'false', restrictedForOthers: () => 'false'}
-  const root = input.rows.sets.get(input.rows.plan.root.key)!
-  const rootKeys = `(SELECT ${root.keys.length === 1 ? `${root.keys[0]!.alias}::text` : `json_build_array(${root.keys.map(k => k.alias).join(', ')})::text`} FROM ${root.relation})`
+  // A restriction is the people's own when it covers one of their root rows.
+  const roots = input.rows.plan.roots.map(({table: root}) => {
+    const set = input.rows.sets.get(root.key)!
+    return {table: root.key, keys: `(SELECT ${set.keys.length === 1 ? `${set.keys[0]!.alias}::text` : `json_build_array(${set.keys.map(k => k.alias).join(', ')})::text`} FROM ${set.relation})`}
+  })
   return {
     held: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {holdsOnly: true}),
-    restrictedForOthers: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {othersThan: {rootTable: input.rows.plan.root.key, rootKeys}}),
+    restrictedForOthers: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {othersThan: roots}),
   }
 }
 
@@ -107,10 +110,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
   if (referenceProblems.length > 0) {
     throw new PrivacyError(`The map would change the values that tie rows to people (${referenceProblems.join('; ')}); a changed reference can hand a row to someone else. Use erase: delete for the table, or leave those columns alone.`, {code: 'reference_strategy', exitCode: ExitCode.refused})
   }
-  const hidden = hiddenByRowSecurity(chosen.erased.map(e => e.table.table))
-  if (hidden.length > 0) {
-    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS.`, {code: 'row_security', exitCode: ExitCode.refused})
-  }
+  refuseHiddenRows(chosen.erased.map(e => e.table.table))
 
   const counts = await rows.counts(client)
   const erased = chosen.erased.filter(e => (counts.get(e.table.key) ?? 0) > 0)
@@ -130,12 +130,14 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
     for (const fk of referencing.foreignKeys) {
       const parent = deleted.get(fk.references)
       if (!parent) continue
-      if (deleted.has(referencing.key)) {
-        if (referencing.key !== parent.key) edgesBetweenDeleted.push({from: referencing.key, to: parent.key, fk})
+      if (deleted.has(referencing.key) && referencing.key !== parent.key) {
+        edgesBetweenDeleted.push({from: referencing.key, to: parent.key, fk})
         continue
       }
-      const facts = await referenceFacts(input, referencing, fk, parent, kept.get(referencing.key), exclusionsOf.get(parent.key)!)
-      const settlement = settleReference(map, facts)
+      // A table pointing at itself (replies, referrals): the person's own rows go in one statement, other people's pointers are settled.
+      const own = referencing.key === parent.key ? parent : kept.get(referencing.key)
+      const facts = await referenceFacts(input, referencing, fk, parent, own, exclusionsOf.get(parent.key)!)
+      const settlement = settleReference(map, facts, {changeRestricted: input.unlinkRestrictedShared})
       if (settlement.kind === 'cascade' || settlement.kind === 'reset-by-database') result.notes.push(settlement.note)
       if (settlement.kind === 'reset-by-database') writes.push({table: referencing, privilege: 'UPDATE'})
       if (settlement.kind === 'unlink') {
@@ -172,7 +174,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
 
   const missing = missingPrivileges(writes)
   if (missing.length > 0) {
-    throw new PrivacyError(`This role may not change the mapped tables: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`, {code: 'permission_denied', exitCode: ExitCode.refused})
+    throw new PrivacyError(`This role may not change the tables the erasure must change: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`, {code: 'permission_denied', exitCode: ExitCode.refused})
   }
   result.steps = [...cycleBreaks, ...unlinks, ...sharedLinks, ...anonymizations, ...deletions]
   result.unindexed = unindexedReferences(schema, new Map(deletions.map(s => [s.table, s.rows])))
@@ -216,10 +218,17 @@ async function referenceFacts(input: PlanInput, referencing: TableInfo, fk: Refe
   const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
   const source = own ? tableSource(referencing, key => input.rows.sets.has(key)) : referencingSource(referencing)
   const mine = own ? input.rows.belongs(own.key, 'c') : 'false'
-  const {rows: [row]} = await input.client.query<{own: string; others: string}>(
-    `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others
+  const registered = input.hasRegistry && referencing.primaryKey.length > 0
+  const held = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c'), {holdsOnly: true}) : 'false'
+  const restricted = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c')) : 'false'
+  const {rows: [row]} = await input.client.query<{own: string; others: string; held: string; restricted: string}>(
+    `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others,
+            count(*) FILTER (WHERE NOT (${mine}) AND ${held}) AS held, count(*) FILTER (WHERE NOT (${mine}) AND ${restricted}) AS restricted
      FROM ${source} c WHERE c.${quoteIdent(fk.columns[0]!)} IN ${target}`)
-  return {referencing, fk, parent, own, ownRows: Number(row!.own), otherRows: Number(row!.others)}
+  return {
+    referencing, fk, parent, own, ownRows: Number(row!.own), otherRows: Number(row!.others),
+    protectedRows: {held: Number(row!.held), restricted: Number(row!.restricted) - Number(row!.held)},
+  }
 }
 
 /** The values the deleted rows held in a column (rows under a hold or another person's restriction stay, so they do not count). */
@@ -233,6 +242,20 @@ function referencedValues(set: KeySet, column: string, ex: Exclusions): string {
 /** A foreign key holds on the table that declares it, not on tables inheriting from it. */
 function referencingSource(table: TableInfo): string {
   return table.inheritedBy.length > 0 ? `ONLY ${quoteTable(table)}` : quoteTable(table)
+}
+
+/**
+ * Rows known by their address (no primary key) move when they are updated:
+ * an update joined to the key set as `k` returns where each row went, and a
+ * follow-up statement moves the key set along, so later steps and the
+ * residue check still find them.
+ */
+function followMoves(set: KeySet | undefined): {returning: string; follow?: string[]} {
+  if (!set?.byAddress) return {returning: ''}
+  return {
+    returning: `, ${set.keys.map(k => `k.${k.alias} AS old_${k.alias}, t.${k.column} AS new_${k.alias}`).join(', ')}`,
+    follow: [`UPDATE ${set.relation} m SET ${set.keys.map(k => `${k.alias} = c.new_${k.alias}`).join(', ')} FROM changed c WHERE ${set.keys.map(k => `m.${k.alias} = c.old_${k.alias}`).join(' AND ')}`],
+  }
 }
 
 function returning(input: PlanInput, table: TableInfo, set: KeySet | undefined, params: SqlParams): string {
@@ -249,10 +272,21 @@ function unlinkStep(input: PlanInput, referencing: TableInfo, column: string, pa
   const keyed = referencing.primaryKey.length > 0 && input.rows.sets.has(referencing.key)
   const pk = keyed ? recordedKeySql(referencing, input.map, 't', input.rowKey, params.add) : `''`
   const own = keyed ? input.rows.belongs(referencing.key, 't') : 'false'
+  const description = `set ${column} to NULL where it points at erased ${parent.key} rows`
+  const source = referencingSource(referencing)
+  const set = input.rows.sets.get(referencing.key)
+  if (set?.byAddress) {
+    // Rows by address: the addresses are taken first, so the key set can follow the rows the update moves.
+    const moves = followMoves(set)
+    const addressed = `(SELECT ${set.keys.map(k => `s.${k.column} AS ${k.alias}`).join(', ')} FROM ${source} s WHERE s.${quoteIdent(column)} IN ${target})`
+    return {
+      kind: 'unlink', table: referencing.key, own: false, rows, description, follow: moves.follow, params: params.values,
+      sql: `UPDATE ${source} t SET ${quoteIdent(column)} = NULL FROM ${addressed} k WHERE ${sameRow(set, 't', 'k')} RETURNING '' AS pk, false AS own${moves.returning}`,
+    }
+  }
   return {
-    kind: 'unlink', table: referencing.key, own: false, rows, description: `set ${column} to NULL where it points at erased ${parent.key} rows`,
-    sql: `UPDATE ${referencingSource(referencing)} t SET ${quoteIdent(column)} = NULL WHERE t.${quoteIdent(column)} IN ${target} RETURNING ${pk} AS pk, ${own} AS own`,
-    params: params.values,
+    kind: 'unlink', table: referencing.key, own: false, rows, description, params: params.values,
+    sql: `UPDATE ${source} t SET ${quoteIdent(column)} = NULL WHERE t.${quoteIdent(column)} IN ${target} RETURNING ${pk} AS pk, ${own} AS own`,
   }
 }
 
@@ -260,10 +294,11 @@ async function nullEdgeStep(input: PlanInput, table: PlannedTable, column: strin
   const params = new SqlParams()
   const set = input.rows.sets.get(table.key)!
   const condition = `${sameRow(set, 't', 'k')} AND t.${quoteIdent(column)} IS NOT NULL AND NOT ${ex.held('t')} AND NOT ${ex.restrictedForOthers('t')}`
+  const moves = followMoves(set)
   return {
-    kind: 'unlink', table: table.key, own: true, description,
+    kind: 'unlink', table: table.key, own: true, description, follow: moves.follow,
     rows: await countRows(input.client, `SELECT count(*) FROM ${set.from} t JOIN ${set.relation} k ON ${condition}`),
-    sql: `UPDATE ${set.from} t SET ${quoteIdent(column)} = NULL FROM ${set.relation} k WHERE ${condition} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`,
+    sql: `UPDATE ${set.from} t SET ${quoteIdent(column)} = NULL FROM ${set.relation} k WHERE ${condition} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own${moves.returning}`,
     params: params.values,
   }
 }
@@ -285,13 +320,9 @@ function anonymizeStep(input: PlanInput, table: PlannedTable, ex: Exclusions, ro
   if (sets.length === 0) return undefined
   const condition = `${sameRow(set, 't', 'k')} AND NOT ${ex.held('t')} AND NOT ${ex.restrictedForOthers('t')}`
   const recorded = returning(input, table.table, set, params)
-  // Rows without a key are found by address, which an update changes: the key set follows them to their new address.
-  const moved = set.keys.map(k => `k.${k.alias} AS old_${k.alias}, t.${k.column} AS new_${k.alias}`).join(', ')
-  const sql = `UPDATE ${set.from} t SET ${sets.join(', ')} FROM ${set.relation} k WHERE ${condition} RETURNING ${recorded} AS pk, true AS own${set.byAddress ? `, ${moved}` : ''}`
-  const follow = set.byAddress
-    ? [`UPDATE ${set.relation} k SET ${set.keys.map(key => `${key.alias} = c.new_${key.alias}`).join(', ')} FROM changed c WHERE ${set.keys.map(key => `k.${key.alias} = c.old_${key.alias}`).join(' AND ')}`]
-    : undefined
-  return {kind: 'anonymize', table: table.key, own: true, rows, description: `anonymise ${columns.length} column(s)`, columns, sql, ...(follow ? {follow} : {}), params: params.values}
+  const moves = followMoves(set)
+  const sql = `UPDATE ${set.from} t SET ${sets.join(', ')} FROM ${set.relation} k WHERE ${condition} RETURNING ${recorded} AS pk, true AS own${moves.returning}`
+  return {kind: 'anonymize', table: table.key, own: true, rows, description: `anonymise ${columns.length} column(s)`, columns, sql, follow: moves.follow, params: params.values}
 }
 
 function deleteStep(input: PlanInput, table: PlannedTable, ex: Exclusions, rows: number): ErasureStep {

@@ -1,5 +1,5 @@
 import type {DataMap} from '../datamap/schema.js'
-import {edgesOf} from '../datamap/schema.js'
+import {edgesOf, kindOfTable} from '../datamap/schema.js'
 import {SchemaInfo, isUniqueColumn} from '../db/introspect.js'
 
 /**
@@ -21,7 +21,7 @@ export function referenceColumnProblems(map: DataMap, schema: SchemaInfo): strin
     for (const edge of edgesOf(spec)) references.set(edge.column, 'a via edge')
     for (const fk of table.foreignKeys) for (const column of fk.columns) references.set(column, `foreign key ${fk.name}`)
     for (const column of table.primaryKey) references.set(column, 'the primary key')
-    const lookups = key === map.subject.table ? new Set(map.subject.lookup) : new Set<string>()
+    const lookups = new Set(kindOfTable(map, key)?.lookup ?? [])
     for (const [column, columnSpec] of Object.entries(spec.columns ?? {})) {
       if (columnSpec.category === 'none') continue
       const strategy = (columnSpec.keys?.length ?? 0) > 0 ? 'keys' : columnSpec.erase

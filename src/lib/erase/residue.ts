@@ -4,8 +4,7 @@ import type {Category, ColumnMap, DataMap} from '../datamap/schema.js'
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
 import {quoteIdent} from '../db/sql.js'
-import type {SubjectRows} from '../subject/keyset.js'
-import {sameRow} from '../subject/keyset.js'
+import {KeySet, SubjectRows, sameRow} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
 
 /**
@@ -65,7 +64,7 @@ const FIRST_TOKEN_SQL = (value: string) => `rtrim(substring(${value} FROM '[[:al
  * erasure changes them: every value of an identifying column the map marks,
  * and the lookup values. Returns how many there are.
  */
-export async function collectIdentifiers(client: pg.ClientBase, rows: SubjectRows, map: DataMap, lookups: SubjectLookup[]): Promise<number> {
+export async function collectIdentifiers(client: pg.ClientBase, sets: Map<string, KeySet>, map: DataMap, lookups: SubjectLookup[]): Promise<number> {
   await client.query(`CREATE TEMPORARY TABLE hp_identifiers (value text PRIMARY KEY, token text NOT NULL, is_name boolean NOT NULL) ON COMMIT DROP`)
   // Only a name, or an online id without spaces (an IP, an account id — not a browser's user agent), picks out one person.
   const insert = (source: string, category: Category | 'lookup', params: unknown[]) => client.query(`
@@ -74,7 +73,7 @@ export async function collectIdentifiers(client: pg.ClientBase, rows: SubjectRow
     WHERE token <> '' AND ${DISTINCTIVE_SQL('v')}${category === 'identity' ? '' : " AND v !~ '[[:space:]]'"}
     ON CONFLICT DO NOTHING`, params)
   await insert('SELECT unnest($1::text[])', 'lookup', [lookups.map(l => l.value)])
-  for (const [key, set] of rows.sets) {
+  for (const [key, set] of sets) {
     const columns = Object.entries(map.tables[key]?.columns ?? {})
       .filter(([, spec]) => IDENTIFYING.has(spec.category))
       .map(([name, spec]) => ({column: set.planned.table.columns.find(c => c.name === name), spec}))
@@ -116,7 +115,7 @@ export interface ResidueHit {
   column: string
   rows: number
   /** Why the value may be there: the map erases it (fatal), keeps it, does not map it, or it is in other people's rows. */
-  kind: 'erased' | 'kept' | 'unmapped' | 'other_rows' | 'rows_remain' | 'json_keys_remain'
+  kind: 'erased' | 'kept' | 'unmapped' | 'other_rows' | 'rows_remain' | 'rows_missed' | 'json_keys_remain'
 }
 
 export interface ResidueReport {
@@ -140,16 +139,16 @@ export interface ResidueTarget {
 const CHANGES_VALUE = new Set<ColumnMap['erase']>(['null', 'redact', 'hash', 'fake'])
 
 /**
- * Searches, after the erasure's last statement: the people's rows that
- * should be gone (deleted tables), the columns the map erases in the rows
- * that stay (anonymised tables; JSON keys erased at any depth), the other
- * columns of those rows, and the identifying columns of every mapped table
- * in other people's rows.
+ * Searches, after the erasure's last statement: the rows that should be gone
+ * (deleted tables), the columns the map erases in the rows that stay
+ * (anonymised tables; JSON keys erased at any depth), the other columns of
+ * those rows, and — given `others`, the people's whole row sets — the
+ * identifying columns of every mapped table in other people's rows.
  */
-export async function checkResidue(client: pg.ClientBase, rows: SubjectRows, map: DataMap, targets: ResidueTarget[], identifiers: number): Promise<ResidueReport> {
+export async function checkResidue(client: pg.ClientBase, sets: Map<string, KeySet>, map: DataMap, targets: ResidueTarget[], identifiers: number, others?: SubjectRows): Promise<ResidueReport> {
   const report: ResidueReport = {identifiers, columns: 0, fatal: [], found: []}
   for (const target of targets) {
-    const set = rows.sets.get(target.key)!
+    const set = sets.get(target.key)!
     const own = `${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')} WHERE NOT (${target.leftAlone})`
     if (target.action === 'delete') {
       const {rows: [left]} = await client.query<{n: string}>(`SELECT count(*) AS n FROM ${own}`)
@@ -181,7 +180,7 @@ export async function checkResidue(client: pg.ClientBase, rows: SubjectRows, map
       if (Number(left!.n) > 0) report.fatal.push({table: target.key, column: name, rows: Number(left!.n), kind: 'json_keys_remain'})
     }
   }
-  if (identifiers > 0) await searchOtherRows(client, rows, map, report)
+  if (identifiers > 0 && others) await searchOtherRows(client, others, map, report)
   return report
 }
 

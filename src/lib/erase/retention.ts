@@ -5,13 +5,19 @@ import type pg from 'pg'
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import {DURATION, TableMap} from '../datamap/schema.js'
 import type {TableInfo} from '../db/introspect.js'
+import {SqlParams} from '../db/params.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
+import {ExitCode, PrivacyError} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
 import {inTransaction} from '../ledger/context.js'
 import {addMonths} from '../ledger/dates.js'
-import {appendEvent, appendEventWithRows, listEvents} from '../ledger/events.js'
+import {appendEvent, listEvents} from '../ledger/events.js'
+import {STABLE_TEXT_SETTINGS, deriveRowKey, keyIsPersonal, recordedKeySql} from '../ledger/row-keys.js'
+import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import type {ProgressSink} from '../progress.js'
-import {primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
+import {hasRegistry, primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
+import {KeySet, sameRow} from '../subject/keyset.js'
+import {checkResidue, collectIdentifiers} from './residue.js'
 import {columnAssignment, deriveHashKey} from './strategies.js'
 
 export interface RetentionInput {
@@ -88,12 +94,23 @@ async function startRun(input: RetentionInput, rules: Array<{key: string; rule: 
   return state
 }
 
-function keysAfter(table: TableInfo, last: string[] | null, firstParam: number): {sql: string; params: string[]} {
-  if (!last) return {sql: 'true', params: []}
+function keysAfter(table: TableInfo, last: string[] | null, params: SqlParams): string {
+  if (!last) return 'true'
   const columns = table.primaryKey.map(c => `t.${quoteIdent(c)}`)
-  const types = table.primaryKey.map(c => table.columns.find(col => col.name === c)!.type)
-  const params = types.map((type, i) => `$${firstParam + i}::${type}`)
-  return {sql: `(${columns.join(', ')}) > (${params.join(', ')})`, params: last}
+  const bound = table.primaryKey.map((c, i) => `${params.add(last[i])}::${table.columns.find(col => col.name === c)!.type}`)
+  return `(${columns.join(', ')}) > (${bound.join(', ')})`
+}
+
+/** One batch's rows, chosen by key into a temporary table, seen as a key set so the residue check can search them. */
+function batchSet(key: string, table: TableInfo, spec: TableMap): KeySet {
+  return {
+    planned: {key, table, spec, level: 0, edges: []},
+    relation: 'pg_temp.hp_batch',
+    from: quoteTable(table),
+    keys: table.primaryKey.map((column, i) => ({column, alias: `k${i}`})),
+    byAddress: false,
+    carried: new Map(),
+  }
 }
 
 /**
@@ -107,16 +124,17 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, input.pool)
   const rules = Object.entries(loaded.map.tables).filter(([, spec]) => spec.retention).map(([key, spec]) => ({key, spec, rule: spec.retention!}))
   const state = await startRun(input, rules)
-  const {rows: [registry]} = await input.pool.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
+  const registryExists = await hasRegistry(input.pool)
   const hashKey = deriveHashKey(input.key)
+  const rowKey = deriveRowKey(input.key)
   const report: RetentionReport = {run: state.run, resumed: state.resumed, dryRun: input.dryRun, tables: []}
   for (const {key, spec, rule} of rules) {
     const table = schema.tables.get(key)!
     const keyText = primaryKeyText(table, 't')
-    const restricted = registry!.exists ? restrictedRowCondition(key, keyText) : 'false'
+    const restricted = registryExists ? restrictedRowCondition(key, keyText) : 'false'
     const cutoff = state.cutoffs[key]!
     const from = state.froms[key] ?? null
-    const window = `t.${quoteIdent(rule.column)} < $1::timestamptz${from ? ' AND t.' + quoteIdent(rule.column) + ' >= $2::timestamptz' : ''}`
+    const window = `t.${quoteIdent(rule.column)} < $1::timestamptz${from ? ` AND t.${quoteIdent(rule.column)} >= $2::timestamptz` : ''}`
     const windowParams = from ? [cutoff, from] : [cutoff]
     const entry: RetentionTableReport = {table: key, action: rule.action, column: rule.column, cutoff, from, rows: 0, batches: 0, skippedRestricted: 0}
     report.tables.push(entry)
@@ -125,42 +143,55 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
       entry.rows = (await input.pool.query<{n: number}>(`SELECT count(*)::int AS n FROM ${quoteTable(table)} t WHERE ${window} AND NOT ${restricted}`, windowParams)).rows[0]!.n
       continue
     }
+    if (table.primaryKey.length === 0) {
+      throw new PrivacyError(`${key} has no primary key, so its retention cannot run in resumable batches; add a primary key, or remove its retention rule and delete old rows by hand.`, {code: 'retention_no_key', exitCode: ExitCode.refused})
+    }
+    // A key that is personal data is never written into the ledger, so a run resumed after a crash starts that table again.
+    const personalKey = keyIsPersonal(table, loaded.map)
     let last = state.lastKeys[key] ?? null
+    const set = batchSet(key, table, spec)
     for (;;) {
-      const after = keysAfter(table, last, windowParams.length + 1)
       const done = await inTransaction(input.pool, async client => {
         await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.lockTimeoutMs))}`)
-        const {rows} = await client.query(
-          `SELECT ${table.primaryKey.map((c, i) => `t.${quoteIdent(c)}::text AS k${i}`).join(', ')}, ${keyText} AS pk FROM ${quoteTable(table)} t
-           WHERE ${window} AND NOT ${restricted} AND ${after.sql} ORDER BY ${table.primaryKey.map(c => `t.${quoteIdent(c)}`).join(', ')} LIMIT ${Math.floor(input.batchSize)}`,
-          [...windowParams, ...after.params])
-        if (rows.length === 0) return true
-        const pks = rows.map(r => r.pk as string)
-        const params: unknown[] = [pks]
-        const param = (value: unknown) => {
-          params.push(value)
-          return `$${params.length}`
-        }
+        for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
+        const chosen = new SqlParams(windowParams)
+        await client.query(
+          `CREATE TEMPORARY TABLE hp_batch ON COMMIT DROP AS SELECT ${set.keys.map(k => `t.${quoteIdent(k.column)} AS ${k.alias}`).join(', ')} FROM ${quoteTable(table)} t
+           WHERE ${window} AND NOT ${restricted} AND ${keysAfter(table, last, chosen)} ORDER BY ${table.primaryKey.map(c => `t.${quoteIdent(c)}`).join(', ')} LIMIT ${Math.floor(input.batchSize)}`,
+          chosen.values)
+        const {rows: [size]} = await client.query<{n: string; last: string[] | null}>(
+          `SELECT count(*) AS n, (SELECT ARRAY[${set.keys.map(k => `${k.alias}::text`).join(', ')}] FROM ${set.relation} ORDER BY ${set.keys.map(k => k.alias).join(', ')} DESC LIMIT 1) AS last FROM ${set.relation}`)
+        const rows = Number(size!.n)
+        if (rows === 0) return true
+        const identifiers = rule.action === 'anonymize' ? await collectIdentifiers(client, new Map([[key, set]]), loaded.map, []) : 0
+        await createTouched(client)
+        const params = new SqlParams()
+        const recorded = recordedKeySql(table, loaded.map, 't', rowKey, params.add)
+        const matched = `${sameRow(set, 't', 'k')}`
+        let change: string | undefined
         if (rule.action === 'delete') {
-          await client.query(`DELETE FROM ${quoteTable(table)} t WHERE ${keyText} = ANY($1)`, params)
+          change = `DELETE FROM ${quoteTable(table)} t USING ${set.relation} k WHERE ${matched} RETURNING ${recorded} AS pk`
         } else {
           const sets = table.columns.flatMap(column => {
             const columnSpec = spec.columns?.[column.name]
-            const assignment = columnSpec && columnAssignment(column, columnSpec, {table, keyText, hashKey, param})
+            const assignment = columnSpec && !column.generated && columnAssignment(column, columnSpec, {table, keyText: primaryKeyText(table, 't'), hashKey, param: params.add})
             return assignment ? [`${quoteIdent(column.name)} = ${assignment}`] : []
           })
-          if (sets.length > 0) await client.query(`UPDATE ${quoteTable(table)} t SET ${sets.join(', ')} WHERE ${keyText} = ANY($1)`, params)
+          if (sets.length > 0) change = `UPDATE ${quoteTable(table)} t SET ${sets.join(', ')} FROM ${set.relation} k WHERE ${matched} RETURNING ${recorded} AS pk`
         }
-        const lastRow = rows.at(-1)!
-        last = table.primaryKey.map((_, i) => lastRow[`k${i}`] as string)
-        const event = {action: 'retention.batch', details: {run: state.run, table: key, action: rule.action, rows: rows.length, last_key: last}}
-        const touched = pks.map(pk => ({table: key, pk}))
-        if (input.sameDatabase) await appendEventWithRows(input.ledger, event, touched, client)
-        else await appendEventWithRows(input.ledger, event, touched)
-        entry.rows += rows.length
+        if (change) await client.query(`WITH changed AS (${change}) INSERT INTO ${TOUCHED} (table_name, pk) SELECT ${params.add(key)}, pk FROM changed`, params.values)
+        const residue = await checkResidue(client, new Map([[key, set]]), loaded.map, [{table, key, action: rule.action, leftAlone: 'false'}], identifiers)
+        if (residue.fatal.length > 0) {
+          throw new PrivacyError(`The residue check found erased values still in ${residue.fatal.map(f => `${f.table}.${f.column} (${f.rows} row(s))`).join(', ')} after a retention batch; the batch was rolled back and the run stopped. This is a defect: report it with the map (not the data).`, {code: 'residue', exitCode: ExitCode.violations, details: residue})
+        }
+        last = size!.last
+        const event = {action: 'retention.batch', details: {run: state.run, table: key, action: rule.action, rows, last_key: personalKey ? null : last}}
+        await appendEventWithTouched(input.ledger, event, client, input.sameDatabase ? client : undefined)
+        await dropTouched(client)
+        entry.rows += rows
         entry.batches++
         input.progress?.({kind: 'count', label: `${key} rows`, done: entry.rows})
-        return rows.length < input.batchSize
+        return rows < input.batchSize
       })
       if (done) break
     }

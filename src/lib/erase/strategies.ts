@@ -1,7 +1,7 @@
 import {createHmac} from 'node:crypto'
 
 import type {ColumnMap} from '../datamap/schema.js'
-import {ColumnInfo, TableInfo, isUniqueColumn} from '../db/introspect.js'
+import {ColumnInfo, TableInfo, isInUniqueKey} from '../db/introspect.js'
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {quoteIdent} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
@@ -27,7 +27,7 @@ function redaction(column: ColumnInfo, ctx: StrategyContext): string {
   const name = quoteIdent(column.name)
   if (column.isArray) return `'{}'`
   if (TEXT.has(column.baseType)) {
-    const unique = isUniqueColumn(ctx.table, column.name)
+    const unique = isInUniqueKey(ctx.table, column.name)
     if (/mail/i.test(column.name)) return fit(unique ? `'redacted+' || md5(${ctx.keyText}) || '@redacted.invalid'` : `'redacted@redacted.invalid'`, column)
     return fit(unique ? `'redacted-' || md5(${ctx.keyText})` : `'[redacted]'`, column)
   }
@@ -36,7 +36,7 @@ function redaction(column: ColumnInfo, ctx: StrategyContext): string {
   if (column.baseType === 'bool') return 'false'
   if (TIME.has(column.baseType)) return `'1970-01-01'`
   if (column.baseType === 'inet' || column.baseType === 'cidr') return `'0.0.0.0'`
-  if (column.baseType === 'uuid') return isUniqueColumn(ctx.table, column.name) ? `md5(${ctx.keyText})::uuid` : `'00000000-0000-0000-0000-000000000000'`
+  if (column.baseType === 'uuid') return isInUniqueKey(ctx.table, column.name) ? `md5(${ctx.keyText})::uuid` : `'00000000-0000-0000-0000-000000000000'`
   if (column.baseType === 'bytea') return `''::bytea`
   if (column.isNullable) return 'NULL'
   throw new PrivacyError(`No redaction constant for ${ctx.table.key}.${name} (${column.type}, NOT NULL); use erase: null on a nullable column, or keep with a basis.`, {code: 'invalid_strategy'})

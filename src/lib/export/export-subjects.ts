@@ -7,20 +7,24 @@ import type pg from 'pg'
 import QueryStream from 'pg-query-stream'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
-import type {DataMap} from '../datamap/schema.js'
-import {PrivacyError} from '../errors.js'
+import type {Locale} from '../datamap/processing-schema.js'
+import {hiddenByRowSecurity} from '../db/introspect.js'
+import {ExitCode, PrivacyError} from '../errors.js'
 import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
-import {PlannedTable, planSubjectGraph} from '../subject/graph.js'
+import {planSubjectGraph} from '../subject/graph.js'
 import {KeySetMode, chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
+import {Art15Facts, buildArt15Facts} from './art15.js'
 import {addCopiedCsvFile, addCopiedJsonFile, copyCsvStatement, copyJsonStatement} from './copy-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
+import {en} from './i18n/en.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
 import {subjectRowsSelect} from './rows-query.js'
+import {planWithholding} from './withhold.js'
 import {ZipWriter} from './zip-writer.js'
 
 export interface ExportInput {
@@ -28,6 +32,8 @@ export interface ExportInput {
   pool: pg.Pool
   mapFile: string
   subjects: SubjectLookup[]
+  /** Which kind of person the lookups name (see KindChoice). */
+  kinds?: KindChoice
   out: string
   force?: boolean
   format: 'json' | 'csv'
@@ -40,10 +46,17 @@ export interface ExportInput {
   pseudonymKey: Buffer
   /** age recipient (age1…) to encrypt the archive to. */
   encryptTo?: string
+  /** Write card, bank, government-id, health or biometric data into an unencrypted zip all the same. */
+  allowPlaintext?: boolean
+  /** The language of index.html (default en). */
+  locale?: Locale
   tool: {name: string; version: string}
+  /** More places the archive does not cover, beyond backups, platform logs and unconnected tables. */
   notCovered?: string[]
   /** A log store (privacy:logs:serve's): the lines mentioning the people go under logs/. */
   logs?: pg.Pool
+  /** Write the archive even when row-level security hides rows of some tables, listing them as not covered. */
+  allowIncomplete?: boolean
   progress?: ProgressSink
 }
 
@@ -60,14 +73,8 @@ export interface ExportSummary {
   request: string | null
   files: ManifestFile[]
   withheld: Manifest['withheld']
-}
-
-function withheldColumns(map: DataMap, table: PlannedTable): Array<{column: string; reason: string}> {
-  return Object.entries(table.spec.columns ?? {}).flatMap(([column, spec]) => {
-    if (spec.category === 'credentials') return [{column, reason: 'credentials are never exported'}]
-    if (spec.erase === 'keep' && spec.basis === 'third_party') return [{column, reason: "another person's data (kept on a third-party basis)"}]
-    return []
-  }).filter(w => map.tables[table.key]?.columns?.[w.column] !== undefined)
+  /** Which Art. 15 facts the map left unstated or unreviewed (the same as in manifest.json). */
+  art15: Pick<Art15Facts, 'unstated' | 'unreviewed'>
 }
 
 /**
@@ -88,7 +95,7 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
     await rm(partial, {force: true})
     throw error
   })
-  let written: {snapshotAt: string; files: ManifestFile[]; withheld: Manifest['withheld']; subjects: number}
+  let written: Awaited<ReturnType<typeof writeArchive>>
   try {
     // A follower (a hot standby, or a read-only login) cannot hold temporary tables: there the row sets are recomputed per query.
     const {rows: [source]} = await client.query<{read_only: boolean}>(`SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on' AS read_only`)
@@ -131,6 +138,7 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
     request: input.request,
     files: written.files,
     withheld: written.withheld,
+    art15: {unstated: written.art15.unstated, unreviewed: written.art15.unreviewed},
   }
 }
 
@@ -163,11 +171,16 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   const snapshotAt = clock!.now.toISOString()
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
   const map = loaded.map
-  const subjects = await resolveSubjects(client, map, input.subjects, schema)
-  const rootKeys = await useRootKeys(client, subjects)
-  const plan = planSubjectGraph(map, schema)
-  input.progress?.({kind: 'step', message: `choosing the rows of ${rootKeys.length} ${rootKeys.length === 1 ? 'person' : 'people'}`})
-  const rows = await chooseSubjectRows(client, plan, schema, {mode, rootKey: map.subject.key, readOnly: true})
+  const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
+  const people = await useRootKeys(client, subjects)
+  const plan = planSubjectGraph(map, schema, kindsOf(map, subjects))
+  const hidden = hiddenByRowSecurity(plan.tables.map(t => t.table))
+  if (hidden.length > 0 && !input.allowIncomplete) {
+    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {code: 'row_security', exitCode: ExitCode.violations, details: {tables: hidden}})
+  }
+  const hiddenByTable = planWithholding(plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})), {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true})
+  input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
+  const rows = await chooseSubjectRows(client, plan, schema, {mode, readOnly: true})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
   await client.query('SET TRANSACTION READ ONLY')
 
@@ -178,9 +191,9 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   const pseudonymised: Manifest['pseudonymised'] = []
   const extension = input.format === 'json' ? 'json' : 'csv'
   for (const [index, table] of plan.tables.entries()) {
-    const hidden = withheldColumns(map, table)
-    withheld.push(...hidden.map(h => ({table: table.key, ...h})))
-    const columns = table.table.columns.map(c => c.name).filter(c => !hidden.some(h => h.column === c))
+    const withholding = hiddenByTable.get(table.key)!
+    withheld.push(...withholding)
+    const columns = table.table.columns.map(c => c.name).filter(c => !withholding.some(h => h.column === c))
     const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
     pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
     const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format, encoded: true}
@@ -211,16 +224,28 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
     snapshotAt,
     request: input.request,
     dataFormat: input.format,
-    subjects: subjects.map(s => ({lookupColumn: s.lookup.column, fingerprint: input.fingerprint?.(s.lookup.column, s.lookup.value) ?? null})),
+    subjects: subjects.map(s => ({kind: s.kind, lookupColumn: s.lookup.column, fingerprint: input.fingerprint?.(s.lookup.column, s.lookup.value) ?? null})),
     files,
     withheld,
     pseudonymised,
-    notCovered: [...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`), ...(input.notCovered ?? [])],
+    notCovered: [
+      en.notCovered.backups,
+      en.notCovered.logplex,
+      ...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`),
+      ...hidden.map(t => `${t}: row-level security hid some rows from the role that made this export`),
+      ...(input.notCovered ?? []),
+    ],
+    locale: input.locale ?? 'en',
+    art15: buildArt15Facts(map, files.filter(f => f.rows > 0).map(f => f.table)),
   }
-  await zip.addBuffer('index.html', Buffer.from(renderIndexHtml({generatedAt: snapshotAt, app: input.app, tables: html, withheld})))
+  await zip.addBuffer('index.html', Buffer.from(renderIndexHtml({
+    locale: manifest.locale, generatedAt: snapshotAt, request: input.request, tool: input.tool, map, facts: manifest.art15, tables: html,
+    columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
+    withheld, pseudonymised, notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
+  })))
   await zip.addBuffer(MANIFEST_PATH, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
   await zip.finish()
-  return {snapshotAt, files, withheld, subjects: rootKeys.length}
+  return {snapshotAt, files, withheld, subjects: people, art15: manifest.art15}
 }
 
 /**

@@ -1,3 +1,7 @@
+import type {Locale} from '../datamap/processing-schema.js'
+import type {Art15Facts} from './art15.js'
+import type {WithheldColumn} from './withhold.js'
+
 /** manifest.json: what the archive holds and how to check it. */
 export interface ManifestFile {
   path: string
@@ -17,12 +21,16 @@ export interface Manifest {
   snapshotAt: string
   request: string | null
   dataFormat: 'json' | 'csv'
-  subjects: Array<{lookupColumn: string; fingerprint: string | null}>
+  subjects: Array<{kind: string; lookupColumn: string; fingerprint: string | null}>
   files: ManifestFile[]
-  withheld: Array<{table: string; column: string; reason: string}>
+  withheld: WithheldColumn[]
   pseudonymised: Array<{table: string; column: string; reason: string}>
   /** Places that may hold the person's data and that this archive does not cover. */
   notCovered: string[]
+  /** The language index.html is written in. */
+  locale: Locale
+  /** What Art. 15(1)(a)–(h) GDPR says the person is owed beside the data, as index.html tells it. */
+  art15: Art15Facts
 }
 
 export const MANIFEST_PATH = 'manifest.json'

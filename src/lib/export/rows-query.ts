@@ -1,7 +1,7 @@
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {SqlParams} from '../db/params.js'
 import {quoteIdent} from '../db/sql.js'
-import {ROOT_KEYS_SETTING, SubjectRows} from '../subject/keyset.js'
+import {ALL_ROOT_KEYS_SQL, SubjectRows} from '../subject/keyset.js'
 import {csvCell} from './csv-cells.js'
 
 export interface Pseudonymising {
@@ -43,7 +43,7 @@ export function subjectRowsSelect(rows: SubjectRows, tableKey: string, columns: 
   const params = new SqlParams()
   // The values an edge on the column itself reached the people by: another edge's parent (a million documents) says nothing about this column.
   const ownValues = (column: string) => [
-    `SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb)`,
+    ALL_ROOT_KEYS_SQL,
     ...set.planned.edges.filter(e => e.column === column && rows.sets.has(e.parent)).map(e => `SELECT p.${rows.sets.get(e.parent)!.carried.get(e.parentColumn)}::text FROM ${rows.sets.get(e.parent)!.relation} p`),
   ].join(' UNION ')
   const expressions = columns.map(name => {

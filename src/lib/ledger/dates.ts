@@ -30,3 +30,26 @@ export function addMonths(date: Date, months: number): Date {
 export function daysBetween(from: Date, to: Date): number {
   return Math.round((startOfDay(to).getTime() - startOfDay(from).getTime()) / 86_400_000)
 }
+
+export function addDays(date: Date, days: number): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + days))
+}
+
+const isWeekend = (date: Date) => date.getUTCDay() === 0 || date.getUTCDay() === 6
+
+/** The day itself, or the next day a deadline may end on when it falls on a weekend (or, for some laws, a Sunday). */
+export function rollForward(date: Date, nonWorking: 'weekend' | 'sunday'): Date {
+  let day = date
+  while (nonWorking === 'weekend' ? isWeekend(day) : day.getUTCDay() === 0) day = addDays(day, 1)
+  return day
+}
+
+/** The n-th Monday-to-Friday after the given day (the day itself is not counted). */
+export function addBusinessDays(date: Date, days: number): Date {
+  let day = date
+  for (let counted = 0; counted < days;) {
+    day = addDays(day, 1)
+    if (!isWeekend(day)) counted++
+  }
+  return day
+}

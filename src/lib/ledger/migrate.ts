@@ -75,6 +75,18 @@ const MIGRATIONS: Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION heroku_privacy.reject_change();
     `,
   },
+  {
+    version: 3,
+    name: 'laws, extensions in days and identity verification',
+    sql: `
+      ALTER TABLE heroku_privacy.requests
+        ADD COLUMN law text NOT NULL DEFAULT 'gdpr' CHECK (law IN ('gdpr', 'uk-gdpr', 'ccpa', 'lgpd', 'pipeda')),
+        ADD COLUMN extended_days integer NOT NULL DEFAULT 0 CHECK (extended_days BETWEEN 0 AND 45),
+        ADD COLUMN acknowledge_by date,
+        ADD COLUMN verified_by text,
+        ADD COLUMN verification_method text;
+    `,
+  },
 ]
 
 export const LATEST_LEDGER_VERSION = MIGRATIONS.at(-1)!.version

@@ -1,16 +1,19 @@
 import type pg from 'pg'
 
+import type {Law} from '../datamap/processing-schema.js'
 import {ExitCode, PrivacyError} from '../errors.js'
 import {LedgerContext, inTransaction} from './context.js'
-import {addMonths, daysBetween, formatDate, startOfDay} from './dates.js'
+import {daysBetween, formatDate, startOfDay} from './dates.js'
 import {appendEvent} from './events.js'
 import {fingerprint, subjectKey} from './fingerprint.js'
+import {acknowledgeBy, deadline, extensionUnit, rulesFor} from './laws.js'
 
 export const REQUEST_KINDS = ['access', 'erasure', 'restriction', 'rectification', 'objection', 'portability'] as const
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 
-/** Art. 12(3): one month, extendable by two further months. */
-export const MAX_EXTENSION_MONTHS = 2
+/** How the requester's identity was checked; a closed list, so no document number or answer ends up in the ledger. */
+export const VERIFICATION_METHODS = ['signed-in-account', 'email-confirmation', 'phone-confirmation', 'id-document', 'knowledge-questions', 'in-person', 'authorized-agent', 'other'] as const
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number]
 
 export interface SubjectRef {
   column: string
@@ -24,9 +27,18 @@ export interface PrivacyRequest {
   subjectColumn: string
   subjectFingerprint: string
   receivedOn: string
-  /** The deadline in force: one month from receipt, plus any extension. */
+  /** The law whose clock the request runs on. */
+  law: Law
+  /** The deadline in force: the law's period from receipt, plus any extension. */
   dueOn: string
+  /** The extension, in the law's unit: months (GDPR, UK GDPR) or days (CCPA, PIPEDA). */
   extendedMonths: number
+  extendedDays: number
+  /** When the law wants receipt confirmed (CCPA: 10 business days), else null. */
+  acknowledgeBy: string | null
+  /** Who checked the requester's identity, and how; null until recorded. */
+  verifiedBy: string | null
+  verificationMethod: VerificationMethod | null
   status: 'open' | 'closed'
   outcome: string | null
   closedAt: string | null
@@ -42,16 +54,22 @@ interface RequestRow {
   subject_column: string
   subject_fingerprint: string
   received_on: string
+  law: Law
   due_on: string
   extended_months: number
+  extended_days: number
+  acknowledge_by: string | null
+  verified_by: string | null
+  verification_method: VerificationMethod | null
   status: 'open' | 'closed'
   outcome: string | null
   closed_at: Date | null
   opened_by: string
 }
 
-const SELECT = `SELECT id, kind, reference, subject_column, subject_fingerprint, to_char(received_on, 'YYYY-MM-DD') AS received_on,
-  to_char(due_on, 'YYYY-MM-DD') AS due_on, extended_months, status, outcome, closed_at, opened_by FROM heroku_privacy.requests`
+const SELECT = `SELECT id, kind, reference, subject_column, subject_fingerprint, to_char(received_on, 'YYYY-MM-DD') AS received_on, law,
+  to_char(due_on, 'YYYY-MM-DD') AS due_on, extended_months, extended_days, to_char(acknowledge_by, 'YYYY-MM-DD') AS acknowledge_by,
+  verified_by, verification_method, status, outcome, closed_at, opened_by FROM heroku_privacy.requests`
 
 function toRequest(row: RequestRow, today: Date): PrivacyRequest {
   const daysLeft = daysBetween(today, new Date(`${row.due_on}T00:00:00Z`))
@@ -62,8 +80,13 @@ function toRequest(row: RequestRow, today: Date): PrivacyRequest {
     subjectColumn: row.subject_column,
     subjectFingerprint: row.subject_fingerprint,
     receivedOn: row.received_on,
+    law: row.law,
     dueOn: row.due_on,
     extendedMonths: row.extended_months,
+    extendedDays: row.extended_days,
+    acknowledgeBy: row.acknowledge_by,
+    verifiedBy: row.verified_by,
+    verificationMethod: row.verification_method,
     status: row.status,
     outcome: row.outcome,
     closedAt: row.closed_at?.toISOString() ?? null,
@@ -71,10 +94,6 @@ function toRequest(row: RequestRow, today: Date): PrivacyRequest {
     daysLeft,
     isOverdue: row.status === 'open' && daysLeft < 0,
   }
-}
-
-export function dueDate(receivedOn: Date, extendedMonths = 0): Date {
-  return addMonths(receivedOn, 1 + extendedMonths)
 }
 
 /** Reads a request inside the caller's transaction, locking it against a concurrent change. */
@@ -88,7 +107,17 @@ function unknownRequest(id: string): PrivacyError {
   return new PrivacyError(`No request ${id} in this ledger. List them with \`heroku privacy:requests --all\`.`, {code: 'request_not_found'})
 }
 
-export async function openRequest(ctx: LedgerContext, input: {kind: RequestKind; subject: SubjectRef; receivedOn?: Date; reference?: string}): Promise<PrivacyRequest> {
+export interface OpenRequestInput {
+  kind: RequestKind
+  subject: SubjectRef
+  receivedOn?: Date
+  reference?: string
+  /** Default gdpr. */
+  law?: Law
+  verification?: {by: string; method: VerificationMethod}
+}
+
+export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): Promise<PrivacyRequest> {
   const today = startOfDay(ctx.clock())
   const receivedOn = startOfDay(input.receivedOn ?? today)
   if (receivedOn.getTime() > today.getTime()) {
@@ -98,34 +127,74 @@ export async function openRequest(ctx: LedgerContext, input: {kind: RequestKind;
     const key = await subjectKey(client, ctx.scope)
     const {rows: [numbered]} = await client.query<{n: string}>("SELECT nextval('heroku_privacy.request_numbers') AS n")
     const id = `R-${receivedOn.getUTCFullYear()}-${numbered!.n.padStart(4, '0')}`
-    const dueOn = dueDate(receivedOn)
+    const law = input.law ?? 'gdpr'
+    const rules = rulesFor(law, input.kind)
+    const dueOn = deadline(rules, receivedOn)
+    const acknowledge = acknowledgeBy(rules, receivedOn)
     const subjectFingerprint = fingerprint(key, input.subject.column, input.subject.value)
     await client.query(
-      `INSERT INTO heroku_privacy.requests (id, scope, kind, subject_column, subject_fingerprint, reference, received_on, due_on, opened_by, opened_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [id, ctx.scope, input.kind, input.subject.column, subjectFingerprint, input.reference ?? null, formatDate(receivedOn), formatDate(dueOn), ctx.actor, ctx.clock()],
+      `INSERT INTO heroku_privacy.requests (id, scope, kind, subject_column, subject_fingerprint, reference, received_on, due_on, opened_by, opened_at, law, acknowledge_by, verified_by, verification_method)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [id, ctx.scope, input.kind, input.subject.column, subjectFingerprint, input.reference ?? null, formatDate(receivedOn), formatDate(dueOn), ctx.actor, ctx.clock(),
+        law, acknowledge && formatDate(acknowledge), input.verification?.by ?? null, input.verification?.method ?? null],
     )
     await appendEvent(ctx, {
       action: 'request.opened',
       requestId: id,
-      details: {kind: input.kind, subject_column: input.subject.column, subject_fingerprint: subjectFingerprint, received_on: formatDate(receivedOn), due_on: formatDate(dueOn), reference: input.reference ?? null},
+      details: {
+        kind: input.kind, subject_column: input.subject.column, subject_fingerprint: subjectFingerprint, received_on: formatDate(receivedOn), due_on: formatDate(dueOn), reference: input.reference ?? null,
+        law, rule: rules.citation, acknowledge_by: acknowledge && formatDate(acknowledge), verified_by: input.verification?.by ?? null, verification_method: input.verification?.method ?? null,
+      },
     }, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
     return toRequest(rows[0]!, today)
   })
 }
 
-export async function extendRequest(ctx: LedgerContext, id: string, input: {months: number; reason: string}): Promise<PrivacyRequest> {
+export interface ExtendInput {
+  /** How much longer, in the law's unit (months or days); default one month, or the law's whole extension in days. */
+  amount?: number
+  reason: string
+  /** The day the person was told of the extension (default today): the law wants it within the first period. */
+  notifiedOn?: Date
+}
+
+export async function extendRequest(ctx: LedgerContext, id: string, input: ExtendInput): Promise<PrivacyRequest> {
   return inTransaction(ctx.pool, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; only open requests can be extended.`, {code: 'request_closed'})
-    const total = row.extended_months + input.months
-    if (total > MAX_EXTENSION_MONTHS) {
-      throw new PrivacyError(`Request ${id} is already extended by ${row.extended_months} month(s); the GDPR allows at most ${MAX_EXTENSION_MONTHS} in all (Art. 12(3)).`, {code: 'extension_too_long', exitCode: ExitCode.refused})
+    const rules = rulesFor(row.law, row.kind)
+    if (rules.maxExtension === null) {
+      throw new PrivacyError(`Request ${id} runs on ${rules.name}, which allows no extension (${rules.citation}).`, {code: 'extension_not_allowed', exitCode: ExitCode.refused})
     }
-    const dueOn = dueDate(new Date(`${row.received_on}T00:00:00Z`), total)
-    await client.query('UPDATE heroku_privacy.requests SET extended_months = $2, due_on = $3 WHERE id = $1', [id, total, formatDate(dueOn)])
-    await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {months: input.months, total_months: total, reason: input.reason, due_on: formatDate(dueOn)}}, client)
+    const unit = extensionUnit(rules)
+    const received = new Date(`${row.received_on}T00:00:00Z`)
+    const notifiedOn = startOfDay(input.notifiedOn ?? ctx.clock())
+    const firstDeadline = deadline(rules, received)
+    if (notifiedOn.getTime() > firstDeadline.getTime()) {
+      throw new PrivacyError(`Request ${id} was due on ${formatDate(firstDeadline)}; ${rules.name} allows an extension only when the person is told within that first period. If you told them in time, give the day with --notified-on.`, {code: 'extension_too_late', exitCode: ExitCode.refused})
+    }
+    const current = unit === 'months' ? row.extended_months : row.extended_days
+    const amount = input.amount ?? (unit === 'months' ? 1 : rules.maxExtension - current)
+    const total = current + amount
+    if (amount < 1 || total > rules.maxExtension) {
+      throw new PrivacyError(`Request ${id} is already extended by ${current} ${unit}; ${rules.name} allows at most ${rules.maxExtension} in all.`, {code: 'extension_too_long', exitCode: ExitCode.refused})
+    }
+    const dueOn = deadline(rules, received, total)
+    await client.query(`UPDATE heroku_privacy.requests SET ${unit === 'months' ? 'extended_months' : 'extended_days'} = $2, due_on = $3 WHERE id = $1`, [id, total, formatDate(dueOn)])
+    await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {[unit]: amount, [`total_${unit}`]: total, reason: input.reason, due_on: formatDate(dueOn), notified_on: formatDate(notifiedOn)}}, client)
+    const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
+    return toRequest(rows[0]!, startOfDay(ctx.clock()))
+  })
+}
+
+/** Records how the requester's identity was checked, for a request opened before it was. */
+export async function recordVerification(ctx: LedgerContext, id: string, verification: {by: string; method: VerificationMethod}): Promise<PrivacyRequest> {
+  return inTransaction(ctx.pool, async client => {
+    const row = await lockRequest(client, ctx, id)
+    if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; record the verification before closing it.`, {code: 'request_closed'})
+    await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [id, verification.by, verification.method])
+    await appendEvent(ctx, {action: 'request.verified', requestId: id, details: {verified_by: verification.by, verification_method: verification.method}}, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
     return toRequest(rows[0]!, startOfDay(ctx.clock()))
   })

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import type {DataMap} from '../datamap/schema.js'
+import {DataMap, subjectKinds} from '../datamap/schema.js'
 import type {SchemaInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
@@ -14,7 +14,7 @@ import {STABLE_TEXT_SETTINGS, deriveRowKey, recordedKeySql} from '../ledger/row-
 import {createTouched, dropTouched} from '../ledger/touched.js'
 import {installEnforcement, installViews} from '../restrict/install.js'
 import {migrateRegistry} from '../restrict/migrate.js'
-import {primaryKeyText} from '../restrict/registry-sql.js'
+import {hasRegistry, primaryKeyText} from '../restrict/registry-sql.js'
 import {planSubjectGraph} from '../subject/graph.js'
 import {chooseSubjectRows} from '../subject/keyset.js'
 import {loadRecordedRows, recordedSelection} from './recorded.js'
@@ -51,21 +51,31 @@ export interface ReplayReport {
  * Rows that are gone are fine (already erased); anything else is a mismatch,
  * named by its recorded key (never a personal value).
  */
-async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, event: LedgerEvent): Promise<string[]> {
-  const subjects = (event.details.subjects as Array<{lookup_column: string; fingerprint: string}> | undefined)
+async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, event: LedgerEvent): Promise<Array<{table: string; pk: string}>> {
+  const subjects = (event.details.subjects as Array<{kind?: string; lookup_column: string; fingerprint: string}> | undefined)
     ?? (event.details.subject_fingerprint ? [{lookup_column: event.details.subject_column as string, fingerprint: event.details.subject_fingerprint as string}] : [])
   if (subjects.length === 0) return []
-  const root = input.schema.tables.get(input.map.subject.table)!
-  const wanted = new Set(subjects.map(s => s.fingerprint))
-  const columns = [...new Set(subjects.map(s => s.lookup_column))]
-  const params = new SqlParams()
-  const recorded = recordedKeySql(root, input.map, 't', deriveRowKey(input.key), params.add)
-  const {rows: found} = await client.query(
-    `SELECT ${recorded} AS pk, ${columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', ')} FROM ${quoteTable(root)} t
-     WHERE ${recordedSelection(input.map, deriveRowKey(input.key)).condition(root, 't', params.add)}`,
-    params.values,
-  )
-  return found.filter(row => !columns.some((column, i) => row[`c${i}`] !== null && wanted.has(fingerprint(input.key, column, row[`c${i}`])))).map(row => row.pk as string)
+  const mismatches: Array<{table: string; pk: string}> = []
+  const rowKey = deriveRowKey(input.key)
+  for (const kind of subjectKinds(input.map)) {
+    // Events written before kinds existed name no kind: their people are of the map's only (or first) kind.
+    const own = subjects.filter(s => (s.kind ?? subjectKinds(input.map)[0]!.name) === kind.name)
+    if (own.length === 0) continue
+    const root = input.schema.tables.get(kind.table)!
+    const wanted = new Set(own.map(s => s.fingerprint))
+    const columns = [...new Set(own.map(s => s.lookup_column))]
+    const params = new SqlParams()
+    const recorded = recordedKeySql(root, input.map, 't', rowKey, params.add)
+    const {rows: found} = await client.query(
+      `SELECT ${recorded} AS pk, ${columns.map((c, i) => `t.${quoteIdent(c)}::text AS c${i}`).join(', ')} FROM ${quoteTable(root)} t
+       WHERE ${recordedSelection(input.map, rowKey).condition(root, 't', params.add)}`,
+      params.values,
+    )
+    for (const row of found) {
+      if (!columns.some((column, i) => row[`c${i}`] !== null && wanted.has(fingerprint(input.key, column, row[`c${i}`])))) mismatches.push({table: kind.table, pk: row.pk as string})
+    }
+  }
+  return mismatches
 }
 
 /** Restricted rows by their registry key, from the recorded names (a keyed hash is matched against the copy's rows). */
@@ -112,7 +122,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
   await inTransaction(input.target, async client => {
     for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
     await client.query(`SELECT set_config('heroku_privacy.bypass', 'reapply of recorded erasures', true)`)
-    const {rows: [registry]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
+    const registryExists = await hasRegistry(client)
     let enforced = false
     for (const event of todo) {
       const recorded = await loadRecordedRows(input.ledger.pool, client, event.seq)
@@ -123,7 +133,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
       }
       const mismatched = await fingerprintMismatches(client, input, event)
       if (mismatched.length > 0) {
-        report.mismatches.push(...mismatched.map(pk => ({seq: event.seq, table: input.map.subject.table, pk})))
+        report.mismatches.push(...mismatched.map(m => ({seq: event.seq, ...m})))
         continue
       }
       let count = 0
@@ -137,10 +147,10 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
         count = await registerRecordedRows(client, input, d.restriction as string)
         enforced ||= d.enforced === true
       } else {
-        const rows = await chooseSubjectRows(client, graph, input.schema, {mode: 'temporary', rootKey: input.map.subject.key, recorded: recordedSelection(input.map, rowKey), name: `e${event.seq}_`})
+        const rows = await chooseSubjectRows(client, graph, input.schema, {mode: 'temporary', recorded: recordedSelection(input.map, rowKey), name: `e${event.seq}_`})
         const plan = await planErasure({
           client, map: input.map, schema: input.schema, rows, hashKey, rowKey,
-          includeConnect: true, exceptHeld: true, unlinkRestrictedShared: event.details.unlink_restricted_shared === true, hasRegistry: registry!.exists,
+          includeConnect: true, exceptHeld: true, unlinkRestrictedShared: event.details.unlink_restricted_shared === true, hasRegistry: registryExists,
           only: new Set(recorded.keys()),
         })
         const touched = input.dryRun ? Object.fromEntries(plan.steps.map(s => [s.table, s.rows])) : await runStepsUnrecorded(client, plan)
@@ -172,7 +182,7 @@ class DryRunRollback extends Error {}
 async function runStepsUnrecorded(client: pg.ClientBase, plan: ErasurePlan): Promise<Record<string, number>> {
   await createTouched(client)
   try {
-    return await runSteps(client, plan)
+    return (await runSteps(client, plan)).touched
   } finally {
     await dropTouched(client)
   }

@@ -10,7 +10,7 @@ import {keyIsPersonal} from '../ledger/row-keys.js'
 import {planSubjectGraph} from '../subject/graph.js'
 import {chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {resolveSubjects, useRootKeys} from '../subject/resolve.js'
+import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {installEnforcement, installViews} from './install.js'
 import {primaryKeyText} from './registry-sql.js'
 
@@ -42,6 +42,8 @@ export interface RestrictInput {
   pool: pg.Pool
   mapFile: string
   subjects: SubjectLookup[]
+  /** Which kind of person the lookups name (see KindChoice). */
+  kinds?: KindChoice
   reason: RestrictionReason
   requestId: string | null
   legalHold: boolean
@@ -64,15 +66,18 @@ export async function restrictSubjects(input: RestrictInput): Promise<RestrictSu
   return inTransaction(input.pool, async client => {
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
-    const resolved = await resolveSubjects(client, map, input.subjects, schema)
-    const plan = planSubjectGraph(map, schema)
+    const resolved = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
+    const plan = planSubjectGraph(map, schema, kindsOf(map, resolved))
     const withKey = plan.tables.filter(t => t.table.primaryKey.length > 0)
+    // One restriction per person named: with --all-kinds a lookup may find them as several kinds.
+    const people = [...new Set(resolved.map(s => s.lookup))].map(lookup => resolved.filter(s => s.lookup === lookup))
     const summary: RestrictSummary = {
       restrictions: [], views: [], enforced: [],
       skipped: plan.tables.filter(t => t.table.primaryKey.length === 0).map(t => t.key),
       personalKeys: withKey.filter(t => keyIsPersonal(t.table, map)).map(t => t.key),
     }
-    for (const [index, subject] of resolved.entries()) {
+    for (const [index, found] of people.entries()) {
+      const subject = found[0]!
       const print = fingerprint(input.key, subject.lookup.column, subject.lookup.value)
       const existing = await client.query<{id: string; legal_hold: boolean; snapshot: SnapshotRecord | null}>(
         'SELECT id, legal_hold, snapshot FROM heroku_privacy.restrictions WHERE scope = $1 AND subject_fingerprint = $2 AND lifted_at IS NULL',
@@ -91,11 +96,13 @@ export async function restrictSubjects(input: RestrictInput): Promise<RestrictSu
       } else if (input.legalHold && !existing.rows[0]!.legal_hold) {
         await client.query('UPDATE heroku_privacy.restrictions SET legal_hold = true, snapshot = $2 WHERE id = $1', [id, input.snapshot ? JSON.stringify(input.snapshot) : null])
       }
-      await useRootKeys(client, [subject])
-      const rows = await chooseSubjectRows(client, plan, schema, {mode: 'temporary', rootKey: map.subject.key, name: `s${index}_`})
+      await useRootKeys(client, found)
+      const own = planSubjectGraph(map, schema, kindsOf(map, found))
+      const rows = await chooseSubjectRows(client, own, schema, {mode: 'temporary', name: `s${index}_`})
       const rowsByTable: Record<string, number> = {}
       for (const table of withKey) {
-        const set = rows.sets.get(table.key)!
+        const set = rows.sets.get(table.key)
+        if (!set) continue
         const result = await client.query(
           `INSERT INTO heroku_privacy.restricted_rows (restriction_id, table_name, pk)
            SELECT $1, $2, ${primaryKeyText(table.table, 't')} FROM ${set.from} t WHERE ${rows.belongs(table.key, 't')}

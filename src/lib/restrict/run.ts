@@ -8,6 +8,7 @@ import type {LedgerContext} from '../ledger/context.js'
 import {ledgerKey} from '../ledger/fingerprint.js'
 import {getRequest} from '../ledger/requests.js'
 import type {SubjectLookup} from '../subject/parse.js'
+import type {KindChoice} from '../subject/resolve.js'
 import {migrateRegistry} from './migrate.js'
 import {recordBypasses, recordLift, recordRestrictions, recordSnapshot} from './record.js'
 import {ActiveRestriction, RestrictSummary, RestrictionReason, liftRestrictions, listRestrictions, restrictSubjects} from './restrict.js'
@@ -24,6 +25,7 @@ export interface RegistryAndLedger {
 export interface RestrictRequest extends RegistryAndLedger {
   mapFile: string
   subjects: SubjectLookup[]
+  kinds?: KindChoice
   reason: RestrictionReason
   requestId: string | null
   legalHold: boolean
@@ -57,6 +59,7 @@ export async function restrictAndRecord(input: RestrictRequest): Promise<Restric
     pool: input.registry,
     mapFile: input.mapFile,
     subjects: input.subjects,
+    kinds: input.kinds,
     reason: input.reason,
     requestId: input.requestId,
     legalHold: input.legalHold,

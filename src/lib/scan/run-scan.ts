@@ -6,7 +6,7 @@ import {buildDataMap} from '../datamap/build.js'
 import {MapDrift, diffMapAgainstSchema, hasDrift} from '../datamap/diff.js'
 import {MapProblem, loadDataMap, parseDataMap} from '../datamap/load.js'
 import {mergeIntoDocument, newMapDocument, renderDocument, writeMapFile} from '../datamap/save.js'
-import {CATEGORIES, Category} from '../datamap/schema.js'
+import {CATEGORIES, Category, SubjectKind, subjectKinds} from '../datamap/schema.js'
 import {checkMapAgainstSchema} from '../datamap/validate-live.js'
 import {introspect} from '../db/introspect.js'
 import type {ProgressSink} from '../progress.js'
@@ -28,7 +28,8 @@ export interface ScanReport {
   mode: 'write' | 'check'
   written: boolean
   created: boolean
-  subject: {table: string; key: string; lookup: string[]} | null
+  /** The main kind of person the map names. */
+  subject: SubjectKind | null
   tablesScanned: number
   personalColumns: Partial<Record<Category, number>>
   columns: PersonalColumn[]
@@ -78,7 +79,7 @@ export async function writeMapFromScan(input: RunScanInput): Promise<ScanReport>
     mode: 'write',
     written: true,
     created: !existing,
-    subject: written.map.subject,
+    subject: subjectKinds(written.map)[0] ?? null,
     tablesScanned: scan.tables.length,
     personalColumns: countByCategory(columns),
     columns,
@@ -119,7 +120,7 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
     mode: 'check',
     written: false,
     created: false,
-    subject: loaded.map.subject,
+    subject: subjectKinds(loaded.map)[0] ?? null,
     tablesScanned: unclassifiedByTable.size,
     personalColumns: countByCategory(columns),
     columns,

@@ -50,8 +50,17 @@ export interface SubjectRows {
   counts(client: pg.ClientBase): Promise<Map<string, number>>
 }
 
-/** The setting holding the people's root keys for the transaction, as a JSON array of text. */
+/** The setting holding the people's root keys for the transaction: a JSON object of arrays of text, by kind of person. */
 export const ROOT_KEYS_SETTING = 'heroku_privacy.subject_keys'
+
+/** SQL listing the root keys set for one kind of person (kind names are plain lower-case words, checked by the map's schema). */
+export function rootKeysSql(kind: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(kind)) throw new Error(`not a kind name: ${kind}`)
+  return `SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb -> '${kind}')`
+}
+
+/** SQL listing every root key set, whatever the kind. */
+export const ALL_ROOT_KEYS_SQL = `SELECT jsonb_array_elements_text(v) FROM jsonb_each(current_setting('${ROOT_KEYS_SETTING}')::jsonb) AS k(kind, v)`
 
 /** A row's content digest, how a row without a primary key is recognised again (the session must print values in a fixed style). */
 export const ROW_DIGEST_SQL = (alias: string) => `md5(${alias}::text)`
@@ -113,7 +122,6 @@ interface Definition {
 
 export interface ChooseOptions {
   mode: KeySetMode
-  rootKey: string
   recorded?: RecordedSelection
   name?: string
   /**
@@ -164,8 +172,9 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
       const condition = options.recorded.condition(planned.table, 't', params.add)
       where = [() => condition]
     } else if (planned.level === 0) {
-      const key = planned.table.columns.find(c => c.name === options.rootKey)!
-      where = [alias => `${alias}.${quoteIdent(options.rootKey)} = ANY (ARRAY(SELECT jsonb_array_elements_text(current_setting('${ROOT_KEYS_SETTING}')::jsonb))::${key.type}[])`]
+      const {kind} = plan.roots.find(r => r.table.key === planned.key)!
+      const key = planned.table.columns.find(c => c.name === kind.key)!
+      where = [alias => `${alias}.${quoteIdent(kind.key)} = ANY (ARRAY(${rootKeysSql(kind.name)})::${key.type}[])`]
     } else {
       const edges = planned.edges.filter(e => sets.has(e.parent))
       reads = [...new Set(edges.map(e => e.parent))]

@@ -48,7 +48,8 @@ export function stronglyConnected(nodes: string[], dependsOn: (node: string) => 
  */
 export function fillGroups(plan: SubjectPlan): Array<{tables: string[]; cyclic: boolean}> {
   const inPlan = new Set(plan.tables.map(t => t.key))
-  const parents = new Map(plan.tables.map(t => [t.key, t.level === 0 ? [] : t.edges.map(e => e.parent).filter(p => inPlan.has(p) && p !== plan.root.key)]))
+  const roots = new Set(plan.roots.map(r => r.table.key))
+  const parents = new Map(plan.tables.map(t => [t.key, t.level === 0 ? [] : t.edges.map(e => e.parent).filter(p => inPlan.has(p) && !roots.has(p))]))
   return stronglyConnected(plan.tables.map(t => t.key), node => parents.get(node) ?? []).map(group => ({
     tables: plan.tables.filter(t => group.includes(t.key)).map(t => t.key),
     cyclic: group.length > 1 || parents.get(group[0]!)!.includes(group[0]!),

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import type {DataMap} from '../datamap/schema.js'
+import {DataMap, SubjectKind, subjectKinds} from '../datamap/schema.js'
 import {SchemaInfo, isCaseInsensitiveColumn} from '../db/introspect.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 import {ExitCode, PrivacyError} from '../errors.js'
@@ -9,62 +9,120 @@ import type {SubjectLookup} from './parse.js'
 
 export interface ResolvedSubject {
   lookup: SubjectLookup
-  /** The root row's key. */
+  /** The kind of person the lookup found (a person who is two kinds at once resolves once per kind with --all-kinds). */
+  kind: string
+  /** The root row's key, in the kind's table. */
   key: string
 }
 
-/**
- * Finds the root row of each person named by a lookup. The value is always a
- * bound parameter; one query per lookup column, whatever the batch size.
- * Columns the schema compares without case (citext, a unique index on
- * `lower(column)`) match without case. Nobody found, or several people
- * found, is an error that names the lookup's position, never its value.
- */
-export async function resolveSubjects(client: pg.ClientBase, map: DataMap, lookups: SubjectLookup[], schema?: SchemaInfo): Promise<ResolvedSubject[]> {
-  const {table, key, lookup: allowed} = map.subject
-  for (const lookup of lookups) {
-    if (!allowed.includes(lookup.column)) {
-      throw new PrivacyError(`--subject names ${lookup.column}, which is not a lookup column of ${table}; the data map allows ${allowed.join(', ')}.`, {code: 'unknown_lookup', exitCode: ExitCode.usage})
-    }
-  }
+/** Which kinds of person a lookup may name: one (`kind`), all of them (`allKinds`), or whichever kind alone finds it. */
+export interface KindChoice {
+  kind?: string
+  allKinds?: boolean
+}
+
+function chosenKinds(map: DataMap, choice: KindChoice): SubjectKind[] {
+  const kinds = subjectKinds(map)
+  if (!choice.kind) return kinds
+  const kind = kinds.find(k => k.name === choice.kind)
+  if (!kind) throw new PrivacyError(`--kind ${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {code: 'unknown_kind', exitCode: ExitCode.usage})
+  return [kind]
+}
+
+/** The people's root keys in one kind's table, by lookup column: one query per column, whatever the batch size. */
+async function findInKind(client: pg.ClientBase, kind: SubjectKind, lookups: SubjectLookup[], schema?: SchemaInfo): Promise<(lookup: SubjectLookup) => string[]> {
+  const rootTable = schema?.tables.get(kind.table)
+  const caseless = (column: string) => rootTable !== undefined && isCaseInsensitiveColumn(rootTable, column)
+  const matchKey = (column: string, value: string) => `${column}\0${caseless(column) ? value.toLowerCase() : value}`
   const byColumn = new Map<string, string[]>()
   for (const lookup of lookups) byColumn.set(lookup.column, [...(byColumn.get(lookup.column) ?? []), lookup.value])
   const matches = new Map<string, string[]>()
-  const rootTable = schema?.tables.get(table)
-  const caseless = (column: string) => rootTable !== undefined && isCaseInsensitiveColumn(rootTable, column)
-  const matchKey = (column: string, value: string) => `${column}\0${caseless(column) ? value.toLowerCase() : value}`
   for (const [column, values] of byColumn) {
-    let rows: Array<{value: string; key: string}>
     const value = caseless(column) ? `lower(${quoteIdent(column)}::text)` : `${quoteIdent(column)}::text`
     const type = rootTable?.columns.find(c => c.name === column)
     const condition = !caseless(column) ? `${quoteIdent(column)} = ANY($1)`
       : type?.baseType === 'citext' ? `${quoteIdent(column)} = ANY($1::${type.type}[])`
         : `${value} = ANY (SELECT lower(v) FROM unnest($1::text[]) v)`
+    let rows: Array<{value: string; key: string}>
     try {
-      ({rows} = await client.query<{value: string; key: string}>(
-        `SELECT ${value} AS value, ${quoteIdent(key)}::text AS key FROM ${quoteTable(table)} WHERE ${condition}`,
-        [values],
-      ))
+      ({rows} = await client.query<{value: string; key: string}>(`SELECT ${value} AS value, ${quoteIdent(kind.key)}::text AS key FROM ${quoteTable(kind.table)} WHERE ${condition}`, [values]))
     } catch (error) {
       if ((error as {code?: string}).code === '22P02') {
-        throw new PrivacyError(`A --subject value is not valid for ${table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value', exitCode: ExitCode.usage})
+        throw new PrivacyError(`A --subject value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value', exitCode: ExitCode.usage})
       }
       throw error
     }
     for (const row of rows) matches.set(matchKey(column, row.value), [...(matches.get(matchKey(column, row.value)) ?? []), row.key])
   }
-  return lookups.map((lookup, index) => {
-    const keys = matches.get(matchKey(lookup.column, lookup.value)) ?? []
+  return lookup => matches.get(matchKey(lookup.column, lookup.value)) ?? []
+}
+
+/**
+ * Finds the root row of each person named by a lookup, in the kind the
+ * lookup names them in. The value is always a bound parameter. Columns the
+ * schema compares without case (citext, a unique index on `lower(column)`)
+ * match without case. Nobody found, several people found in one kind, or
+ * different people found in different kinds without --all-kinds, is an
+ * error that names the lookup's position, never its value.
+ */
+export async function resolveSubjects(client: pg.ClientBase, map: DataMap, lookups: SubjectLookup[], schema?: SchemaInfo, choice: KindChoice = {}): Promise<ResolvedSubject[]> {
+  const kinds = chosenKinds(map, choice)
+  for (const lookup of lookups) {
+    if (!kinds.some(k => k.lookup.includes(lookup.column))) {
+      const allowed = kinds.map(k => `${k.lookup.join(', ')} (${k.name})`).join('; ')
+      throw new PrivacyError(`--subject names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`, {code: 'unknown_lookup', exitCode: ExitCode.usage})
+    }
+  }
+  const found = new Map<string, (lookup: SubjectLookup) => string[]>()
+  for (const kind of kinds) found.set(kind.name, await findInKind(client, kind, lookups.filter(l => kind.lookup.includes(l.column)), schema))
+  return lookups.flatMap((lookup, index) => {
     const which = lookups.length > 1 ? ` (subject ${index + 1} of ${lookups.length}, by ${lookup.column})` : ` by ${lookup.column}`
-    if (keys.length === 0) throw new PrivacyError(`No subject found${which} in ${table}. Check the value, or look the person up by another lookup column.`, {code: 'subject_not_found'})
-    if (keys.length > 1) throw new PrivacyError(`The lookup${which} matches ${keys.length} people in ${table}; use a more precise key such as ${key}.`, {code: 'subject_ambiguous'})
-    return {lookup, key: keys[0]!}
+    const hits = kinds.filter(k => k.lookup.includes(lookup.column)).map(kind => ({kind, keys: found.get(kind.name)!(lookup)})).filter(h => h.keys.length > 0)
+    if (hits.length === 0) throw new PrivacyError(`No subject found${which} in ${kinds.filter(k => k.lookup.includes(lookup.column)).map(k => k.table).join(' or ')}. Check the value, or look the person up by another lookup column.`, {code: 'subject_not_found'})
+    for (const hit of hits) {
+      if (hit.keys.length > 1) throw new PrivacyError(`The lookup${which} matches ${hit.keys.length} people in ${hit.kind.table}; use a more precise key such as ${hit.kind.key}.`, {code: 'subject_ambiguous'})
+    }
+    if (hits.length > 1 && !choice.allKinds) {
+      throw new PrivacyError(`The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}; pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).`, {code: 'subject_in_several_kinds', exitCode: ExitCode.usage})
+    }
+    return hits.map(hit => ({lookup, kind: hit.kind.name, key: hit.keys[0]!}))
   })
 }
 
-/** The distinct root keys of the people, set for the transaction so that their rows can be chosen inside Postgres. */
-export async function useRootKeys(client: pg.ClientBase, subjects: ResolvedSubject[]): Promise<string[]> {
-  const keys = [...new Set(subjects.map(s => s.key))]
-  await client.query(`SELECT set_config('${ROOT_KEYS_SETTING}', $1, true)`, [JSON.stringify(keys)])
-  return keys
+/** How many people the resolved lookups name: lookups that reach a common root row are one person. */
+export function countPeople(subjects: ResolvedSubject[]): number {
+  const parent = subjects.map((_, i) => i)
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)))
+  const byRow = new Map<string, number>()
+  const byLookup = new Map<SubjectLookup, number>()
+  subjects.forEach((subject, i) => {
+    for (const other of [byRow.get(`${subject.kind}\0${subject.key}`), byLookup.get(subject.lookup)]) {
+      if (other !== undefined) parent[find(i)] = find(other)
+    }
+    byRow.set(`${subject.kind}\0${subject.key}`, i)
+    byLookup.set(subject.lookup, i)
+  })
+  return new Set(subjects.map((_, i) => find(i))).size
+}
+
+/** The kinds the people were found in, in the map's order. */
+export function kindsOf(map: DataMap, subjects: ResolvedSubject[]): string[] {
+  const used = new Set(subjects.map(s => s.kind))
+  return subjectKinds(map).map(k => k.name).filter(name => used.has(name))
+}
+
+/** The value of ROOT_KEYS_SETTING for the people: their distinct root keys by kind, as JSON. */
+export function rootKeysSetting(subjects: ResolvedSubject[]): string {
+  const byKind: Record<string, string[]> = {}
+  for (const subject of subjects) {
+    const keys = (byKind[subject.kind] ??= [])
+    if (!keys.includes(subject.key)) keys.push(subject.key)
+  }
+  return JSON.stringify(byKind)
+}
+
+/** Sets the people's root keys for the transaction, so that their rows can be chosen inside Postgres; returns how many people. */
+export async function useRootKeys(client: pg.ClientBase, subjects: ResolvedSubject[]): Promise<number> {
+  await client.query(`SELECT set_config('${ROOT_KEYS_SETTING}', $1, true)`, [rootKeysSetting(subjects)])
+  return countPeople(subjects)
 }

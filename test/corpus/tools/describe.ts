@@ -67,9 +67,12 @@ try {
         })),
         primaryKey: t.primaryKey,
         uniqueIndexes: t.uniqueIndexes.filter(i => !i.isConstraint || !sameColumns(i.columns, t.primaryKey)).map(i => ({
-          columns: i.columns, ...(i.expressions.length > 0 ? {expressions: i.expressions} : {}), ...(i.predicate ? {predicate: i.predicate} : {}),
+          columns: i.columns, ...(i.expressions.length > 0 ? {expressions: i.expressions} : {}), ...(i.predicate ? {predicate: i.predicate} : {}), ...(i.isConstraint ? {constraint: true} : {}),
         })),
-        foreignKeys: t.foreignKeys.map(fk => ({columns: fk.columns, references: fk.references, referencedColumns: fk.referencedColumns, onDelete: fk.onDelete})),
+        // A key that points at one partition (as GitLab's do at a list partition of ci_runners) has no table to
+        // point at here, where partitions are described by their parent.
+        foreignKeys: t.foreignKeys.filter(fk => schema.tables.has(fk.references))
+          .map(fk => ({columns: fk.columns, references: fk.references, referencedColumns: fk.referencedColumns, onDelete: fk.onDelete})),
       })),
     }
     await mkdir(dirname(args.out!), {recursive: true})

@@ -19,7 +19,8 @@ export interface CorpusTable {
   inherits?: string
   columns: Array<{name: string; type: string; nullable: boolean; default?: string; generated?: string}>
   primaryKey: string[]
-  uniqueIndexes: Array<{columns: Array<string | null>; expressions?: string[]; predicate?: string}>
+  /** Unique indexes; `constraint` marks one declared as a UNIQUE constraint (as Django writes them) rather than a bare index. */
+  uniqueIndexes: Array<{columns: Array<string | null>; expressions?: string[]; predicate?: string; constraint?: boolean}>
   foreignKeys: Array<{columns: string[]; references: string; referencedColumns: string[]; onDelete: string}>
 }
 

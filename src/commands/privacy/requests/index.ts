@@ -35,9 +35,9 @@ With --overdue the command exits 3 when any open request is past its deadline, f
     }
     this.log(requests.length === 0
       ? `No ${flags.all ? '' : 'open '}requests for ${ledger.ctx.scope}.`
-      : formatTable(['ID', 'KIND', 'REFERENCE', 'RECEIVED', 'DUE', 'DAYS LEFT', 'STATUS'], requests.map(r => [
-        r.id, r.kind, r.reference ?? '', r.receivedOn, r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : ''),
-        r.status === 'open' ? String(r.daysLeft) : '', r.isOverdue ? 'OVERDUE' : r.status,
+      : formatTable(['ID', 'KIND', 'LAW', 'REFERENCE', 'RECEIVED', 'DUE', 'DAYS LEFT', 'VERIFIED', 'STATUS'], requests.map(r => [
+        r.id, r.kind, r.law, r.reference ?? '', r.receivedOn, r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : r.extendedDays > 0 ? ` (+${r.extendedDays}d)` : ''),
+        r.status === 'open' ? String(r.daysLeft) : '', r.verificationMethod ?? 'no', r.isOverdue ? 'OVERDUE' : r.status,
       ])))
     const overdue = requests.filter(r => r.isOverdue)
     if (flags.overdue && overdue.length > 0) {

@@ -1,21 +1,30 @@
+import {existsSync} from 'node:fs'
+
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../../cli/base-command.js'
-import {databaseFlags} from '../../../cli/flags.js'
+import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
+import {loadDataMap} from '../../../lib/datamap/load.js'
+import {LAWS, Law} from '../../../lib/datamap/processing-schema.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
-import {PrivacyRequest, REQUEST_KINDS, openRequest} from '../../../lib/ledger/requests.js'
+import {PrivacyRequest, REQUEST_KINDS, VERIFICATION_METHODS, VerificationMethod, openRequest} from '../../../lib/ledger/requests.js'
 import {parseSubject} from '../../../lib/subject/parse.js'
 
 export default class RequestsOpen extends PrivacyCommand {
   static description = `record a data subject request and its legal deadline
 
-The deadline is one calendar month from the day the request was received (GDPR Art. 12(3)); when that month is shorter, it is its last day (31 January → 28/29 February). The ledger stores the person only as a keyed fingerprint of the lookup value, never the value itself.`
+The deadline follows the law the request falls under (--law, default the map's law:, else gdpr), counted from the day the request was received:
+  gdpr, uk-gdpr  one calendar month (31 January → 28/29 February), extendable by two more months
+  ccpa           45 calendar days, extendable once by 45; receipt confirmed within 10 business days; opt-outs and limits on sensitive data (--kind objection, restriction) within 15 business days
+  lgpd           15 days, no extension
+  pipeda         30 days, extendable by 30
+A deadline falling on a weekend moves to the Monday (PIPEDA: only off a Sunday); public holidays are not known to the tool. --verified-by and --verification-method record how the requester's identity was checked. The ledger stores the person only as a keyed fingerprint of the lookup value, never the value itself.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app --kind erasure --subject email=alice@example.com --reference TICKET-123',
-    '<%= config.bin %> <%= command.id %> -a example-app --kind access --subject id=42 --received 2026-11-20 --json',
+    '<%= config.bin %> <%= command.id %> -a example-app --kind access --subject id=42 --received 2026-11-20 --law ccpa --verified-by dpo@example.com --verification-method email-confirmation --json',
   ]
 
   static flags = {
@@ -25,6 +34,10 @@ The deadline is one calendar month from the day the request was received (GDPR A
     subject: Flags.string({description: 'who asked, as COLUMN=VALUE of a lookup column (email=…, id=…)', required: true}),
     received: Flags.string({description: 'the day the request reached you (default: today)', helpValue: 'YYYY-MM-DD'}),
     reference: Flags.string({description: 'your own reference, e.g. a support ticket id'}),
+    law: Flags.string({description: 'the law whose deadlines apply (default: law: in the data map, else gdpr)', options: [...LAWS]}),
+    map: mapFlag,
+    'verified-by': Flags.string({description: 'who checked the requester\'s identity', dependsOn: ['verification-method']}),
+    'verification-method': Flags.string({description: 'how the identity was checked', options: [...VERIFICATION_METHODS], dependsOn: ['verified-by']}),
   }
 
   async run(): Promise<PrivacyRequest> {
@@ -34,10 +47,14 @@ The deadline is one calendar month from the day the request was received (GDPR A
     if (flags.received !== undefined && !receivedOn) {
       throw new PrivacyError(`--received must be a date as YYYY-MM-DD (got ${flags.received}).`, {code: 'usage', exitCode: ExitCode.usage})
     }
+    const law = (flags.law as Law | undefined) ?? (existsSync(flags.map) ? (await loadDataMap(flags.map)).map.law : undefined) ?? 'gdpr'
+    const verification = flags['verified-by'] ? {by: flags['verified-by'], method: flags['verification-method'] as VerificationMethod} : undefined
     const ledger = await this.openLedger(flags)
     try {
-      const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference})
-      this.log(`Opened ${request.id} (${request.kind}), received ${request.receivedOn}, due ${request.dueOn} (${request.daysLeft} days left).`)
+      const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference, law, verification})
+      this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${request.daysLeft} days left).`)
+      if (request.acknowledgeBy) this.log(`Confirm receipt to the person by ${request.acknowledgeBy}.`)
+      if (!request.verifiedBy) this.log('Identity not recorded as verified: check it before sending data, then note how (--verified-by, --verification-method).')
       return request
     } finally {
       await ledger.close()

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {readSubjects, subjectFlags} from '../../../cli/subjects.js'
+import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../../cli/subjects.js'
 import {RESTRICTION_REASONS, RestrictionReason} from '../../../lib/restrict/restrict.js'
 import {restrictAndRecord} from '../../../lib/restrict/run.js'
 
@@ -23,6 +23,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
     ...databaseFlags,
     ...ledgerFlags,
     ...subjectFlags,
+    ...kindFlags,
     map: mapFlag,
     reason: Flags.string({description: 'why processing stops (Art. 18(1)): accuracy contested, unlawful processing, needed for a legal claim, or an objection pending', options: [...RESTRICTION_REASONS], required: true}),
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
@@ -41,6 +42,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
         ...io,
         mapFile: flags.map,
         subjects,
+        kinds: kindChoice(flags),
         reason: flags.reason as RestrictionReason,
         requestId: flags.request ?? null,
         legalHold: flags['legal-hold'] === true,
