@@ -46,7 +46,7 @@ describe('memory stays flat however many rows a person has', function () {
     const {documents, children} = await expected()
     expect(documents).to.equal(DOCUMENTS)
     const archive = join(dir, 'heavy.zip')
-    const result = await runCli(['privacy:export', '--database-url', db.url, '--map', map, '--subject', `id=${PARENT_HEAVY_ID}`, '--out', archive, '--json'], SMALL_HEAP)
+    const result = await runCli(['privacy:export', '--database-url', db.url, '--map', map, '--subject', `id=${PARENT_HEAVY_ID}`, '--out', archive, '--allow-plaintext', '--json'], SMALL_HEAP)
     expect(result.code, result.stderr.slice(-2000)).to.equal(0)
     const summary = JSON.parse(result.stdout) as {files: Array<{path: string; rows: number}>}
     const rowsOf = (path: string) => summary.files.find(f => f.path === path)?.rows ?? 0
