@@ -40,8 +40,9 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // oclif itself runs the commands and must be the one copy; the others are optional and absent.
-  external: ['@oclif/core', '@oclif/core/*', 'react-devtools-core', 'pg-native'],
+  // oclif itself runs the commands and must be the one copy; ssh2 loads compiled add-ons of its own (and only when
+  // a bastion is used), so it is required from node_modules as it is; the others are optional and absent.
+  external: ['@oclif/core', '@oclif/core/*', 'ssh2', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
   plugins: [lazyCredentialTelemetry],

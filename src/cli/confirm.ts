@@ -1,4 +1,4 @@
-import {createInterface} from 'node:readline/promises'
+import {stripVTControlCharacters} from 'node:util'
 
 import {Flags} from '@oclif/core'
 
@@ -16,8 +16,9 @@ export function confirmationName(app: string | undefined, databaseUrl: string): 
 
 /**
  * The heroku CLI's convention for destructive commands: --confirm NAME, or
- * typing the name at a prompt on a terminal. Without a terminal and without
- * --confirm, refuse (exit 4) rather than wait for input that never comes.
+ * typing the name at its prompt (hux.confirmCommand) on a terminal. Without a
+ * terminal and without --confirm, refuse (exit 4) rather than wait for input
+ * that never comes.
  */
 export async function requireConfirmation(given: string | undefined, expected: string, action: string): Promise<void> {
   if (given !== undefined) {
@@ -27,11 +28,10 @@ export async function requireConfirmation(given: string | undefined, expected: s
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
     throw new PrivacyError(`${action} changes ${expected}; pass --confirm ${expected} to go ahead (or --dry-run to see the plan).`, {code: 'confirmation_required', exitCode: ExitCode.refused})
   }
-  const prompt = createInterface({input: process.stdin, output: process.stderr})
+  const {hux} = await import('@heroku/heroku-cli-util')
   try {
-    const answer = await prompt.question(`${action} changes ${expected}. To proceed, type ${expected}: `)
-    if (answer.trim() !== expected) throw new PrivacyError(`Confirmation did not match ${expected}; nothing was changed.`, {code: 'confirmation_mismatch', exitCode: ExitCode.refused})
-  } finally {
-    prompt.close()
+    await hux.confirmCommand({comparison: expected, warningMessage: `${action} changes ${expected}.`, abortedMessage: 'Nothing was changed.'})
+  } catch (error) {
+    throw new PrivacyError(stripVTControlCharacters(String((error as Error).message ?? error)), {code: 'confirmation_mismatch', exitCode: ExitCode.refused})
   }
 }

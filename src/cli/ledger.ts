@@ -2,13 +2,13 @@ import {userInfo} from 'node:os'
 
 import {Flags} from '@oclif/core'
 
-import {Database, describeDatabaseError, openDatabase} from '../lib/db/connection.js'
+import {describeDatabaseError} from '../lib/db/connection.js'
 import {HerokuApi, get} from '../lib/heroku/api.js'
-import {resolveDatabase} from '../lib/heroku/resolve-database.js'
+import {resolveDatabase, targetOf} from '../lib/heroku/resolve-database.js'
 import {LedgerContext} from '../lib/ledger/context.js'
 import {migrateLedger} from '../lib/ledger/migrate.js'
-import {describeDatabaseUrl, passwordOfUrl} from '../lib/redact.js'
-import {ResolvedTarget, TargetFlags, resolveTarget} from './target.js'
+import {describeDatabaseUrl} from '../lib/redact.js'
+import {Opener, ResolvedTarget, TargetFlags, resolveTarget, urlTarget} from './target.js'
 
 export const ledgerFlags = {
   'ledger-url': Flags.string({
@@ -33,12 +33,6 @@ export interface OpenLedger {
   close(): Promise<void>
 }
 
-interface Opener {
-  api: () => HerokuApi
-  env: NodeJS.ProcessEnv
-  rememberSecret: (value: string | undefined) => void
-}
-
 async function actorFor(flags: LedgerFlags, api: HerokuApi | undefined): Promise<string> {
   if (flags.actor) return flags.actor
   if (api) {
@@ -57,24 +51,22 @@ export async function openLedger(flags: LedgerFlags, opener: Opener, main?: Reso
   let target: ResolvedTarget['target']
   let api: HerokuApi | undefined = main?.heroku?.api
   if (flags['ledger-url']) {
-    target = {url: flags['ledger-url'], label: `ledger ${describeDatabaseUrl(flags['ledger-url'])}`}
+    target = urlTarget(flags['ledger-url'], 'ledger ')
     if (flags.app) api ??= opener.api()
   } else if (flags['ledger-database'] && flags.app) {
     api ??= opener.api()
-    const database = await resolveDatabase(api, {app: flags.app, database: flags['ledger-database']})
-    target = {url: database.url, label: database.label}
+    target = targetOf(await resolveDatabase(api, {app: flags.app, database: flags['ledger-database']}))
   } else {
-    const resolved = main ?? await resolveTarget(flags, opener.env, opener.api)
+    const resolved = main ?? await resolveTarget(flags, opener)
     target = resolved.target
     api ??= resolved.heroku?.api
   }
-  opener.rememberSecret(passwordOfUrl(target.url))
-  const db: Database = await openDatabase(target, {sslMode: opener.env.PGSSLMODE})
+  const db = await opener.connect(target)
   try {
     await migrateLedger(db.pool, target.label).catch(error => {
       throw describeDatabaseError(error, target)
     })
-    const appDatabaseUrl = flags['database-url'] ?? (flags.app ? undefined : opener.env.DATABASE_URL)
+    const appDatabaseUrl = flags['database-url'] ?? (flags.app ? undefined : opener.env.databaseUrl)
     const scope = flags.app ?? (appDatabaseUrl ? describeDatabaseUrl(appDatabaseUrl) : target.label)
     const actor = await actorFor(flags, api)
     return {ctx: {pool: db.pool, scope, actor, clock: () => new Date()}, label: target.label, close: () => db.close()}

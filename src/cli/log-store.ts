@@ -1,12 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {Database, openDatabase} from '../lib/db/connection.js'
+import type {Database} from '../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../lib/errors.js'
-import type {HerokuApi} from '../lib/heroku/api.js'
-import {resolveDatabase} from '../lib/heroku/resolve-database.js'
+import {resolveDatabase, targetOf} from '../lib/heroku/resolve-database.js'
 import {hasLogStore} from '../lib/logs/store.js'
-import {describeDatabaseUrl, passwordOfUrl} from '../lib/redact.js'
-import type {ResolvedTarget} from './target.js'
+import {Opener, ResolvedTarget, urlTarget} from './target.js'
 
 export const logStoreFlags = {
   'include-logs': Flags.boolean({description: 'also cover the lines privacy:logs:serve stored that mention the person'}),
@@ -25,7 +23,7 @@ export interface LogStoreFlags {
  * Opens the log store when --include-logs asks for it: --logs-database-url,
  * else --logs-database resolved through Heroku, else the app database itself.
  */
-export async function openLogStore(flags: LogStoreFlags, main: ResolvedTarget, opener: {api: () => HerokuApi; rememberSecret: (value: string | undefined) => void; sslMode?: string}): Promise<Database | undefined> {
+export async function openLogStore(flags: LogStoreFlags, main: ResolvedTarget, opener: Opener): Promise<Database | undefined> {
   if (flags['include-logs'] !== true) {
     if (flags['logs-database-url'] || flags['logs-database']) {
       throw new PrivacyError('--logs-database-url and --logs-database only matter with --include-logs.', {code: 'usage', exitCode: ExitCode.usage})
@@ -34,14 +32,12 @@ export async function openLogStore(flags: LogStoreFlags, main: ResolvedTarget, o
   }
   let target = main.target
   if (flags['logs-database-url']) {
-    target = {url: flags['logs-database-url'], label: `log store ${describeDatabaseUrl(flags['logs-database-url'])}`}
+    target = urlTarget(flags['logs-database-url'], 'log store ')
   } else if (flags['logs-database']) {
     if (!flags.app) throw new PrivacyError('--logs-database names a Heroku attachment and needs --app; use --logs-database-url otherwise.', {code: 'usage', exitCode: ExitCode.usage})
-    const database = await resolveDatabase(main.heroku?.api ?? opener.api(), {app: flags.app, database: flags['logs-database']})
-    target = {url: database.url, label: database.label}
+    target = targetOf(await resolveDatabase(main.heroku?.api ?? opener.api(), {app: flags.app, database: flags['logs-database']}))
   }
-  opener.rememberSecret(passwordOfUrl(target.url))
-  const db = await openDatabase(target, {sslMode: opener.sslMode})
+  const db = await opener.connect(target)
   if (!await hasLogStore(db.pool)) {
     await db.close()
     throw new PrivacyError(`${target.label} has no log store; point --logs-database or --logs-database-url at the database privacy:logs:serve writes to.`, {code: 'no_log_store'})

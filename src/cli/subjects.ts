@@ -7,8 +7,8 @@ import {SubjectLookup, parseSubject} from '../lib/subject/parse.js'
 import type {KindChoice} from '../lib/subject/resolve.js'
 
 export const subjectFlags = {
-  subject: Flags.string({description: 'the person, as COLUMN=VALUE of a lookup column (repeat for several people)', multiple: true, helpValue: 'email=…'}),
-  'subjects-file': Flags.string({description: 'a file with one COLUMN=VALUE per line, for a batch (# starts a comment)', helpValue: 'FILE'}),
+  subject: Flags.string({description: 'the person, as COLUMN=VALUE of a lookup column, the column as the map writes it ("COLUMN"=VALUE when its name holds =); repeat for several people', multiple: true, helpValue: 'email=…'}),
+  'subjects-file': Flags.string({description: 'a file with one COLUMN=VALUE (or "COLUMN"=VALUE) per line, for a batch (# starts a comment)', helpValue: 'FILE'}),
 }
 
 /** For maps with several kinds of person (subjects: in privacy.yml). */

@@ -20,12 +20,19 @@ export class PrivacyError extends Error {
   readonly code: string
   /** Structured detail for --json (each problem of an invalid file, say); the message already summarises it. */
   readonly details?: unknown
+  /**
+   * The command's whole result, when it was computed before the command
+   * decided to fail (a check with violations, say): --json still prints it,
+   * with the error alongside.
+   */
+  readonly result?: object
 
-  constructor(message: string, options: {code?: string; exitCode?: ExitCodeValue; cause?: unknown; details?: unknown} = {}) {
+  constructor(message: string, options: {code?: string; exitCode?: ExitCodeValue; cause?: unknown; details?: unknown; result?: object} = {}) {
     super(message, {cause: options.cause})
     this.name = 'PrivacyError'
     this.code = options.code ?? 'error'
     this.details = options.details
+    this.result = options.result
     this.exitCode = options.exitCode ?? ExitCode.error
     this.oclif = {exit: this.exitCode}
   }

@@ -1,4 +1,4 @@
-import {ConnectionOptions, DatabaseTarget, describeDatabaseError, openDatabase} from './db/connection.js'
+import {Database, DatabaseTarget, describeDatabaseError, openDatabase} from './db/connection.js'
 import {ServerFacts, readServerFacts} from './db/server-facts.js'
 import {HerokuApi, get} from './heroku/api.js'
 import {describeHerokuFailure} from './heroku/describe-failure.js'
@@ -37,7 +37,8 @@ export interface DescribeDatabaseInput {
   target: DatabaseTarget
   /** Present when the database came from --app/--database. */
   heroku?: {api: HerokuApi; database: HerokuDatabase}
-  connection?: ConnectionOptions
+  /** How to open the database (through its bastion, with the caller's TLS settings); openDatabase by default. */
+  connect?: (target: DatabaseTarget) => Promise<Database>
   progress?: ProgressSink
 }
 
@@ -56,7 +57,7 @@ async function collectHerokuFacts(api: HerokuApi, database: HerokuDatabase): Pro
     attachment: attachment.name,
     addon: attachment.addon.name,
     plan: attachment.addon.plan.name,
-    region: app.region?.name ?? addonInfo.region,
+    region: space?.region?.name ?? app.region?.name ?? addonInfo.region,
     space: space ? {name: space.name, shield: space.shield} : null,
     status: addonInfo.status,
     encryptionAtRest: addonInfo.encryptionAtRest,
@@ -78,8 +79,8 @@ export async function describeDatabase(input: DescribeDatabaseInput): Promise<Da
     progress?.({kind: 'step', message: `reading Heroku facts for ${target.label}`})
     heroku = await collectHerokuFacts(input.heroku.api, input.heroku.database)
   }
-  progress?.({kind: 'step', message: `connecting to ${target.label}`})
-  const db = await openDatabase(target, input.connection)
+  progress?.({kind: 'step', message: target.bastion ? `opening an SSH tunnel to ${target.label} through the bastion ${target.bastion.host}` : `connecting to ${target.label}`})
+  const db = await (input.connect ?? openDatabase)(target)
   try {
     const postgres = await readServerFacts(db.pool).catch(error => {
       throw describeDatabaseError(error, target)

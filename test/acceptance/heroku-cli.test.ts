@@ -66,6 +66,69 @@ describe('the real heroku CLI against the simulator', function () {
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stdout).to.include('https://logs.example.com/drain')
     })
+
+    it('apps (GET /users/~/apps)', async () => {
+      const result = await heroku.run(['apps'])
+      expect(result.code, result.stderr).to.equal(0)
+      for (const app of ['privacy-demo', 'privacy-private', 'privacy-shield']) expect(result.stdout).to.include(app)
+    })
+
+    it('access (collaborators and the team\'s members)', async () => {
+      const result = await heroku.run(['access', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('dpo@example.com')
+      expect(result.stdout).to.include('contractor@example.net')
+    })
+
+    it('releases', async () => {
+      const result = await heroku.run(['releases', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.match(/v2\s/)
+    })
+
+    it('pg:credentials', async () => {
+      const result = await heroku.run(['pg:credentials', '-a', 'privacy-demo'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.include('default')
+      expect(result.stdout).to.include('active')
+    })
+  })
+
+  describe('Private and Shield databases, which the simulator serves only through its bastion', () => {
+    it('pg:info on both', async () => {
+      for (const [app, plan] of [['privacy-private', 'Private 0'], ['privacy-shield', 'Shield 0']]) {
+        const result = await heroku.run(['pg:info', '-a', app!])
+        expect(result.code, result.stderr).to.equal(0)
+        expect(result.stdout).to.match(new RegExp(`Plan:\\s+${plan}`))
+      }
+    })
+
+    it('pg:psql on the Private database opens the tunnel with the Data API\'s bastion key', async function () {
+      // The heroku CLI dials bastions on port 22; the simulator can take it only as root.
+      if (!ctx.sim.bastion.listensOnSshPort) this.skip()
+      const logins = ctx.sim.bastion.stats.logins
+      const result = await heroku.run(['pg:psql', '-a', 'privacy-private', '-c', 'SELECT current_database(), ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.match(/sim_postgresql_private_61357 \| t/)
+      expect(ctx.sim.bastion.stats.logins).to.be.greaterThan(logins)
+    })
+
+    it('pg:table-size on the Shield database opens the tunnel with the config vars\' bastion key', async function () {
+      // For shield-* plans heroku CLI 11 runs pg:psql itself on a one-off dyno; its other pg commands tunnel.
+      if (!ctx.sim.bastion.listensOnSshPort) this.skip()
+      const logins = ctx.sim.bastion.stats.logins
+      const result = await heroku.run(['pg:table-size', '-a', 'privacy-shield'])
+      expect(result.code, result.stderr).to.equal(0)
+      expect(ctx.sim.bastion.stats.logins).to.be.greaterThan(logins)
+    })
+
+    it('privacy:info reaches them too, through the same bastion', async () => {
+      for (const app of ['privacy-private', 'privacy-shield']) {
+        const result = await heroku.run(['privacy:info', '-a', app, '--json'])
+        expect(result.code, result.stderr).to.equal(0)
+        expect(JSON.parse(result.stdout).postgres.sslInUse).to.equal(true)
+      }
+    })
   })
 
   describe('this plugin, linked into it', () => {
@@ -98,7 +161,7 @@ describe('the real heroku CLI against the simulator', function () {
 
     it('the runbook: scan, export and verify, legal hold, erase refused, lift, erase, restore a backup, reapply, check, ledger:verify', async function () {
       // About twenty heroku CLI runs, one after another: minutes on a busy machine, nothing timed here.
-      this.timeout(6 * 60_000)
+      this.timeout(10 * 60_000)
       const dir = await mkdtemp(join(tmpdir(), 'acceptance-map-'))
       const map = join(dir, 'privacy.yml')
       try {

@@ -42,7 +42,7 @@ describe('privacy:check and privacy:inventory', () => {
     expect(rulesFailed(report, 'privacy-us')).to.include.members(['region', 'shield', 'drains-tls', 'backups', 'access'])
     const region = report.findings.find((f: {rule: string}) => f.rule === 'region')
     expect(region).to.include({severity: 'error'})
-    expect(region.message).to.match(/runs in us; the data map requires eu/)
+    expect(region.message).to.match(/runs in us \(United States\); the data map requires eu/)
     expect(report.findings.find((f: {rule: string}) => f.rule === 'shield').evidence).to.include('public.payments.card_number (financial)')
     expect(report.findings.find((f: {rule: string}) => f.rule === 'drains-tls').evidence).to.equal('http://logs.example.com')
     expect(result.stdout + result.stderr).to.not.include('secret-drain-pass')
@@ -61,6 +61,25 @@ describe('privacy:check and privacy:inventory', () => {
     expect(passing.stdout).to.match(/rule\(s\) passed/)
     const strict = await check('-a', 'privacy-shield', '--skip', 'map-drift', '--fail-on', 'warning')
     expect(strict.code).to.equal(3)
+  })
+
+  it('notes a plain-http drain to a loopback address as a local set-up, not a finding', async () => {
+    const us = ctx.sim.findApp('privacy-us')
+    const local = ['http://drain:pw@localhost:5000/drain', 'http://127.0.0.1:8080/drain', 'http://[::1]:8080/drain']
+    for (const url of local) us.drains.push({id: crypto.randomUUID(), url, token: 'd.local', createdAt: new Date().toISOString()})
+    try {
+      const result = await check('-a', 'privacy-us', '--only', 'drains-tls', '--format', 'json')
+      const report = JSON.parse(result.stdout)
+      const evidence = report.findings.filter((f: {rule: string}) => f.rule === 'drains-tls').map((f: {evidence: string}) => f.evidence)
+      expect(evidence).to.deep.equal(['http://logs.example.com'])
+      expect(report.notes.join('\n')).to.match(/privacy-us: .*http:\/\/localhost:5000.*loopback.*local set-up/)
+      expect(report.notes.join('\n')).to.include('http://127.0.0.1:8080').and.include('http://[::1]:8080')
+      expect(result.stdout).to.not.include('drain:pw')
+      const text = await check('-a', 'privacy-us', '--only', 'drains-tls')
+      expect(text.stdout).to.match(/local set-up/)
+    } finally {
+      us.drains.splice(us.drains.findIndex(d => d.token === 'd.local'), local.length)
+    }
   })
 
   it('writes JUnit XML with the usual structure', async () => {

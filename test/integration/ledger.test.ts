@@ -126,7 +126,7 @@ describe('request ledger', () => {
       expect(text.stdout).to.match(/OVERDUE/)
       const overdue = await cli('privacy:requests', '--overdue')
       expect(overdue.code).to.equal(3)
-      expect(overdue.stderr).to.match(/request\(s\) overdue: R-2026-/)
+      expect(overdue.stderr).to.match(/(1 request|\d+ requests) overdue: R-2026-/)
     })
 
     it('extends up to two months in all, and no further', async () => {

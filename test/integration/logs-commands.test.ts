@@ -104,11 +104,55 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
       server.child.kill('SIGTERM')
       const {code, stdout, stderr} = await server.result
       expect(code).to.equal(0)
-      expect(stdout).to.match(/Stored 2 lines in 1 batches/)
+      expect(stdout).to.match(/Stored 2 lines in 1 batch;/)
       expect(stdout + stderr).to.not.include('pw-serve-77')
       expect(stdout + stderr).to.not.include(new URL(logs.url).password)
       const {rows} = await logs.pool.query('SELECT count(*)::int AS n FROM heroku_privacy.log_lines WHERE message LIKE $1', [`%${marker}`])
       expect(rows[0].n).to.equal(2)
+    })
+
+    describe('--redact', () => {
+      const LINE = 'login password=hunter2 Authorization: Bearer abc.def-ghi'
+
+      /** Starts the receiver with the given redaction, stores one line through it, and returns the banner and the stored line. */
+      async function storeThrough(args: string[], env: Record<string, string> = {}): Promise<{banner: string; stored: string}> {
+        const port = await freePort()
+        const server = startProcess(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', logs.url, '--port', String(port), '--auth', 'drain:pw', '--stats-every', '0', ...args], env)
+        while (!server.output().stdout.includes('Receiving')) {
+          if (server.child.exitCode !== null) throw new Error(server.output().stderr)
+          await new Promise(resolve => setTimeout(resolve, 100))
+        }
+        const marker = randomUUID()
+        const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`${marker} ${LINE}`]), {credentials: {user: 'drain', password: 'pw', token: 'd.any'}, frameId: randomUUID(), count: 1})
+        server.child.kill('SIGTERM')
+        const {code, stdout} = await server.result
+        expect(status).to.equal(204)
+        expect(code).to.equal(0)
+        const {rows} = await logs.pool.query<{message: string}>('SELECT message FROM heroku_privacy.log_lines WHERE message LIKE $1', [`${marker}%`])
+        return {banner: stdout.split('\n')[0]!, stored: rows[0]!.message.slice(marker.length + 1)}
+      }
+
+      it('stores the same redacted line for a comma list, repeated flags and the environment variable', async () => {
+        const comma = await storeThrough(['--redact', 'password,bearer'])
+        const repeated = await storeThrough(['--redact', 'password', '--redact', 'bearer'])
+        const fromEnv = await storeThrough([], {HEROKU_PRIVACY_LOG_REDACT: 'password, bearer'})
+        expect(comma.stored).to.equal('login password=[redacted] Authorization: Bearer [redacted]')
+        expect(repeated.stored).to.equal(comma.stored)
+        expect(fromEnv.stored).to.equal(comma.stored)
+        for (const run of [comma, repeated, fromEnv]) expect(run.banner).to.match(/redacting password \(preset\), bearer \(preset\)\./)
+      })
+
+      it('keeps commas inside a pattern\'s braces and brackets', async () => {
+        const {banner, stored} = await storeThrough(['--redact', String.raw`password,abc\.\w{2,3}`])
+        expect(stored).to.equal('login password=[redacted] Authorization: Bearer [redacted]-ghi')
+        expect(banner).to.include(String.raw`redacting password (preset), /abc\.\w{2,3}/ (pattern).`)
+      })
+
+      it('refuses an unknown preset name with exit 2, before it listens', async () => {
+        const result = await runCli(['privacy:logs:serve', '--database-url', logs.url, '--auth', 'drain:pw', '--redact', 'password,bearers'])
+        expect(result.code).to.equal(2)
+        expect(result.stderr).to.match(/bearers is not a preset.*did you mean bearer/)
+      })
     })
 
     it('expires with privacy:logs:expire only when confirmed', async () => {

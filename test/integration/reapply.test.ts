@@ -109,6 +109,7 @@ describe('privacy:reapply and privacy:snapshots', () => {
       expect(result.code, result.stderr + result.stdout).to.equal(0)
       const report = JSON.parse(result.stdout)
       expect(report.applied.map((a: {action: string}) => a.action)).to.include('erasure.executed')
+      expect(report.ledgerHead).to.match(new RegExp(`^${report.reconciliationEvent}:[0-9a-f]{64}$`))
       expect((await restored.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [ALICE.email])).rows[0].n).to.equal(0)
       expect((await restored.query('SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1', [ALICE.id])).rows[0].n).to.equal(0)
       expect(await othersChecksum(restored)).to.deep.equal(othersBefore)

@@ -1,11 +1,16 @@
 import {mkdir, mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
+import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import {expect} from 'chai'
 import pg from 'pg'
 
 import {PROJECT_ROOT, runProcess} from './processes.js'
+
+/** tsx's loader by its path, so that a converter can run in a checkout outside the project. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 
 /** Writes source files of an imaginary application into a fresh directory and returns it. */
 export async function writeSources(files: Record<string, string>): Promise<string> {
@@ -17,10 +22,10 @@ export async function writeSources(files: Record<string, string>): Promise<strin
   return dir
 }
 
-/** Runs a corpus converter as the corpus README does and returns the DDL it wrote. */
-export async function convert(tool: string, args: string[]): Promise<string> {
+/** Runs a corpus converter as the corpus README does (in `cwd`, the application's checkout) and returns the DDL it wrote. */
+export async function convert(tool: string, args: string[], cwd?: string): Promise<string> {
   const out = join(await mkdtemp(join(tmpdir(), 'corpus-ddl-')), 'schema.sql')
-  const result = await runProcess(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/corpus/tools', tool), '--out', out, ...args])
+  const result = await runProcess(process.execPath, ['--import', TSX, join(PROJECT_ROOT, 'test/corpus/tools', tool), '--out', out, ...args], {}, cwd)
   expect(result.code, result.stderr).to.equal(0)
   return readFile(out, 'utf8')
 }
@@ -46,5 +51,12 @@ export async function uniqueIndexesOf(pool: pg.Pool, table: string): Promise<str
 export async function foreignKeysOf(pool: pg.Pool, table: string): Promise<string[]> {
   const {rows} = await pool.query<{def: string}>(`
     SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY 1`, [table])
+  return rows.map(r => r.def)
+}
+
+/** Unique constraints of a table (as Django declares them), as `UNIQUE (columns)`, sorted. */
+export async function uniqueConstraintsOf(pool: pg.Pool, table: string): Promise<string[]> {
+  const {rows} = await pool.query<{def: string}>(`
+    SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'u' ORDER BY 1`, [table])
   return rows.map(r => r.def)
 }

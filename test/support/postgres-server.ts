@@ -19,6 +19,8 @@ export interface PostgresServer {
   majorVersion: number
   /** Directory holding pg_dump/pg_restore of the server's major version, when this machine has them. */
   clientBinDir: string | null
+  /** The server accepts TLS (a self-signed certificate), as Heroku Postgres requires it. */
+  ssl: boolean
   url(database?: string): string
   /** Stops the server and keeps its data, as an outage would; `resume` starts it again on the same port. */
   pause(): Promise<void>
@@ -88,6 +90,30 @@ async function serverUserIds(): Promise<{uid: number; gid: number} | null> {
 
 const FAST_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200']
 
+/**
+ * A self-signed certificate in `dir`, owned by the server's user, so the
+ * server speaks TLS as Heroku Postgres does (clients that require it, like
+ * `heroku pg:psql` and this tool for remote hosts, can connect). Without
+ * openssl on the machine the server runs without TLS.
+ */
+async function tlsSettings(dir: string, ids: {uid: number; gid: number} | null): Promise<string[]> {
+  const cert = join(dir, 'server.crt')
+  const key = join(dir, 'server.key')
+  if (!existsSync(cert) || !existsSync(key)) {
+    try {
+      await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=heroku-privacy-test', '-keyout', key, '-out', cert])
+    } catch {
+      return []
+    }
+  }
+  await chmod(key, 0o600)
+  if (ids) {
+    await chown(cert, ids.uid, ids.gid)
+    await chown(key, ids.uid, ids.gid)
+  }
+  return ['ssl=on', `ssl_cert_file=${cert}`, `ssl_key_file=${key}`]
+}
+
 async function startSystem(found: {binDir: string; major: number}, keepIn?: string): Promise<PostgresServer> {
   const dir = keepIn ?? (await mkdtemp(join(tmpdir(), 'heroku-privacy-pg-')))
   const ids = await serverUserIds()
@@ -113,7 +139,8 @@ async function startSystem(found: {binDir: string; major: number}, keepIn?: stri
     await run(initdb[0], initdb[1])
   }
   const port = await freePort()
-  const options = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${keepIn ? "''" : dir}`, ...FAST_SETTINGS.flatMap(s => ['-c', s])].join(' ')
+  const tls = await tlsSettings(dir, ids)
+  const options = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${keepIn ? "''" : dir}`, ...[...FAST_SETTINGS, ...tls].flatMap(s => ['-c', s])].join(' ')
   const start = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'])
   await run(start[0], start[1])
   const pause = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'])
@@ -125,6 +152,7 @@ async function startSystem(found: {binDir: string; major: number}, keepIn?: stri
     password,
     majorVersion: found.major,
     clientBinDir: findClientBinDir(found.major),
+    ssl: tls.length > 0,
     url: database => `postgres://postgres:${password}@127.0.0.1:${port}/${database ?? 'postgres'}`,
     pause: async () => {
       await run(pause[0], pause[1])
@@ -150,6 +178,7 @@ async function startEmbedded(): Promise<PostgresServer> {
   await chmod(dir, 0o755)
   const password = randomBytes(12).toString('hex')
   const port = await freePort()
+  const tls = await tlsSettings(dir, await serverUserIds().catch(() => null))
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,
@@ -159,7 +188,7 @@ async function startEmbedded(): Promise<PostgresServer> {
     persistent: true,
     authMethod: 'scram-sha-256',
     createPostgresUser: isRoot(),
-    postgresFlags: FAST_SETTINGS.flatMap(s => ['-c', s]),
+    postgresFlags: [...FAST_SETTINGS, ...tls].flatMap(s => ['-c', s]),
     onLog: () => {},
     onError: () => {},
   })
@@ -174,6 +203,7 @@ async function startEmbedded(): Promise<PostgresServer> {
     password,
     majorVersion: major,
     clientBinDir: findClientBinDir(major),
+    ssl: tls.length > 0,
     url: database => `postgres://postgres:${password}@127.0.0.1:${port}/${database ?? 'postgres'}`,
     pause: () => server.stop(),
     resume: () => server.start(),

@@ -36,8 +36,25 @@ describe('--subject parsing', () => {
     expect(parseSubject("note=a=b'; DROP TABLE users; --")).to.deep.equal({column: 'note', value: "a=b'; DROP TABLE users; --"})
   })
 
+  it('takes any column name the map can hold, as the map writes it', () => {
+    expect(parseSubject('E-Mail=alice@example.com')).to.deep.equal({column: 'E-Mail', value: 'alice@example.com'})
+    expect(parseSubject('emailAddress=alice@example.com')).to.deep.equal({column: 'emailAddress', value: 'alice@example.com'})
+    expect(parseSubject('courriel_électronique=alice@example.com')).to.deep.equal({column: 'courriel_électronique', value: 'alice@example.com'})
+    expect(parseSubject('Kunden Nr.=K-17')).to.deep.equal({column: 'Kunden Nr.', value: 'K-17'})
+  })
+
+  it('reads a double-quoted column name literally, = and quotes included', () => {
+    expect(parseSubject('"E-Mail"=alice@example.com')).to.deep.equal({column: 'E-Mail', value: 'alice@example.com'})
+    expect(parseSubject('"a=b"=x=y')).to.deep.equal({column: 'a=b', value: 'x=y'})
+    expect(parseSubject('"say ""hi"""=1')).to.deep.equal({column: 'say "hi"', value: '1'})
+    expect(parseSubject('" padded "=1')).to.deep.equal({column: ' padded ', value: '1'})
+  })
+
   it('refuses what is not COLUMN=VALUE', () => {
     expect(() => parseSubject('alice@example.com')).to.throw(/--subject must be COLUMN=VALUE/)
-    expect(() => parseSubject('"x" or 1=1')).to.throw(/not a plain column name/)
+    expect(() => parseSubject('=alice@example.com')).to.throw(/--subject must be COLUMN=VALUE/)
+    expect(() => parseSubject('email=')).to.throw(/--subject must be COLUMN=VALUE/)
+    expect(() => parseSubject('"x" or 1=1')).to.throw(/after the quoted column name/)
+    expect(() => parseSubject('"open=1')).to.throw(/never closed/)
   })
 })

@@ -3,7 +3,8 @@ import {expect} from 'chai'
 import {checkDrainUrl} from '../../src/lib/logs/drains.js'
 import {parseLogplexBody, parseSyslog, parseTimestamp} from '../../src/lib/logs/frames.js'
 import {tokenBuckets} from '../../src/lib/logs/rate-limit.js'
-import {redactorFor} from '../../src/lib/logs/redaction.js'
+import {isLoopbackHost} from '../../src/lib/loopback.js'
+import {redactionList, redactorFor} from '../../src/lib/logs/redaction.js'
 import {parseRetention} from '../../src/lib/logs/store.js'
 import {logplexBody, logplexFrame} from '../support/logplex.js'
 
@@ -123,6 +124,20 @@ describe('log redaction', () => {
   it('leaves lines alone when nothing is configured', () => {
     expect(redactorFor([]).apply('alice@example.com')).to.equal('alice@example.com')
   })
+
+  it('reads comma lists from flags and the environment alike, keeping commas that belong to a pattern', () => {
+    expect(redactionList(['password,bearer'])).to.deep.equal(['password', 'bearer'])
+    expect(redactionList(['password', 'bearer,password'])).to.deep.equal(['password', 'bearer'])
+    expect(redactionList([' password , bearer ,'])).to.deep.equal(['password', 'bearer'])
+    expect(redactionList([String.raw`\d{1,3},email,[,;]x,(a|b,c)`])).to.deep.equal([String.raw`\d{1,3}`, 'email', '[,;]x', '(a|b,c)'])
+    expect(redactionList([String.raw`a\,b,c`, '[(],d'])).to.deep.equal([String.raw`a\,b`, 'c', '[(]', 'd'])
+    expect(redactionList([''])).to.deep.equal([])
+  })
+
+  it('refuses a bare word that is not a preset, and says what it applies', () => {
+    expect(() => redactorFor(['passwords'])).to.throw(/passwords is not a preset — did you mean password\?/).with.property('exitCode', 2)
+    expect(redactorFor(['password', String.raw`\bsecret\b`]).applied).to.deep.equal(['password (preset)', String.raw`/\bsecret\b/ (pattern)`])
+  })
 })
 
 describe('retention periods and rate limits', () => {
@@ -157,5 +172,12 @@ describe('drain URLs', () => {
   it('allows plain http to this machine, and no credentials when asked', () => {
     expect(checkDrainUrl('http://u:p@127.0.0.1:5000/', {allowNoAuth: false}).port).to.equal('5000')
     expect(checkDrainUrl('https://logs.example.com/drain', {allowNoAuth: true}).pathname).to.equal('/drain')
+  })
+})
+
+describe('loopback hosts', () => {
+  it('knows this machine\'s addresses, and only those', () => {
+    for (const host of ['localhost', 'LOCALHOST.', 'app.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1', '[::ffff:7f00:1]', '[::ffff:127.0.0.1]']) expect(isLoopbackHost(host), host).to.equal(true)
+    for (const host of ['localhost.example.com', '10.0.0.1', '128.0.0.1', '[::2]', 'example.com', '0.0.0.0', '[::ffff:a00:1]']) expect(isLoopbackHost(host), host).to.equal(false)
   })
 })

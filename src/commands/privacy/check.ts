@@ -6,16 +6,15 @@ import {CheckReport, checkApps, failsAt} from '../../lib/check/check.js'
 import {SEVERITIES, Severity} from '../../lib/check/findings.js'
 import {renderJunit, renderSarif, renderText} from '../../lib/check/formats.js'
 import {RULES} from '../../lib/check/rules.js'
-import {openDatabase} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {get} from '../../lib/heroku/api.js'
 import {describeHerokuFailure} from '../../lib/heroku/describe-failure.js'
-import {passwordOfUrl} from '../../lib/redact.js'
+import {plural} from '../../lib/ui/words.js'
 
 export default class Check extends PrivacyCommand {
   static description = `check that an app's set-up is fit for personal data — a gate for CI
 
-Rules: region against the map's region: policy; card, bank, government-id, health and biometric data in a Shield Private Space; encryption at rest; continuous protection and HA; a backup schedule and a recent backup; log drains over TLS; access (too many admins, members without two-factor authentication, outside collaborators); the data map in sync with the schema; overdue or near-due requests; forks not reconciled since an erasure; bypasses of restricted rows; TLS to Postgres; every table holding personal data has a purpose with a legal basis and the map names the controller (purposes); no guess of privacy:scan is left marked review: true (map-reviewed). Rules that need the map or the ledger are skipped, and say so, when those are missing.
+Rules: region against the map's region: policy; card, bank, government-id, health and biometric data in a Shield Private Space; encryption at rest; continuous protection and HA; a backup schedule and a recent backup; log drains over TLS; access (too many admins, team members without two-factor authentication (from the team's member list, the only place the API shows it), outside collaborators); the data map in sync with the schema; overdue or near-due requests; forks not reconciled since an erasure; bypasses of restricted rows; TLS to Postgres; foreign keys into tables an erasure deletes from have an index (unindexed-references); every table holding personal data has a purpose with a legal basis and the map names the controller (purposes); no guess of privacy:scan is left marked review: true (map-reviewed). Rules that need the map or the ledger are skipped, and say so, when those are missing.
 
 Exits 3 when a finding is at or above --fail-on. --format junit and sarif write documents for CI dashboards and code scanning.`
 
@@ -51,10 +50,7 @@ Exits 3 when a finding is at or above --fail-on. --format junit and sarif write 
       api,
       apps: [...new Set(apps)],
       mapFile: flags.map,
-      connect: target => {
-        this.rememberSecret(passwordOfUrl(target.url))
-        return openDatabase(target, {sslMode: process.env.PGSSLMODE})
-      },
+      connect: target => this.connect(target),
       only: flags.only,
       skip: flags.skip,
       maxAdmins: flags['max-admins'],
@@ -67,8 +63,8 @@ Exits 3 when a finding is at or above --fail-on. --format junit and sarif write 
     else this.log(renderText(report))
     const failing = failsAt(report, failOn)
     if (failing.length > 0) {
-      const bySeverity = SEVERITIES.map(s => `${failing.filter(f => f.severity === s).length} ${s}`).filter(t => !t.startsWith('0 ')).join(', ')
-      throw new PrivacyError(`privacy:check found ${bySeverity} at or above --fail-on ${failOn}.`, {code: 'check_failed', exitCode: ExitCode.violations})
+      const bySeverity = SEVERITIES.map(s => [failing.filter(f => f.severity === s).length, s] as const).filter(([n]) => n > 0).map(([n, s]) => plural(n, s, s === 'info' ? s : `${s}s`)).join(', ')
+      throw new PrivacyError(`privacy:check found ${bySeverity} at or above --fail-on ${failOn}.`, {code: 'check_failed', exitCode: ExitCode.violations, result: report})
     }
     return report
   }

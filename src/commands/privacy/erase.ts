@@ -4,7 +4,7 @@ import {PrivacyCommand} from '../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/confirm.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
-import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
+import {logStoreFlags} from '../../cli/log-store.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import {loadDataMap} from '../../lib/datamap/load.js'
 import {RecipientToTell, recipientsToTell} from '../../lib/datamap/processing.js'
@@ -13,11 +13,12 @@ import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {checkErasePrivileges} from '../../lib/erase/preflight.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
+import {headAt} from '../../lib/ledger/head.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {preparePeople} from '../../lib/locate/locate.js'
 import {UnlinkedCheck, findResidues} from '../../lib/locate/unlinked.js'
 import {renderResidues} from '../../lib/ui/locate-report.js'
-import {formatTable} from '../../lib/ui/table.js'
+import {plural} from '../../lib/ui/words.js'
 
 export default class Erase extends PrivacyCommand {
   static description = `erase everything the data map ties to a person (GDPR Art. 17)
@@ -55,11 +56,11 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'locate-seconds': Flags.integer({description: 'with --locate: stop searching after this many seconds and name the tables not reached (default: no limit)', min: 1, dependsOn: ['locate']}),
   }
 
-  async run(): Promise<ErasureReport & {elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}> {
+  async run(): Promise<ErasureReport & {ledgerHead: string | null; elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags, pool => checkErasePrivileges(pool, flags.map))
-    const logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE}).catch(async error => {
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'erasing a person', pool => checkErasePrivileges(pool, flags.map))
+    const logs = await this.openLogStore(flags, main).catch(async error => {
       await close()
       throw error
     })
@@ -92,10 +93,12 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       const erasedTables = report.plan.filter(step => (dryRun ? step.rows : report.touched[step.table] ?? 0) > 0).map(step => step.table)
       const touchedTables = [...new Set([...erasedTables, ...report.notErased.map(n => n.table)])]
       const recipients = recipientsToTell((await loadDataMap(flags.map)).map, touchedTables)
-      this.log(formatTable(['STEP', 'TABLE', 'ROWS', 'WHAT'], report.plan.map(step => [
-        step.kind, step.table, String(dryRun ? step.rows : report.touched[step.table] ?? 0),
-        step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description,
-      ])))
+      await this.table(report.plan, {
+        kind: {header: 'Step'},
+        table: {header: 'Table'},
+        rows: {header: 'Rows', get: step => String(dryRun ? step.rows : report.touched[step.table] ?? 0)},
+        what: {header: 'What', get: step => (step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description)},
+      })
       if (dryRun) {
         this.log('\nSQL it would run, in one transaction (values are bound parameters; pg_temp.hp_kN holds the keys of the rows of one table, chosen before any change):')
         this.log(report.plan.map(step => `  ${step.sql};`).join('\n'))
@@ -108,15 +111,17 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
       if (report.residue) this.log(describeResidue(report.residue))
       this.log(dryRun
         ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
-        : `\nErased ${report.subjects} ${report.subjects === 1 ? 'person' : 'people'} in one transaction (${report.statements} statements); recorded as ledger event ${report.ledgerEvent}.`)
+        : `\nErased ${plural(report.subjects, 'person', 'people')} in one transaction (${plural(report.statements, 'statement')}); recorded as ledger event ${report.ledgerEvent}.`)
       if (residues) this.log(`\n${renderResidues(residues)}`)
       else if (flags.locate) this.log('\n--locate: nothing was erased, so nothing was searched.')
-      const left = report.notErased.map(n => `${n.table}${n.rows > 0 ? ` (${n.rows} row${n.rows === 1 ? '' : 's'})` : ''}: ${n.reason}`)
+      const left = report.notErased.map(n => `${n.table}${n.rows > 0 ? ` (${plural(n.rows, 'row')})` : ''}: ${n.reason}`)
       this.log(`\nNot erased by this command:\n${[...left, ...elsewhere].map(line => `  - ${line}`).join('\n')}`)
       if (recipients.length > 0) {
         this.log(`\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`)
       }
-      return {...report, elsewhere, residues, recipientsToTell: recipients}
+      const ledgerHead = await headAt(io.ledger.pool, report.ledgerEvent)
+      this.logLedgerHead(ledgerHead)
+      return {...report, ledgerHead, elsewhere, residues, recipientsToTell: recipients}
     } finally {
       await logs?.close()
       await close()
@@ -134,5 +139,6 @@ function describeResidue(residue: NonNullable<ErasureReport['residue']>): string
 function describeLogLines(lines: number, subjects: number, dryRun: boolean): string {
   const whom = subjects === 1 ? 'the person' : 'the people'
   if (lines === 0) return `Log store: no stored line mentions ${whom}.`
-  return dryRun ? `Log store: ${lines} stored line(s) mention ${whom} and would be redacted.` : `Log store: ${lines} stored line(s) mentioned ${whom}; each mention was replaced with [erased].`
+  const stored = plural(lines, 'stored line')
+  return dryRun ? `Log store: ${stored} ${lines === 1 ? 'mentions' : 'mention'} ${whom} and would be redacted.` : `Log store: ${stored} mentioned ${whom}; each mention was replaced with [erased].`
 }

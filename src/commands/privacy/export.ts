@@ -1,23 +1,24 @@
+import {existsSync} from 'node:fs'
+
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
-import {logStoreFlags, openLogStore} from '../../cli/log-store.js'
+import {logStoreFlags} from '../../cli/log-store.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
-import {resolveTarget} from '../../cli/target.js'
 import {TOOL} from '../../cli/version.js'
-import {Database, openDatabase} from '../../lib/db/connection.js'
 import type {Locale} from '../../lib/datamap/processing-schema.js'
+import {Database, DatabaseTarget} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
-import {appendEvent} from '../../lib/ledger/events.js'
+import {recordExport} from '../../lib/export/record.js'
+import {currentHead} from '../../lib/ledger/head.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/unlinked.js'
-import {passwordOfUrl} from '../../lib/redact.js'
 import {formatBytes} from '../../lib/ui/key-values.js'
 
 export default class Export extends PrivacyCommand {
@@ -61,11 +62,10 @@ Before writing, the export looks for the person in every other table and column 
     ...logStoreFlags,
   }
 
-  async run(): Promise<(ExportSummary & {unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
+  async run(): Promise<(ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
-    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(main.target.url))
+    const main = await this.resolveTarget(flags)
     if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
     if (flags['from-follower'] && !main.heroku) {
       throw new PrivacyError('--from-follower needs --app: followers are found through Heroku.', {code: 'usage', exitCode: ExitCode.usage})
@@ -74,11 +74,10 @@ Before writing, the export looks for the person in every other table and column 
     let source: Database | undefined
     let logs: Database | undefined
     try {
-      logs = await openLogStore(flags, main, {api: () => this.herokuApi(), rememberSecret: value => this.rememberSecret(value), sslMode: process.env.PGSSLMODE})
+      logs = await this.openLogStore(flags, main)
       if (flags.request) await getRequest(ledger.ctx, flags.request)
       const sourceTarget = flags['from-follower'] && main.heroku ? await resolveFollower(main.heroku.api, main.heroku.database) : main.target
-      this.rememberSecret(passwordOfUrl(sourceTarget.url))
-      source = await openDatabase(sourceTarget, {sslMode: process.env.PGSSLMODE})
+      source = await this.connect(sourceTarget)
       const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
       const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, kinds: kindChoice(flags), budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
@@ -99,18 +98,19 @@ Before writing, the export looks for the person in every other table and column 
         allowPlaintext: flags['allow-plaintext'],
         locale: flags.locale as Locale,
         tool: TOOL,
+        ledgerHead: await currentHead(ledger.ctx.pool),
         notCovered: unlinked ? describeUnlinked(unlinked) : [],
         logs: logs?.pool,
         allowIncomplete: flags['allow-incomplete'],
         progress: this.progress,
+      }).catch(error => {
+        throw unfinished(error, out)
       })
-      await appendEvent(ledger.ctx, {
-        action: 'export.created',
+      const ledgerHead = await recordExport(ledger.ctx, {
         requestId: flags.request ?? null,
-        details: {
-          subjects: subjects.map(s => ({lookup_column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
-          database: sourceTarget.label, tables: summary.tables, rows: summary.rows, archive_sha256: summary.sha256, format: summary.format, encrypted: summary.encrypted,
-        },
+        subjects: subjects.map(s => ({column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
+        database: sourceTarget.label,
+        summary,
       })
       this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
       const unreviewed = summary.art15.unreviewed
@@ -118,7 +118,8 @@ Before writing, the export looks for the person in every other table and column 
       if (summary.art15.unstated.length > 0) this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
       for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
-      return {...summary, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {unlinked: UnlinkedCheck | null}
+      this.logLedgerHead(ledgerHead)
+      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}
     } finally {
       await logs?.close()
       await source?.close()
@@ -126,8 +127,8 @@ Before writing, the export looks for the person in every other table and column 
     }
   }
 
-  private async printDataclips(target: {url: string; label: string}, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
-    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE})
+  private async printDataclips(target: DatabaseTarget, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
+    const db = await this.connect(target)
     try {
       const queries = await buildDataclips({pool: db.pool, mapFile, subjects})
       this.log('-- Paste each query into a new dataclip at https://data.heroku.com/dataclips (Heroku has no API to create them).')
@@ -139,4 +140,12 @@ Before writing, the export looks for the person in every other table and column 
       await db.close()
     }
   }
+}
+
+/** An export that failed part-way says that no archive was written, and what is left on disk. */
+function unfinished(error: unknown, out: string): unknown {
+  if (!(error instanceof Error) || (error instanceof PrivacyError && !error.code.startsWith('db_'))) return error
+  const left = existsSync(`${out}.partial`) ? `only the incomplete ${out}.partial is left` : `${out}.partial was removed`
+  const message = `The export did not finish, so no archive was written to ${out} (${left}): ${error.message}`
+  return error instanceof PrivacyError ? Object.assign(error, {message}) : new PrivacyError(message, {code: 'export_unfinished', cause: error})
 }

@@ -1,8 +1,7 @@
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags} from '../../cli/flags.js'
-import {resolveTarget} from '../../cli/target.js'
 import {DatabaseReport, describeDatabase} from '../../lib/info.js'
-import {passwordOfUrl} from '../../lib/redact.js'
+import {describeRegion} from '../../lib/heroku/region.js'
 import {formatBytes, formatKeyValues} from '../../lib/ui/key-values.js'
 
 export default class Info extends PrivacyCommand {
@@ -20,13 +19,8 @@ Resolves --app/--database the way \`heroku pg:*\` does (or takes --database-url)
 
   async run(): Promise<DatabaseReport> {
     const {flags} = await this.parse(Info)
-    const resolved = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(resolved.target.url))
-    const report = await describeDatabase({
-      ...resolved,
-      connection: {sslMode: process.env.PGSSLMODE},
-      progress: this.progress,
-    })
+    const resolved = await this.resolveTarget(flags)
+    const report = await describeDatabase({...resolved, connect: target => this.connect(target), progress: this.progress})
     this.log(renderReport(report))
     return report
   }
@@ -40,7 +34,7 @@ function renderReport(report: DatabaseReport): string {
     ['Add-on', heroku?.addon],
     ['Plan', heroku?.plan],
     ['Status', heroku?.status],
-    ['Region', heroku?.region],
+    ['Region', heroku ? describeRegion(heroku.region) : undefined],
     ['Private Space', space],
     ['Encryption at Rest', heroku?.encryptionAtRest],
     ['HA Status', heroku?.highAvailability],

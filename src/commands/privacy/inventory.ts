@@ -2,7 +2,7 @@ import {flags as herokuFlags} from '@heroku-cli/command'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {StoreEntry, inventory} from '../../lib/check/inventory.js'
-import {formatTable} from '../../lib/ui/table.js'
+import {tableFlags} from '../../cli/table.js'
 
 export default class Inventory extends PrivacyCommand {
   static description = `list every place an app keeps data, and what this tool covers there
@@ -11,14 +11,19 @@ From the app's add-ons, attachments and log drains: Heroku Postgres (plan, regio
 
   static examples = ['<%= config.bin %> <%= command.id %> -a example-app', '<%= config.bin %> <%= command.id %> -a example-app --json']
 
-  static flags = {app: herokuFlags.app({required: true}), remote: herokuFlags.remote()}
+  static flags = {app: herokuFlags.app({required: true}), remote: herokuFlags.remote(), ...tableFlags}
 
   async run(): Promise<{stores: StoreEntry[]}> {
     const {flags} = await this.parse(Inventory)
     const stores = await inventory(this.herokuApi(), flags.app)
-    this.log(formatTable(['STORE', 'KIND', 'PLAN', 'DETAILS', 'THIS TOOL', 'BY HAND'], stores.map(s => [
-      s.store, s.kind, s.plan ?? '', s.details.join('; '), s.covered.join(', ') || '-', s.manual.join('; '),
-    ])))
+    await this.table(stores, {
+      store: {header: 'Store'},
+      kind: {header: 'Kind'},
+      plan: {header: 'Plan', get: s => s.plan ?? ''},
+      details: {header: 'Details', get: s => s.details.join('; ')},
+      covered: {header: 'This tool', get: s => s.covered.join(', ') || '-'},
+      manual: {header: 'By hand', extended: true, get: s => s.manual.join('; ')},
+    }, flags)
     return {stores}
   }
 }

@@ -3,11 +3,8 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
-import {resolveTarget} from '../../cli/target.js'
-import {openDatabase} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
 import {LocateReport, locateSubjects} from '../../lib/locate/locate.js'
-import {passwordOfUrl} from '../../lib/redact.js'
 import {describeAppearances, renderLocateReport} from '../../lib/ui/locate-report.js'
 
 export const locateFlags = {
@@ -40,11 +37,9 @@ Prints where the person appears: table, column and the number of rows — never 
   async run(): Promise<LocateReport> {
     const {flags} = await this.parse(Locate)
     const subjects = await readSubjects(flags)
-    const {target} = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(target.url))
     const started = Date.now()
     // --max-seconds sets each table's statement timeout; without it a large table may take as long as it needs.
-    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE, maxConnections: flags.jobs + 1, statementTimeoutMs: flags['max-seconds'] === undefined ? 0 : undefined})
+    const {db} = await this.openTarget(flags, {maxConnections: flags.jobs + 1, statementTimeoutMs: flags['max-seconds'] === undefined ? 0 : undefined})
     let report: LocateReport
     try {
       report = await locateSubjects({

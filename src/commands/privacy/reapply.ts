@@ -1,35 +1,38 @@
 import {Flags} from '@oclif/core'
-
-import {flags as herokuFlags} from '@heroku-cli/command'
+import type pg from 'pg'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
-import {mapFlag} from '../../cli/flags.js'
-import {confirmFlags, requireConfirmation} from '../../cli/confirm.js'
+import {databaseFlags, mapFlag} from '../../cli/flags.js'
+import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/confirm.js'
 import {ledgerFlags} from '../../cli/ledger.js'
+import {ResolvedTarget, urlTarget} from '../../cli/target.js'
 import {loadMapForDatabase} from '../../lib/datamap/for-database.js'
-import {openDatabase} from '../../lib/db/connection.js'
+import type {DatabaseTarget} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
-import {resolveDatabase} from '../../lib/heroku/resolve-database.js'
+import {resolveDatabase, targetOf} from '../../lib/heroku/resolve-database.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {PointInTime, targetPointInTime} from '../../lib/reconcile/point-in-time.js'
 import {ReplayReport, replayLedger} from '../../lib/reconcile/replay.js'
-import {passwordOfUrl} from '../../lib/redact.js'
+import {plural} from '../../lib/ui/words.js'
 
 export default class Reapply extends PrivacyCommand {
   static description = `re-apply recorded erasures and restrictions to a fork, a restored or a rolled-back database
 
-A backup restored, a fork or a rollback brings back people who were erased since. This reads the ledger (kept with --ledger-url, or in the primary database), finds when the target's data is from (the backup a restore came from, or the fork's creation, from the Data API; or --since), and re-applies every erasure, retention batch and restriction recorded after it, from the recorded primary keys, in one transaction. Before changing a row it checks that the row still belongs to the recorded person (the keyed fingerprint of the lookup column); a row that now holds someone else is reported and never erased. Running it again changes nothing.`
+A backup restored, a fork or a rollback brings back people who were erased since. This reads the ledger (kept with --ledger-url, or in the primary database), finds when the target's data is from (the backup a restore came from, or the fork's creation, from the Data API; or --since), and re-applies every erasure, retention batch and restriction recorded after it, from the recorded primary keys, in one transaction. Before changing a row it checks that the row still belongs to the recorded person (the keyed fingerprint of the lookup column); a row that now holds someone else is reported and never erased. Running it again changes nothing.
+
+For a copy restored outside Heroku, name it with --database-url and say when its data is from with --since; the ledger is the one the erasures were recorded in: --ledger-url, or the app database of --app.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app --database HEROKU_POSTGRESQL_GOLD --dry-run',
     '<%= config.bin %> <%= command.id %> -a example-app --database HEROKU_POSTGRESQL_GOLD --confirm example-app',
     '<%= config.bin %> <%= command.id %> -a example-app --database HEROKU_POSTGRESQL_GOLD --since 2026-11-20T02:00:00Z --confirm example-app',
+    '<%= config.bin %> <%= command.id %> --database-url postgres://…/restored --ledger-url postgres://…/ledger --since 2026-11-20T02:00:00Z --confirm restored',
   ]
 
   static flags = {
-    app: herokuFlags.app({required: true}),
-    remote: herokuFlags.remote(),
-    database: Flags.string({description: 'the copy to reconcile: a fork, a restored or rolled-back database (attachment name)', required: true}),
+    ...databaseFlags,
+    database: Flags.string({description: 'the copy to reconcile: a fork, a restored or rolled-back database (attachment name)'}),
+    'database-url': Flags.string({description: 'the copy to reconcile, when it was restored outside Heroku (needs --since)', helpValue: 'postgres://…'}),
     ...ledgerFlags,
     ...confirmFlags,
     map: mapFlag,
@@ -38,30 +41,36 @@ A backup restored, a fork or a rollback brings back people who were erased since
 
   async run(): Promise<ReplayReport | {nothingToDo: string}> {
     const {flags} = await this.parse(Reapply)
-    const api = this.herokuApi()
-    const leader = await resolveDatabase(api, {app: flags.app})
-    const target = await resolveDatabase(api, {app: flags.app, database: flags.database})
-    this.rememberSecret(passwordOfUrl(leader.url))
-    this.rememberSecret(passwordOfUrl(target.url))
-    let since: PointInTime
-    if (flags.since) {
-      const at = new Date(flags.since)
-      if (Number.isNaN(at.getTime())) throw new PrivacyError(`--since must be a time such as 2026-11-20T02:00:00Z (got ${flags.since}).`, {code: 'usage', exitCode: ExitCode.usage})
-      since = {kind: 'given', at, source: '--since'}
+    const given = flags.since === undefined ? undefined : new Date(flags.since)
+    if (given && Number.isNaN(given.getTime())) throw new PrivacyError(`--since must be a time such as 2026-11-20T02:00:00Z (got ${flags.since}).`, {code: 'usage', exitCode: ExitCode.usage})
+    let target: DatabaseTarget
+    let primary: ResolvedTarget | undefined
+    let since: PointInTime | undefined = given ? {kind: 'given', at: given, source: '--since'} : undefined
+    if (flags['database-url']) {
+      if (flags.database) throw new PrivacyError('--database names a Heroku attachment and cannot be combined with --database-url; use one of them.', {code: 'usage', exitCode: ExitCode.usage})
+      if (!since) throw new PrivacyError('Heroku cannot tell when a copy restored outside it is from: pass --since with the time of the backup it came from.', {code: 'usage', exitCode: ExitCode.usage})
+      if (!flags['ledger-url'] && !flags.app) throw new PrivacyError('Name the ledger the erasures were recorded in: --ledger-url, or --app for the ledger in the app database.', {code: 'usage', exitCode: ExitCode.usage})
+      target = urlTarget(flags['database-url'])
+      if (flags.app && !flags['ledger-url']) primary = await this.resolveTarget({app: flags.app, database: flags['ledger-database']})
     } else {
-      since = await targetPointInTime(api, target, leader)
+      if (!flags.app || !flags.database) throw new PrivacyError('Name the copy to reconcile: -a APP --database ATTACHMENT, or --database-url for a copy restored outside Heroku.', {code: 'usage', exitCode: ExitCode.usage})
+      const api = this.herokuApi()
+      const leader = await resolveDatabase(api, {app: flags.app})
+      const copy = await resolveDatabase(api, {app: flags.app, database: flags.database})
+      since ??= await targetPointInTime(api, copy, leader)
+      if (since.kind === 'primary') {
+        this.log(`${copy.label} is the primary database: its erasures and restrictions are already in place; nothing to reapply.`)
+        return {nothingToDo: 'target is the primary database'}
+      }
+      target = targetOf(copy)
+      primary = {target: targetOf(leader), heroku: {api, database: leader}}
     }
-    if (since.kind === 'primary') {
-      this.log(`${target.label} is the primary database: its erasures and restrictions are already in place; nothing to reapply.`)
-      return {nothingToDo: 'target is the primary database'}
-    }
-    const ledger = await this.openLedger(flags, {target: {url: leader.url, label: leader.label}, heroku: {api, database: leader}})
-    const db = await openDatabase({url: target.url, label: target.label}, {sslMode: process.env.PGSSLMODE}).catch(async error => {
-      await ledger.close()
-      throw error
-    })
+    const ledger = await this.openLedger(flags, primary)
+    const db = await this.connect(target)
     try {
-      if (!flags['dry-run']) await requireConfirmation(flags.confirm, flags.app, `Re-applying erasures to ${target.label}`)
+      // A copy restored outside Heroku has a name of its own; the erasures were recorded under the primary's.
+      if (flags['database-url'] && !flags.app) ledger.ctx.scope = await onlyScope(ledger.ctx.pool, ledger.label)
+      if (!flags['dry-run']) await requireConfirmation(flags.confirm, confirmationName(flags.app, target.url), `Re-applying erasures to ${target.label}`)
       const {loaded, schema} = await loadMapForDatabase(flags.map, db.pool)
       const report = await replayLedger({
         target: db.pool, targetLabel: target.label, map: loaded.map, schema, ledger: ledger.ctx,
@@ -73,8 +82,9 @@ A backup restored, a fork or a rollback brings back people who were erased since
       if (report.alreadyReconciled.length > 0) this.log(`Already reconciled before: events ${report.alreadyReconciled.join(', ')}.`)
       for (const m of report.mismatches) this.log(`NOT applied: event ${m.seq} — ${m.table} row ${m.pk} now belongs to someone else (fingerprint mismatch); check it by hand.`)
       if (report.applied.length === 0 && report.mismatches.length === 0) this.log('Nothing to re-apply.')
+      this.logLedgerHead(report.ledgerHead)
       if (report.mismatches.length > 0) {
-        throw new PrivacyError(`${report.mismatches.length} recorded row(s) now belong to someone else in ${target.label}; those events were not applied.`, {code: 'fingerprint_mismatch', exitCode: ExitCode.violations, details: report})
+        throw new PrivacyError(`${plural(report.mismatches.length, 'recorded row')} now belong to someone else in ${target.label}; those events were not applied.`, {code: 'fingerprint_mismatch', exitCode: ExitCode.violations, result: report})
       }
       return report
     } finally {
@@ -82,4 +92,12 @@ A backup restored, a fork or a rollback brings back people who were erased since
       await ledger.close()
     }
   }
+}
+
+/** The one app or database a ledger records; a ledger shared by several cannot say which the copy came from. */
+async function onlyScope(pool: pg.Pool, label: string): Promise<string> {
+  const {rows} = await pool.query<{scope: string}>('SELECT DISTINCT scope FROM heroku_privacy.events ORDER BY scope')
+  if (rows.length === 1) return rows[0]!.scope
+  if (rows.length === 0) throw new PrivacyError(`The ledger in ${label} records nothing yet; there is nothing to re-apply.`, {code: 'ledger_empty'})
+  throw new PrivacyError(`The ledger in ${label} records several apps and databases (${rows.map(r => r.scope).join(', ')}); name the app the copy came from with --app.`, {code: 'usage', exitCode: ExitCode.usage})
 }

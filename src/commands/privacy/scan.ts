@@ -2,13 +2,10 @@ import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags} from '../../cli/flags.js'
-import {resolveTarget} from '../../cli/target.js'
 import {inventory} from '../../lib/check/inventory.js'
-import {openDatabase} from '../../lib/db/connection.js'
 import {addPlatformRecipients, platformRecipients} from '../../lib/datamap/platform-recipients.js'
 import {formatProblems} from '../../lib/datamap/load.js'
 import {ExitCode, PrivacyError} from '../../lib/errors.js'
-import {passwordOfUrl} from '../../lib/redact.js'
 import {ScanReport, checkMapAgainstDatabase, hasDrift, writeMapFromScan} from '../../lib/scan/run-scan.js'
 import {renderDrift, renderScanReport} from '../../lib/ui/scan-report.js'
 
@@ -34,9 +31,7 @@ With --check nothing is written: the command exits 3 when the database has table
 
   async run(): Promise<ScanReport> {
     const {flags} = await this.parse(Scan)
-    const {target, heroku} = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(target.url))
-    const db = await openDatabase(target, {sslMode: process.env.PGSSLMODE})
+    const {main: {target, heroku}, db} = await this.openTarget(flags)
     let report: ScanReport
     try {
       const input = {pool: db.pool, file: flags.out, subjectTable: flags['subject-table'], today: new Date(), progress: this.progress}

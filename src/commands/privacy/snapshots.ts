@@ -2,10 +2,8 @@ import {flags as herokuFlags} from '@heroku-cli/command'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {ledgerFlags} from '../../cli/ledger.js'
-import {resolveDatabase} from '../../lib/heroku/resolve-database.js'
+import {tableFlags} from '../../cli/table.js'
 import {SnapshotStatus, listSnapshots} from '../../lib/reconcile/snapshots.js'
-import {passwordOfUrl} from '../../lib/redact.js'
-import {formatTable} from '../../lib/ui/table.js'
 
 export default class Snapshots extends PrivacyCommand {
   static description = `list the copies Heroku keeps of the app's database, and what each still holds
@@ -18,23 +16,26 @@ Backups, forks and followers, each with the erasures and restrictions recorded a
     app: herokuFlags.app({required: true}),
     remote: herokuFlags.remote(),
     ...ledgerFlags,
+    ...tableFlags,
   }
 
   async run(): Promise<{snapshots: SnapshotStatus[]}> {
     const {flags} = await this.parse(Snapshots)
-    const api = this.herokuApi()
-    const leader = await resolveDatabase(api, {app: flags.app})
-    this.rememberSecret(passwordOfUrl(leader.url))
-    const ledger = await this.openLedger(flags, {target: {url: leader.url, label: leader.label}, heroku: {api, database: leader}})
+    const main = await this.resolveTarget({app: flags.app})
+    const ledger = await this.openLedger(flags, main)
     try {
-      const snapshots = await listSnapshots(api, leader, ledger.ctx)
-      this.log(snapshots.length === 0 ? 'No backups, forks or followers.' : formatTable(
-        ['KIND', 'NAME', 'CREATED', 'STILL HOLDS', 'REQUESTS', 'RECONCILED', 'WHAT TO DO'],
-        snapshots.map(s => [
-          s.kind, s.name, s.createdAt?.slice(0, 16).replace('T', ' ') ?? '', s.predates.length === 0 ? '-' : `${s.predates.length} event(s)`,
-          s.requests.join(', '), s.reconciled === null ? 'cannot be' : s.reconciled ? 'yes' : 'NO', s.note,
-        ]),
-      ))
+      const snapshots = await listSnapshots(main.heroku!.api, main.heroku!.database, ledger.ctx)
+      if (snapshots.length === 0) this.log('No backups, forks or followers.')
+      else {
+        await this.table(snapshots, {
+          kind: {header: 'Kind'},
+          name: {header: 'Name'},
+          createdAt: {header: 'Created', get: s => s.createdAt?.slice(0, 16).replace('T', ' ') ?? ''},
+          holds: {header: 'Still holds'},
+          reconciled: {header: 'Reconciled', extended: true, get: s => (s.reconciled === null ? 'cannot be' : s.reconciled ? 'yes' : 'NO')},
+          note: {header: 'What to do'},
+        }, flags)
+      }
       return {snapshots}
     } finally {
       await ledger.close()

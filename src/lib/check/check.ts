@@ -8,7 +8,7 @@ import {introspect} from '../db/introspect.js'
 import {PrivacyError} from '../errors.js'
 import type {HerokuApi} from '../heroku/api.js'
 import {describeHerokuFailure} from '../heroku/describe-failure.js'
-import {resolveDatabase} from '../heroku/resolve-database.js'
+import {resolveDatabase, targetOf} from '../heroku/resolve-database.js'
 import type {LedgerContext} from '../ledger/context.js'
 import {listEvents} from '../ledger/events.js'
 import {listRequests} from '../ledger/requests.js'
@@ -47,7 +47,7 @@ async function checkOne(input: CheckInput, appName: string): Promise<RuleOutcome
     context.mapReview = reviewMarks(loaded).map(mark => ({...mark, file: loaded.file}))
   }
   if (database && context.database) {
-    const db = await input.connect({url: database.url, label: database.label})
+    const db = await input.connect(targetOf(database))
     try {
       context.database.tls = /^(localhost|127\.|\[?::1)/.test(new URL(database.url).hostname) ? undefined : await databaseUsesTls(db.pool)
       if (context.map) {
@@ -88,6 +88,7 @@ export async function checkApps(input: CheckInput): Promise<CheckReport> {
   await Promise.all(workers)
   outcomes.sort((a, b) => a.app.localeCompare(b.app))
   const notes = !input.mapFile || !existsSync(input.mapFile) ? ['No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped (write one with privacy:scan).'] : []
+  notes.push(...outcomes.flatMap(o => (o.notes ?? []).map(note => `${o.app}: ${note}`)))
   return {apps: input.apps, outcomes, findings: outcomes.flatMap(o => o.findings), notes}
 }
 

@@ -15,7 +15,14 @@ import type {SnapshotStatus} from '../reconcile/snapshots.js'
 export interface Collaborator {
   role: string | null
   permissions: Array<{name: string}>
-  user: {email: string; two_factor_authentication?: boolean; federated?: boolean}
+  user: {email: string; federated?: boolean}
+}
+
+/** GET /teams/{team}/members: the only place the API tells whether someone uses two-factor authentication. */
+export interface TeamMember {
+  email: string
+  role: string | null
+  two_factor_authentication: boolean
 }
 
 export interface AddonSummary {
@@ -31,6 +38,8 @@ export interface CheckContext {
   addons: AddonSummary[]
   drains: Array<{url: string}>
   collaborators: Collaborator[]
+  /** The members of the app's team, with their two-factor status; null for an app outside a team (or a team we may not list). */
+  teamMembers: TeamMember[] | null
   database?: {resolved: HerokuDatabase; info: PostgresAddonInfo; schedules: unknown[]; transfers: Transfer[]; tls?: boolean}
   map?: DataMap
   /** The live schema, read when there is a map to compare it with. */
@@ -48,14 +57,15 @@ export interface CheckContext {
 /** What the Platform API says about an app; the database, map and ledger parts are added by the caller. */
 export async function gatherPlatform(api: HerokuApi, appName: string, now: Date): Promise<Omit<CheckContext, 'maxAdmins'>> {
   const app = await fetchApp(api, appName)
-  const [space, addons, drains, collaborators] = await Promise.all([
+  const [space, addons, drains, collaborators, teamMembers] = await Promise.all([
     app.space ? get<HerokuSpace>(api, `/spaces/${encodeURIComponent(app.space.id)}`) : Promise.resolve(null),
     get<Array<{name: string; addon_service: {name: string}; plan: {name: string}}>>(api, `/apps/${encodeURIComponent(app.name)}/addons`),
     get<Array<{url: string}>>(api, `/apps/${encodeURIComponent(app.name)}/log-drains`).catch(() => []),
     get<Collaborator[]>(api, `/apps/${encodeURIComponent(app.name)}/collaborators`).catch(() => []),
+    app.team ? get<TeamMember[]>(api, `/teams/${encodeURIComponent(app.team.name)}/members`).catch(() => null) : Promise.resolve(null),
   ])
   return {
-    app, space, drains, collaborators, now,
+    app, space, drains, collaborators, teamMembers, now,
     addons: addons.map(a => ({name: a.name, service: a.addon_service?.name ?? a.plan.name.split(':')[0]!, plan: a.plan.name})),
   }
 }

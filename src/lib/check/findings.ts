@@ -18,6 +18,8 @@ export interface RuleOutcome {
   /** Why a rule did not run (no map, no ledger, …). */
   reason?: string
   findings: Finding[]
+  /** What the rule saw and did not count as a finding, one sentence each (a local drain). */
+  notes?: string[]
 }
 
 export function atOrAbove(severity: Severity, threshold: Severity): boolean {

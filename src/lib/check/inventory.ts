@@ -1,5 +1,6 @@
 import {HerokuApi, get} from '../heroku/api.js'
 import {fetchPostgresInfo, nameDatabaseUrl} from '../heroku/postgres-info.js'
+import {describeRegion} from '../heroku/region.js'
 import {POSTGRES_SERVICE, fetchApp, resolveDatabase} from '../heroku/resolve-database.js'
 
 export interface StoreEntry {
@@ -44,7 +45,7 @@ export async function inventory(api: HerokuApi, appName: string): Promise<StoreE
       if (database) entry.details.push(`attached as ${database.attachment.name}`)
       if (info) {
         entry.details.push(...[
-          info.region && `region ${info.region}`,
+          `region ${describeRegion(app.region?.name)}`,
           info.encryptionAtRest && `encryption at rest: ${info.encryptionAtRest}`,
           info.followerUrls.length > 0 && `followers: ${info.followerUrls.map(u => nameDatabaseUrl(u, config)).join(', ')}`,
           info.forkUrls.length > 0 && `forks: ${info.forkUrls.map(u => nameDatabaseUrl(u, config)).join(', ')}`,

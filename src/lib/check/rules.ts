@@ -1,12 +1,15 @@
 import {hasDrift} from '../datamap/diff.js'
 import {SENSITIVE_CATEGORIES} from '../datamap/schema.js'
 import {unindexedReferences} from '../erase/unindexed.js'
+import {describeRegion} from '../heroku/region.js'
+import {isLoopbackHost} from '../loopback.js'
 import type {CheckContext} from './context.js'
 import type {Finding, RuleOutcome, Severity} from './findings.js'
 import {PROCESSING_RULES} from './processing-rules.js'
 
 type Found = Omit<Finding, 'rule' | 'app'>
-type RuleResult = Found[] | {skipped: string}
+/** Findings, or why the rule did not run, or findings with notes: what the rule saw and chose not to count. */
+type RuleResult = Found[] | {skipped: string} | {found: Found[]; notes: string[]}
 
 export interface Rule {
   id: string
@@ -20,6 +23,17 @@ const REGION_POLICIES: Record<string, Set<string>> = {eu: EU_REGIONS, us: US_REG
 
 const finding = (severity: Severity, message: string, evidence: string, fix: string): Found => ({severity, message, evidence, fix})
 
+/**
+ * Team members who can reach the app (collaborators, and every team admin)
+ * without two-factor authentication. The Platform API gives two-factor status
+ * only in the team's member list, so apps outside a team cannot be judged.
+ */
+function withoutTwoFactor(c: CheckContext): NonNullable<CheckContext['teamMembers']> {
+  if (!c.teamMembers) return []
+  const withAccess = new Set(c.collaborators.map(m => m.user.email))
+  return c.teamMembers.filter(m => m.two_factor_authentication === false && (withAccess.has(m.email) || m.role === 'admin'))
+}
+
 export const RULES: Rule[] = [
   {
     id: 'region',
@@ -29,7 +43,7 @@ export const RULES: Rule[] = [
       if (!policy) return {skipped: c.map ? 'the data map sets no region: policy' : 'no data map'}
       const where = c.space?.region?.name ?? c.app.region?.name ?? 'unknown'
       const allowed = REGION_POLICIES[policy] ?? new Set([policy])
-      return allowed.has(where) ? [] : [finding('error', `${c.app.name} runs in ${where}; the data map requires ${policy}`, `app region ${c.app.region?.name}${c.space ? `, space ${c.space.name} in ${c.space.region?.name}` : ''}`, `Move the app and its database to a ${policy} region (a new app or Private Space in ${policy}, then pg:copy), or correct region: in privacy.yml.`)]
+      return allowed.has(where) ? [] : [finding('error', `${c.app.name} runs in ${describeRegion(where)}; the data map requires ${policy}`, `app region ${c.app.region?.name}${c.space ? `, space ${c.space.name} in ${c.space.region?.name}` : ''}`, `Move the app and its database to a ${policy} region (a new app or Private Space in ${policy}, then pg:copy), or correct region: in privacy.yml.`)]
     },
   },
   {
@@ -80,14 +94,19 @@ export const RULES: Rule[] = [
     id: 'drains-tls',
     title: 'Every log drain uses TLS',
     run(c) {
-      return c.drains.filter(d => /^(http|syslog):\/\//i.test(d.url)).map(d => {
-        let where = d.url
+      const plain = c.drains.filter(d => /^(http|syslog):\/\//i.test(d.url)).map(d => {
         try {
           const url = new URL(d.url)
-          where = `${url.protocol}//${url.host}`
-        } catch {}
-        return finding('error', `A log drain sends ${c.app.name}'s logs without TLS`, where, `heroku drains:remove ${where} -a ${c.app.name}, then add it again as https:// or syslog+tls://`)
+          return {where: `${url.protocol}//${url.host}`, local: isLoopbackHost(url.hostname)}
+        } catch {
+          return {where: d.url.replace(/\/\/[^@/]*@/, '//'), local: false}
+        }
       })
+      return {
+        found: plain.filter(d => !d.local).map(d => finding('error', `A log drain sends ${c.app.name}'s logs without TLS`, d.where, `heroku drains:remove ${d.where} -a ${c.app.name}, then add it again as https:// or syslog+tls://`)),
+        // Logplex cannot reach this machine's loopback address: such a drain is a local demo or test, not a leak.
+        notes: plain.filter(d => d.local).map(d => `the drain ${d.where} is on a loopback address, which Logplex cannot reach: a local set-up, not counted (remove it when done: heroku drains:remove ${d.where} -a ${c.app.name})`),
+      }
     },
   },
   {
@@ -97,8 +116,8 @@ export const RULES: Rule[] = [
       const found: Found[] = []
       const admins = c.collaborators.filter(m => m.role === 'admin' || m.role === 'owner' || m.permissions.some(p => p.name === 'manage'))
       if (admins.length > c.maxAdmins) found.push(finding('warning', `${admins.length} people can manage ${c.app.name} (more than ${c.maxAdmins})`, admins.map(a => a.user.email).join(', '), 'Remove the manage permission from those who do not need it (heroku access:update).'))
-      for (const member of c.collaborators.filter(m => m.user.two_factor_authentication === false)) {
-        found.push(finding('error', `${member.user.email} can reach ${c.app.name} without two-factor authentication`, `role ${member.role ?? 'collaborator'}`, 'Require 2FA for the team, or remove the account (heroku access:remove).'))
+      for (const member of withoutTwoFactor(c)) {
+        found.push(finding('error', `${member.email} can reach ${c.app.name} without two-factor authentication`, `team ${c.app.team!.name}, role ${member.role ?? 'member'}`, 'Require 2FA for the team, or remove the account (heroku access:remove).'))
       }
       if (c.app.team) {
         for (const member of c.collaborators.filter(m => m.role === 'collaborator')) found.push(finding('warning', `${member.user.email} has access to team app ${c.app.name} from outside the team`, 'role collaborator', 'Make them a team member with the least permissions, or remove them.'))
@@ -172,8 +191,9 @@ export const RULES: Rule[] = [
 export function runRules(context: CheckContext, only: string[] = [], skip: string[] = []): RuleOutcome[] {
   return RULES.filter(r => (only.length === 0 || only.includes(r.id)) && !skip.includes(r.id)).map(rule => {
     const result = rule.run(context)
-    if (!Array.isArray(result)) return {rule: rule.id, title: rule.title, app: context.app.name, status: 'skipped', reason: result.skipped, findings: []}
-    const findings = result.map(f => ({...f, rule: rule.id, app: context.app.name}))
-    return {rule: rule.id, title: rule.title, app: context.app.name, status: findings.length > 0 ? 'failed' : 'passed', findings}
+    if ('skipped' in result) return {rule: rule.id, title: rule.title, app: context.app.name, status: 'skipped', reason: result.skipped, findings: []}
+    const {found, notes} = Array.isArray(result) ? {found: result, notes: []} : result
+    const findings = found.map(f => ({...f, rule: rule.id, app: context.app.name}))
+    return {rule: rule.id, title: rule.title, app: context.app.name, status: findings.length > 0 ? 'failed' : 'passed', findings, ...(notes.length > 0 ? {notes} : {})}
   })
 }

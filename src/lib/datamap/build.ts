@@ -1,8 +1,9 @@
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import type {ScanResult, ScannedTable} from '../scan/scan.js'
+import {formatKeyName} from './json-keys.js'
 import {withProcessingPlaceholders} from './placeholders.js'
 import {Category, ColumnMap, DataMap, Edge, TableMap} from './schema.js'
-import {strategyProblem} from './validate-live.js'
+import {columnStrategyProblems, strategyProblem} from './column-strategies.js'
 
 /** A map built from a scan, with the evidence a reviewer reads as comments. */
 export interface BuiltMap {
@@ -84,7 +85,7 @@ function columnsOf(scanned: ScannedTable, built: BuiltMap, rootKey: string, isSh
     columns[column.name] = {
       category: finding.category,
       ...(erase ? {erase} : {}),
-      ...(finding.jsonKeys ? {keys: finding.jsonKeys} : {}),
+      ...(finding.jsonKeys ? {keys: finding.jsonKeys.map(key => formatKeyName(key))} : {}),
     }
     if (finding.category !== 'none' && finding.evidence.length > 0) {
       built.columnNotes.set(`${scanned.table.key}\t${column.name}`, `${finding.confidence}: ${finding.evidence.join('; ')}`)
@@ -125,8 +126,24 @@ export function buildDataMap(scan: ScanResult): BuiltMap {
     if (scan.unreadable.includes(table.key)) built.tableNotes.set(table.key, 'the scanning role may not read this table: classified by column names only')
   }
   keepParentsOfKeptRows(built.map, scan)
+  leaveUnwritableColumns(built, scan)
   built.map = withProcessingPlaceholders(built.map)
   return built
+}
+
+/**
+ * A strategy the map validator would refuse is never proposed: generated
+ * columns are computed by Postgres, and keys, references and lookups must not
+ * be given values that break them or name someone else.
+ */
+function leaveUnwritableColumns(built: BuiltMap, scan: ScanResult): void {
+  for (const problem of columnStrategyProblems(built.map, scan.schema)) {
+    const spec = built.map.tables[problem.table]!.columns![problem.column]!
+    delete spec.erase
+    delete spec.keys
+    const note = `${problem.table}\t${problem.column}`
+    built.columnNotes.set(note, [built.columnNotes.get(note), `no erase proposed, because ${problem.message}`].filter(Boolean).join('; '))
+  }
 }
 
 /**

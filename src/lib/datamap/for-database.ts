@@ -10,11 +10,15 @@ import {checkMapAgainstSchema} from './validate-live.js'
  * schema: every command that reads or changes personal data starts here.
  */
 export async function loadMapForDatabase(file: string, client: pg.Pool | pg.ClientBase): Promise<{loaded: LoadedDataMap; schema: SchemaInfo}> {
-  const loaded = await loadDataMap(file)
+  const loaded = await loadDataMap(file, {deferRules: true})
   const schema = await introspect(client)
   const problems = checkMapAgainstSchema(loaded, schema)
   if (problems.length > 0) {
-    throw new PrivacyError(`${file} does not match the database (${formatProblems(file, problems)}). Run \`heroku privacy:scan --check\` to see the drift, then update the map.`, {code: 'map_mismatch', details: problems})
+    const drifted = problems.some(p => p.kind === 'missing')
+    const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`
+    throw new PrivacyError(drifted
+      ? `${file} does not match the database (${formatProblems(file, problems)}). Run \`heroku privacy:scan --check\` to see the drift, then update the map.`
+      : `${file} has ${count} (${formatProblems(file, problems)}). Nothing was read or changed; correct the map and run the command again.`, {code: 'map_mismatch', details: problems})
   }
   return {loaded, schema}
 }

@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises'
 import {Document, LineCounter, isMap, isScalar, parseDocument} from 'yaml'
 
 import {PrivacyError} from '../errors.js'
+import {fileRuleProblems} from './rules.js'
 import {DataMap, dataMapSchema} from './schema.js'
 
 export interface MapProblem {
@@ -32,9 +33,14 @@ export function invalidMap(file: string, problems: MapProblem[]): PrivacyError {
   return new PrivacyError(`${file} has ${count}: ${formatProblems(file, problems)}`, {code: 'invalid_map', details: problems})
 }
 
-/** The line of the node at `path` (or of the key `key` inside it), for error messages. */
+/**
+ * The line of the node at `path` (or of the key `key` inside it), for error
+ * messages; where the file has no such node (a missing `basis`), the line of
+ * the nearest node around it.
+ */
 export function lineOf(loaded: Pick<LoadedDataMap, 'document' | 'lines'>, path: PathSegment[], key?: string): number | undefined {
   const node = path.length === 0 ? loaded.document.contents : loaded.document.getIn(path, true)
+  if (node === undefined && path.length > 0) return lineOf(loaded, path.slice(0, -1), String(path.at(-1)))
   let offset: number | undefined
   if (key !== undefined && isMap(node)) {
     const pair = node.items.find(item => isScalar(item.key) && item.key.value === key)
@@ -44,8 +50,18 @@ export function lineOf(loaded: Pick<LoadedDataMap, 'document' | 'lines'>, path: 
   return offset === undefined ? undefined : loaded.lines.linePos(offset).line
 }
 
+export interface ParseOptions {
+  /**
+   * Return a well-formed map even when a rule of the file (keep without a
+   * basis, an unreadable keys entry) is broken, so that the caller reports
+   * those together with its checks against the live schema
+   * (checkMapAgainstSchema repeats the rules).
+   */
+  deferRules?: boolean
+}
+
 /** Parses and validates privacy.yml text; every problem is reported at once, with its path and line. */
-export function parseDataMap(text: string, file: string): LoadedDataMap {
+export function parseDataMap(text: string, file: string, options: ParseOptions = {}): LoadedDataMap {
   const lines = new LineCounter()
   const document = parseDocument(text, {lineCounter: lines, prettyErrors: true, uniqueKeys: true})
   if (document.errors.length > 0) {
@@ -55,17 +71,19 @@ export function parseDataMap(text: string, file: string): LoadedDataMap {
       message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
     })))
   }
+  const loaded = {document, lines}
+  const ruleProblems = fileRuleProblems(loaded, lineOf)
   const result = dataMapSchema.safeParse(document.toJS())
   if (!result.success) {
-    const loaded = {document, lines}
-    throw invalidMap(file, result.error.issues.flatMap(issue => {
+    throw invalidMap(file, [...result.error.issues.flatMap(issue => {
       const path = issue.path as PathSegment[]
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map(key => ({path: [...path, key].join('.') || key, line: lineOf(loaded, path, key), message: `unknown key ${key}`}))
       }
       return [{path: path.join('.') || '(top)', line: lineOf(loaded, path), message: describeIssue(issue)}]
-    }))
+    }), ...ruleProblems])
   }
+  if (ruleProblems.length > 0 && !options.deferRules) throw invalidMap(file, ruleProblems)
   return {map: result.data, document, lines, file}
 }
 
@@ -74,7 +92,7 @@ function describeIssue(issue: {code: string; message: string; values?: unknown[]
   return issue.message
 }
 
-export async function loadDataMap(file: string): Promise<LoadedDataMap> {
+export async function loadDataMap(file: string, options: ParseOptions = {}): Promise<LoadedDataMap> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -84,5 +102,5 @@ export async function loadDataMap(file: string): Promise<LoadedDataMap> {
     }
     throw new PrivacyError(`Could not read ${file}: ${(error as Error).message}`, {code: 'map_unreadable'})
   }
-  return parseDataMap(text, file)
+  return parseDataMap(text, file, options)
 }

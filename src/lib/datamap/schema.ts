@@ -21,14 +21,15 @@ const qualifiedTable = z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'must be schema.ta
 
 const column = z.strictObject({
   category: z.enum(CATEGORIES),
-  erase: z.enum(COLUMN_STRATEGIES).optional(),
+  // YAML reads a bare `erase: null` as no value at all; it means the strategy.
+  erase: z.preprocess(value => (value === null ? 'null' : value), z.enum(COLUMN_STRATEGIES)).optional(),
   basis: z.enum(LEGAL_BASES).optional(),
-  /** JSON keys to erase inside a json/jsonb column. */
+  /** Keys to erase inside a json/jsonb column: a name (at any depth) or a path such as `contact.email` (see json-keys.ts). */
   keys: z.array(z.string()).optional(),
   /** What the column is called for a person reading their export (`Sfid` → "Salesforce record id"). */
   label: localized.optional(),
   note: z.string().optional(),
-}).refine(c => c.erase !== 'keep' || c.basis !== undefined, {message: 'erase: keep needs a basis (why the law lets you keep it)', path: ['basis']})
+})
 
 const kindName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case name such as user or contact')
 

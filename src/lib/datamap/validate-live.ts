@@ -1,33 +1,18 @@
 import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
+import {columnStrategyProblems} from './column-strategies.js'
 import {LoadedDataMap, MapProblem, invalidMap, lineOf} from './load.js'
-import {ColumnMap, edgesOf, splitColumnRef, subjectKinds} from './schema.js'
+import {fileRuleProblems} from './rules.js'
+import {edgesOf, splitColumnRef, subjectKinds} from './schema.js'
 import {didYouMean} from './suggest.js'
 
-const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name'])
-const FAKEABLE = new Set([...TEXT_TYPES, 'date', 'timestamp', 'timestamptz', 'inet', 'cidr', 'int2', 'int4', 'int8', 'numeric', 'uuid', 'json', 'jsonb'])
-
-/** Why a column strategy cannot work on this column, or nothing when it can. */
-export function strategyProblem(spec: ColumnMap, column: ColumnInfo): string | undefined {
-  switch (spec.erase) {
-    case 'null':
-      return column.isNullable ? undefined : `erase: null on ${column.name}, which is NOT NULL — use redact or fake`
-    case 'hash':
-      return TEXT_TYPES.has(column.baseType) && !column.isArray && (column.maxLength === null || column.maxLength >= 64)
-        ? undefined
-        : `erase: hash on ${column.name} (${column.type}) needs a text column of at least 64 characters — use redact, fake or null`
-    case 'fake':
-      return FAKEABLE.has(column.baseType) ? undefined : `erase: fake has no generator for ${column.name} (${column.type}) — use redact or null`
-    case 'keep':
-      return spec.basis ? undefined : `erase: keep on ${column.name} needs a basis`
-    default:
-      return undefined
-  }
-}
+export {strategyProblem} from './column-strategies.js'
 
 /**
  * Checks the map against the live schema: every table, column and reference
- * it names exists, and every erase strategy fits its column. Each problem
- * names its place in the file and, where it can, what was probably meant.
+ * it names exists, every erase strategy fits its column (and leaves keys,
+ * references and generated columns alone), and the file's own rules hold.
+ * Each problem names its place in the file and, where it can, what was
+ * probably meant.
  */
 export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo): MapProblem[] {
   const {map} = loaded
@@ -74,11 +59,7 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
       const targetTable = findTable(target.table, edgePath, 'to')
       if (targetTable) checkColumn(targetTable, target.column, edgePath, 'to')
     })
-    for (const [name, columnSpec] of Object.entries(spec.columns ?? {})) {
-      const column = checkColumn(table, name, [...path, 'columns'], name)
-      const problem = column && strategyProblem(columnSpec, column)
-      if (problem) at([...path, 'columns', name], problem, 'erase')
-    }
+    for (const name of Object.keys(spec.columns ?? {})) checkColumn(table, name, [...path, 'columns'], name)
     spec.third_party?.forEach((name, i) => checkColumn(table, name, [...path, 'third_party', i]))
     if (spec.retention) checkColumn(table, spec.retention.column, [...path, 'retention'], 'column')
     if (spec.erase && table.kind === 'view') at(path, `${key} is a view; erase the tables behind it`, 'erase')
@@ -86,7 +67,9 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
   map.exclude?.forEach((key, i) => {
     if (!schema.tables.has(key)) at(['exclude', i], `table ${key} does not exist${didYouMean(key, tableNames)}`, undefined, 'missing')
   })
-  return problems
+  for (const problem of columnStrategyProblems(map, schema)) at(problem.path, problem.message, problem.field)
+  problems.push(...fileRuleProblems(loaded, lineOf))
+  return problems.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
 }
 
 /** Throws one error listing every problem, so a person fixes the file in one pass. */

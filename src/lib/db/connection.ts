@@ -2,11 +2,14 @@ import pg from 'pg'
 
 import {PrivacyError} from '../errors.js'
 import {passwordOfUrl, redactSecrets} from '../redact.js'
+import {Bastion, Tunnel, describeTunnelFailure, openTunnel} from './tunnel.js'
 
 export interface DatabaseTarget {
   url: string
   /** How the database is named to people: `app::ATTACHMENT` or host:port/db. */
   label: string
+  /** Private and Shield databases are reached only through their space's bastion. */
+  bastion?: Bastion | null
 }
 
 export interface ConnectionOptions {
@@ -18,6 +21,8 @@ export interface ConnectionOptions {
   idleInTransactionTimeoutMs?: number
   connectTimeoutMs?: number
   maxConnections?: number
+  /** How long a bastion may take to accept the SSH connection. */
+  tunnelTimeoutMs?: number
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', ''])
@@ -50,14 +55,25 @@ export function parsePostgresUrl(url: string): URL {
   return parsed
 }
 
-export function poolConfig(target: DatabaseTarget, options: ConnectionOptions = {}): pg.PoolConfig {
+/**
+ * The pool settings for a target. Through a tunnel the pool dials the local
+ * end, while TLS is still decided by (and verified against) the database's own
+ * host, as `heroku pg:psql` does.
+ */
+export function poolConfig(target: DatabaseTarget, options: ConnectionOptions = {}, via?: {host: string; port: number}): pg.PoolConfig {
   const parsed = parsePostgresUrl(target.url)
   const sslMode = parsed.searchParams.get('sslmode') ?? options.sslMode
   // pg would let the URL's own ssl parameters override ours; take them out so one rule decides.
   for (const param of ['sslmode', 'ssl', 'sslcert', 'sslkey', 'sslrootcert']) parsed.searchParams.delete(param)
+  const databaseHost = parsed.hostname
+  if (via) {
+    parsed.hostname = via.host
+    parsed.port = String(via.port)
+  }
+  const ssl = tlsSetting(databaseHost, sslMode ?? undefined)
   return {
     connectionString: parsed.toString(),
-    ssl: tlsSetting(parsed.hostname, sslMode ?? undefined),
+    ssl: typeof ssl === 'object' && via ? {...ssl, servername: databaseHost} : ssl,
     application_name: options.applicationName ?? 'heroku-privacy',
     statement_timeout: options.statementTimeoutMs ?? 5 * 60_000,
     lock_timeout: options.lockTimeoutMs ?? 10_000,
@@ -85,7 +101,9 @@ export function describeDatabaseError(error: unknown, target: DatabaseTarget): P
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ECONNRESET':
-      return new PrivacyError(`Could not connect to ${on} (${e.code}). Check that it is running and reachable from here; Shield and Private Space databases are reachable only from dynos in their space (\`heroku run\`).`, {code: 'db_unreachable'})
+      return target.bastion
+        ? new PrivacyError(`Could not connect to ${on} through the bastion ${target.bastion.host} (${e.code}). Check that the database is available (\`heroku pg:info\`) and try again.`, {code: 'db_unreachable'})
+        : new PrivacyError(`Could not connect to ${on} (${e.code}). Check that it is running and reachable from here; Private and Shield databases are reachable only through their space's bastion (name them with --app, not --database-url) or from a dyno in their space (\`heroku run\`).`, {code: 'db_unreachable'})
     case '42501':
       return new PrivacyError(`Permission denied on ${on}: ${message}. Use a role that can read the tables (see \`heroku pg:credentials\`).`, {code: 'db_permission_denied'})
     case '57014':
@@ -103,23 +121,40 @@ export function describeDatabaseError(error: unknown, target: DatabaseTarget): P
 export interface Database {
   pool: pg.Pool
   target: DatabaseTarget
+  /** The SSH tunnel the pool goes through, for Private and Shield databases. */
+  tunnel: Tunnel | null
   close(): Promise<void>
 }
 
-/** Opens a pool and proves it works with one round trip, so failures surface here with a clear message. */
+/**
+ * Opens a pool — through the bastion when the target has one — and proves it
+ * works with one round trip, so failures surface here with a clear message.
+ */
 export async function openDatabase(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<Database> {
-  const pool = new pg.Pool(poolConfig(target, options))
-  // An idle client that dies (e.g. the server restarts) must not crash the process.
+  const destination = parsePostgresUrl(target.url)
+  let tunnel: Tunnel | null = null
+  if (target.bastion) {
+    tunnel = await openTunnel(target.bastion, {host: destination.hostname, port: Number(destination.port || 5432)}, {readyTimeoutMs: options.tunnelTimeoutMs})
+      .catch(error => {
+        throw describeTunnelFailure(error, target.label, target.bastion!.host)
+      })
+  }
+  const pool = new pg.Pool(poolConfig(target, options, tunnel ? {host: tunnel.localHost, port: tunnel.localPort} : undefined))
+  // A client that dies (the server restarts, the tunnel drops) must not crash
+  // the process: idle clients report to the pool, busy ones to their query.
   pool.on('error', () => {})
+  pool.on('connect', client => client.on('error', () => {}))
+  const close = async () => {
+    await pool.end().catch(() => {})
+    await tunnel?.close()
+  }
   try {
     await pool.query('SELECT 1')
   } catch (error) {
-    await pool.end().catch(() => {})
+    const refused = tunnel?.refusedForward()
+    await close()
+    if (refused) throw new PrivacyError(`The bastion ${target.bastion!.host} accepted the key but would not forward to ${target.label} (${refused}). Check that the database is in the bastion's space (\`heroku pg:info\`).`, {code: 'bastion_forward_refused'})
     throw describeDatabaseError(error, target)
   }
-  return {
-    pool,
-    target,
-    close: () => pool.end(),
-  }
+  return {pool, target, tunnel, close}
 }

@@ -1,11 +1,14 @@
 import type pg from 'pg'
 
+import {keyPatternJsonPath, parseKeyPattern} from '../datamap/json-keys.js'
 import type {Category, ColumnMap, DataMap} from '../datamap/schema.js'
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
 import {quoteIdent} from '../db/sql.js'
+import {PrivacyError} from '../errors.js'
 import {KeySet, SubjectRows, sameRow} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
+import {stripJsonKeysSql} from './json-keys-sql.js'
 
 /**
  * The residue check: before an erasure commits, search what it was meant to
@@ -174,9 +177,10 @@ export async function checkResidue(client: pg.ClientBase, sets: Map<string, KeyS
       const column = target.table.columns.find(c => c.name === name)
       if (!spec.keys?.length || !column || !JSON_TYPES.has(column.baseType) || column.isArray) continue
       const params = new SqlParams()
-      const paths = spec.keys.map(k => params.add(jsonPathOf(k)))
+      // Exactly what the erasure removes: a row still holds the keys when removing them would change it.
+      const document = `t.${quoteIdent(name)}::jsonb`
       const {rows: [left]} = await client.query<{n: string}>(
-        `SELECT count(*) AS n FROM ${own} AND (${paths.map(p => `jsonb_path_exists(t.${quoteIdent(name)}::jsonb, ${p}::jsonpath)`).join(' OR ')})`, params.values)
+        `SELECT count(*) AS n FROM ${own} AND ${document} IS DISTINCT FROM ${stripJsonKeysSql(document, spec.keys, params.add)}`, params.values)
       if (Number(left!.n) > 0) report.fatal.push({table: target.key, column: name, rows: Number(left!.n), kind: 'json_keys_remain'})
     }
   }
@@ -184,11 +188,11 @@ export async function checkResidue(client: pg.ClientBase, sets: Map<string, KeyS
   return report
 }
 
-/** A `keys:` entry as a JSON path: a bare key at any depth, a dotted path (`items[].phone`) from the top. */
+/** A `keys:` entry as a JSON path that finds its values (lax: a key that is not there is simply not found). */
 export function jsonPathOf(key: string): string {
-  const segments = key.split('.')
-  if (segments.length === 1) return `strict $.**.${JSON.stringify(key)}`
-  return `strict $${segments.map(s => `.${JSON.stringify(s.replace(/\[\]$/, ''))}${s.endsWith('[]') ? '[*]' : ''}`).join('')}`
+  const pattern = parseKeyPattern(key)
+  if ('error' in pattern) throw new PrivacyError(`keys: ${pattern.error}`, {code: 'invalid_strategy'})
+  return keyPatternJsonPath(pattern)
 }
 
 /**

@@ -12,6 +12,7 @@ import type {LedgerContext} from '../ledger/context.js'
 import {inTransaction} from '../ledger/context.js'
 import {addMonths} from '../ledger/dates.js'
 import {appendEvent, listEvents} from '../ledger/events.js'
+import {LedgerHead, formatHead} from '../ledger/head.js'
 import {STABLE_TEXT_SETTINGS, deriveRowKey, keyIsPersonal, recordedKeySql} from '../ledger/row-keys.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import type {ProgressSink} from '../progress.js'
@@ -50,6 +51,8 @@ export interface RetentionReport {
   resumed: boolean
   dryRun: boolean
   tables: RetentionTableReport[]
+  /** The ledger's head after the run's last event (null on a dry run). */
+  ledgerHead: LedgerHead | null
 }
 
 export function cutoffFor(now: Date, after: string): Date {
@@ -127,7 +130,7 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
   const registryExists = await hasRegistry(input.pool)
   const hashKey = deriveHashKey(input.key)
   const rowKey = deriveRowKey(input.key)
-  const report: RetentionReport = {run: state.run, resumed: state.resumed, dryRun: input.dryRun, tables: []}
+  const report: RetentionReport = {run: state.run, resumed: state.resumed, dryRun: input.dryRun, tables: [], ledgerHead: null}
   for (const {key, spec, rule} of rules) {
     const table = schema.tables.get(key)!
     const keyText = primaryKeyText(table, 't')
@@ -197,7 +200,7 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
     }
   }
   if (!input.dryRun) {
-    await appendEvent(input.ledger, {action: 'retention.finished', details: {run: state.run, tables: Object.fromEntries(report.tables.map(t => [t.table, t.rows]))}})
+    report.ledgerHead = formatHead(await appendEvent(input.ledger, {action: 'retention.finished', details: {run: state.run, tables: Object.fromEntries(report.tables.map(t => [t.table, t.rows]))}}))
   }
   return report
 }

@@ -51,6 +51,8 @@ export interface ExportInput {
   /** The language of index.html (default en). */
   locale?: Locale
   tool: {name: string; version: string}
+  /** The ledger's head when the export began, recorded in the manifest. */
+  ledgerHead?: string | null
   /** More places the archive does not cover, beyond backups, platform logs and unconnected tables. */
   notCovered?: string[]
   /** A log store (privacy:logs:serve's): the lines mentioning the people go under logs/. */
@@ -228,6 +230,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
     files,
     withheld,
     pseudonymised,
+    ledgerHead: input.ledgerHead ?? null,
     notCovered: [
       en.notCovered.backups,
       en.notCovered.logplex,

@@ -25,6 +25,11 @@ export interface Manifest {
   files: ManifestFile[]
   withheld: WithheldColumn[]
   pseudonymised: Array<{table: string; column: string; reason: string}>
+  /**
+   * The ledger's head (`SEQ:HASH`) when the archive was made: the export's own
+   * event comes after it. `privacy:ledger:verify --head` checks it is still there.
+   */
+  ledgerHead: string | null
   /** Places that may hold the person's data and that this archive does not cover. */
   notCovered: string[]
   /** The language index.html is written in. */

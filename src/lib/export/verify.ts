@@ -20,7 +20,7 @@ export interface ArchiveVerdict {
   files: FileVerdict[]
   /** Entries in the zip that the manifest does not list. */
   unexpected: string[]
-  manifest: Pick<Manifest, 'app' | 'database' | 'snapshotAt' | 'request' | 'dataFormat'>
+  manifest: Pick<Manifest, 'app' | 'database' | 'snapshotAt' | 'request' | 'dataFormat' | 'ledgerHead'>
 }
 
 const ALWAYS_PRESENT = new Set([MANIFEST_PATH, 'index.html'])
@@ -136,7 +136,7 @@ export async function verifyArchive(path: string): Promise<ArchiveVerdict> {
       intact: files.every(f => f.ok) && unexpected.length === 0,
       files,
       unexpected,
-      manifest: {app: manifest.app, database: manifest.database, snapshotAt: manifest.snapshotAt, request: manifest.request, dataFormat: manifest.dataFormat},
+      manifest: {app: manifest.app, database: manifest.database, snapshotAt: manifest.snapshotAt, request: manifest.request, dataFormat: manifest.dataFormat, ledgerHead: manifest.ledgerHead ?? null},
     }
   } finally {
     zip.close()

@@ -5,6 +5,7 @@ import {ExitCode, PrivacyError} from '../errors.js'
 import {LedgerContext, inTransaction} from './context.js'
 import {daysBetween, formatDate, startOfDay} from './dates.js'
 import {appendEvent} from './events.js'
+import {LedgerHead, formatHead} from './head.js'
 import {fingerprint, subjectKey} from './fingerprint.js'
 import {acknowledgeBy, deadline, extensionUnit, rulesFor} from './laws.js'
 
@@ -117,7 +118,10 @@ export interface OpenRequestInput {
   verification?: {by: string; method: VerificationMethod}
 }
 
-export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): Promise<PrivacyRequest> {
+/** A request as a command that changed it reports it: with the ledger's head after the event it recorded. */
+export type RecordedRequest = PrivacyRequest & {ledgerHead: LedgerHead}
+
+export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): Promise<RecordedRequest> {
   const today = startOfDay(ctx.clock())
   const receivedOn = startOfDay(input.receivedOn ?? today)
   if (receivedOn.getTime() > today.getTime()) {
@@ -138,7 +142,7 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
       [id, ctx.scope, input.kind, input.subject.column, subjectFingerprint, input.reference ?? null, formatDate(receivedOn), formatDate(dueOn), ctx.actor, ctx.clock(),
         law, acknowledge && formatDate(acknowledge), input.verification?.by ?? null, input.verification?.method ?? null],
     )
-    await appendEvent(ctx, {
+    const event = await appendEvent(ctx, {
       action: 'request.opened',
       requestId: id,
       details: {
@@ -147,7 +151,7 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
       },
     }, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return toRequest(rows[0]!, today)
+    return {...toRequest(rows[0]!, today), ledgerHead: formatHead(event)}
   })
 }
 
@@ -159,7 +163,7 @@ export interface ExtendInput {
   notifiedOn?: Date
 }
 
-export async function extendRequest(ctx: LedgerContext, id: string, input: ExtendInput): Promise<PrivacyRequest> {
+export async function extendRequest(ctx: LedgerContext, id: string, input: ExtendInput): Promise<RecordedRequest> {
   return inTransaction(ctx.pool, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; only open requests can be extended.`, {code: 'request_closed'})
@@ -182,34 +186,34 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
     }
     const dueOn = deadline(rules, received, total)
     await client.query(`UPDATE heroku_privacy.requests SET ${unit === 'months' ? 'extended_months' : 'extended_days'} = $2, due_on = $3 WHERE id = $1`, [id, total, formatDate(dueOn)])
-    await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {[unit]: amount, [`total_${unit}`]: total, reason: input.reason, due_on: formatDate(dueOn), notified_on: formatDate(notifiedOn)}}, client)
+    const event = await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {[unit]: amount, [`total_${unit}`]: total, reason: input.reason, due_on: formatDate(dueOn), notified_on: formatDate(notifiedOn)}}, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return toRequest(rows[0]!, startOfDay(ctx.clock()))
+    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 
 /** Records how the requester's identity was checked, for a request opened before it was. */
-export async function recordVerification(ctx: LedgerContext, id: string, verification: {by: string; method: VerificationMethod}): Promise<PrivacyRequest> {
+export async function recordVerification(ctx: LedgerContext, id: string, verification: {by: string; method: VerificationMethod}): Promise<RecordedRequest> {
   return inTransaction(ctx.pool, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; record the verification before closing it.`, {code: 'request_closed'})
     await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [id, verification.by, verification.method])
-    await appendEvent(ctx, {action: 'request.verified', requestId: id, details: {verified_by: verification.by, verification_method: verification.method}}, client)
+    const event = await appendEvent(ctx, {action: 'request.verified', requestId: id, details: {verified_by: verification.by, verification_method: verification.method}}, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return toRequest(rows[0]!, startOfDay(ctx.clock()))
+    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 
-export async function closeRequest(ctx: LedgerContext, id: string, input: {outcome: string}): Promise<PrivacyRequest> {
+export async function closeRequest(ctx: LedgerContext, id: string, input: {outcome: string}): Promise<RecordedRequest> {
   return inTransaction(ctx.pool, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') {
       throw new PrivacyError(`Request ${id} was already closed on ${row.closed_at?.toISOString().slice(0, 10)} (${row.outcome}).`, {code: 'request_closed'})
     }
     await client.query("UPDATE heroku_privacy.requests SET status = 'closed', outcome = $2, closed_at = $3 WHERE id = $1", [id, input.outcome, ctx.clock()])
-    await appendEvent(ctx, {action: 'request.closed', requestId: id, details: {outcome: input.outcome}}, client)
+    const event = await appendEvent(ctx, {action: 'request.closed', requestId: id, details: {outcome: input.outcome}}, client)
     const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return toRequest(rows[0]!, startOfDay(ctx.clock()))
+    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 

@@ -2,6 +2,7 @@ import {HerokuApi, HerokuApiError, get} from '../heroku/api.js'
 import type {HerokuApp, HerokuSpace} from '../heroku/types.js'
 import {ExitCode, PrivacyError} from '../errors.js'
 import {redactSecrets} from '../redact.js'
+import {isLoopbackHost} from '../loopback.js'
 
 export interface LogDrain {
   id: string
@@ -30,8 +31,6 @@ export interface LoggingFacts {
   notes: string[]
 }
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
-
 /** A drain URL the receiver can trust: HTTPS (plain http only to this machine), with credentials unless explicitly not. */
 export function checkDrainUrl(text: string, options: {allowNoAuth: boolean}): URL {
   let url: URL
@@ -40,7 +39,7 @@ export function checkDrainUrl(text: string, options: {allowNoAuth: boolean}): UR
   } catch {
     throw new PrivacyError('--url is not a URL; give the receiver\'s address, e.g. https://user:password@logs.example.com/drain.', {code: 'usage', exitCode: ExitCode.usage})
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new PrivacyError(`The drain must use https:// (logs hold personal data; plain ${url.protocol}// is allowed only to localhost).`, {code: 'usage', exitCode: ExitCode.usage})
   }
   if ((!url.username || !url.password) && !options.allowNoAuth) {

@@ -9,6 +9,7 @@ import {ErasurePlan, planErasure} from '../erase/planner.js'
 import {deriveHashKey} from '../erase/strategies.js'
 import {LedgerContext, inTransaction} from '../ledger/context.js'
 import {LedgerEvent, appendEvent, chainBrokenError, listEvents, verifyChain} from '../ledger/events.js'
+import {LedgerHead, formatHead} from '../ledger/head.js'
 import {fingerprint} from '../ledger/fingerprint.js'
 import {STABLE_TEXT_SETTINGS, deriveRowKey, recordedKeySql} from '../ledger/row-keys.js'
 import {createTouched, dropTouched} from '../ledger/touched.js'
@@ -43,6 +44,8 @@ export interface ReplayReport {
   mismatches: Array<{seq: number; table: string; pk: string}>
   warnings: string[]
   reconciliationEvent: number | null
+  /** The ledger's head after the reconciliation event (null on a dry run). */
+  ledgerHead: LedgerHead | null
 }
 
 /**
@@ -106,7 +109,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
   const verdict = await verifyChain(input.ledger.pool)
   if (!verdict.intact) throw chainBrokenError(verdict)
   const all = await listEvents(input.ledger.pool, {scope: input.ledger.scope, limit: 1_000_000})
-  const report: ReplayReport = {target: input.targetLabel, since: input.since.toISOString(), dryRun: input.dryRun, applied: [], alreadyReconciled: [], mismatches: [], warnings: [], reconciliationEvent: null}
+  const report: ReplayReport = {target: input.targetLabel, since: input.since.toISOString(), dryRun: input.dryRun, applied: [], alreadyReconciled: [], mismatches: [], warnings: [], reconciliationEvent: null, ledgerHead: null}
   if (all.length > 0 && new Date(all[0]!.at) > input.since) {
     report.warnings.push(`The ledger starts at ${all[0]!.at}, after this copy's data (${input.since.toISOString()}): anything done before the ledger existed is not known to it.`)
   }
@@ -168,10 +171,12 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
     if (!(error instanceof DryRunRollback)) throw error
   })
   if (!input.dryRun) {
-    report.reconciliationEvent = (await appendEvent(input.ledger, {
+    const event = await appendEvent(input.ledger, {
       action: 'reconciliation',
       details: {target: input.targetLabel, since: report.since, applied: report.applied.map(a => a.seq), mismatches: report.mismatches},
-    })).seq
+    })
+    report.reconciliationEvent = event.seq
+    report.ledgerHead = formatHead(event)
   }
   return report
 }

@@ -5,6 +5,7 @@ import {backupName} from '../heroku/snapshots.js'
 import type {Transfer} from '../heroku/types.js'
 import type {LedgerContext} from '../ledger/context.js'
 import {LedgerEvent, listEvents} from '../ledger/events.js'
+import {plural} from '../ui/words.js'
 
 const TRACKED = ['erasure.executed', 'retention.batch', 'restriction.created', 'restriction.extended']
 
@@ -17,7 +18,28 @@ export interface SnapshotStatus {
   /** Requests whose erased or restricted people the copy still holds. */
   requests: string[]
   reconciled: boolean | null
+  /** In words, what the copy still holds that the database no longer does ("holds 2 erasures not re-applied: R-2026-0003, R-2026-0005"). */
+  holds: string
   note: string
+}
+
+const isErasure = (action: string) => action === 'erasure.executed' || action === 'retention.batch'
+
+/** What a copy still holds, in words: the erasures and restrictions made since it was taken that it does not reflect. */
+export function describeHolds(kind: SnapshotStatus['kind'], predates: SnapshotStatus['predates'], reapplied: Set<number> = new Set()): string {
+  if (kind === 'follower') return 'nothing of its own: it replays the leader\'s changes'
+  const missing = predates.filter(p => !reapplied.has(p.seq))
+  if (predates.length === 0) return 'nothing erased or restricted since it was made'
+  if (missing.length === 0) return `nothing: ${plural(predates.length, 'change')} made since ${predates.length === 1 ? 'was' : 'were'} re-applied`
+  const erasures = missing.filter(p => isErasure(p.action))
+  const restrictions = missing.filter(p => !isErasure(p.action))
+  const what = [
+    erasures.length > 0 ? plural(erasures.length, 'erasure') : '',
+    restrictions.length > 0 ? plural(restrictions.length, 'restriction') : '',
+  ].filter(Boolean).join(' and ')
+  const which = missing.map(p => p.requestId ?? `event ${p.seq}`)
+  const verb = kind === 'backup' ? 'made since (a backup cannot be changed)' : 'not re-applied'
+  return `holds ${what} ${verb}: ${[...new Set(which)].join(', ')}`
 }
 
 function predatedBy(events: LedgerEvent[], createdAt: string | null): LedgerEvent[] {
@@ -48,6 +70,7 @@ export async function listSnapshots(api: HerokuApi, leader: HerokuDatabase, ledg
     const scheduled = (t as Transfer & {schedule?: unknown}).schedule
     result.push({
       kind: 'backup', name: backupName(t), createdAt: t.created_at, ...summarise(predatedBy(events, t.created_at)), reconciled: null,
+      holds: describeHolds('backup', summarise(predatedBy(events, t.created_at)).predates),
       note: scheduled
         ? 'scheduled backup: Heroku keeps daily backups for 7 days and weekly ones for a few weeks, then deletes them'
         : `manual backup: kept until deleted (heroku pg:backups:delete ${backupName(t)} -a ${app}) or pushed out by newer manual backups under the plan's limit`,
@@ -64,11 +87,12 @@ export async function listSnapshots(api: HerokuApi, leader: HerokuDatabase, ledg
     const done = reconciledSeqs(`${app}::${name}`)
     result.push({
       kind: 'fork', name, createdAt, ...summarise(predates), reconciled: predates.every(e => done.has(e.seq)),
+      holds: describeHolds('fork', summarise(predates).predates, done),
       note: `reconcile with heroku privacy:reapply -a ${app} --database ${name}`,
     })
   }
   for (const url of info.followerUrls) {
-    result.push({kind: 'follower', name: nameDatabaseUrl(url, config), createdAt: null, predates: [], requests: [], reconciled: true, note: 'followers replay the leader\'s changes by themselves'})
+    result.push({kind: 'follower', name: nameDatabaseUrl(url, config), createdAt: null, predates: [], requests: [], reconciled: true, holds: describeHolds('follower', []), note: 'followers replay the leader\'s changes by themselves'})
   }
   return result
 }

@@ -84,7 +84,8 @@ export async function buildRecord(input: {map: DataMap; unreviewed: string[]; ap
     ...recipients.filter(r => r.country).map(r => where(`recipient ${r.name}`, r.country, r.safeguard)),
   ]
   const drains = platform.drains.map(d => /^(https|syslog\+tls):\/\//i.test(d.url))
-  const noTwoFactor = platform.collaborators.filter(c => c.user.two_factor_authentication === false).length
+  // Only a team's member list says who uses two-factor authentication; collaborators of a personal app do not.
+  const noTwoFactor = platform.teamMembers?.filter(m => !m.two_factor_authentication).length
   const security = [
     ...(database ? [
       {measure: 'Encryption at rest', status: database.info.encryptionAtRest ?? 'not reported', evidence: `Data API, ${database.resolved.label}`},
@@ -95,7 +96,7 @@ export async function buildRecord(input: {map: DataMap; unreviewed: string[]; ap
     ] : []),
     {measure: 'Shield Private Space', status: platform.space?.shield ? 'yes' : platform.space ? 'Private Space, not Shield' : 'no (Common Runtime)', evidence: 'Platform API app and space'},
     {measure: 'Log drains over TLS', status: drains.length === 0 ? 'no drains' : `${drains.filter(Boolean).length} of ${drains.length}`, evidence: 'Platform API log drains'},
-    {measure: 'Two-factor authentication for people with access', status: noTwoFactor === 0 ? 'all' : `${noTwoFactor} without`, evidence: 'Platform API collaborators'},
+    {measure: 'Two-factor authentication for people with access', status: noTwoFactor === undefined ? 'not reported (the app is not in a team)' : noTwoFactor === 0 ? 'all' : `${noTwoFactor} without`, evidence: 'Platform API team members'},
   ]
   const {review: _review, ...controller} = map.controller ?? {review: undefined}
   return {

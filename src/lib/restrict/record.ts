@@ -4,7 +4,7 @@ import type {SnapshotRecord} from '../heroku/snapshots.js'
 import {SqlParams} from '../db/params.js'
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import type {LedgerContext} from '../ledger/context.js'
-import {appendEvent} from '../ledger/events.js'
+import {LedgerEvent, appendEvent} from '../ledger/events.js'
 import {deriveRowKey} from '../ledger/row-keys.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import {ActiveRestriction, RestrictSummary, pendingBypasses} from './restrict.js'
@@ -23,13 +23,14 @@ async function stageRegisteredRows(client: pg.ClientBase, restrictionId: string,
  * `ledgerClient` is the registry's own transaction when the ledger lives in
  * the same database, so both commit together.
  */
-export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSummary, input: {registry: pg.Pool | pg.ClientBase; key: Buffer; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase}): Promise<void> {
+export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSummary, input: {registry: pg.Pool | pg.ClientBase; key: Buffer; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
   const client = input.registry instanceof pg.Pool ? await input.registry.connect() : input.registry
+  let last: LedgerEvent | undefined
   try {
     for (const restriction of summary.restrictions) {
       if (!restriction.created && restriction.rowsAdded === 0) continue
       await stageRegisteredRows(client, restriction.id, summary.personalKeys, input.key)
-      await appendEventWithTouched(ctx, {
+      last = await appendEventWithTouched(ctx, {
       action: restriction.created ? 'restriction.created' : 'restriction.extended',
       requestId: input.requestId,
       details: {
@@ -42,28 +43,32 @@ export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSu
     await dropTouched(client).catch(() => {})
     if (input.registry instanceof pg.Pool) (client as pg.PoolClient).release()
   }
+  return last
 }
 
-export async function recordSnapshot(ctx: LedgerContext, snapshot: SnapshotRecord, requestId: string | null): Promise<void> {
-  await appendEvent(ctx, {action: 'snapshot.created', requestId, details: {...snapshot, purpose: 'legal hold'}})
+export async function recordSnapshot(ctx: LedgerContext, snapshot: SnapshotRecord, requestId: string | null): Promise<LedgerEvent> {
+  return appendEvent(ctx, {action: 'snapshot.created', requestId, details: {...snapshot, purpose: 'legal hold'}})
 }
 
-export async function recordLift(ctx: LedgerContext, lifted: ActiveRestriction[], input: {approvedBy: string; evidence: string; ledgerClient?: pg.ClientBase}): Promise<void> {
+export async function recordLift(ctx: LedgerContext, lifted: ActiveRestriction[], input: {approvedBy: string; evidence: string; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
+  let last: LedgerEvent | undefined
   for (const restriction of lifted) {
-    await appendEvent(ctx, {
+    last = await appendEvent(ctx, {
       action: 'restriction.lifted',
       requestId: restriction.requestId,
       details: {restriction: restriction.id, approved_by: input.approvedBy, evidence: input.evidence, legal_hold_released: restriction.legalHold, snapshot: restriction.snapshot},
     }, input.ledgerClient)
   }
+  return last
 }
 
-/** Copies bypasses logged by the enforcement triggers into the ledger, once each. */
-export async function recordBypasses(ctx: LedgerContext, registry: pg.Pool): Promise<number> {
+/** Copies bypasses logged by the enforcement triggers into the ledger, once each; returns how many, and the last event. */
+export async function recordBypasses(ctx: LedgerContext, registry: pg.Pool): Promise<{count: number; last: LedgerEvent | undefined}> {
   const {bypasses, markRecorded} = await pendingBypasses(registry)
+  let last: LedgerEvent | undefined
   for (const bypass of bypasses) {
-    await appendEvent(ctx, {action: 'restriction.bypassed', details: {table: bypass.table, pk: bypass.pk, operation: bypass.operation, reason: bypass.reason, db_user: bypass.dbUser, at: bypass.at}})
+    last = await appendEvent(ctx, {action: 'restriction.bypassed', details: {table: bypass.table, pk: bypass.pk, operation: bypass.operation, reason: bypass.reason, db_user: bypass.dbUser, at: bypass.at}})
   }
   await markRecorded()
-  return bypasses.length
+  return {count: bypasses.length, last}
 }

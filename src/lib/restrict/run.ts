@@ -5,7 +5,9 @@ import type {HerokuApi} from '../heroku/api.js'
 import type {HerokuDatabase} from '../heroku/resolve-database.js'
 import {SnapshotRecord, WaitOptions, captureBackup, createFork} from '../heroku/snapshots.js'
 import type {LedgerContext} from '../ledger/context.js'
+import type {LedgerEvent} from '../ledger/events.js'
 import {ledgerKey} from '../ledger/fingerprint.js'
+import {LedgerHead, headAfter} from '../ledger/head.js'
 import {getRequest} from '../ledger/requests.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import type {KindChoice} from '../subject/resolve.js'
@@ -40,7 +42,7 @@ export interface RestrictRequest extends RegistryAndLedger {
  * — if it fails, nothing is recorded — then the registry, views and triggers
  * in one transaction, and the ledger events with the primary keys covered.
  */
-export async function restrictAndRecord(input: RestrictRequest): Promise<RestrictSummary & {snapshot: SnapshotRecord | null}> {
+export async function restrictAndRecord(input: RestrictRequest): Promise<RestrictSummary & {snapshot: SnapshotRecord | null; ledgerHead: LedgerHead | null}> {
   if (input.requestId) await getRequest(input.ledger, input.requestId)
   if (input.legalHold && input.snapshot !== 'none' && !input.heroku) {
     throw new PrivacyError('A legal hold takes a snapshot through Heroku, which needs --app; outside Heroku pass --snapshot none and keep your own copy.', {code: 'usage', exitCode: ExitCode.usage})
@@ -48,11 +50,12 @@ export async function restrictAndRecord(input: RestrictRequest): Promise<Restric
   await migrateRegistry(input.registry, input.registryLabel)
   const key = await ledgerKey(input.ledger.pool, input.ledger.scope)
   let snapshot: SnapshotRecord | null = null
+  const recorded: Array<LedgerEvent | undefined> = []
   if (input.legalHold && input.snapshot !== 'none' && input.heroku) {
     snapshot = input.snapshot === 'fork'
       ? await createFork(input.heroku.api, input.heroku.database, input.wait)
       : await captureBackup(input.heroku.api, input.heroku.database, input.wait)
-    await recordSnapshot(input.ledger, snapshot, input.requestId)
+    recorded.push(await recordSnapshot(input.ledger, snapshot, input.requestId))
   }
   const record = {key, reason: input.reason, requestId: input.requestId, enforce: input.enforce}
   const summary = await restrictSubjects({
@@ -69,10 +72,12 @@ export async function restrictAndRecord(input: RestrictRequest): Promise<Restric
     actor: input.ledger.actor,
     key,
     clock: input.ledger.clock,
-    withinTransaction: input.sameDatabase ? (client, done) => recordRestrictions(input.ledger, done, {...record, registry: client, ledgerClient: client}) : undefined,
+    withinTransaction: input.sameDatabase ? async (client, done) => {
+      recorded.push(await recordRestrictions(input.ledger, done, {...record, registry: client, ledgerClient: client}))
+    } : undefined,
   })
-  if (!input.sameDatabase) await recordRestrictions(input.ledger, summary, {...record, registry: input.registry})
-  return {...summary, snapshot}
+  if (!input.sameDatabase) recorded.push(await recordRestrictions(input.ledger, summary, {...record, registry: input.registry}))
+  return {...summary, snapshot, ledgerHead: headAfter(recorded)}
 }
 
 export interface LiftRequest extends RegistryAndLedger {
@@ -83,9 +88,9 @@ export interface LiftRequest extends RegistryAndLedger {
   dryRun: boolean
 }
 
-export async function liftAndRecord(input: LiftRequest): Promise<ActiveRestriction[]> {
+export async function liftAndRecord(input: LiftRequest): Promise<{lifted: ActiveRestriction[]; ledgerHead: LedgerHead | null}> {
   await migrateRegistry(input.registry, input.registryLabel)
-  await recordBypasses(input.ledger, input.registry)
+  const recorded: Array<LedgerEvent | undefined> = [(await recordBypasses(input.ledger, input.registry)).last]
   const key = await ledgerKey(input.ledger.pool, input.ledger.scope)
   const approval = {approvedBy: input.approvedBy ?? '', evidence: input.evidence ?? ''}
   const lifted = await liftRestrictions({
@@ -99,23 +104,25 @@ export async function liftAndRecord(input: LiftRequest): Promise<ActiveRestricti
     dryRun: input.dryRun,
     actor: input.ledger.actor,
     clock: input.ledger.clock,
-    withinTransaction: input.sameDatabase ? (client, done) => recordLift(input.ledger, done, {...approval, ledgerClient: client}) : undefined,
+    withinTransaction: input.sameDatabase ? async (client, done) => {
+      recorded.push(await recordLift(input.ledger, done, {...approval, ledgerClient: client}))
+    } : undefined,
   })
-  if (!input.sameDatabase && !input.dryRun) await recordLift(input.ledger, lifted, approval)
-  return lifted
+  if (!input.sameDatabase && !input.dryRun) recorded.push(await recordLift(input.ledger, lifted, approval))
+  return {lifted, ledgerHead: headAfter(recorded)}
 }
 
 export interface RestrictionListing extends ActiveRestriction {
   dueOn: string | null
 }
 
-export async function listAndRecord(input: RegistryAndLedger): Promise<{restrictions: RestrictionListing[]; bypassesRecorded: number}> {
+export async function listAndRecord(input: RegistryAndLedger): Promise<{restrictions: RestrictionListing[]; bypassesRecorded: number; ledgerHead: LedgerHead | null}> {
   await migrateRegistry(input.registry, input.registryLabel)
-  const bypassesRecorded = await recordBypasses(input.ledger, input.registry)
+  const bypasses = await recordBypasses(input.ledger, input.registry)
   const active = await listRestrictions(input.registry, input.ledger.scope, input.ledger.clock)
   const restrictions = await Promise.all(active.map(async r => ({
     ...r,
     dueOn: r.requestId ? (await getRequest(input.ledger, r.requestId).catch(() => undefined))?.dueOn ?? null : null,
   })))
-  return {restrictions, bypassesRecorded}
+  return {restrictions, bypassesRecorded: bypasses.count, ledgerHead: headAfter([bypasses.last])}
 }

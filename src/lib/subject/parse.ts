@@ -1,20 +1,39 @@
 import {ExitCode, PrivacyError} from '../errors.js'
+import {readDoubleQuoted} from '../quoted.js'
 
 export interface SubjectLookup {
   column: string
   value: string
 }
 
-/** `email=alice@example.com` → {column: 'email', value: 'alice@example.com'}; the value is never printed back. */
+const FORM = '--subject must be COLUMN=VALUE, e.g. --subject email=alice@example.com, --subject E-Mail=alice@example.com or --subject id=42 (a column name holding = goes in double quotes: "a=b"=VALUE).'
+
+const usage = (message: string) => new PrivacyError(message, {code: 'usage', exitCode: ExitCode.usage})
+
+/**
+ * `COLUMN=VALUE`, the column written as the map writes it (`E-Mail`,
+ * `emailAddress`, `courriel_électronique`) and split at the first `=`; or
+ * `"COLUMN"=VALUE`, the column in double quotes (a quote inside doubled) when
+ * its name holds `=`, starts with a quote or has spaces at either end. The
+ * value is everything after that `=`, and is never printed back.
+ */
 export function parseSubject(text: string): SubjectLookup {
-  const equals = text.indexOf('=')
-  const column = text.slice(0, equals).trim()
-  const value = text.slice(equals + 1).trim()
-  if (equals <= 0 || !column || !value) {
-    throw new PrivacyError('--subject must be COLUMN=VALUE, e.g. --subject email=alice@example.com or --subject id=42.', {code: 'usage', exitCode: ExitCode.usage})
+  const trimmed = text.trim()
+  let column: string
+  let rest: string
+  if (trimmed.startsWith('"')) {
+    const quoted = readDoubleQuoted(trimmed, 0)
+    if (!quoted) throw usage(`--subject has a quoted column name that is never closed. ${FORM}`)
+    column = quoted.value
+    rest = trimmed.slice(quoted.end)
+    if (!rest.startsWith('=')) throw usage(`--subject needs =VALUE right after the quoted column name. ${FORM}`)
+  } else {
+    const equals = trimmed.indexOf('=')
+    if (equals < 0) throw usage(FORM)
+    column = trimmed.slice(0, equals).trim()
+    rest = trimmed.slice(equals)
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) {
-    throw new PrivacyError(`--subject names the column "${column}", which is not a plain column name; use a lookup column of the data map such as email or id.`, {code: 'usage', exitCode: ExitCode.usage})
-  }
+  const value = rest.slice(1).trim()
+  if (column === '' || value === '') throw usage(FORM)
   return {column, value}
 }

@@ -10,7 +10,7 @@ import {Random, chars, int, pick, uuid} from './random.js'
 import {plainPhrase, plainWord} from './plain-values.js'
 
 export type TypeFamily = 'integer' | 'numeric' | 'float' | 'boolean' | 'text' | 'date' | 'timestamp' | 'time' | 'interval' | 'uuid' | 'json'
-  | 'inet' | 'macaddr' | 'bytea' | 'enum' | 'tsvector' | 'hstore' | 'point' | 'money' | 'bit' | 'xml' | 'other'
+  | 'inet' | 'macaddr' | 'bytea' | 'enum' | 'tsvector' | 'hstore' | 'point' | 'money' | 'bit' | 'xml' | 'range' | 'multirange' | 'other'
 
 export interface LiveType {
   /** As the server prints it; used to cast the bound text. */
@@ -22,6 +22,8 @@ export interface LiveType {
   maxInteger: number
   scale: number
   enumValues: string[]
+  /** Family of a range's (or multirange's) bounds. */
+  rangeOf?: TypeFamily
 }
 
 const FAMILIES: Record<string, TypeFamily> = {
@@ -34,23 +36,29 @@ const FAMILIES: Record<string, TypeFamily> = {
 
 /** `schema.table` → column → its live type. */
 export async function readLiveTypes(client: pg.ClientBase): Promise<Map<string, Map<string, LiveType>>> {
-  const {rows} = await client.query<{table_key: string; column: string; sql: string; base: string; is_array: boolean; typmod: number; enum_values: string[] | null}>(`
+  // A domain is read as its base type; a range or multirange by the type of its bounds.
+  const {rows} = await client.query<{table_key: string; column: string; sql: string; base: string; kind: string; bound: string | null; is_array: boolean; typmod: number; enum_values: string[] | null}>(`
     SELECT n.nspname || '.' || c.relname AS table_key, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS sql,
-           coalesce(et.typname, t.typname) AS base, t.typcategory = 'A' AS is_array, a.atttypmod AS typmod,
-           (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = coalesce(et.oid, t.oid)) AS enum_values
+           b.typname AS base, b.typtype AS kind, bound.typname AS bound, t.typcategory = 'A' AS is_array,
+           CASE WHEN d.typtype = 'd' THEN d.typtypmod ELSE a.atttypmod END AS typmod,
+           (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = b.oid) AS enum_values
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
+    JOIN pg_type t ON t.oid = a.atttypid
+    JOIN pg_type d ON d.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+    JOIN pg_type b ON b.oid = CASE WHEN d.typtype = 'd' THEN d.typbasetype ELSE d.oid END
+    LEFT JOIN pg_range r ON r.rngtypid = b.oid OR r.rngmultitypid = b.oid LEFT JOIN pg_type bound ON bound.oid = r.rngsubtype
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND NOT c.relispartition
       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`)
   const tables = new Map<string, Map<string, LiveType>>()
   for (const row of rows) {
-    const family: TypeFamily = row.enum_values ? 'enum' : FAMILIES[row.base] ?? 'other'
+    const family: TypeFamily = row.enum_values ? 'enum' : row.kind === 'r' ? 'range' : row.kind === 'm' ? 'multirange' : FAMILIES[row.base] ?? 'other'
     const precision = row.base === 'numeric' && row.typmod > 4 ? ((row.typmod - 4) >> 16) & 0xffff : 0
     const scale = row.base === 'numeric' && row.typmod > 4 ? (row.typmod - 4) & 0xffff : row.base === 'numeric' ? 2 : 0
     const maxInteger = row.base === 'int2' ? 32767 : row.base === 'int4' ? 2147483647 : precision > 0 ? 10 ** (precision - scale) - 1 : Number.MAX_SAFE_INTEGER
     const maxLength = (row.base === 'varchar' || row.base === 'bpchar') && row.typmod > 4 ? row.typmod - 4 : null
     const columns = tables.get(row.table_key) ?? new Map<string, LiveType>()
-    columns.set(row.column, {sql: row.sql, family, isArray: row.is_array, maxLength, maxInteger, scale, enumValues: row.enum_values ?? []})
+    const rangeOf = row.bound ? FAMILIES[row.bound] ?? 'other' : undefined
+    columns.set(row.column, {sql: row.sql, family, isArray: row.is_array, maxLength, maxInteger, scale, enumValues: row.enum_values ?? [], ...(rangeOf ? {rangeOf} : {})})
     tables.set(row.table_key, columns)
   }
   return tables
@@ -58,7 +66,20 @@ export async function readLiveTypes(client: pg.ClientBase): Promise<Map<string, 
 
 const iso = (date: Date) => date.toISOString()
 
-/** A value for a column nothing else describes, from its type alone. */
+/** A range of the bounds' type: a few days, a few numbers. */
+function rangeValue(bounds: TypeFamily | undefined, random: Random, today: Date): string | null {
+  const start = int(random, 0, 1000)
+  const end = start + int(random, 1, 60)
+  switch (bounds) {
+    case 'integer': return `[${start},${end})`
+    case 'numeric': case 'float': return `[${start / 4},${end / 4})`
+    case 'date': return `[${iso(new Date(today.getTime() - start * 86400000)).slice(0, 10)},${iso(new Date(today.getTime() - start * 86400000 + (end - start) * 86400000)).slice(0, 10)})`
+    case 'timestamp': return `["${iso(new Date(today.getTime() - start * 3600000))}","${iso(new Date(today.getTime() - start * 3600000 + (end - start) * 3600000))}")`
+    default: return null
+  }
+}
+
+/** A value for a column nothing else describes, from its type alone; NULL for a type nothing here knows. */
 export function plainValueOfType(type: LiveType, random: Random, today: Date): Value {
   switch (type.family) {
     case 'integer': return int(random, 0, Math.min(type.maxInteger, random() < 0.8 ? 500 : 100000))
@@ -82,7 +103,12 @@ export function plainValueOfType(type: LiveType, random: Random, today: Date): V
     case 'money': return (Math.round(random() * 10000) / 100).toFixed(2)
     case 'bit': return '1'
     case 'xml': return `<item>${plainWord(random)}</item>`
-    default: return plainWord(random)
+    case 'range': return rangeValue(type.rangeOf, random, today)
+    case 'multirange': {
+      const range = rangeValue(type.rangeOf, random, today)
+      return range === null ? null : `{${range}}`
+    }
+    default: return null
   }
 }
 
@@ -98,7 +124,7 @@ export function fitsType(value: Value, type: LiveType): boolean {
     case 'date': case 'timestamp': return typeof value === 'string' && !Number.isNaN(Date.parse(value))
     case 'uuid': return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
     case 'inet': return typeof value === 'string' && /^[0-9a-f.:]+(\/\d+)?$/i.test(value)
-    case 'text': case 'bytea': case 'tsvector': case 'xml': case 'other': return true
+    case 'text': case 'bytea': case 'tsvector': case 'xml': return true
     default: return false
   }
 }
@@ -114,7 +140,14 @@ export function toSqlText(value: Value, type: LiveType): string | null {
   }
   if (type.family === 'json') return JSON.stringify(value)
   if (type.family === 'bytea' && typeof value === 'string' && !value.startsWith('\\x')) return `\\x${Buffer.from(value).toString('hex')}`
+  if (type.family === 'tsvector') return tsvectorText(typeof value === 'object' ? JSON.stringify(value) : String(value))
   if (type.family === 'numeric' && typeof value === 'number') return value.toFixed(Math.min(type.scale, 6))
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
   return type.maxLength !== null ? text.slice(0, type.maxLength) : text
+}
+
+/** Text (a message, a name) as the lexemes of a search vector, each quoted, so that any words make a valid tsvector. */
+export function tsvectorText(text: string): string {
+  const words = text.split(/\s+/).map(w => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').toLowerCase()).filter(Boolean)
+  return words.map(w => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' ')
 }

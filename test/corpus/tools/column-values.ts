@@ -23,7 +23,10 @@ export function columnValue(input: {corpus: CorpusSchema; labels: CorpusLabels |
     // A key narrower than the table (numeric(1,0)) holds as many rows as it has values; the rest clash and are dropped.
     if (type.family === 'integer' || type.family === 'numeric') return ctx.row + 1 <= type.maxInteger ? ctx.row + 1 : 1 + Math.floor(ctx.random() * type.maxInteger)
     if (type.family === 'uuid') return uuid(ctx.random)
-    if (type.family === 'text' && !input.labels?.values?.[key]) return `c${chars(ctx.random, 'alnum', 24)}`
+    if (type.family === 'text' && !input.labels?.values?.[key]) {
+      // A short text key (char(3), varchar(10)) counts its rows in base 36, so that its keys differ however short it is.
+      return type.maxLength !== null && type.maxLength < 25 ? (ctx.row + 1).toString(36).padStart(Math.min(type.maxLength, 3), '0') : `c${chars(ctx.random, 'alnum', 24)}`
+    }
   }
   const kind = kindOf(input.labels, key, column, type)
   const make = kind ? PERSONAL_VALUES[kind] ?? PLAIN_VALUES[kind] : undefined
@@ -31,7 +34,9 @@ export function columnValue(input: {corpus: CorpusSchema; labels: CorpusLabels |
   // A number kept in a numeric column loses its punctuation (a CPF "123.456.789-09", a phone "+55 48 9…").
   if (typeof value === 'string' && ['integer', 'numeric'].includes(type.family) && /^[\d\s.()+\/-]+$/.test(value)) value = value.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
   if (!fitsType(value, type)) value = plainValueOfType(type, ctx.random, ctx.today)
-  if (type.isArray && !Array.isArray(value)) value = [value]
+  // Cut to the column's length here, as the server would, so that unique keys are checked on what is stored.
+  if (typeof value === 'string' && type.maxLength !== null && !type.isArray) value = value.slice(0, type.maxLength)
+  if (type.isArray && value !== null && !Array.isArray(value)) value = [value]
   return value
 }
 

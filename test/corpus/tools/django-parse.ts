@@ -2,11 +2,34 @@
  * Reads Django model classes out of Python source, well enough for
  * `from-django.ts`: top-level classes with their bases, the field
  * assignments of their bodies as calls (callee, positional and keyword
- * arguments, unparsed), and the options of their `class Meta`.
+ * arguments, unparsed), the integer constants of their bodies and the
+ * options of their `class Meta`; and a module's integer constants.
  */
 
 export interface Call {callee: string; args: string[]; kwargs: Record<string, string>}
-export interface PyClass {name: string; bases: string[]; app: string; fields: Array<{name: string; call: Call}>; meta: Record<string, string>}
+export interface PyClass {
+  name: string
+  bases: string[]
+  app: string
+  /** The file the class comes from: a bare name in its body means that module's constant (or one it imported). */
+  module: string
+  fields: Array<{name: string; call: Call}>
+  /** `MAX_NAME_LENGTH = 100` in the class body, which field options often name. */
+  constants: Record<string, number>
+  meta: Record<string, string>
+}
+
+const CONSTANT = /^([A-Z][A-Z0-9_]*)\s*(?::\s*int\s*)?=\s*(\d[\d_]*)$/
+
+/** Integer constants assigned at a module's top level (`MAX_LENGTH = 50`, `MAX_LENGTH: int = 50`). */
+export function moduleConstants(source: string): Map<string, number> {
+  const constants = new Map<string, number>()
+  for (const line of logicalLines(source)) {
+    const match = line.indent === 0 ? CONSTANT.exec(line.text) : null
+    if (match) constants.set(match[1]!, Number(match[2]!.replaceAll('_', '')))
+  }
+  return constants
+}
 
 /** Drops docstrings, comments and line continuations, keeping string literals on one line. */
 function clean(source: string): string {
@@ -100,15 +123,15 @@ export function pyString(text: string | undefined): string | undefined {
   return match ? match[2] : undefined
 }
 
-/** Every top-level class of a module, with its fields and Meta options. */
-export function parseModule(source: string, app: string): PyClass[] {
+/** Every top-level class of a module, with its fields, constants and Meta options. */
+export function parseModule(source: string, app: string, module = ''): PyClass[] {
   const classes: PyClass[] = []
   let current: PyClass | undefined
   let inMeta = false
   for (const line of logicalLines(source)) {
     const header = /^class\s+(\w+)\s*(?:\(([\s\S]*)\))?\s*:/.exec(line.text)
     if (line.indent === 0) {
-      current = header ? {name: header[1]!, bases: splitArgs(header[2] ?? '').filter(b => !b.includes('=')), app, fields: [], meta: {}} : undefined
+      current = header ? {name: header[1]!, bases: splitArgs(header[2] ?? '').filter(b => !b.includes('=')), app, module, fields: [], constants: {}, meta: {}} : undefined
       if (current) classes.push(current)
       inMeta = false
       continue
@@ -119,6 +142,8 @@ export function parseModule(source: string, app: string): PyClass[] {
       const assignment = /^(\w+)\s*(?::[^=]+)?=\s*([\s\S]+)$/.exec(line.text)
       const call = assignment && !header ? parseCall(assignment[2]!) : undefined
       if (call) current.fields.push({name: assignment![1]!, call})
+      const constant = CONSTANT.exec(line.text)
+      if (constant) current.constants[constant[1]!] = Number(constant[2]!.replaceAll('_', ''))
     } else if (line.indent === 8 && inMeta) {
       const option = /^(\w+)\s*(?::[^=]+)?=\s*([\s\S]+)$/.exec(line.text)
       if (option) current.meta[option[1]!] = option[2]!

@@ -7,10 +7,11 @@
  * statement runs on its own and may fail without stopping the rest, as a
  * migration that touches a view or a function we left out would.
  *
- *   tsx test/corpus/tools/from-laravel.ts MIGRATIONS_DIR [--skip data] [--search-path a,b] > schema.sql
+ *   tsx test/corpus/tools/from-laravel.ts --out schema.sql [--skip data] [--search-path a,b] MIGRATIONS_DIR
  */
-import {readdir, readFile} from 'node:fs/promises'
+import {readdir, readFile, writeFile} from 'node:fs/promises'
 import {basename, join} from 'node:path'
+import {parseArgs} from 'node:util'
 
 import {blueprintSql, phpValue} from './laravel-blueprint.js'
 
@@ -135,6 +136,7 @@ export async function laravelToSql(dir: string, options: {skip?: string[]; searc
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const option = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]!.split(',') : undefined)
-  process.stdout.write(await laravelToSql(process.argv[2]!, {skip: option('--skip'), searchPath: option('--search-path')}))
+  const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}, skip: {type: 'string'}, 'search-path': {type: 'string'}}})
+  if (!args.out || positionals.length !== 1) throw new Error('usage: from-laravel.ts --out FILE [--skip DIR,...] [--search-path SCHEMA,...] MIGRATIONS_DIR')
+  await writeFile(args.out, await laravelToSql(positionals[0]!, {skip: args.skip?.split(','), searchPath: args['search-path']?.split(',')}))
 }

@@ -8,9 +8,10 @@
  * and a `_AToB` join table for each implicit many-to-many relation. Views
  * are left out.
  *
- *   tsx test/corpus/tools/from-prisma.ts schema.prisma > schema.sql
+ *   tsx test/corpus/tools/from-prisma.ts --out schema.sql schema.prisma
  */
-import {readFile} from 'node:fs/promises'
+import {readFile, writeFile} from 'node:fs/promises'
+import {parseArgs} from 'node:util'
 
 import {quoteIdent} from '../../../src/lib/db/sql.js'
 
@@ -185,5 +186,7 @@ function joinTables(models: Model[], modelByName: Map<string, Model>): string[] 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(prismaToSql(await readFile(process.argv[2]!, 'utf8')))
+  const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}}})
+  if (!args.out || positionals.length !== 1) throw new Error('usage: from-prisma.ts --out FILE schema.prisma')
+  await writeFile(args.out, prismaToSql(await readFile(positionals[0]!, 'utf8')))
 }

@@ -7,9 +7,10 @@
  * functions and triggers are left out: the corpus keeps tables only. A
  * pgvector column becomes `real[]`, so that the schema loads on any server.
  *
- *   tsx test/corpus/tools/from-schema-rb.ts schema.rb > schema.sql
+ *   tsx test/corpus/tools/from-schema-rb.ts --out schema.sql db/schema.rb
  */
-import {readFile} from 'node:fs/promises'
+import {readFile, writeFile} from 'node:fs/promises'
+import {parseArgs} from 'node:util'
 
 import {quoteIdent} from '../../../src/lib/db/sql.js'
 
@@ -187,5 +188,7 @@ function indexSql(table: string, keys: string, options: Options): string | undef
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(schemaRbToSql(await readFile(process.argv[2]!, 'utf8')))
+  const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}}})
+  if (!args.out || positionals.length !== 1) throw new Error('usage: from-schema-rb.ts --out FILE db/schema.rb')
+  await writeFile(args.out, schemaRbToSql(await readFile(positionals[0]!, 'utf8')))
 }

@@ -9,10 +9,11 @@
  * search fields. The property types do not say which text is a date: names
  * ending in `At` or `Date` are taken as timestamps.
  *
- *   tsx test/corpus/tools/from-twenty.ts DIR SCHEMA > schema.sql
+ *   tsx test/corpus/tools/from-twenty.ts --out schema.sql [--schema NAME] DIR
  */
-import {readdir, readFile} from 'node:fs/promises'
+import {readdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import {parseArgs} from 'node:util'
 
 import {quoteIdent} from '../../../src/lib/db/sql.js'
 
@@ -110,7 +111,9 @@ export function twentyToSql(objects: Map<string, WorkspaceObject>, schema: strin
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const dir = process.argv[2]!
+  const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}, schema: {type: 'string'}}})
+  if (!args.out || positionals.length !== 1) throw new Error('usage: from-twenty.ts --out FILE [--schema NAME] DIR')
+  const dir = positionals[0]!
   const sources = await Promise.all((await readdir(dir)).filter(f => f.endsWith('.ts')).sort().map(f => readFile(join(dir, f), 'utf8')))
-  process.stdout.write(twentyToSql(parseObjects(sources.join('\n')), process.argv[3] ?? 'workspace'))
+  await writeFile(args.out, twentyToSql(parseObjects(sources.join('\n')), args.schema ?? 'workspace'))
 }

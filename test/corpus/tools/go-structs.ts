@@ -35,7 +35,8 @@ function importsOf(text: string, dirs: string[]): Map<string, string> {
   const result = new Map<string, string>()
   const block = /import\s*\(([\s\S]*?)\)/.exec(text)?.[1] ?? /import\s+(.*)/.exec(text)?.[1] ?? ''
   for (const [, alias, path = ''] of block.matchAll(/(?:(\w+)\s+)?"([^"]+)"/g)) {
-    const dir = dirs.find(d => d.endsWith(`/${path.split('/').slice(-2).join('/')}`))
+    const suffix = path.split('/').slice(-2).join('/')
+    const dir = dirs.find(d => d === suffix || d.endsWith(`/${suffix}`))
     if (dir) result.set(alias ?? path.split('/').pop()!, dir)
   }
   return result

@@ -152,7 +152,8 @@ function statementSql(table: string, statement: string, creating: boolean, colum
   const constrained = has('constrained')
   if (constrained) {
     const target = (phpValue(constrained.args[0]) as string | undefined) ?? `${name.replace(/_id$/, '')}s`
-    after.push(`ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(laravelIndexName(table, [name], 'foreign'))} FOREIGN KEY (${ident(name)}) REFERENCES ${ident(target)} ("id");`)
+    const column = (phpValue(constrained.args[1]) as string | undefined) ?? 'id'
+    after.push(`ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(laravelIndexName(table, [name], 'foreign'))} FOREIGN KEY (${ident(name)}) REFERENCES ${ident(target)} (${ident(column)});`)
   }
 }
 

@@ -65,10 +65,11 @@ export function planReferences(corpus: CorpusSchema, labels: CorpusLabels | unde
   while (pending.length > 0) {
     let ready = pending.filter(t => waitingOn(t).length === 0)
     if (ready.length === 0) {
-      // A cycle: a table whose waits are all on nullable columns goes first (as the app itself would
-      // insert it), else the one waiting on the fewest others; its waits are filled afterwards.
+      // A cycle: of the tables on one, a table whose waits are all on nullable columns goes first (as the app
+      // itself would insert it), else the one waiting on the fewest others; its waits are filled afterwards.
       const isNullable = (table: CorpusTable, r: Reference) => r.columns.every(c => table.columns.find(col => col.name === c)?.nullable)
-      const byWaits = [...pending].sort((a, b) => waitingOn(a).length - waitingOn(b).length || tableKeyOf(a).localeCompare(tableKeyOf(b)))
+      const onCycle = tablesOnCycles(pending, t => waitingOn(t).map(r => r.target))
+      const byWaits = pending.filter(t => onCycle.has(tableKeyOf(t))).sort((a, b) => waitingOn(a).length - waitingOn(b).length || tableKeyOf(a).localeCompare(tableKeyOf(b)))
       const first = byWaits.find(t => waitingOn(t).every(r => isNullable(t, r))) ?? byWaits[0]!
       for (const r of waitingOn(first)) r.deferred = true
       ready = [first]
@@ -80,4 +81,37 @@ export function planReferences(corpus: CorpusSchema, labels: CorpusLabels | unde
     pending = pending.filter(t => !done.has(tableKeyOf(t)))
   }
   return {order, references}
+}
+
+/** The tables that wait, through others, on themselves (strongly connected components of more than one table). */
+function tablesOnCycles(tables: CorpusTable[], waits: (table: CorpusTable) => string[]): Set<string> {
+  const byKey = new Map(tables.map(t => [tableKeyOf(t), t]))
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const result = new Set<string>()
+  let counter = 0
+  const visit = (key: string) => {
+    index.set(key, counter)
+    low.set(key, counter++)
+    stack.push(key)
+    onStack.add(key)
+    for (const next of waits(byKey.get(key)!).filter(k => byKey.has(k))) {
+      if (!index.has(next)) {
+        visit(next)
+        low.set(key, Math.min(low.get(key)!, low.get(next)!))
+      } else if (onStack.has(next)) low.set(key, Math.min(low.get(key)!, index.get(next)!))
+    }
+    if (low.get(key) !== index.get(key)) return
+    const component: string[] = []
+    for (let top = stack.pop()!; ; top = stack.pop()!) {
+      onStack.delete(top)
+      component.push(top)
+      if (top === key) break
+    }
+    if (component.length > 1) for (const k of component) result.add(k)
+  }
+  for (const key of byKey.keys()) if (!index.has(key)) visit(key)
+  return result
 }

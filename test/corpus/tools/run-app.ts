@@ -44,17 +44,47 @@ export async function loadCorpus(dir: string, only?: string[]): Promise<CorpusAp
   return apps
 }
 
-async function withDatabase<T>(serverUrl: (db?: string) => string, work: (url: string) => Promise<T>): Promise<T> {
-  const name = `corpus_${randomBytes(5).toString('hex')}`
+/** Databases built and filled in this process, by server, application and seed: the scan only reads them. */
+const built = new Map<string, Promise<{url: string; filled: Set<string>}>>()
+
+/**
+ * The application's database on this server, built and filled the first time it is asked for and shared by
+ * every later evaluation in the same process; it lasts as long as the server.
+ */
+export function builtApp(serverUrl: (db?: string) => string, app: CorpusApp): Promise<{url: string; filled: Set<string>}> {
+  const key = `${serverUrl()}\u0000${app.name}\u0000${CORPUS_SEED}`
+  let entry = built.get(key)
+  if (!entry) {
+    entry = buildDatabase(serverUrl, app)
+    built.set(key, entry)
+    entry.catch(() => built.delete(key))
+  }
+  return entry
+}
+
+async function buildDatabase(serverUrl: (db?: string) => string, app: CorpusApp): Promise<{url: string; filled: Set<string>}> {
+  const name = `corpus_${app.name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`
   const admin = new pg.Client({connectionString: serverUrl()})
   await admin.connect()
   try {
     await admin.query(`CREATE DATABASE ${name}`)
-    try {
-      return await work(serverUrl(name))
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    }
+  } finally {
+    await admin.end()
+  }
+  const url = serverUrl(name)
+  try {
+    return {url, filled: await loadApp(url, app)}
+  } catch (error) {
+    await dropDatabase(serverUrl, name)
+    throw error
+  }
+}
+
+async function dropDatabase(serverUrl: (db?: string) => string, name: string): Promise<void> {
+  const admin = new pg.Client({connectionString: serverUrl()})
+  await admin.connect()
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
   } finally {
     await admin.end()
   }
@@ -109,38 +139,40 @@ export async function scanApp(pool: pg.Pool, expectedSubject: string): Promise<S
 }
 
 export async function evaluateApp(serverUrl: (db?: string) => string, app: CorpusApp): Promise<AppScore> {
-  return withDatabase(serverUrl, async url => {
-    const filled = await loadApp(url, app)
-    const pool = new pg.Pool({connectionString: url, max: 4})
-    // pool.end() resolves before its connections have closed; the DROP DATABASE that follows may cut them.
-    pool.on('error', () => {})
-    try {
-      const outcome = await scanApp(pool, app.labels.subjects[0]!.table)
-      return scoreApp({
-        app: app.name,
-        tables: app.schema.tables.length,
-        columns: app.schema.tables.reduce((n, t) => n + t.columns.length, 0),
-        tableKeys: new Set(app.schema.tables.map(tableKeyOf)),
-        labels: app.labels,
-        filled,
-        outcome,
-      })
-    } finally {
-      await pool.end()
-    }
-  })
+  const {url, filled} = await builtApp(serverUrl, app)
+  const pool = new pg.Pool({connectionString: url, max: 4})
+  // An idle connection the server ends (as it stops at the end of a run) is no error of the evaluation.
+  pool.on('error', () => {})
+  try {
+    const outcome = await scanApp(pool, app.labels.subjects[0]!.table)
+    return scoreApp({
+      app: app.name,
+      tables: app.schema.tables.length,
+      columns: app.schema.tables.reduce((n, t) => n + t.columns.length, 0),
+      tableKeys: new Set(app.schema.tables.map(tableKeyOf)),
+      labels: app.labels,
+      filled,
+      outcome,
+    })
+  } finally {
+    await pool.end()
+  }
 }
 
-/** Scores every application, a few at a time (each in its own database), in the corpus's order. */
+const sizeOf = (app: CorpusApp) => app.schema.tables.reduce((n, t) => n + t.columns.length, 0)
+
+/**
+ * Scores every application, two at a time by default (each in its own database, built once per process),
+ * the largest first so that the longest build does not come last; scores in the corpus's order.
+ */
 export async function evaluateCorpus(serverUrl: (db?: string) => string, apps: CorpusApp[], options: {concurrency?: number; onDone?: (app: string, ms: number) => void} = {}): Promise<AppScore[]> {
   const scores: AppScore[] = new Array(apps.length)
-  let next = 0
+  const queue = apps.map((app, index) => ({app, index})).sort((a, b) => sizeOf(b.app) - sizeOf(a.app))
   const worker = async () => {
-    while (next < apps.length) {
-      const index = next++
+    for (let next = queue.shift(); next; next = queue.shift()) {
       const started = Date.now()
-      scores[index] = await evaluateApp(serverUrl, apps[index]!)
-      options.onDone?.(apps[index]!.name, Date.now() - started)
+      scores[next.index] = await evaluateApp(serverUrl, next.app)
+      options.onDone?.(next.app.name, Date.now() - started)
     }
   }
   await Promise.all(Array.from({length: Math.max(1, options.concurrency ?? 2)}, worker))

@@ -4,6 +4,7 @@ import {SimAddon, SimTransfer, newId, planLabel} from './model.js'
 import {Router, SimError} from './router.js'
 import {transferJson} from './serialize.js'
 import type {HerokuSimulator} from './simulator.js'
+import {bastionKind, publishedUrl} from './private-network.js'
 
 const V11 = '/client/v11'
 
@@ -21,7 +22,7 @@ async function databaseInfo(sim: HerokuSimulator, addon: SimAddon) {
   const db = addon.database!
   const facts = await sim.ops.databaseFacts(db)
   const app = sim.appById(addon.appId)
-  const urlOf = (a: SimAddon) => sim.databaseUrl(a)
+  const urlOf = (a: SimAddon) => publishedUrl(sim, a)
   const followers = sim.addons.filter(a => a.state === 'provisioned' && a.database?.followerOf === addon.id)
   const forks = sim.addons.filter(a => a.state === 'provisioned' && a.database?.forkedFrom === addon.id)
   const leader = db.followerOf ? sim.addonById(db.followerOf) : undefined
@@ -53,7 +54,7 @@ async function databaseInfo(sim: HerokuSimulator, addon: SimAddon) {
     created_at: addon.createdAt,
     database_name: db.databaseName,
     database_user: db.role,
-    resource_url: sim.databaseUrl(addon),
+    resource_url: publishedUrl(sim, addon),
     following: leader ? urlOf(leader) : null,
     leader: null,
     forked_from: forkedFrom ? urlOf(forkedFrom) : null,
@@ -89,6 +90,20 @@ async function runBackup(sim: HerokuSimulator, addon: SimAddon, transfer: SimTra
   }
 }
 
+/** The add-on's credentials as `heroku pg:credentials` lists them: the default one, active, and its connection facts. */
+function credentials(sim: HerokuSimulator, addon: SimAddon) {
+  const url = new URL(publishedUrl(sim, addon))
+  return [{
+    uuid: addon.id,
+    name: 'default',
+    state: 'active',
+    database: decodeURIComponent(url.pathname.slice(1)),
+    host: url.hostname,
+    port: Number(url.port),
+    credentials: [{user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), state: 'active', connections: 0}],
+  }]
+}
+
 function findTransfer(sim: HerokuSimulator, appIdentity: string, id: string): SimTransfer {
   const app = sim.findApp(appIdentity)
   const transfer = sim.transfers.find(t => t.appId === app.id && (t.uuid === id || String(t.num) === id) && !t.deletedAt)
@@ -99,6 +114,20 @@ function findTransfer(sim: HerokuSimulator, appIdentity: string, id: string): Si
 export function registerDataRoutes(router: Router, sim: HerokuSimulator): void {
   router
     .on('GET', `${V11}/databases/:id`, ({params}) => databaseInfo(sim, postgresAddon(sim, params.id!)))
+    .on('GET', `${V11}/databases/:id/bastion`, ({params}) => {
+      const addon = postgresAddon(sim, params.id!)
+      const space = sim.spaces.find(s => s.id === sim.appById(addon.appId).spaceId)
+      if (space && !space.accountCanSee) throw new SimError(403, 'forbidden', `You do not have access to the space ${space.name}.`)
+      if (bastionKind(sim, addon) !== 'data-api') throw new SimError(404, 'not_found', 'This database has no bastion.')
+      return {host: sim.bastion.host, private_key: sim.bastion.keyFor(space!.id)}
+    })
+    .on('GET', '/postgres/v0/databases/:id/credentials', ({params}) => credentials(sim, postgresAddon(sim, params.id!)))
+    .on('GET', '/postgres/v0/databases/:id/credentials/:name', ({params}) => {
+      const addon = postgresAddon(sim, params.id!)
+      const credential = credentials(sim, addon).find(c => c.name === params.name)
+      if (!credential) throw new SimError(404, 'not_found', `Couldn't find the credential ${params.name}.`)
+      return credential
+    })
     .on('GET', `${V11}/databases/:id/wait_status`, ({params}) => {
       const addon = sim.findAddon(params.id!)
       const waiting = addon.state === 'provisioning'

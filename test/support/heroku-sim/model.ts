@@ -8,6 +8,15 @@ export interface SimSpace {
   shield: boolean
   region: string
   logDrainUrl: string | null
+  /** False for a space the account is not a member of: the API answers 403 about it. */
+  accountCanSee: boolean
+}
+
+export interface SimTeamMember {
+  email: string
+  role: 'admin' | 'member' | 'viewer' | 'collaborator'
+  twoFactor: boolean
+  federated: boolean
 }
 
 export interface SimCollaborator {

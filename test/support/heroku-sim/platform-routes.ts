@@ -1,7 +1,8 @@
 import {SimAddon, newId} from './model.js'
 import {Router, SimError} from './router.js'
-import {addonJson, appJson, attachmentJson, collaboratorJson, drainJson, spaceJson} from './serialize.js'
+import {addonJson, appJson, attachmentJson, collaboratorJson, drainJson, releaseJson, spaceJson, teamMemberJson} from './serialize.js'
 import type {HerokuSimulator} from './simulator.js'
+import {attachmentConfigVars} from './private-network.js'
 
 const POSTGRES_PREFIX = 'heroku-postgresql:'
 
@@ -25,6 +26,25 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
       federated: false, default_organization: null, default_team: null, identity_provider: null, sms_number: null, suspended_at: null, delinquent_at: null,
     }))
     .on('GET', '/apps', () => sim.apps.map(app => appJson(sim, app)))
+    .on('GET', '/users/:user/apps', ({params}) => {
+      if (params.user !== '~' && params.user !== sim.account.email && params.user !== sim.account.id) throw new SimError(403, 'forbidden', 'You do not have access to that user.')
+      const teams = new Set([...sim.teams].filter(([, members]) => members.some(m => m.email === sim.account.email)).map(([team]) => team))
+      return sim.apps.filter(app => app.ownerEmail === sim.account.email || (app.team && teams.has(app.team)) || app.collaborators.some(c => c.email === sim.account.email)).map(app => appJson(sim, app))
+    })
+    .on('GET', '/teams/:team/members', ({params}) => {
+      const members = sim.teams.get(params.team!)
+      if (!members) throw new SimError(404, 'not_found', "Couldn't find that team.", {resource: 'team'})
+      return members.map(member => teamMemberJson(member))
+    })
+    .on('GET', '/teams/permissions', () => ['view', 'deploy', 'operate', 'manage'].map(name => ({name, description: `can ${name}`})))
+    .on('GET', '/apps/:app/releases', ({params}) => {
+      const app = sim.findApp(params.app!)
+      return [releaseJson(sim, app, 1, 'Initial release'), releaseJson(sim, app, 2, 'Set DATABASE_URL config vars')]
+    })
+    .on('GET', '/addons/:addon/addon-attachments', ({params}) => {
+      const addon = sim.findAddon(params.addon!)
+      return sim.attachments.filter(a => a.addonId === addon.id).map(a => attachmentJson(sim, a))
+    })
     .on('GET', '/apps/:app', ({params}) => appJson(sim, sim.findApp(params.app!)))
     .on('GET', '/teams/:team/apps', ({params}) => {
       const apps = sim.apps.filter(a => a.team === params.team)
@@ -34,6 +54,7 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
     .on('GET', '/spaces/:space', ({params}) => {
       const space = sim.spaces.find(s => s.id === params.space || s.name === params.space)
       if (!space) throw new SimError(404, 'not_found', "Couldn't find that space.", {resource: 'space'})
+      if (!space.accountCanSee) throw new SimError(403, 'forbidden', `You do not have access to the space ${space.name}.`)
       return spaceJson(space)
     })
     .on('GET', '/apps/:app/config-vars', ({params}) => sim.findApp(params.app!).config)
@@ -107,7 +128,7 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
       const addon = sim.findAddon(params.addon!, app)
       addon.state = 'deprovisioned'
       for (const attachment of sim.attachments.filter(a => a.addonId === addon.id)) {
-        delete sim.appById(attachment.appId).config[`${attachment.name}_URL`]
+        for (const name of attachmentConfigVars(sim, attachment)) delete sim.appById(attachment.appId).config[name]
       }
       sim.attachments.splice(0, sim.attachments.length, ...sim.attachments.filter(a => a.addonId !== addon.id))
       if (addon.database && !addon.database.followerOf) await sim.ops.dropDatabase(addon.database.databaseName)

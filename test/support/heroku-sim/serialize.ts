@@ -1,5 +1,6 @@
-import type {SimAddon, SimApp, SimAttachment, SimCollaborator, SimDrain, SimSpace, SimTransfer} from './model.js'
+import type {SimAddon, SimApp, SimAttachment, SimCollaborator, SimDrain, SimSpace, SimTeamMember, SimTransfer} from './model.js'
 import type {HerokuSimulator} from './simulator.js'
+import {attachmentConfigVars} from './private-network.js'
 
 /** JSON bodies in the shapes the Platform and Data APIs return. */
 
@@ -61,7 +62,7 @@ export function attachmentJson(sim: HerokuSimulator, attachment: SimAttachment) 
   return {
     addon: {id: addon.id, name: addon.name, app: ref(sim.appById(addon.appId)), plan: {id: '00000000-0000-4000-8000-0000000000b1', name: addon.plan}},
     app: ref(app),
-    config_vars: [`${attachment.name}_URL`],
+    config_vars: attachmentConfigVars(sim, attachment),
     created_at: attachment.createdAt,
     id: attachment.id,
     name: attachment.name,
@@ -84,7 +85,26 @@ export function collaboratorJson(app: SimApp, collaborator: SimCollaborator) {
     permissions: collaborator.permissions.map(name => ({name, description: name})),
     role: collaborator.role,
     updated_at: app.createdAt,
-    user: {email: collaborator.email, federated: collaborator.federated, id: collaborator.id, two_factor_authentication: collaborator.twoFactor},
+    // The published schema's collaborator user has no two-factor status: GET /teams/{team}/members does.
+    user: {email: collaborator.email, federated: collaborator.federated, id: collaborator.id},
+  }
+}
+
+export function teamMemberJson(member: SimTeamMember) {
+  const id = `00000000-0000-4000-8000-${Buffer.from(member.email).toString('hex').padEnd(12, '0').slice(0, 12)}`
+  return {
+    created_at: new Date(0).toISOString(), email: member.email, federated: member.federated, id, identity_provider: null,
+    role: member.role, two_factor_authentication: member.twoFactor, updated_at: new Date(0).toISOString(),
+    user: {email: member.email, id, name: member.email.split('@')[0]},
+  }
+}
+
+export function releaseJson(sim: HerokuSimulator, app: SimApp, version: number, description: string) {
+  return {
+    addon_plan_names: sim.addons.filter(a => a.appId === app.id && a.state === 'provisioned').map(a => a.plan),
+    artifacts: [], app: ref(app), created_at: app.createdAt, description, id: `00000000-0000-4000-8000-${app.id.slice(-8)}000${version}`,
+    updated_at: app.createdAt, slug: null, status: 'succeeded', user: {email: sim.account.email, id: sim.account.id},
+    version, current: version === 2, output_stream_url: null, eligible_for_rollback: version !== 2,
   }
 }
 

@@ -5,13 +5,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {PostgresServer} from '../postgres-server.js'
+import {SimBastion} from './bastion.js'
 import {registerDataRoutes} from './data-routes.js'
 import {
-  SimAccount, SimAddon, SimApp, SimAttachment, SimCollaborator, SimDatabase, SimSchedule, SimSpace, SimTransfer,
+  SimAccount, SimAddon, SimApp, SimAttachment, SimCollaborator, SimDatabase, SimSchedule, SimSpace, SimTeamMember, SimTransfer,
   colorFor, newId,
 } from './model.js'
 import {registerPlatformRoutes} from './platform-routes.js'
 import {PostgresOps} from './postgres-ops.js'
+import {bastionKind, publishedUrl} from './private-network.js'
 import {Router, SimError, SimRequest, SimResponse, isResponse} from './router.js'
 import {PlatformSchemaValidator} from './schema-validator.js'
 
@@ -48,6 +50,8 @@ export class HerokuSimulator {
   readonly attachments: SimAttachment[] = []
   readonly transfers: SimTransfer[] = []
   readonly schedules: SimSchedule[] = []
+  /** Team members by team name, with their two-factor status (GET /teams/{team}/members). */
+  readonly teams = new Map<string, SimTeamMember[]>()
   readonly requests: LoggedRequest[] = []
   readonly failures: InjectedFailure[] = []
   /** When set, every backup fails with this message (to test how failures are handled). */
@@ -60,7 +64,7 @@ export class HerokuSimulator {
   private readonly router = new Router()
   private colorIndex = 0
 
-  private constructor(readonly ops: PostgresOps, private readonly workDir: string, options: {apiKey: string; accountEmail: string}) {
+  private constructor(readonly ops: PostgresOps, private readonly workDir: string, readonly bastion: SimBastion, options: {apiKey: string; accountEmail: string}) {
     this.apiKey = options.apiKey
     this.account = {id: newId(), email: options.accountEmail, name: 'Simulated Admin', twoFactor: true}
     validator ??= new PlatformSchemaValidator(SCHEMA_URL)
@@ -70,7 +74,7 @@ export class HerokuSimulator {
 
   static async start(postgres: PostgresServer, options: {apiKey?: string; accountEmail?: string} = {}): Promise<HerokuSimulator> {
     const workDir = await mkdtemp(join(tmpdir(), 'heroku-sim-'))
-    const sim = new HerokuSimulator(new PostgresOps(postgres, workDir), workDir, {
+    const sim = new HerokuSimulator(new PostgresOps(postgres, workDir), workDir, await SimBastion.start(), {
       apiKey: options.apiKey ?? `sim-${newId()}`,
       accountEmail: options.accountEmail ?? 'admin@example.com',
     })
@@ -113,6 +117,7 @@ export class HerokuSimulator {
 
   async stop(): Promise<void> {
     await Promise.allSettled([...this.pending])
+    await this.bastion.stop()
     await new Promise<void>(resolve => {
       this.server?.closeAllConnections()
       this.server?.close(() => resolve())
@@ -140,8 +145,8 @@ export class HerokuSimulator {
 
   // ---- world building -------------------------------------------------
 
-  createSpace(input: {name: string; shield?: boolean; region?: string; logDrainUrl?: string}): SimSpace {
-    const space = {id: newId(), name: input.name, shield: input.shield ?? false, region: input.region ?? 'virginia', logDrainUrl: input.logDrainUrl ?? null}
+  createSpace(input: {name: string; shield?: boolean; region?: string; logDrainUrl?: string; accountCanSee?: boolean}): SimSpace {
+    const space = {id: newId(), name: input.name, shield: input.shield ?? false, region: input.region ?? 'virginia', logDrainUrl: input.logDrainUrl ?? null, accountCanSee: input.accountCanSee ?? true}
     this.spaces.push(space)
     return space
   }
@@ -150,7 +155,8 @@ export class HerokuSimulator {
     const app: SimApp = {
       id: newId(),
       name: input.name,
-      region: input.region ?? 'us',
+      // An app in a Private Space runs in the space's region.
+      region: input.space?.region ?? input.region ?? 'us',
       generation: input.generation ?? 'cedar',
       ownerEmail: input.team ? `${input.team}@herokumanager.com` : this.account.email,
       team: input.team ?? null,
@@ -161,6 +167,13 @@ export class HerokuSimulator {
       drains: [],
     }
     this.apps.push(app)
+    if (input.team) {
+      const members = this.teams.get(input.team) ?? [{email: this.account.email, role: 'admin', twoFactor: this.account.twoFactor, federated: false}]
+      for (const c of app.collaborators) {
+        if (c.role !== 'collaborator' && !members.some(m => m.email === c.email)) members.push({email: c.email, role: c.role === 'admin' ? 'admin' : 'member', twoFactor: c.twoFactor, federated: c.federated})
+      }
+      this.teams.set(input.team, members)
+    }
     return app
   }
 
@@ -208,10 +221,17 @@ export class HerokuSimulator {
   attach(app: SimApp, addon: SimAddon, name: string, namespace: string | null = null): SimAttachment {
     const attachment = {id: newId(), name, appId: app.id, addonId: addon.id, namespace, createdAt: new Date().toISOString()}
     this.attachments.push(attachment)
-    if (addon.database) app.config[`${name}_URL`] = this.ops.urlFor(addon.database)
+    if (addon.database) {
+      app.config[`${name}_URL`] = publishedUrl(this, addon)
+      if (bastionKind(this, addon) === 'config-vars') {
+        app.config[`${name}_BASTIONS`] = this.bastion.host
+        app.config[`${name}_BASTION_KEY`] = this.bastion.keyFor(this.appById(addon.appId).spaceId!)
+      }
+    }
     return attachment
   }
 
+  /** A URL that reaches the database directly, for tests and seeding (not what Heroku hands out for a Private or Shield database). */
   databaseUrl(addon: SimAddon): string {
     if (!addon.database) throw new Error(`${addon.name} has no database`)
     return this.ops.urlFor(addon.database)

@@ -10,15 +10,19 @@ export interface World {
   demo: SimApp
   demoDatabase: SimAddon
   demoFollower: SimAddon
-  /** App in a Shield Private Space with an empty shield database. */
+  /** App in a Shield Private Space with an empty shield database, reachable only through the bastion named in its config vars. */
   shield: SimApp
+  shieldDatabase: SimAddon
+  /** App in a (non-Shield) Private Space with an empty private-0 database, reachable only through the bastion the Data API names. */
+  private: SimApp
+  privateDatabase: SimAddon
   /** App with no Postgres at all. */
   noDatabase: SimApp
   /** App that attaches demo's database under another name. */
   other: SimApp
 }
 
-export const WORLD_APPS = {demo: 'privacy-demo', shield: 'privacy-shield', noDatabase: 'privacy-nodb', other: 'privacy-other'} as const
+export const WORLD_APPS = {demo: 'privacy-demo', shield: 'privacy-shield', private: 'privacy-private', noDatabase: 'privacy-nodb', other: 'privacy-other'} as const
 
 export async function seedWorld(sim: HerokuSimulator, options: {fixtureUsers?: number} = {}): Promise<World> {
   const demo = sim.createApp({
@@ -46,10 +50,13 @@ export async function seedWorld(sim: HerokuSimulator, options: {fixtureUsers?: n
 
   const space = sim.createSpace({name: 'acme-shield', shield: true, region: 'dublin'})
   const shield = sim.createApp({name: WORLD_APPS.shield, region: 'eu', team: 'acme', space})
-  await sim.addPostgres(shield, {plan: 'heroku-postgresql:shield-0', name: 'postgresql-shield-55120', highAvailability: true})
+  const shieldDatabase = await sim.addPostgres(shield, {plan: 'heroku-postgresql:shield-0', name: 'postgresql-shield-55120', highAvailability: true})
+  const privateSpace = sim.createSpace({name: 'acme-private', region: 'virginia'})
+  const privateApp = sim.createApp({name: WORLD_APPS.private, region: 'virginia', team: 'acme', space: privateSpace})
+  const privateDatabase = await sim.addPostgres(privateApp, {plan: 'heroku-postgresql:private-0', name: 'postgresql-private-61357'})
 
   const noDatabase = sim.createApp({name: WORLD_APPS.noDatabase, region: 'us'})
   const other = sim.createApp({name: WORLD_APPS.other, region: 'eu', team: 'acme'})
   sim.attach(other, demoDatabase, 'DEMO_DATABASE')
-  return {demo, demoDatabase, demoFollower, shield, noDatabase, other}
+  return {demo, demoDatabase, demoFollower, shield, shieldDatabase, private: privateApp, privateDatabase, noDatabase, other}
 }

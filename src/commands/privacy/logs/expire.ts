@@ -3,11 +3,9 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../../cli/confirm.js'
 import {databaseFlags} from '../../../cli/flags.js'
-import {resolveTarget} from '../../../cli/target.js'
-import {openDatabase} from '../../../lib/db/connection.js'
 import {PrivacyError} from '../../../lib/errors.js'
 import {ExpiryResult, expireLogs, hasLogStore, parseRetention} from '../../../lib/logs/store.js'
-import {passwordOfUrl} from '../../../lib/redact.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class LogsExpire extends PrivacyCommand {
   static description = `drop stored log lines older than the retention period
@@ -28,16 +26,14 @@ privacy:logs:serve does this every hour; run this from Heroku Scheduler when the
   async run(): Promise<ExpiryResult & {dryRun: boolean}> {
     const {flags} = await this.parse(LogsExpire)
     const retentionMs = parseRetention(flags.retention)
-    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(main.target.url))
-    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE})
+    const {main, db} = await this.openTarget(flags)
     try {
       if (!await hasLogStore(db.pool)) throw new PrivacyError(`${main.target.label} has no log store (privacy:logs:serve creates it).`, {code: 'no_log_store'})
       const dryRun = flags['dry-run'] === true
       if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Expiring logs')
       const result = await expireLogs(db.pool, {now: new Date(), retentionMs, dryRun})
-      const days = result.dropped.length === 0 ? 'no day partitions' : `${result.dropped.length} day partition(s) (${result.dropped.join(', ')})`
-      this.log(`${dryRun ? 'Would drop' : 'Dropped'} ${days} and ${result.frames} remembered frame ids older than ${flags.retention}.`)
+      const days = result.dropped.length === 0 ? 'no day partitions' : `${plural(result.dropped.length, 'day partition')} (${result.dropped.join(', ')})`
+      this.log(`${dryRun ? 'Would drop' : 'Dropped'} ${days} and ${plural(result.frames, 'remembered frame id')} older than ${flags.retention}.`)
       return {...result, dryRun}
     } finally {
       await db.close()

@@ -2,15 +2,13 @@ import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
-import {resolveTarget} from '../../../cli/target.js'
-import {describeDatabaseError, openDatabase} from '../../../lib/db/connection.js'
+import {describeDatabaseError} from '../../../lib/db/connection.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {LogReceiver, ReceiverEvent, ReceiverStats} from '../../../lib/logs/receiver.js'
-import {REDACTION_PRESETS, redactorFor} from '../../../lib/logs/redaction.js'
+import {REDACTION_PRESETS, redactionList, redactorFor} from '../../../lib/logs/redaction.js'
 import {migrateLogStore, parseRetention} from '../../../lib/logs/store.js'
-import {passwordOfUrl, redactSecrets} from '../../../lib/redact.js'
-
-const listFromEnv = (value: string | undefined) => (value ?? '').split(',').map(s => s.trim()).filter(Boolean)
+import {redactSecrets} from '../../../lib/redact.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class LogsServe extends PrivacyCommand {
   static description = `receive the app's logs from a Logplex drain and keep them in Postgres, redacted, expiring, searchable per person
@@ -22,7 +20,7 @@ Requests need the basic-auth credentials of --auth (the user:password in the dra
 To run it as its own Heroku app: push this package with a Postgres add-on, set HEROKU_PRIVACY_DRAIN_AUTH (user:password) and HEROKU_PRIVACY_DRAIN_TOKENS, and use the Procfile's web process; then point apps at it with privacy:logs:drain.`
 
   static examples = [
-    '<%= config.bin %> <%= command.id %> --database-url postgres://… --auth drain:s3cret --drain-token d.0b1c… --retention 30d --redact password --redact bearer',
+    '<%= config.bin %> <%= command.id %> --database-url postgres://… --auth drain:s3cret --drain-token d.0b1c… --retention 30d --redact password,bearer',
     '<%= config.bin %> <%= command.id %> -a example-logs --port 8080 --auth drain:s3cret',
   ]
 
@@ -34,25 +32,25 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
     'drain-token': Flags.string({description: 'accept only batches with this Logplex-Drain-Token (repeatable; env HEROKU_PRIVACY_DRAIN_TOKENS, comma-separated)', multiple: true}),
     'no-auth': Flags.boolean({description: 'run without credentials or drain tokens (anyone who can reach the port can write)'}),
     retention: Flags.string({description: 'how long lines are kept (e.g. 30d, 2w, 72h; at least a day)', env: 'HEROKU_PRIVACY_LOG_RETENTION', default: '30d'}),
-    redact: Flags.string({description: `pattern removed from lines before they are stored: ${Object.keys(REDACTION_PRESETS).join(', ')} or a regular expression (repeatable; env HEROKU_PRIVACY_LOG_REDACT, comma-separated)`, multiple: true}),
+    redact: Flags.string({description: `what to remove from lines before they are stored: ${Object.keys(REDACTION_PRESETS).join(', ')} or a regular expression; a comma-separated list, or repeat the flag (env HEROKU_PRIVACY_LOG_REDACT); a comma inside (), [] or {} stays in its pattern`, multiple: true, helpValue: 'password,bearer'}),
     'max-body': Flags.integer({description: 'largest batch accepted, in bytes', default: 1_048_576}),
     'max-requests-per-second': Flags.integer({description: 'requests a second accepted from one drain (bursts of twice that)', default: 500}),
     'stats-every': Flags.integer({description: 'print counts every N seconds (0: only at the end)', default: 60}),
   }
 
+  protected override handlesSignals = true
+
   async run(): Promise<ReceiverStats> {
     const {flags} = await this.parse(LogsServe)
     const auth = parseAuth(flags.auth)
     this.rememberSecret(auth?.password)
-    const drainTokens = flags['drain-token'] ?? listFromEnv(process.env.HEROKU_PRIVACY_DRAIN_TOKENS)
+    const drainTokens = flags['drain-token'] ?? this.env.drainTokens
     if (!auth && drainTokens.length === 0 && flags['no-auth'] !== true) {
       throw new PrivacyError('The receiver needs credentials: pass --auth USER:PASSWORD (the drain URL\'s) and/or --drain-token, or --no-auth to accept anyone who can reach it.', {code: 'usage', exitCode: ExitCode.usage})
     }
     const retentionMs = parseRetention(flags.retention)
-    const redactor = redactorFor(flags.redact ?? listFromEnv(process.env.HEROKU_PRIVACY_LOG_REDACT))
-    const main = await resolveTarget(flags, process.env, () => this.herokuApi())
-    this.rememberSecret(passwordOfUrl(main.target.url))
-    const db = await openDatabase(main.target, {sslMode: process.env.PGSSLMODE, maxConnections: 8, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, applicationName: 'heroku-privacy-logs'})
+    const redactor = redactorFor(redactionList(flags.redact ?? this.env.logRedactions))
+    const {main, db} = await this.openTarget(flags, {maxConnections: 8, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, applicationName: 'heroku-privacy-logs'})
     try {
       await migrateLogStore(db.pool, main.target.label).catch(error => {
         throw describeDatabaseError(error, main.target)
@@ -62,8 +60,8 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
         maxBodyBytes: flags['max-body'], maxRequestsPerSecond: flags['max-requests-per-second'],
         clock: () => new Date(), onEvent: event => this.report(event),
       })
-      const address = await receiver.listen(flags.port, flags.host ?? (process.env.DYNO || process.env.PORT ? '0.0.0.0' : '127.0.0.1'))
-      this.log(`Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}${redactor.patterns.length > 0 ? `, redacting ${redactor.patterns.join(', ')}` : ''}. Stop with Ctrl-C.`)
+      const address = await receiver.listen(flags.port, flags.host ?? (this.env.onDyno ? '0.0.0.0' : '127.0.0.1'))
+      this.log(`Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}; ${redactor.applied.length > 0 ? `redacting ${redactor.applied.join(', ')}` : 'redacting nothing'}. Stop with Ctrl-C.`)
       const ticker = flags['stats-every'] > 0 ? setInterval(() => this.logToStderr(describeStats(receiver.stats)), flags['stats-every'] * 1000) : undefined
       await untilSignalled()
       clearInterval(ticker)
@@ -79,7 +77,7 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
     const text = event.kind === 'store-failed' ? `could not store a batch (answered 503, Logplex will retry): ${event.message}`
       : event.kind === 'expired' ? `dropped expired partitions ${event.dropped.join(', ')}`
         : event.kind === 'expiry-failed' ? `could not drop expired partitions: ${event.message}`
-          : `skipped ${event.frames} malformed frame(s) in batch ${event.frameId ?? '(no frame id)'}`
+          : `skipped ${plural(event.frames, 'malformed frame')} in batch ${event.frameId ?? '(no frame id)'}`
     this.logToStderr(redactSecrets(text, this.secrets))
   }
 }
@@ -95,7 +93,7 @@ function parseAuth(value: string | undefined): {user: string; password: string} 
 
 function describeStats(stats: ReceiverStats): string {
   const refused = Object.entries(stats.refused).map(([status, count]) => `${count}×${status}`).join(', ')
-  return `Stored ${stats.lines} lines in ${stats.batches} batches; ${stats.duplicates} retried batches already stored; ${stats.malformed} malformed frames skipped; ${stats.storeFailures} batches refused while the store failed${refused ? `; refused requests: ${refused}` : ''}.`
+  return `Stored ${plural(stats.lines, 'line')} in ${plural(stats.batches, 'batch', 'batches')}; ${plural(stats.duplicates, 'retried batch', 'retried batches')} already stored; ${plural(stats.malformed, 'malformed frame')} skipped; ${plural(stats.storeFailures, 'batch', 'batches')} refused while the store failed${refused ? `; refused requests: ${refused}` : ''}.`
 }
 
 function untilSignalled(): Promise<void> {

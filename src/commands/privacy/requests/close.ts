@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {PrivacyRequest, closeRequest} from '../../../lib/ledger/requests.js'
+import {RecordedRequest, closeRequest} from '../../../lib/ledger/requests.js'
 
 export default class RequestsClose extends PrivacyCommand {
   static description = 'close a request, recording its outcome'
@@ -18,12 +18,13 @@ export default class RequestsClose extends PrivacyCommand {
     outcome: Flags.string({description: 'what was done, or why the request was refused (recorded)', required: true}),
   }
 
-  async run(): Promise<PrivacyRequest> {
+  async run(): Promise<RecordedRequest> {
     const {args, flags} = await this.parse(RequestsClose)
     const ledger = await this.openLedger(flags)
     try {
       const request = await closeRequest(ledger.ctx, args.id, {outcome: flags.outcome})
       this.log(`Closed ${request.id}: ${request.outcome}`)
+      this.logLedgerHead(request.ledgerHead)
       return request
     } finally {
       await ledger.close()

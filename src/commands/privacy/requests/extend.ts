@@ -5,7 +5,8 @@ import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
-import {PrivacyRequest, extendRequest, getRequest} from '../../../lib/ledger/requests.js'
+import {RecordedRequest, extendRequest, getRequest} from '../../../lib/ledger/requests.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class RequestsExtend extends PrivacyCommand {
   static description = `extend a request's deadline, with the reason recorded
@@ -28,7 +29,7 @@ As far as the request's law allows, counted from receipt: GDPR and UK GDPR two f
     'notified-on': Flags.string({description: 'the day you told the person of the extension (default: today)', helpValue: 'YYYY-MM-DD'}),
   }
 
-  async run(): Promise<PrivacyRequest> {
+  async run(): Promise<RecordedRequest> {
     const {args, flags} = await this.parse(RequestsExtend)
     const notifiedOn = flags['notified-on'] === undefined ? undefined : parseDate(flags['notified-on'])
     if (flags['notified-on'] !== undefined && !notifiedOn) throw new PrivacyError(`--notified-on must be a date as YYYY-MM-DD (got ${flags['notified-on']}).`, {code: 'usage', exitCode: ExitCode.usage})
@@ -40,7 +41,8 @@ As far as the request's law allows, counted from receipt: GDPR and UK GDPR two f
         throw new PrivacyError(`Request ${current.id} runs on ${current.law}, whose extensions are counted in ${monthly ? 'months (--months)' : 'days (--days)'}.`, {code: 'usage', exitCode: ExitCode.usage})
       }
       const request = await extendRequest(ledger.ctx, current.id, {amount: flags.months ?? flags.days, reason: flags.reason, notifiedOn})
-      this.log(`Extended ${request.id}: now due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.log(`Extended ${request.id}: now due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
+      this.logLedgerHead(request.ledgerHead)
       return request
     } finally {
       await ledger.close()

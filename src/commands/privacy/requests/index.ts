@@ -5,7 +5,8 @@ import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {PrivacyRequest, listRequests} from '../../../lib/ledger/requests.js'
-import {formatTable} from '../../../lib/ui/table.js'
+import {tableFlags} from '../../../cli/table.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class Requests extends PrivacyCommand {
   static description = `list data subject requests with their deadlines, overdue ones first
@@ -22,6 +23,7 @@ With --overdue the command exits 3 when any open request is past its deadline, f
     ...ledgerFlags,
     all: Flags.boolean({description: 'include closed requests'}),
     overdue: Flags.boolean({description: 'exit 3 when any open request is overdue'}),
+    ...tableFlags,
   }
 
   async run(): Promise<{requests: PrivacyRequest[]}> {
@@ -33,15 +35,23 @@ With --overdue the command exits 3 when any open request is past its deadline, f
     } finally {
       await ledger.close()
     }
-    this.log(requests.length === 0
-      ? `No ${flags.all ? '' : 'open '}requests for ${ledger.ctx.scope}.`
-      : formatTable(['ID', 'KIND', 'LAW', 'REFERENCE', 'RECEIVED', 'DUE', 'DAYS LEFT', 'VERIFIED', 'STATUS'], requests.map(r => [
-        r.id, r.kind, r.law, r.reference ?? '', r.receivedOn, r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : r.extendedDays > 0 ? ` (+${r.extendedDays}d)` : ''),
-        r.status === 'open' ? String(r.daysLeft) : '', r.verificationMethod ?? 'no', r.isOverdue ? 'OVERDUE' : r.status,
-      ])))
+    if (requests.length === 0) this.log(`No ${flags.all ? '' : 'open '}requests for ${ledger.ctx.scope}.`)
+    else {
+      await this.table(requests, {
+        id: {header: 'ID'},
+        kind: {header: 'Kind'},
+        law: {header: 'Law'},
+        reference: {header: 'Reference', get: r => r.reference ?? ''},
+        receivedOn: {header: 'Received'},
+        dueOn: {header: 'Due', get: r => r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : r.extendedDays > 0 ? ` (+${r.extendedDays}d)` : '')},
+        daysLeft: {header: 'Days left', get: r => (r.status === 'open' ? String(r.daysLeft) : '')},
+        verified: {header: 'Verified', get: r => r.verificationMethod ?? 'no'},
+        status: {header: 'Status', get: r => (r.isOverdue ? 'OVERDUE' : r.status)},
+      }, flags)
+    }
     const overdue = requests.filter(r => r.isOverdue)
     if (flags.overdue && overdue.length > 0) {
-      throw new PrivacyError(`${overdue.length} request(s) overdue: ${overdue.map(r => r.id).join(', ')}.`, {code: 'requests_overdue', exitCode: ExitCode.violations, details: {requests}})
+      throw new PrivacyError(`${plural(overdue.length, 'request')} overdue: ${overdue.map(r => r.id).join(', ')}.`, {code: 'requests_overdue', exitCode: ExitCode.violations, result: {requests}})
     }
     return {requests}
   }

@@ -9,8 +9,9 @@ import {loadDataMap} from '../../../lib/datamap/load.js'
 import {LAWS, Law} from '../../../lib/datamap/processing-schema.js'
 import {ExitCode, PrivacyError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
-import {PrivacyRequest, REQUEST_KINDS, VERIFICATION_METHODS, VerificationMethod, openRequest} from '../../../lib/ledger/requests.js'
+import {PrivacyRequest, REQUEST_KINDS, RecordedRequest, VERIFICATION_METHODS, VerificationMethod, openRequest} from '../../../lib/ledger/requests.js'
 import {parseSubject} from '../../../lib/subject/parse.js'
+import {plural} from '../../../lib/ui/words.js'
 
 export default class RequestsOpen extends PrivacyCommand {
   static description = `record a data subject request and its legal deadline
@@ -40,7 +41,7 @@ A deadline falling on a weekend moves to the Monday (PIPEDA: only off a Sunday);
     'verification-method': Flags.string({description: 'how the identity was checked', options: [...VERIFICATION_METHODS], dependsOn: ['verified-by']}),
   }
 
-  async run(): Promise<PrivacyRequest> {
+  async run(): Promise<RecordedRequest> {
     const {flags} = await this.parse(RequestsOpen)
     const subject = parseSubject(flags.subject)
     const receivedOn = flags.received === undefined ? undefined : parseDate(flags.received)
@@ -52,9 +53,10 @@ A deadline falling on a weekend moves to the Monday (PIPEDA: only off a Sunday);
     const ledger = await this.openLedger(flags)
     try {
       const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference, law, verification})
-      this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${request.daysLeft} days left).`)
+      this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
       if (request.acknowledgeBy) this.log(`Confirm receipt to the person by ${request.acknowledgeBy}.`)
       if (!request.verifiedBy) this.log('Identity not recorded as verified: check it before sending data, then note how (--verified-by, --verification-method).')
+      this.logLedgerHead(request.ledgerHead)
       return request
     } finally {
       await ledger.close()

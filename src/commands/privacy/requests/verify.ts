@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {PrivacyRequest, VERIFICATION_METHODS, VerificationMethod, recordVerification} from '../../../lib/ledger/requests.js'
+import {RecordedRequest, VERIFICATION_METHODS, VerificationMethod, recordVerification} from '../../../lib/ledger/requests.js'
 
 export default class RequestsVerify extends PrivacyCommand {
   static description = `record how the requester's identity was checked
@@ -21,12 +21,13 @@ For a request opened before the check was done (privacy:requests:open takes the 
     'verification-method': Flags.string({description: 'how the identity was checked', options: [...VERIFICATION_METHODS], required: true}),
   }
 
-  async run(): Promise<PrivacyRequest> {
+  async run(): Promise<RecordedRequest> {
     const {args, flags} = await this.parse(RequestsVerify)
     const ledger = await this.openLedger(flags)
     try {
       const request = await recordVerification(ledger.ctx, args.id, {by: flags['verified-by'], method: flags['verification-method'] as VerificationMethod})
       this.log(`Recorded for ${request.id}: identity checked by ${request.verifiedBy} (${request.verificationMethod}).`)
+      this.logLedgerHead(request.ledgerHead)
       return request
     } finally {
       await ledger.close()

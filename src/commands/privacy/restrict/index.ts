@@ -36,7 +36,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
   async run() {
     const {flags} = await this.parse(Restrict)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'restricting a person')
     try {
       const result = await restrictAndRecord({
         ...io,
@@ -58,6 +58,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
       }
       this.log(`Views without restricted rows: ${result.views.length} in schema heroku_privacy_unrestricted.${result.enforced.length > 0 ? ` Enforced on ${result.enforced.length} tables.` : ''}`)
       if (result.skipped.length > 0) this.warn(`No primary key, so rows could not be registered: ${result.skipped.join(', ')}`)
+      this.logLedgerHead(result.ledgerHead)
       return result
     } finally {
       await close()

@@ -29,14 +29,14 @@ GDPR Art. 18(3): processing may resume only once the person has been told; --app
   async run() {
     const {flags} = await this.parse(RestrictLift)
     const subjects = await readSubjects(flags)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'lifting a restriction')
     try {
       const input = {...io, subjects, approvedBy: flags['approved-by'], evidence: flags.evidence, releaseHold: flags['release-hold'] === true}
       if (!flags['dry-run']) {
         await liftAndRecord({...input, dryRun: true})
         await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Lifting the restriction')
       }
-      const lifted = await liftAndRecord({...input, dryRun: flags['dry-run'] === true})
+      const {lifted, ledgerHead} = await liftAndRecord({...input, dryRun: flags['dry-run'] === true})
       for (const r of lifted) {
         this.log(`${flags['dry-run'] ? 'Would lift' : 'Lifted'} ${r.id} (${r.reason}, ${r.rows} rows).`)
         if (r.legalHold && r.snapshot) {
@@ -44,7 +44,8 @@ GDPR Art. 18(3): processing may resume only once the person has been told; --app
           this.log(`The legal hold is released: ${name} is no longer needed for it; delete it when nothing else needs it (${r.snapshot.kind === 'backup' ? `heroku pg:backups:delete ${r.snapshot.name}` : `heroku addons:destroy ${r.snapshot.addon}`}).`)
         }
       }
-      return {dryRun: flags['dry-run'] === true, lifted}
+      this.logLedgerHead(ledgerHead)
+      return {dryRun: flags['dry-run'] === true, lifted, ledgerHead}
     } finally {
       await close()
     }

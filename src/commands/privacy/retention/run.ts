@@ -6,7 +6,6 @@ import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {RetentionReport, runRetention} from '../../../lib/erase/retention.js'
 import {ledgerKey} from '../../../lib/ledger/fingerprint.js'
-import {formatTable} from '../../../lib/ui/table.js'
 
 export default class RetentionRun extends PrivacyCommand {
   static description = `apply the data map's retention rules (GDPR Art. 5(1)(e), storage limitation)
@@ -29,7 +28,7 @@ For each table with retention: { column, after, action }, rows whose column is o
 
   async run(): Promise<RetentionReport> {
     const {flags} = await this.parse(RetentionRun)
-    const {main, io, close} = await this.openRegistryAndLedger(flags)
+    const {main, io, close} = await this.openRegistryAndLedger(flags, 'applying retention')
     try {
       const dryRun = flags['dry-run'] === true
       if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Applying retention')
@@ -44,11 +43,19 @@ For each table with retention: { column, after, action }, rows whose column is o
         lockTimeoutMs: flags['lock-timeout'] * 1000,
         progress: this.progress,
       })
-      this.log(report.tables.length === 0 ? 'The data map has no retention rules.' : formatTable(
-        ['TABLE', 'ACTION', 'OLDER THAN', 'ROWS', 'BATCHES', 'RESTRICTED (SKIPPED)'],
-        report.tables.map(t => [t.table, t.action, `${t.column} < ${t.cutoff.slice(0, 10)}`, String(t.rows), String(t.batches), String(t.skippedRestricted)]),
-      ))
+      if (report.tables.length === 0) this.log('The data map has no retention rules.')
+      else {
+        await this.table(report.tables, {
+          table: {header: 'Table'},
+          action: {header: 'Action'},
+          cutoff: {header: 'Older than', get: t => `${t.column} < ${t.cutoff.slice(0, 10)}`},
+          rows: {header: 'Rows'},
+          batches: {header: 'Batches'},
+          skippedRestricted: {header: 'Restricted (skipped)'},
+        })
+      }
       this.log(dryRun ? 'Dry run: nothing was changed.' : `${report.resumed ? 'Resumed and finished' : 'Finished'} retention run ${report.run}.`)
+      this.logLedgerHead(report.ledgerHead)
       return report
     } finally {
       await close()

@@ -2,7 +2,7 @@ import {flags as herokuFlags} from '@heroku-cli/command'
 
 import {PrivacyCommand} from '../../../../cli/base-command.js'
 import {LogDrain, LoggingFacts, listLogDrains} from '../../../../lib/logs/drains.js'
-import {formatTable} from '../../../../lib/ui/table.js'
+import {tableFlags} from '../../../../cli/table.js'
 
 export default class LogsDrainList extends PrivacyCommand {
   static description = `list where the app's logs go: its log drains (credentials hidden), its space's logging and Logplex's own week
@@ -14,15 +14,21 @@ Shows each drain's URL without its password, the drain token a receiver should a
   static flags = {
     app: herokuFlags.app({required: true}),
     remote: herokuFlags.remote(),
+    ...tableFlags,
   }
 
   async run(): Promise<{drains: LogDrain[]; facts: LoggingFacts}> {
     const {flags} = await this.parse(LogsDrainList)
     const result = await listLogDrains(this.herokuApi(), flags.app)
-    this.log(result.drains.length === 0 ? `${flags.app} has no log drains.` : formatTable(
-      ['URL', 'TOKEN', 'ADDED', 'ADD-ON'],
-      result.drains.map(d => [d.url, d.token, d.createdAt.slice(0, 16).replace('T', ' '), d.addon ?? '-']),
-    ))
+    if (result.drains.length === 0) this.log(`${flags.app} has no log drains.`)
+    else {
+      await this.table(result.drains, {
+        url: {header: 'URL'},
+        token: {header: 'Token'},
+        createdAt: {header: 'Added', get: d => d.createdAt.slice(0, 16).replace('T', ' ')},
+        addon: {header: 'Add-on', get: d => d.addon ?? '-'},
+      }, flags)
+    }
     for (const note of result.facts.notes) this.log(`Note: ${note}`)
     return result
   }

@@ -1,0 +1,57 @@
+import {ConnectionOptions, Database, DatabaseTarget, openDatabase} from '../lib/db/connection.js'
+
+/**
+ * The databases (and SSH tunnels) a command has open, so that every exit —
+ * success, error, Ctrl-C — closes them all, and an error can tell whether a
+ * tunnel dropped under it.
+ */
+export class OpenConnections {
+  private readonly open = new Set<Database>()
+  /** A tunnel that closed on its own, remembered after its database is closed (a command's finally runs before its error is shown). */
+  private dropped: {label: string; bastion: string; reason: string} | null = null
+
+  constructor(private readonly defaults: ConnectionOptions) {}
+
+  async connect(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<Database> {
+    const db = await openDatabase(target, {...this.defaults, ...options})
+    this.open.add(db)
+    const close = db.close
+    return Object.assign(db, {
+      close: async () => {
+        this.noteDrop(db)
+        this.open.delete(db)
+        await close()
+      },
+    })
+  }
+
+  private noteDrop(db: Database): void {
+    const reason = db.tunnel?.droppedBecause()
+    if (reason) this.dropped ??= {label: db.target.label, bastion: db.tunnel!.bastionHost, reason}
+  }
+
+  /** The first tunnel that closed on its own, with why. */
+  droppedTunnel(): {label: string; bastion: string; reason: string} | null {
+    for (const db of this.open) this.noteDrop(db)
+    return this.dropped
+  }
+
+  get size(): number {
+    return this.open.size
+  }
+
+  /**
+   * Closes everything. On an interrupt the tunnels go first — that ends the
+   * queries still running through them — and nothing waits more than a few
+   * seconds for a database that no longer answers.
+   */
+  async closeAll(options: {interrupted?: boolean} = {}): Promise<void> {
+    const all = [...this.open]
+    this.open.clear()
+    if (options.interrupted) await Promise.allSettled(all.map(db => db.tunnel?.close()))
+    const closing = Promise.allSettled(all.map(db => db.close()))
+    await (options.interrupted ? Promise.race([closing, new Promise(resolve => {
+      setTimeout(resolve, 3000).unref()
+    })]) : closing)
+  }
+}
