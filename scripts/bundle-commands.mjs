@@ -40,9 +40,11 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // oclif itself runs the commands and must be the one copy; ssh2 loads compiled add-ons of its own (and only when
-  // a bastion is used), so it is required from node_modules as it is; the others are optional and absent.
-  external: ['@oclif/core', '@oclif/core/*', 'ssh2', 'react-devtools-core', 'pg-native'],
+  // oclif itself runs the commands and must be the one copy. Some are required from node_modules as they are,
+  // because they load files a bundler cannot see: ssh2 its compiled add-ons, @heroku/http-call its modules through
+  // an alias of require, @heroku/heroku-cli-util (through @oclif/table's own ink) a WebAssembly file beside it. All
+  // but http-call are imported only when used. The others are optional and absent.
+  external: ['@oclif/core', '@oclif/core/*', 'ssh2', '@heroku/http-call', '@heroku/heroku-cli-util', '@heroku/heroku-cli-util/*', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
   plugins: [lazyCredentialTelemetry],
