@@ -41,10 +41,12 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   // oclif itself runs the commands and must be the one copy. Some are required from node_modules as they are,
-  // because they load files a bundler cannot see: ssh2 its compiled add-ons, @heroku/http-call its modules through
-  // an alias of require, @heroku/heroku-cli-util (through @oclif/table's own ink) a WebAssembly file beside it. All
-  // but http-call are imported only when used. The others are optional and absent.
-  external: ['@oclif/core', '@oclif/core/*', 'ssh2', '@heroku/http-call', '@heroku/heroku-cli-util', '@heroku/heroku-cli-util/*', 'react-devtools-core', 'pg-native'],
+  // because they load files a bundler cannot see: ssh2 its compiled add-ons (only when a bastion is used),
+  // @heroku/http-call its modules through an alias of require, yoga-wasm-web (the layout engine of the ink that
+  // @heroku/heroku-cli-util's tables use) a WebAssembly file beside it. @heroku/heroku-cli-util itself stays in the
+  // bundle: it checks errors against @heroku-cli/command's classes, which must be the bundle's copy. The others are
+  // optional and absent.
+  external: ['@oclif/core', '@oclif/core/*', 'ssh2', '@heroku/http-call', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
   plugins: [lazyCredentialTelemetry],
