@@ -45,7 +45,9 @@ process.on('SIGINT', () => {
 function show(args: string[], env: Record<string, string>): Promise<number> {
   say(`\n$ heroku ${redactSecrets(args.map(arg => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' '))}`)
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'inherit', 'inherit']})
+    // Messages and warnings go to stdout too, so a reader of the demo's output sees each refusal beside its exit code.
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'inherit', 'pipe']})
+    child.stderr!.on('data', chunk => process.stdout.write(chunk))
     child.on('error', reject)
     child.on('close', code => resolve(code ?? 1))
   })
@@ -55,10 +57,10 @@ function show(args: string[], env: Record<string, string>): Promise<number> {
 async function restoreLatestBackup(simulator: HerokuSimulator, app: string): Promise<void> {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${simulator.url}${path}`, {method, headers: {Authorization: `Bearer ${simulator.apiKey}`, 'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
-    return response.json() as Promise<Record<string, any>>
+    return response.json() as Promise<Record<string, string>>
   }
   const addon = await call('POST', `/apps/${app}/addons`, {plan: 'heroku-postgresql:standard-0', attachment: {name: 'RESTORED'}})
-  const [backup] = await call('GET', `/client/v11/apps/${app}/transfers`) as unknown as Array<Record<string, any>>
+  const [backup] = await call('GET', `/client/v11/apps/${app}/transfers`) as unknown as Array<Record<string, string>>
   const restore = await call('POST', `/client/v11/databases/${addon.id}/restores`, {backup_url: backup!.to_url})
   for (let transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`); !transfer.finished_at; transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`)) {
     await new Promise(resolve => setTimeout(resolve, 200))
@@ -87,19 +89,36 @@ async function startReceiver(server: PostgresServer): Promise<{drainUrl: string;
 }
 
 /** What Logplex sends the drain: router and app lines, some about Alice. */
-async function deliverLogs(drainUrl: string, token: string): Promise<void> {
+async function deliverLogs(drainUrl: string, token: string, second: Person): Promise<void> {
   const url = new URL(drainUrl)
   const credentials = {user: url.username, password: url.password, token}
   url.username = ''
   url.password = ''
   const batches = [
     ['at=info method=GET path="/account?email=alice%40example.com" host=privacy-demo.herokuapp.com fwd="203.0.113.7" status=200', 'at=info method=GET path="/" fwd="198.51.100.23" status=200'],
-    ['User alice@example.com signed in from 10.0.0.1', 'User bob.jones.2@example.org signed in', 'login attempt password=hunter2 rejected'],
+    ['User alice@example.com signed in from 10.0.0.1', `User ${second.email} signed in`, 'login attempt password=hunter2 rejected'],
   ]
   for (const [index, lines] of batches.entries()) {
     await postBatch(url.toString(), logplexBody(lines, {app: index === 0 ? 'heroku' : 'app', proc: index === 0 ? 'router' : 'web.1'}), {credentials, frameId: crypto.randomUUID(), count: lines.length})
   }
   say(`(Logplex delivered ${batches.flat().length} lines in ${batches.length} batches; "password=hunter2" was stored as "password=[redacted]")`)
+}
+
+interface Person {
+  name: string
+  email: string
+}
+
+/** The fixture's people by id, so the story speaks of them by the names the data holds. */
+async function peopleOf(url: string, ids: number[]): Promise<Person[]> {
+  const client = new pg.Client({connectionString: url})
+  await client.connect()
+  try {
+    const {rows} = await client.query<{id: number; name: string; email: string}>('SELECT id, full_name AS name, email FROM users WHERE id = ANY($1)', [ids])
+    return ids.map(id => rows.find(r => Number(r.id) === id)!)
+  } finally {
+    await client.end()
+  }
 }
 
 /** The id of the request the demo opened, read back the way a runbook would: through --json. */
@@ -123,6 +142,9 @@ try {
   const world = await seedWorld(sim)
   say(`· Heroku API simulator on ${sim.url}, serving ${[world.demo, world.shield, world.noDatabase, world.other].map(a => a.name).join(', ')}`)
   const env = sim.cliEnv()
+  const [second, fifth] = await peopleOf(sim.databaseUrl(world.demoDatabase), [2, 5])
+  const bob = second!.name.split(' ')[0]!
+  const carol = fifth!.name.split(' ')[0]!
 
   say('\n1. Which database will the privacy commands use, and where does it live?')
   await show(['privacy:info', '-a', world.demo.name], env)
@@ -155,7 +177,7 @@ try {
   const logs = await startReceiver(postgres)
   await show(['privacy:logs:drain', '-a', world.demo.name, '--url', logs.drainUrl], env)
   await show(['privacy:logs:drain:list', '-a', world.demo.name], env)
-  await deliverLogs(logs.drainUrl, world.demo.drains.at(-1)!.token)
+  await deliverLogs(logs.drainUrl, world.demo.drains.at(-1)!.token, second!)
 
   const archive = join(OUTPUT, 'alice-export.zip')
   say('\n8. Answer it: one archive with everything the map ties to Alice, read from one consistent snapshot, and her log lines:')
@@ -169,21 +191,21 @@ try {
   await show(['privacy:ledger', '-a', world.demo.name, '--request', opened], env)
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
-  say('\n9. Bob disputes his data and a legal claim is pending: restrict processing, keep a real snapshot, enforce it:')
+  say(`\n9. ${second!.name} (id 2) disputes their data and a legal claim is pending: restrict processing, keep a real snapshot, enforce it:`)
   await show(['privacy:restrict', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=2', '--reason', 'legal-claim', '--legal-hold', '--enforce'], env)
   await show(['privacy:restrict:list', '-a', world.demo.name], env)
-  say('(an UPDATE of his rows now fails unless the session sets heroku_privacy.bypass to a reason; the app can read heroku_privacy_unrestricted.* views)')
-  say('Lifting needs his recorded approval; without it the command refuses with exit 4:')
+  say('(an UPDATE of those rows now fails unless the session sets heroku_privacy.bypass to a reason; the app can read heroku_privacy_unrestricted.* views)')
+  say(`Lifting needs ${bob}'s recorded approval; without it the command refuses with exit 4:`)
   say(`(exit code ${await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--confirm', world.demo.name], env)})`)
-  await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'signed settlement, TICKET-1077', '--release-hold', '--confirm', world.demo.name], env)
+  await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--approved-by', second!.name, '--evidence', 'signed settlement, TICKET-1077', '--release-hold', '--confirm', world.demo.name], env)
 
-  say('\n10. Carol asks to be erased. A reviewer confirms the proposed references in the map, then: plan, erase, and what is left elsewhere:')
+  say(`\n10. ${fifth!.name} (id 5) asks to be erased. A reviewer confirms the proposed references in the map, then: plan, erase, and what is left elsewhere:`)
   await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
   await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--dry-run'], env)
   await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--include-connect', '--include-logs', '--logs-database-url', logs.storeUrl, '--confirm', world.demo.name], env)
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
-  say('\n11. A restore brings Carol back: backup b001 was taken before her erasure. Restore it into a new database,')
+  say(`\n11. A restore brings ${carol} back: backup b001 was taken before the erasure. Restore it into a new database,`)
   say('    as `heroku addons:create heroku-postgresql:standard-0 --as RESTORED` and `heroku pg:backups:restore b001 RESTORED` would:')
   await restoreLatestBackup(sim, world.demo.name)
   await show(['privacy:snapshots', '-a', world.demo.name], env)

@@ -2,8 +2,8 @@
  * The programmatic API, for runbooks written in TypeScript: the same lib
  * functions the commands call, with their collaborators passed in.
  */
-export {ExitCode, PrivacyError, isPrivacyError} from './lib/errors.js'
-export type {ExitCodeValue} from './lib/errors.js'
+export {ERROR_CODES, ExitCode, PrivacyError, isPrivacyError, refused, usageError, violation} from './lib/errors.js'
+export type {ErrorCode, ExitCodeValue} from './lib/errors.js'
 export {HerokuApiError, HerokuUnreachableError} from './lib/heroku/api.js'
 export type {HerokuApi, HerokuRequest, HerokuService} from './lib/heroku/api.js'
 export {herokuClientApi} from './lib/heroku/client.js'

@@ -2,7 +2,7 @@ import {stripVTControlCharacters} from 'node:util'
 
 import {Flags} from '@oclif/core'
 
-import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {refused} from '../lib/errors.js'
 
 export const confirmFlags = {
   confirm: Flags.string({description: 'the app name (or, with --database-url, the database name), to confirm a change without a prompt', helpValue: 'APP'}),
@@ -22,16 +22,16 @@ export function confirmationName(app: string | undefined, databaseUrl: string): 
  */
 export async function requireConfirmation(given: string | undefined, expected: string, action: string): Promise<void> {
   if (given !== undefined) {
-    if (given !== expected) throw new PrivacyError(`--confirm ${given} does not match ${expected}; nothing was changed.`, {code: 'confirmation_mismatch', exitCode: ExitCode.refused})
+    if (given !== expected) throw refused('confirmation_mismatch', `--confirm ${given} does not match ${expected}; nothing was changed.`)
     return
   }
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new PrivacyError(`${action} changes ${expected}; pass --confirm ${expected} to go ahead (or --dry-run to see the plan).`, {code: 'confirmation_required', exitCode: ExitCode.refused})
+    throw refused('confirmation_required', `${action} changes ${expected}; pass --confirm ${expected} to go ahead (or --dry-run to see the plan).`)
   }
   const {hux} = await import('@heroku/heroku-cli-util')
   try {
     await hux.confirmCommand({comparison: expected, warningMessage: `${action} changes ${expected}.`, abortedMessage: 'Nothing was changed.'})
   } catch (error) {
-    throw new PrivacyError(stripVTControlCharacters(String((error as Error).message ?? error)), {code: 'confirmation_mismatch', exitCode: ExitCode.refused})
+    throw refused('confirmation_mismatch', stripVTControlCharacters(String((error as Error).message ?? error)))
   }
 }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {Database} from '../lib/db/connection.js'
-import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {PrivacyError, usageError} from '../lib/errors.js'
 import {resolveDatabase, targetOf} from '../lib/heroku/resolve-database.js'
 import {hasLogStore} from '../lib/logs/store.js'
 import {Opener, ResolvedTarget, urlTarget} from './target.js'
@@ -26,7 +26,7 @@ export interface LogStoreFlags {
 export async function openLogStore(flags: LogStoreFlags, main: ResolvedTarget, opener: Opener): Promise<Database | undefined> {
   if (flags['include-logs'] !== true) {
     if (flags['logs-database-url'] || flags['logs-database']) {
-      throw new PrivacyError('--logs-database-url and --logs-database only matter with --include-logs.', {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError('--logs-database-url and --logs-database only matter with --include-logs.')
     }
     return undefined
   }
@@ -34,7 +34,7 @@ export async function openLogStore(flags: LogStoreFlags, main: ResolvedTarget, o
   if (flags['logs-database-url']) {
     target = urlTarget(flags['logs-database-url'], 'log store ')
   } else if (flags['logs-database']) {
-    if (!flags.app) throw new PrivacyError('--logs-database names a Heroku attachment and needs --app; use --logs-database-url otherwise.', {code: 'usage', exitCode: ExitCode.usage})
+    if (!flags.app) throw usageError('--logs-database names a Heroku attachment and needs --app; use --logs-database-url otherwise.')
     target = targetOf(await resolveDatabase(main.heroku?.api ?? opener.api(), {app: flags.app, database: flags['logs-database']}))
   }
   const db = await opener.connect(target)

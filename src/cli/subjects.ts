@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 
 import {Flags} from '@oclif/core'
 
-import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {usageError} from '../lib/errors.js'
 import {SubjectLookup, parseSubject} from '../lib/subject/parse.js'
 import type {KindChoice} from '../lib/subject/resolve.js'
 
@@ -29,12 +29,12 @@ export async function readSubjects(flags: {subject?: string[]; 'subjects-file'?:
     try {
       text = await readFile(flags['subjects-file'], 'utf8')
     } catch {
-      throw new PrivacyError(`Could not read --subjects-file ${flags['subjects-file']}.`, {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError(`Could not read --subjects-file ${flags['subjects-file']}.`)
     }
     lines.push(...text.split(/\r?\n/).map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')))
   }
   if (lines.length === 0) {
-    throw new PrivacyError('Name the person with --subject COLUMN=VALUE (e.g. --subject email=alice@example.com), or give --subjects-file.', {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError('Name the person with --subject COLUMN=VALUE (e.g. --subject email=alice@example.com), or give --subjects-file.')
   }
   return lines.map(line => parseSubject(line))
 }

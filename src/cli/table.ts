@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {usageError} from '../lib/errors.js'
 
 /** The heroku CLI's table flags: choose columns, show the extended ones, or print CSV. */
 export const tableFlags = {
@@ -30,7 +30,7 @@ export async function renderTable<T extends object>(rows: T[], columns: TableCol
   } catch (error) {
     if (/Columns flag has an invalid value/.test(String((error as Error).message))) {
       const valid = Object.entries(columns).map(([key, column]) => column.header ?? key).join(', ')
-      throw new PrivacyError(`--columns ${flags.columns} names a column this table does not have; choose from ${valid}.`, {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError(`--columns ${flags.columns} names a column this table does not have; choose from ${valid}.`)
     }
     throw error
   }

@@ -1,5 +1,5 @@
 import {ConnectionOptions, Database, DatabaseTarget, parsePostgresUrl} from '../lib/db/connection.js'
-import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {usageError} from '../lib/errors.js'
 import {HerokuApi} from '../lib/heroku/api.js'
 import {HerokuDatabase, resolveDatabase, targetOf} from '../lib/heroku/resolve-database.js'
 import {describeDatabaseUrl} from '../lib/redact.js'
@@ -37,12 +37,12 @@ export async function resolveTarget(flags: TargetFlags, opener: Pick<Opener, 'en
   const url = flags['database-url'] ?? (flags.app ? undefined : opener.env.databaseUrl)
   if (url !== undefined) {
     if (flags.database) {
-      throw new PrivacyError('--database names a Heroku attachment and cannot be combined with --database-url; use one of them.', {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError('--database names a Heroku attachment and cannot be combined with --database-url; use one of them.')
     }
     return {target: urlTarget(url)}
   }
   if (!flags.app) {
-    throw new PrivacyError('No app given. Pass --app APP (or --remote), or --database-url postgres://… for a database outside Heroku.', {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError('No app given. Pass --app APP (or --remote), or --database-url postgres://… for a database outside Heroku.')
   }
   const herokuApi = opener.api()
   const database = await resolveDatabase(herokuApi, {app: flags.app, database: flags.database})

@@ -1,5 +1,5 @@
 import type {Database} from '../lib/db/connection.js'
-import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {PrivacyError} from '../lib/errors.js'
 import {get} from '../lib/heroku/api.js'
 import {fetchPostgresInfo, nameDatabaseUrl} from '../lib/heroku/postgres-info.js'
 import type {ResolvedTarget} from './target.js'
@@ -14,7 +14,7 @@ export async function assertWritable(main: ResolvedTarget, db: Database, action:
   if (!state?.read_only) return
   const label = main.target.label
   if (!main.heroku) {
-    throw new PrivacyError(`${label} is read-only (a follower or standby); ${action} needs the primary database: point --database-url at it.`, {code: 'read_only_database', exitCode: ExitCode.usage})
+    throw new PrivacyError(`${label} is read-only (a follower or standby); ${action} needs the primary database: point --database-url at it.`, {code: 'read_only_database'})
   }
   const {api, database} = main.heroku
   const info = await fetchPostgresInfo(api, database.attachment.addon.id, label).catch(() => undefined)
@@ -23,5 +23,5 @@ export async function assertWritable(main: ResolvedTarget, db: Database, action:
   const leader = info?.followingUrl ? nameDatabaseUrl(info.followingUrl, config) : null
   throw new PrivacyError(leader
     ? `${label} is a follower of ${app}::${leader}, and followers are read-only: ${action} must run on the leader. Use --database ${leader} (or leave --database out if it is DATABASE).`
-    : `${label} is read-only (a follower or standby); ${action} must run on the primary database. Name it with --database.`, {code: 'follower_read_only', exitCode: ExitCode.usage})
+    : `${label} is read-only (a follower or standby); ${action} must run on the primary database. Name it with --database.`, {code: 'follower_read_only'})
 }

@@ -46,7 +46,7 @@ describe('Private and Shield databases, through their bastions', function () {
     expect(result.code, result.stdout + result.stderr).to.equal(1)
     const lines = result.stderr.split('\n').filter(line => line.trim() !== '' && !/^\s*› (?!\s*Error)/.test(line))
     expect(lines, result.stderr).to.have.length(1)
-    expect(lines[0]).to.match(pattern)
+    expect(lines[0], result.stderr).to.match(pattern)
     expect(result.stderr).to.not.match(/\n\s+at /)
     expectNothingSecret(result)
   }
@@ -218,7 +218,7 @@ describe('Private and Shield databases, through their bastions', function () {
       try {
         await locker.query('BEGIN')
         await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')
-        const running = startProcess(process.execPath, [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', out], ctx.env)
+        const running = startProcess(process.execPath, [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', out, '--allow-plaintext'], ctx.env)
         await waitUntilWaitingOnLock(db, running)
         ctx.sim.bastion.dropConnections()
         const result = await running.result
@@ -238,7 +238,7 @@ describe('Private and Shield databases, through their bastions', function () {
     try {
       await locker.query('BEGIN')
       await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')
-      const running = startProcess(process.execPath, [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', join(dir, 'interrupted.zip')], ctx.env)
+      const running = startProcess(process.execPath, [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', join(dir, 'interrupted.zip'), '--allow-plaintext'], ctx.env)
       await waitUntilWaitingOnLock(db, running)
       expect(ctx.sim.bastion.openConnections).to.be.greaterThan(0)
       running.child.kill('SIGINT')

@@ -1,5 +1,3 @@
-import {join} from 'node:path'
-
 import {expect} from 'chai'
 
 import {useDatabase} from '../support/context.js'

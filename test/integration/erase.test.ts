@@ -128,6 +128,18 @@ describe('privacy:erase', () => {
     })
   })
 
+  it('lists the Heroku Connect tables it skipped without --include-connect under "not erased", with the reason', async () => {
+    const result = await erase('--subject', `email=${ALICE.email}`, '--dry-run', '--json')
+    expect(result.code, result.stderr).to.equal(0)
+    const notErased = JSON.parse(result.stdout).notErased as Array<{table: string; rows: number; reason: string}>
+    const connect = notErased.filter(n => n.table.startsWith('salesforce.'))
+    expect(connect.length, JSON.stringify(notErased)).to.be.greaterThan(0)
+    for (const entry of connect) {
+      expect(entry.rows).to.be.greaterThan(0)
+      expect(entry.reason).to.match(/include-connect/)
+    }
+  })
+
   describe('erasing one person', () => {
     let othersBefore: Record<string, string>
     let aliceRows: Record<string, string[]>
@@ -160,6 +172,11 @@ describe('privacy:erase', () => {
 
     it('leaves every other person\'s data byte-identical', async () => {
       expect(await checksums(db.pool, aliceRows)).to.deep.equal(othersBefore)
+    })
+
+    it('says how much of the erasure the residue check took', () => {
+      expect(report.residue.columns).to.be.greaterThan(0)
+      expect(report.timings.residueMs).to.be.a('number').within(0, report.timings.totalMs)
     })
 
     it('deletes or anonymises as the map says, and keeps shared rows', async () => {

@@ -1,6 +1,5 @@
 import {spawn} from 'node:child_process'
 import {readFile, rm, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
 
 import {expect} from 'chai'
 

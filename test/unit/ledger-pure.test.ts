@@ -20,6 +20,14 @@ describe('event hashing', () => {
     expect(canonicalJson({b: 1, a: {d: [1, {y: 2, x: 1}], c: null}})).to.equal('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}')
   })
 
+  it('hashes a Date as the string it is stored as, and refuses objects that would hash as {}', () => {
+    const at = new Date('2026-11-24T10:00:00.000Z')
+    expect(canonicalJson({at})).to.equal(canonicalJson(JSON.parse(JSON.stringify({at}))))
+    expect(() => canonicalJson({keys: new Set([1])})).to.throw(/Set object cannot go into/)
+    expect(() => canonicalJson({rows: new Map()})).to.throw(/Map object/)
+    expect(() => canonicalJson({count: 1n})).to.throw(/bigint/)
+  })
+
   it('changes when any field or the previous hash changes', () => {
     const event = {seq: 1, at: '2026-11-24T10:00:00.000Z', scope: 'app', actor: 'a@example.com', action: 'request.opened', requestId: 'R-2026-0001', details: {kind: 'access'}, prevHash: GENESIS_HASH}
     const hash = hashEvent(event)

@@ -6,7 +6,7 @@ import {CheckReport, checkApps, failsAt} from '../../lib/check/check.js'
 import {SEVERITIES, Severity} from '../../lib/check/findings.js'
 import {renderJunit, renderSarif, renderText} from '../../lib/check/formats.js'
 import {RULES} from '../../lib/check/rules.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {usageError, violation} from '../../lib/errors.js'
 import {get} from '../../lib/heroku/api.js'
 import {describeHerokuFailure} from '../../lib/heroku/describe-failure.js'
 import {plural} from '../../lib/ui/words.js'
@@ -45,7 +45,7 @@ Exits 3 when a finding is at or above --fail-on. --format junit and sarif write 
       })
       apps.push(...teamApps.map(a => a.name))
     }
-    if (apps.length === 0) throw new PrivacyError('Name the apps to check with -a APP (repeatable) or --team TEAM.', {code: 'usage', exitCode: ExitCode.usage})
+    if (apps.length === 0) throw usageError('Name the apps to check with -a APP (repeatable) or --team TEAM.')
     const report = await checkApps({
       api,
       apps: [...new Set(apps)],
@@ -64,7 +64,7 @@ Exits 3 when a finding is at or above --fail-on. --format junit and sarif write 
     const failing = failsAt(report, failOn)
     if (failing.length > 0) {
       const bySeverity = SEVERITIES.map(s => [failing.filter(f => f.severity === s).length, s] as const).filter(([n]) => n > 0).map(([n, s]) => plural(n, s, s === 'info' ? s : `${s}s`)).join(', ')
-      throw new PrivacyError(`privacy:check found ${bySeverity} at or above --fail-on ${failOn}.`, {code: 'check_failed', exitCode: ExitCode.violations, result: report})
+      throw violation('check_failed', `privacy:check found ${bySeverity} at or above --fail-on ${failOn}.`, {result: report})
     }
     return report
   }

@@ -87,6 +87,7 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
         sameDatabase: io.sameDatabase,
         logs: logs?.pool,
         progress: this.progress,
+        elapsed: () => performance.now(),
       })
       const residues = before ? await findResidues({pool: io.registry, ...before, budgetMs: flags['locate-seconds'] === undefined ? undefined : flags['locate-seconds'] * 1000, progress: this.progress}) : null
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())

@@ -10,7 +10,7 @@ import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subje
 import {TOOL} from '../../cli/version.js'
 import type {Locale} from '../../lib/datamap/processing-schema.js'
 import {Database, DatabaseTarget} from '../../lib/db/connection.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {ExitCode, PrivacyError, usageError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
@@ -68,7 +68,7 @@ Before writing, the export looks for the person in every other table and column 
     const main = await this.resolveTarget(flags)
     if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
     if (flags['from-follower'] && !main.heroku) {
-      throw new PrivacyError('--from-follower needs --app: followers are found through Heroku.', {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError('--from-follower needs --app: followers are found through Heroku.')
     }
     const ledger = await this.openLedger(flags, main)
     let source: Database | undefined
@@ -80,9 +80,11 @@ Before writing, the export looks for the person in every other table and column 
       source = await this.connect(sourceTarget)
       const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
-      const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool: source.pool, mapFile: flags.map, subjects, kinds: kindChoice(flags), budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
-      const summary = await exportSubjects({
-        pool: source.pool,
+      const pool = source.pool
+      const written = async () => {
+        const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool, mapFile: flags.map, subjects, kinds: kindChoice(flags), budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
+        return {unlinked, summary: await exportSubjects({
+        pool,
         mapFile: flags.map,
         subjects,
         kinds: kindChoice(flags),
@@ -103,7 +105,9 @@ Before writing, the export looks for the person in every other table and column 
         logs: logs?.pool,
         allowIncomplete: flags['allow-incomplete'],
         progress: this.progress,
-      }).catch(error => {
+      })}
+      }
+      const {unlinked, summary} = await written().catch(error => {
         throw unfinished(error, out)
       })
       const ledgerHead = await recordExport(ledger.ctx, {
@@ -144,7 +148,8 @@ Before writing, the export looks for the person in every other table and column 
 
 /** An export that failed part-way says that no archive was written, and what is left on disk. */
 function unfinished(error: unknown, out: string): unknown {
-  if (!(error instanceof Error) || (error instanceof PrivacyError && !error.code.startsWith('db_'))) return error
+  // A refusal or a usage error is the answer itself; any other failure interrupted the export.
+  if (!(error instanceof Error) || (error instanceof PrivacyError && error.exitCode !== ExitCode.error)) return error
   const left = existsSync(`${out}.partial`) ? `only the incomplete ${out}.partial is left` : `${out}.partial was removed`
   const message = `The export did not finish, so no archive was written to ${out} (${left}): ${error.message}`
   return error instanceof PrivacyError ? Object.assign(error, {message}) : new PrivacyError(message, {code: 'export_unfinished', cause: error})

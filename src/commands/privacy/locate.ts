@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {violation} from '../../lib/errors.js'
 import {LocateReport, locateSubjects} from '../../lib/locate/locate.js'
 import {describeAppearances, renderLocateReport} from '../../lib/ui/locate-report.js'
 
@@ -58,7 +58,7 @@ Prints where the person appears: table, column and the number of rows — never 
     this.log(renderLocateReport(report, {maxSeconds: flags['max-seconds']}))
     const unlinked = report.found.filter(a => !a.linked)
     if (unlinked.length > 0) {
-      throw new PrivacyError(`The person appears where the data map does not link them: ${describeAppearances(unlinked)}. Link those rows to them in the map (a via edge), or clean them up.`, {code: 'unlinked_appearances', exitCode: ExitCode.violations, details: report})
+      throw violation('unlinked_appearances', `The person appears where the data map does not link them: ${describeAppearances(unlinked)}. Link those rows to them in the map (a via edge), or clean them up.`, {details: report})
     }
     return report
   }

@@ -8,7 +8,7 @@ import {ledgerFlags} from '../../cli/ledger.js'
 import {ResolvedTarget, urlTarget} from '../../cli/target.js'
 import {loadMapForDatabase} from '../../lib/datamap/for-database.js'
 import type {DatabaseTarget} from '../../lib/db/connection.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {PrivacyError, usageError, violation} from '../../lib/errors.js'
 import {resolveDatabase, targetOf} from '../../lib/heroku/resolve-database.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {PointInTime, targetPointInTime} from '../../lib/reconcile/point-in-time.js'
@@ -42,18 +42,18 @@ For a copy restored outside Heroku, name it with --database-url and say when its
   async run(): Promise<ReplayReport | {nothingToDo: string}> {
     const {flags} = await this.parse(Reapply)
     const given = flags.since === undefined ? undefined : new Date(flags.since)
-    if (given && Number.isNaN(given.getTime())) throw new PrivacyError(`--since must be a time such as 2026-11-20T02:00:00Z (got ${flags.since}).`, {code: 'usage', exitCode: ExitCode.usage})
+    if (given && Number.isNaN(given.getTime())) throw usageError(`--since must be a time such as 2026-11-20T02:00:00Z (got ${flags.since}).`)
     let target: DatabaseTarget
     let primary: ResolvedTarget | undefined
     let since: PointInTime | undefined = given ? {kind: 'given', at: given, source: '--since'} : undefined
     if (flags['database-url']) {
-      if (flags.database) throw new PrivacyError('--database names a Heroku attachment and cannot be combined with --database-url; use one of them.', {code: 'usage', exitCode: ExitCode.usage})
-      if (!since) throw new PrivacyError('Heroku cannot tell when a copy restored outside it is from: pass --since with the time of the backup it came from.', {code: 'usage', exitCode: ExitCode.usage})
-      if (!flags['ledger-url'] && !flags.app) throw new PrivacyError('Name the ledger the erasures were recorded in: --ledger-url, or --app for the ledger in the app database.', {code: 'usage', exitCode: ExitCode.usage})
+      if (flags.database) throw usageError('--database names a Heroku attachment and cannot be combined with --database-url; use one of them.')
+      if (!since) throw usageError('Heroku cannot tell when a copy restored outside it is from: pass --since with the time of the backup it came from.')
+      if (!flags['ledger-url'] && !flags.app) throw usageError('Name the ledger the erasures were recorded in: --ledger-url, or --app for the ledger in the app database.')
       target = urlTarget(flags['database-url'])
       if (flags.app && !flags['ledger-url']) primary = await this.resolveTarget({app: flags.app, database: flags['ledger-database']})
     } else {
-      if (!flags.app || !flags.database) throw new PrivacyError('Name the copy to reconcile: -a APP --database ATTACHMENT, or --database-url for a copy restored outside Heroku.', {code: 'usage', exitCode: ExitCode.usage})
+      if (!flags.app || !flags.database) throw usageError('Name the copy to reconcile: -a APP --database ATTACHMENT, or --database-url for a copy restored outside Heroku.')
       const api = this.herokuApi()
       const leader = await resolveDatabase(api, {app: flags.app})
       const copy = await resolveDatabase(api, {app: flags.app, database: flags.database})
@@ -84,7 +84,7 @@ For a copy restored outside Heroku, name it with --database-url and say when its
       if (report.applied.length === 0 && report.mismatches.length === 0) this.log('Nothing to re-apply.')
       this.logLedgerHead(report.ledgerHead)
       if (report.mismatches.length > 0) {
-        throw new PrivacyError(`${plural(report.mismatches.length, 'recorded row')} now belong to someone else in ${target.label}; those events were not applied.`, {code: 'fingerprint_mismatch', exitCode: ExitCode.violations, result: report})
+        throw violation('fingerprint_mismatch', `${plural(report.mismatches.length, 'recorded row')} now belong to someone else in ${target.label}; those events were not applied.`, {result: report})
       }
       return report
     } finally {
@@ -99,5 +99,5 @@ async function onlyScope(pool: pg.Pool, label: string): Promise<string> {
   const {rows} = await pool.query<{scope: string}>('SELECT DISTINCT scope FROM heroku_privacy.events ORDER BY scope')
   if (rows.length === 1) return rows[0]!.scope
   if (rows.length === 0) throw new PrivacyError(`The ledger in ${label} records nothing yet; there is nothing to re-apply.`, {code: 'ledger_empty'})
-  throw new PrivacyError(`The ledger in ${label} records several apps and databases (${rows.map(r => r.scope).join(', ')}); name the app the copy came from with --app.`, {code: 'usage', exitCode: ExitCode.usage})
+  throw usageError(`The ledger in ${label} records several apps and databases (${rows.map(r => r.scope).join(', ')}); name the app the copy came from with --app.`)
 }

@@ -5,7 +5,7 @@ import {databaseFlags} from '../../cli/flags.js'
 import {inventory} from '../../lib/check/inventory.js'
 import {addPlatformRecipients, platformRecipients} from '../../lib/datamap/platform-recipients.js'
 import {formatProblems} from '../../lib/datamap/load.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {PrivacyError, violation} from '../../lib/errors.js'
 import {ScanReport, checkMapAgainstDatabase, hasDrift, writeMapFromScan} from '../../lib/scan/run-scan.js'
 import {renderDrift, renderScanReport} from '../../lib/ui/scan-report.js'
 
@@ -42,7 +42,7 @@ With --check nothing is written: the command exits 3 when the database has table
     if (flags.check) {
       if (report.drift && hasDrift(report.drift)) {
         this.log(renderDrift(report))
-        throw new PrivacyError(`${flags.out} is out of date with ${target.label}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`, {code: 'map_drift', exitCode: ExitCode.violations, details: report})
+        throw violation('map_drift', `${flags.out} is out of date with ${target.label}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`, {details: report})
       }
       if (report.problems.length > 0) {
         throw new PrivacyError(`${flags.out} has problems: ${formatProblems(flags.out, report.problems)}`, {code: 'invalid_map', details: report.problems})

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
-import {ExitCode, PrivacyError} from '../../lib/errors.js'
+import {violation} from '../../lib/errors.js'
 import {ArchiveVerdict, verifyArchive} from '../../lib/export/verify.js'
 
 export default class Verify extends PrivacyCommand {
@@ -20,7 +20,7 @@ Recomputes every data file's sha256 and row count and compares them with manifes
     for (const name of verdict.unexpected) this.log(`BAD  ${name}: not listed in the manifest`)
     if (!verdict.intact) {
       const bad = [...verdict.files.filter(f => !f.ok).map(f => f.path), ...verdict.unexpected]
-      throw new PrivacyError(`${args.archive} does not match its manifest: ${bad.join(', ')}.`, {code: 'archive_tampered', exitCode: ExitCode.violations, details: verdict})
+      throw violation('archive_tampered', `${args.archive} does not match its manifest: ${bad.join(', ')}.`, {details: verdict})
     }
     this.log(`${args.archive} is intact: ${verdict.files.length} files match the manifest (snapshot ${verdict.manifest.snapshotAt}).`)
     if (verdict.manifest.ledgerHead) this.log(`It was made when the ledger's head was ${verdict.manifest.ledgerHead}; check the ledger still holds it with \`heroku privacy:ledger:verify --head ${verdict.manifest.ledgerHead}\`.`)

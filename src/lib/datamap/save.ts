@@ -6,6 +6,7 @@ import {Document, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq} from '
 import type {SchemaInfo} from '../db/introspect.js'
 import type {BuiltMap} from './build.js'
 import type {LoadedDataMap} from './load.js'
+import {migrateSubjectToSubjects} from './migrate-subject.js'
 import {addProcessingPlaceholdersToDocument, styleProcessing} from './placeholders.js'
 import type {DataMap} from './schema.js'
 
@@ -73,6 +74,8 @@ export function newMapDocument(built: BuiltMap): Document {
 export function mergeIntoDocument(existing: LoadedDataMap, built: BuiltMap, schema: SchemaInfo): MergeReport {
   const {document} = existing
   const report: MergeReport = {added: [], removed: []}
+  const migrated = migrateSubjectToSubjects(document)
+  if (migrated) report.added.push(`subjects.${migrated} (the map's single subject:, now a named kind)`)
   let tablesNode = document.getIn(['tables'], true)
   if (!isMap(tablesNode)) {
     document.setIn(['tables'], document.createNode({}))

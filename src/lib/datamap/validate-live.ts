@@ -1,6 +1,6 @@
 import type {ColumnInfo, SchemaInfo, TableInfo} from '../db/introspect.js'
 import {columnStrategyProblems} from './column-strategies.js'
-import {LoadedDataMap, MapProblem, invalidMap, lineOf} from './load.js'
+import {LoadedDataMap, MapProblem, lineOf} from './load.js'
 import {fileRuleProblems} from './rules.js'
 import {edgesOf, splitColumnRef, subjectKinds} from './schema.js'
 import {didYouMean} from './suggest.js'
@@ -70,10 +70,4 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
   for (const problem of columnStrategyProblems(map, schema)) at(problem.path, problem.message, problem.field)
   problems.push(...fileRuleProblems(loaded, lineOf))
   return problems.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
-}
-
-/** Throws one error listing every problem, so a person fixes the file in one pass. */
-export function assertMapMatchesSchema(loaded: LoadedDataMap, schema: SchemaInfo): void {
-  const problems = checkMapAgainstSchema(loaded, schema)
-  if (problems.length > 0) throw invalidMap(loaded.file, problems)
 }

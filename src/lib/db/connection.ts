@@ -114,7 +114,7 @@ export function describeDatabaseError(error: unknown, target: DatabaseTarget): P
       if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {
         return new PrivacyError(`Timed out connecting to ${on}. Check that it is reachable from here.`, {code: 'db_unreachable'})
       }
-      return new PrivacyError(`Database error on ${on}: ${message}`, {code: e?.code ? `db_${e.code}` : 'db_error'})
+      return new PrivacyError(`Database error on ${on}: ${message}`, {code: 'db_error', details: e?.code ? {sqlstate: e.code} : undefined})
   }
 }
 

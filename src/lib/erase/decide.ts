@@ -1,6 +1,6 @@
 import type {DataMap, TableMap} from '../datamap/schema.js'
 import {ForeignKeyInfo, SchemaInfo, TableInfo, hiddenByRowSecurity} from '../db/introspect.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, refused} from '../errors.js'
 import type {PlannedTable, SubjectPlan} from '../subject/graph.js'
 
 /**
@@ -39,7 +39,7 @@ export function chooseTables(plan: SubjectPlan, options: {includeConnect: boolea
 export function refuseHiddenRows(tables: TableInfo[]): void {
   const hidden = hiddenByRowSecurity(tables)
   if (hidden.length > 0) {
-    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS. Nothing was changed.`, {code: 'row_security', exitCode: ExitCode.refused})
+    throw refused('row_security', `Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS. Nothing was changed.`)
   }
 }
 
@@ -86,7 +86,7 @@ export function settleReference(map: DataMap, facts: ReferenceFacts, options: {c
     throw blocked(`${guarded.held} row(s) of ${referencing.key} under someone else's legal hold point at ${parent.key} rows this erasure deletes (${fk.name}); clearing that link would change held data. Lift the hold first, or set tables.${parent.key}.erase to anonymize.`)
   }
   if (guarded.restricted > 0 && !options.changeRestricted) {
-    throw new PrivacyError(`${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first, or pass --unlink-restricted-shared to clear only that link.`, {code: 'restricted_shared', exitCode: ExitCode.refused})
+    throw refused('restricted_shared', `${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first, or pass --unlink-restricted-shared to clear only that link.`)
   }
   const column = fk.columns[0]!
   const name = `${referencing.key}.${column}`
@@ -163,5 +163,5 @@ export function deletionOrder(tables: string[], edges: DeletionEdge[], schema: S
 }
 
 export function blocked(message: string): PrivacyError {
-  return new PrivacyError(message, {code: 'erase_blocked', exitCode: ExitCode.refused})
+  return refused('erase_blocked', message)
 }

@@ -3,10 +3,11 @@ import type pg from 'pg'
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import {edgesOf} from '../datamap/schema.js'
 import {quoteIdent} from '../db/sql.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, refused, violation} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
 import {fingerprint} from '../ledger/fingerprint.js'
-import {STABLE_TEXT_SETTINGS, deriveRowKey} from '../ledger/row-keys.js'
+import {deriveRowKey} from '../ledger/row-keys.js'
+import {begin} from '../db/transaction.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import {redactSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
@@ -46,6 +47,8 @@ export interface EraseInput {
   /** A log store (privacy:logs:serve's) whose lines mentioning the people are redacted too. */
   logs?: pg.Pool
   progress?: ProgressSink
+  /** A monotonic clock in milliseconds (performance.now): with it, the report says how long the residue check took. */
+  elapsed?: () => number
 }
 
 /** A mapped table holding the people's rows that this command leaves as they are, and why. */
@@ -77,6 +80,8 @@ export interface ErasureReport {
   residue: ResidueReport | null
   /** Stored log lines redacted (with the dry run: that would be); null without a log store. */
   logLines: number | null
+  /** With `elapsed`: the whole transaction, and the part spent collecting identifiers and checking for residue. */
+  timings?: {totalMs: number; residueMs: number}
   ledgerEvent: number | null
 }
 
@@ -91,7 +96,7 @@ function describeFailure(error: unknown, table: string): Error {
     return new PrivacyError(`Another session holds locks on ${table}, and the lock timeout passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`, {code: 'erase_lock_timeout'})
   }
   if (e.code === '42501') {
-    return new PrivacyError(`The erasure stopped at ${table}: ${e.message}. Nothing was changed; grant the role the privilege, or run as a role that has it.`, {code: 'permission_denied', exitCode: ExitCode.refused})
+    return refused('permission_denied', `The erasure stopped at ${table}: ${e.message}. Nothing was changed; grant the role the privilege, or run as a role that has it.`)
   }
   return error instanceof Error ? error : new Error(String(error))
 }
@@ -115,7 +120,7 @@ function refuseSlowPlan(plan: ErasurePlan, limit: number): void {
   const reads = plan.unindexed.reduce((sum, u) => sum + u.deletedRows * u.tableRows, 0)
   if (reads <= limit) return
   const fixes = plan.unindexed.map(u => `${u.createIndex};`).join(' ')
-  throw new PrivacyError(`Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`, {code: 'erase_slow', exitCode: ExitCode.refused, details: plan.unindexed})
+  throw refused('erase_slow', `Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`, {details: plan.unindexed})
 }
 
 function residueError(residue: ResidueReport): PrivacyError {
@@ -125,7 +130,7 @@ function residueError(residue: ResidueReport): PrivacyError {
     if (hit.kind === 'rows_missed') return `${hit.table}: ${hit.rows} row(s) the plan announced were not changed`
     return `${hit.table}.${hit.column}: ${hit.rows} row(s)`
   }).join('; ')
-  return new PrivacyError(`The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`, {code: 'residue', exitCode: ExitCode.violations, details: residue})
+  return violation('residue', `The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`, {details: residue})
 }
 
 /**
@@ -137,13 +142,21 @@ function residueError(residue: ResidueReport): PrivacyError {
  * personal keys) and the people's fingerprints, never the values.
  */
 export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
+  const started = input.elapsed?.()
+  let residueMs = 0
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const from = input.elapsed?.() ?? 0
+    try {
+      return await work()
+    } finally {
+      residueMs += (input.elapsed?.() ?? 0) - from
+    }
+  }
   const client = await input.pool.connect()
   const logs = input.logs ? await input.logs.connect() : undefined
   let table = '(planning)'
   try {
-    await client.query('BEGIN')
-    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.lockTimeoutMs))}`)
-    for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
+    await begin(client, {lockTimeoutMs: input.lockTimeoutMs, stableText: true})
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
     const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
@@ -194,7 +207,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       await client.query('ROLLBACK')
       return report
     }
-    const identifiers = await collectIdentifiers(client, rows.sets, map, subjects.map(s => s.lookup))
+    const identifiers = await timed(() => collectIdentifiers(client, rows.sets, map, subjects.map(s => s.lookup)))
     await client.query(`SELECT set_config('heroku_privacy.bypass', $1, true)`, [`erasure${input.requestId ? ` for ${input.requestId}` : ''}`])
     await createTouched(client)
     const target = (step: ErasureStep): ResidueTarget => ({
@@ -206,7 +219,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       table = current
     }, async done => {
       table = '(residue check)'
-      anonymised = await checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'anonymize').map(target), identifiers)
+      anonymised = await timed(() => checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'anonymize').map(target), identifiers))
       // A step that changed fewer of the people's rows than it announced missed some: as bad as a value left behind.
       plan.steps.slice(0, done.length).forEach((step, i) => {
         if (step.own && step.kind === 'anonymize' && done[i]! < step.rows) anonymised!.fatal.push({table: step.table, column: '*', rows: step.rows - done[i]!, kind: 'rows_missed'})
@@ -216,7 +229,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     report.statements = plan.steps.length
     table = '(residue check)'
     input.progress?.({kind: 'step', message: 'checking that nothing of the person is left where the map erases'})
-    const deleted = await checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'delete').map(target), identifiers, rows)
+    const deleted = await timed(() => checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'delete').map(target), identifiers, rows))
     report.residue = {
       identifiers, columns: anonymised!.columns + deleted.columns, fatal: [...anonymised!.fatal, ...deleted.fatal], found: [...anonymised!.found, ...deleted.found],
     }
@@ -237,6 +250,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     }
     if (input.sameDatabase) report.ledgerEvent = (await appendEventWithTouched(input.ledger, event, client, client)).seq
     await client.query('COMMIT')
+    if (started !== undefined) report.timings = {totalMs: input.elapsed!() - started, residueMs}
     await logs?.query('COMMIT').catch(error => {
       throw new PrivacyError(`The erasure was committed, but the log store's redaction failed to commit (${(error as Error).message}); their stored log lines were not redacted: expire them (privacy:logs:expire) or redact them in the store by hand.`, {code: 'log_redaction_failed'})
     })

@@ -3,10 +3,10 @@ import type pg from 'pg'
 import type {DataMap} from '../datamap/schema.js'
 import type {SchemaInfo, TableInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {primaryKeyText, quoteIdent, quoteTable} from '../db/sql.js'
+import {refused} from '../errors.js'
 import {recordedDigestSql, recordedKeySql} from '../ledger/row-keys.js'
-import {primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
+import {restrictedRowCondition} from '../restrict/registry-sql.js'
 import type {PlannedTable} from '../subject/graph.js'
 import {KeySet, SubjectRows, sameRow, tableSource} from '../subject/keyset.js'
 import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
@@ -108,7 +108,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
 
   const referenceProblems = referenceColumnProblems(map, schema)
   if (referenceProblems.length > 0) {
-    throw new PrivacyError(`The map would change the values that tie rows to people (${referenceProblems.join('; ')}); a changed reference can hand a row to someone else. Use erase: delete for the table, or leave those columns alone.`, {code: 'reference_strategy', exitCode: ExitCode.refused})
+    throw refused('reference_strategy', `The map would change the values that tie rows to people (${referenceProblems.join('; ')}); a changed reference can hand a row to someone else. Use erase: delete for the table, or leave those columns alone.`)
   }
   refuseHiddenRows(chosen.erased.map(e => e.table.table))
 
@@ -174,7 +174,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
 
   const missing = missingPrivileges(writes)
   if (missing.length > 0) {
-    throw new PrivacyError(`This role may not change the tables the erasure must change: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`, {code: 'permission_denied', exitCode: ExitCode.refused})
+    throw refused('permission_denied', `This role may not change the tables the erasure must change: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`)
   }
   result.steps = [...cycleBreaks, ...unlinks, ...sharedLinks, ...anonymizations, ...deletions]
   result.unindexed = unindexedReferences(schema, new Map(deletions.map(s => [s.table, s.rows])))
@@ -203,12 +203,12 @@ async function checkHoldsAndRestrictions(input: PlanInput, result: ErasurePlan, 
   }
   if (Object.keys(result.held).length > 0 && !input.exceptHeld) {
     const list = Object.entries(result.held).map(([t, n]) => `${t} ${n}`).join(', ')
-    throw new PrivacyError(`Rows under a legal hold cannot be erased (${list}). Erase the rest with --except-held, or lift the hold first (privacy:restrict:lift --release-hold).`, {code: 'legal_hold', exitCode: ExitCode.refused, details: result.held})
+    throw refused('legal_hold', `Rows under a legal hold cannot be erased (${list}). Erase the rest with --except-held, or lift the hold first (privacy:restrict:lift --release-hold).`, {details: result.held})
   }
   if (result.restrictedShared.length > 0 && !input.unlinkRestrictedShared) {
     const ids = [...new Set(result.restrictedShared.flatMap(s => s.restrictions))].sort()
     const list = result.restrictedShared.map(s => `${s.table} ${s.rows}`).join(', ')
-    throw new PrivacyError(`Some of the person's rows are shared with someone whose data is restricted (${ids.join(', ')}: ${list}); erasing them would change that person's restricted data. Lift the restriction first, or pass --unlink-restricted-shared to leave those rows and clear only this person's links in them.`, {code: 'restricted_shared', exitCode: ExitCode.refused, details: result.restrictedShared})
+    throw refused('restricted_shared', `Some of the person's rows are shared with someone whose data is restricted (${ids.join(', ')}: ${list}); erasing them would change that person's restricted data. Lift the restriction first, or pass --unlink-restricted-shared to leave those rows and clear only this person's links in them.`, {details: result.restrictedShared})
   }
 }
 

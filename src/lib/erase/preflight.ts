@@ -1,7 +1,7 @@
 import type pg from 'pg'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {refused} from '../errors.js'
 import {actionOf, missingPrivileges} from './decide.js'
 
 /**
@@ -19,6 +19,6 @@ export async function checkErasePrivileges(pool: pg.Pool, mapFile: string): Prom
   })
   const missing = missingPrivileges(writes)
   if (missing.length > 0) {
-    throw new PrivacyError(`This role may not change the mapped tables: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`, {code: 'permission_denied', exitCode: ExitCode.refused})
+    throw refused('permission_denied', `This role may not change the mapped tables: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`)
   }
 }

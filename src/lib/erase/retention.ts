@@ -6,17 +6,17 @@ import {loadMapForDatabase} from '../datamap/for-database.js'
 import {DURATION, TableMap} from '../datamap/schema.js'
 import type {TableInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {primaryKeyText, quoteIdent, quoteTable} from '../db/sql.js'
+import {refused, violation} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
-import {inTransaction} from '../ledger/context.js'
+import {inTransaction} from '../db/transaction.js'
 import {addMonths} from '../ledger/dates.js'
 import {appendEvent, listEvents} from '../ledger/events.js'
 import {LedgerHead, formatHead} from '../ledger/head.js'
-import {STABLE_TEXT_SETTINGS, deriveRowKey, keyIsPersonal, recordedKeySql} from '../ledger/row-keys.js'
+import {deriveRowKey, keyIsPersonal, recordedKeySql} from '../ledger/row-keys.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
 import type {ProgressSink} from '../progress.js'
-import {hasRegistry, primaryKeyText, restrictedRowCondition} from '../restrict/registry-sql.js'
+import {hasRegistry, restrictedRowCondition} from '../restrict/registry-sql.js'
 import {KeySet, sameRow} from '../subject/keyset.js'
 import {checkResidue, collectIdentifiers} from './residue.js'
 import {columnAssignment, deriveHashKey} from './strategies.js'
@@ -147,16 +147,14 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
       continue
     }
     if (table.primaryKey.length === 0) {
-      throw new PrivacyError(`${key} has no primary key, so its retention cannot run in resumable batches; add a primary key, or remove its retention rule and delete old rows by hand.`, {code: 'retention_no_key', exitCode: ExitCode.refused})
+      throw refused('retention_no_key', `${key} has no primary key, so its retention cannot run in resumable batches; add a primary key, or remove its retention rule and delete old rows by hand.`)
     }
     // A key that is personal data is never written into the ledger, so a run resumed after a crash starts that table again.
     const personalKey = keyIsPersonal(table, loaded.map)
     let last = state.lastKeys[key] ?? null
     const set = batchSet(key, table, spec)
     for (;;) {
-      const done = await inTransaction(input.pool, async client => {
-        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(input.lockTimeoutMs))}`)
-        for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
+      const done = await inTransaction(input.pool, {lockTimeoutMs: input.lockTimeoutMs, stableText: true}, async client => {
         const chosen = new SqlParams(windowParams)
         await client.query(
           `CREATE TEMPORARY TABLE hp_batch ON COMMIT DROP AS SELECT ${set.keys.map(k => `t.${quoteIdent(k.column)} AS ${k.alias}`).join(', ')} FROM ${quoteTable(table)} t
@@ -185,7 +183,7 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
         if (change) await client.query(`WITH changed AS (${change}) INSERT INTO ${TOUCHED} (table_name, pk) SELECT ${params.add(key)}, pk FROM changed`, params.values)
         const residue = await checkResidue(client, new Map([[key, set]]), loaded.map, [{table, key, action: rule.action, leftAlone: 'false'}], identifiers)
         if (residue.fatal.length > 0) {
-          throw new PrivacyError(`The residue check found erased values still in ${residue.fatal.map(f => `${f.table}.${f.column} (${f.rows} row(s))`).join(', ')} after a retention batch; the batch was rolled back and the run stopped. This is a defect: report it with the map (not the data).`, {code: 'residue', exitCode: ExitCode.violations, details: residue})
+          throw violation('residue', `The residue check found erased values still in ${residue.fatal.map(f => `${f.table}.${f.column} (${f.rows} row(s))`).join(', ')} after a retention batch; the batch was rolled back and the run stopped. This is a defect: report it with the map (not the data).`, {details: residue})
         }
         last = size!.last
         const event = {action: 'retention.batch', details: {run: state.run, table: key, action: rule.action, rows, last_key: personalKey ? null : last}}

@@ -2,7 +2,7 @@ import type pg from 'pg'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {DataMap} from '../datamap/schema.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
+import {quoteIdent, quoteLiteral, quoteTable} from '../db/sql.js'
 import {PlannedTable, SubjectPlan, planSubjectGraph} from '../subject/graph.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {resolveSubjects} from '../subject/resolve.js'
@@ -13,7 +13,6 @@ export interface DataclipQuery {
   omitted: string[]
 }
 
-const literal = (value: string) => `'${value.replace(/'/g, "''")}'`
 
 /**
  * One self-contained SELECT per table that reproduces the export, for pasting
@@ -24,7 +23,7 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`
 export function dataclipQueries(map: DataMap, plan: SubjectPlan, lookups: SubjectLookup[]): DataclipQuery[] {
   const byKey = new Map(plan.tables.map(t => [t.key, t]))
   const rootCondition = [...new Set(lookups.map(l => l.column))].map(column => {
-    const values = lookups.filter(l => l.column === column).map(l => literal(l.value))
+    const values = lookups.filter(l => l.column === column).map(l => quoteLiteral(l.value))
     return `${quoteIdent(column)} IN (${values.join(', ')})`
   }).join(' OR ')
 

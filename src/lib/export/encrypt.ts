@@ -2,11 +2,11 @@ import {createReadStream, createWriteStream} from 'node:fs'
 import {Readable, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {ExitCode, PrivacyError} from '../errors.js'
+import {usageError} from '../errors.js'
 
 export function assertAgeRecipient(recipient: string): void {
   if (!/^age1[0-9a-z]{20,}$/.test(recipient)) {
-    throw new PrivacyError('--encrypt-to must be an age recipient (a public key starting with age1…). Make one with `age-keygen`.', {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError('--encrypt-to must be an age recipient (a public key starting with age1…). Make one with `age-keygen`.')
   }
 }
 

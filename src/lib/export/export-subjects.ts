@@ -9,7 +9,7 @@ import QueryStream from 'pg-query-stream'
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {Locale} from '../datamap/processing-schema.js'
 import {hiddenByRowSecurity} from '../db/introspect.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, violation} from '../errors.js'
 import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
 import {planSubjectGraph} from '../subject/graph.js'
@@ -178,7 +178,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   const plan = planSubjectGraph(map, schema, kindsOf(map, subjects))
   const hidden = hiddenByRowSecurity(plan.tables.map(t => t.table))
   if (hidden.length > 0 && !input.allowIncomplete) {
-    throw new PrivacyError(`Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {code: 'row_security', exitCode: ExitCode.violations, details: {tables: hidden}})
+    throw violation('row_security', `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {details: {tables: hidden}})
   }
   const hiddenByTable = planWithholding(plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})), {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true})
   input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})

@@ -1,5 +1,5 @@
 import type {Category, TableMap} from '../datamap/schema.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {refused} from '../errors.js'
 
 /** Why a column is left out of an export. */
 export type WithheldCode = 'credentials' | 'third_party'
@@ -44,10 +44,7 @@ export function sensitiveColumns(tables: Array<{key: string; spec: TableMap; exp
 export function assertSafeDelivery(sensitive: string[], options: {encrypted: boolean; allowPlaintext: boolean}): void {
   if (sensitive.length === 0 || options.encrypted || options.allowPlaintext) return
   const shown = sensitive.slice(0, 4).join(', ') + (sensitive.length > 4 ? `, and ${sensitive.length - 4} more` : '')
-  throw new PrivacyError(
-    `The archive would hold sensitive data unencrypted: ${shown}. Encrypt it to the person's age key with --encrypt-to age1…, or pass --allow-plaintext if it will reach them another safe way.`,
-    {code: 'plaintext_refused', exitCode: ExitCode.refused, details: {sensitive}},
-  )
+  throw refused('plaintext_refused', `The archive would hold sensitive data unencrypted: ${shown}. Encrypt it to the person's age key with --encrypt-to age1…, or pass --allow-plaintext if it will reach them another safe way.`, {details: {sensitive}})
 }
 
 /**

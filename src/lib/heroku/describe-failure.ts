@@ -25,6 +25,6 @@ export function describeHerokuFailure(error: unknown, doing: string): Error {
     case error.status >= 500:
       return new PrivacyError(`Heroku's API kept failing while ${doing} (${error.status})${said}. Check https://status.heroku.com and try again later.`, {code: 'api_unavailable', cause: error})
     default:
-      return new PrivacyError(`Heroku refused the request while ${doing} (${error.status})${said}.`, {code: error.id ?? 'api_error', cause: error})
+      return new PrivacyError(`Heroku refused the request while ${doing} (${error.status})${said}.`, {code: 'api_error', cause: error, details: error.id ? {herokuId: error.id} : undefined})
   }
 }

@@ -3,7 +3,7 @@ import type {APIClient} from '@heroku-cli/command'
 
 import type {Bastion} from '../db/tunnel.js'
 import type {DatabaseTarget} from '../db/connection.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError} from '../errors.js'
 import {HerokuApi, HerokuApiError, dataApiPath, get} from './api.js'
 import {describeHerokuFailure} from './describe-failure.js'
 import type {AddonAttachment, HerokuApp} from './types.js'
@@ -81,7 +81,7 @@ function describeResolverFailure(util: CliUtil, error: unknown, app: string, dat
   if (error instanceof PrivacyError) return error
   if (error instanceof util.AmbiguousError) {
     const names = (error.matches as Array<{name: string; app?: {name?: string}}>).map(m => `${m.app?.name ?? app}::${m.name}`).join(', ')
-    return new PrivacyError(`${database} matches several databases on ${app} (${names}). Name one with --database.`, {code: 'ambiguous_database', exitCode: ExitCode.usage})
+    return new PrivacyError(`${database} matches several databases on ${app} (${names}). Name one with --database.`, {code: 'ambiguous_database'})
   }
   const message = plainMessage(error)
   if (error instanceof util.NotFound) return new PrivacyError(`Unknown database ${database} on ${app}.`, {code: 'database_not_found'})

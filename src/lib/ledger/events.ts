@@ -2,9 +2,10 @@ import {createHash} from 'node:crypto'
 
 import type pg from 'pg'
 
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, violation} from '../errors.js'
 import {ChainedFields, GENESIS_HASH, hashEvent} from './canonical.js'
-import {LedgerContext, inTransaction} from './context.js'
+import {LedgerContext} from './context.js'
+import {inTransaction} from '../db/transaction.js'
 
 /** Serialises appends so seq numbers and the hash chain have no gaps or forks. */
 const CHAIN_LOCK = 0x68705f63
@@ -49,7 +50,7 @@ export interface NewEvent {
  * transaction (an erasure and its record commit or roll back together).
  */
 export async function appendEvent(ctx: LedgerContext, event: NewEvent, client?: pg.ClientBase): Promise<LedgerEvent> {
-  if (!client) return inTransaction(ctx.pool, c => appendEvent(ctx, event, c))
+  if (!client) return inTransaction(ctx.pool, {}, c => appendEvent(ctx, event, c))
   await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK])
   const {rows} = await client.query<EventRow>('SELECT * FROM heroku_privacy.events ORDER BY seq DESC LIMIT 1')
   const last = rows[0]
@@ -126,7 +127,7 @@ export async function verifyChain(pool: pg.Pool, batchSize = 1000): Promise<Chai
 }
 
 export function chainBrokenError(verdict: ChainVerdict): PrivacyError {
-  return new PrivacyError(`The ledger's event chain is broken at event ${verdict.firstBroken!.seq}: ${verdict.firstBroken!.reason}.`, {code: 'ledger_broken', exitCode: ExitCode.violations, details: verdict})
+  return violation('ledger_broken', `The ledger's event chain is broken at event ${verdict.firstBroken!.seq}: ${verdict.firstBroken!.reason}.`, {details: verdict})
 }
 
 export interface TouchedRow {
@@ -144,7 +145,7 @@ export function rowsDigest(rows: TouchedRow[]): string {
 
 /** Appends an event with the primary keys it touched, in one transaction (or the caller's). */
 export async function appendEventWithRows(ctx: LedgerContext, event: NewEvent, rows: TouchedRow[], client?: pg.ClientBase): Promise<LedgerEvent> {
-  if (!client) return inTransaction(ctx.pool, c => appendEventWithRows(ctx, event, rows, c))
+  if (!client) return inTransaction(ctx.pool, {}, c => appendEventWithRows(ctx, event, rows, c))
   const appended = await appendEvent(ctx, {...event, details: {...event.details, row_count: rows.length, rows_digest: rowsDigest(rows)}}, client)
   for (let i = 0; i < rows.length; i += 5000) {
     const batch = rows.slice(i, i + 5000)

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, usageError, violation} from '../errors.js'
 import {ChainVerdict, verifyChain} from './events.js'
 
 /**
@@ -26,7 +26,7 @@ export function headAfter(events: Array<{seq: number; hash: string} | undefined 
 export function parseHead(text: string): {seq: number; hash: string} {
   const match = HEAD.exec(text.trim().toLowerCase())
   if (!match || Number(match[1]) < 1) {
-    throw new PrivacyError(`--head ${JSON.stringify(text)} is not a ledger head; give it as SEQ:HASH, the way commands print it (e.g. 42:9f86d08…, all 64 hex digits).`, {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError(`--head ${JSON.stringify(text)} is not a ledger head; give it as SEQ:HASH, the way commands print it (e.g. 42:9f86d08…, all 64 hex digits).`)
   }
   return {seq: Number(match[1]), hash: match[2]!}
 }
@@ -76,5 +76,5 @@ export function headsMissingError(verdict: LedgerVerdict): PrivacyError {
   const bad = verdict.heads.filter(h => h.status !== 'found')
   const newest = verdict.ledgerHead ? `its newest event is now ${verdict.ledgerHead.split(':')[0]}` : 'it has no events'
   const described = bad.map(h => `${h.head.split(':')[0]}:${h.head.split(':')[1]!.slice(0, 12)}… ${h.status === 'missing' ? 'is gone' : 'has another hash'}`).join('; ')
-  return new PrivacyError(`The ledger no longer holds the head${bad.length === 1 ? '' : 's'} kept for it (${described}; ${newest}): events were removed or rewritten after ${bad.length === 1 ? 'it was' : 'they were'} printed. Restore the ledger database from a backup and compare.`, {code: 'ledger_head_missing', exitCode: ExitCode.violations, details: verdict})
+  return violation('ledger_head_missing', `The ledger no longer holds the head${bad.length === 1 ? '' : 's'} kept for it (${described}; ${newest}): events were removed or rewritten after ${bad.length === 1 ? 'it was' : 'they were'} printed. Restore the ledger database from a backup and compare.`, {details: verdict})
 }

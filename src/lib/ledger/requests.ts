@@ -1,8 +1,9 @@
 import type pg from 'pg'
 
 import type {Law} from '../datamap/processing-schema.js'
-import {ExitCode, PrivacyError} from '../errors.js'
-import {LedgerContext, inTransaction} from './context.js'
+import {PrivacyError, refused} from '../errors.js'
+import {LedgerContext} from './context.js'
+import {inTransaction} from '../db/transaction.js'
 import {daysBetween, formatDate, startOfDay} from './dates.js'
 import {appendEvent} from './events.js'
 import {LedgerHead, formatHead} from './head.js'
@@ -125,9 +126,9 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
   const today = startOfDay(ctx.clock())
   const receivedOn = startOfDay(input.receivedOn ?? today)
   if (receivedOn.getTime() > today.getTime()) {
-    throw new PrivacyError(`--received ${formatDate(receivedOn)} is in the future; use the date the request reached you.`, {code: 'received_in_future', exitCode: ExitCode.usage})
+    throw new PrivacyError(`--received ${formatDate(receivedOn)} is in the future; use the date the request reached you.`, {code: 'received_in_future'})
   }
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const key = await subjectKey(client, ctx.scope)
     const {rows: [numbered]} = await client.query<{n: string}>("SELECT nextval('heroku_privacy.request_numbers') AS n")
     const id = `R-${receivedOn.getUTCFullYear()}-${numbered!.n.padStart(4, '0')}`
@@ -164,25 +165,25 @@ export interface ExtendInput {
 }
 
 export async function extendRequest(ctx: LedgerContext, id: string, input: ExtendInput): Promise<RecordedRequest> {
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; only open requests can be extended.`, {code: 'request_closed'})
     const rules = rulesFor(row.law, row.kind)
     if (rules.maxExtension === null) {
-      throw new PrivacyError(`Request ${id} runs on ${rules.name}, which allows no extension (${rules.citation}).`, {code: 'extension_not_allowed', exitCode: ExitCode.refused})
+      throw refused('extension_not_allowed', `Request ${id} runs on ${rules.name}, which allows no extension (${rules.citation}).`)
     }
     const unit = extensionUnit(rules)
     const received = new Date(`${row.received_on}T00:00:00Z`)
     const notifiedOn = startOfDay(input.notifiedOn ?? ctx.clock())
     const firstDeadline = deadline(rules, received)
     if (notifiedOn.getTime() > firstDeadline.getTime()) {
-      throw new PrivacyError(`Request ${id} was due on ${formatDate(firstDeadline)}; ${rules.name} allows an extension only when the person is told within that first period. If you told them in time, give the day with --notified-on.`, {code: 'extension_too_late', exitCode: ExitCode.refused})
+      throw refused('extension_too_late', `Request ${id} was due on ${formatDate(firstDeadline)}; ${rules.name} allows an extension only when the person is told within that first period. If you told them in time, give the day with --notified-on.`)
     }
     const current = unit === 'months' ? row.extended_months : row.extended_days
     const amount = input.amount ?? (unit === 'months' ? 1 : rules.maxExtension - current)
     const total = current + amount
     if (amount < 1 || total > rules.maxExtension) {
-      throw new PrivacyError(`Request ${id} is already extended by ${current} ${unit}; ${rules.name} allows at most ${rules.maxExtension} in all.`, {code: 'extension_too_long', exitCode: ExitCode.refused})
+      throw refused('extension_too_long', `Request ${id} is already extended by ${current} ${unit}; ${rules.name} allows at most ${rules.maxExtension} in all.`)
     }
     const dueOn = deadline(rules, received, total)
     await client.query(`UPDATE heroku_privacy.requests SET ${unit === 'months' ? 'extended_months' : 'extended_days'} = $2, due_on = $3 WHERE id = $1`, [id, total, formatDate(dueOn)])
@@ -194,7 +195,7 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
 
 /** Records how the requester's identity was checked, for a request opened before it was. */
 export async function recordVerification(ctx: LedgerContext, id: string, verification: {by: string; method: VerificationMethod}): Promise<RecordedRequest> {
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; record the verification before closing it.`, {code: 'request_closed'})
     await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [id, verification.by, verification.method])
@@ -205,7 +206,7 @@ export async function recordVerification(ctx: LedgerContext, id: string, verific
 }
 
 export async function closeRequest(ctx: LedgerContext, id: string, input: {outcome: string}): Promise<RecordedRequest> {
-  return inTransaction(ctx.pool, async client => {
+  return inTransaction(ctx.pool, {}, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') {
       throw new PrivacyError(`Request ${id} was already closed on ${row.closed_at?.toISOString().slice(0, 10)} (${row.outcome}).`, {code: 'request_closed'})

@@ -3,7 +3,7 @@ import {createHmac} from 'node:crypto'
 import type {DataMap} from '../datamap/schema.js'
 import type {TableInfo} from '../db/introspect.js'
 import {hmacSha256HexSql} from '../db/hmac-sql.js'
-import {primaryKeyText} from '../restrict/registry-sql.js'
+import {primaryKeyText} from '../db/sql.js'
 import {ROW_DIGEST_SQL} from '../subject/keyset.js'
 
 /**
@@ -42,5 +42,3 @@ export function recordedDigestSql(digest: string, rowKey: Buffer, param: (value:
   return `'row:' || ${hmacSha256HexSql(`convert_to(${digest}, 'UTF8')`, rowKey, param)}`
 }
 
-/** Settings under which a row's text (and so its digest) reads the same in every session and on every copy. */
-export const STABLE_TEXT_SETTINGS = ["SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'", 'SET LOCAL IntervalStyle = postgres', 'SET LOCAL extra_float_digits = 1', "SET LOCAL bytea_output = 'hex'"]

@@ -1,7 +1,8 @@
 import type pg from 'pg'
 import QueryStream from 'pg-query-stream'
 
-import {LedgerContext, inTransaction} from './context.js'
+import {LedgerContext} from './context.js'
+import {inTransaction} from '../db/transaction.js'
 import {LedgerEvent, NewEvent, appendEvent} from './events.js'
 
 /**
@@ -46,7 +47,7 @@ export async function appendEventWithTouched(ctx: LedgerContext, event: NewEvent
     await source.query(`INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT $1::bigint, table_name, pk FROM ${TOUCHED} ON CONFLICT DO NOTHING`, [appended.seq])
     return appended
   }
-  return inTransaction(ctx.pool, async ledger => {
+  return inTransaction(ctx.pool, {}, async ledger => {
     const appended = await appendEvent(ctx, withRows, ledger)
     const stream = source.query(new QueryStream(`SELECT DISTINCT table_name, pk FROM ${TOUCHED}`, [], {batchSize: BATCH, rowMode: 'array'}))
     let batch: Array<[string, string]> = []

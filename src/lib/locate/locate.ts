@@ -3,6 +3,7 @@ import type pg from 'pg'
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {DataMap} from '../datamap/schema.js'
 import type {SchemaInfo} from '../db/introspect.js'
+import {begin} from '../db/transaction.js'
 import type {ProgressSink} from '../progress.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import type {KindChoice} from '../subject/resolve.js'
@@ -104,7 +105,7 @@ async function withPeople<T>(pool: pg.Pool, mapFile: string, subjects: SubjectLo
   const client = await pool.connect()
   let released = false
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ')
+    await begin(client, {isolation: 'repeatable read'})
     const {loaded, schema} = await loadMapForDatabase(mapFile, client)
     const prepared = {map: loaded.map, schema, people: await findPeople(client, loaded.map, schema, subjects, kinds)}
     if (prepared.people.onThisClientOnly) {

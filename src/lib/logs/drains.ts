@@ -1,6 +1,6 @@
 import {HerokuApi, HerokuApiError, get} from '../heroku/api.js'
 import type {HerokuApp, HerokuSpace} from '../heroku/types.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError, refused, usageError} from '../errors.js'
 import {redactSecrets} from '../redact.js'
 import {isLoopbackHost} from '../loopback.js'
 
@@ -37,13 +37,13 @@ export function checkDrainUrl(text: string, options: {allowNoAuth: boolean}): UR
   try {
     url = new URL(text)
   } catch {
-    throw new PrivacyError('--url is not a URL; give the receiver\'s address, e.g. https://user:password@logs.example.com/drain.', {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError('--url is not a URL; give the receiver\'s address, e.g. https://user:password@logs.example.com/drain.')
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new PrivacyError(`The drain must use https:// (logs hold personal data; plain ${url.protocol}// is allowed only to localhost).`, {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError(`The drain must use https:// (logs hold personal data; plain ${url.protocol}// is allowed only to localhost).`)
   }
   if ((!url.username || !url.password) && !options.allowNoAuth) {
-    throw new PrivacyError('The drain URL has no credentials, so anyone could write to the receiver; add user:password@ (as privacy:logs:serve --auth expects) or pass --no-auth to accept that.', {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError('The drain URL has no credentials, so anyone could write to the receiver; add user:password@ (as privacy:logs:serve --auth expects) or pass --no-auth to accept that.')
   }
   return url
 }
@@ -81,14 +81,14 @@ const drainOf = (body: DrainBody): LogDrain => ({id: body.id, url: redactSecrets
 export async function addLogDrain(api: HerokuApi, input: {app: string; url: string; allowNoAuth: boolean}): Promise<{drain: LogDrain; facts: LoggingFacts}> {
   checkDrainUrl(input.url, {allowNoAuth: input.allowNoAuth})
   const facts = await loggingFacts(api, input.app)
-  if (facts.generation === 'fir') throw new PrivacyError(facts.notes.find(n => n.includes('Fir-generation'))!, {code: 'fir_app', exitCode: ExitCode.refused})
-  if (facts.space?.spaceLogging) throw new PrivacyError(facts.notes[0]!, {code: 'space_logging', exitCode: ExitCode.refused})
+  if (facts.generation === 'fir') throw refused('fir_app', facts.notes.find(n => n.includes('Fir-generation'))!)
+  if (facts.space?.spaceLogging) throw refused('space_logging', facts.notes[0]!)
   try {
     const body = await api.request<DrainBody>({method: 'POST', path: `/apps/${encodeURIComponent(input.app)}/log-drains`, body: {url: input.url}})
     return {drain: drainOf(body), facts}
   } catch (error) {
     if (error instanceof HerokuApiError && error.status === 422) {
-      throw new PrivacyError(`Heroku refused the drain: ${redactSecrets(error.message)}`, {code: 'drain_refused', exitCode: ExitCode.refused})
+      throw refused('drain_refused', `Heroku refused the drain: ${redactSecrets(error.message)}`)
     }
     throw error
   }
@@ -110,7 +110,7 @@ export async function removeLogDrain(api: HerokuApi, input: {app: string; drain:
   if (!found) {
     throw new PrivacyError(`${input.app} has no log drain ${wanted}; see its drains with heroku privacy:logs:drain:list -a ${input.app}.`, {code: 'drain_not_found'})
   }
-  if (found.addon) throw new PrivacyError(`That drain belongs to the add-on ${found.addon.name}; it goes when the add-on is removed.`, {code: 'addon_drain', exitCode: ExitCode.refused})
+  if (found.addon) throw refused('addon_drain', `That drain belongs to the add-on ${found.addon.name}; it goes when the add-on is removed.`)
   if (!input.dryRun) await api.request({method: 'DELETE', path: `/apps/${encodeURIComponent(input.app)}/log-drains/${encodeURIComponent(found.id)}`})
   return drainOf(found)
 }

@@ -1,5 +1,5 @@
 import {didYouMean} from '../datamap/suggest.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {usageError} from '../errors.js'
 
 /** What replaces a redacted match in a stored log line. */
 export const REDACTED = '[redacted]'
@@ -60,12 +60,12 @@ export function redactorFor(patterns: string[]): Redactor {
     if (preset) return {pattern, regex: preset, keepName: pattern === 'password' || pattern === 'bearer', label: `${pattern} (preset)`}
     // A bare word is almost always a mistyped preset, never a pattern worth storing lines unredacted for.
     if (/^[A-Za-z][\w-]*$/.test(pattern)) {
-      throw new PrivacyError(`--redact ${pattern} is not a preset${didYouMean(pattern, presets)} (presets: ${presets.join(', ')}); to remove that word as text, give a pattern such as \\b${pattern}\\b.`, {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError(`--redact ${pattern} is not a preset${didYouMean(pattern, presets)} (presets: ${presets.join(', ')}); to remove that word as text, give a pattern such as \\b${pattern}\\b.`)
     }
     try {
       return {pattern, regex: new RegExp(pattern, 'g'), keepName: false, label: `/${pattern}/ (pattern)`}
     } catch (error) {
-      throw new PrivacyError(`--redact ${JSON.stringify(pattern)} is not a regular expression (${(error as Error).message}); use one of ${presets.join(', ')} or a valid pattern.`, {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError(`--redact ${JSON.stringify(pattern)} is not a regular expression (${(error as Error).message}); use one of ${presets.join(', ')} or a valid pattern.`)
     }
   })
   return {

@@ -1,7 +1,8 @@
 import type pg from 'pg'
 
 import {Migration, runMigrations} from '../db/migrations.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {inTransaction} from '../db/transaction.js'
+import {usageError} from '../errors.js'
 import type {LogLine} from './frames.js'
 
 export const LOG_LINES = 'heroku_privacy.log_lines'
@@ -59,21 +60,13 @@ const partitionName = (day: Date) => `${PARTITION_PREFIX}${day.toISOString().sli
 
 /** Creates the partitions for the day of `at` and the next one (idempotent, safe between concurrent receivers). */
 export async function ensurePartitions(pool: pg.Pool, at: Date): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
+  await inTransaction(pool, {}, async client => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK])
     for (const day of [dayOf(at), new Date(dayOf(at).getTime() + DAY_MS)]) {
       const next = new Date(day.getTime() + DAY_MS)
       await client.query(`CREATE TABLE IF NOT EXISTS heroku_privacy.${partitionName(day)} PARTITION OF ${LOG_LINES} FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`)
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  })
 }
 
 export interface StoredBatch {
@@ -158,6 +151,6 @@ const UNIT_MS: Record<string, number> = {h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS}
 export function parseRetention(text: string): number {
   const match = DURATION.exec(text.trim())
   const ms = match ? Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()[0]!]! : Number.NaN
-  if (!(ms >= DAY_MS)) throw new PrivacyError(`--retention ${JSON.stringify(text)} is not a duration of a day or more; use e.g. 30d, 2w or 72h.`, {code: 'usage', exitCode: ExitCode.usage})
+  if (!(ms >= DAY_MS)) throw usageError(`--retention ${JSON.stringify(text)} is not a duration of a day or more; use e.g. 30d, 2w or 72h.`)
   return ms
 }

@@ -3,19 +3,20 @@ import type pg from 'pg'
 import {DataMap, subjectKinds} from '../datamap/schema.js'
 import type {SchemaInfo} from '../db/introspect.js'
 import {SqlParams} from '../db/params.js'
-import {quoteIdent, quoteTable} from '../db/sql.js'
+import {primaryKeyText, quoteIdent, quoteTable} from '../db/sql.js'
 import {runSteps} from '../erase/erase.js'
 import {ErasurePlan, planErasure} from '../erase/planner.js'
 import {deriveHashKey} from '../erase/strategies.js'
-import {LedgerContext, inTransaction} from '../ledger/context.js'
+import {LedgerContext} from '../ledger/context.js'
+import {inTransaction} from '../db/transaction.js'
 import {LedgerEvent, appendEvent, chainBrokenError, listEvents, verifyChain} from '../ledger/events.js'
 import {LedgerHead, formatHead} from '../ledger/head.js'
 import {fingerprint} from '../ledger/fingerprint.js'
-import {STABLE_TEXT_SETTINGS, deriveRowKey, recordedKeySql} from '../ledger/row-keys.js'
+import {deriveRowKey, recordedKeySql} from '../ledger/row-keys.js'
 import {createTouched, dropTouched} from '../ledger/touched.js'
 import {installEnforcement, installViews} from '../restrict/install.js'
 import {migrateRegistry} from '../restrict/migrate.js'
-import {hasRegistry, primaryKeyText} from '../restrict/registry-sql.js'
+import {hasRegistry} from '../restrict/registry-sql.js'
 import {planSubjectGraph} from '../subject/graph.js'
 import {chooseSubjectRows} from '../subject/keyset.js'
 import {loadRecordedRows, recordedSelection} from './recorded.js'
@@ -122,8 +123,7 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
   const graph = planSubjectGraph(input.map, input.schema)
   const hashKey = deriveHashKey(input.key)
   const rowKey = deriveRowKey(input.key)
-  await inTransaction(input.target, async client => {
-    for (const setting of STABLE_TEXT_SETTINGS) await client.query(setting)
+  await inTransaction(input.target, {stableText: true}, async client => {
     await client.query(`SELECT set_config('heroku_privacy.bypass', 'reapply of recorded erasures', true)`)
     const registryExists = await hasRegistry(client)
     let enforced = false

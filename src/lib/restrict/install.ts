@@ -3,9 +3,9 @@ import {createHash} from 'node:crypto'
 import type pg from 'pg'
 
 import type {TableInfo} from '../db/introspect.js'
-import {quoteIdent} from '../db/sql.js'
+import {primaryKeyText, quoteIdent, quoteLiteral} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
-import {literal, primaryKeyText, restrictedRowCondition} from './registry-sql.js'
+import {restrictedRowCondition} from './registry-sql.js'
 
 /** Schema holding one view per mapped table without the restricted rows; public tables keep their names. */
 export const VIEW_SCHEMA = 'heroku_privacy_unrestricted'
@@ -64,10 +64,10 @@ export async function installEnforcement(client: pg.ClientBase, tables: TableInf
           IF ${restrictedRowCondition(table.key, 'row_key')} THEN
             why := nullif(current_setting('heroku_privacy.bypass', true), '');
             IF why IS NULL THEN
-              RAISE EXCEPTION 'row % of % is restricted: processing has stopped until the restriction is lifted (GDPR Art. 18)', row_key, ${literal(table.key)}
+              RAISE EXCEPTION 'row % of % is restricted: processing has stopped until the restriction is lifted (GDPR Art. 18)', row_key, ${quoteLiteral(table.key)}
                 USING ERRCODE = 'PR018', HINT = 'SET heroku_privacy.bypass = ''<reason>'' to override; every bypass is recorded.';
             END IF;
-            INSERT INTO heroku_privacy.bypass_log (table_name, pk, operation, reason) VALUES (${literal(table.key)}, row_key, TG_OP, why);
+            INSERT INTO heroku_privacy.bypass_log (table_name, pk, operation, reason) VALUES (${quoteLiteral(table.key)}, row_key, TG_OP, why);
           END IF;
           IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
           RETURN NEW;

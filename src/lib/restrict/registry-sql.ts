@@ -1,20 +1,7 @@
 import type pg from 'pg'
 
-import type {TableInfo} from '../db/introspect.js'
-import {ExitCode, PrivacyError} from '../errors.js'
-import {quoteIdent} from '../db/sql.js'
-
-/**
- * How a row's primary key is written in the registry: the value as text, or
- * a JSON array for composite keys. The same expression is used when rows are
- * registered, in the views and in the triggers, so they always agree.
- */
-export function primaryKeyText(table: Pick<TableInfo, 'primaryKey'>, row: string): string {
-  const columns = table.primaryKey.map(c => `${row}.${quoteIdent(c)}`)
-  return columns.length === 1 ? `${columns[0]}::text` : `json_build_array(${columns.join(', ')})::text`
-}
-
-export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
+import {refused} from '../errors.js'
+import {quoteLiteral} from '../db/sql.js'
 
 /**
  * SQL that is true when the row (by its key text) is under an active
@@ -22,12 +9,12 @@ export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
  * hold) of someone other than the people whose root rows are `othersThan`.
  */
 export function restrictedRowCondition(tableKey: string, keyText: string, options: {holdsOnly?: boolean; othersThan?: Array<{table: string; keys: string}>} = {}): string {
-  const own = (options.othersThan ?? []).map(root => `(o.table_name = ${literal(root.table)} AND o.pk IN ${root.keys})`).join(' OR ')
+  const own = (options.othersThan ?? []).map(root => `(o.table_name = ${quoteLiteral(root.table)} AND o.pk IN ${root.keys})`).join(' OR ')
   const others = options.othersThan
     ? ` AND NOT x.legal_hold${own ? ` AND NOT EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows o WHERE o.restriction_id = x.id AND (${own}))` : ''}`
     : ''
   return `EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows r JOIN heroku_privacy.restrictions x ON x.id = r.restriction_id
-    WHERE x.lifted_at IS NULL${options.holdsOnly ? ' AND x.legal_hold' : ''}${others} AND r.table_name = ${literal(tableKey)} AND r.pk = ${keyText})`
+    WHERE x.lifted_at IS NULL${options.holdsOnly ? ' AND x.legal_hold' : ''}${others} AND r.table_name = ${quoteLiteral(tableKey)} AND r.pk = ${keyText})`
 }
 
 /**
@@ -41,7 +28,7 @@ export async function hasRegistry(client: pg.ClientBase | pg.Pool): Promise<bool
            CASE WHEN to_regnamespace('heroku_privacy') IS NOT NULL THEN has_schema_privilege('heroku_privacy', 'USAGE') ELSE false END AS readable`)
   if (!state!.present) return false
   if (!state!.readable) {
-    throw new PrivacyError('This role may not read the restriction registry (schema heroku_privacy), so legal holds and restrictions cannot be honoured; grant it USAGE and SELECT there, or run as the role that owns it. Nothing was changed.', {code: 'permission_denied', exitCode: ExitCode.refused})
+    throw refused('permission_denied', 'This role may not read the restriction registry (schema heroku_privacy), so legal holds and restrictions cannot be honoured; grant it USAGE and SELECT there, or run as the role that owns it. Nothing was changed.')
   }
   const {rows: [table]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
   return table!.exists

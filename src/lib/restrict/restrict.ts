@@ -2,9 +2,10 @@ import type pg from 'pg'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {TableInfo} from '../db/introspect.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {primaryKeyText} from '../db/sql.js'
+import {PrivacyError, refused} from '../errors.js'
 import type {SnapshotRecord} from '../heroku/snapshots.js'
-import {inTransaction} from '../ledger/context.js'
+import {inTransaction} from '../db/transaction.js'
 import {fingerprint} from '../ledger/fingerprint.js'
 import {keyIsPersonal} from '../ledger/row-keys.js'
 import {planSubjectGraph} from '../subject/graph.js'
@@ -12,7 +13,6 @@ import {chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {installEnforcement, installViews} from './install.js'
-import {primaryKeyText} from './registry-sql.js'
 
 export const RESTRICTION_REASONS = ['accuracy', 'unlawful', 'legal-claim', 'objection'] as const
 export type RestrictionReason = (typeof RESTRICTION_REASONS)[number]
@@ -63,7 +63,7 @@ export interface RestrictInput {
  * a person again adds only rows that appeared since; nothing else changes.
  */
 export async function restrictSubjects(input: RestrictInput): Promise<RestrictSummary> {
-  return inTransaction(input.pool, async client => {
+  return inTransaction(input.pool, {}, async client => {
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
     const resolved = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
@@ -182,9 +182,9 @@ export interface LiftInput {
  */
 export async function liftRestrictions(input: LiftInput): Promise<ActiveRestriction[]> {
   if (!input.approvedBy || !input.evidence) {
-    throw new PrivacyError('Lifting a restriction needs the person\'s recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).', {code: 'approval_missing', exitCode: ExitCode.refused})
+    throw refused('approval_missing', 'Lifting a restriction needs the person\'s recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).')
   }
-  return inTransaction(input.pool, async client => {
+  return inTransaction(input.pool, {}, async client => {
     const prints = input.subjects.map(s => fingerprint(input.key, s.column, s.value))
     const active = (await listRestrictions(client, input.scope, input.clock)).filter(r => prints.includes(r.subjectFingerprint))
     if (active.length < new Set(prints).size) {
@@ -192,7 +192,7 @@ export async function liftRestrictions(input: LiftInput): Promise<ActiveRestrict
     }
     const held = active.filter(r => r.legalHold)
     if (held.length > 0 && !input.releaseHold) {
-      throw new PrivacyError(`${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`, {code: 'legal_hold', exitCode: ExitCode.refused})
+      throw refused('legal_hold', `${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`)
     }
     if (input.dryRun) return active
     for (const restriction of active) {

@@ -1,4 +1,4 @@
-import {ExitCode, PrivacyError} from '../errors.js'
+import {usageError} from '../errors.js'
 import {readDoubleQuoted} from '../quoted.js'
 
 export interface SubjectLookup {
@@ -8,7 +8,7 @@ export interface SubjectLookup {
 
 const FORM = '--subject must be COLUMN=VALUE, e.g. --subject email=alice@example.com, --subject E-Mail=alice@example.com or --subject id=42 (a column name holding = goes in double quotes: "a=b"=VALUE).'
 
-const usage = (message: string) => new PrivacyError(message, {code: 'usage', exitCode: ExitCode.usage})
+const usage = (message: string) => usageError(message)
 
 /**
  * `COLUMN=VALUE`, the column written as the map writes it (`E-Mail`,

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import {DataMap, SubjectKind, subjectKinds} from '../datamap/schema.js'
 import {SchemaInfo, isCaseInsensitiveColumn} from '../db/introspect.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
-import {ExitCode, PrivacyError} from '../errors.js'
+import {PrivacyError} from '../errors.js'
 import {ROOT_KEYS_SETTING} from './keyset.js'
 import type {SubjectLookup} from './parse.js'
 
@@ -25,7 +25,7 @@ function chosenKinds(map: DataMap, choice: KindChoice): SubjectKind[] {
   const kinds = subjectKinds(map)
   if (!choice.kind) return kinds
   const kind = kinds.find(k => k.name === choice.kind)
-  if (!kind) throw new PrivacyError(`--kind ${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {code: 'unknown_kind', exitCode: ExitCode.usage})
+  if (!kind) throw new PrivacyError(`--kind ${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {code: 'unknown_kind'})
   return [kind]
 }
 
@@ -48,7 +48,7 @@ async function findInKind(client: pg.ClientBase, kind: SubjectKind, lookups: Sub
       ({rows} = await client.query<{value: string; key: string}>(`SELECT ${value} AS value, ${quoteIdent(kind.key)}::text AS key FROM ${quoteTable(kind.table)} WHERE ${condition}`, [values]))
     } catch (error) {
       if ((error as {code?: string}).code === '22P02') {
-        throw new PrivacyError(`A --subject value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value', exitCode: ExitCode.usage})
+        throw new PrivacyError(`A --subject value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value'})
       }
       throw error
     }
@@ -70,7 +70,7 @@ export async function resolveSubjects(client: pg.ClientBase, map: DataMap, looku
   for (const lookup of lookups) {
     if (!kinds.some(k => k.lookup.includes(lookup.column))) {
       const allowed = kinds.map(k => `${k.lookup.join(', ')} (${k.name})`).join('; ')
-      throw new PrivacyError(`--subject names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`, {code: 'unknown_lookup', exitCode: ExitCode.usage})
+      throw new PrivacyError(`--subject names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`, {code: 'unknown_lookup'})
     }
   }
   const found = new Map<string, (lookup: SubjectLookup) => string[]>()
@@ -83,7 +83,7 @@ export async function resolveSubjects(client: pg.ClientBase, map: DataMap, looku
       if (hit.keys.length > 1) throw new PrivacyError(`The lookup${which} matches ${hit.keys.length} people in ${hit.kind.table}; use a more precise key such as ${hit.kind.key}.`, {code: 'subject_ambiguous'})
     }
     if (hits.length > 1 && !choice.allKinds) {
-      throw new PrivacyError(`The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}; pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).`, {code: 'subject_in_several_kinds', exitCode: ExitCode.usage})
+      throw new PrivacyError(`The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}; pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).`, {code: 'subject_in_several_kinds'})
     }
     return hits.map(hit => ({lookup, kind: hit.kind.name, key: hit.keys[0]!}))
   })

@@ -9,7 +9,7 @@ import {clearedColumns, matchRows, md5WithNulls} from './expected.js'
 import type {Failure} from './failures.js'
 import type {OracleMap} from './map.js'
 import {ColumnClaim, identifierPattern, mentionsByTable, residueInLedger, residueInRows} from './residue.js'
-import {Snapshot, SnapshotRow, cellText} from './snapshot.js'
+import {Snapshot, SnapshotRow} from './snapshot.js'
 
 export interface ErasureOutcome {
   status: 'done' | 'refused' | 'crash'

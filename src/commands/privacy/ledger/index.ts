@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {usageError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
 import {LedgerEvent, listEvents} from '../../../lib/ledger/events.js'
 import {tableFlags} from '../../../cli/table.js'
@@ -30,7 +30,7 @@ Every request, export, restriction and erasure is an event in an append-only, ha
   async run(): Promise<{events: LedgerEvent[]}> {
     const {flags} = await this.parse(Ledger)
     const since = flags.since === undefined ? undefined : parseDate(flags.since)
-    if (flags.since !== undefined && !since) throw new PrivacyError(`--since must be a date as YYYY-MM-DD (got ${flags.since}).`, {code: 'usage', exitCode: ExitCode.usage})
+    if (flags.since !== undefined && !since) throw usageError(`--since must be a date as YYYY-MM-DD (got ${flags.since}).`)
     const ledger = await this.openLedger(flags)
     let events: LedgerEvent[]
     try {

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {describeDatabaseError} from '../../../lib/db/connection.js'
-import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {usageError} from '../../../lib/errors.js'
 import {LogReceiver, ReceiverEvent, ReceiverStats} from '../../../lib/logs/receiver.js'
 import {REDACTION_PRESETS, redactionList, redactorFor} from '../../../lib/logs/redaction.js'
 import {migrateLogStore, parseRetention} from '../../../lib/logs/store.js'
@@ -46,7 +46,7 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
     this.rememberSecret(auth?.password)
     const drainTokens = flags['drain-token'] ?? this.env.drainTokens
     if (!auth && drainTokens.length === 0 && flags['no-auth'] !== true) {
-      throw new PrivacyError('The receiver needs credentials: pass --auth USER:PASSWORD (the drain URL\'s) and/or --drain-token, or --no-auth to accept anyone who can reach it.', {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError('The receiver needs credentials: pass --auth USER:PASSWORD (the drain URL\'s) and/or --drain-token, or --no-auth to accept anyone who can reach it.')
     }
     const retentionMs = parseRetention(flags.retention)
     const redactor = redactorFor(redactionList(flags.redact ?? this.env.logRedactions))
@@ -86,7 +86,7 @@ function parseAuth(value: string | undefined): {user: string; password: string} 
   if (value === undefined || value === '') return null
   const colon = value.indexOf(':')
   if (colon <= 0 || colon === value.length - 1) {
-    throw new PrivacyError('--auth must be USER:PASSWORD (the credentials in the drain URL).', {code: 'usage', exitCode: ExitCode.usage})
+    throw usageError('--auth must be USER:PASSWORD (the credentials in the drain URL).')
   }
   return {user: value.slice(0, colon), password: value.slice(colon + 1)}
 }

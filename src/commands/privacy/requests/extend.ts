@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {usageError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
 import {RecordedRequest, extendRequest, getRequest} from '../../../lib/ledger/requests.js'
 import {plural} from '../../../lib/ui/words.js'
@@ -32,13 +32,13 @@ As far as the request's law allows, counted from receipt: GDPR and UK GDPR two f
   async run(): Promise<RecordedRequest> {
     const {args, flags} = await this.parse(RequestsExtend)
     const notifiedOn = flags['notified-on'] === undefined ? undefined : parseDate(flags['notified-on'])
-    if (flags['notified-on'] !== undefined && !notifiedOn) throw new PrivacyError(`--notified-on must be a date as YYYY-MM-DD (got ${flags['notified-on']}).`, {code: 'usage', exitCode: ExitCode.usage})
+    if (flags['notified-on'] !== undefined && !notifiedOn) throw usageError(`--notified-on must be a date as YYYY-MM-DD (got ${flags['notified-on']}).`)
     const ledger = await this.openLedger(flags)
     try {
       const current = await getRequest(ledger.ctx, args.id)
       const monthly = current.law === 'gdpr' || current.law === 'uk-gdpr'
       if ((monthly && flags.days !== undefined) || (!monthly && flags.months !== undefined)) {
-        throw new PrivacyError(`Request ${current.id} runs on ${current.law}, whose extensions are counted in ${monthly ? 'months (--months)' : 'days (--days)'}.`, {code: 'usage', exitCode: ExitCode.usage})
+        throw usageError(`Request ${current.id} runs on ${current.law}, whose extensions are counted in ${monthly ? 'months (--months)' : 'days (--days)'}.`)
       }
       const request = await extendRequest(ledger.ctx, current.id, {amount: flags.months ?? flags.days, reason: flags.reason, notifiedOn})
       this.log(`Extended ${request.id}: now due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)

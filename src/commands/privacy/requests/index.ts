@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {violation} from '../../../lib/errors.js'
 import {PrivacyRequest, listRequests} from '../../../lib/ledger/requests.js'
 import {tableFlags} from '../../../cli/table.js'
 import {plural} from '../../../lib/ui/words.js'
@@ -51,7 +51,7 @@ With --overdue the command exits 3 when any open request is past its deadline, f
     }
     const overdue = requests.filter(r => r.isOverdue)
     if (flags.overdue && overdue.length > 0) {
-      throw new PrivacyError(`${plural(overdue.length, 'request')} overdue: ${overdue.map(r => r.id).join(', ')}.`, {code: 'requests_overdue', exitCode: ExitCode.violations, result: {requests}})
+      throw violation('requests_overdue', `${plural(overdue.length, 'request')} overdue: ${overdue.map(r => r.id).join(', ')}.`, {result: {requests}})
     }
     return {requests}
   }

@@ -7,7 +7,7 @@ import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {loadDataMap} from '../../../lib/datamap/load.js'
 import {LAWS, Law} from '../../../lib/datamap/processing-schema.js'
-import {ExitCode, PrivacyError} from '../../../lib/errors.js'
+import {usageError} from '../../../lib/errors.js'
 import {parseDate} from '../../../lib/ledger/dates.js'
 import {PrivacyRequest, REQUEST_KINDS, RecordedRequest, VERIFICATION_METHODS, VerificationMethod, openRequest} from '../../../lib/ledger/requests.js'
 import {parseSubject} from '../../../lib/subject/parse.js'
@@ -46,7 +46,7 @@ A deadline falling on a weekend moves to the Monday (PIPEDA: only off a Sunday);
     const subject = parseSubject(flags.subject)
     const receivedOn = flags.received === undefined ? undefined : parseDate(flags.received)
     if (flags.received !== undefined && !receivedOn) {
-      throw new PrivacyError(`--received must be a date as YYYY-MM-DD (got ${flags.received}).`, {code: 'usage', exitCode: ExitCode.usage})
+      throw usageError(`--received must be a date as YYYY-MM-DD (got ${flags.received}).`)
     }
     const law = (flags.law as Law | undefined) ?? (existsSync(flags.map) ? (await loadDataMap(flags.map)).map.law : undefined) ?? 'gdpr'
     const verification = flags['verified-by'] ? {by: flags['verified-by'], method: flags['verification-method'] as VerificationMethod} : undefined
