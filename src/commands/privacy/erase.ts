@@ -1,24 +1,30 @@
-import {Flags} from '@oclif/core'
+import {Flags, Interfaces} from '@oclif/core'
 
+import {RequestAcrossApps, openRequestAcrossApps} from '../../cli/apps.js'
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/confirm.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags} from '../../cli/log-store.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
+import type {SubjectLookup} from '../../lib/subject/parse.js'
 import {loadDataMap} from '../../lib/datamap/load.js'
 import {RecipientToTell, recipientsToTell} from '../../lib/datamap/processing.js'
+import {ErasureAcrossApps, eraseAcrossApps} from '../../lib/erase/across-apps.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
 import {checkErasePrivileges} from '../../lib/erase/preflight.js'
 import {costlyReferences} from '../../lib/erase/unindexed.js'
 import {ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {headAt} from '../../lib/ledger/head.js'
+import {assertRequestSubject} from '../../lib/ledger/request-apps.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {preparePeople} from '../../lib/locate/locate.js'
 import {UnlinkedCheck, findResidues} from '../../lib/locate/unlinked.js'
 import {renderResidues} from '../../lib/ui/locate-report.js'
 import {plural} from '../../lib/ui/words.js'
+
+type ErasureResult = ErasureReport & {ledgerHead: string | null; elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}
 
 export default class Erase extends PrivacyCommand {
   static description = `erase everything the data map ties to a person (GDPR Art. 17)
@@ -29,12 +35,15 @@ Rows under a legal hold are refused (exit 4) unless --except-held erases the res
 
 --locate reads the person's distinctive identifiers (emails, phones, names, IPs, government and card numbers, external ids) before erasing and, after the commit, searches every text, JSON, array and inet column of every table for them, as privacy:locate does: what is still found — an audit log outside the map, someone else's free text, a column the map keeps — is listed by table and column with counts (never values), and under "residues" in --json. It reports; the erasure stays committed.
 
-A foreign key into deleted rows with no index on its columns makes Postgres scan the referencing table once per deleted row; the plan names each such key with the CREATE INDEX that fixes it (a "Slow:" line, and "unindexed" in --json) — create those before erasing many people at once.`
+A foreign key into deleted rows with no index on its columns makes Postgres scan the referencing table once per deleted row; the plan names each such key with the CREATE INDEX that fixes it (a "Slow:" line, and "unindexed" in --json) — create those before erasing many people at once.
+
+A request across apps (opened with several -a, or --team): pass -a FIRST-APP --request R-… with the person's --subject as it was opened; --confirm takes the request id. Every app not done yet is opened and checked first, then erased in turn, each in its own transaction with its own event in its own ledger, and its completion is recorded on the request. When one app fails, the command names the apps done and not done and exits non-zero; the apps done stay done, and running the same command again erases only the rest. --dry-run shows each app's plan.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --dry-run',
     '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --request R-2026-0009 --confirm example-app',
     '<%= config.bin %> <%= command.id %> -a example-app --subjects-file leavers.txt --confirm example-app --json',
+    '<%= config.bin %> <%= command.id %> -a example-app --request R-2026-0011 --subject email=alice@example.com --confirm R-2026-0011',
   ]
 
   static flags = {
@@ -56,9 +65,11 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     'locate-seconds': Flags.integer({description: 'with --locate: stop searching after this many seconds and name the tables not reached (default: no limit)', min: 1, dependsOn: ['locate']}),
   }
 
-  async run(): Promise<ErasureReport & {ledgerHead: string | null; elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}> {
+  async run(): Promise<ErasureResult | ErasureAcrossApps> {
     const {flags} = await this.parse(Erase)
     const subjects = await readSubjects(flags)
+    const across = await openRequestAcrossApps(flags, this.opener)
+    if (across) return this.eraseAcrossApps(flags, subjects, across)
     const {main, io, close} = await this.openRegistryAndLedger(flags, 'erasing a person', pool => checkErasePrivileges(pool, flags.map))
     const logs = await this.openLogStore(flags, main).catch(async error => {
       await close()
@@ -126,6 +137,54 @@ A foreign key into deleted rows with no index on its columns makes Postgres scan
     } finally {
       await logs?.close()
       await close()
+    }
+  }
+
+  private async eraseAcrossApps(
+    flags: Interfaces.InferredFlags<typeof Erase.flags>,
+    subjects: SubjectLookup[],
+    {ledger, request}: RequestAcrossApps,
+  ): Promise<ErasureAcrossApps> {
+    try {
+      await assertRequestSubject(ledger.ctx, request, subjects)
+      const dryRun = flags['dry-run'] === true
+      if (!dryRun) await requireConfirmation(flags.confirm, request.id, `Erasing ${request.id} in ${request.apps.map(a => a.app).join(', ')}`)
+      const result = await eraseAcrossApps({
+        request,
+        requestLedger: ledger.ctx,
+        openApp: async scope => {
+          const {io, close} = await this.openRegistryAndLedger({app: scope.app, 'ledger-url': flags['ledger-url'], actor: flags.actor}, 'erasing a person', pool => checkErasePrivileges(pool, scope.map))
+          return {io, holdsRequest: flags['ledger-url'] !== undefined || scope.app === ledger.ctx.scope, close}
+        },
+        subjects,
+        kinds: kindChoice(flags),
+        dryRun,
+        options: {
+          includeConnect: flags['include-connect'] === true,
+          exceptHeld: flags['except-held'] === true,
+          unlinkRestrictedShared: flags['unlink-restricted-shared'] === true,
+          lockTimeoutMs: flags['lock-timeout'] * 1000,
+          maxUnindexedScanRows: flags['allow-slow'] ? undefined : flags['max-scan-rows'],
+          progress: this.progress,
+        },
+      })
+      for (const app of result.apps) {
+        this.log(`\n${app.app} (${app.map}): ${app.status === 'already-done' ? 'already erased' : app.status}`)
+        if (!app.report) continue
+        await this.table(app.report.plan, {
+          kind: {header: 'Step'},
+          table: {header: 'Table'},
+          rows: {header: 'Rows', get: step => String(dryRun ? step.rows : app.report!.touched[step.table] ?? 0)},
+        })
+        if (!dryRun) this.log(`Recorded as event ${app.report.ledgerEvent} of ${app.app}'s ledger${app.appLedgerHead ? ` (head ${app.appLedgerHead})` : ''}.`)
+      }
+      this.log(dryRun
+        ? `\nDry run: nothing was changed. Run again with --confirm ${request.id} to erase in ${result.notDone.join(', ')}.`
+        : `\n${request.id} is erased in every app: ${result.done.join(', ')}. Close it with \`heroku privacy:requests:close ${request.id} -a ${ledger.ctx.scope} --outcome …\`.`)
+      this.logLedgerHead(result.ledgerHead)
+      return result
+    } finally {
+      await ledger.close()
     }
   }
 }

@@ -1,22 +1,26 @@
 import {existsSync} from 'node:fs'
 
-import {Flags} from '@oclif/core'
+import {Flags, Interfaces} from '@oclif/core'
 
+import {RequestAcrossApps, openRequestAcrossApps} from '../../cli/apps.js'
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags} from '../../cli/log-store.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
+import type {SubjectLookup} from '../../lib/subject/parse.js'
 import {TOOL} from '../../cli/version.js'
 import type {Locale} from '../../lib/datamap/processing-schema.js'
 import {Database, DatabaseTarget} from '../../lib/db/connection.js'
 import {ExitCode, PrivacyError, usageError} from '../../lib/errors.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
+import {ExportAcrossApps, exportAcrossApps} from '../../lib/export/across-apps.js'
 import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
 import {recordExport} from '../../lib/export/record.js'
 import {currentHead} from '../../lib/ledger/head.js'
 import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
+import {assertRequestSubject} from '../../lib/ledger/request-apps.js'
 import {getRequest} from '../../lib/ledger/requests.js'
 import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/unlinked.js'
 import {formatBytes} from '../../lib/ui/key-values.js'
@@ -34,13 +38,16 @@ An archive holding card or bank data, government ids, health or biometric data i
 
 Before writing, the export looks for the person in every other table and column too (as privacy:locate does, within --locate-seconds, 10 by default; 0 skips it): where they appear in rows the map does not tie to them — an audit log outside the map, someone else's free text — it warns on stderr, lists those columns and counts (never values) under "unlinked" in --json and under notCovered in the manifest, since the archive does not hold them.
 
---format dataclip prints one SQL query per table instead, to paste into Heroku Dataclips: Heroku offers no API to create dataclips, so the tool cannot make them for you (and dataclips cannot reach Shield databases).`
+--format dataclip prints one SQL query per table instead, to paste into Heroku Dataclips: Heroku offers no API to create dataclips, so the tool cannot make them for you (and dataclips cannot reach Shield databases).
+
+A request across apps (opened with several -a, or --team): pass -a FIRST-APP --request R-… with the person's --subject as it was opened. The archive holds a folder per app with what a single-app export of that app holds (its data, index.html and manifest.json, each from its own snapshot), a top-level manifest.json listing every app, database and file, and an index.html leading to each app's page; privacy:verify checks it whole. Each app's export is recorded in its own ledger and on the request.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --request R-2026-0007',
     '<%= config.bin %> <%= command.id %> -a example-app --subject id=42 --format csv --out alice.zip',
     '<%= config.bin %> <%= command.id %> -a example-app --subjects-file people.txt --from-follower --encrypt-to age1…',
     '<%= config.bin %> <%= command.id %> -a example-app --subject email=alice@example.com --format dataclip',
+    '<%= config.bin %> <%= command.id %> -a example-app --request R-2026-0012 --subject email=alice@example.com --encrypt-to age1…',
   ]
 
   static flags = {
@@ -62,9 +69,11 @@ Before writing, the export looks for the person in every other table and column 
     ...logStoreFlags,
   }
 
-  async run(): Promise<(ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]}> {
+  async run(): Promise<(ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]} | ExportAcrossApps> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
+    const across = await openRequestAcrossApps(flags, this.opener)
+    if (across) return this.exportAcrossApps(flags, subjects, across)
     const main = await this.resolveTarget(flags)
     if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
     if (flags['from-follower'] && !main.heroku) {
@@ -127,6 +136,53 @@ Before writing, the export looks for the person in every other table and column 
     } finally {
       await logs?.close()
       await source?.close()
+      await ledger.close()
+    }
+  }
+
+  private async exportAcrossApps(
+    flags: Interfaces.InferredFlags<typeof Export.flags>,
+    subjects: SubjectLookup[],
+    {ledger, request}: RequestAcrossApps,
+  ): Promise<ExportAcrossApps> {
+    try {
+      await assertRequestSubject(ledger.ctx, request, subjects)
+      const out = flags.out ?? `${request.id}.zip`
+      const summary = await exportAcrossApps({
+        request,
+        requestLedger: ledger.ctx,
+        openApp: async scope => {
+          const main = await this.resolveTarget({app: scope.app})
+          const app = await this.openLedger({app: scope.app, 'ledger-url': flags['ledger-url'], actor: flags.actor}, main)
+          const source = await this.connect(main.target).catch(async error => {
+            await app.close()
+            throw error
+          })
+          return {pool: source.pool, database: main.target.label, ledger: app.ctx, holdsRequest: flags['ledger-url'] !== undefined || scope.app === ledger.ctx.scope, close: async () => {
+            await source.close()
+            await app.close()
+          }}
+        },
+        subjects,
+        kinds: kindChoice(flags),
+        out,
+        force: flags.force,
+        format: flags.format as 'json' | 'csv',
+        encryptTo: flags['encrypt-to'],
+        allowPlaintext: flags['allow-plaintext'],
+        locale: flags.locale as Locale,
+        tool: TOOL,
+        allowIncomplete: flags['allow-incomplete'],
+        progress: this.progress,
+      }).catch(error => {
+        throw unfinished(error, out)
+      })
+      for (const app of summary.apps) this.log(`${app.app}/: ${app.rows} rows from ${app.tables} tables of ${app.database}, snapshot taken at ${app.snapshotAt}`)
+      for (const app of summary.apps.filter(a => a.unreviewed.length > 0 || a.unstated.length > 0)) this.warn(`${app.app}'s map leaves facts unstated or unreviewed (${[...app.unstated, ...app.unreviewed].slice(0, 3).join(', ')}); its index.html says so. Review them (privacy:check) before sending the archive.`)
+      this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} files across ${summary.apps.length} apps, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}. Check it with \`heroku privacy:verify ${summary.path}\`.`)
+      this.logLedgerHead(summary.ledgerHead)
+      return summary
+    } finally {
       await ledger.close()
     }
   }

@@ -1,6 +1,5 @@
-import {createHash} from 'node:crypto'
 import {once} from 'node:events'
-import {WriteStream, createReadStream, createWriteStream, existsSync} from 'node:fs'
+import {WriteStream, createWriteStream, existsSync} from 'node:fs'
 import {rename, rm} from 'node:fs/promises'
 
 import type pg from 'pg'
@@ -20,6 +19,7 @@ import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-fil
 import {Art15Facts, buildArt15Facts} from './art15.js'
 import {addCopiedCsvFile, addCopiedJsonFile, copyCsvStatement, copyJsonStatement} from './copy-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
+import {hashFile} from './hash-file.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
 import {en} from './i18n/en.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
@@ -142,16 +142,6 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
     withheld: written.withheld,
     art15: {unstated: written.art15.unstated, unreviewed: written.art15.unreviewed},
   }
-}
-
-async function hashFile(path: string): Promise<{sha256: string; bytes: number}> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer)
-    bytes += (chunk as Buffer).length
-  }
-  return {sha256: hash.digest('hex'), bytes}
 }
 
 /** The archive's file while it is written; one already there may be another export's, so it is left alone. */

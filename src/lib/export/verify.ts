@@ -20,7 +20,7 @@ export interface ArchiveVerdict {
   files: FileVerdict[]
   /** Entries in the zip that the manifest does not list. */
   unexpected: string[]
-  manifest: Pick<Manifest, 'app' | 'database' | 'snapshotAt' | 'request' | 'dataFormat' | 'ledgerHead'>
+  manifest: Pick<Manifest, 'app' | 'database' | 'snapshotAt' | 'request' | 'dataFormat' | 'ledgerHead'> & {apps?: string[]}
 }
 
 const ALWAYS_PRESENT = new Set([MANIFEST_PATH, 'index.html'])
@@ -109,9 +109,9 @@ export async function verifyArchive(path: string): Promise<ArchiveVerdict> {
     if (!manifestEntry) throw new PrivacyError(`${path} has no ${MANIFEST_PATH}; it is not an archive made by privacy:export.`, {code: 'archive_unreadable'})
     const chunks: Buffer[] = []
     for await (const chunk of await openEntry(zip, manifestEntry)) chunks.push(chunk as Buffer)
-    let manifest: Manifest
+    let manifest: Manifest & {apps?: Array<{app: string}>}
     try {
-      manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Manifest
+      manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Manifest & {apps?: Array<{app: string}>}
     } catch {
       throw new PrivacyError(`${path}: ${MANIFEST_PATH} is not valid JSON.`, {code: 'archive_unreadable'})
     }
@@ -130,13 +130,16 @@ export async function verifyArchive(path: string): Promise<ArchiveVerdict> {
       files.push({path: file.path, ok: problems.length === 0, ...(problems.length > 0 ? {problem: problems.join('; ')} : {})})
     }
     const listed = new Set((manifest.files ?? []).map(f => f.path))
-    const unexpected = [...entries.keys()].filter(name => !listed.has(name) && !ALWAYS_PRESENT.has(name) && !name.endsWith('/'))
+    // An archive across apps holds each app's own manifest and page in its folder.
+    const apps = (manifest.apps ?? []).map(a => a.app)
+    const present = new Set([...ALWAYS_PRESENT, ...apps.flatMap(app => [...ALWAYS_PRESENT].map(name => `${app}/${name}`))])
+    const unexpected = [...entries.keys()].filter(name => !listed.has(name) && !present.has(name) && !name.endsWith('/'))
     return {
       archive: path,
       intact: files.every(f => f.ok) && unexpected.length === 0,
       files,
       unexpected,
-      manifest: {app: manifest.app, database: manifest.database, snapshotAt: manifest.snapshotAt, request: manifest.request, dataFormat: manifest.dataFormat, ledgerHead: manifest.ledgerHead ?? null},
+      manifest: {app: manifest.app, database: manifest.database, snapshotAt: manifest.snapshotAt, request: manifest.request, dataFormat: manifest.dataFormat, ledgerHead: manifest.ledgerHead ?? null, ...(apps.length > 0 ? {apps} : {})},
     }
   } finally {
     zip.close()

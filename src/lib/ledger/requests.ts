@@ -9,6 +9,7 @@ import {appendEvent} from './events.js'
 import {LedgerHead, formatHead} from './head.js'
 import {fingerprint, subjectKey} from './fingerprint.js'
 import {acknowledgeBy, deadline, extensionUnit, rulesFor} from './laws.js'
+import {AppStatus, ScopeApp, appStatuses, assertAppsDone} from './request-apps.js'
 
 export const REQUEST_KINDS = ['access', 'erasure', 'restriction', 'rectification', 'objection', 'portability'] as const
 export type RequestKind = (typeof REQUEST_KINDS)[number]
@@ -47,6 +48,8 @@ export interface PrivacyRequest {
   openedBy: string
   daysLeft: number
   isOverdue: boolean
+  /** For a request across several apps: each app, its map and whether its step is done; null for a request about one app. */
+  apps: AppStatus[] | null
 }
 
 interface RequestRow {
@@ -73,7 +76,7 @@ const SELECT = `SELECT id, kind, reference, subject_column, subject_fingerprint,
   to_char(due_on, 'YYYY-MM-DD') AS due_on, extended_months, extended_days, to_char(acknowledge_by, 'YYYY-MM-DD') AS acknowledge_by,
   verified_by, verification_method, status, outcome, closed_at, opened_by FROM heroku_privacy.requests`
 
-function toRequest(row: RequestRow, today: Date): PrivacyRequest {
+function toRequest(row: RequestRow, today: Date, apps: AppStatus[] | null = null): PrivacyRequest {
   const daysLeft = daysBetween(today, new Date(`${row.due_on}T00:00:00Z`))
   return {
     id: row.id,
@@ -95,7 +98,15 @@ function toRequest(row: RequestRow, today: Date): PrivacyRequest {
     openedBy: row.opened_by,
     daysLeft,
     isOverdue: row.status === 'open' && daysLeft < 0,
+    apps,
   }
+}
+
+/** Reads a request just written, with its apps, inside the caller's transaction. */
+async function readBack(client: pg.ClientBase, id: string, today: Date): Promise<PrivacyRequest> {
+  const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
+  const row = rows[0]!
+  return toRequest(row, today, (await appStatuses(client, [row])).get(id) ?? null)
 }
 
 /** Reads a request inside the caller's transaction, locking it against a concurrent change. */
@@ -117,6 +128,8 @@ export interface OpenRequestInput {
   /** Default gdpr. */
   law?: Law
   verification?: {by: string; method: VerificationMethod}
+  /** For a request across several apps: the apps and their maps, recorded in the open event. */
+  apps?: ScopeApp[]
 }
 
 /** A request as a command that changed it reports it: with the ledger's head after the event it recorded. */
@@ -149,10 +162,10 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
       details: {
         kind: input.kind, subject_column: input.subject.column, subject_fingerprint: subjectFingerprint, received_on: formatDate(receivedOn), due_on: formatDate(dueOn), reference: input.reference ?? null,
         law, rule: rules.citation, acknowledge_by: acknowledge && formatDate(acknowledge), verified_by: input.verification?.by ?? null, verification_method: input.verification?.method ?? null,
+        ...(input.apps ? {apps: input.apps} : {}),
       },
     }, client)
-    const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return {...toRequest(rows[0]!, today), ledgerHead: formatHead(event)}
+    return {...await readBack(client, id, today), ledgerHead: formatHead(event)}
   })
 }
 
@@ -188,8 +201,7 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
     const dueOn = deadline(rules, received, total)
     await client.query(`UPDATE heroku_privacy.requests SET ${unit === 'months' ? 'extended_months' : 'extended_days'} = $2, due_on = $3 WHERE id = $1`, [id, total, formatDate(dueOn)])
     const event = await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {[unit]: amount, [`total_${unit}`]: total, reason: input.reason, due_on: formatDate(dueOn), notified_on: formatDate(notifiedOn)}}, client)
-    const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
+    return {...await readBack(client, id, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 
@@ -200,8 +212,7 @@ export async function recordVerification(ctx: LedgerContext, id: string, verific
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; record the verification before closing it.`, {code: 'request_closed'})
     await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [id, verification.by, verification.method])
     const event = await appendEvent(ctx, {action: 'request.verified', requestId: id, details: {verified_by: verification.by, verification_method: verification.method}}, client)
-    const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
+    return {...await readBack(client, id, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 
@@ -211,22 +222,23 @@ export async function closeRequest(ctx: LedgerContext, id: string, input: {outco
     if (row.status === 'closed') {
       throw new PrivacyError(`Request ${id} was already closed on ${row.closed_at?.toISOString().slice(0, 10)} (${row.outcome}).`, {code: 'request_closed'})
     }
+    await assertAppsDone(client, row)
     await client.query("UPDATE heroku_privacy.requests SET status = 'closed', outcome = $2, closed_at = $3 WHERE id = $1", [id, input.outcome, ctx.clock()])
     const event = await appendEvent(ctx, {action: 'request.closed', requestId: id, details: {outcome: input.outcome}}, client)
-    const {rows} = await client.query<RequestRow>(`${SELECT} WHERE id = $1`, [id])
-    return {...toRequest(rows[0]!, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
+    return {...await readBack(client, id, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
   })
 }
 
 export async function getRequest(ctx: LedgerContext, id: string): Promise<PrivacyRequest> {
   const {rows} = await ctx.pool.query<RequestRow>(`${SELECT} WHERE id = $1 AND scope = $2`, [id, ctx.scope])
   if (!rows[0]) throw unknownRequest(id)
-  return toRequest(rows[0], startOfDay(ctx.clock()))
+  return toRequest(rows[0], startOfDay(ctx.clock()), (await appStatuses(ctx.pool, [rows[0]])).get(id) ?? null)
 }
 
 /** Open requests (or all with `includeClosed`), overdue first, then the nearest deadline. */
 export async function listRequests(ctx: LedgerContext, options: {includeClosed?: boolean} = {}): Promise<PrivacyRequest[]> {
   const {rows} = await ctx.pool.query<RequestRow>(`${SELECT} WHERE scope = $1 AND ($2 OR status = 'open') ORDER BY status DESC, due_on, id`, [ctx.scope, options.includeClosed === true])
   const today = startOfDay(ctx.clock())
-  return rows.map(row => toRequest(row, today)).sort((a, b) => Number(b.isOverdue) - Number(a.isOverdue) || (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || a.dueOn.localeCompare(b.dueOn))
+  const apps = await appStatuses(ctx.pool, rows)
+  return rows.map(row => toRequest(row, today, apps.get(row.id) ?? null)).sort((a, b) => Number(b.isOverdue) - Number(a.isOverdue) || (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || a.dueOn.localeCompare(b.dueOn))
 }

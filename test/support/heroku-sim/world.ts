@@ -20,9 +20,15 @@ export interface World {
   noDatabase: SimApp
   /** App that attaches demo's database under another name. */
   other: SimApp
+  /** A second app of the same company with its own database: the fixture's first people again, as an API's copy of them. */
+  api: SimApp
+  apiDatabase: SimAddon
 }
 
-export const WORLD_APPS = {demo: 'privacy-demo', shield: 'privacy-shield', private: 'privacy-private', noDatabase: 'privacy-nodb', other: 'privacy-other'} as const
+/** How many of the fixture's people the api app's database holds (user ids 1…n, the same as demo's). */
+export const API_FIXTURE_USERS = 30
+
+export const WORLD_APPS = {demo: 'privacy-demo', shield: 'privacy-shield', private: 'privacy-private', noDatabase: 'privacy-nodb', other: 'privacy-other', api: 'privacy-api'} as const
 
 export async function seedWorld(sim: HerokuSimulator, options: {fixtureUsers?: number} = {}): Promise<World> {
   const demo = sim.createApp({
@@ -58,5 +64,14 @@ export async function seedWorld(sim: HerokuSimulator, options: {fixtureUsers?: n
   const noDatabase = sim.createApp({name: WORLD_APPS.noDatabase, region: 'us'})
   const other = sim.createApp({name: WORLD_APPS.other, region: 'eu', team: 'acme'})
   sim.attach(other, demoDatabase, 'DEMO_DATABASE')
-  return {demo, demoDatabase, demoFollower, shield, shieldDatabase, private: privateApp, privateDatabase, noDatabase, other}
+  const api = sim.createApp({name: WORLD_APPS.api, region: 'eu', team: 'acme'})
+  const apiDatabase = await sim.addPostgres(api, {plan: 'heroku-postgresql:standard-0', name: 'postgresql-api-30417'})
+  const apiClient = new pg.Client({connectionString: sim.databaseUrl(apiDatabase)})
+  await apiClient.connect()
+  try {
+    await loadFixture(apiClient, {users: API_FIXTURE_USERS})
+  } finally {
+    await apiClient.end()
+  }
+  return {demo, demoDatabase, demoFollower, shield, shieldDatabase, private: privateApp, privateDatabase, noDatabase, other, api, apiDatabase}
 }

@@ -11,7 +11,7 @@ import {plural} from '../../../lib/ui/words.js'
 export default class Requests extends PrivacyCommand {
   static description = `list data subject requests with their deadlines, overdue ones first
 
-With --overdue the command exits 3 when any open request is past its deadline, for a CI job or a daily Scheduler check.`
+With --overdue the command exits 3 when any open request is past its deadline, for a CI job or a daily Scheduler check. A request across several apps lists each app and whether it is done (erased, for an erasure; exported, for access and portability), under Apps, and under apps in --json.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app',
@@ -46,6 +46,7 @@ With --overdue the command exits 3 when any open request is past its deadline, f
         dueOn: {header: 'Due', get: r => r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : r.extendedDays > 0 ? ` (+${r.extendedDays}d)` : '')},
         daysLeft: {header: 'Days left', get: r => (r.status === 'open' ? String(r.daysLeft) : '')},
         verified: {header: 'Verified', get: r => r.verificationMethod ?? 'no'},
+        ...(requests.some(r => r.apps) ? {apps: {header: 'Apps', get: (r: PrivacyRequest) => (r.apps ?? []).map(a => `${a.app} ${a.step === null ? '' : a.done ? 'done' : 'pending'}`.trim()).join(', ')}} : {}),
         status: {header: 'Status', get: r => (r.isOverdue ? 'OVERDUE' : r.status)},
       }, flags)
     }
