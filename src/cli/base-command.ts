@@ -1,4 +1,5 @@
 import {Command} from '@heroku-cli/command'
+import {Command as OclifCommand} from '@oclif/core'
 import type pg from 'pg'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
@@ -77,8 +78,14 @@ export abstract class PrivacyCommand extends Command {
     return this.environment
   }
 
+  /**
+   * The heroku CLI's init reads the stored Heroku credentials up front, which
+   * spawns a probe of the credential store; a command given --database-url may
+   * never call Heroku, so it skips that (a request still reads them when made).
+   */
   override async init(): Promise<void> {
-    await super.init()
+    if (this.argv.some(arg => arg === '--database-url' || arg.startsWith('--database-url='))) await (OclifCommand.prototype as unknown as {init(this: OclifCommand): Promise<void>}).init.call(this)
+    else await super.init()
     this.environment = readEnvironment(process.env)
     if (!this.handlesSignals) {
       process.once('SIGINT', this.onSignal)

@@ -36,3 +36,39 @@ describe('privacy:scan finds the people when nothing but a unique e-mail says so
     expect(report.subject?.lookup).to.include('email')
   })
 })
+
+describe('privacy:scan proposes the other kinds of people an app keeps', () => {
+  const db = useDatabase()
+  let dir: string
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'privacy-kinds-'))
+    // Staff sign in; the customers they serve have their own table with no foreign key to the staff.
+    await db.pool.query(`
+      CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, encrypted_password text, full_name text);
+      CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL UNIQUE, first_name text, last_name text, phone text);
+      CREATE TABLE orders (id serial PRIMARY KEY, customer_id integer REFERENCES customers, handled_by integer REFERENCES users, total numeric);
+      CREATE TABLE invoices (id serial PRIMARY KEY, customer_id integer REFERENCES customers, amount numeric);
+      INSERT INTO users (email, encrypted_password, full_name) SELECT 'staff' || i || '@shop.example', '$2a$12$' || md5(i::text) || md5(i::text), 'Staff Member ' || i FROM generate_series(1, 20) i;
+      INSERT INTO customers (email, first_name, last_name, phone) SELECT 'buyer' || i || '@mail.example', 'Anna', 'Berg' || i, '+44 7700 9000' || lpad(i::text, 2, '0') FROM generate_series(1, 30) i;
+      INSERT INTO orders (customer_id, handled_by, total) SELECT i, 1 + i % 20, 10 FROM generate_series(1, 30) i;
+      INSERT INTO invoices (customer_id, amount) SELECT i, 10 FROM generate_series(1, 30) i;
+      ANALYZE;`)
+  })
+
+  after(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('keeps the users as the subject and lists the customers as another kind, with their lookup and reasons', async () => {
+    const file = join(dir, 'privacy.yml')
+    const report = await writeMapFromScan({pool: db.pool, file, today: new Date('2026-11-30')})
+    expect(report.subject?.table).to.equal('public.users')
+    const customers = report.otherKinds.find(k => k.table === 'public.customers')
+    expect(customers, JSON.stringify(report.otherKinds)).to.not.equal(undefined)
+    expect(customers!.key).to.equal('id')
+    expect(customers!.lookup).to.include('email')
+    expect(customers!.reasons.join(' ')).to.match(/foreign keys point at it/)
+    expect(report.otherKinds.map(k => k.table)).to.not.include('public.orders')
+  })
+})

@@ -1,29 +1,31 @@
-import {once} from 'node:events'
 import {type Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
-
-import type yazl from 'yazl'
 
 import {inBatches} from './batches.js'
 import {HTML_ROWS_PER_TABLE, HtmlTable} from './html.js'
 import type {ManifestFile} from './manifest.js'
 import {Row, Tally, csvWriter, jsonArrayWriter} from './serialize.js'
+import type {ZipWriter} from './zip-writer.js'
 
 export interface FileEntry {
   path: string
   table: string
   columns: string[]
   format: 'json' | 'csv'
+  /** Cells are text Postgres encoded (csvCell); rows of the log store are not. */
+  encoded?: boolean
 }
 
 /** One file of the archive: counted and hashed for the manifest as it is written, its first rows kept for index.html. */
-class ArchiveFile {
+export class ArchiveFile {
   readonly tally = new Tally()
   private readonly shown: HtmlTable
+  private readonly written: Promise<void>
 
-  constructor(zip: yazl.ZipFile, private readonly entry: FileEntry) {
+  constructor(zip: ZipWriter, private readonly entry: FileEntry) {
     // Level 1: a few percent larger than zlib's default, and it leaves the CPU to Postgres encoding the rows.
-    zip.addReadStream(this.tally, entry.path, {compressionLevel: 1})
+    this.written = pipeline(this.tally, zip.entry(entry.path, {level: 1}))
+    this.written.catch(() => {})
     this.shown = {table: entry.table, columns: entry.columns, rows: [], totalRows: 0, file: entry.path}
   }
 
@@ -35,14 +37,16 @@ class ArchiveFile {
     if (this.wantsSamples) this.shown.rows.push(row)
   }
 
-  result(): {file: ManifestFile; shown: HtmlTable} {
+  /** The file's manifest entry and page section, once the zip holds all of it. */
+  async result(): Promise<{file: ManifestFile; shown: HtmlTable}> {
+    await this.written
     this.shown.totalRows = this.tally.rows
     return {file: {path: this.entry.path, table: this.entry.table, rows: this.tally.rows, bytes: this.tally.bytes, sha256: this.tally.digest()}, shown: this.shown}
   }
 }
 
 /** Streams row objects into one file of the archive, mapped and serialised (CSV, and JSON of the log store). */
-export async function addRowsFile(zip: yazl.ZipFile, entry: FileEntry, source: AsyncIterable<Row> | NodeJS.ReadableStream, mapRow: (row: Row) => Row = row => row): Promise<{file: ManifestFile; shown: HtmlTable}> {
+export async function addRowsFile(zip: ZipWriter, entry: FileEntry, source: AsyncIterable<Row> | NodeJS.ReadableStream, mapRow: (row: Row) => Row = row => row): Promise<{file: ManifestFile; shown: HtmlTable}> {
   const file = new ArchiveFile(zip, entry)
   const mapper = new Transform({
     objectMode: true,
@@ -53,7 +57,7 @@ export async function addRowsFile(zip: yazl.ZipFile, entry: FileEntry, source: A
       callback(null, mapped)
     },
   })
-  await pipeline(source, mapper, entry.format === 'json' ? jsonArrayWriter() : csvWriter(entry.columns), file.tally)
+  await pipeline(source, mapper, entry.format === 'json' ? jsonArrayWriter() : csvWriter(entry.columns, {encoded: entry.encoded}), file.tally)
   return file.result()
 }
 
@@ -62,7 +66,7 @@ export async function addRowsFile(zip: yazl.ZipFile, entry: FileEntry, source: A
  * one file of the archive, a buffered batch at a time: the same layout as
  * jsonArrayWriter, without a JavaScript object or a promise per row.
  */
-export async function addJsonLinesFile(zip: yazl.ZipFile, entry: FileEntry, source: Readable): Promise<{file: ManifestFile; shown: HtmlTable}> {
+export async function addJsonLinesFile(zip: ZipWriter, entry: FileEntry, source: Readable): Promise<{file: ManifestFile; shown: HtmlTable}> {
   const file = new ArchiveFile(zip, entry)
   let first = true
   try {
@@ -72,7 +76,8 @@ export async function addJsonLinesFile(zip: yazl.ZipFile, entry: FileEntry, sour
       file.tally.countRows(lines.length)
       const text = `${first ? '[\n' : ',\n'}${lines.join(',\n')}`
       first = false
-      if (!file.tally.write(text)) await once(file.tally, 'drain')
+      // Waits until the text is taken (the zip keeps up), and fails rather than waits when the archive could not be written.
+      await new Promise<void>((resolve, reject) => file.tally.write(text, error => (error ? reject(error) : resolve())))
     }
   } catch (error) {
     file.tally.destroy(error as Error)

@@ -27,26 +27,29 @@ export function dataclipQueries(map: DataMap, plan: SubjectPlan, lookups: Subjec
     return `${quoteIdent(column)} IN (${values.join(', ')})`
   }).join(' OR ')
 
-  const condition = (table: PlannedTable, visiting: Set<string>): string | undefined => {
+  const condition = (table: PlannedTable, visiting: Set<string>, alias: string): string | undefined => {
     if (table.level === 0) return rootCondition
-    const parts = table.edges.flatMap(edge => {
+    const edges = table.edges.flatMap(edge => {
       const parent = byKey.get(edge.parent)
-      if (!parent || visiting.has(parent.key)) return []
-      const inner = condition(parent, new Set([...visiting, parent.key]))
-      if (!inner) return []
-      const own = edge.columns.length > 1 ? `(${edge.columns.map(quoteIdent).join(', ')})` : quoteIdent(edge.column)
-      return [`${own} IN (SELECT ${edge.parentColumns.map(quoteIdent).join(', ')} FROM ${quoteTable(parent.table)} WHERE ${inner})`]
+      const inner = parent && !visiting.has(parent.key) ? condition(parent, new Set([...visiting, parent.key]), `${alias}p`) : undefined
+      return parent && inner ? [{edge, parent, inner}] : []
     })
+    // One edge is a semi-join; several are OR-ed, which Postgres cannot join, so each looks its parent up by key instead of rescanning it per row.
+    const parts = edges.map(({edge, parent, inner}) => edge.columns.length > 1
+      ? `(${edge.columns.map(quoteIdent).join(', ')}) IN (SELECT ${edge.parentColumns.map(quoteIdent).join(', ')} FROM ${quoteTable(parent.table)} ${alias}p WHERE ${inner})`
+      : edges.length === 1
+      ? `${quoteIdent(edge.column)} IN (SELECT ${quoteIdent(edge.parentColumn)} FROM ${quoteTable(parent.table)} ${alias}p WHERE ${inner})`
+      : `EXISTS (SELECT FROM ${quoteTable(parent.table)} ${alias}p WHERE ${alias}p.${quoteIdent(edge.parentColumn)} = ${alias}.${quoteIdent(edge.column)} AND (${inner}))`)
     return parts.length === 0 ? undefined : parts.join(' OR ')
   }
 
   return plan.tables.flatMap(table => {
-    const where = condition(table, new Set([table.key]))
+    const where = condition(table, new Set([table.key]), 't')
     if (!where) return []
     const specs = map.tables[table.key]?.columns ?? {}
     const omitted = table.table.columns.map(c => c.name).filter(c => specs[c]?.category === 'credentials' || (table.spec.third_party ?? []).includes(c))
     const columns = table.table.columns.map(c => c.name).filter(c => !omitted.includes(c))
-    return [{table: table.key, sql: `SELECT ${columns.map(c => quoteIdent(c)).join(', ')}\nFROM ${quoteTable(table.table)}\nWHERE ${where};`, omitted}]
+    return [{table: table.key, sql: `SELECT ${columns.map(c => quoteIdent(c)).join(', ')}\nFROM ${quoteTable(table.table)} t\nWHERE ${where};`, omitted}]
   })
 }
 

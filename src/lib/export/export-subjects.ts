@@ -1,10 +1,9 @@
-import {createWriteStream, existsSync} from 'node:fs'
+import {once} from 'node:events'
+import {WriteStream, createWriteStream, existsSync} from 'node:fs'
 import {rename, rm} from 'node:fs/promises'
-import {pipeline} from 'node:stream/promises'
 
 import type pg from 'pg'
 import QueryStream from 'pg-query-stream'
-import yazl from 'yazl'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {Locale} from '../datamap/processing-schema.js'
@@ -18,13 +17,15 @@ import type {SubjectLookup} from '../subject/parse.js'
 import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
 import {Art15Facts, buildArt15Facts} from './art15.js'
+import {addCopiedCsvFile, addCopiedJsonFile, copyCsvStatement, copyJsonStatement} from './copy-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {hashFile} from './hash-file.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
 import {en} from './i18n/en.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
-import {subjectRowsQuery} from './rows-query.js'
+import {subjectRowsSelect} from './rows-query.js'
 import {planWithholding} from './withhold.js'
+import {ZipWriter} from './zip-writer.js'
 
 export interface ExportInput {
   /** Where the rows are read from: the database, or a follower of it. */
@@ -90,7 +91,12 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   }
   if (input.encryptTo) assertAgeRecipient(input.encryptTo)
   const partial = `${input.out}.partial`
-  const client = await input.pool.connect()
+  const output = await createPartial(partial)
+  const client = await input.pool.connect().catch(async error => {
+    output.destroy()
+    await rm(partial, {force: true})
+    throw error
+  })
   let written: Awaited<ReturnType<typeof writeArchive>>
   try {
     // A follower (a hot standby, or a read-only login) cannot hold temporary tables: there the row sets are recomputed per query.
@@ -99,9 +105,10 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
     await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ ${mode === 'inline' ? 'READ ONLY' : 'READ WRITE'}`)
     // Timestamps Postgres encodes as JSON carry the session's offset; UTC reads the same everywhere.
     await client.query(`SET LOCAL TimeZone = 'UTC'`)
-    written = await writeArchive(client, input, partial, mode)
+    written = await writeArchive(client, input, output, mode)
     await client.query('COMMIT')
   } catch (error) {
+    output.destroy()
     await client.query('ROLLBACK').catch(() => {})
     await rm(partial, {force: true})
     throw error
@@ -137,7 +144,21 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   }
 }
 
-async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: string, mode: KeySetMode) {
+/** The archive's file while it is written; one already there may be another export's, so it is left alone. */
+async function createPartial(path: string): Promise<WriteStream> {
+  const output = createWriteStream(path, {flags: 'wx'})
+  try {
+    await once(output, 'open')
+  } catch (error) {
+    if ((error as {code?: string}).code === 'EEXIST') {
+      throw new PrivacyError(`${path} exists: another export to the same file may be running. Remove it if none is, or choose another --out.`, {code: 'output_exists'})
+    }
+    throw error
+  }
+  return output
+}
+
+async function writeArchive(client: pg.PoolClient, input: ExportInput, output: WriteStream, mode: KeySetMode) {
   const {rows: [clock]} = await client.query<{now: Date}>('SELECT now() AS now')
   const snapshotAt = clock!.now.toISOString()
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
@@ -151,85 +172,87 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, partial: 
   }
   const hiddenByTable = planWithholding(plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})), {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true})
   input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
-  const rows = await chooseSubjectRows(client, plan, schema, {mode})
+  const rows = await chooseSubjectRows(client, plan, schema, {mode, readOnly: true})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
   await client.query('SET TRANSACTION READ ONLY')
 
-  const zip = new yazl.ZipFile()
-  const output = createWriteStream(partial, {flags: 'wx'})
-  const done = pipeline(zip.outputStream, output)
+  const zip = new ZipWriter(output)
   const files: ManifestFile[] = []
   const html: HtmlTable[] = []
   const withheld: Manifest['withheld'] = []
   const pseudonymised: Manifest['pseudonymised'] = []
   const extension = input.format === 'json' ? 'json' : 'csv'
-  let art15: Art15Facts
-  try {
-    for (const [index, table] of plan.tables.entries()) {
-      const hidden = hiddenByTable.get(table.key)!
-      withheld.push(...hidden)
-      const columns = table.table.columns.map(c => c.name).filter(c => !hidden.some(h => h.column === c))
-      const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
-      pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
-      const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format}
-      const query = subjectRowsQuery(rows, table.key, columns, {columns: thirdParty, key: input.pseudonymKey}, input.format)
-      const written = input.format === 'json'
-        ? await addJsonLinesFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000, rowMode: 'array'})))
-        : await addRowsFile(zip, entry, client.query(new QueryStream(query.sql, query.params, {batchSize: 1000})))
+  for (const [index, table] of plan.tables.entries()) {
+    const withholding = hiddenByTable.get(table.key)!
+    withheld.push(...withholding)
+    const columns = table.table.columns.map(c => c.name).filter(c => !withholding.some(h => h.column === c))
+    const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
+    pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
+    const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format, encoded: true}
+    const written = await addTableFile(zip, entry, client, subjectRowsSelect(rows, table.key, columns, {columns: thirdParty, key: input.pseudonymKey}, input.format))
+    files.push(written.file)
+    html.push(written.shown)
+    input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
+  }
+  if (input.logs) {
+    input.progress?.({kind: 'step', message: 'searching the log store'})
+    const identifiers = await subjectIdentifiers(client, {map, rows, lookups: subjects.map(s => s.lookup)})
+    const logs = await input.logs.connect()
+    try {
+      const source = identifiers.length > 0 ? streamSubjectLines(logs, identifiers) : emptyRows()
+      const written = await addRowsFile(zip, {path: `logs/lines.${extension}`, table: 'logs', columns: [...LOG_COLUMNS], format: input.format}, source)
       files.push(written.file)
       html.push(written.shown)
-      input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
+    } finally {
+      logs.release()
     }
-    if (input.logs) {
-      input.progress?.({kind: 'step', message: 'searching the log store'})
-      const identifiers = await subjectIdentifiers(client, {map, rows, lookups: subjects.map(s => s.lookup)})
-      const logs = await input.logs.connect()
-      try {
-        const source = identifiers.length > 0 ? streamSubjectLines(logs, identifiers) : emptyRows()
-        const written = await addRowsFile(zip, {path: `logs/lines.${extension}`, table: 'logs', columns: [...LOG_COLUMNS], format: input.format}, source)
-        files.push(written.file)
-        html.push(written.shown)
-      } finally {
-        logs.release()
-      }
-    }
-    const manifest: Manifest = {
-      format: 'heroku-privacy-export',
-      formatVersion: 1,
-      tool: input.tool,
-      app: input.app,
-      database: input.database,
-      snapshotAt,
-      request: input.request,
-      dataFormat: input.format,
-      subjects: subjects.map(s => ({kind: s.kind, lookupColumn: s.lookup.column, fingerprint: input.fingerprint?.(s.lookup.column, s.lookup.value) ?? null})),
-      files,
-      withheld,
-      pseudonymised,
-      ledgerHead: input.ledgerHead ?? null,
-      notCovered: [
-        en.notCovered.backups,
-        en.notCovered.logplex,
-        ...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`),
-        ...hidden.map(t => `${t}: row-level security hid some rows from the role that made this export`),
-        ...(input.notCovered ?? []),
-      ],
-      locale: input.locale ?? 'en',
-      art15: buildArt15Facts(map, files.filter(f => f.rows > 0).map(f => f.table)),
-    }
-    art15 = manifest.art15
-    zip.addBuffer(Buffer.from(renderIndexHtml({
-      locale: manifest.locale, generatedAt: snapshotAt, request: input.request, tool: input.tool, map, facts: manifest.art15, tables: html,
-      columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
-      withheld, pseudonymised, notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
-    })), 'index.html')
-    zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST_PATH)
-    zip.end()
-    await done
-  } catch (error) {
-    output.destroy()
-    throw error
   }
-  return {snapshotAt, files, withheld, subjects: people, art15}
+  const manifest: Manifest = {
+    format: 'heroku-privacy-export',
+    formatVersion: 1,
+    tool: input.tool,
+    app: input.app,
+    database: input.database,
+    snapshotAt,
+    request: input.request,
+    dataFormat: input.format,
+    subjects: subjects.map(s => ({kind: s.kind, lookupColumn: s.lookup.column, fingerprint: input.fingerprint?.(s.lookup.column, s.lookup.value) ?? null})),
+    files,
+    withheld,
+    pseudonymised,
+    ledgerHead: input.ledgerHead ?? null,
+    notCovered: [
+      en.notCovered.backups,
+      en.notCovered.logplex,
+      ...plan.unreachable.map(t => `${t}: in the data map but not connected to the subject by any via edge`),
+      ...hidden.map(t => `${t}: row-level security hid some rows from the role that made this export`),
+      ...(input.notCovered ?? []),
+    ],
+    locale: input.locale ?? 'en',
+    art15: buildArt15Facts(map, files.filter(f => f.rows > 0).map(f => f.table)),
+  }
+  await zip.addBuffer('index.html', Buffer.from(renderIndexHtml({
+    locale: manifest.locale, generatedAt: snapshotAt, request: input.request, tool: input.tool, map, facts: manifest.art15, tables: html,
+    columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
+    withheld, pseudonymised, notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
+  })))
+  await zip.addBuffer(MANIFEST_PATH, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
+  await zip.finish()
+  return {snapshotAt, files, withheld, subjects: people, art15: manifest.art15}
 }
 
+/**
+ * One table's file. Rows without bound parameters (no other person's
+ * identifier to pseudonymise with the key) are written by Postgres through
+ * COPY; the others are read through a cursor.
+ */
+function addTableFile(zip: ZipWriter, entry: FileEntry, client: pg.ClientBase, query: {prefix: string; select: string; params: unknown[]}) {
+  if (query.params.length === 0) {
+    return entry.format === 'json'
+      ? addCopiedJsonFile(zip, entry, client, copyJsonStatement(query.prefix, query.select))
+      : addCopiedCsvFile(zip, entry, client, copyCsvStatement(query.prefix, query.select))
+  }
+  return entry.format === 'json'
+    ? addJsonLinesFile(zip, entry, client.query(new QueryStream(`${query.prefix}SELECT row_to_json(r)::text FROM (${query.select}) r`, query.params, {batchSize: 1000, rowMode: 'array'})))
+    : addRowsFile(zip, entry, client.query(new QueryStream(`${query.prefix}${query.select}`, query.params, {batchSize: 1000})))
+}

@@ -2,6 +2,7 @@ import {hmacSha256HexSql} from '../db/hmac-sql.js'
 import {SqlParams} from '../db/params.js'
 import {quoteIdent} from '../db/sql.js'
 import {ALL_ROOT_KEYS_SQL, SubjectRows} from '../subject/keyset.js'
+import {csvCell} from './csv-cells.js'
 
 export interface Pseudonymising {
   /** Other people's identifiers in this table. */
@@ -20,18 +21,30 @@ export const pseudonymInput = (table: string, column: string) => `${table}.${col
  * The people's rows of one table as one streamed query, selected through
  * their key set. Other people's identifiers become `person-` and 12 hex
  * digits of their HMAC, computed by Postgres; a value is the people's own
- * (and kept) when it is one of their root keys or a value one of the
- * table's `via` edges reached them by. JSON rows are encoded by Postgres
+ * (and kept) when it is one of their root keys or a value a `via` edge
+ * on that column reached them by. JSON rows are encoded by Postgres
  * itself (row_to_json): binary values as base64, timestamps in the
- * session's time zone (the export sets UTC).
+ * session's time zone (the export sets UTC). CSV cells are text encoded by
+ * Postgres too (see csvCell).
  */
 export function subjectRowsQuery(rows: SubjectRows, tableKey: string, columns: string[], pseudonymising: Pseudonymising, format: 'json' | 'csv'): {sql: string; params: unknown[]} {
+  const {prefix, select, params} = subjectRowsSelect(rows, tableKey, columns, pseudonymising, format)
+  return {sql: `${prefix}${format === 'json' ? `SELECT row_to_json(r)::text FROM (${select}) r` : select}`, params}
+}
+
+/**
+ * The selection of subjectRowsQuery before it is encoded: `prefix` (the
+ * key sets' WITH clause on a follower, else '') goes before the statement
+ * that reads `select`.
+ */
+export function subjectRowsSelect(rows: SubjectRows, tableKey: string, columns: string[], pseudonymising: Pseudonymising, format: 'json' | 'csv'): {prefix: string; select: string; params: unknown[]} {
   const set = rows.sets.get(tableKey)!
   const table = set.planned.table
   const params = new SqlParams()
-  const ownValues = [
+  // The values an edge on the column itself reached the people by: another edge's parent (a million documents) says nothing about this column.
+  const ownValues = (column: string) => [
     ALL_ROOT_KEYS_SQL,
-    ...set.planned.edges.filter(e => rows.sets.has(e.parent)).map(e => `SELECT p.${rows.sets.get(e.parent)!.carried.get(e.parentColumn)}::text FROM ${rows.sets.get(e.parent)!.relation} p`),
+    ...set.planned.edges.filter(e => e.column === column && rows.sets.has(e.parent)).map(e => `SELECT p.${rows.sets.get(e.parent)!.carried.get(e.parentColumn)}::text FROM ${rows.sets.get(e.parent)!.relation} p`),
   ].join(' UNION ')
   const expressions = columns.map(name => {
     const column = table.columns.find(c => c.name === name)!
@@ -40,15 +53,15 @@ export function subjectRowsQuery(rows: SubjectRows, tableKey: string, columns: s
       const hmac = hmacSha256HexSql(`${params.add(Buffer.from(pseudonymInput(tableKey, name)))}::bytea || convert_to(${ident}::text, 'UTF8')`, pseudonymising.key, params.add)
       const kept = format === 'json' ? `to_jsonb(${ident})` : `${ident}::text`
       const replaced = format === 'json' ? `to_jsonb('person-' || left(${hmac}, 12))` : `'person-' || left(${hmac}, 12)`
-      return `CASE WHEN ${ident} IS NULL OR ${ident}::text IN (${ownValues}) THEN ${kept} ELSE ${replaced} END AS ${quoteIdent(name)}`
+      return `CASE WHEN ${ident} IS NULL OR ${ident}::text IN (${ownValues(name)}) THEN ${kept} ELSE ${replaced} END AS ${quoteIdent(name)}`
     }
-    if (format === 'csv' || column.baseType !== 'bytea') return ident
+    if (format === 'csv') return `${csvCell(column, ident)} AS ${quoteIdent(name)}`
+    if (column.baseType !== 'bytea') return ident
     const base64 = (value: string) => `translate(encode(${value}, 'base64'), E'\\n', '')`
     return column.isArray
       ? `CASE WHEN ${ident} IS NULL THEN NULL ELSE ARRAY(SELECT ${base64('e')} FROM unnest(${ident}) WITH ORDINALITY AS u(e, i) ORDER BY i) END AS ${quoteIdent(name)}`
       : `${base64(ident)} AS ${quoteIdent(name)}`
   })
   const select = `SELECT ${expressions.join(', ')} FROM ${set.from} t WHERE ${rows.belongs(tableKey, 't')}`
-  const sql = format === 'json' ? `SELECT row_to_json(r)::text FROM (${select}) r` : select
-  return {sql: `${rows.prefix([tableKey])}${sql}`, params: params.values}
+  return {prefix: rows.prefix([tableKey]), select, params: params.values}
 }

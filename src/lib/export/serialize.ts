@@ -30,8 +30,16 @@ export function jsonArrayWriter(): Transform {
   })
 }
 
-/** Rows in, CSV out; cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) are escaped. */
-export function csvWriter(columns: string[]): Transform {
+/**
+ * Rows in, CSV out; cells that a spreadsheet would run as a formula (=, +,
+ * -, @, tab, CR) are escaped. Cells Postgres already encoded (csvCell) are
+ * escaped there, and an empty text is quoted to tell it from no value, as
+ * COPY does.
+ */
+export function csvWriter(columns: string[], options: {encoded?: boolean} = {}): Transform {
+  if (options.encoded) {
+    return stringify({header: true, columns, cast: {string: value => (value === '' ? {value, quoted: true} : value)}})
+  }
   return stringify({
     header: true,
     columns,

@@ -13,7 +13,7 @@ import {introspect} from '../db/introspect.js'
 import type {ProgressSink} from '../progress.js'
 import {ColumnFinding, classifyColumn, keyColumnsOf} from './classify.js'
 import {sampleTable} from './sample.js'
-import {ScannedTable, scanDatabase} from './scan.js'
+import {OtherKind, ScannedTable, scanDatabase} from './scan.js'
 import {describeTables} from './table-context.js'
 import {nameWords} from './tokens.js'
 
@@ -45,6 +45,8 @@ export interface ScanReport {
   proposals: Array<{table: string; column: string; to: string; matched: number; sampled: number; reason?: string}>
   unreachable: string[]
   unreadable: string[]
+  /** Other tables with one row per person, not yet kinds of the map: name them under subjects: to answer their requests. */
+  otherKinds: OtherKind[]
   added: string[]
   removed: string[]
   drift: MapDrift | null
@@ -120,6 +122,7 @@ export async function writeMapFromScan(input: RunScanInput): Promise<ScanReport>
     proposals: scan.proposals.map(({table, column, to, matched, sampled, reason}) => ({table, column, to, matched, sampled, reason})),
     unreachable: scan.tables.filter(t => !t.reach && (t.findings.some(f => f.category !== 'none') || holdsValuesOfSomeone(t))).map(t => t.table.key),
     unreadable: scan.unreadable,
+    otherKinds: scan.otherKinds.filter(k => !subjectKinds(written.map).some(kind => kind.table === k.table)),
     added: merged.added,
     removed: merged.removed,
     drift: null,
@@ -163,6 +166,7 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
     proposals: [],
     unreachable: [],
     unreadable: [...schema.tables.values()].filter(t => !t.isReadable).map(t => t.key),
+    otherKinds: [],
     added: [],
     removed: [],
     drift,

@@ -11,7 +11,7 @@ import {Proposal, proposeImplicitReferences} from './implicit-refs.js'
 import {sampleTable, sampledColumns} from './sample.js'
 import {TableContext, describeTables} from './table-context.js'
 import {nameConcepts, nameWords} from './tokens.js'
-import {Reach, guessSubjectTable, reachByForeignKeys, satellitesOf} from './subject-graph.js'
+import {Reach, guessSubjectTable, rankSubjectTables, reachByForeignKeys, satellitesOf} from './subject-graph.js'
 
 export interface ScannedTable {
   table: TableInfo
@@ -30,6 +30,16 @@ export interface ScanResult {
   proposals: Proposal[]
   /** Tables the role may not read: classified by name only. */
   unreadable: string[]
+  /** Other tables that hold one row per person (customers, contacts): each may be a kind of person of its own. */
+  otherKinds: OtherKind[]
+}
+
+/** A table that looks like a second population of people, proposed for the reviewer to name under `subjects:`. */
+export interface OtherKind {
+  table: string
+  key: string
+  lookup: string[]
+  reasons: string[]
 }
 
 export interface ScanOptions {
@@ -168,11 +178,15 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
   }
 
   const lookup = lookupColumns(root, findings.get(root.key) ?? [])
+  const otherKinds = rankSubjectTables(schema, findings, contexts)
+    .filter(c => c.table.key !== root.key && c.score >= 4 && !c.reasons.some(r => r.startsWith('its key is a ')))
+    .map(c => ({table: c.table.key, key: c.table.primaryKey[0]!, lookup: lookupColumns(c.table, findings.get(c.table.key) ?? []), reasons: c.reasons}))
   return {
     schema,
     subject: {table: root.key, key: root.primaryKey[0]!, lookup},
     tables: dataTables.map(table => ({table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table), polymorphic: polymorphicPairs(table)})),
     proposals,
     unreadable,
+    otherKinds,
   }
 }

@@ -1,6 +1,7 @@
 import type {DataMap, SubjectKind, TableMap} from '../datamap/schema.js'
 import {edgeColumns, edgeTarget, edgesOf, subjectKinds} from '../datamap/schema.js'
 import type {SchemaInfo, TableInfo} from '../db/introspect.js'
+import {stronglyConnected} from './order.js'
 
 export interface PlanEdge {
   /** The first (usually only) column; `columns` lists all of a composite reference. */
@@ -31,7 +32,7 @@ export interface PlannedRoot {
 export interface SubjectPlan {
   /** The tables with one row per person, one per kind of person planned for. */
   roots: PlannedRoot[]
-  /** Every reachable table, roots first, then by level. */
+  /** Every reachable table, roots first, each after the tables its edges read (but for cycles), else by level. */
   tables: PlannedTable[]
   /** Mapped tables no via edge connects to any kind of person. */
   unreachable: string[]
@@ -91,7 +92,11 @@ export function planSubjectGraph(map: DataMap, schema: SchemaInfo, kindNames?: s
   }
   const levels = walk(chosen.map(k => k.table), edges, rootTables)
   const plan = (key: string, level: number): PlannedTable => ({key, table: schema.tables.get(key)!, spec: map.tables[key] ?? {}, level, edges: level === 0 ? [] : edges.get(key) ?? []})
-  const tables = [...levels].map(([key, level]) => plan(key, level)).sort((a, b) => a.level - b.level || a.key.localeCompare(b.key))
+  const byLevel = [...levels].map(([key, level]) => plan(key, level)).sort((a, b) => a.level - b.level || a.key.localeCompare(b.key))
+  // Level alone is not enough: a table can read a parent no nearer a root than itself (comments on documents, both one edge from the person).
+  const parents = (key: string) => levels.get(key) === 0 ? [] : (edges.get(key) ?? []).map(e => e.parent).filter(p => levels.has(p) && p !== key)
+  const tables = stronglyConnected(byLevel.map(t => t.key), parents)
+    .flatMap(group => byLevel.filter(t => group.includes(t.key)))
   const reachedByAny = walk(all.map(k => k.table), edgesByTable(map, new Set(all.map(k => k.name))), rootTables)
   return {
     roots: chosen.map(kind => ({kind, table: tables.find(t => t.key === kind.table)!})),

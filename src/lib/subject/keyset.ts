@@ -5,7 +5,7 @@ import {SqlParams} from '../db/params.js'
 import {quoteIdent, quoteTable} from '../db/sql.js'
 import {PrivacyError} from '../errors.js'
 import type {PlanEdge, PlannedTable, SubjectPlan} from './graph.js'
-import {tablesInCycles} from './order.js'
+import {fillGroups, tablesInCycles} from './order.js'
 
 /**
  * Where the people's row sets live while a command works on them:
@@ -97,17 +97,17 @@ const TEXTUAL = new Set(['text', 'varchar', 'bpchar', 'name'])
  * `userId` pointing at an integer id); an array column matches when any
  * element does.
  */
-function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo): string {
+function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo, alias: string): string {
   if (edge.columns.length > 1) {
     // A composite reference matches on all its columns at once, each compared as text.
-    const own = edge.columns.map(c => `t.${quoteIdent(c)}::text`).join(', ')
+    const own = edge.columns.map(c => `${alias}.${quoteIdent(c)}::text`).join(', ')
     const values = edge.parentColumns.map(c => `p.${parent.carried.get(c)!}::text`).join(', ')
     return `(${own}) IN (SELECT ${values} FROM ${parent.relation} p)`
   }
   const own = child.table.columns.find(c => c.name === edge.column)!
   const target = schema.tables.get(edge.parent)!.columns.find(c => c.name === edge.parentColumn)!
   const value = parent.carried.get(edge.parentColumn)!
-  const column = `t.${quoteIdent(edge.column)}`
+  const column = `${alias}.${quoteIdent(edge.column)}`
   if (own.isArray && !target.isArray) return `${column}::text[] && ARRAY(SELECT p.${value}::text FROM ${parent.relation} p)`
   const comparable = own.baseType === target.baseType || (NUMERIC.has(own.baseType) && NUMERIC.has(target.baseType)) || (TEXTUAL.has(own.baseType) && TEXTUAL.has(target.baseType))
   if (comparable && own.isArray === target.isArray) return `${column} IN (SELECT p.${value} FROM ${parent.relation} p)`
@@ -122,6 +122,20 @@ interface Definition {
   params: unknown[]
   /** Key sets this one's selection reads. */
   reads: string[]
+  /** The conditions any of which chooses a row of the table as `alias`. */
+  where: Array<(alias: string) => string>
+}
+
+export interface ChooseOptions {
+  mode: KeySetMode
+  recorded?: RecordedSelection
+  name?: string
+  /**
+   * The rows are only read, in the snapshot they were chosen in (an export):
+   * a table is then selected by its own condition rather than joined to a
+   * million keys, and only the tables other tables read get a key set.
+   */
+  readOnly?: boolean
 }
 
 /**
@@ -129,7 +143,7 @@ interface Definition {
  * whose keys are in the transaction setting ROOT_KEYS_SETTING. Tables in a
  * cycle of edges are filled again until nothing new is found.
  */
-export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan, schema: SchemaInfo, options: {mode: KeySetMode; recorded?: RecordedSelection; name?: string}): Promise<SubjectRows> {
+export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan, schema: SchemaInfo, options: ChooseOptions): Promise<SubjectRows> {
   const mapped = (key: string) => plan.tables.some(t => t.key === key)
   const sets = new Map<string, KeySet>()
   plan.tables.forEach((planned, index) => {
@@ -157,25 +171,34 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
       ...[...set.carried].map(([c, alias]) => `t.${quoteIdent(c)} AS ${alias}`),
       ...(set.byAddress ? [`${ROW_DIGEST_SQL('t')} AS d`] : []),
     ]
-    let where: string
+    let where: Array<(alias: string) => string>
     let reads: string[] = []
     const params = new SqlParams()
     if (options.recorded) {
-      where = options.recorded.condition(planned.table, 't', params.add)
+      const condition = options.recorded.condition(planned.table, 't', params.add)
+      where = [() => condition]
     } else if (planned.level === 0) {
       const {kind} = plan.roots.find(r => r.table.key === planned.key)!
       const key = planned.table.columns.find(c => c.name === kind.key)!
-      where = `t.${quoteIdent(kind.key)} = ANY (ARRAY(${rootKeysSql(kind.name)})::${key.type}[])`
+      where = [alias => `${alias}.${quoteIdent(kind.key)} = ANY (ARRAY(${rootKeysSql(kind.name)})::${key.type}[])`]
     } else {
       const edges = planned.edges.filter(e => sets.has(e.parent))
       reads = [...new Set(edges.map(e => e.parent))]
-      where = edges.map(e => edgeCondition(planned, e, sets.get(e.parent)!, schema)).join(' OR ')
+      where = edges.map(e => (alias: string) => edgeCondition(planned, e, sets.get(e.parent)!, schema, alias))
     }
     const columns = `SELECT ${outputs.join(', ')} FROM ${set.from} t`
-    definitions.set(planned.key, {set, columns, select: `${columns} WHERE ${where}`, params: params.values, reads})
+    // One selection per edge: OR-ed semi-joins cannot become joins, and past work_mem Postgres rescans the parent's key set for every row.
+    const select = where.map(condition => `${columns} WHERE ${condition('t')}`).join(' UNION ')
+    definitions.set(planned.key, {set, columns, select, params: params.values, reads, where})
   }
   const cyclic = options.recorded ? new Set<string>() : tablesInCycles(plan)
-  if (options.mode === 'temporary') await fillTemporary(client, plan, definitions, cyclic)
+  const read = new Set([...definitions.values()].flatMap(d => d.reads))
+  /** Selected by its own condition: one condition, no bound parameters, outside any cycle. */
+  const byCondition = (key: string) => Boolean(options.readOnly) && definitions.get(key)!.where.length === 1 && definitions.get(key)!.params.length === 0 && !cyclic.has(key)
+  const groups = options.recorded ? plan.tables.map(t => ({tables: [t.key], cyclic: false})) : fillGroups(plan)
+  if (options.mode === 'temporary') {
+    await fillTemporary(client, definitions, groups.filter(g => g.cyclic || !byCondition(g.tables[0]!) || read.has(g.tables[0]!)), {indexed: !options.readOnly})
+  }
   else if (cyclic.size > 0) {
     throw new PrivacyError(`The map's references among ${[...cyclic].join(', ')} form a cycle, which cannot be followed on a read-only follower; run this on the leader database instead.`, {code: 'cycle_on_follower'})
   }
@@ -185,6 +208,7 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
     plan,
     sets,
     belongs(tableKey, alias) {
+      if (byCondition(tableKey)) return definitions.get(tableKey)!.where[0]!(alias)
       const set = sets.get(tableKey)!
       const own = set.keys.map(k => columnSql(alias, k.column))
       if (set.byAddress && own.length === 1) return `${own[0]} = ANY (ARRAY(SELECT k0 FROM ${set.relation}))`
@@ -199,14 +223,15 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
         needed.add(key)
         definitions.get(key)!.reads.forEach(visit)
       }
-      tableKeys.forEach(visit)
+      tableKeys.forEach(key => (byCondition(key) ? definitions.get(key)!.reads.forEach(visit) : visit(key)))
       const ordered = plan.tables.filter(t => needed.has(t.key)).map(t => definitions.get(t.key)!)
       return ordered.length === 0 ? '' : `WITH ${ordered.map(d => `${d.set.relation} AS MATERIALIZED (${d.select})`).join(', ')} `
     },
     async counts(counting) {
       const result = new Map<string, number>()
       for (const [key, set] of sets) {
-        const {rows: [row]} = await counting.query<{n: string}>(`${rows.prefix([key])}SELECT count(*) AS n FROM ${set.relation}`)
+        const counted = byCondition(key) ? `${set.from} t WHERE ${rows.belongs(key, 't')}` : set.relation
+        const {rows: [row]} = await counting.query<{n: string}>(`${rows.prefix([key])}SELECT count(*) AS n FROM ${counted}`)
         result.set(key, Number(row!.n))
       }
       return result
@@ -223,27 +248,44 @@ export interface RecordedSelection {
 
 const ANALYZE_ABOVE = 1000
 
-async function fillTemporary(client: pg.ClientBase, plan: SubjectPlan, definitions: Map<string, Definition>, cyclic: Set<string>): Promise<void> {
-  for (const planned of plan.tables) {
-    const {set, columns} = definitions.get(planned.key)!
-    await client.query(`CREATE TEMPORARY TABLE ${set.relation.replace('pg_temp.', '')} ON COMMIT DROP AS ${columns} WITH NO DATA`)
-    await client.query(`CREATE UNIQUE INDEX ON ${set.relation} (${set.keys.map(k => k.alias).join(', ')})`)
-  }
-  const filled = new Map<string, number>()
-  const fill = async (key: string) => {
-    const {set, select, params} = definitions.get(key)!
-    const result = await client.query(`INSERT INTO ${set.relation} ${select} ON CONFLICT DO NOTHING`, params)
-    filled.set(key, (filled.get(key) ?? 0) + (result.rowCount ?? 0))
-    return result.rowCount ?? 0
-  }
-  // Level order fills every table after its parents; a table in a cycle may gain rows when a later table does.
-  for (const planned of plan.tables) await fill(planned.key)
-  for (let grew = cyclic.size > 0; grew;) {
-    grew = false
-    for (const planned of plan.tables) if (cyclic.has(planned.key) && (await fill(planned.key)) > 0) grew = true
-  }
-  for (const [key, n] of filled) {
-    if (n > ANALYZE_ABOVE) await client.query(`ANALYZE ${definitions.get(key)!.set.relation}`)
+/**
+ * Fills the key sets as temporary tables, each group after the groups it
+ * reads. A table outside any cycle is created from its selection in one
+ * statement (a bulk insert), then indexed and analysed, so the statements
+ * reading it are planned for its real size; the tables of a cycle are
+ * filled again until nothing new turns up.
+ */
+async function fillTemporary(client: pg.ClientBase, definitions: Map<string, Definition>, groups: Array<{tables: string[]; cyclic: boolean}>, options: {indexed: boolean}): Promise<void> {
+  const create = (set: KeySet) => set.relation.replace('pg_temp.', '')
+  const index = (set: KeySet) => client.query(`CREATE UNIQUE INDEX ON ${set.relation} (${set.keys.map(k => k.alias).join(', ')})`)
+  for (const group of groups) {
+    const filled = new Map<string, number>()
+    // CREATE TABLE … AS takes no bound parameters (a ledger's recorded keys): those are inserted.
+    if (!group.cyclic && definitions.get(group.tables[0]!)!.params.length === 0) {
+      const {set, select} = definitions.get(group.tables[0]!)!
+      const result = await client.query(`CREATE TEMPORARY TABLE ${create(set)} ON COMMIT DROP AS ${select}`)
+      // Read through hash joins only, a key set needs no index.
+      if (options.indexed) await index(set)
+      filled.set(group.tables[0]!, result.rowCount ?? 0)
+    } else {
+      for (const key of group.tables) {
+        const {set, columns} = definitions.get(key)!
+        await client.query(`CREATE TEMPORARY TABLE ${create(set)} ON COMMIT DROP AS ${columns} WITH NO DATA`)
+        await index(set)
+      }
+      for (let grew = true; grew;) {
+        grew = false
+        for (const key of group.tables) {
+          const {set, select, params} = definitions.get(key)!
+          const result = await client.query(`INSERT INTO ${set.relation} ${select} ON CONFLICT DO NOTHING`, params)
+          filled.set(key, (filled.get(key) ?? 0) + (result.rowCount ?? 0))
+          if ((result.rowCount ?? 0) > 0) grew = true
+        }
+      }
+    }
+    for (const [key, n] of filled) {
+      if (n > ANALYZE_ABOVE) await client.query(`ANALYZE ${definitions.get(key)!.set.relation}`)
+    }
   }
 }
 

@@ -15,6 +15,8 @@ export function renderScanReport(report: ScanReport, database: string): string {
     `Personal columns: ${report.columns.length}${categories ? ` (${categories})` : ''}`,
     ...section('Proposed references by value (confirm each in the map, then remove "proposed")', report.proposals.map(p => `${p.table}.${p.column} → ${p.to}  (${p.matched} of ${p.sampled} sampled values match)`)),
     ...section('Personal data not reachable from the subject (add a via edge or exclude the table)', report.unreachable),
+    ...section('Other tables that hold one row per person: to answer their own requests, name each as a kind under subjects: (see the README, "Several kinds of people")',
+      report.otherKinds.map(k => `${k.table} (key ${k.key}${k.lookup.length > 0 ? `, looked up by ${k.lookup.join(', ')}` : ''}): ${k.reasons.join(', ')}`)),
     ...section('Tables this role may not read (classified by name only)', report.unreadable),
     ...section('Added to the map', report.added),
     ...section('Removed from the map (no longer in the database)', report.removed),

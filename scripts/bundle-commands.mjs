@@ -1,0 +1,58 @@
+// Bundles each compiled command (dist/commands) with what it imports into one file, sharing chunks, so a
+// command starts without resolving and reading hundreds of modules. Code that is imported dynamically
+// (ink, age, the Heroku credential reporter) stays in chunks of its own that load only when used.
+import {build} from 'esbuild'
+import {readdir, rm} from 'node:fs/promises'
+import {join, relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const commands = join(root, 'dist', 'commands')
+
+async function files(dir) {
+  const entries = await readdir(dir, {withFileTypes: true})
+  const nested = await Promise.all(entries.map(e => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)])))
+  return nested.flat().filter(f => f.endsWith('.js'))
+}
+
+/** Keeps the credential reporter out of the start-up path (see shims/credential-telemetry.js). */
+const lazyCredentialTelemetry = {
+  name: 'lazy-credential-telemetry',
+  setup(builder) {
+    builder.onResolve({filter: /[/\\]cli-command-telemetry\.js$/}, args => {
+      if (!/credential-manager-core[/\\]index\.js$/.test(args.importer)) return undefined
+      return {path: join(root, 'scripts', 'shims', 'credential-telemetry.js')}
+    })
+  },
+}
+
+const entryPoints = await files(commands)
+const chunks = join(root, 'dist', 'chunks')
+await rm(chunks, {recursive: true, force: true})
+const result = await build({
+  entryPoints,
+  outdir: commands,
+  outbase: commands,
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  chunkNames: '../chunks/[name]-[hash]',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // oclif itself runs the commands and must be the one copy. Some are required from node_modules as they are,
+  // because they load files a bundler cannot see: ssh2 its compiled add-ons (only when a bastion is used),
+  // @heroku/http-call its modules through an alias of require, yoga-wasm-web (the layout engine of the ink that
+  // @heroku/heroku-cli-util's tables use) a WebAssembly file beside it. @heroku/heroku-cli-util itself stays in the
+  // bundle: it checks errors against @heroku-cli/command's classes, which must be the bundle's copy. The others are
+  // optional and absent.
+  external: ['@oclif/core', '@oclif/core/*', 'ssh2', '@heroku/http-call', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
+  // Bundled CommonJS modules require Node's built-ins.
+  banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+  plugins: [lazyCredentialTelemetry],
+  logLevel: 'warning',
+  metafile: true,
+  legalComments: 'none',
+})
+const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0)
+process.stderr.write(`bundled ${entryPoints.length} commands from ${relative(root, commands)} (${(bytes / 1048576).toFixed(1)} MB with shared chunks)\n`)
