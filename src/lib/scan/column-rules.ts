@@ -120,7 +120,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (any(c, 'at', 'count', 'expiry')) return no('when or how often, not the secret itself')
     if ([...c].every(w => BARE.has(w)) && !personRows && !table.words.some(w => AUTH_TABLE.includes(w))) return no('a token of a thing, not of a person')
     const authTable = table.words.some(w => AUTH_TABLE.includes(w))
-    if (((org && !table.words.includes('invitation') && !peopleNamed(table)) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
+    if (((org && !table.words.includes('invitation') && !peopleNamed(table) && !ofAPerson(table)) || MACHINE_SECRET.some(w => c.has(w))) && !c.has('user')) return no('an application\'s or organisation\'s secret')
     if (c.has('key') && [...c].every(w => BARE.has(w)) && table.hasValueColumn) return no('the key of a key-value pair')
     if (c.has('push') || c.has('device')) return yes('online_id', 0.8, 'a device or push token')
     if (c.has('public') && c.has('key') && !c.has('passkey') && !table.words.includes('passkey')) return yes('online_id', 0.8, 'a person\'s public key')
@@ -161,6 +161,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   }
   if (c.size === 1 && c.has('user') && family === 'text') return yes('identity', 0.6, 'a user, by name')
   if (NAMED_ROLES.some(r => c.has(r)) && c.size <= 2 && family === 'text' && !table.isMachine) return yes('identity', 0.6, 'a person named by their role')
+  if (family === 'text' && !org && ((input.words.length === 2 && input.words.some(w => ['contact', 'contato', 'kontakt', 'contacto'].includes(w)) && input.words.some(w => ['person', 'pessoa', 'persona', 'personne'].includes(w))) || (input.words.length === 1 && input.words[0] === 'ansprechpartner'))) return yes('identity', 0.65, 'a contact person, by name')
   if (c.has('salutation') && (person || linked || table.holdsAddresses)) return yes('identity', 0.6, 'how a person is addressed')
   if (c.has('holder') && !c.has('card') && (person || linked)) return yes('identity', 0.6, 'the holder of an account')
   if (any(c, 'mother', 'father', 'spouse', 'kinship', 'authorized')) return yes('identity', 0.7, 'a relative or guardian of a person')
@@ -295,6 +296,12 @@ const isTrackingTable = (table: TableContext) => table.words.some(w => ['pagevie
 const peopleNamed = (table: TableContext) => {
   const head = table.nameWords?.at(-1) ?? ''
   return table.isPersonLinked && table.kind !== 'organisation' && (PERSON_WORDS.has(head) || PERSON_WORDS.has(head.replace(/s$/, '')))
+}
+
+/** A table named after a person first (`contact_inboxes`, `user_keys`) and pointing at one: each row is that person's own, whatever it is. */
+const ofAPerson = (table: TableContext) => {
+  const head = table.nameWords?.[0] ?? ''
+  return table.isPersonLinked && (table.nameWords?.length ?? 0) >= 2 && (PERSON_WORDS.has(head) || PERSON_WORDS.has(head.replace(/s$/, '')))
 }
 
 /** Audit logs and change histories copy the values of the rows they record. */
