@@ -52,6 +52,15 @@ describe('scan concepts', () => {
     expect(categoryOf('remote_name', table('git_remotes'))).to.equal('none')
   })
 
+  it('reads a person\'s handle and id at a chat service, the address of a subscriber, a year in review', () => {
+    const chatNames = table('chat_names', {kind: 'authored', isPersonLinked: true})
+    expect(categoryOf('chat_name', chatNames)).to.equal('contact')
+    expect(categoryOf('chat_id', chatNames)).to.equal('online_id')
+    expect(categoryOf('chat_id', table('chat_messages', {kind: 'authored', isPersonLinked: true}))).to.equal('none')
+    expect(categoryOf('subscriber_inbox_url', table('releases_subscriptions', {isPersonLinked: true}))).to.equal('online_id')
+    expect(categoryOf('data', table('generated_annual_reports', {isPersonLinked: true}), [{posts: 12}], 'jsonb')).to.equal('behavioral')
+  })
+
   it('finds `<x>_type`/`<x>_id` pairs', () => {
     const cols = ['id', 'customized_type', 'customized_id', 'value', 'type'].map(n => column(n, n.endsWith('id') ? 'int4' : 'varchar'))
     expect(polymorphicPairs({columns: cols} as unknown as TableInfo)).to.deep.equal(['customized_type+customized_id'])

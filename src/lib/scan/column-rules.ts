@@ -109,6 +109,7 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   const ownSecret = person && ['token', 'secret', 'salt'].includes(last)
   if (c.has('setting') && family !== 'json' && !textHead && !ownSecret && !(c.has('health') && input.words.includes('type'))) return no('a setting, type or template, not the data itself')
   if (c.has('flag') && family !== 'json') return no('a flag about the data, not the data itself')
+  if (c.has('uri') && PERSON_ROLES.includes(input.words[0] ?? '') && input.words.length >= 2 && reached && !table.isMachine && family === 'text') return yes('online_id', 0.6, 'the address of a person\'s account elsewhere')
   if (input.words.includes('our') || (input.words.some(w => ORGANISATION_WORDS.has(w) && !EMPLOYER.has(w)) && !person && family !== 'json')) return no('an organisation\'s data, by its name')
   if (c.has('search') && any(c, 'vector', 'document', 'index')) {
     if (table.kind === 'authored' && reached) return yes('free_text', 0.6, 'the words of a person\'s text, for search')
@@ -143,6 +144,10 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   if ((any(c, 'first', 'last') && (c.has('name') || c.size === 1 || gluedName)) || any(c, 'maiden', 'nick')) {
     if (table.holdsAddresses && !person && c.has('name') && !any(c, 'first', 'last')) return yes('location', 0.6, 'a name on a postal address')
     return yes('identity', 0.85, 'a person\'s name')
+  }
+  if (linked && input.words.length === 2 && input.words[0] === 'chat' && (table.nameWords ?? []).some(w => CHAT_ACCOUNTS.has(w)) && family === 'text') {
+    if (input.words[1] === 'name') return yes('contact', 0.6, 'a person\'s handle at a chat service')
+    if (input.words[1] === 'id') return yes('online_id', 0.6, 'a person\'s id at a chat service')
   }
   if (table.words.includes('transaction') && c.has('name') && any(c, 'external', 'payee', 'payer', 'counterparty') && !org) return yes('identity', 0.6, 'the other party of a payment, by name')
   if (c.has('name') && isAuditTable(table) && (family === 'text' || family === 'json') && input.words.every(w => MERGED_RECORD_NAMES.has(w))) return yes('identity', 0.6, 'names of the records a log merged or replaced')
@@ -262,10 +267,20 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
     if (table.words.some(w => CONDUCT_REPORTS.has(w)) && linked && input.words.length === 1) return yes('free_text', 0.6, 'a copy of what a person wrote, kept by a report on their conduct')
   }
   if (c.has('search') && !c.has('text') && reached && !org) return yes('behavioral', 0.65, 'a person\'s searches or filters')
+  if (family === 'json' && input.words.length === 1 && input.words[0] === 'evidence' && table.kind === 'authored' && reached) return yes('free_text', 0.6, 'what a person gave to support a report')
+  if (linked && (family === 'json' || family === 'text') && input.words.length === 1 && input.words[0] === 'data' && isYearInReview(table)) return yes('behavioral', 0.6, 'a summary of a person\'s year of activity')
   if ((table.nameWords ?? []).some(w => RECORDINGS.has(w)) && reached && (family === 'json' || family === 'text') && input.words.some(w => ['events', 'event', 'data', 'recording', 'frames'].includes(w))) return yes('behavioral', 0.65, 'a recording of what a person did on a page')
   if (table.kind === 'authored' && reached && (family === 'json' || family === 'text') && input.words.some(w => EARLIER_VERSIONS.has(w)) && !org) return yes('free_text', 0.6, 'earlier versions of a person\'s text')
   if (c.has('sentiment')) return yes('behavioral', 0.6, 'a person\'s mood')
   return undefined
+}
+
+/** Tables of a person's accounts at other services, by their last words (`chat_names`, `chat_accounts`). */
+const CHAT_ACCOUNTS = new Set(['names', 'accounts', 'users', 'identities', 'handles'])
+/** Reports made for one person of what they did in a year (a "year in review"). */
+const isYearInReview = (table: TableContext) => {
+  const names = table.nameWords ?? []
+  return names.some(w => ['report', 'reports', 'review', 'reviews', 'summary', 'summaries'].includes(w)) && names.some(w => ['annual', 'yearly', 'year', 'wrapped'].includes(w))
 }
 
 /** Pictures on a person's profile besides the avatar. */
