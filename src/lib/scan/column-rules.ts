@@ -1,6 +1,7 @@
 import type {Category} from '../datamap/schema.js'
 import {ORGANISATION_WORDS, PERSON_WORDS} from './lexicon.js'
 import {conceptOf} from './tokens.js'
+import {ADVISER_ROLES, CHAT_ACCOUNTS, CONDUCT_REPORTS, EARLIER_VERSIONS, MERGED_RECORD_NAMES, PROFILE_PICTURES, RECORDINGS, isYearInReview, ofAPerson, peopleNamed} from './rule-words.js'
 import {isPushSubscriptionTable, spokenVerdict} from './context-rules.js'
 import type {TableContext} from './table-context.js'
 
@@ -26,9 +27,6 @@ export interface Input {
 const any = (set: Set<string>, ...concepts: string[]) => concepts.some(c => set.has(c))
 const yes = (category: PersonalCategory, confidence: number, evidence: string): NameVerdict => ({category, confidence, evidence})
 const no = (evidence: string): NameVerdict => ({category: 'none', confidence: 0.9, evidence})
-
-/** People an organisation names in its own settings (its tax adviser, its directors): their details are a person's on any table. */
-const ADVISER_ROLES = ['adviser', 'coordinator']
 
 /** People's roles that, before `name`, make it a person's name (`author_name`, `guestName`, `nome_mae`). */
 const PERSON_ROLES = ['user', 'author', 'owner', 'guest', 'scheduler', 'creator', 'created', 'updated', 'committer', 'holder', 'contact', 'person', 'customer',
@@ -275,23 +273,6 @@ export function verdictFromName(input: Input): NameVerdict | undefined {
   return undefined
 }
 
-/** Tables of a person's accounts at other services, by their last words (`chat_names`, `chat_accounts`). */
-const CHAT_ACCOUNTS = new Set(['names', 'accounts', 'users', 'identities', 'handles'])
-/** Reports made for one person of what they did in a year (a "year in review"). */
-const isYearInReview = (table: TableContext) => {
-  const names = table.nameWords ?? []
-  return names.some(w => ['report', 'reports', 'review', 'reviews', 'summary', 'summaries'].includes(w)) && names.some(w => ['annual', 'yearly', 'year', 'wrapped'].includes(w))
-}
-
-/** Pictures on a person's profile besides the avatar. */
-const PROFILE_PICTURES = new Set(['header', 'banner', 'cover'])
-/** Tables of session recordings (replays of what a visitor did). */
-const RECORDINGS = new Set(['replay', 'replays', 'recording', 'recordings'])
-/** Columns that keep what a text said before it was edited. */
-const EARLIER_VERSIONS = new Set(['history', 'revisions', 'edits'])
-
-/** Tables that report a person's conduct (spam caught, abuse reported): the texts they keep are that person's. */
-const CONDUCT_REPORTS = new Set(['spam', 'abuse', 'complaint', 'complaints'])
 const REMARKS = new Set(['evidence', 'observation', 'observations', 'reason', 'motivo', 'grund', 'justification', 'justificativa', 'observacao', 'observacoes', 'obs', 'relato', 'parecer', 'feedback', 'review', 'comment', 'comments', 'remarks', 'remark', 'bemerkung'])
 /** Words before `token` or `secret` that make it a person's sign-in secret on any table. */
 const CREDENTIAL_MODIFIERS = new Set(['access', 'refresh', 'reset', 'confirmation', 'confirm', 'api', 'auth', 'session', 'remember', 'invitation', 'invite', 'user',
@@ -304,29 +285,11 @@ const isTrackingTable = (table: TableContext) => table.words.some(w => ['pagevie
   || (table.words.includes('page') && table.words.some(w => ['view', 'views', 'visit', 'visits', 'hit', 'hits'].includes(w)))
   || (table.words.includes('event') && table.words.includes('website'))
 
-/**
- * A table whose rows are people by its last word, after words for what they belong to (`import_source_users`,
- * `mcp_servers_users`): each row is one person's, so its names and tokens are theirs, not the machine's.
- */
-const peopleNamed = (table: TableContext) => {
-  const head = table.nameWords?.at(-1) ?? ''
-  return table.isPersonLinked && table.kind !== 'organisation' && (PERSON_WORDS.has(head) || PERSON_WORDS.has(head.replace(/s$/, '')))
-}
-
-/** A table named after a person first (`contact_inboxes`, `user_keys`) and pointing at one: each row is that person's own, whatever it is. */
-const ofAPerson = (table: TableContext) => {
-  const head = table.nameWords?.[0] ?? ''
-  return table.isPersonLinked && (table.nameWords?.length ?? 0) >= 2 && (PERSON_WORDS.has(head) || PERSON_WORDS.has(head.replace(/s$/, '')))
-}
-
 /** Audit logs and change histories copy the values of the rows they record. */
 const AUDIT_TABLE = new Set(['audit', 'auditoria', 'unification', 'changelog', 'versions', 'paper_trail'])
 const AUDIT_FIELDS = new Set(['details', 'detail', 'changes', 'changed', 'data', 'payload', 'before', 'after', 'old', 'new', 'valor', 'antigo', 'novo', 'context',
   'object', 'diff', 'extra', 'properties', 'target', 'audited', 'value', 'values', 'original'])
 const isAuditTable = (table: TableContext) => table.words.some(w => AUDIT_TABLE.has(w)) && [...AUDIT_TABLE, 'event', 'log', 'entry', 'data'].includes(table.words.at(-1)!)
-
-/** Names of records a merge or change log keeps: the duplicates it joined, the names a record had before. */
-const MERGED_RECORD_NAMES = new Set(['name', 'names', 'duplicate', 'duplicates', 'merged', 'old', 'previous', 'former', 'original', 'unified'])
 
 /** First and last names written as one word. */
 const GLUED_NAMES = new Set(['firstname', 'lastname', 'surname', 'forename', 'vorname', 'nachname', 'familienname', 'sobrenome', 'prenom', 'voornaam', 'achternaam', 'cognome'])

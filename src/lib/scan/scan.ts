@@ -184,7 +184,9 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
   return {
     schema,
     subject: {table: root.key, key: root.primaryKey[0]!, lookup},
-    tables: dataTables.map(table => ({table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table), polymorphic: polymorphicPairs(table)})),
+    tables: dataTables.map(table => ({
+      table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table), polymorphic: polymorphicPairs(table),
+    })),
     proposals,
     unreadable,
     otherKinds,
