@@ -30,7 +30,7 @@ const hasTmux = (() => {
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 describe('privacy:scan --review in a terminal', function () {
-  this.timeout(120_000)
+  this.timeout(300_000)
   const db = useDatabase()
   let dir: string
 
@@ -60,8 +60,9 @@ describe('privacy:scan --review in a terminal', function () {
     tmux('new-session', '-d', '-s', 'review', '-x', '160', '-y', '50', command)
     const screen = () => tmux('capture-pane', '-p', '-t', 'review')
     // A frame is complete once its key line is drawn under the heading.
+    // Patience, not a time limit: on a loaded machine the scan and loading the terminal UI can take a minute or two.
     const waitFor = async (...texts: string[]) => {
-      for (let i = 0; i < 300; i++) {
+      for (let i = 0; i < 2400; i++) {
         const shown = screen()
         if (texts.every(text => shown.includes(text))) return shown
         await sleep(100)
