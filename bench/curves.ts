@@ -46,10 +46,12 @@ function table(runs: Run[]): string {
 }
 
 async function chart(runs: Run[]): Promise<Buffer> {
-  const values = runs.flatMap(run => run.curve.flatMap(p => [
-    {scale: run.scale, rows: run.rows, series: p.series, measure: 'time (s)', value: p.seconds},
-    {scale: run.scale, rows: run.rows, series: p.series, measure: 'peak RSS (MB)', value: p.rssBytes / 1048576},
-  ]))
+  const values = runs.flatMap(run =>
+    run.curve.flatMap(p => [
+      {scale: run.scale, rows: run.rows, series: p.series, measure: 'time (s)', value: p.seconds},
+      {scale: run.scale, rows: run.rows, series: p.series, measure: 'peak RSS (MB)', value: p.rssBytes / 1048576},
+    ]),
+  )
   const spec = compile({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
@@ -70,14 +72,19 @@ async function chart(runs: Run[]): Promise<Buffer> {
   const view = new vega.View(vega.parse(spec), {renderer: 'none'})
   const svg = await view.toSVG()
   view.finalize()
-  return new Resvg(svg, {background: 'white', fitTo: {mode: 'zoom', value: 2}, font: {loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans'}}).render().asPng()
+  return new Resvg(svg, {background: 'white', fitTo: {mode: 'zoom', value: 2}, font: {loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans'}})
+    .render()
+    .asPng()
 }
 
 export async function drawCurves(bench: string): Promise<void> {
   const runs = await latestRuns(bench)
   if (runs.length === 0) return
   await writeFile(join(bench, 'curves.png'), await chart(runs))
-  await writeFile(join(bench, 'curves.md'), `# Cost curves\n\nTime and peak memory (RSS) of each scenario at each size, from the latest full \`npm run bench\` at that size (see BENCHMARKS.md for the baselines and ratios). Each size was measured in its own run; compare ratios within a run, not times across runs on a shared machine.\n\n${table(runs)}\n\n![cost curves](curves.png)\n`)
+  await writeFile(
+    join(bench, 'curves.md'),
+    `# Cost curves\n\nTime and peak memory (RSS) of each scenario at each size, from the latest full \`npm run bench\` at that size (see BENCHMARKS.md for the baselines and ratios). Each size was measured in its own run; compare ratios within a run, not times across runs on a shared machine.\n\n${table(runs)}\n\n![cost curves](curves.png)\n`,
+  )
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await drawCurves(fileURLToPath(new URL('.', import.meta.url)))

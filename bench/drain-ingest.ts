@@ -32,7 +32,13 @@ function percentile(sorted: number[], p: number): number {
 async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error('the receiver exited before it was ready')
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then(r => r.ok, () => false)) return
+    if (
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        r => r.ok,
+        () => false,
+      )
+    )
+      return
     await new Promise(resolve => setTimeout(resolve, 100))
   }
 }
@@ -47,8 +53,10 @@ async function load(url: string, lines: number, marker: string): Promise<IngestR
   const started = process.hrtime.bigint()
   const lane = async () => {
     for (let batch = next++; batch < batches; batch = next++) {
-      const messages = Array.from({length: Math.min(LINES_PER_BATCH, lines - batch * LINES_PER_BATCH)}, (_, i) =>
-        `at=info method=GET path="/orders/${batch}/${i}" fwd="203.0.113.${i % 250}" status=200 bytes=${1000 + i} ${marker}`)
+      const messages = Array.from(
+        {length: Math.min(LINES_PER_BATCH, lines - batch * LINES_PER_BATCH)},
+        (_, i) => `at=info method=GET path="/orders/${batch}/${i}" fwd="203.0.113.${i % 250}" status=200 bytes=${1000 + i} ${marker}`,
+      )
       const body = logplexBody(messages, {app: 'heroku', proc: 'router'})
       const frameId = randomUUID()
       for (;;) {
@@ -82,9 +90,15 @@ async function peakRss(pid: number): Promise<number> {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
 }
 
-export async function drainIngest(storeUrl: string, lines: number): Promise<{tool: IngestResult & {peakRssBytes: number; stored: number; distinct: number}; baseline: IngestResult}> {
+export async function drainIngest(
+  storeUrl: string,
+  lines: number,
+): Promise<{tool: IngestResult & {peakRssBytes: number; stored: number; distinct: number}; baseline: IngestResult}> {
   const nullPort = await freePort()
-  const nullReceiver = startProcess(process.execPath, ['-e', `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(204).end()) }).listen(${nullPort}, '127.0.0.1')`])
+  const nullReceiver = startProcess(process.execPath, [
+    '-e',
+    `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.writeHead(204).end()) }).listen(${nullPort}, '127.0.0.1')`,
+  ])
   let baseline: IngestResult
   try {
     await waitUntilUp(nullPort, nullReceiver.child)
@@ -94,8 +108,22 @@ export async function drainIngest(storeUrl: string, lines: number): Promise<{too
   }
 
   const port = await freePort()
-  const receiver = startProcess(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', storeUrl, '--port', String(port), '--auth', `${CREDENTIALS.user}:${CREDENTIALS.password}`,
-    '--drain-token', CREDENTIALS.token, '--redact', 'password', '--stats-every', '0'])
+  const receiver = startProcess(process.execPath, [
+    BIN,
+    'privacy:logs:serve',
+    '--database-url',
+    storeUrl,
+    '--port',
+    String(port),
+    '--auth',
+    `${CREDENTIALS.user}:${CREDENTIALS.password}`,
+    '--drain-token',
+    CREDENTIALS.token,
+    '--redact',
+    'password',
+    '--stats-every',
+    '0',
+  ])
   const marker = randomUUID()
   try {
     await waitUntilUp(port, receiver.child)
@@ -103,8 +131,12 @@ export async function drainIngest(storeUrl: string, lines: number): Promise<{too
     const rss = await peakRss(receiver.child.pid!)
     const client = new pg.Client({connectionString: storeUrl})
     await client.connect()
-    const {rows: [counted]} = await client.query<{stored: number; distinct: number}>(
-      `SELECT count(*)::int AS stored, count(DISTINCT message)::int AS distinct FROM heroku_privacy.log_lines WHERE message LIKE '%' || $1`, [marker])
+    const {
+      rows: [counted],
+    } = await client.query<{stored: number; distinct: number}>(
+      `SELECT count(*)::int AS stored, count(DISTINCT message)::int AS distinct FROM heroku_privacy.log_lines WHERE message LIKE '%' || $1`,
+      [marker],
+    )
     await client.end()
     return {tool: {...measured, peakRssBytes: rss, stored: counted!.stored, distinct: counted!.distinct}, baseline}
   } finally {

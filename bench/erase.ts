@@ -27,7 +27,16 @@ async function peopleFile(ctx: BenchContext, name: string, first: number, n: num
   return file
 }
 
-const eraseArgs = (ctx: BenchContext, url: string, people: string[]) => ['privacy:erase', '--database-url', url, '--map', ctx.map, ...people, '--include-connect', '--json']
+const eraseArgs = (ctx: BenchContext, url: string, people: string[]) => [
+  'privacy:erase',
+  '--database-url',
+  url,
+  '--map',
+  ctx.map,
+  ...people,
+  '--include-connect',
+  '--json',
+]
 
 /** A copy of the data set with the statements run on it, analysed. */
 export async function preparedCopy(ctx: BenchContext, name: string, statements: string[]): Promise<string> {
@@ -40,10 +49,14 @@ export async function preparedCopy(ctx: BenchContext, name: string, statements: 
 }
 
 export async function eraseBatch(ctx: BenchContext): Promise<ScenarioResult & {writableUrl: string}> {
-  const fkIndexes = await onDatabase(ctx.baseUrl, async client => (await client.query<{sql: string}>(`
+  const fkIndexes = await onDatabase(ctx.baseUrl, async client =>
+    (
+      await client.query<{sql: string}>(`
     SELECT format('CREATE INDEX ON %s (%s)', conrelid::regclass, (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord)
       FROM unnest(conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = conrelid AND a.attnum = k.num)) AS sql
-    FROM pg_constraint WHERE contype = 'f' AND conparentid = 0`)).rows.map(r => r.sql))
+    FROM pg_constraint WHERE contype = 'f' AND conparentid = 0`)
+    ).rows.map(r => r.sql),
+  )
   const url = await preparedCopy(ctx, 'bench_write', fkIndexes)
   const cases: Array<{people: number; seconds: number; rss: number; residueMs: number; transactionMs: number}> = []
   let next = FIRST_ID
@@ -67,7 +80,19 @@ export async function eraseBatch(ctx: BenchContext): Promise<ScenarioResult & {w
       const started = Date.now()
       let erased = 0
       while (erased < NAIVE_MAX_PEOPLE && Date.now() - started < NAIVE_MAX_MS) {
-        await eraseSubjects({pool: db.pool, mapFile: ctx.map, subjects: [parseSubject(`id=${next + erased}`)], requestId: null, dryRun: false, includeConnect: true, exceptHeld: false, lockTimeoutMs: 10_000, key, ledger, sameDatabase: true})
+        await eraseSubjects({
+          pool: db.pool,
+          mapFile: ctx.map,
+          subjects: [parseSubject(`id=${next + erased}`)],
+          requestId: null,
+          dryRun: false,
+          includeConnect: true,
+          exceptHeld: false,
+          lockTimeoutMs: 10_000,
+          key,
+          ledger,
+          sameDatabase: true,
+        })
         erased++
       }
       return {erased, seconds: (Date.now() - started) / 1000}
@@ -82,28 +107,71 @@ export async function eraseBatch(ctx: BenchContext): Promise<ScenarioResult & {w
   next += 1_000
   const {stdout: dry} = await tool([...eraseArgs(ctx, ctx.baseUrl, ['--subjects-file', generatedFile]), '--dry-run'])
   const unindexed = (JSON.parse(dry) as {unindexed?: Array<{createIndex: string}>}).unindexed ?? []
-  const recommendedUrl = await preparedCopy(ctx, 'bench_recommended', unindexed.map(u => u.createIndex.replace(' CONCURRENTLY', '')))
-  const generated = await time(() => runProcess(process.execPath, [BIN, ...eraseArgs(ctx, ctx.baseUrl, ['--subjects-file', generatedFile]), '--confirm', 'bench_base']))
-  if (generated.value.code !== 0 && generated.value.code !== 4) throw new Error(`privacy:erase exited ${generated.value.code}: ${generated.value.stdout.slice(-500)}${generated.value.stderr.slice(-500)}`)
+  const recommendedUrl = await preparedCopy(
+    ctx,
+    'bench_recommended',
+    unindexed.map(u => u.createIndex.replace(' CONCURRENTLY', '')),
+  )
+  const generated = await time(() =>
+    runProcess(process.execPath, [BIN, ...eraseArgs(ctx, ctx.baseUrl, ['--subjects-file', generatedFile]), '--confirm', 'bench_base']),
+  )
+  if (generated.value.code !== 0 && generated.value.code !== 4)
+    throw new Error(`privacy:erase exited ${generated.value.code}: ${generated.value.stdout.slice(-500)}${generated.value.stderr.slice(-500)}`)
   const refused = generated.value.code === 4
   const recommended = await tool([...eraseArgs(ctx, recommendedUrl, ['--subjects-file', generatedFile]), '--confirm', 'bench_recommended'])
   // The parent-heavy person on the schema as generated: deleting every document checks three unindexed references per row.
   const heavyRefusal = await tool([...eraseArgs(ctx, ctx.baseUrl, ['--subject', PARENT_HEAVY]), '--confirm', 'bench_base'], {expect: 4})
   const generatedPeople = Math.min(1_000, ctx.settings.eraseBatches.at(-1)!)
   const largest = cases.at(-1)!
-  const curve: CurvePoint[] = [...cases.map(c => ({series: `erase-batch ${count(c.people)}`, seconds: c.seconds, rssBytes: c.rss})), {series: 'erase-heavy', seconds: heavy.seconds, rssBytes: heavy.rss ?? 0}]
+  const curve: CurvePoint[] = [
+    ...cases.map(c => ({series: `erase-batch ${count(c.people)}`, seconds: c.seconds, rssBytes: c.rss})),
+    {series: 'erase-heavy', seconds: heavy.seconds, rssBytes: heavy.rss ?? 0},
+  ]
   return {
     writableUrl: url,
-    result: {cases, parentHeavy: {seconds: heavy.seconds, rss: heavy.rss, rows: heavyRows}, naive: naive.value, naiveSubjectsPerSecond: naiveRate, ratio: largest.people / largest.seconds / naiveRate,
-      asGenerated: {people: generatedPeople, refused, seconds: generated.seconds, exitCode: generated.value.code}, parentHeavyRefused: {seconds: heavyRefusal.seconds, exitCode: heavyRefusal.code}, indexesRecommended: unindexed.map(u => u.createIndex), withRecommendedIndexes: {people: generatedPeople, seconds: recommended.seconds}},
+    result: {
+      cases,
+      parentHeavy: {seconds: heavy.seconds, rss: heavy.rss, rows: heavyRows},
+      naive: naive.value,
+      naiveSubjectsPerSecond: naiveRate,
+      ratio: largest.people / largest.seconds / naiveRate,
+      asGenerated: {people: generatedPeople, refused, seconds: generated.seconds, exitCode: generated.value.code},
+      parentHeavyRefused: {seconds: heavyRefusal.seconds, exitCode: heavyRefusal.code},
+      indexesRecommended: unindexed.map(u => u.createIndex),
+      withRecommendedIndexes: {people: generatedPeople, seconds: recommended.seconds},
+    },
     rows: [
-      ...cases.map(c => [`erase-batch ${count(c.people)}`, `${count(c.people / c.seconds)} people/s (${count(c.people)} in one run, ${c.seconds.toFixed(1)} s, foreign keys indexed)`, `one person per transaction, in-process, same indexes: ${naiveRate.toFixed(1)} people/s`, `${Math.round(c.people / c.seconds / naiveRate)}× faster`, megabytes(c.rss)]),
-      ...cases.map(c => [`residue-check, erase-batch ${count(c.people)}`, `${(c.residueMs / 1000).toFixed(2)} s collecting identifiers and searching for them`, `the erasure it guards: ${(c.transactionMs / 1000).toFixed(2)} s in its transaction`,
-        `${(100 * c.residueMs / c.transactionMs).toFixed(0)}% of the erasure`, '']),
+      ...cases.map(c => [
+        `erase-batch ${count(c.people)}`,
+        `${count(c.people / c.seconds)} people/s (${count(c.people)} in one run, ${c.seconds.toFixed(1)} s, foreign keys indexed)`,
+        `one person per transaction, in-process, same indexes: ${naiveRate.toFixed(1)} people/s`,
+        `${Math.round(c.people / c.seconds / naiveRate)}× faster`,
+        megabytes(c.rss),
+      ]),
+      ...cases.map(c => [
+        `residue-check, erase-batch ${count(c.people)}`,
+        `${(c.residueMs / 1000).toFixed(2)} s collecting identifiers and searching for them`,
+        `the erasure it guards: ${(c.transactionMs / 1000).toFixed(2)} s in its transaction`,
+        `${((100 * c.residueMs) / c.transactionMs).toFixed(0)}% of the erasure`,
+        '',
+      ]),
       ['erase-heavy', `the parent-heavy person (${count(heavyRows)} rows) in ${heavy.seconds.toFixed(1)} s`, '', '', megabytes(heavy.rss ?? 0)],
-      ['erase, schema as generated', refused ? `${count(generatedPeople)} people: refused before any write (exit 4) in ${generated.seconds.toFixed(1)} s, naming ${unindexed.length} index${unindexed.length === 1 ? '' : 'es'}` : `${count(generatedPeople / generated.seconds)} people/s`,
-        `with the ${unindexed.length} index${unindexed.length === 1 ? '' : 'es'} its dry run asks for: ${count(generatedPeople / recommended.seconds)} people/s`, '', ''],
-      ['erase-heavy, schema as generated', `refused before any write (exit 4) in ${heavyRefusal.seconds.toFixed(1)} s, with the CREATE INDEX lines that fix it`, 'without the refusal: Postgres checks each of its deleted documents against three unindexed references', '', megabytes(heavyRefusal.rss ?? 0)],
+      [
+        'erase, schema as generated',
+        refused
+          ? `${count(generatedPeople)} people: refused before any write (exit 4) in ${generated.seconds.toFixed(1)} s, naming ${unindexed.length} index${unindexed.length === 1 ? '' : 'es'}`
+          : `${count(generatedPeople / generated.seconds)} people/s`,
+        `with the ${unindexed.length} index${unindexed.length === 1 ? '' : 'es'} its dry run asks for: ${count(generatedPeople / recommended.seconds)} people/s`,
+        '',
+        '',
+      ],
+      [
+        'erase-heavy, schema as generated',
+        `refused before any write (exit 4) in ${heavyRefusal.seconds.toFixed(1)} s, with the CREATE INDEX lines that fix it`,
+        'without the refusal: Postgres checks each of its deleted documents against three unindexed references',
+        '',
+        megabytes(heavyRefusal.rss ?? 0),
+      ],
     ],
     curve,
   }

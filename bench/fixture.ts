@@ -18,8 +18,18 @@ export interface ScaleSettings {
 
 export const SCALES = {
   small: {fixture: {users: 5_000, heavyEventsPerSubject: 50_000, parentHeavyDocuments: 100_000}, repeats: 3, logLines: 100_000, eraseBatches: [1_000]},
-  medium: {fixture: {users: 50_000, heavyEventsPerSubject: 500_000, parentHeavyDocuments: 1_000_000}, repeats: 5, logLines: 500_000, eraseBatches: [1_000, 10_000]},
-  large: {fixture: {users: 1_000_000, heavyEventsPerSubject: 1_000_000, parentHeavyDocuments: 1_000_000}, repeats: 3, logLines: 2_000_000, eraseBatches: [1_000, 10_000, 100_000]},
+  medium: {
+    fixture: {users: 50_000, heavyEventsPerSubject: 500_000, parentHeavyDocuments: 1_000_000},
+    repeats: 5,
+    logLines: 500_000,
+    eraseBatches: [1_000, 10_000],
+  },
+  large: {
+    fixture: {users: 1_000_000, heavyEventsPerSubject: 1_000_000, parentHeavyDocuments: 1_000_000},
+    repeats: 3,
+    logLines: 2_000_000,
+    eraseBatches: [1_000, 10_000, 100_000],
+  },
 } as const satisfies Record<string, ScaleSettings>
 
 export type Scale = keyof typeof SCALES
@@ -33,7 +43,12 @@ const FIXTURE_DIR = join(PROJECT_ROOT, 'test', 'support', 'fixture')
  * built under a temporary name and renamed when complete, so an interrupted
  * build is never reused.
  */
-export async function cachedFixture(server: PostgresServer, label: string, fixture: FixtureOptions, rebuild: boolean): Promise<{template: string; builtSeconds: number | null}> {
+export async function cachedFixture(
+  server: PostgresServer,
+  label: string,
+  fixture: FixtureOptions,
+  rebuild: boolean,
+): Promise<{template: string; builtSeconds: number | null}> {
   const files = (await readdir(FIXTURE_DIR)).filter(f => /\.(sql|ts)$/.test(f)).sort()
   const generator = await Promise.all(files.map(f => readFile(join(FIXTURE_DIR, f))))
   const hash = createHash('sha256').update(Buffer.concat(generator)).update(JSON.stringify(fixture)).digest('hex').slice(0, 12)
@@ -48,10 +63,12 @@ export async function cachedFixture(server: PostgresServer, label: string, fixtu
     if (existing.some(d => d.datname === template) && !rebuild) return {template, builtSeconds: null}
     const building = `${template}_building`
     const url = await createDatabase(server, building)
-    const built = await time(() => onDatabase(url, async client => {
-      await loadFixture(client, fixture)
-      await client.query('VACUUM ANALYZE')
-    }))
+    const built = await time(() =>
+      onDatabase(url, async client => {
+        await loadFixture(client, fixture)
+        await client.query('VACUUM ANALYZE')
+      }),
+    )
     await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`)
     return {template, builtSeconds: built.seconds}
   })

@@ -44,7 +44,12 @@ const seconds = async (work: () => Promise<unknown>) => {
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
 
 /** The person's distinctive values as stored (before any normal form), for the hand-written baseline. */
-async function storedValues(pool: pg.Pool, map: Awaited<ReturnType<typeof preparePeople>>['map'], schema: Awaited<ReturnType<typeof introspect>>, subject: string): Promise<string[]> {
+async function storedValues(
+  pool: pg.Pool,
+  map: Awaited<ReturnType<typeof preparePeople>>['map'],
+  schema: Awaited<ReturnType<typeof introspect>>,
+  subject: string,
+): Promise<string[]> {
   const client = await pool.connect()
   try {
     await client.query('BEGIN')
@@ -63,7 +68,9 @@ async function storedValues(pool: pg.Pool, map: Awaited<ReturnType<typeof prepar
 async function ilikeScript(pool: pg.Pool, values: string[], file: string): Promise<{columns: number; tables: number}> {
   const {targets} = everyTable(await introspect(pool), await searchableColumns(pool))
   const patterns = `ARRAY[${values.map(v => literal(`%${v.replace(/[\\%_]/g, c => `\\${c}`)}%`)).join(', ')}]`
-  const queries = targets.flatMap(t => t.columns.map(c => `SELECT count(*) FROM ${quoteTable(t.table)} WHERE ${quoteIdent(c.name)}::text ILIKE ANY (${patterns});`))
+  const queries = targets.flatMap(t =>
+    t.columns.map(c => `SELECT count(*) FROM ${quoteTable(t.table)} WHERE ${quoteIdent(c.name)}::text ILIKE ANY (${patterns});`),
+  )
   await writeFile(file, `${queries.join('\n')}\n`)
   return {columns: queries.length, tables: targets.length}
 }
@@ -77,16 +84,20 @@ export async function locateBench(input: {url: string; map: string; subject: str
     const result: LocateBench = {columns, tables, rows: 0, identifiers: prepared.people.identifiers.length, tool: [], inProcess: [], psql: []}
     for (let i = 0; i < input.repeats; i++) {
       result.psql.push(await seconds(() => run(input.psql, ['-X', '-q', '-o', '/dev/null', '-d', input.url, '-f', script])))
-      result.tool.push(await seconds(async () => {
-        const cli = await runCli(['privacy:locate', '--database-url', input.url, '--map', input.map, '--subject', input.subject, '--json'])
-        // 3 says the person appears outside the map (the data set shares test card numbers between people); both are a finished search.
-        if (cli.code !== 0 && cli.code !== 3) throw new Error(`privacy:locate exited ${cli.code}: ${cli.stderr.slice(-500)}`)
-      }))
-      result.inProcess.push(await seconds(async () => {
-        const report = await searchEverywhere({pool}, prepared.map, prepared.schema, prepared.people, {jobs: 2})
-        if (report.searched.columns !== columns) throw new Error(`privacy:locate searched ${report.searched.columns} columns, the baseline ${columns}`)
-        result.rows = report.searched.rows
-      }))
+      result.tool.push(
+        await seconds(async () => {
+          const cli = await runCli(['privacy:locate', '--database-url', input.url, '--map', input.map, '--subject', input.subject, '--json'])
+          // 3 says the person appears outside the map (the data set shares test card numbers between people); both are a finished search.
+          if (cli.code !== 0 && cli.code !== 3) throw new Error(`privacy:locate exited ${cli.code}: ${cli.stderr.slice(-500)}`)
+        }),
+      )
+      result.inProcess.push(
+        await seconds(async () => {
+          const report = await searchEverywhere({pool}, prepared.map, prepared.schema, prepared.people, {jobs: 2})
+          if (report.searched.columns !== columns) throw new Error(`privacy:locate searched ${report.searched.columns} columns, the baseline ${columns}`)
+          result.rows = report.searched.rows
+        }),
+      )
     }
     return result
   } finally {

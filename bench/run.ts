@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const settings = SCALES[scale]
   const work = await mkdtemp(join(tmpdir(), 'privacy-bench-'))
   const found = findSystemPostgres()
-  if (!found) throw new Error('npm run bench needs the machine\'s PostgreSQL server binaries (initdb, pg_ctl, psql, pg_dump).')
+  if (!found) throw new Error("npm run bench needs the machine's PostgreSQL server binaries (initdb, pg_ctl, psql, pg_dump).")
   const server = await startPostgres('system', {keepIn: join(PROJECT_ROOT, '.cache', 'bench', `postgres-${found.major}`)})
   const results: Record<string, unknown> = {}
   const table: string[][] = []
@@ -51,12 +51,26 @@ async function main(): Promise<void> {
   }
   try {
     const f = settings.fixture
-    process.stderr.write(`${scale} data set: ${count(f.users)} people, 2 with ${count(f.heavyEventsPerSubject)} events each, 1 with ${count(f.parentHeavyDocuments)} documents…\n`)
+    process.stderr.write(
+      `${scale} data set: ${count(f.users)} people, 2 with ${count(f.heavyEventsPerSubject)} events each, 1 with ${count(f.parentHeavyDocuments)} documents…\n`,
+    )
     const fixture = await cachedFixture(server, scale, f, rebuild)
-    process.stderr.write(fixture.builtSeconds === null ? `reusing the cached data set (${fixture.template}; --rebuild builds it again)\n` : `built in ${fixture.builtSeconds.toFixed(1)} s and cached as ${fixture.template}\n`)
+    process.stderr.write(
+      fixture.builtSeconds === null
+        ? `reusing the cached data set (${fixture.template}; --rebuild builds it again)\n`
+        : `built in ${fixture.builtSeconds.toFixed(1)} s and cached as ${fixture.template}\n`,
+    )
     const baseUrl = await createDatabase(server, 'bench_base', fixture.template)
     const ledgerUrl = await createDatabase(server, 'bench_ledger')
-    const size = await onDatabase(baseUrl, async client => Number((await client.query<{rows: string}>(`SELECT sum(reltuples)::bigint AS rows FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`)).rows[0]!.rows))
+    const size = await onDatabase(baseUrl, async client =>
+      Number(
+        (
+          await client.query<{rows: string}>(
+            `SELECT sum(reltuples)::bigint AS rows FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`,
+          )
+        ).rows[0]!.rows,
+      ),
+    )
     const map = join(work, 'privacy.yml')
     await tool(['privacy:scan', '--database-url', baseUrl, '--out', map])
     await writeFile(map, linkDocumentChildren((await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }')))
@@ -64,7 +78,13 @@ async function main(): Promise<void> {
     const startup = await repeat(settings.repeats, () => tool(['privacy:export', '--help']))
     results.startupSeconds = median(startup.map(s => s.seconds))
     const ctx: BenchContext = {
-      scale, settings, server, work, baseUrl, ledgerUrl, map,
+      scale,
+      settings,
+      server,
+      work,
+      baseUrl,
+      ledgerUrl,
+      map,
       clientBin: name => (server.clientBinDir ? join(server.clientBinDir, name) : name),
       startupSeconds: Number(results.startupSeconds),
       typical: once(() => measureTypical(ctx)),
@@ -81,7 +101,12 @@ async function main(): Promise<void> {
     }
     if (wanted('retention')) record('retention', await retention(ctx, writable.url, writable.name))
     if (wanted('scan-wide')) {
-      const wide = await scanWideBench({wideUrl: await createDatabase(server, 'bench_scan_wide'), narrowUrl: await createDatabase(server, 'bench_scan_narrow'), repeats: Math.min(2, settings.repeats), work})
+      const wide = await scanWideBench({
+        wideUrl: await createDatabase(server, 'bench_scan_wide'),
+        narrowUrl: await createDatabase(server, 'bench_scan_narrow'),
+        repeats: Math.min(2, settings.repeats),
+        work,
+      })
       results['scan-wide'] = wide.result
       table.push(wide.row)
     }
@@ -89,26 +114,45 @@ async function main(): Promise<void> {
       const storeUrl = await createDatabase(server, 'bench_logs')
       const {tool: ingest, baseline} = await drainIngest(storeUrl, settings.logLines)
       results['drain-ingest'] = {tool: ingest, nullReceiver: baseline, lost: ingest.lines - ingest.distinct, duplicated: ingest.stored - ingest.distinct}
-      table.push(['drain-ingest', `${count(ingest.linesPerSecond)} lines/s stored, ack p50 ${ingest.p50Ms.toFixed(1)} ms / p99 ${ingest.p99Ms.toFixed(1)} ms`,
+      table.push([
+        'drain-ingest',
+        `${count(ingest.linesPerSecond)} lines/s stored, ack p50 ${ingest.p50Ms.toFixed(1)} ms / p99 ${ingest.p99Ms.toFixed(1)} ms`,
         `receiver that stores nothing: ${count(baseline.linesPerSecond)} lines/s, p99 ${baseline.p99Ms.toFixed(1)} ms`,
-        `${(100 * ingest.linesPerSecond / baseline.linesPerSecond).toFixed(0)}% of the null receiver; ${ingest.lines - ingest.distinct} lost, ${ingest.stored - ingest.distinct} duplicated of ${count(ingest.lines)}`,
-        megabytes(ingest.peakRssBytes)])
+        `${((100 * ingest.linesPerSecond) / baseline.linesPerSecond).toFixed(0)}% of the null receiver; ${ingest.lines - ingest.distinct} lost, ${ingest.stored - ingest.distinct} duplicated of ${count(ingest.lines)}`,
+        megabytes(ingest.peakRssBytes),
+      ])
     }
     if (wanted('locate')) {
       const found = await locateBench({url: baseUrl, map, subject: 'id=10', repeats: settings.repeats, psql: ctx.clientBin('psql'), work})
       const [t, p, i, start] = [median(found.tool), median(found.psql), median(found.inProcess), Number(results.startupSeconds)]
       results.locate = {...found, ratio: p / t, beyondStartupRatio: p / (t - start), searchingRatio: p / i}
-      table.push(['locate', `${t.toFixed(2)} s end to end (start-up ${start.toFixed(2)} s), ${i.toFixed(2)} s searching, for ${found.columns} columns of ${found.tables} tables (${found.rows.toLocaleString('en')} rows, ${found.identifiers} identifiers)`,
-        `psql, one ILIKE query per column: ${p.toFixed(2)} s`, `${(p / t).toFixed(2)}× the psql script's speed end to end, ${(p / (t - start)).toFixed(2)}× beyond start-up, ${(p / i).toFixed(2)}× searching`, ''])
+      table.push([
+        'locate',
+        `${t.toFixed(2)} s end to end (start-up ${start.toFixed(2)} s), ${i.toFixed(2)} s searching, for ${found.columns} columns of ${found.tables} tables (${found.rows.toLocaleString('en')} rows, ${found.identifiers} identifiers)`,
+        `psql, one ILIKE query per column: ${p.toFixed(2)} s`,
+        `${(p / t).toFixed(2)}× the psql script's speed end to end, ${(p / (t - start)).toFixed(2)}× beyond start-up, ${(p / i).toFixed(2)}× searching`,
+        '',
+      ])
     }
     const date = new Date().toISOString().slice(0, 10)
     const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '')).split(' ').slice(0, 3).join(' ')
     await mkdir(join(PROJECT_ROOT, 'bench', 'results'), {recursive: true})
-    const summary = {date, scale, rows: size, machine: {cpus: cpus().length, node: process.version, postgres: server.majorVersion, loadAverage: load}, results, curve}
+    const summary = {
+      date,
+      scale,
+      rows: size,
+      machine: {cpus: cpus().length, node: process.version, postgres: server.majorVersion, loadAverage: load},
+      results,
+      curve,
+    }
     // A partial run (--only) gets a file of its own rather than replacing the full run's.
     const name = `${date}-${scale}${only ? `-${only}` : ''}`
     await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${name}.json`), `${JSON.stringify(summary, null, 2)}\n`)
-    const markdown = [`| scenario | heroku-privacy | baseline (same run) | ratio | peak RSS |`, '|---|---|---|---|---|', ...table.map(r => `| ${r.join(' | ')} |`)].join('\n')
+    const markdown = [
+      `| scenario | heroku-privacy | baseline (same run) | ratio | peak RSS |`,
+      '|---|---|---|---|---|',
+      ...table.map(r => `| ${r.join(' | ')} |`),
+    ].join('\n')
     const heading = `${scale}: ${count(size)} rows, PostgreSQL ${server.majorVersion}, Node ${process.version}, ${summary.machine.cpus} cores (load average ${load} at the end), ${date}`
     process.stdout.write(`\n${heading}\n\n${markdown}\n`)
     await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${name}.md`), `### ${heading}\n\n${markdown}\n`)

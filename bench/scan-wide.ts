@@ -68,7 +68,9 @@ async function build(url: string, tables: number): Promise<number> {
   await client.connect()
   try {
     await client.query(schemaSql(tables))
-    const {rows: [count]} = await client.query<{columns: number}>(`SELECT count(*)::int AS columns FROM information_schema.columns WHERE table_schema = 'public'`)
+    const {
+      rows: [count],
+    } = await client.query<{columns: number}>(`SELECT count(*)::int AS columns FROM information_schema.columns WHERE table_schema = 'public'`)
     return count!.columns
   } finally {
     await client.end()
@@ -96,6 +98,12 @@ export async function scanWideBench(options: ScanWideOptions): Promise<{result: 
   const ratio = median(wide) / median(narrow)
   return {
     result: {tables, columns, wide, narrow, ratio},
-    row: ['scan-wide', `${median(wide).toFixed(2)} s for ${tables.toLocaleString('en')} tables (${columns.toLocaleString('en')} columns)`, `same scan of ${tables / 10} tables: ${median(narrow).toFixed(2)} s`, `${ratio.toFixed(2)}× the time for 10× the tables`, ''],
+    row: [
+      'scan-wide',
+      `${median(wide).toFixed(2)} s for ${tables.toLocaleString('en')} tables (${columns.toLocaleString('en')} columns)`,
+      `same scan of ${tables / 10} tables: ${median(narrow).toFixed(2)} s`,
+      `${ratio.toFixed(2)}× the time for 10× the tables`,
+      '',
+    ],
   }
 }

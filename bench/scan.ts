@@ -7,7 +7,16 @@ import {createDatabase, megabytes, median, repeat, tool} from './support.js'
 
 export async function scan(ctx: BenchContext, rebuild: boolean): Promise<ScenarioResult> {
   const f = ctx.settings.fixture
-  const tenth = await cachedFixture(ctx.server, `${ctx.scale}_tenth`, {users: Math.max(500, Math.floor(f.users / 10)), heavyEventsPerSubject: Math.floor(f.heavyEventsPerSubject / 10), parentHeavyDocuments: Math.floor(f.parentHeavyDocuments / 10)}, rebuild)
+  const tenth = await cachedFixture(
+    ctx.server,
+    `${ctx.scale}_tenth`,
+    {
+      users: Math.max(500, Math.floor(f.users / 10)),
+      heavyEventsPerSubject: Math.floor(f.heavyEventsPerSubject / 10),
+      parentHeavyDocuments: Math.floor(f.parentHeavyDocuments / 10),
+    },
+    rebuild,
+  )
   const smallUrl = await createDatabase(ctx.server, 'bench_scan_small', tenth.template)
   const scanTime = (url: string) => repeat(ctx.settings.repeats, async () => tool(['privacy:scan', '--database-url', url, '--out', join(ctx.work, 'scan.yml')]))
   const small = await scanTime(smallUrl)
@@ -16,7 +25,15 @@ export async function scan(ctx: BenchContext, rebuild: boolean): Promise<Scenari
   const rss = Math.max(...full.map(s => s.rss ?? 0))
   return {
     result: {tenthOfData: small.map(s => ({seconds: s.seconds, rss: s.rss})), fullData: full.map(s => ({seconds: s.seconds, rss: s.rss})), ratio},
-    rows: [['scan', `${median(full.map(s => s.seconds)).toFixed(2)} s`, `same scan on a tenth of the data: ${median(small.map(s => s.seconds)).toFixed(2)} s`, `${ratio.toFixed(2)}× the time for 10× the data`, megabytes(rss)]],
+    rows: [
+      [
+        'scan',
+        `${median(full.map(s => s.seconds)).toFixed(2)} s`,
+        `same scan on a tenth of the data: ${median(small.map(s => s.seconds)).toFixed(2)} s`,
+        `${ratio.toFixed(2)}× the time for 10× the data`,
+        megabytes(rss),
+      ],
+    ],
     curve: [{series: 'scan', seconds: median(full.map(s => s.seconds)), rssBytes: rss}],
   }
 }

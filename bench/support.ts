@@ -53,7 +53,9 @@ const PEAK_RSS_HOOK = new URL('peak-rss.mjs', import.meta.url).pathname
 export async function tool(argv: string[], options: {expect?: number; env?: Record<string, string>} = {}): Promise<CliResult & Sample> {
   const rssFile = join(tmpdir(), `privacy-bench-rss-${randomBytes(6).toString('hex')}`)
   try {
-    const measured = await time(() => runProcess(process.execPath, ['--import', PEAK_RSS_HOOK, BIN, ...argv], {...options.env, PRIVACY_BENCH_RSS_FILE: rssFile}))
+    const measured = await time(() =>
+      runProcess(process.execPath, ['--import', PEAK_RSS_HOOK, BIN, ...argv], {...options.env, PRIVACY_BENCH_RSS_FILE: rssFile}),
+    )
     const result = measured.value
     if (result.code !== (options.expect ?? 0)) throw new Error(`${argv[0]} exited ${result.code}: ${result.stdout.slice(-500)}${result.stderr.slice(-500)}`)
     const rss = Number(await readFile(rssFile, 'utf8').catch(() => '0'))

@@ -56,13 +56,21 @@ function show(args: string[], env: Record<string, string>): Promise<number> {
 /** What `heroku pg:backups:restore` does, through the simulator's API: a new database, then the oldest backup restored into it. */
 async function restoreLatestBackup(simulator: HerokuSimulator, app: string): Promise<void> {
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${simulator.url}${path}`, {method, headers: {Authorization: `Bearer ${simulator.apiKey}`, 'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
+    const response = await fetch(`${simulator.url}${path}`, {
+      method,
+      headers: {Authorization: `Bearer ${simulator.apiKey}`, 'Content-Type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
     return response.json() as Promise<Record<string, string>>
   }
   const addon = await call('POST', `/apps/${app}/addons`, {plan: 'heroku-postgresql:standard-0', attachment: {name: 'RESTORED'}})
-  const [backup] = await call('GET', `/client/v11/apps/${app}/transfers`) as unknown as Array<Record<string, string>>
+  const [backup] = (await call('GET', `/client/v11/apps/${app}/transfers`)) as unknown as Array<Record<string, string>>
   const restore = await call('POST', `/client/v11/databases/${addon.id}/restores`, {backup_url: backup!.to_url})
-  for (let transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`); !transfer.finished_at; transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`)) {
+  for (
+    let transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`);
+    !transfer.finished_at;
+    transfer = await call('GET', `/client/v11/apps/${app}/transfers/${restore.uuid}`)
+  ) {
     await new Promise(resolve => setTimeout(resolve, 200))
   }
   say(`(restored ${backup!.to_name ?? 'b001'} into RESTORED)`)
@@ -79,10 +87,17 @@ async function startReceiver(server: PostgresServer): Promise<{drainUrl: string;
   const storeUrl = server.url('demo_logs')
   const port = await freePort()
   say(`\n$ heroku privacy:logs:serve --database-url postgres://…/demo_logs --auth drain:*** --port ${port} &`)
-  receiver = spawn(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', storeUrl, '--auth', DRAIN_AUTH, '--port', String(port), '--redact', 'password', '--stats-every', '0'], {cwd: PROJECT_ROOT, env: cleanEnv({}), stdio: ['ignore', 'inherit', 'inherit']})
+  receiver = spawn(
+    process.execPath,
+    [BIN, 'privacy:logs:serve', '--database-url', storeUrl, '--auth', DRAIN_AUTH, '--port', String(port), '--redact', 'password', '--stats-every', '0'],
+    {cwd: PROJECT_ROOT, env: cleanEnv({}), stdio: ['ignore', 'inherit', 'inherit']},
+  )
   for (let ready = false; !ready;) {
     if (receiver.exitCode !== null) throw new Error('the log receiver did not start')
-    ready = await fetch(`http://127.0.0.1:${port}/healthz`).then(r => r.ok, () => false)
+    ready = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      r => r.ok,
+      () => false,
+    )
     if (!ready) await new Promise(resolve => setTimeout(resolve, 200))
   }
   return {drainUrl: `http://${DRAIN_AUTH}@127.0.0.1:${port}/drain`, storeUrl}
@@ -95,11 +110,18 @@ async function deliverLogs(drainUrl: string, token: string, second: Person): Pro
   url.username = ''
   url.password = ''
   const batches = [
-    ['at=info method=GET path="/account?email=alice%40example.com" host=privacy-demo.herokuapp.com fwd="203.0.113.7" status=200', 'at=info method=GET path="/" fwd="198.51.100.23" status=200'],
+    [
+      'at=info method=GET path="/account?email=alice%40example.com" host=privacy-demo.herokuapp.com fwd="203.0.113.7" status=200',
+      'at=info method=GET path="/" fwd="198.51.100.23" status=200',
+    ],
     ['User alice@example.com signed in from 10.0.0.1', `User ${second.email} signed in`, 'login attempt password=hunter2 rejected'],
   ]
   for (const [index, lines] of batches.entries()) {
-    await postBatch(url.toString(), logplexBody(lines, {app: index === 0 ? 'heroku' : 'app', proc: index === 0 ? 'router' : 'web.1'}), {credentials, frameId: crypto.randomUUID(), count: lines.length})
+    await postBatch(url.toString(), logplexBody(lines, {app: index === 0 ? 'heroku' : 'app', proc: index === 0 ? 'router' : 'web.1'}), {
+      credentials,
+      frameId: crypto.randomUUID(),
+      count: lines.length,
+    })
   }
   say(`(Logplex delivered ${batches.flat().length} lines in ${batches.length} batches; "password=hunter2" was stored as "password=[redacted]")`)
 }
@@ -123,7 +145,11 @@ async function peopleOf(url: string, ids: number[]): Promise<Person[]> {
 
 /** The id of the request the demo opened, read back the way a runbook would: through --json. */
 async function requestId(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, [BIN, 'privacy:requests', '-a', 'privacy-demo', '--json'], {cwd: PROJECT_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'inherit']})
+  const child = spawn(process.execPath, [BIN, 'privacy:requests', '-a', 'privacy-demo', '--json'], {
+    cwd: PROJECT_ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let out = ''
   child.stdout.on('data', chunk => {
     out += chunk
@@ -133,7 +159,7 @@ async function requestId(env: Record<string, string>): Promise<string> {
 }
 
 try {
-  say('heroku-privacy demo: an embedded PostgreSQL, the local Heroku API simulator and a small SaaS app\'s data.')
+  say("heroku-privacy demo: an embedded PostgreSQL, the local Heroku API simulator and a small SaaS app's data.")
   await rm(OUTPUT, {recursive: true, force: true})
   await mkdir(OUTPUT, {recursive: true})
   postgres = await startPostgres('embedded')
@@ -173,7 +199,7 @@ try {
   await show(['privacy:requests:open', '-a', world.demo.name, '--kind', 'access', '--subject', 'email=alice@example.com', '--reference', 'TICKET-1042'], env)
   await show(['privacy:requests', '-a', world.demo.name], env)
 
-  say('\n7. Logs hold personal data too. Run the drain receiver, point the app\'s log drain at it, and let Logplex deliver:')
+  say("\n7. Logs hold personal data too. Run the drain receiver, point the app's log drain at it, and let Logplex deliver:")
   const logs = await startReceiver(postgres)
   await show(['privacy:logs:drain', '-a', world.demo.name, '--url', logs.drainUrl], env)
   await show(['privacy:logs:drain:list', '-a', world.demo.name], env)
@@ -182,8 +208,27 @@ try {
   const archive = join(OUTPUT, 'alice-export.zip')
   say('\n8. Answer it: one archive with everything the map ties to Alice, read from one consistent snapshot, and her log lines:')
   const opened = await requestId(env)
-  const exportAlice = ['privacy:export', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'email=alice@example.com', '--request', opened, '--out', relative(PROJECT_ROOT, archive), '--include-logs', '--logs-database-url', logs.storeUrl, '--locale', 'de']
-  say('Her orders carry card data, so a plain zip is refused (exit 4) unless it is encrypted to her key (--encrypt-to age1…) or the admin says it travels another safe way:')
+  const exportAlice = [
+    'privacy:export',
+    '-a',
+    world.demo.name,
+    '--map',
+    relative(PROJECT_ROOT, map),
+    '--subject',
+    'email=alice@example.com',
+    '--request',
+    opened,
+    '--out',
+    relative(PROJECT_ROOT, archive),
+    '--include-logs',
+    '--logs-database-url',
+    logs.storeUrl,
+    '--locale',
+    'de',
+  ]
+  say(
+    'Her orders carry card data, so a plain zip is refused (exit 4) unless it is encrypted to her key (--encrypt-to age1…) or the admin says it travels another safe way:',
+  )
   say(`(exit code ${await show(exportAlice, env)})`)
   await show([...exportAlice, '--allow-plaintext'], env)
   await show(['privacy:verify', relative(PROJECT_ROOT, archive)], env)
@@ -192,17 +237,65 @@ try {
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
   say(`\n9. ${second!.name} (id 2) disputes their data and a legal claim is pending: restrict processing, keep a real snapshot, enforce it:`)
-  await show(['privacy:restrict', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=2', '--reason', 'legal-claim', '--legal-hold', '--enforce'], env)
+  await show(
+    [
+      'privacy:restrict',
+      '-a',
+      world.demo.name,
+      '--map',
+      relative(PROJECT_ROOT, map),
+      '--subject',
+      'id=2',
+      '--reason',
+      'legal-claim',
+      '--legal-hold',
+      '--enforce',
+    ],
+    env,
+  )
   await show(['privacy:restrict:list', '-a', world.demo.name], env)
   say('(an UPDATE of those rows now fails unless the session sets heroku_privacy.bypass to a reason; the app can read heroku_privacy_unrestricted.* views)')
   say(`Lifting needs ${bob}'s recorded approval; without it the command refuses with exit 4:`)
   say(`(exit code ${await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--confirm', world.demo.name], env)})`)
-  await show(['privacy:restrict:lift', '-a', world.demo.name, '--subject', 'id=2', '--approved-by', second!.name, '--evidence', 'signed settlement, TICKET-1077', '--release-hold', '--confirm', world.demo.name], env)
+  await show(
+    [
+      'privacy:restrict:lift',
+      '-a',
+      world.demo.name,
+      '--subject',
+      'id=2',
+      '--approved-by',
+      second!.name,
+      '--evidence',
+      'signed settlement, TICKET-1077',
+      '--release-hold',
+      '--confirm',
+      world.demo.name,
+    ],
+    env,
+  )
 
   say(`\n10. ${fifth!.name} (id 5) asks to be erased. A reviewer confirms the proposed references in the map, then: plan, erase, and what is left elsewhere:`)
   await writeFile(map, (await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }'))
   await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--dry-run'], env)
-  await show(['privacy:erase', '-a', world.demo.name, '--map', relative(PROJECT_ROOT, map), '--subject', 'id=5', '--include-connect', '--include-logs', '--logs-database-url', logs.storeUrl, '--confirm', world.demo.name], env)
+  await show(
+    [
+      'privacy:erase',
+      '-a',
+      world.demo.name,
+      '--map',
+      relative(PROJECT_ROOT, map),
+      '--subject',
+      'id=5',
+      '--include-connect',
+      '--include-logs',
+      '--logs-database-url',
+      logs.storeUrl,
+      '--confirm',
+      world.demo.name,
+    ],
+    env,
+  )
   await show(['privacy:ledger:verify', '-a', world.demo.name], env)
 
   say(`\n11. A restore brings ${carol} back: backup b001 was taken before the erasure. Restore it into a new database,`)

@@ -59,7 +59,11 @@ export abstract class PrivacyCommand extends Command {
   private readonly onSignal = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
     this.renderer?.stop()
     const open = this.connections?.size ?? 0
-    this.interrupted = {signal, said: false, message: ` ›   Interrupted${open > 0 ? `; closed ${open} database connection${open === 1 ? '' : 's'} and ${open === 1 ? 'its' : 'their'} tunnels` : ''}.\n`}
+    this.interrupted = {
+      signal,
+      said: false,
+      message: ` ›   Interrupted${open > 0 ? `; closed ${open} database connection${open === 1 ? '' : 's'} and ${open === 1 ? 'its' : 'their'} tunnels` : ''}.\n`,
+    }
     void (this.connections?.closeAll({interrupted: true}) ?? Promise.resolve()).finally(() => {
       this.sayInterrupted()
       process.exit(SIGNAL_EXIT_CODES[signal])
@@ -84,7 +88,8 @@ export abstract class PrivacyCommand extends Command {
    * never call Heroku, so it skips that (a request still reads them when made).
    */
   override async init(): Promise<void> {
-    if (this.argv.some(arg => arg === '--database-url' || arg.startsWith('--database-url='))) await (OclifCommand.prototype as unknown as {init(this: OclifCommand): Promise<void>}).init.call(this)
+    if (this.argv.some(arg => arg === '--database-url' || arg.startsWith('--database-url=')))
+      await (OclifCommand.prototype as unknown as {init(this: OclifCommand): Promise<void>}).init.call(this)
     else await super.init()
     this.environment = readEnvironment(process.env)
     if (!this.handlesSignals) {
@@ -95,7 +100,8 @@ export abstract class PrivacyCommand extends Command {
 
   protected herokuApi(): HerokuApi {
     this.api ??= withRetries(cliHerokuApi(this.heroku, this.env.dataHost), {
-      onRetry: ({status, delayMs}) => this.progress({kind: 'warning', message: `Heroku API answered ${status}; retrying in ${Math.round(delayMs / 100) / 10}s`}),
+      onRetry: ({status, delayMs}) =>
+        this.progress({kind: 'warning', message: `Heroku API answered ${status}; retrying in ${Math.round(delayMs / 100) / 10}s`}),
     })
     return this.api
   }
@@ -150,7 +156,11 @@ export abstract class PrivacyCommand extends Command {
    * the database and record it: the registry lives in the app database, the
    * ledger wherever the flags put it. A follower is refused, naming its leader.
    */
-  protected async openRegistryAndLedger(flags: LedgerFlags, action: string, preflight?: (pool: pg.Pool) => Promise<void>): Promise<{main: ResolvedTarget; io: RegistryAndLedger; close: () => Promise<void>}> {
+  protected async openRegistryAndLedger(
+    flags: LedgerFlags,
+    action: string,
+    preflight?: (pool: pg.Pool) => Promise<void>,
+  ): Promise<{main: ResolvedTarget; io: RegistryAndLedger; close: () => Promise<void>}> {
     const {main, db} = await this.openTarget(flags)
     // What the command will need of the app database is checked before the ledger creates anything in it.
     const ledger = await (async () => {
@@ -203,7 +213,10 @@ export abstract class PrivacyCommand extends Command {
   private explain(error: Error & OclifLikeError): Error & OclifLikeError {
     const dropped = this.connections?.droppedTunnel()
     if (dropped && !(error instanceof PrivacyError && error.code.startsWith('bastion_'))) {
-      return new PrivacyError(`The SSH tunnel to ${dropped.label} through the bastion ${dropped.bastion} closed while the command ran (${dropped.reason}): ${error.message}`, {code: 'tunnel_dropped'})
+      return new PrivacyError(
+        `The SSH tunnel to ${dropped.label} through the bastion ${dropped.bastion} closed while the command ran (${dropped.reason}): ${error.message}`,
+        {code: 'tunnel_dropped'},
+      )
     }
     if (error instanceof PrivacyError && error.code === 'no_map' && this.appName) error.message = error.message.replace('-a APP', `-a ${this.appName}`)
     return error

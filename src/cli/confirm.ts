@@ -5,7 +5,10 @@ import {Flags} from '@oclif/core'
 import {refused} from '../lib/errors.js'
 
 export const confirmFlags = {
-  confirm: Flags.string({description: 'the app name (with --database-url, the database name; for a request across apps, the request id), to confirm a change without a prompt', helpValue: 'APP'}),
+  confirm: Flags.string({
+    description: 'the app name (with --database-url, the database name; for a request across apps, the request id), to confirm a change without a prompt',
+    helpValue: 'APP',
+  }),
   'dry-run': Flags.boolean({description: 'show what would change, and change nothing'}),
 }
 

@@ -50,8 +50,13 @@ export class OpenConnections {
     this.open.clear()
     if (options.interrupted) await Promise.allSettled(all.map(db => db.tunnel?.close()))
     const closing = Promise.allSettled(all.map(db => db.close()))
-    await (options.interrupted ? Promise.race([closing, new Promise(resolve => {
-      setTimeout(resolve, 3000).unref()
-    })]) : closing)
+    await (options.interrupted
+      ? Promise.race([
+          closing,
+          new Promise(resolve => {
+            setTimeout(resolve, 3000).unref()
+          }),
+        ])
+      : closing)
   }
 }

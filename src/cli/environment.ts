@@ -20,7 +20,11 @@ export interface PrivacyEnvironment {
   logRedactions: string[]
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map(s => s.trim()).filter(Boolean)
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
 
 export function readEnvironment(env: NodeJS.ProcessEnv): PrivacyEnvironment {
   const timeout = Number(env.HEROKU_PRIVACY_TUNNEL_TIMEOUT)

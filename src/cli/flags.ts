@@ -22,7 +22,7 @@ export const databaseFlags = {
     description: 'database to use: DATABASE, HEROKU_POSTGRESQL_RED, otherapp::DATABASE or an add-on name (default DATABASE_URL)',
   }),
   'database-url': Flags.string({
-    description: 'any Postgres to use instead of a Heroku app\'s (defaults to $DATABASE_URL when no --app is given)',
+    description: "any Postgres to use instead of a Heroku app's (defaults to $DATABASE_URL when no --app is given)",
     helpValue: 'postgres://…',
   }),
 }

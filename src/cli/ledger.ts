@@ -18,7 +18,7 @@ export const ledgerFlags = {
   'ledger-database': Flags.string({
     description: 'keep the ledger in another database attached to the app (e.g. HEROKU_POSTGRESQL_GOLD)',
   }),
-  actor: Flags.string({description: 'who is acting, as recorded in the ledger (default: your Heroku account\'s email)'}),
+  actor: Flags.string({description: "who is acting, as recorded in the ledger (default: your Heroku account's email)"}),
 }
 
 export interface LedgerFlags extends TargetFlags {
@@ -57,7 +57,7 @@ export async function openLedger(flags: LedgerFlags, opener: Opener, main?: Reso
     api ??= opener.api()
     target = targetOf(await resolveDatabase(api, {app: flags.app, database: flags['ledger-database']}))
   } else {
-    const resolved = main ?? await resolveTarget(flags, opener)
+    const resolved = main ?? (await resolveTarget(flags, opener))
     target = resolved.target
     api ??= resolved.heroku?.api
   }

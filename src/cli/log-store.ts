@@ -8,7 +8,7 @@ import {Opener, ResolvedTarget, urlTarget} from './target.js'
 
 export const logStoreFlags = {
   'include-logs': Flags.boolean({description: 'also cover the lines privacy:logs:serve stored that mention the person'}),
-  'logs-database-url': Flags.string({description: 'the log store\'s Postgres (default: the app database)', helpValue: 'postgres://…'}),
+  'logs-database-url': Flags.string({description: "the log store's Postgres (default: the app database)", helpValue: 'postgres://…'}),
   'logs-database': Flags.string({description: 'the log store as a Heroku attachment, e.g. example-logs::DATABASE'}),
 }
 
@@ -38,9 +38,11 @@ export async function openLogStore(flags: LogStoreFlags, main: ResolvedTarget, o
     target = targetOf(await resolveDatabase(main.heroku?.api ?? opener.api(), {app: flags.app, database: flags['logs-database']}))
   }
   const db = await opener.connect(target)
-  if (!await hasLogStore(db.pool)) {
+  if (!(await hasLogStore(db.pool))) {
     await db.close()
-    throw new PrivacyError(`${target.label} has no log store; point --logs-database or --logs-database-url at the database privacy:logs:serve writes to.`, {code: 'no_log_store'})
+    throw new PrivacyError(`${target.label} has no log store; point --logs-database or --logs-database-url at the database privacy:logs:serve writes to.`, {
+      code: 'no_log_store',
+    })
   }
   return db
 }

@@ -26,10 +26,18 @@ export async function renderTable<T extends object>(rows: T[], columns: TableCol
   // Loaded when a table is shown: the table renderer is the heaviest module the plugin uses.
   const {hux} = await import('@heroku/heroku-cli-util')
   try {
-    hux.table(rows as Array<T & Record<string, unknown>>, columns as TableColumns<T & Record<string, unknown>>, {columns: flags.columns, extended: flags.extended, csv: flags.csv, overflow: 'wrap', printLine: line => printLine(String(line))})
+    hux.table(rows as Array<T & Record<string, unknown>>, columns as TableColumns<T & Record<string, unknown>>, {
+      columns: flags.columns,
+      extended: flags.extended,
+      csv: flags.csv,
+      overflow: 'wrap',
+      printLine: line => printLine(String(line)),
+    })
   } catch (error) {
     if (/Columns flag has an invalid value/.test(String((error as Error).message))) {
-      const valid = Object.entries(columns).map(([key, column]) => column.header ?? key).join(', ')
+      const valid = Object.entries(columns)
+        .map(([key, column]) => column.header ?? key)
+        .join(', ')
       throw usageError(`--columns ${flags.columns} names a column this table does not have; choose from ${valid}.`)
     }
     throw error

@@ -41,7 +41,7 @@ export const ERROR_CODES = {
   space_logging: refusal('A Private Space that forwards its logs itself; drains are not used.'),
   drain_refused: refusal('Heroku refused to add the log drain.'),
   drain_not_found: error('The app has no such log drain.'),
-  addon_drain: refusal("The drain belongs to an add-on and goes with it."),
+  addon_drain: refusal('The drain belongs to an add-on and goes with it.'),
   backup_failed: error('A backup taken for a legal hold failed; nothing was recorded.'),
   backup_timeout: error('A backup did not finish in time.'),
   fork_failed: error('A fork taken for a legal hold failed to provision.'),
@@ -70,7 +70,7 @@ export const ERROR_CODES = {
   db_permission_denied: error('The role may not read what the command needs.'),
   db_timeout: error('A query ran past its statement timeout.'),
   db_lock_timeout: error('Another session held a lock past the lock timeout.'),
-  schema_not_writable: error('The role may not create the heroku_privacy schema\'s tables.'),
+  schema_not_writable: error("The role may not create the heroku_privacy schema's tables."),
   db_error: error('Postgres reported another error (its SQLSTATE is in details).'),
 
   // The data map
@@ -92,7 +92,7 @@ export const ERROR_CODES = {
   subject_in_several_kinds: usage('The lookup finds someone in several kinds; choose --kind or --all-kinds.'),
   unknown_kind: usage('--kind names no kind of person in the map.'),
   unknown_lookup: usage('--subject names a column that is not a lookup.'),
-  unlinked_appearances: violation("The person appears where the data map does not link them."),
+  unlinked_appearances: violation('The person appears where the data map does not link them.'),
 
   // Exports and archives
   plaintext_refused: refusal('Sensitive data would leave unencrypted; pass --encrypt-to or --allow-plaintext.'),
@@ -114,7 +114,7 @@ export const ERROR_CODES = {
   restriction_not_found: error('No active restriction for the person.'),
   approval_missing: refusal("Lifting a restriction needs the person's recorded approval."),
   enforce_not_permitted: error('The role may not create the triggers that enforce a restriction.'),
-  views_not_permitted: error("The role may not replace the views of unrestricted rows."),
+  views_not_permitted: error('The role may not replace the views of unrestricted rows.'),
   retention_no_key: refusal('A retention policy on a table without a primary key cannot run in batches.'),
   fingerprint_mismatch: violation('Recorded rows now belong to someone else in the copy.'),
 

@@ -79,7 +79,10 @@ export async function describeDatabase(input: DescribeDatabaseInput): Promise<Da
     progress?.({kind: 'step', message: `reading Heroku facts for ${target.label}`})
     heroku = await collectHerokuFacts(input.heroku.api, input.heroku.database)
   }
-  progress?.({kind: 'step', message: target.bastion ? `opening an SSH tunnel to ${target.label} through the bastion ${target.bastion.host}` : `connecting to ${target.label}`})
+  progress?.({
+    kind: 'step',
+    message: target.bastion ? `opening an SSH tunnel to ${target.label} through the bastion ${target.bastion.host}` : `connecting to ${target.label}`,
+  })
   const db = await (input.connect ?? openDatabase)(target)
   try {
     const postgres = await readServerFacts(db.pool).catch(error => {

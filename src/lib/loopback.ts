@@ -4,7 +4,10 @@
  * never deliver to such an address, so a drain there is a local set-up.
  */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
   if (host === 'localhost' || host.endsWith('.localhost')) return true
   if (/^127(\.\d{1,3}){3}$/.test(host)) return true
   if (host === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(host)) return true

@@ -73,7 +73,7 @@ describe('the real heroku CLI against the simulator', function () {
       for (const app of ['privacy-demo', 'privacy-private', 'privacy-shield']) expect(result.stdout).to.include(app)
     })
 
-    it('access (collaborators and the team\'s members)', async () => {
+    it("access (collaborators and the team's members)", async () => {
       const result = await heroku.run(['access', '-a', 'privacy-demo'])
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stdout).to.include('dpo@example.com')
@@ -99,24 +99,33 @@ describe('the real heroku CLI against the simulator', function () {
     // (an unhandled 'error' in the heroku CLI, seen on a loaded machine); a second attempt tells that race from a real failure.
     this.retries(1)
     it('pg:info on both', async () => {
-      for (const [app, plan] of [['privacy-private', 'Private 0'], ['privacy-shield', 'Shield 0']]) {
+      for (const [app, plan] of [
+        ['privacy-private', 'Private 0'],
+        ['privacy-shield', 'Shield 0'],
+      ]) {
         const result = await heroku.run(['pg:info', '-a', app!])
         expect(result.code, result.stderr).to.equal(0)
         expect(result.stdout).to.match(new RegExp(`Plan:\\s+${plan}`))
       }
     })
 
-    it('pg:psql on the Private database opens the tunnel with the Data API\'s bastion key', async function () {
+    it("pg:psql on the Private database opens the tunnel with the Data API's bastion key", async function () {
       // The heroku CLI dials bastions on port 22; the simulator can take it only as root.
       if (!ctx.sim.bastion.listensOnSshPort) this.skip()
       const logins = ctx.sim.bastion.stats.logins
-      const result = await heroku.run(['pg:psql', '-a', 'privacy-private', '-c', 'SELECT current_database(), ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'])
+      const result = await heroku.run([
+        'pg:psql',
+        '-a',
+        'privacy-private',
+        '-c',
+        'SELECT current_database(), ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+      ])
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stdout).to.match(/sim_postgresql_private_61357 \| t/)
       expect(ctx.sim.bastion.stats.logins).to.be.greaterThan(logins)
     })
 
-    it('pg:table-size on the Shield database opens the tunnel with the config vars\' bastion key', async function () {
+    it("pg:table-size on the Shield database opens the tunnel with the config vars' bastion key", async function () {
       // For shield-* plans heroku CLI 11 runs pg:psql itself on a one-off dyno; its other pg commands tunnel.
       if (!ctx.sim.bastion.listensOnSshPort) this.skip()
       const logins = ctx.sim.bastion.stats.logins
@@ -175,7 +184,18 @@ describe('the real heroku CLI against the simulator', function () {
         const check = await heroku.run(['privacy:scan', '-a', 'privacy-demo', '--out', map, '--check'])
         expect(check.code, check.stderr).to.equal(0)
         const archive = join(dir, 'alice.zip')
-        const exported = await heroku.run(['privacy:export', '-a', 'privacy-demo', '--map', map, '--subject', 'email=alice@example.com', '--out', archive, '--allow-plaintext'])
+        const exported = await heroku.run([
+          'privacy:export',
+          '-a',
+          'privacy-demo',
+          '--map',
+          map,
+          '--subject',
+          'email=alice@example.com',
+          '--out',
+          archive,
+          '--allow-plaintext',
+        ])
         expect(exported.code, exported.stderr).to.equal(0)
         const verified = await heroku.run(['privacy:verify', archive])
         expect(verified.code, verified.stderr).to.equal(0)
@@ -186,9 +206,34 @@ describe('the real heroku CLI against the simulator', function () {
         const eraseHeld = await heroku.run(['privacy:erase', '-a', 'privacy-demo', '--map', map, '--subject', 'id=2', '--confirm', 'privacy-demo'])
         expect(eraseHeld.code).to.equal(4)
         expect(eraseHeld.stderr).to.match(/legal hold/)
-        const refused = await heroku.run(['privacy:restrict:lift', '-a', 'privacy-demo', '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'mail', '--confirm', 'privacy-demo'])
+        const refused = await heroku.run([
+          'privacy:restrict:lift',
+          '-a',
+          'privacy-demo',
+          '--subject',
+          'id=2',
+          '--approved-by',
+          'Bob',
+          '--evidence',
+          'mail',
+          '--confirm',
+          'privacy-demo',
+        ])
         expect(refused.code).to.equal(4)
-        const lifted = await heroku.run(['privacy:restrict:lift', '-a', 'privacy-demo', '--subject', 'id=2', '--approved-by', 'Bob', '--evidence', 'mail', '--release-hold', '--confirm', 'privacy-demo'])
+        const lifted = await heroku.run([
+          'privacy:restrict:lift',
+          '-a',
+          'privacy-demo',
+          '--subject',
+          'id=2',
+          '--approved-by',
+          'Bob',
+          '--evidence',
+          'mail',
+          '--release-hold',
+          '--confirm',
+          'privacy-demo',
+        ])
         expect(lifted.code, lifted.stderr).to.equal(0)
         const erased = await heroku.run(['privacy:erase', '-a', 'privacy-demo', '--map', map, '--subject', 'id=2', '--confirm', 'privacy-demo'])
         expect(erased.code, erased.stderr).to.equal(0)
@@ -209,7 +254,11 @@ describe('the real heroku CLI against the simulator', function () {
         expect(gate.stdout).to.match(/<testsuites name="privacy:check"/)
         const ledger = await heroku.run(['privacy:ledger:verify', '-a', 'privacy-demo'])
         expect(ledger.code, ledger.stderr).to.equal(0)
-        expectNoSecrets([scan, check, exported, verified, held, eraseHeld, refused, lifted, erased, snapshots, reapplied, gate, ledger].map(r => r.stdout + r.stderr).join(''))
+        expectNoSecrets(
+          [scan, check, exported, verified, held, eraseHeld, refused, lifted, erased, snapshots, reapplied, gate, ledger]
+            .map(r => r.stdout + r.stderr)
+            .join(''),
+        )
       } finally {
         await rm(dir, {recursive: true, force: true})
       }

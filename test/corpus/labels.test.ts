@@ -32,7 +32,13 @@ describe('corpus labels', () => {
       })
 
       it('labels existing columns with a known category and value kind', () => {
-        const bad = Object.entries(labels.personal).filter(([path, label]) => !resolve(path) || !CATEGORIES.includes(label.category as never) || label.category === 'none' || (label.values !== undefined && !isValueKind(label.values)))
+        const bad = Object.entries(labels.personal).filter(
+          ([path, label]) =>
+            !resolve(path) ||
+            !CATEGORIES.includes(label.category as never) ||
+            label.category === 'none' ||
+            (label.values !== undefined && !isValueKind(label.values)),
+        )
         expect(bad.map(([path, label]) => `${path} ${JSON.stringify(label)}`)).to.deep.equal([])
         const badValues = Object.entries(labels.values ?? {}).filter(([path, kind]) => !resolve(path) || !isValueKind(kind) || path in labels.personal)
         expect(badValues.map(([path, kind]) => `${path} ${kind}`)).to.deep.equal([])
@@ -40,7 +46,11 @@ describe('corpus labels', () => {
 
       it('says how every table holding personal data reaches a person, and whether a foreign key declares it', () => {
         const subjects = new Set(labels.subjects.map(s => s.table))
-        const personalTables = new Set(Object.keys(labels.personal).map(path => resolve(path)?.table).filter((t): t is string => t !== undefined))
+        const personalTables = new Set(
+          Object.keys(labels.personal)
+            .map(path => resolve(path)?.table)
+            .filter((t): t is string => t !== undefined),
+        )
         const unexplained = [...personalTables].filter(t => !subjects.has(t) && !labels.reaches[t] && !labels.notes?.[t])
         expect(unexplained, 'tables with personal data and no reaches or note').to.deep.equal([])
         const wrong: string[] = []
@@ -52,8 +62,13 @@ describe('corpus labels', () => {
               wrong.push(`${table}.${columns.join('+')} → ${reach.to}: no such column`)
               continue
             }
-            const declared = tables.get(table)!.foreignKeys.some(fk => fk.references === to.table && columns.some(c => fk.columns.includes(c)) && fk.referencedColumns.includes(to.column))
-              || tables.get(to.table)!.foreignKeys.some(fk => fk.references === table && fk.columns.includes(to.column) && columns.some(c => fk.referencedColumns.includes(c)))
+            const declared =
+              tables
+                .get(table)!
+                .foreignKeys.some(fk => fk.references === to.table && columns.some(c => fk.columns.includes(c)) && fk.referencedColumns.includes(to.column)) ||
+              tables
+                .get(to.table)!
+                .foreignKeys.some(fk => fk.references === table && fk.columns.includes(to.column) && columns.some(c => fk.referencedColumns.includes(c)))
             if (declared !== reach.fk) wrong.push(`${table}.${columns.join('+')} → ${reach.to}: fk is ${declared}, labelled ${reach.fk}`)
           }
         }

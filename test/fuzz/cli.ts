@@ -30,9 +30,7 @@ const {values} = parseArgs({
   },
 })
 
-const seeds = values.seed && values.seed.length > 0
-  ? values.seed.map(Number)
-  : Array.from({length: Number(values.seeds)}, (_, i) => Number(values.from) + i)
+const seeds = values.seed && values.seed.length > 0 ? values.seed.map(Number) : Array.from({length: Number(values.seeds)}, (_, i) => Number(values.from) + i)
 const single = seeds.length === 1
 const server = await startPostgres()
 const env = await openFuzzEnv(server.url, Math.max(1, Math.min(Number(values.jobs), seeds.length)))
@@ -57,14 +55,30 @@ try {
     const full = values.verbose || single
     process.stdout.write(`${result.status === 'fail' || full ? describeVerdict(generateCase(result.seed), result, {full}) : summaryLine(result)}\n`)
   })
-  process.stdout.write(`\n${seeds.length} seed(s) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(tally).map(([k, n]) => `${k} ${n}`).join(', ')}\n`)
-  if (Object.keys(refusals).length > 0) process.stdout.write(`refusals: ${Object.entries(refusals).map(([k, n]) => `${k} ${n}`).join(', ')}\n`)
-  if (failing.length > 0) process.stdout.write(`findings: ${Object.entries(findings).map(([k, n]) => `${k} ${n}`).join(', ')}\nfailing seeds: ${failing.join(' ')}\n`)
+  process.stdout.write(
+    `\n${seeds.length} seed(s) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${Object.entries(tally)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}\n`,
+  )
+  if (Object.keys(refusals).length > 0)
+    process.stdout.write(
+      `refusals: ${Object.entries(refusals)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}\n`,
+    )
+  if (failing.length > 0)
+    process.stdout.write(
+      `findings: ${Object.entries(findings)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}\nfailing seeds: ${failing.join(' ')}\n`,
+    )
   if (values.shrink) {
     for (const result of results) {
       if (isHarnessError(result) || result.status !== 'fail') continue
       const shrunk = await shrinkCase(env, generateCase(result.seed), result, {kind: values.kind, log: message => process.stderr.write(`${message}\n`)})
-      process.stdout.write(`\nshrunk seed ${result.seed} (${shrunk.runs} runs):\n${describeVerdict(shrunk.fuzzCase, shrunk.verdict, {full: true, shrunk: true})}\n`)
+      process.stdout.write(
+        `\nshrunk seed ${result.seed} (${shrunk.runs} runs):\n${describeVerdict(shrunk.fuzzCase, shrunk.verdict, {full: true, shrunk: true})}\n`,
+      )
       if (values.save) process.stdout.write(`saved ${await saveRegression(shrunk.fuzzCase, shrunk.verdict)}\n`)
     }
   }

@@ -26,7 +26,10 @@ describe('erasure fuzz: generated schemas checked by an independent oracle', fun
   it(`${SEEDS.length} seeds: each erasure removes what the map claims, leaves everyone else byte-identical and the ledger intact, or refuses without changing anything`, async () => {
     const results = await runCases(env, SEEDS)
     const broken = results.filter(isHarnessError)
-    expect(broken.map(b => `seed ${b.seed}: ${b.error.message}`), 'cases the generator could not build').to.deep.equal([])
+    expect(
+      broken.map(b => `seed ${b.seed}: ${b.error.message}`),
+      'cases the generator could not build',
+    ).to.deep.equal([])
     const failing = results.filter((r): r is CaseVerdict => !isHarnessError(r) && r.status === 'fail')
     if (failing.length > 0) expect.fail(await explain(env, failing))
   })
@@ -44,7 +47,8 @@ describe('erasure fuzz: generated schemas checked by an independent oracle', fun
 /** Every failing seed in a line or two, the first three with their schema, and the first one shrunk. */
 async function explain(env: FuzzEnv, failing: CaseVerdict[]): Promise<string> {
   const lines = [`${failing.length} seed(s) failed; replay one with: npm run fuzz -- --seed N (add --shrink --save to keep it as a regression example)`]
-  for (const verdict of failing) lines.push(summaryLine(verdict), ...verdict.failures.slice(0, 2).map(f => `    ${f.kind} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}`))
+  for (const verdict of failing)
+    lines.push(summaryLine(verdict), ...verdict.failures.slice(0, 2).map(f => `    ${f.kind} ${f.table ?? ''}${f.column ? `.${f.column}` : ''}`))
   for (const verdict of failing.slice(0, 3)) lines.push('', describeVerdict(generateCase(verdict.seed), verdict, {schemaOnly: true}))
   const first = failing[0]!
   const shrunk = await shrinkCase(env, generateCase(first.seed), first, {runs: 150, ms: 30_000})

@@ -14,8 +14,13 @@ import {takeSnapshot} from './oracle/snapshot.js'
 import {FuzzEnv, closeFuzzEnv, openFuzzEnv, resetSlot} from './run-case.js'
 
 const person = (key: string, first: string, last: string, ip: string): Person => ({
-  key, email: `${first}.${last}@mail-fz.test`.toLowerCase(), altEmail: `${last}.${first}@alt-fz.test`.toLowerCase(),
-  phone: `+44 7700 9000${key}0`, name: `${first} ${last}`, ip, externalId: `cus_${first.toLowerCase()}0000`,
+  key,
+  email: `${first}.${last}@mail-fz.test`.toLowerCase(),
+  altEmail: `${last}.${first}@alt-fz.test`.toLowerCase(),
+  phone: `+44 7700 9000${key}0`,
+  name: `${first} ${last}`,
+  ip,
+  externalId: `cus_${first.toLowerCase()}0000`,
 })
 const ALICE = person('1', 'Ottilie', 'Quillfeather', '10.1.1.101')
 const BOB = person('2', 'Casimir', 'Marchbanks', '10.1.1.102')
@@ -82,7 +87,10 @@ describe('the fuzz oracle, on erasures written by hand', () => {
   })
 
   /** Builds the schema, runs `statements` as the erasure of Alice, and returns the kinds of failure the oracle finds. */
-  async function judgeErasure(statements: string[], options: {outcome?: ErasureOutcome; record?: Record<string, unknown> | null; restricted?: {person: Person; legalHold: boolean}} = {}): Promise<FailureKind[]> {
+  async function judgeErasure(
+    statements: string[],
+    options: {outcome?: ErasureOutcome; record?: Record<string, unknown> | null; restricted?: {person: Person; legalHold: boolean}} = {},
+  ): Promise<FailureKind[]> {
     const slot = env.slots[0]!
     await resetSlot(slot)
     await slot.pool.query(SCHEMA)
@@ -90,10 +98,21 @@ describe('the fuzz oracle, on erasures written by hand', () => {
     const map = await readOracleMap(mapFile)
     const before = await takeSnapshot(slot.pool, catalog)
     for (const sql of statements) await slot.pool.query(sql)
-    if (options.record !== null) await appendEvent({pool: slot.pool, scope: 'test', actor: 'test', clock: () => new Date()}, {action: 'erasure.executed', details: options.record ?? {rows: 5}})
+    if (options.record !== null)
+      await appendEvent(
+        {pool: slot.pool, scope: 'test', actor: 'test', clock: () => new Date()},
+        {action: 'erasure.executed', details: options.record ?? {rows: 5}},
+      )
     const after = await takeSnapshot(slot.pool, catalog)
     const {failures} = await judge({
-      pool: slot.pool, catalog, map, before, after, person: ALICE, others: [BOB, CAROL], outcome: options.outcome ?? {status: 'done'},
+      pool: slot.pool,
+      catalog,
+      map,
+      before,
+      after,
+      person: ALICE,
+      others: [BOB, CAROL],
+      outcome: options.outcome ?? {status: 'done'},
       ...(options.restricted ? {restricted: options.restricted} : {}),
     })
     return failures.map(f => f.kind)
@@ -101,7 +120,7 @@ describe('the fuzz oracle, on erasures written by hand', () => {
 
   const correct = (replace: Partial<typeof CORRECT> = {}) => Object.values({...CORRECT, ...replace})
 
-  it('finds nothing wrong with a correct erasure (a pointer to Alice in Bob\'s row cleared by ON DELETE SET NULL is allowed)', async () => {
+  it("finds nothing wrong with a correct erasure (a pointer to Alice in Bob's row cleared by ON DELETE SET NULL is allowed)", async () => {
     expect(await judgeErasure(correct())).to.deep.equal([])
   })
 
@@ -110,17 +129,22 @@ describe('the fuzz oracle, on erasures written by hand', () => {
   })
 
   it('finds an identifier left in an erased column, nested JSON keys and arrays included', async () => {
-    expect(await judgeErasure(correct({orders: `UPDATE orders SET note = '[redacted]', meta = meta - 'email', user_id = NULL WHERE id = 1`}))).to.deep.equal(['residue'])
+    expect(await judgeErasure(correct({orders: `UPDATE orders SET note = '[redacted]', meta = meta - 'email', user_id = NULL WHERE id = 1`}))).to.deep.equal([
+      'residue',
+    ])
     expect(await judgeErasure(correct({notes: 'SELECT 1'}))).to.deep.equal(['residue'])
   })
 
-  it('finds a change to another person\'s row, and a kept row changed where the map erases nothing', async () => {
+  it("finds a change to another person's row, and a kept row changed where the map erases nothing", async () => {
     expect(await judgeErasure([...correct(), 'UPDATE orders SET total = 21 WHERE id = 2'])).to.deep.equal(['others-changed'])
     expect(await judgeErasure([...correct(), 'UPDATE orders SET total = 0 WHERE id = 1'])).to.deep.equal(['unclaimed-changed'])
   })
 
   it('finds a kept row handed to someone else through its reference', async () => {
-    expect(await judgeErasure(correct({notes: `UPDATE notes SET body = '[redacted]', owner_ref = 0 WHERE owner_ref = 1`}))).to.have.members(['handed-over', 'unclaimed-changed'])
+    expect(await judgeErasure(correct({notes: `UPDATE notes SET body = '[redacted]', owner_ref = 0 WHERE owner_ref = 1`}))).to.have.members([
+      'handed-over',
+      'unclaimed-changed',
+    ])
   })
 
   it('finds a shared row deleted although the other person restricted it, and leaves alone restrictions the erasure does not meet', async () => {
@@ -128,7 +152,7 @@ describe('the fuzz oracle, on erasures written by hand', () => {
     expect(await judgeErasure(correct(), {restricted: {person: CAROL, legalHold: true}})).to.deep.equal([])
   })
 
-  it('finds an erasure that recorded nothing, or recorded the person\'s email, in the ledger', async () => {
+  it("finds an erasure that recorded nothing, or recorded the person's email, in the ledger", async () => {
     expect(await judgeErasure(correct(), {record: null})).to.deep.equal(['ledger'])
     expect(await judgeErasure(correct(), {record: {pk: ALICE.email}})).to.deep.equal(['ledger'])
   })
@@ -138,7 +162,10 @@ describe('the fuzz oracle, on erasures written by hand', () => {
     expect(await judgeErasure([], {outcome: refused, record: null})).to.deep.equal([])
     expect(await judgeErasure([CORRECT.tickets], {outcome: refused, record: null})).to.deep.equal(['changed-on-refusal'])
     expect(await judgeErasure([], {outcome: {status: 'crash', error: {message: 'syntax error'}}, record: null})).to.deep.equal(['crash'])
-    const caught: ErasureOutcome = {status: 'refused', error: {code: 'residue', exitCode: 3, message: 'The residue check found the person\'s identifiers where this erasure should have removed them'}}
+    const caught: ErasureOutcome = {
+      status: 'refused',
+      error: {code: 'residue', exitCode: 3, message: "The residue check found the person's identifiers where this erasure should have removed them"},
+    }
     expect(await judgeErasure([], {outcome: caught, record: null})).to.deep.equal(['self-caught'])
   })
 })

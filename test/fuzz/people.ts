@@ -1,8 +1,42 @@
 import type {Person} from './model.js'
 import type {Random} from './random.js'
 
-const FIRST = ['Ottilie', 'Bartholomew', 'Ingrid', 'Casimir', 'Philippa', 'Leopold', 'Rosalind', 'Evander', 'Henrietta', 'Thaddeus', 'Marguerite', 'Ignatius', 'Cordelia', 'Lysander', 'Winifred', 'Percival']
-const LAST = ['Quillfeather', 'Marchbanks', 'Ravenscroft', 'Thistlewood', 'Pemberton', 'Ashgrove', 'Fairweather', 'Blackwood', 'Nettlefield', 'Wolverton', 'Hazeldine', 'Underhill', 'Brightwater', 'Coldharbour', 'Sedgemoor', 'Larkspur']
+const FIRST = [
+  'Ottilie',
+  'Bartholomew',
+  'Ingrid',
+  'Casimir',
+  'Philippa',
+  'Leopold',
+  'Rosalind',
+  'Evander',
+  'Henrietta',
+  'Thaddeus',
+  'Marguerite',
+  'Ignatius',
+  'Cordelia',
+  'Lysander',
+  'Winifred',
+  'Percival',
+]
+const LAST = [
+  'Quillfeather',
+  'Marchbanks',
+  'Ravenscroft',
+  'Thistlewood',
+  'Pemberton',
+  'Ashgrove',
+  'Fairweather',
+  'Blackwood',
+  'Nettlefield',
+  'Wolverton',
+  'Hazeldine',
+  'Underhill',
+  'Brightwater',
+  'Coldharbour',
+  'Sedgemoor',
+  'Larkspur',
+]
 const DOMAINS = ['mail-fz.test', 'post-fz.test', 'inbox-fz.test']
 
 /**

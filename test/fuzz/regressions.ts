@@ -28,6 +28,8 @@ export async function saveRegression(fuzzCase: FuzzCase, verdict: CaseVerdict): 
 
 /** Read synchronously: mocha needs them while it collects the tests. */
 export function loadRegressions(): Array<{file: string; regression: Regression}> {
-  const files = readdirSync(REGRESSIONS_DIR).filter(f => f.endsWith('.json')).sort()
+  const files = readdirSync(REGRESSIONS_DIR)
+    .filter(f => f.endsWith('.json'))
+    .sort()
   return files.map(file => ({file, regression: JSON.parse(readFileSync(join(REGRESSIONS_DIR, file), 'utf8')) as Regression}))
 }

@@ -3,7 +3,11 @@ import {describeFailure} from './oracle/failures.js'
 import type {CaseVerdict} from './run-case.js'
 import {caseSql, schemaSql} from './sql.js'
 
-const indent = (text: string, by = '    ') => text.split('\n').map(line => `${by}${line}`).join('\n')
+const indent = (text: string, by = '    ') =>
+  text
+    .split('\n')
+    .map(line => `${by}${line}`)
+    .join('\n')
 
 /** One line per case: the seed, the verdict, each erasure's outcome. */
 export function summaryLine(verdict: CaseVerdict): string {
@@ -19,7 +23,9 @@ export function describeVerdict(fuzzCase: FuzzCase, verdict: CaseVerdict, option
   if (verdict.scan) lines.push(...verdict.failures.map(f => `  ${describeFailure(f)}`), `  scan: ${verdict.scan.error?.message}`)
   for (const step of verdict.steps) {
     const person = fuzzCase.people[step.person]!
-    lines.push(`  erase person ${step.person} (key ${person.key}, by ${step.lookup.column}): ${step.outcome.status}${step.outcome.error ? ` — ${step.outcome.error.code ?? ''} ${step.outcome.error.message}` : ''}`)
+    lines.push(
+      `  erase person ${step.person} (key ${person.key}, by ${step.lookup.column}): ${step.outcome.status}${step.outcome.error ? ` — ${step.outcome.error.code ?? ''} ${step.outcome.error.message}` : ''}`,
+    )
     for (const failure of step.failures) lines.push(`    ${describeFailure(failure)}`)
     if (options.full) for (const line of step.plan) lines.push(`    tool: ${line}`)
     for (const note of step.notes) lines.push(`    note: ${note}`)
@@ -28,7 +34,9 @@ export function describeVerdict(fuzzCase: FuzzCase, verdict: CaseVerdict, option
   if (fuzzCase.restrict) lines.push(`  restricted before: person ${fuzzCase.restrict.person} (${fuzzCase.restrict.legalHold ? 'legal hold' : 'accuracy'})`)
   if (fuzzCase.reviewerEdits.length > 0) lines.push(`  reviewer edits: ${JSON.stringify(fuzzCase.reviewerEdits)}`)
   if (options.full || options.schemaOnly) {
-    const replay = options.shrunk ? `shrunk from seed ${fuzzCase.seed}; --save keeps it as a regression example` : `replay: npm run fuzz -- --seed ${fuzzCase.seed}`
+    const replay = options.shrunk
+      ? `shrunk from seed ${fuzzCase.seed}; --save keeps it as a regression example`
+      : `replay: npm run fuzz -- --seed ${fuzzCase.seed}`
     lines.push(`  schema${options.full ? ' and rows' : ''} (${replay}):`)
     lines.push(indent(options.full ? caseSql(fuzzCase) : schemaSql(fuzzCase)))
   }

@@ -118,7 +118,7 @@ export async function runCase(env: FuzzEnv, slot: FuzzSlot, fuzzCase: FuzzCase):
       if (verdict.scan.status === 'crash') verdict.failures.push({kind: 'crash', detail: `privacy:scan: ${verdict.scan.error!.message}`})
       return finish(verdict)
     }
-    verdict.notes.push(...await reviewMap(mapFile, fuzzCase.reviewerEdits))
+    verdict.notes.push(...(await reviewMap(mapFile, fuzzCase.reviewerEdits)))
     verdict.map = await readFile(mapFile, 'utf8')
     const map = await readOracleMap(mapFile)
     const ledger: LedgerContext = {pool, scope: 'fuzz', actor: 'fuzz@example.invalid', clock: () => new Date()}
@@ -131,10 +131,24 @@ export async function runCase(env: FuzzEnv, slot: FuzzSlot, fuzzCase: FuzzCase):
       const before = await takeSnapshot(pool, catalog)
       const plan: string[] = []
       const outcome = await eraseSubjects({
-        pool, mapFile, subjects: [lookup], requestId: null, dryRun: false, includeConnect: true, exceptHeld: false,
-        lockTimeoutMs: 10_000, key, ledger, sameDatabase: true,
+        pool,
+        mapFile,
+        subjects: [lookup],
+        requestId: null,
+        dryRun: false,
+        includeConnect: true,
+        exceptHeld: false,
+        lockTimeoutMs: 10_000,
+        key,
+        ledger,
+        sameDatabase: true,
       }).then((report): ErasureOutcome => {
-        plan.push(...report.plan.map(step => `${step.kind} ${step.table} ${report.touched[step.table] ?? 0}: ${step.columns ? step.columns.map(c => `${c.column} ${c.strategy}`).join(', ') : step.description}`))
+        plan.push(
+          ...report.plan.map(
+            step =>
+              `${step.kind} ${step.table} ${report.touched[step.table] ?? 0}: ${step.columns ? step.columns.map(c => `${c.column} ${c.strategy}`).join(', ') : step.description}`,
+          ),
+        )
         plan.push(...report.skipped.map(s => `skipped ${s.table}: ${s.reason}`), ...report.notes.map(n => `note: ${n}`))
         return {status: 'done'}
       }, outcomeOf)
@@ -169,15 +183,30 @@ function lookupFor(fuzzCase: FuzzCase, map: OracleMap, person: Person): {column:
 }
 
 /** Restricts the case's person through the tool; a refusal leaves the case without a restriction. */
-async function restrict(fuzzCase: FuzzCase, pool: pg.Pool, ledger: LedgerContext, mapFile: string, map: OracleMap, verdict: CaseVerdict): Promise<{person: Person; legalHold: boolean} | undefined> {
+async function restrict(
+  fuzzCase: FuzzCase,
+  pool: pg.Pool,
+  ledger: LedgerContext,
+  mapFile: string,
+  map: OracleMap,
+  verdict: CaseVerdict,
+): Promise<{person: Person; legalHold: boolean} | undefined> {
   if (!fuzzCase.restrict) return undefined
   const person = fuzzCase.people[fuzzCase.restrict.person]!
   try {
     await restrictAndRecord({
-      registry: pool, registryLabel: 'fuzz', ledger, sameDatabase: true, mapFile,
+      registry: pool,
+      registryLabel: 'fuzz',
+      ledger,
+      sameDatabase: true,
+      mapFile,
       subjects: [{column: map.subject.key, value: person.key}],
-      reason: fuzzCase.restrict.legalHold ? 'legal-claim' : 'accuracy', requestId: null, legalHold: fuzzCase.restrict.legalHold,
-      snapshot: 'none', enforce: false, wait: {clock: () => new Date(), sleep: ms => new Promise(resolve => setTimeout(resolve, ms))},
+      reason: fuzzCase.restrict.legalHold ? 'legal-claim' : 'accuracy',
+      requestId: null,
+      legalHold: fuzzCase.restrict.legalHold,
+      snapshot: 'none',
+      enforce: false,
+      wait: {clock: () => new Date(), sleep: ms => new Promise(resolve => setTimeout(resolve, ms))},
     })
     return {person, legalHold: fuzzCase.restrict.legalHold}
   } catch (error) {

@@ -12,19 +12,28 @@ export interface HarnessError {
  * Runs cases over the environment's databases, one worker per database;
  * verdicts come back in the order of `cases`.
  */
-export async function runCases(env: FuzzEnv, cases: Array<number | FuzzCase>, onDone?: (verdict: CaseVerdict | HarnessError) => void): Promise<Array<CaseVerdict | HarnessError>> {
+export async function runCases(
+  env: FuzzEnv,
+  cases: Array<number | FuzzCase>,
+  onDone?: (verdict: CaseVerdict | HarnessError) => void,
+): Promise<Array<CaseVerdict | HarnessError>> {
   const results: Array<CaseVerdict | HarnessError> = new Array(cases.length)
   let next = 0
-  await Promise.all(env.slots.map(async slot => {
-    while (next < cases.length) {
-      const index = next++
-      const item = cases[index]!
-      const fuzzCase = typeof item === 'number' ? generateCase(item) : item
-      const result = await runCase(env, slot, fuzzCase).catch((error: unknown): HarnessError => ({seed: fuzzCase.seed, error: error instanceof Error ? error : new Error(String(error))}))
-      results[index] = result
-      onDone?.(result)
-    }
-  }))
+  await Promise.all(
+    env.slots.map(async slot => {
+      while (next < cases.length) {
+        const index = next++
+        const item = cases[index]!
+        const fuzzCase = typeof item === 'number' ? generateCase(item) : item
+        const result = await runCase(env, slot, fuzzCase).catch((error: unknown): HarnessError => ({
+          seed: fuzzCase.seed,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }))
+        results[index] = result
+        onDone?.(result)
+      }
+    }),
+  )
   return results
 }
 

@@ -18,7 +18,12 @@ const signature = (f: Failure) => `${f.kind} ${f.table ?? ''}`
  * instead of two) and keeps each one that still fails the same way, until no
  * smaller case does or the budget runs out.
  */
-export async function shrinkCase(env: FuzzEnv, fuzzCase: FuzzCase, verdict: CaseVerdict, options: {kind?: string; log?: (message: string) => void; runs?: number; ms?: number} = {}): Promise<ShrinkResult> {
+export async function shrinkCase(
+  env: FuzzEnv,
+  fuzzCase: FuzzCase,
+  verdict: CaseVerdict,
+  options: {kind?: string; log?: (message: string) => void; runs?: number; ms?: number} = {},
+): Promise<ShrinkResult> {
   const budget = {runs: options.runs ?? 400, ms: options.ms ?? 120_000}
   const log = options.log
   const first = verdict.failures.find(f => !options.kind || f.kind === options.kind) ?? verdict.failures[0]!
@@ -46,7 +51,8 @@ export async function shrinkCase(env: FuzzEnv, fuzzCase: FuzzCase, verdict: Case
   return {...best, runs}
 }
 
-const size = (c: FuzzCase) => `${c.tables.length} tables, ${c.tables.reduce((n, t) => n + t.rows.length, 0)} rows, ${c.tables.reduce((n, t) => n + t.columns.length, 0)} columns`
+const size = (c: FuzzCase) =>
+  `${c.tables.length} tables, ${c.tables.reduce((n, t) => n + t.rows.length, 0)} rows, ${c.tables.reduce((n, t) => n + t.columns.length, 0)} columns`
 
 /** Every one-step smaller case, biggest steps first. */
 export function* smallerCases(c: FuzzCase): Generator<FuzzCase> {
@@ -66,8 +72,14 @@ export function* smallerCases(c: FuzzCase): Generator<FuzzCase> {
     for (let i = 0; i < table.rows.length; i++) yield dropRows(clone(c), tableKeyOf(table), [i])
   }
   for (const table of c.tables) {
-    for (const fk of table.foreignKeys) yield edit(c, tableKeyOf(table), t => { t.foreignKeys = t.foreignKeys.filter(f => f.name !== fk.name) })
-    for (const index of table.indexes) yield edit(c, tableKeyOf(table), t => { t.indexes = t.indexes.filter(x => x.name !== index.name) })
+    for (const fk of table.foreignKeys)
+      yield edit(c, tableKeyOf(table), t => {
+        t.foreignKeys = t.foreignKeys.filter(f => f.name !== fk.name)
+      })
+    for (const index of table.indexes)
+      yield edit(c, tableKeyOf(table), t => {
+        t.indexes = t.indexes.filter(x => x.name !== index.name)
+      })
   }
   for (const table of c.tables) {
     for (const column of table.columns) if (isDroppable(c, table, column.name)) yield dropColumn(clone(c), tableKeyOf(table), column.name)
@@ -112,7 +124,15 @@ function dropRows(c: FuzzCase, key: string, indexes: number[]): FuzzCase {
   table.rows = table.rows.filter((_, i) => !indexes.includes(i))
   for (const other of c.tables) {
     for (const fk of other.foreignKeys.filter(f => f.references === key)) {
-      const pointsAtRemoved = (row: RowModel) => removed.some(r => fk.columns.every((col, k) => row.values[col] !== null && row.values[col] !== undefined && JSON.stringify(row.values[col]) === JSON.stringify(r.values[fk.referencedColumns[k]!])))
+      const pointsAtRemoved = (row: RowModel) =>
+        removed.some(r =>
+          fk.columns.every(
+            (col, k) =>
+              row.values[col] !== null &&
+              row.values[col] !== undefined &&
+              JSON.stringify(row.values[col]) === JSON.stringify(r.values[fk.referencedColumns[k]!]),
+          ),
+        )
       const nullable = fk.columns.every(col => !other.columns.find(x => x.name === col)?.notNull && !other.primaryKey.includes(col))
       if (nullable) {
         for (const row of other.rows) if (pointsAtRemoved(row)) for (const col of fk.columns) row.values[col] = null

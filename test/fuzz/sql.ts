@@ -41,19 +41,24 @@ export function tablesSql(fuzzCase: FuzzCase): string[] {
       const lines = table.columns.map(c => `  ${columnDdl(c)}`)
       if (table.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${table.primaryKey.map(quoted).join(', ')})`)
       if (!table.partitions) return `CREATE TABLE ${tableSql(table)} (\n${lines.join(',\n')}\n);`
-      const partitions = Array.from({length: table.partitions}, (_, i) =>
-        `CREATE TABLE ${qualified(`${table.schema}.${table.name}_p${i}`)} PARTITION OF ${tableSql(table)} FOR VALUES WITH (MODULUS ${table.partitions}, REMAINDER ${i});`)
+      const partitions = Array.from(
+        {length: table.partitions},
+        (_, i) =>
+          `CREATE TABLE ${qualified(`${table.schema}.${table.name}_p${i}`)} PARTITION OF ${tableSql(table)} FOR VALUES WITH (MODULUS ${table.partitions}, REMAINDER ${i});`,
+      )
       return [`CREATE TABLE ${tableSql(table)} (\n${lines.join(',\n')}\n) PARTITION BY HASH (${quoted(table.primaryKey[0]!)});`, ...partitions].join('\n')
     }),
   ]
 }
 
 export function rowsSql(fuzzCase: FuzzCase): string[] {
-  return fuzzCase.tables.filter(t => t.rows.length > 0).map(table => {
-    const columns = table.columns.filter(c => !c.generated && table.rows.some(r => c.name in r.values))
-    const values = table.rows.map(row => `  (${columns.map(c => literal(row.values[c.name], c)).join(', ')})`)
-    return `INSERT INTO ${tableSql(table)} (${columns.map(c => quoted(c.name)).join(', ')}) VALUES\n${values.join(',\n')};`
-  })
+  return fuzzCase.tables
+    .filter(t => t.rows.length > 0)
+    .map(table => {
+      const columns = table.columns.filter(c => !c.generated && table.rows.some(r => c.name in r.values))
+      const values = table.rows.map(row => `  (${columns.map(c => literal(row.values[c.name], c)).join(', ')})`)
+      return `INSERT INTO ${tableSql(table)} (${columns.map(c => quoted(c.name)).join(', ')}) VALUES\n${values.join(',\n')};`
+    })
 }
 
 /** Foreign keys, unique constraints and indexes, added after the rows so that cycles load in any order. */
@@ -63,12 +68,17 @@ export function constraintsSql(fuzzCase: FuzzCase): string[] {
     for (const index of table.indexes) {
       const keys = index.lower ? `(lower(${quoted(index.columns[0]!)}))` : index.columns.map(quoted).join(', ')
       if (index.constraint) statements.push(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoted(index.name)} UNIQUE (${keys});`)
-      else statements.push(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoted(index.name)} ON ${tableSql(table)} (${keys})${index.where ? ` WHERE ${index.where}` : ''};`)
+      else
+        statements.push(
+          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoted(index.name)} ON ${tableSql(table)} (${keys})${index.where ? ` WHERE ${index.where}` : ''};`,
+        )
     }
   }
   for (const table of fuzzCase.tables) {
     for (const fk of table.foreignKeys) {
-      statements.push(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoted(fk.name)} FOREIGN KEY (${fk.columns.map(quoted).join(', ')}) REFERENCES ${qualified(fk.references)} (${fk.referencedColumns.map(quoted).join(', ')}) ON DELETE ${fk.onDelete.toUpperCase()}${fk.deferrable ? ' DEFERRABLE' : ''};`)
+      statements.push(
+        `ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoted(fk.name)} FOREIGN KEY (${fk.columns.map(quoted).join(', ')}) REFERENCES ${qualified(fk.references)} (${fk.referencedColumns.map(quoted).join(', ')}) ON DELETE ${fk.onDelete.toUpperCase()}${fk.deferrable ? ' DEFERRABLE' : ''};`,
+      )
     }
   }
   return statements
@@ -84,7 +94,9 @@ BEGIN
   INSERT INTO ${qualified(audit.table)} (table_name, op, old_row) VALUES (TG_TABLE_NAME, TG_OP, to_jsonb(OLD));
   RETURN NULL;
 END $$;`,
-    ...audit.watched.map((key, i) => `CREATE TRIGGER ${quoted(`audit_${i}`)} AFTER UPDATE OR DELETE ON ${qualified(key)} FOR EACH ROW EXECUTE FUNCTION public.fuzz_audit_copy();`),
+    ...audit.watched.map(
+      (key, i) => `CREATE TRIGGER ${quoted(`audit_${i}`)} AFTER UPDATE OR DELETE ON ${qualified(key)} FOR EACH ROW EXECUTE FUNCTION public.fuzz_audit_copy();`,
+    ),
   ]
 }
 

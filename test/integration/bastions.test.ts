@@ -107,11 +107,13 @@ describe('Private and Shield databases, through their bastions', function () {
     const restricted = await cli('privacy:restrict', '-a', 'privacy-private', '--map', map, '--subject', 'id=3', '--reason', 'accuracy')
     expect(restricted.code, restricted.stderr).to.equal(0)
     const fork = await fetch(`${ctx.sim.url}/apps/privacy-private/addons`, {
-      method: 'POST', headers: {Authorization: `Bearer ${ctx.sim.apiKey}`, 'Content-Type': 'application/json'},
+      method: 'POST',
+      headers: {Authorization: `Bearer ${ctx.sim.apiKey}`, 'Content-Type': 'application/json'},
       body: JSON.stringify({plan: 'heroku-postgresql:private-0', config: {fork: 'DATABASE'}, attachment: {name: 'FORKED'}}),
     })
     expect(fork.status).to.equal(201)
-    for (let i = 0; i < 300 && !ctx.sim.apps.find(a => a.name === 'privacy-private')!.config.FORKED_URL; i++) await new Promise(resolve => setTimeout(resolve, 100))
+    for (let i = 0; i < 300 && !ctx.sim.apps.find(a => a.name === 'privacy-private')!.config.FORKED_URL; i++)
+      await new Promise(resolve => setTimeout(resolve, 100))
     const erased = await cli('privacy:erase', '-a', 'privacy-private', '--map', map, '--subject', `email=${ALICE.email}`, '--confirm', 'privacy-private')
     expect(erased.code, erased.stderr).to.equal(0)
     const reapplied = await cli('privacy:reapply', '-a', 'privacy-private', '--database', 'FORKED', '--map', map, '--confirm', 'privacy-private', '--json')
@@ -136,13 +138,21 @@ describe('Private and Shield databases, through their bastions', function () {
 
   it('keeps a log store behind the bastion: serve writes to it, export --include-logs reads it', async () => {
     const port = await freePort()
-    const server = startProcess(process.execPath, [BIN, 'privacy:logs:serve', '-a', 'privacy-shield', '--port', String(port), '--auth', 'drain:pw-bastion-1', '--stats-every', '0'], ctx.env)
+    const server = startProcess(
+      process.execPath,
+      [BIN, 'privacy:logs:serve', '-a', 'privacy-shield', '--port', String(port), '--auth', 'drain:pw-bastion-1', '--stats-every', '0'],
+      ctx.env,
+    )
     while (!server.output().stdout.includes('Receiving')) {
       if (server.child.exitCode !== null) throw new Error(server.output().stderr)
       await new Promise(resolve => setTimeout(resolve, 100))
     }
     const marker = randomUUID()
-    const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`login ok for ${ALICE.email} ${marker}`]), {credentials: {user: 'drain', password: 'pw-bastion-1', token: 'd.any'}, frameId: randomUUID(), count: 1})
+    const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`login ok for ${ALICE.email} ${marker}`]), {
+      credentials: {user: 'drain', password: 'pw-bastion-1', token: 'd.any'},
+      frameId: randomUUID(),
+      count: 1,
+    })
     expect(status).to.equal(204)
     server.child.kill('SIGINT')
     const stopped = await server.result
@@ -151,7 +161,20 @@ describe('Private and Shield databases, through their bastions', function () {
     const out = join(dir, 'alice-logs.zip')
     const shieldMap = await writeReviewedMap(['-a', 'privacy-shield'], ctx.env)
     try {
-      const result = await cli('privacy:export', '-a', 'privacy-shield', '--map', shieldMap.map, '--subject', `email=${ALICE.email}`, '--include-logs', '--out', out, '--allow-plaintext', '--json')
+      const result = await cli(
+        'privacy:export',
+        '-a',
+        'privacy-shield',
+        '--map',
+        shieldMap.map,
+        '--subject',
+        `email=${ALICE.email}`,
+        '--include-logs',
+        '--out',
+        out,
+        '--allow-plaintext',
+        '--json',
+      )
       expect(result.code, result.stderr).to.equal(0)
       expect(JSON.parse(result.stdout).files.map((f: {path: string}) => f.path)).to.include('logs/lines.json')
     } finally {
@@ -163,7 +186,10 @@ describe('Private and Shield databases, through their bastions', function () {
     it('a bastion that cannot be reached: one line, exit 1', async () => {
       await ctx.sim.bastion.pause()
       try {
-        expectOneLineFailure(await cli('privacy:info', '-a', 'privacy-private'), /Could not reach the bastion \S+ for privacy-private::DATABASE \(ECONNREFUSED\)/)
+        expectOneLineFailure(
+          await cli('privacy:info', '-a', 'privacy-private'),
+          /Could not reach the bastion \S+ for privacy-private::DATABASE \(ECONNREFUSED\)/,
+        )
       } finally {
         await ctx.sim.bastion.resume()
       }
@@ -198,7 +224,10 @@ describe('Private and Shield databases, through their bastions', function () {
       delete app.config.DATABASE_BASTIONS
       delete app.config.DATABASE_BASTION_KEY
       try {
-        expectOneLineFailure(await cli('privacy:info', '-a', 'privacy-shield'), /privacy-shield::DATABASE is in a Shield Private Space .* config vars hold no DATABASE_BASTIONS and DATABASE_BASTION_KEY\. Run the command on a one-off dyno/)
+        expectOneLineFailure(
+          await cli('privacy:info', '-a', 'privacy-shield'),
+          /privacy-shield::DATABASE is in a Shield Private Space .* config vars hold no DATABASE_BASTIONS and DATABASE_BASTION_KEY\. Run the command on a one-off dyno/,
+        )
       } finally {
         Object.assign(app.config, saved)
       }
@@ -218,11 +247,18 @@ describe('Private and Shield databases, through their bastions', function () {
       try {
         await locker.query('BEGIN')
         await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')
-        const running = startProcess(process.execPath, [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', out, '--allow-plaintext'], ctx.env)
+        const running = startProcess(
+          process.execPath,
+          [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', out, '--allow-plaintext'],
+          ctx.env,
+        )
         await waitUntilWaitingOnLock(db, running)
         ctx.sim.bastion.dropConnections()
         const result = await running.result
-        expectOneLineFailure(result, /SSH tunnel to privacy-private::DATABASE through the bastion \S+ closed while the command ran.*no archive was written to .*dropped\.zip/)
+        expectOneLineFailure(
+          result,
+          /SSH tunnel to privacy-private::DATABASE through the bastion \S+ closed while the command ran.*no archive was written to .*dropped\.zip/,
+        )
         expect(existsSync(out)).to.equal(false)
       } finally {
         await locker.query('ROLLBACK').catch(() => {})
@@ -238,7 +274,11 @@ describe('Private and Shield databases, through their bastions', function () {
     try {
       await locker.query('BEGIN')
       await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')
-      const running = startProcess(process.execPath, [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', join(dir, 'interrupted.zip'), '--allow-plaintext'], ctx.env)
+      const running = startProcess(
+        process.execPath,
+        [BIN, 'privacy:export', '-a', 'privacy-private', '--map', map, '--subject', 'id=2', '--out', join(dir, 'interrupted.zip'), '--allow-plaintext'],
+        ctx.env,
+      )
       await waitUntilWaitingOnLock(db, running)
       expect(ctx.sim.bastion.openConnections).to.be.greaterThan(0)
       running.child.kill('SIGINT')
@@ -246,7 +286,7 @@ describe('Private and Shield databases, through their bastions', function () {
       expect(result.code, result.stderr).to.equal(130)
       expect(result.stderr).to.match(/Interrupted; closed \d+ database connections? and/)
       await locker.query('ROLLBACK')
-      await waitFor(async () => ctx.sim.bastion.openConnections === 0 && await sessionsOf(db) === 0)
+      await waitFor(async () => ctx.sim.bastion.openConnections === 0 && (await sessionsOf(db)) === 0)
     } finally {
       await locker.query('ROLLBACK').catch(() => {})
       locker.release()
@@ -255,14 +295,18 @@ describe('Private and Shield databases, through their bastions', function () {
   })
 
   async function sessionsOf(db: pg.Pool): Promise<number> {
-    const {rows} = await db.query<{n: number}>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'heroku-privacy'")
+    const {rows} = await db.query<{n: number}>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'heroku-privacy'",
+    )
     return rows[0]!.n
   }
 
   async function waitUntilWaitingOnLock(db: pg.Pool, running: ReturnType<typeof startProcess>) {
     await waitFor(async () => {
       if (running.child.exitCode !== null) throw new Error(`the command ended early: ${running.output().stderr}`)
-      const {rows} = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'heroku-privacy' AND wait_event_type = 'Lock'")
+      const {rows} = await db.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'heroku-privacy' AND wait_event_type = 'Lock'",
+      )
       return rows[0].n > 0
     })
   }
@@ -275,5 +319,3 @@ async function waitFor(probe: () => Promise<boolean>): Promise<void> {
   }
   throw new Error('timed out waiting')
 }
-
-

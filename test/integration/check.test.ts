@@ -14,7 +14,9 @@ describe('privacy:check and privacy:inventory', () => {
   before(async function () {
     this.timeout(120_000)
     const app = ctx.sim.createApp({
-      name: 'privacy-us', region: 'us', team: 'acme',
+      name: 'privacy-us',
+      region: 'us',
+      team: 'acme',
       collaborators: ['a', 'b', 'c', 'd'].map(n => ({email: `${n}-admin@example.com`, role: 'admin' as const})),
     })
     const addon = await ctx.sim.addPostgres(app, {plan: 'heroku-postgresql:standard-0', name: 'postgresql-us-70001'})
@@ -33,7 +35,8 @@ describe('privacy:check and privacy:inventory', () => {
   })
 
   const check = (...args: string[]) => runCli(['privacy:check', '--map', map, ...args], ctx.env)
-  const rulesFailed = (report: any, app: string) => [...new Set(report.findings.filter((f: {app: string}) => f.app === app).map((f: {rule: string}) => f.rule))].sort()
+  const rulesFailed = (report: any, app: string) =>
+    [...new Set(report.findings.filter((f: {app: string}) => f.app === app).map((f: {rule: string}) => f.rule))].sort()
 
   it('finds what is wrong with a US app holding card numbers, an http drain, no backups and many admins', async () => {
     const result = await check('-a', 'privacy-us', '--format', 'json')
@@ -78,7 +81,10 @@ describe('privacy:check and privacy:inventory', () => {
       const text = await check('-a', 'privacy-us', '--only', 'drains-tls')
       expect(text.stdout).to.match(/local set-up/)
     } finally {
-      us.drains.splice(us.drains.findIndex(d => d.token === 'd.local'), local.length)
+      us.drains.splice(
+        us.drains.findIndex(d => d.token === 'd.local'),
+        local.length,
+      )
     }
   })
 
@@ -87,7 +93,9 @@ describe('privacy:check and privacy:inventory', () => {
     expect(result.code).to.equal(3)
     const xml = result.stdout
     expect(xml).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="privacy:check" tests="(\d+)" failures="(\d+)" errors="0">/)
-    const suites = [...xml.matchAll(/<testsuite name="privacy:check ([^"]+)" tests="(\d+)" failures="(\d+)" errors="0" skipped="(\d+)">([\s\S]*?)<\/testsuite>/g)]
+    const suites = [
+      ...xml.matchAll(/<testsuite name="privacy:check ([^"]+)" tests="(\d+)" failures="(\d+)" errors="0" skipped="(\d+)">([\s\S]*?)<\/testsuite>/g),
+    ]
     expect(suites.map(s => s[1])).to.deep.equal(['privacy-us', 'privacy-shield'])
     for (const [, , tests, failures, skipped, body] of suites) {
       const cases = [...body!.matchAll(/<testcase classname="privacy\.[^"]+" name="[^"]+">([\s\S]*?)<\/testcase>/g)]

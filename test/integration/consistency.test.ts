@@ -26,11 +26,13 @@ describe('consistency across commands', function () {
       expect(printed.error.message).to.match(/found (1 error|\d+ errors)\b/)
     })
 
-    it('the 2FA rule reads the team\'s members, where the API keeps two-factor status', async () => {
+    it("the 2FA rule reads the team's members, where the API keeps two-factor status", async () => {
       const before = ctx.sim.requests.length
       const result = await cli('privacy:check', '-a', 'privacy-demo', '--only', 'access', '--format', 'json')
       const report = JSON.parse(result.stdout)
-      expect(report.findings.map((f: {message: string}) => f.message)).to.include('contractor@example.net can reach privacy-demo without two-factor authentication')
+      expect(report.findings.map((f: {message: string}) => f.message)).to.include(
+        'contractor@example.net can reach privacy-demo without two-factor authentication',
+      )
       expect(ctx.sim.requests.slice(before).some(r => r.path === '/teams/acme/members' && r.status === 200)).to.equal(true)
     })
 
@@ -43,7 +45,11 @@ describe('consistency across commands', function () {
         ]) {
           const result = await cli(...args, '-a', 'privacy-demo', '--database', ctx.world.demoFollower.colorName, '--map', dir.map, '--subject', 'id=2')
           expect(result.code, result.stderr).to.equal(2)
-          expect(result.stderr).to.match(new RegExp(`privacy-demo::${ctx.world.demoFollower.colorName} is a follower of privacy-demo::(DATABASE|${ctx.world.demoDatabase.colorName}), and followers are read-only.*Use --database`))
+          expect(result.stderr).to.match(
+            new RegExp(
+              `privacy-demo::${ctx.world.demoFollower.colorName} is a follower of privacy-demo::(DATABASE|${ctx.world.demoDatabase.colorName}), and followers are read-only.*Use --database`,
+            ),
+          )
           expect(result.stderr).to.not.match(/read-only transaction/)
         }
       } finally {
@@ -68,7 +74,17 @@ describe('consistency across commands', function () {
     })
 
     it('tables take --columns, --extended and --csv, and the ledger shows summaries, not raw JSON', async () => {
-      const opened = await cli('privacy:requests:open', '-a', 'privacy-demo', '--kind', 'access', '--subject', `email=${ALICE.email}`, '--reference', 'TICKET-9, urgent')
+      const opened = await cli(
+        'privacy:requests:open',
+        '-a',
+        'privacy-demo',
+        '--kind',
+        'access',
+        '--subject',
+        `email=${ALICE.email}`,
+        '--reference',
+        'TICKET-9, urgent',
+      )
       expect(opened.code, opened.stderr).to.equal(0)
       const table = await cli('privacy:ledger', '-a', 'privacy-demo')
       expect(table.code, table.stderr).to.equal(0)
@@ -89,7 +105,17 @@ describe('consistency across commands', function () {
     })
 
     it('tables fit the terminal: long cells wrap to its width', async () => {
-      await cli('privacy:requests:open', '-a', 'privacy-demo', '--kind', 'rectification', '--subject', 'id=4', '--reference', 'a reference long enough to need wrapping on a narrow terminal')
+      await cli(
+        'privacy:requests:open',
+        '-a',
+        'privacy-demo',
+        '--kind',
+        'rectification',
+        '--subject',
+        'id=4',
+        '--reference',
+        'a reference long enough to need wrapping on a narrow terminal',
+      )
       const narrow = await runCli(['privacy:ledger', '-a', 'privacy-demo'], {...ctx.env, OCLIF_TABLE_COLUMN_OVERRIDE: '100'})
       expect(narrow.code, narrow.stderr).to.equal(0)
       const lines = narrow.stdout.split('\n').filter(line => line.trim() !== '')
@@ -136,12 +162,37 @@ describe('consistency across commands', function () {
         await admin.query(`CREATE DATABASE ${copyName} TEMPLATE ${primary.name}`)
         await admin.end()
         const since = new Date().toISOString()
-        const erased = await runCli(['privacy:erase', '--database-url', primary.url, '--ledger-url', ledger.url, '--map', map, '--subject', `email=${ALICE.email}`, '--confirm', primary.name])
+        const erased = await runCli([
+          'privacy:erase',
+          '--database-url',
+          primary.url,
+          '--ledger-url',
+          ledger.url,
+          '--map',
+          map,
+          '--subject',
+          `email=${ALICE.email}`,
+          '--confirm',
+          primary.name,
+        ])
         expect(erased.code, erased.stderr).to.equal(0)
         const missingSince = await runCli(['privacy:reapply', '--database-url', copyUrl(), '--ledger-url', ledger.url, '--map', map, '--confirm', copyName])
         expect(missingSince.code).to.equal(2)
         expect(missingSince.stderr).to.match(/pass --since/)
-        const result = await runCli(['privacy:reapply', '--database-url', copyUrl(), '--ledger-url', ledger.url, '--since', since, '--map', map, '--confirm', copyName, '--json'])
+        const result = await runCli([
+          'privacy:reapply',
+          '--database-url',
+          copyUrl(),
+          '--ledger-url',
+          ledger.url,
+          '--since',
+          since,
+          '--map',
+          map,
+          '--confirm',
+          copyName,
+          '--json',
+        ])
         expect(result.code, result.stderr).to.equal(0)
         expect(JSON.parse(result.stdout).applied.map((a: {action: string}) => a.action)).to.deep.equal(['erasure.executed'])
         const copy = new pg.Client({connectionString: copyUrl()})

@@ -8,7 +8,7 @@ import {columnsOf, convert, foreignKeysOf, uniqueIndexesOf, writeSources} from '
 describe('corpus converter: Rails migrations', () => {
   const db = useDatabase()
 
-  it('replays schema statements with the types of each migration\'s Rails version, ignoring data code and guarded no-ops', async () => {
+  it("replays schema statements with the types of each migration's Rails version, ignoring data code and guarded no-ops", async () => {
     const dir = await writeSources({
       '001_setup.rb': `class Setup < ActiveRecord::Migration[4.2]
   def self.up
@@ -48,11 +48,19 @@ end`,
     const ddl = await convert('from-rails-migrations.ts', [join(dir, '002_tokens.rb'), join(dir, '001_setup.rb')])
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'users')).to.deep.equal([
-      'id integer NOT NULL', 'login character varying(255) NOT NULL', 'hashed_password character varying(40)', 'email character varying(60)',
-      'created_on timestamp without time zone'])
+      'id integer NOT NULL',
+      'login character varying(255) NOT NULL',
+      'hashed_password character varying(40)',
+      'email character varying(60)',
+      'created_on timestamp without time zone',
+    ])
     expect(await columnsOf(db.pool, 'tokens')).to.deep.equal([
-      'id bigint NOT NULL', 'user_id bigint NOT NULL', 'value character varying(40) NOT NULL', 'created_at timestamp(6) without time zone NOT NULL',
-      'updated_at timestamp(6) without time zone NOT NULL'])
+      'id bigint NOT NULL',
+      'user_id bigint NOT NULL',
+      'value character varying(40) NOT NULL',
+      'created_at timestamp(6) without time zone NOT NULL',
+      'updated_at timestamp(6) without time zone NOT NULL',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'users')).to.deep.equal(['(login)'])
     expect(await uniqueIndexesOf(db.pool, 'tokens')).to.deep.equal(['(user_id, value)'])
     expect(await foreignKeysOf(db.pool, 'tokens')).to.have.length(1)
@@ -62,7 +70,7 @@ end`,
 describe('corpus converter: Go models mapped by xorm', () => {
   const db = useDatabase()
 
-  it('maps registered structs, tags, named types, embedded structs and xorm\'s naming', async () => {
+  it("maps registered structs, tags, named types, embedded structs and xorm's naming", async () => {
     const dir = await writeSources({
       'models/user/user.go': `package user
 
@@ -115,10 +123,22 @@ func init() {
     const ddl = await convert('from-go-xorm.ts', ['models', '--types', 'modules'], dir)
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'user')).to.deep.equal([
-      'id bigint NOT NULL', 'lower_name character varying(255) NOT NULL', 'email character varying(255) NOT NULL',
-      'passwd character varying(255) NOT NULL', 'login_type integer', 'type integer', 'rands character varying(32)', 'allowed_i_ds text', 'created_unix bigint'])
+      'id bigint NOT NULL',
+      'lower_name character varying(255) NOT NULL',
+      'email character varying(255) NOT NULL',
+      'passwd character varying(255) NOT NULL',
+      'login_type integer',
+      'type integer',
+      'rands character varying(32)',
+      'allowed_i_ds text',
+      'created_unix bigint',
+    ])
     expect(await columnsOf(db.pool, 'user_redirect')).to.deep.equal([
-      'id bigint NOT NULL', 'lower_name character varying(255) NOT NULL', 'redirect_user_id bigint', 'hash_md5 character varying(32)'])
+      'id bigint NOT NULL',
+      'lower_name character varying(255) NOT NULL',
+      'redirect_user_id bigint',
+      'hash_md5 character varying(32)',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'user')).to.deep.equal(['(lower_name)'])
     expect(await uniqueIndexesOf(db.pool, 'user_redirect')).to.deep.equal(['(lower_name, redirect_user_id)'])
   })

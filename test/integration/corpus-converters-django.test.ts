@@ -86,33 +86,67 @@ class SystemGroup(UserGroup):
     const ddl = await convert('from-django.ts', ['--auto', 'BigAutoField', '--user-model', 'zerver.UserProfile', 'zerver=zerver/models'], dir)
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'zerver_userprofile')).to.deep.equal([
-      'id bigint NOT NULL', 'password character varying(128) NOT NULL', 'last_login timestamp with time zone', 'is_superuser boolean NOT NULL',
-      'timezone character varying(40) NOT NULL', 'delivery_email character varying(254) NOT NULL', 'realm_id integer NOT NULL',
-      'full_name character varying(40) NOT NULL', 'avatar_hash character varying(64)', 'flags bigint NOT NULL'])
-    expect(await columnsOf(db.pool, 'zerver_realm')).to.deep.equal(['id integer NOT NULL', 'string_id character varying(40) NOT NULL', 'default_language character varying(50) NOT NULL'])
+      'id bigint NOT NULL',
+      'password character varying(128) NOT NULL',
+      'last_login timestamp with time zone',
+      'is_superuser boolean NOT NULL',
+      'timezone character varying(40) NOT NULL',
+      'delivery_email character varying(254) NOT NULL',
+      'realm_id integer NOT NULL',
+      'full_name character varying(40) NOT NULL',
+      'avatar_hash character varying(64)',
+      'flags bigint NOT NULL',
+    ])
+    expect(await columnsOf(db.pool, 'zerver_realm')).to.deep.equal([
+      'id integer NOT NULL',
+      'string_id character varying(40) NOT NULL',
+      'default_language character varying(50) NOT NULL',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'zerver_userprofile')).to.deep.equal(['(realm_id, upper((delivery_email)::text))'])
-    expect(await columnsOf(db.pool, 'zerver_userprofile_friends')).to.deep.equal(['id bigint NOT NULL', 'from_userprofile_id bigint NOT NULL', 'to_userprofile_id bigint NOT NULL'])
-    expect(await columnsOf(db.pool, 'zerver_userprofile_groups')).to.deep.equal(['id bigint NOT NULL', 'userprofile_id bigint NOT NULL', 'group_id integer NOT NULL'])
+    expect(await columnsOf(db.pool, 'zerver_userprofile_friends')).to.deep.equal([
+      'id bigint NOT NULL',
+      'from_userprofile_id bigint NOT NULL',
+      'to_userprofile_id bigint NOT NULL',
+    ])
+    expect(await columnsOf(db.pool, 'zerver_userprofile_groups')).to.deep.equal([
+      'id bigint NOT NULL',
+      'userprofile_id bigint NOT NULL',
+      'group_id integer NOT NULL',
+    ])
     expect(await foreignKeysOf(db.pool, 'zerver_userprofile_groups')).to.deep.equal([
-      'FOREIGN KEY (group_id) REFERENCES auth_group(id) DEFERRABLE INITIALLY DEFERRED', 'FOREIGN KEY (userprofile_id) REFERENCES zerver_userprofile(id) DEFERRABLE INITIALLY DEFERRED'])
-    expect(await foreignKeysOf(db.pool, 'auth_permission')).to.deep.equal(['FOREIGN KEY (content_type_id) REFERENCES django_content_type(id) DEFERRABLE INITIALLY DEFERRED'])
+      'FOREIGN KEY (group_id) REFERENCES auth_group(id) DEFERRABLE INITIALLY DEFERRED',
+      'FOREIGN KEY (userprofile_id) REFERENCES zerver_userprofile(id) DEFERRABLE INITIALLY DEFERRED',
+    ])
+    expect(await foreignKeysOf(db.pool, 'auth_permission')).to.deep.equal([
+      'FOREIGN KEY (content_type_id) REFERENCES django_content_type(id) DEFERRABLE INITIALLY DEFERRED',
+    ])
     expect(await columnsOf(db.pool, 'zerver_userpresence')).to.deep.equal(['user_profile_id bigint NOT NULL', 'last_active_time timestamp with time zone'])
-    expect(await foreignKeysOf(db.pool, 'zerver_userpresence')).to.deep.equal(['FOREIGN KEY (user_profile_id) REFERENCES zerver_userprofile(id) DEFERRABLE INITIALLY DEFERRED'])
+    expect(await foreignKeysOf(db.pool, 'zerver_userpresence')).to.deep.equal([
+      'FOREIGN KEY (user_profile_id) REFERENCES zerver_userprofile(id) DEFERRABLE INITIALLY DEFERRED',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'zerver_userpresence')).to.deep.equal([])
     expect(await columnsOf(db.pool, 'zerver_namedusergroup')).to.deep.equal([
-      'usergroup_ptr_id bigint NOT NULL', 'realm_id integer NOT NULL', 'name character varying(100) NOT NULL', 'deactivated boolean NOT NULL'])
+      'usergroup_ptr_id bigint NOT NULL',
+      'realm_id integer NOT NULL',
+      'name character varying(100) NOT NULL',
+      'deactivated boolean NOT NULL',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'zerver_namedusergroup')).to.deep.equal(['(name) WHERE (deactivated = false)', '(realm_id, name)'])
     expect(await uniqueConstraintsOf(db.pool, 'zerver_namedusergroup')).to.deep.equal(['UNIQUE (realm_id, name)'])
-    expect(await foreignKeysOf(db.pool, 'zerver_namedusergroup')).to.include('FOREIGN KEY (usergroup_ptr_id) REFERENCES zerver_usergroup(id) DEFERRABLE INITIALLY DEFERRED')
+    expect(await foreignKeysOf(db.pool, 'zerver_namedusergroup')).to.include(
+      'FOREIGN KEY (usergroup_ptr_id) REFERENCES zerver_usergroup(id) DEFERRABLE INITIALLY DEFERRED',
+    )
     expect(await columnsOf(db.pool, 'zerver_systemgroup')).to.deep.equal(['usergroup_ptr_id bigint NOT NULL', 'kind smallint NOT NULL'])
-    expect(await foreignKeysOf(db.pool, 'zerver_systemgroup')).to.deep.equal(['FOREIGN KEY (usergroup_ptr_id) REFERENCES zerver_usergroup(id) DEFERRABLE INITIALLY DEFERRED'])
+    expect(await foreignKeysOf(db.pool, 'zerver_systemgroup')).to.deep.equal([
+      'FOREIGN KEY (usergroup_ptr_id) REFERENCES zerver_usergroup(id) DEFERRABLE INITIALLY DEFERRED',
+    ])
   })
 })
 
 describe('corpus converter: Django models of a package of apps', () => {
   const db = useDatabase()
 
-  it('derives app labels from the package, reads imported and settings constants, and keeps Django\'s unique constraints apart from its unique indexes', async () => {
+  it("derives app labels from the package, reads imported and settings constants, and keeps Django's unique constraints apart from its unique indexes", async () => {
     const dir = await writeSources({
       'shop/settings.py': 'DEFAULT_MAX_DIGITS = 20\nDEFAULT_DECIMAL_PLACES = 3\n',
       'shop/core/taxes.py': 'TAX_ERROR_FIELD_LENGTH = 255\n',
@@ -190,27 +224,62 @@ class Category(ModelWithMetadata, MPTTModel):
     const ddl = await convert('from-django.ts', ['--user-model', 'account.User', ...sources], dir)
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'account_user')).to.deep.equal([
-      'id integer NOT NULL', 'password character varying(128) NOT NULL', 'last_login timestamp with time zone', 'is_superuser boolean NOT NULL',
-      'private_metadata jsonb NOT NULL', 'metadata jsonb NOT NULL', 'email character varying(254) NOT NULL', 'homepage character varying(200)',
-      'tax_error character varying(255)', 'site_id integer'])
+      'id integer NOT NULL',
+      'password character varying(128) NOT NULL',
+      'last_login timestamp with time zone',
+      'is_superuser boolean NOT NULL',
+      'private_metadata jsonb NOT NULL',
+      'metadata jsonb NOT NULL',
+      'email character varying(254) NOT NULL',
+      'homepage character varying(200)',
+      'tax_error character varying(255)',
+      'site_id integer',
+    ])
     expect(await foreignKeysOf(db.pool, 'account_user')).to.deep.equal([])
     expect(await uniqueConstraintsOf(db.pool, 'account_user')).to.deep.equal(['UNIQUE (email)'])
     expect(await columnsOf(db.pool, 'account_group')).to.deep.equal(['id integer NOT NULL', 'name character varying(150) NOT NULL'])
     expect(await columnsOf(db.pool, 'account_groupmembership')).to.deep.equal([
-      'id integer NOT NULL', 'group_id integer NOT NULL', 'user_id character varying(254) NOT NULL', 'is_default boolean NOT NULL', 'balance_amount numeric(20,3) NOT NULL'])
+      'id integer NOT NULL',
+      'group_id integer NOT NULL',
+      'user_id character varying(254) NOT NULL',
+      'is_default boolean NOT NULL',
+      'balance_amount numeric(20,3) NOT NULL',
+    ])
     expect(await foreignKeysOf(db.pool, 'account_groupmembership')).to.deep.equal([
-      'FOREIGN KEY (group_id) REFERENCES account_group(id) DEFERRABLE INITIALLY DEFERRED', 'FOREIGN KEY (user_id) REFERENCES account_user(email) DEFERRABLE INITIALLY DEFERRED'])
+      'FOREIGN KEY (group_id) REFERENCES account_group(id) DEFERRABLE INITIALLY DEFERRED',
+      'FOREIGN KEY (user_id) REFERENCES account_user(email) DEFERRABLE INITIALLY DEFERRED',
+    ])
     expect(await uniqueConstraintsOf(db.pool, 'account_groupmembership')).to.deep.equal(['UNIQUE (group_id, balance_amount)', 'UNIQUE (group_id, user_id)'])
     expect(await uniqueIndexesOf(db.pool, 'account_groupmembership')).to.include('(user_id) WHERE (is_default = true)')
     expect(await columnsOf(db.pool, 'account_customperiodictask')).to.deep.equal(['periodictask_ptr_id integer NOT NULL', 'owner_id integer NOT NULL'])
-    expect(await foreignKeysOf(db.pool, 'account_customperiodictask')).to.deep.equal(['FOREIGN KEY (owner_id) REFERENCES account_user(id) DEFERRABLE INITIALLY DEFERRED'])
+    expect(await foreignKeysOf(db.pool, 'account_customperiodictask')).to.deep.equal([
+      'FOREIGN KEY (owner_id) REFERENCES account_user(id) DEFERRABLE INITIALLY DEFERRED',
+    ])
     expect(await columnsOf(db.pool, 'product_category')).to.deep.equal([
-      'id integer NOT NULL', 'lft integer NOT NULL', 'rght integer NOT NULL', 'tree_id integer NOT NULL', 'level integer NOT NULL',
-      'private_metadata jsonb NOT NULL', 'metadata jsonb NOT NULL', 'slug character varying(50) NOT NULL', 'parent_id integer'])
+      'id integer NOT NULL',
+      'lft integer NOT NULL',
+      'rght integer NOT NULL',
+      'tree_id integer NOT NULL',
+      'level integer NOT NULL',
+      'private_metadata jsonb NOT NULL',
+      'metadata jsonb NOT NULL',
+      'slug character varying(50) NOT NULL',
+      'parent_id integer',
+    ])
     expect(await uniqueConstraintsOf(db.pool, 'product_category')).to.deep.equal(['UNIQUE (slug)', 'UNIQUE (slug, parent_id)'])
     const {rows} = await db.pool.query<{name: string}>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)
     expect(rows.map(r => r.name)).to.deep.equal([
-      'account_customperiodictask', 'account_group', 'account_groupmembership', 'account_user', 'account_user_groups', 'account_user_user_permissions',
-      'auth_group', 'auth_permission', 'django_content_type', 'django_site', 'product_category'])
+      'account_customperiodictask',
+      'account_group',
+      'account_groupmembership',
+      'account_user',
+      'account_user_groups',
+      'account_user_user_permissions',
+      'auth_group',
+      'auth_permission',
+      'django_content_type',
+      'django_site',
+      'product_category',
+    ])
   })
 })

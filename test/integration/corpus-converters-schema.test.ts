@@ -9,7 +9,8 @@ describe('corpus converter: Rails schema.rb', () => {
   const db = useDatabase()
 
   it('creates bigint keys with sequences, Rails column types, expression and partial unique indexes and foreign keys, leaving functions out', async () => {
-    const dir = await writeSources({'db/schema.rb': `ActiveRecord::Schema[7.1].define(version: 2024_01_01_000000) do
+    const dir = await writeSources({
+      'db/schema.rb': `ActiveRecord::Schema[7.1].define(version: 2024_01_01_000000) do
   enable_extension "plpgsql"
   create_enum "role", ["admin", "member"]
 
@@ -40,18 +41,32 @@ describe('corpus converter: Rails schema.rb', () => {
   add_foreign_key "users", "accounts", on_delete: :cascade
   add_foreign_key "statuses", "accounts", column: "account_id"
 end
-`})
+`,
+    })
     const ddl = await convert('from-schema-rb.ts', [join(dir, 'db/schema.rb')])
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'users')).to.deep.equal([
-      'id integer NOT NULL', 'email character varying(255) NOT NULL', 'account_id bigint', 'otp_backup_codes character varying[]', 'current_sign_in_ip inet',
-      'confirmed_at timestamp without time zone', 'sign_in_count integer'])
-    expect(await columnsOf(db.pool, 'accounts')).to.deep.equal(['id bigint NOT NULL', 'username character varying NOT NULL', 'domain character varying',
-      'created_at timestamp(6) without time zone NOT NULL', 'role role'])
+      'id integer NOT NULL',
+      'email character varying(255) NOT NULL',
+      'account_id bigint',
+      'otp_backup_codes character varying[]',
+      'current_sign_in_ip inet',
+      'confirmed_at timestamp without time zone',
+      'sign_in_count integer',
+    ])
+    expect(await columnsOf(db.pool, 'accounts')).to.deep.equal([
+      'id bigint NOT NULL',
+      'username character varying NOT NULL',
+      'domain character varying',
+      'created_at timestamp(6) without time zone NOT NULL',
+      'role role',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'accounts')).to.deep.equal(["(lower((username)::text), COALESCE(lower((domain)::text), ''::text))"])
     expect(await uniqueIndexesOf(db.pool, 'users')).to.deep.equal(["(email) WHERE ((email)::text <> ''::text)"])
     expect(await foreignKeysOf(db.pool, 'users')).to.deep.equal(['FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE'])
-    const {rows} = await db.pool.query<{d: string | null}>(`SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'statuses' AND column_name = 'id'`)
+    const {rows} = await db.pool.query<{d: string | null}>(
+      `SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'statuses' AND column_name = 'id'`,
+    )
     expect(rows[0]!.d, "a default calling the application's own function").to.equal(null)
   })
 })
@@ -60,7 +75,8 @@ describe('corpus converter: Prisma schema', () => {
   const db = useDatabase()
 
   it('creates quoted tables and enums as Prisma Migrate does, unique indexes rather than constraints, foreign keys and implicit join tables', async () => {
-    const dir = await writeSources({'schema.prisma': `datasource db {
+    const dir = await writeSources({
+      'schema.prisma': `datasource db {
   provider = "postgresql"
   url      = env("DATABASE_URL")
 }
@@ -96,17 +112,25 @@ model Booking {
 
   @@unique([userId, title])
 }
-`})
+`,
+    })
     const ddl = await convert('from-prisma.ts', [join(dir, 'schema.prisma')])
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'users')).to.deep.equal([
-      'id integer NOT NULL', 'email text NOT NULL', 'name character varying(100)', 'role "Role" NOT NULL', 'createdAt timestamp(3) without time zone NOT NULL'])
+      'id integer NOT NULL',
+      'email text NOT NULL',
+      'name character varying(100)',
+      'role "Role" NOT NULL',
+      'createdAt timestamp(3) without time zone NOT NULL',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'users')).to.deep.equal(['(email)'])
     expect(await uniqueConstraintsOf(db.pool, 'users')).to.deep.equal([])
     expect(await uniqueIndexesOf(db.pool, 'Booking')).to.deep.equal(['("userId", title)'])
     expect(await foreignKeysOf(db.pool, '"Booking"')).to.deep.equal(['FOREIGN KEY ("userId") REFERENCES users(id) ON UPDATE CASCADE ON DELETE CASCADE'])
     expect(await columnsOf(db.pool, '_TeamToUser')).to.deep.equal(['A integer NOT NULL', 'B integer NOT NULL'])
-    const {rows} = await db.pool.query<{label: string}>(`SELECT enumlabel AS label FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'Role' ORDER BY enumsortorder`)
+    const {rows} = await db.pool.query<{label: string}>(
+      `SELECT enumlabel AS label FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'Role' ORDER BY enumsortorder`,
+    )
     expect(rows.map(r => r.label)).to.deep.equal(['admin', 'MEMBER'])
   })
 })
@@ -149,8 +173,15 @@ return new class extends Migration {
     const ddl = await convert('from-laravel.ts', [join(dir, 'migrations')])
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'pessoa', 'cadastro')).to.deep.equal([
-      'idpes integer NOT NULL', 'nome character varying(150) NOT NULL', 'email character varying(100)', 'situacao character(1) NOT NULL',
-      'created_at timestamp(0) without time zone', 'updated_at timestamp(0) without time zone', 'cpf character varying(11)', 'pai_id bigint'])
+      'idpes integer NOT NULL',
+      'nome character varying(150) NOT NULL',
+      'email character varying(100)',
+      'situacao character(1) NOT NULL',
+      'created_at timestamp(0) without time zone',
+      'updated_at timestamp(0) without time zone',
+      'cpf character varying(11)',
+      'pai_id bigint',
+    ])
     expect(await uniqueConstraintsOf(db.pool, 'cadastro.pessoa')).to.deep.equal(['UNIQUE (cpf)'])
     expect(await foreignKeysOf(db.pool, 'cadastro.pessoa')).to.deep.equal(['FOREIGN KEY (pai_id) REFERENCES cadastro.pessoa(idpes)'])
   })
@@ -188,10 +219,25 @@ export class PersonWorkspaceEntity extends BaseWorkspaceEntity {
     const ddl = await convert('from-twenty.ts', ['--schema', 'workspace_test', join(dir, 'objects')])
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'person', 'workspace_test')).to.deep.equal([
-      'id uuid NOT NULL', 'createdAt timestamp with time zone NOT NULL', 'updatedAt timestamp with time zone NOT NULL', 'deletedAt timestamp with time zone',
-      'nameFirstName text', 'nameLastName text', 'emailsPrimaryEmail text', 'emailsAdditionalEmails jsonb', 'city text', 'companyId uuid',
-      'createdBySource text', 'createdByWorkspaceMemberId uuid', 'createdByName text', 'createdByContext jsonb', 'searchVector tsvector'])
-    expect(await foreignKeysOf(db.pool, 'workspace_test.person')).to.deep.equal(['FOREIGN KEY ("companyId") REFERENCES workspace_test.company(id) ON DELETE SET NULL'])
+      'id uuid NOT NULL',
+      'createdAt timestamp with time zone NOT NULL',
+      'updatedAt timestamp with time zone NOT NULL',
+      'deletedAt timestamp with time zone',
+      'nameFirstName text',
+      'nameLastName text',
+      'emailsPrimaryEmail text',
+      'emailsAdditionalEmails jsonb',
+      'city text',
+      'companyId uuid',
+      'createdBySource text',
+      'createdByWorkspaceMemberId uuid',
+      'createdByName text',
+      'createdByContext jsonb',
+      'searchVector tsvector',
+    ])
+    expect(await foreignKeysOf(db.pool, 'workspace_test.person')).to.deep.equal([
+      'FOREIGN KEY ("companyId") REFERENCES workspace_test.company(id) ON DELETE SET NULL',
+    ])
     await db.pool.query(`INSERT INTO workspace_test.person ("nameFirstName", "emailsPrimaryEmail") VALUES ('Ada', 'ada@example.com')`)
     const {rows} = await db.pool.query<{v: string}>(`SELECT "searchVector"::text AS v FROM workspace_test.person`)
     expect(rows[0]!.v).to.equal("'ada':1 'ada@example.com':2")

@@ -10,22 +10,36 @@ describe('corpus converter: plain SQL migrations', () => {
 
   it('applies scripts in dependency order, reads Perl scripts for their literal schema statements, and skips what it is told to', async () => {
     const dir = await writeSources({
-      'base.sql': 'CREATE TABLE customer (id serial PRIMARY KEY, name text);\nCREATE TABLE contacts (cp_id serial PRIMARY KEY, cp_cv_id int REFERENCES customer(id));',
+      'base.sql':
+        'CREATE TABLE customer (id serial PRIMARY KEY, name text);\nCREATE TABLE contacts (cp_id serial PRIMARY KEY, cp_cv_id int REFERENCES customer(id));',
       // Named so that plain name order would run it before the script it depends on.
-      'a_contacts_email.sql': '-- @tag: contacts_email\n-- @depends: z_add_city\nALTER TABLE contacts ADD COLUMN cp_email text;\nALTER TABLE customer ADD COLUMN email text;\nUPDATE contacts SET cp_email = lower(cp_email);',
-      'z_add_city.sql': "-- @tag: z_add_city\n-- @depends: release_1\nALTER TABLE customer ADD COLUMN city text; -- a ; in a comment\nCOMMENT ON COLUMN customer.city IS 'Ort; Stadt';",
+      'a_contacts_email.sql':
+        '-- @tag: contacts_email\n-- @depends: z_add_city\nALTER TABLE contacts ADD COLUMN cp_email text;\nALTER TABLE customer ADD COLUMN email text;\nUPDATE contacts SET cp_email = lower(cp_email);',
+      'z_add_city.sql':
+        "-- @tag: z_add_city\n-- @depends: release_1\nALTER TABLE customer ADD COLUMN city text; -- a ; in a comment\nCOMMENT ON COLUMN customer.city IS 'Ort; Stadt';",
       'release.sql': '-- @tag: release_1\n',
       'ignored.sql': '-- @tag: ignored\n-- @ignore: 1\nDROP TABLE customer;',
       'perl_upgrade.pl': [
-        '# @tag: perl_upgrade', '# @depends: contacts_email', 'sub run {', "  my ($self) = @_; # it's a comment with an apostrophe",
+        '# @tag: perl_upgrade',
+        '# @depends: contacts_email',
+        'sub run {',
+        "  my ($self) = @_; # it's a comment with an apostrophe",
         '  $self->drop_constraints(table => "contacts");',
         "  $self->db_query('ALTER TABLE contacts ADD COLUMN cp_birthday date', may_fail => 1);",
-        '  my $sql = <<SQL;', 'CREATE TABLE shipto (shipto_id serial PRIMARY KEY, trans_id int, shiptoname text);', 'SQL',
-        '  $self->db_query(qq|ALTER TABLE $table ADD COLUMN never text|);', '  $self->db_query("ALTER TABLE no_such_table ADD COLUMN x text");', '}',
+        '  my $sql = <<SQL;',
+        'CREATE TABLE shipto (shipto_id serial PRIMARY KEY, trans_id int, shiptoname text);',
+        'SQL',
+        '  $self->db_query(qq|ALTER TABLE $table ADD COLUMN never text|);',
+        '  $self->db_query("ALTER TABLE no_such_table ADD COLUMN x text");',
+        '}',
       ].join('\n'),
     })
-    const ddl = await convert('from-sql-migrations.ts', ['--depends', '--skip', '^UPDATE\\s',
-      ...['base.sql', 'a_contacts_email.sql', 'z_add_city.sql', 'release.sql', 'ignored.sql', 'perl_upgrade.pl'].map(f => join(dir, f))])
+    const ddl = await convert('from-sql-migrations.ts', [
+      '--depends',
+      '--skip',
+      '^UPDATE\\s',
+      ...['base.sql', 'a_contacts_email.sql', 'z_add_city.sql', 'release.sql', 'ignored.sql', 'perl_upgrade.pl'].map(f => join(dir, f)),
+    ])
     expect(ddl).not.to.match(/UPDATE contacts|DROP TABLE customer|never/)
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'customer')).to.deep.equal(['id integer NOT NULL', 'name text', 'city text', 'email text'])
@@ -35,8 +49,16 @@ describe('corpus converter: plain SQL migrations', () => {
   })
 
   it('replaces template placeholders and keeps a prelude first', async () => {
-    const dir = await writeSources({'001_users.up.sql': 'CREATE TABLE {{ index .Options "Namespace" }}.users (id uuid PRIMARY KEY, email varchar(255) UNIQUE);'})
-    const ddl = await convert('from-sql-migrations.ts', ['--prelude', 'CREATE SCHEMA auth_test', '--replace', '{{ index .Options "Namespace" }}=>auth_test', join(dir, '001_users.up.sql')])
+    const dir = await writeSources({
+      '001_users.up.sql': 'CREATE TABLE {{ index .Options "Namespace" }}.users (id uuid PRIMARY KEY, email varchar(255) UNIQUE);',
+    })
+    const ddl = await convert('from-sql-migrations.ts', [
+      '--prelude',
+      'CREATE SCHEMA auth_test',
+      '--replace',
+      '{{ index .Options "Namespace" }}=>auth_test',
+      join(dir, '001_users.up.sql'),
+    ])
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'users', 'auth_test')).to.deep.equal(['id uuid NOT NULL', 'email character varying(255)'])
   })
@@ -46,7 +68,8 @@ describe('corpus converter: pg_dump structure files', () => {
   const db = useDatabase()
 
   it('keeps tables, partitions, sequences, functions and indexes, and leaves out triggers, views, comments and psql commands', async () => {
-    const dir = await writeSources({'structure.sql': `\\restrict abc123
+    const dir = await writeSources({
+      'structure.sql': `\\restrict abc123
 SET statement_timeout = 0;
 SELECT pg_catalog.set_config('search_path', '', false);
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END; $$;
@@ -64,13 +87,19 @@ CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION 
 ALTER TABLE users ENABLE ALWAYS TRIGGER users_touch;
 ALTER TABLE users OWNER TO gitlab;
 \\unrestrict abc123
-`})
+`,
+    })
     const ddl = await convert('from-structure-sql.ts', [join(dir, 'structure.sql')])
     expect(ddl).not.to.match(/CREATE VIEW|CREATE TRIGGER|COMMENT ON|restrict|OWNER TO|set_config/)
     await db.pool.query(ddl)
     expect(await uniqueIndexesOf(db.pool, 'users')).to.deep.equal(['(lower((email)::text))'])
-    const {rows} = await db.pool.query<{relname: string; relkind: string}>(`SELECT relname, relkind::text FROM pg_class WHERE relname LIKE 'events%' AND relkind IN ('r', 'p') ORDER BY 1`)
-    expect(rows).to.deep.equal([{relname: 'events', relkind: 'p'}, {relname: 'events_2026', relkind: 'r'}])
+    const {rows} = await db.pool.query<{relname: string; relkind: string}>(
+      `SELECT relname, relkind::text FROM pg_class WHERE relname LIKE 'events%' AND relkind IN ('r', 'p') ORDER BY 1`,
+    )
+    expect(rows).to.deep.equal([
+      {relname: 'events', relkind: 'p'},
+      {relname: 'events_2026', relkind: 'r'},
+    ])
   })
 })
 
@@ -78,7 +107,8 @@ describe('corpus converter: Liquibase changelogs', () => {
   const db = useDatabase()
 
   it('runs the change sets PostgreSQL would run, in include order, with modifySql and preconditions', async () => {
-    const log = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n${body}\n</databaseChangeLog>`
+    const log = (body: string) =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n${body}\n</databaseChangeLog>`
     const dir = await writeSources({
       'META-INF/master.xml': log('<include file="META-INF/changelog-1.xml"/>\n<include file="META-INF/nested-master.xml"/>'),
       'META-INF/nested-master.xml': log('<include file="META-INF/changelog-2.xml"/>'),
@@ -114,7 +144,11 @@ describe('corpus converter: Liquibase changelogs', () => {
     const ddl = await convert('from-liquibase.ts', ['--dir', join(dir, 'META-INF'), join(dir, 'META-INF/master.xml')])
     await db.pool.query(ddl)
     expect(await columnsOf(db.pool, 'user_entity')).to.deep.equal([
-      'id character varying(36) NOT NULL', 'email character varying(255)', 'realm_id character varying(255)', 'secret_data text'])
+      'id character varying(36) NOT NULL',
+      'email character varying(255)',
+      'realm_id character varying(255)',
+      'secret_data text',
+    ])
     expect(await uniqueIndexesOf(db.pool, 'user_entity')).to.deep.equal(['(lower((email)::text))'])
   })
 })

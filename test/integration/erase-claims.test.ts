@@ -13,7 +13,8 @@ async function mapFor(db: TestDatabase): Promise<{dir: string; map: string}> {
   return writeReviewedMap(['--database-url', db.url])
 }
 
-const erase = (db: TestDatabase, map: string, ...args: string[]) => runCli(['privacy:erase', '--database-url', db.url, '--map', map, '--confirm', db.name, ...args])
+const erase = (db: TestDatabase, map: string, ...args: string[]) =>
+  runCli(['privacy:erase', '--database-url', db.url, '--map', map, '--confirm', db.name, ...args])
 
 async function value<T = unknown>(db: TestDatabase, sql: string, params: unknown[] = []): Promise<T> {
   const {rows} = await db.pool.query(sql, params)
@@ -88,14 +89,20 @@ describe('erasure claims only what it did', () => {
     it('is refused before any write when a via column without a foreign key would be faked', async () => {
       const text = await readFile(map, 'utf8')
       expect(text, 'the scan proposes the reference').to.match(/public\.documents:[\s\S]*?via: \{ column: owner_id, to: public\.users\.id/)
-      const bad = text.replace(/(public\.documents:\n(?:\s+.*\n)*?\s+)erase: delete/, '$1erase: anonymize')
+      const bad = text
+        .replace(/(public\.documents:\n(?:\s+.*\n)*?\s+)erase: delete/, '$1erase: anonymize')
         .replace(/owner_id: \{ category: \w+( *, erase: \w+)? \}/, 'owner_id: { category: identity, erase: fake }')
-      await writeFile(map, bad.includes('owner_id: { category: identity, erase: fake }') ? bad : bad.replace(/(public\.documents:\n(?:\s+.*\n)*?\s+columns:\n)/, '$1      owner_id: { category: identity, erase: fake }\n'))
-      const before = await value(db, 'SELECT md5(string_agg(d::text, \',\' ORDER BY id)) FROM documents d')
+      await writeFile(
+        map,
+        bad.includes('owner_id: { category: identity, erase: fake }')
+          ? bad
+          : bad.replace(/(public\.documents:\n(?:\s+.*\n)*?\s+columns:\n)/, '$1      owner_id: { category: identity, erase: fake }\n'),
+      )
+      const before = await value(db, "SELECT md5(string_agg(d::text, ',' ORDER BY id)) FROM documents d")
       const result = await erase(db, map, '--subject', 'id=3')
       expect(result.code, result.stderr).to.be.oneOf([1, 4])
       expect(result.stderr).to.match(/owner_id/)
-      expect(await value(db, 'SELECT md5(string_agg(d::text, \',\' ORDER BY id)) FROM documents d')).to.equal(before)
+      expect(await value(db, "SELECT md5(string_agg(d::text, ',' ORDER BY id)) FROM documents d")).to.equal(before)
     })
   })
 
@@ -126,7 +133,9 @@ describe('erasure claims only what it did', () => {
       expect(await value(db, 'SELECT count(*)::int FROM sign_ins WHERE user_id = 5')).to.equal(0)
       expect(await value(db, `SELECT count(*)::int FROM invoices WHERE billed_to LIKE '%user5@%'`)).to.equal(0)
       expect(await value(db, 'SELECT count(*)::int FROM sign_ins')).to.equal(60 - signIns)
-      const recorded = (await db.pool.query(`SELECT pk FROM heroku_privacy.event_rows WHERE table_name IN ('public.sign_ins', 'public.invoices')`)).rows.map(r => r.pk as string)
+      const recorded = (await db.pool.query(`SELECT pk FROM heroku_privacy.event_rows WHERE table_name IN ('public.sign_ins', 'public.invoices')`)).rows.map(
+        r => r.pk as string,
+      )
       expect(recorded).to.have.length(signIns + 1)
       for (const pk of recorded) expect(pk).to.match(/^row:[0-9a-f]{64}$/)
     })
@@ -171,7 +180,19 @@ describe('erasure claims only what it did', () => {
         INSERT INTO users SELECT i, 'user' || i || '@example.com', 'User Number ' || i FROM generate_series(1, 10) i;
         INSERT INTO messages (sender_id, recipient_id, body) SELECT i, i % 10 + 1, 'hello from ' || i FROM generate_series(1, 10) i;`)
       ;({dir, map} = await mapFor(db))
-      const restricted = await runCli(['privacy:restrict', '--database-url', db.url, '--map', map, '--subject', 'id=3', '--reason', 'accuracy', '--actor', 'dpo@example.com'])
+      const restricted = await runCli([
+        'privacy:restrict',
+        '--database-url',
+        db.url,
+        '--map',
+        map,
+        '--subject',
+        'id=3',
+        '--reason',
+        'accuracy',
+        '--actor',
+        'dpo@example.com',
+      ])
       expect(restricted.code, restricted.stderr).to.equal(0)
     })
     after(() => rm(dir, {recursive: true, force: true}))
@@ -230,14 +251,40 @@ describe('erasure claims only what it did', () => {
       const refused = await runCli(['privacy:export', '--database-url', roleUrl, '--map', map, '--subject', 'id=3', '--out', out, '--ledger-url', db.url])
       expect(refused.code, refused.stderr).to.equal(3)
       expect(refused.stderr).to.match(/Row-level security hides rows of public\.notes/)
-      const allowed = await runCli(['privacy:export', '--database-url', roleUrl, '--map', map, '--subject', 'id=3', '--out', out, '--ledger-url', db.url, '--allow-incomplete', '--json'])
+      const allowed = await runCli([
+        'privacy:export',
+        '--database-url',
+        roleUrl,
+        '--map',
+        map,
+        '--subject',
+        'id=3',
+        '--out',
+        out,
+        '--ledger-url',
+        db.url,
+        '--allow-incomplete',
+        '--json',
+      ])
       expect(allowed.code, allowed.stderr).to.equal(0)
     })
 
     it('an erasure that row-level security would cut short is refused', async () => {
       await db.pool.query('GRANT DELETE, UPDATE ON ALL TABLES IN SCHEMA public TO claims_reader')
       try {
-        const result = await runCli(['privacy:erase', '--database-url', roleUrl, '--map', map, '--subject', 'id=3', '--confirm', db.name, '--ledger-url', db.url])
+        const result = await runCli([
+          'privacy:erase',
+          '--database-url',
+          roleUrl,
+          '--map',
+          map,
+          '--subject',
+          'id=3',
+          '--confirm',
+          db.name,
+          '--ledger-url',
+          db.url,
+        ])
         expect(result.code, result.stderr).to.equal(4)
         expect(result.stderr, result.stderr).to.match(/Row-level security hides rows of public\.notes/)
         expect(await value(db, 'SELECT count(*)::int FROM notes WHERE user_id = 3')).to.equal(1)

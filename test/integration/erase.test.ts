@@ -16,7 +16,10 @@ async function checksums(pool: pg.Pool, skip: Record<string, string[]> = {}): Pr
   const sums: Record<string, string> = {}
   for (const {key, pk} of tables) {
     const [schema, name] = key.split('.')
-    const {rows} = await pool.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS sum FROM "${schema}"."${name}" t WHERE NOT (t."${pk}"::text = ANY($1))`, [skip[key] ?? []])
+    const {rows} = await pool.query(
+      `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS sum FROM "${schema}"."${name}" t WHERE NOT (t."${pk}"::text = ANY($1))`,
+      [skip[key] ?? []],
+    )
     sums[key] = rows[0].sum
   }
   return sums
@@ -30,7 +33,10 @@ async function findText(pool: pg.Pool, needles: string[]): Promise<string[]> {
   const hits: string[] = []
   for (const c of columns) {
     for (const needle of needles) {
-      const {rows} = await pool.query(`SELECT count(*)::int AS n FROM "${c.table_schema}"."${c.table_name}" WHERE "${c.column_name}"::text ILIKE '%' || $1 || '%'`, [needle])
+      const {rows} = await pool.query(
+        `SELECT count(*)::int AS n FROM "${c.table_schema}"."${c.table_name}" WHERE "${c.column_name}"::text ILIKE '%' || $1 || '%'`,
+        [needle],
+      )
       if (rows[0].n > 0) hits.push(`${c.table_schema}.${c.table_name}.${c.column_name} contains ${needle}`)
     }
   }
@@ -43,7 +49,7 @@ describe('privacy:erase', () => {
   let map: string
 
   before(async () => {
-    ({dir, map} = await writeReviewedMap(['--database-url', db.url]))
+    ;({dir, map} = await writeReviewedMap(['--database-url', db.url]))
   })
 
   after(async () => {
@@ -72,7 +78,13 @@ describe('privacy:erase', () => {
 
     it('refuses a map with unconfirmed proposed references', async () => {
       const proposed = join(dir, 'proposed.yml')
-      await writeFile(proposed, (await readFile(map, 'utf8')).replace('via: { column: requester_email, to: public.users.email }', 'via: { column: requester_email, to: public.users.email, proposed: true }'))
+      await writeFile(
+        proposed,
+        (await readFile(map, 'utf8')).replace(
+          'via: { column: requester_email, to: public.users.email }',
+          'via: { column: requester_email, to: public.users.email, proposed: true }',
+        ),
+      )
       const result = await runCli(['privacy:erase', '--database-url', db.url, '--map', proposed, '--subject', 'id=9', ...confirm()])
       expect(result.code).to.equal(1)
       expect(result.stderr).to.match(/still has proposed references \(public\.support_tickets\)/)
@@ -170,7 +182,7 @@ describe('privacy:erase', () => {
       expect(await findText(db.pool, [ALICE.email, ALICE.fullName, ALICE.phone, 'alice@'])).to.deep.equal([])
     })
 
-    it('leaves every other person\'s data byte-identical', async () => {
+    it("leaves every other person's data byte-identical", async () => {
       expect(await checksums(db.pool, aliceRows)).to.deep.equal(othersBefore)
     })
 
@@ -187,7 +199,9 @@ describe('privacy:erase', () => {
       const org = (await db.pool.query('SELECT name, billing_contact_id FROM organizations WHERE id = 1')).rows[0]
       expect(org.billing_contact_id).to.equal(null)
       expect(org.name).to.equal('Org 1')
-      expect((await db.pool.query('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [ALICE.id])).rows[0].n).to.equal(aliceRows['public.orders']!.length)
+      expect((await db.pool.query('SELECT count(*)::int AS n FROM orders WHERE user_id = $1', [ALICE.id])).rows[0].n).to.equal(
+        aliceRows['public.orders']!.length,
+      )
     })
 
     it('records primary keys and fingerprints in a ledger that verifies, and nothing erased', async () => {
@@ -195,7 +209,11 @@ describe('privacy:erase', () => {
       expect(rows).to.have.length(1)
       expect(rows[0].details).to.not.include(ALICE.email)
       expect(rows[0].details).to.match(/"fingerprint": ?"[0-9a-f]{64}"/)
-      const keys = (await db.pool.query('SELECT pk FROM heroku_privacy.event_rows WHERE seq = $1 AND table_name = $2', [rows[0].seq, 'public.audit_events'])).rows.map(r => r.pk).sort()
+      const keys = (
+        await db.pool.query('SELECT pk FROM heroku_privacy.event_rows WHERE seq = $1 AND table_name = $2', [rows[0].seq, 'public.audit_events'])
+      ).rows
+        .map(r => r.pk)
+        .sort()
       expect(keys).to.deep.equal([...aliceRows['public.audit_events']!].sort())
       expect((await runCli(['privacy:ledger:verify', '--database-url', db.url])).code).to.equal(0)
       expect(report.elsewhere.join(' ')).to.match(/Logplex/)
@@ -204,7 +222,22 @@ describe('privacy:erase', () => {
 
   describe('legal holds', () => {
     it('refuses held rows with exit 4, and --except-held erases only the rest', async () => {
-      const hold = await runCli(['privacy:restrict', '--database-url', db.url, '--map', map, '--subject', 'id=12', '--reason', 'legal-claim', '--legal-hold', '--snapshot', 'none', '--actor', 'dpo@example.com'])
+      const hold = await runCli([
+        'privacy:restrict',
+        '--database-url',
+        db.url,
+        '--map',
+        map,
+        '--subject',
+        'id=12',
+        '--reason',
+        'legal-claim',
+        '--legal-hold',
+        '--snapshot',
+        'none',
+        '--actor',
+        'dpo@example.com',
+      ])
       expect(hold.code, hold.stderr).to.equal(0)
       const held = (await db.pool.query(`SELECT table_name, pk FROM heroku_privacy.restricted_rows`)).rows
       const heldEvents = held.filter(r => r.table_name === 'public.audit_events').map(r => r.pk)
@@ -235,7 +268,9 @@ describe('privacy:erase in bulk', () => {
       const args = ['privacy:erase', '--database-url', db.url, '--map', map, '--subjects-file', people, '--include-connect']
       // The fixture, like many schemas, has no index on orders.shipping_address_id: deleting addresses would scan orders per row.
       const dry = await runCli([...args, '--dry-run'])
-      expect(dry.stdout).to.match(/Slow: public\.orders \(shipping_address_id\) has no index.*CREATE INDEX CONCURRENTLY ON "public"\."orders" \("shipping_address_id"\);/)
+      expect(dry.stdout).to.match(
+        /Slow: public\.orders \(shipping_address_id\) has no index.*CREATE INDEX CONCURRENTLY ON "public"\."orders" \("shipping_address_id"\);/,
+      )
       const planned = JSON.parse((await runCli([...args, '--dry-run', '--json'])).stdout)
       expect(planned.unindexed.map((u: {table: string; columns: string[]}) => `${u.table}.${u.columns}`)).to.deep.equal(['public.orders.shipping_address_id'])
       for (const {createIndex} of planned.unindexed) await db.pool.query(createIndex)

@@ -18,12 +18,81 @@ const EXTRA_EVENTS = 1234
 
 /** Fixed text per locale the page must show: headings of the Art. 15 items, and the translated column and map labels. */
 const EXPECTED = {
-  en: {headings: ['Who holds your data', 'Why we use it', 'What kinds of data', 'Who receives it', 'How long we keep it', 'Where it came from', 'Automated decisions', 'Your rights', 'Your data', 'What this archive does not cover', 'Other people in your data'], service: 'Run your account and deliver your orders', name: 'Your name', sfid: 'Salesforce record id', retention: 'Deleted 2 years after Closed at', count: /1,2\d\d records/, date: /(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}/, complaint: 'Complaint: complain to a data protection supervisory authority (Art. 77).'},
-  de: {headings: ['Wer Ihre Daten verarbeitet', 'Wofür wir sie verwenden', 'Welche Arten von Daten', 'Wer sie erhält', 'Wie lange wir sie speichern', 'Woher sie stammen', 'Automatisierte Entscheidungen', 'Ihre Rechte', 'Ihre Daten', 'Was dieses Archiv nicht umfasst', 'Andere Personen in Ihren Daten'], service: 'Ihr Konto führen und Ihre Bestellungen liefern', name: 'Ihr Name', sfid: 'Salesforce-Datensatz-ID', retention: 'Gelöscht 2 Jahre nach Closed at', count: /1\.2\d\d Einträge/, date: /\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}/, complaint: 'Beschwerde: sich bei einer Datenschutz-Aufsichtsbehörde beschweren (Art. 77).'},
-  fr: {headings: ['Qui détient vos données', 'Pourquoi nous les utilisons', 'Quelles catégories de données', 'Qui les reçoit', 'Combien de temps nous les conservons', 'D’où elles proviennent', 'Décisions automatisées', 'Vos droits', 'Vos données', 'Ce que cette archive ne couvre pas', 'D’autres personnes dans vos données'], service: 'Gérer votre compte et livrer vos commandes', name: 'Votre nom', sfid: 'Identifiant de la fiche Salesforce', retention: 'Supprimées 2 ans après Closed at', count: /1\u202f2\d\d enregistrements/, date: /\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/, complaint: 'Réclamation : saisir une autorité de contrôle de la protection des données (art. 77).'},
+  en: {
+    headings: [
+      'Who holds your data',
+      'Why we use it',
+      'What kinds of data',
+      'Who receives it',
+      'How long we keep it',
+      'Where it came from',
+      'Automated decisions',
+      'Your rights',
+      'Your data',
+      'What this archive does not cover',
+      'Other people in your data',
+    ],
+    service: 'Run your account and deliver your orders',
+    name: 'Your name',
+    sfid: 'Salesforce record id',
+    retention: 'Deleted 2 years after Closed at',
+    count: /1,2\d\d records/,
+    date: /(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}/,
+    complaint: 'Complaint: complain to a data protection supervisory authority (Art. 77).',
+  },
+  de: {
+    headings: [
+      'Wer Ihre Daten verarbeitet',
+      'Wofür wir sie verwenden',
+      'Welche Arten von Daten',
+      'Wer sie erhält',
+      'Wie lange wir sie speichern',
+      'Woher sie stammen',
+      'Automatisierte Entscheidungen',
+      'Ihre Rechte',
+      'Ihre Daten',
+      'Was dieses Archiv nicht umfasst',
+      'Andere Personen in Ihren Daten',
+    ],
+    service: 'Ihr Konto führen und Ihre Bestellungen liefern',
+    name: 'Ihr Name',
+    sfid: 'Salesforce-Datensatz-ID',
+    retention: 'Gelöscht 2 Jahre nach Closed at',
+    count: /1\.2\d\d Einträge/,
+    date: /\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4}/,
+    complaint: 'Beschwerde: sich bei einer Datenschutz-Aufsichtsbehörde beschweren (Art. 77).',
+  },
+  fr: {
+    headings: [
+      'Qui détient vos données',
+      'Pourquoi nous les utilisons',
+      'Quelles catégories de données',
+      'Qui les reçoit',
+      'Combien de temps nous les conservons',
+      'D’où elles proviennent',
+      'Décisions automatisées',
+      'Vos droits',
+      'Vos données',
+      'Ce que cette archive ne couvre pas',
+      'D’autres personnes dans vos données',
+    ],
+    service: 'Gérer votre compte et livrer vos commandes',
+    name: 'Votre nom',
+    sfid: 'Identifiant de la fiche Salesforce',
+    retention: 'Supprimées 2 ans après Closed at',
+    count: /1\u202f2\d\d enregistrements/,
+    date: /\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/,
+    complaint: 'Réclamation : saisir une autorité de contrôle de la protection des données (art. 77).',
+  },
 }
 
-const unescape = (html: string) => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+const unescape = (html: string) =>
+  html
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
 
 describe('privacy:export tells the person what Art. 15 says they are owed', () => {
   const db = useDatabase({users: 40})
@@ -40,10 +109,26 @@ describe('privacy:export tells the person what Art. 15 says they are owed', () =
     const reviewed = parseDocument(withReviewedFacts(await readFile(map, 'utf8')))
     reviewed.setIn(['tables', 'public.support_tickets', 'retention'], reviewed.createNode({column: 'closed_at', after: '2 years', action: 'delete'}))
     await writeFile(map, reviewed.toString())
-    await db.pool.query(`INSERT INTO audit_events (user_id, action, occurred_at) SELECT $1, 'login', now() - k * interval '1 minute' FROM generate_series(1, ${EXTRA_EVENTS}) k`, [ALICE.id])
+    await db.pool.query(
+      `INSERT INTO audit_events (user_id, action, occurred_at) SELECT $1, 'login', now() - k * interval '1 minute' FROM generate_series(1, ${EXTRA_EVENTS}) k`,
+      [ALICE.id],
+    )
     for (const locale of LOCALES) {
       const out = join(dir, `alice-${locale}.zip`)
-      const result = await runCli(['privacy:export', '--database-url', db.url, '--map', map, '--subject', `email=${ALICE.email}`, '--out', out, '--locale', locale, '--allow-plaintext'])
+      const result = await runCli([
+        'privacy:export',
+        '--database-url',
+        db.url,
+        '--map',
+        map,
+        '--subject',
+        `email=${ALICE.email}`,
+        '--out',
+        out,
+        '--locale',
+        locale,
+        '--allow-plaintext',
+      ])
       expect(result.code, result.stderr).to.equal(0)
       expect(result.stderr, 'a reviewed map leaves nothing to warn about').to.not.match(/Warning/)
       archives.set(locale, await readZip(out))
@@ -62,12 +147,25 @@ describe('privacy:export tells the person what Art. 15 says they are owed', () =
     expect(manifest.locale).to.equal('en')
     expect(facts.controller).to.deep.include({name: 'Example Shop GmbH', contact: 'privacy@shop.example', dpo: 'dpo@shop.example'})
     expect(facts.controller.authority.name).to.match(/Berliner Beauftragte/)
-    expect(Object.fromEntries(facts.purposes.map((p: {id: string; legalBasis: string}) => [p.id, p.legalBasis]))).to.deep.equal({service: 'contract', accounting: 'legal_obligation', security: 'legitimate_interests', analytics: 'consent', customer_relations: 'legitimate_interests'})
+    expect(Object.fromEntries(facts.purposes.map((p: {id: string; legalBasis: string}) => [p.id, p.legalBasis]))).to.deep.equal({
+      service: 'contract',
+      accounting: 'legal_obligation',
+      security: 'legitimate_interests',
+      analytics: 'consent',
+      customer_relations: 'legitimate_interests',
+    })
     expect(facts.categories.map((c: {category: string}) => c.category)).to.include.members(['contact', 'identity', 'financial', 'online_id', 'behavioral'])
     const recipients = Object.fromEntries(facts.recipients.map((r: {id: string; tables: unknown}) => [r.id, r.tables]))
     expect(recipients).to.deep.equal({heroku: 'all', payments: ['public.orders', 'public.payments'], salesforce: ['salesforce.contact']})
-    expect(facts.retention.find((r: {table: string}) => r.table === 'public.support_tickets').policy).to.deep.equal({column: 'closed_at', after: '2 years', action: 'delete'})
-    expect(facts.retention.find((r: {table: string; columns: string[] | null}) => r.table === 'public.users' && r.columns)).to.deep.include({columns: ['signup_ip'], stated: '90 days after sign-up'})
+    expect(facts.retention.find((r: {table: string}) => r.table === 'public.support_tickets').policy).to.deep.equal({
+      column: 'closed_at',
+      after: '2 years',
+      action: 'delete',
+    })
+    expect(facts.retention.find((r: {table: string; columns: string[] | null}) => r.table === 'public.users' && r.columns)).to.deep.include({
+      columns: ['signup_ip'],
+      stated: '90 days after sign-up',
+    })
     expect(facts.sources.map((s: {source: unknown}) => s.source)).to.include.members(['person', 'observed', 'salesforce'])
     expect(facts.automatedDecisions).to.have.length(1)
     expect(facts.automatedDecisions[0].tables).to.deep.equal(['public.audit_events'])
@@ -82,7 +180,16 @@ describe('privacy:export tells the person what Art. 15 says they are owed', () =
       const expected = EXPECTED[locale]
       expect(html).to.include(`<html lang="${locale}">`)
       for (const heading of expected.headings) expect(html, heading).to.match(new RegExp(`<h2 id="[a-z-]+-h">${heading}</h2>`))
-      for (const fact of ['Example Shop GmbH', 'dpo@shop.example', 'Berliner Beauftragte für Datenschutz und Informationsfreiheit', 'Example Payments Ltd', 'EU-US Data Privacy Framework', 'Sign-ins from unusual places are blocked', 'Detecting break-ins and abuse', '10 years after the payment, for tax law']) {
+      for (const fact of [
+        'Example Shop GmbH',
+        'dpo@shop.example',
+        'Berliner Beauftragte für Datenschutz und Informationsfreiheit',
+        'Example Payments Ltd',
+        'EU-US Data Privacy Framework',
+        'Sign-ins from unusual places are blocked',
+        'Detecting break-ins and abuse',
+        '10 years after the payment, for tax law',
+      ]) {
         expect(html, fact).to.include(fact)
       }
       expect(html).to.include(expected.service)
@@ -101,7 +208,9 @@ describe('privacy:export tells the person what Art. 15 says they are owed', () =
     const html = page('en')
     expect(html).to.not.match(/<script|<link|<img|<iframe|@import|url\(/i)
     expect(html).to.not.match(/\ssrc=/i)
-    expect([...html.matchAll(/href="([^"]+)"/g)].map(m => m[1]).every(href => href!.startsWith('#') || href!.startsWith('mailto:') || /^https:\/\//.test(href!))).to.equal(true)
+    expect(
+      [...html.matchAll(/href="([^"]+)"/g)].map(m => m[1]).every(href => href!.startsWith('#') || href!.startsWith('mailto:') || /^https:\/\//.test(href!)),
+    ).to.equal(true)
   })
 
   it('withholds credentials, and says so and why, in the page and the manifest', () => {
@@ -124,7 +233,19 @@ describe('privacy:export tells the person what Art. 15 says they are owed', () =
     expect(JSON.parse(json.stdout).error.code).to.equal('plaintext_refused')
     expect(existsSync(out)).to.equal(false)
     expect(existsSync(`${out}.partial`)).to.equal(false)
-    const encrypted = await runCli(['privacy:export', '--database-url', db.url, '--map', map, '--subject', `email=${ALICE.email}`, '--out', `${out}.age`, '--encrypt-to', await identityToRecipient(await generateIdentity())])
+    const encrypted = await runCli([
+      'privacy:export',
+      '--database-url',
+      db.url,
+      '--map',
+      map,
+      '--subject',
+      `email=${ALICE.email}`,
+      '--out',
+      `${out}.age`,
+      '--encrypt-to',
+      await identityToRecipient(await generateIdentity()),
+    ])
     expect(encrypted.code, encrypted.stderr).to.equal(0)
   })
 
@@ -161,7 +282,19 @@ describe('privacy:export tells the person what Art. 15 says they are owed', () =
         expect(await tab.evaluate(() => document.documentElement.lang)).to.equal(locale)
         const headings = await tab.locator('main section > h2').allTextContents()
         expect(headings).to.deep.equal(EXPECTED[locale].headings)
-        for (const id of ['controller', 'purposes', 'categories', 'recipients', 'retention', 'source', 'decisions', 'rights', 'data', 'not-covered', 'pseudonyms']) {
+        for (const id of [
+          'controller',
+          'purposes',
+          'categories',
+          'recipients',
+          'retention',
+          'source',
+          'decisions',
+          'rights',
+          'data',
+          'not-covered',
+          'pseudonyms',
+        ]) {
           expect(await tab.locator(`section#${id}`).isVisible(), id).to.equal(true)
         }
         expect(await tab.locator('table:not(:has(th))').count(), 'every table has header cells').to.equal(0)

@@ -38,14 +38,14 @@ describe('privacy:export and privacy:verify', () => {
     return {
       'public.users': await q('SELECT id FROM users WHERE id = $1 AND email = $2'),
       'public.profiles': (await db.pool.query('SELECT user_id AS id FROM profiles WHERE user_id = $1', [ALICE.id])).rows.map(r => String(r.id)),
-      'public.addresses': await q('SELECT id FROM addresses WHERE user_id = $1 AND $2 <> \'\''),
-      'public.orders': await q('SELECT id FROM orders WHERE user_id = $1 AND $2 <> \'\''),
-      'public.order_items': await q('SELECT i.id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.user_id = $1 AND $2 <> \'\''),
-      'public.payments': await q('SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.user_id = $1 AND $2 <> \'\''),
-      'public.messages': await q('SELECT id FROM messages WHERE (sender_id = $1 OR recipient_id = $1) AND $2 <> \'\''),
-      'public.audit_events': await q('SELECT id FROM audit_events WHERE user_id = $1 AND $2 <> \'\''),
-      'public.page_views': await q('SELECT id FROM page_views WHERE user_id = $1 AND $2 <> \'\''),
-      'public.organizations': await q('SELECT id FROM organizations WHERE billing_contact_id = $1 AND $2 <> \'\''),
+      'public.addresses': await q("SELECT id FROM addresses WHERE user_id = $1 AND $2 <> ''"),
+      'public.orders': await q("SELECT id FROM orders WHERE user_id = $1 AND $2 <> ''"),
+      'public.order_items': await q("SELECT i.id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.user_id = $1 AND $2 <> ''"),
+      'public.payments': await q("SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.user_id = $1 AND $2 <> ''"),
+      'public.messages': await q("SELECT id FROM messages WHERE (sender_id = $1 OR recipient_id = $1) AND $2 <> ''"),
+      'public.audit_events': await q("SELECT id FROM audit_events WHERE user_id = $1 AND $2 <> ''"),
+      'public.page_views': await q("SELECT id FROM page_views WHERE user_id = $1 AND $2 <> ''"),
+      'public.organizations': await q("SELECT id FROM organizations WHERE billing_contact_id = $1 AND $2 <> ''"),
       'public.support_tickets': await q('SELECT id FROM support_tickets WHERE requester_email = $2 AND $1 > 0'),
       'salesforce.contact': await q('SELECT id FROM salesforce.contact WHERE email = $2 AND $1 > 0'),
     }
@@ -62,12 +62,14 @@ describe('privacy:export and privacy:verify', () => {
       summary = JSON.parse(result.stdout)
     })
 
-    it('holds every row the map ties to the person and no one else\'s', async () => {
+    it("holds every row the map ties to the person and no one else's", async () => {
       const entries = await readZip(archive)
       const expected = await expectedIds()
       for (const [table, ids] of Object.entries(expected)) {
         const keyColumn = table === 'public.profiles' ? 'user_id' : 'id'
-        const got = jsonRows(entries, table).map(r => String(r[keyColumn])).sort()
+        const got = jsonRows(entries, table)
+          .map(r => String(r[keyColumn]))
+          .sort()
         expect(got, table).to.deep.equal(ids)
         expect(ids.length, `${table} has rows for the subject in the fixture`).to.be.greaterThan(0)
       }
@@ -122,7 +124,7 @@ describe('privacy:export and privacy:verify', () => {
       expect((await runCli(['privacy:verify', added])).code).to.equal(3)
     })
 
-    it('records the export in the ledger without the person\'s data', async () => {
+    it("records the export in the ledger without the person's data", async () => {
       const {rows} = await db.pool.query(`SELECT details::text AS details FROM heroku_privacy.events WHERE action = 'export.created'`)
       expect(rows.length).to.be.greaterThan(0)
       expect(rows[0].details).to.include(summary.sha256)
@@ -136,20 +138,43 @@ describe('privacy:export and privacy:verify', () => {
         id serial PRIMARY KEY, owner_id bigint REFERENCES users(id), shared_with_id bigint REFERENCES users(id),
         content bytea, chunks bytea[], uploaded_at timestamptz, taken_on date, size numeric, tags text[], meta jsonb, note text)`)
       try {
-        await db.pool.query(`INSERT INTO user_files (owner_id, shared_with_id, content, chunks, uploaded_at, taken_on, size, tags, meta, note)
-          VALUES ($1, 7, '\\x00ff10', ARRAY['\\x01'::bytea, NULL, '\\x0203'], '2025-03-01 12:30:00.123456+02', '2025-02-28', 12.50, '{a,"b c"}', '{"k": [1, 2]}', E'line\\nbreak "quoted" \\\\ é')`, [ALICE.id])
+        await db.pool.query(
+          `INSERT INTO user_files (owner_id, shared_with_id, content, chunks, uploaded_at, taken_on, size, tags, meta, note)
+          VALUES ($1, 7, '\\x00ff10', ARRAY['\\x01'::bytea, NULL, '\\x0203'], '2025-03-01 12:30:00.123456+02', '2025-02-28', 12.50, '{a,"b c"}', '{"k": [1, 2]}', E'line\\nbreak "quoted" \\\\ é')`,
+          [ALICE.id],
+        )
         const fileMap = join(dir, 'files.yml')
         expect((await runCli(['privacy:scan', '--database-url', db.url, '--out', fileMap])).code).to.equal(0)
         const exportWith = async (format: string) => {
           const archive = join(dir, `files-${format}.zip`)
-          const result = await runCli(['privacy:export', '--database-url', db.url, '--map', fileMap, '--subject', `id=${ALICE.id}`, '--format', format, '--out', archive, '--allow-plaintext'])
+          const result = await runCli([
+            'privacy:export',
+            '--database-url',
+            db.url,
+            '--map',
+            fileMap,
+            '--subject',
+            `id=${ALICE.id}`,
+            '--format',
+            format,
+            '--out',
+            archive,
+            '--allow-plaintext',
+          ])
           expect(result.code, result.stderr).to.equal(0)
           return readZip(archive)
         }
         const [row] = jsonRows(await exportWith('json'), 'public.user_files')
         expect(row).to.deep.include({
-          owner_id: ALICE.id, content: 'AP8Q', chunks: ['AQ==', null, 'AgM='], uploaded_at: '2025-03-01T10:30:00.123456+00:00',
-          taken_on: '2025-02-28', size: 12.5, tags: ['a', 'b c'], meta: {k: [1, 2]}, note: 'line\nbreak "quoted" \\ é',
+          owner_id: ALICE.id,
+          content: 'AP8Q',
+          chunks: ['AQ==', null, 'AgM='],
+          uploaded_at: '2025-03-01T10:30:00.123456+00:00',
+          taken_on: '2025-02-28',
+          size: 12.5,
+          tags: ['a', 'b c'],
+          meta: {k: [1, 2]},
+          note: 'line\nbreak "quoted" \\ é',
         })
         expect(row!.shared_with_id).to.match(/^person-[0-9a-f]{12}$/)
         const csv = (await exportWith('csv')).get('data/public.user_files.csv')!.toString()
@@ -175,7 +200,11 @@ describe('privacy:export and privacy:verify', () => {
       const result = await exportCli('--subjects-file', file, '--out', join(dir, 'batch.zip'), '--json')
       expect(result.code, result.stderr).to.equal(0)
       const entries = await readZip(join(dir, 'batch.zip'))
-      expect(jsonRows(entries, 'public.users').map(r => Number(r.id)).sort()).to.deep.equal([1, 5])
+      expect(
+        jsonRows(entries, 'public.users')
+          .map(r => Number(r.id))
+          .sort(),
+      ).to.deep.equal([1, 5])
     })
 
     it('prints dataclip SQL that returns the same rows', async () => {
@@ -222,7 +251,18 @@ describe('privacy:export and privacy:verify', () => {
       const loose = join(dir, 'loose.yml')
       await writeFile(loose, (await readFile(map, 'utf8')).replace(/lookup:\n(\s+)- email/, 'lookup:\n$1- phone\n$1- email'))
       await db.pool.query(`UPDATE users SET phone = '+1 555 0000000' WHERE id IN (8, 9)`)
-      const result = await runCli(['privacy:export', '--database-url', db.url, '--map', loose, '--subject', 'phone=+1 555 0000000', '--out', join(dir, 'loose.zip'), '--allow-plaintext'])
+      const result = await runCli([
+        'privacy:export',
+        '--database-url',
+        db.url,
+        '--map',
+        loose,
+        '--subject',
+        'phone=+1 555 0000000',
+        '--out',
+        join(dir, 'loose.zip'),
+        '--allow-plaintext',
+      ])
       expect(result.code).to.equal(1)
       expect(result.stderr).to.match(/The lookup by phone matches 2 people in public\.users; use a more precise key such as id/)
       expect(result.stderr).to.not.include('0000000')
@@ -272,7 +312,11 @@ describe('privacy:export and privacy:verify', () => {
     it('leaves no complete-looking archive when killed mid-export', async function () {
       this.timeout(120_000)
       const archive = join(dir, 'killed.zip')
-      const child = spawn(process.execPath, [BIN, 'privacy:export', '--database-url', db.url, '--map', map, '--subject', 'id=3', '--out', archive, '--allow-plaintext'], {cwd: PROJECT_ROOT, stdio: 'ignore'})
+      const child = spawn(
+        process.execPath,
+        [BIN, 'privacy:export', '--database-url', db.url, '--map', map, '--subject', 'id=3', '--out', archive, '--allow-plaintext'],
+        {cwd: PROJECT_ROOT, stdio: 'ignore'},
+      )
       const exited = new Promise(resolve => child.on('exit', resolve))
       for (let i = 0; i < 600 && !existsSync(`${archive}.partial`); i++) await new Promise(resolve => setTimeout(resolve, 25))
       child.kill('SIGKILL')

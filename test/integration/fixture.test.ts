@@ -20,7 +20,8 @@ describe('fixture generator', () => {
   })
 
   it('gives the known subject rows in every table that can hold them', async () => {
-    const counts = await first.pool.query(`
+    const counts = await first.pool.query(
+      `
       SELECT (SELECT count(*) FROM users WHERE email = $1)::int AS users,
              (SELECT count(*) FROM profiles WHERE user_id = $2)::int AS profiles,
              (SELECT count(*) FROM addresses WHERE user_id = $2)::int AS addresses,
@@ -30,7 +31,9 @@ describe('fixture generator', () => {
              (SELECT count(*) FROM audit_events WHERE user_id = $2)::int AS events,
              (SELECT count(*) FROM page_views WHERE user_id = $2)::int AS views,
              (SELECT count(*) FROM salesforce.contact WHERE email = $1)::int AS contacts,
-             (SELECT count(*) FROM organizations WHERE billing_contact_id = $2)::int AS billing`, [ALICE.email, ALICE.id])
+             (SELECT count(*) FROM organizations WHERE billing_contact_id = $2)::int AS billing`,
+      [ALICE.email, ALICE.id],
+    )
     for (const [table, count] of Object.entries(counts.rows[0])) expect(count, table).to.be.greaterThan(0)
   })
 
@@ -46,7 +49,9 @@ describe('fixture generator', () => {
     expect(partitions.rows[0].n).to.equal(2)
     const implicit = await first.pool.query(`SELECT count(*)::int AS n FROM support_tickets t JOIN users u ON u.email = t.requester_email`)
     expect(implicit.rows[0].n).to.be.greaterThan(0)
-    const strangers = await first.pool.query(`SELECT count(*)::int AS n FROM support_tickets t WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.email = t.requester_email)`)
+    const strangers = await first.pool.query(
+      `SELECT count(*)::int AS n FROM support_tickets t WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.email = t.requester_email)`,
+    )
     expect(strangers.rows[0].n).to.be.greaterThan(0)
   })
 

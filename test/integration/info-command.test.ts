@@ -28,7 +28,7 @@ describe('privacy:info', () => {
     expectNoSecrets(result)
   }
 
-  it('is listed by the standalone binary\'s help', async () => {
+  it("is listed by the standalone binary's help", async () => {
     const result = await runCli(['privacy', '--help'], {})
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).to.match(/privacy:info\s+show which database/)
@@ -119,7 +119,11 @@ describe('privacy:info', () => {
     })
 
     it('an unknown database', async () => {
-      expectOneLineError(await runCli(['privacy:info', '-a', 'privacy-demo', '--database', 'HEROKU_POSTGRESQL_NOPE'], ctx.env), 1, /Unknown database HEROKU_POSTGRESQL_NOPE.*Valid options are/)
+      expectOneLineError(
+        await runCli(['privacy:info', '-a', 'privacy-demo', '--database', 'HEROKU_POSTGRESQL_NOPE'], ctx.env),
+        1,
+        /Unknown database HEROKU_POSTGRESQL_NOPE.*Valid options are/,
+      )
     })
 
     it('an app with no Postgres', async () => {
@@ -136,7 +140,11 @@ describe('privacy:info', () => {
 
     it('an unreachable database', async () => {
       const port = await freePort()
-      expectOneLineError(await runCli(['privacy:info', '--database-url', `postgres://u:secret-pw-1@127.0.0.1:${port}/db`], {}), 1, /Could not connect to 127\.0\.0\.1:\d+\/db \(ECONNREFUSED\)/)
+      expectOneLineError(
+        await runCli(['privacy:info', '--database-url', `postgres://u:secret-pw-1@127.0.0.1:${port}/db`], {}),
+        1,
+        /Could not connect to 127\.0\.0\.1:\d+\/db \(ECONNREFUSED\)/,
+      )
     })
 
     it('a --database-url that is not a postgres URL', async () => {
@@ -150,11 +158,20 @@ describe('privacy:info', () => {
     })
 
     it('a rejected API token', async () => {
-      expectOneLineError(await runCli(['privacy:info', '-a', 'privacy-demo'], {...ctx.env, HEROKU_API_KEY: 'wrong-token-value'}), 1, /rejected the API token.*heroku login/)
+      expectOneLineError(
+        await runCli(['privacy:info', '-a', 'privacy-demo'], {...ctx.env, HEROKU_API_KEY: 'wrong-token-value'}),
+        1,
+        /rejected the API token.*heroku login/,
+      )
     })
 
     it('an API that answers 403', async () => {
-      ctx.sim.failNext({path: /^\/actions\/addon-attachments\/resolve$/, status: 403, id: 'forbidden', message: 'You do not have access to the app privacy-demo.'})
+      ctx.sim.failNext({
+        path: /^\/actions\/addon-attachments\/resolve$/,
+        status: 403,
+        id: 'forbidden',
+        message: 'You do not have access to the app privacy-demo.',
+      })
       expectOneLineError(await runCli(['privacy:info', '-a', 'privacy-demo'], ctx.env), 1, /not allowed.*\(403\)/)
     })
 

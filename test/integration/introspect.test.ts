@@ -32,7 +32,13 @@ describe('schema introspection of shapes real apps use', () => {
   it('reads unique indexes, including expression and partial ones, and generated columns', async () => {
     const schema = await introspect(db.pool)
     const accounts = schema.tables.get('public.accounts')!
-    expect(accounts.uniqueIndexes.map(i => i.name).sort()).to.deep.equal(['accounts_email_key_quoted', 'accounts_pkey', 'index_accounts_on_display_name', 'index_accounts_on_handle', 'index_accounts_on_lower_email'])
+    expect(accounts.uniqueIndexes.map(i => i.name).sort()).to.deep.equal([
+      'accounts_email_key_quoted',
+      'accounts_pkey',
+      'index_accounts_on_display_name',
+      'index_accounts_on_handle',
+      'index_accounts_on_lower_email',
+    ])
     const lowerEmail = accounts.uniqueIndexes.find(i => i.name === 'index_accounts_on_lower_email')!
     expect(lowerEmail.columns).to.deep.equal([null])
     expect(lowerEmail.expressions[0]).to.match(/lower/)

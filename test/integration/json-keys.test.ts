@@ -20,7 +20,8 @@ describe('erasing keys inside JSON', () => {
 
   before(async () => {
     await db.pool.query('CREATE TABLE profiles (id int PRIMARY KEY, doc jsonb, "value" json, "Notes" text)')
-    await db.pool.query(`
+    await db.pool.query(
+      `
       INSERT INTO profiles VALUES
         (1, $1::jsonb, $1::json, 'x'),
         (2, NULL, NULL, NULL),
@@ -28,7 +29,9 @@ describe('erasing keys inside JSON', () => {
         (4, '{"nothing": {"here": [1, 2]}}', '{"nothing": 1}', NULL),
         (5, '"email"', '7', NULL),
         (6, '{"user.email": "carol@example.com", "say \\"hi\\"": 1, "user": {"email": "kept"}}', NULL, NULL);
-    `, [JSON.stringify(DOCUMENT)])
+    `,
+      [JSON.stringify(DOCUMENT)],
+    )
   })
 
   /** Runs the strategy's assignment over every row (as an erasure would) and returns the documents after it, by id. */
@@ -37,12 +40,19 @@ describe('erasing keys inside JSON', () => {
     const table = schema.tables.get('public.profiles')!
     const info = table.columns.find(c => c.name === column)!
     const params: unknown[] = []
-    const assignment = columnAssignment(info, {category: 'contact', erase: 'redact', keys}, {
-      table, keyText: 't.id::text', hashKey: Buffer.alloc(32), param: value => {
-        params.push(value)
-        return `$${params.length}`
+    const assignment = columnAssignment(
+      info,
+      {category: 'contact', erase: 'redact', keys},
+      {
+        table,
+        keyText: 't.id::text',
+        hashKey: Buffer.alloc(32),
+        param: value => {
+          params.push(value)
+          return `$${params.length}`
+        },
       },
-    })
+    )
     const client = await db.pool.connect()
     try {
       await client.query('BEGIN')
@@ -106,7 +116,9 @@ describe('privacy:erase with keys inside JSON', () => {
       (10, 1, '{"contact": {"email": "alice@example.com", "phones": ["+44 20 7946 0018"]}, "theme": "dark"}'),
       (11, 1, '{"theme": "plain"}'),
       (20, 2, '{"contact": {"email": "bob@example.com", "phones": ["+44 20 7946 0019"]}, "theme": "light"}')`)
-    await writeFile(join(dir, 'privacy.yml'), `version: 1
+    await writeFile(
+      join(dir, 'privacy.yml'),
+      `version: 1
 subject: { table: public.users, key: id, lookup: [email] }
 tables:
   public.users:
@@ -121,15 +133,26 @@ tables:
       id: { category: none }
       user_id: { category: none }
       prefs: { category: contact, erase: redact, keys: [email, "contact.phones"] }
-`)
+`,
+    )
   })
 
   after(async () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  it('removes the nested keys of the person\'s rows only', async () => {
-    const result = await runCli(['privacy:erase', '--database-url', db.url, '--map', join(dir, 'privacy.yml'), '--subject', 'email=alice@example.com', '--confirm', db.name])
+  it("removes the nested keys of the person's rows only", async () => {
+    const result = await runCli([
+      'privacy:erase',
+      '--database-url',
+      db.url,
+      '--map',
+      join(dir, 'privacy.yml'),
+      '--subject',
+      'email=alice@example.com',
+      '--confirm',
+      db.name,
+    ])
     expect(result.code, result.stderr).to.equal(0)
     const {rows} = await db.pool.query<{id: number; prefs: unknown}>('SELECT id, prefs FROM settings ORDER BY id')
     expect(rows.map(row => row.prefs)).to.deep.equal([

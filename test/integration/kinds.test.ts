@@ -78,7 +78,17 @@ describe('several kinds of person in one map', () => {
     expect(both.code).to.equal(2)
     expect(both.stderr).to.match(/finds someone in each of user and contact; pass --kind .* or --all-kinds/)
     expect(both.stderr).to.not.include('erin@example.com')
-    const unknown = await cli('privacy:export', '--subject', 'email=erin@example.com', '--kind', 'customer', '--out', join(dir, 'x.zip'), '--locate-seconds', '0')
+    const unknown = await cli(
+      'privacy:export',
+      '--subject',
+      'email=erin@example.com',
+      '--kind',
+      'customer',
+      '--out',
+      join(dir, 'x.zip'),
+      '--locate-seconds',
+      '0',
+    )
     expect(unknown.code).to.equal(2)
     expect(unknown.stderr).to.match(/--kind customer is not a kind of person in the data map; it has user, contact/)
   })
@@ -110,12 +120,15 @@ describe('several kinds of person in one map', () => {
     const asContact = await cli('privacy:erase', '--subject', 'email=erin@example.com', '--kind', 'contact', '--confirm', db.name, '--json')
     expect(asContact.code, asContact.stderr + asContact.stdout).to.equal(0)
     expect(JSON.parse(asContact.stdout).kinds).to.deep.equal(['contact'])
-    const left = async () => (await db.pool.query(`
+    const left = async () =>
+      (
+        await db.pool.query(`
       SELECT (SELECT count(*) FROM users WHERE email = 'erin@example.com')::int AS users,
              (SELECT count(*) FROM contacts WHERE email = 'erin@example.com')::int AS contacts,
              (SELECT count(*) FROM responses WHERE answer LIKE 'Erin%')::int AS responses,
              (SELECT count(*) FROM user_notes WHERE body = 'note by Erin')::int AS notes,
-             (SELECT count(*) FROM contacts WHERE email = 'carl@example.com')::int AS carl`)).rows[0]
+             (SELECT count(*) FROM contacts WHERE email = 'carl@example.com')::int AS carl`)
+      ).rows[0]
     expect(await left()).to.deep.equal({users: 1, contacts: 0, responses: 0, notes: 1, carl: 1})
     const asUser = await cli('privacy:erase', '--subject', 'email=erin@example.com', '--confirm', db.name, '--json')
     expect(asUser.code, asUser.stderr + asUser.stdout).to.equal(0)

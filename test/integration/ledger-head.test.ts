@@ -16,7 +16,7 @@ describe('the ledger head, kept outside the ledger', function () {
   let map: string
 
   before(async () => {
-    ({dir, map} = await writeReviewedMap(['--database-url', db.url]))
+    ;({dir, map} = await writeReviewedMap(['--database-url', db.url]))
   })
 
   after(async () => {
@@ -41,13 +41,16 @@ describe('the ledger head, kept outside the ledger', function () {
     expect(request.ledgerHead).to.equal(await newest())
     expect(json(await cli('privacy:requests:extend', request.id, '--months', '1', '--reason', 'three systems', '--json')).ledgerHead).to.equal(await newest())
     expect(json(await cli('privacy:restrict', '--map', map, '--subject', 'id=9', '--reason', 'accuracy', '--json')).ledgerHead).to.equal(await newest())
-    expect(json(await cli('privacy:restrict:lift', '--subject', 'id=9', '--approved-by', 'dpo@example.com', '--evidence', 'T-1', '--confirm', db.name, '--json')).ledgerHead).to.equal(await newest())
+    expect(
+      json(await cli('privacy:restrict:lift', '--subject', 'id=9', '--approved-by', 'dpo@example.com', '--evidence', 'T-1', '--confirm', db.name, '--json'))
+        .ledgerHead,
+    ).to.equal(await newest())
     expect(json(await cli('privacy:retention:run', '--map', map, '--confirm', db.name, '--json')).ledgerHead).to.equal(await newest())
     expect(json(await cli('privacy:erase', '--map', map, '--subject', 'id=7', '--confirm', db.name, '--json')).ledgerHead).to.equal(await newest())
     expect(json(await cli('privacy:requests:close', request.id, '--outcome', 'sent', '--json')).ledgerHead).to.equal(await newest())
   })
 
-  it('is recorded in an export\'s manifest as it was when the archive was made', async () => {
+  it("is recorded in an export's manifest as it was when the archive was made", async () => {
     const before = await newest()
     const out = join(dir, 'alice.zip')
     const exported = json(await cli('privacy:export', '--map', map, '--subject', `email=${ALICE.email}`, '--out', out, '--allow-plaintext', '--json'))

@@ -21,9 +21,14 @@ describe('request ledger', () => {
       const pools = [new pg.Pool({connectionString: db.url}), new pg.Pool({connectionString: db.url})]
       try {
         const results = await Promise.all(pools.map(pool => migrateLedger(pool, 'test')))
-        expect(results.map(r => r.applied).flat().sort()).to.deep.equal([...Array(LATEST_LEDGER_VERSION).keys()].map(i => i + 1))
+        expect(
+          results
+            .map(r => r.applied)
+            .flat()
+            .sort(),
+        ).to.deep.equal([...Array(LATEST_LEDGER_VERSION).keys()].map(i => i + 1))
         expect((await migrateLedger(pools[0]!, 'test')).applied).to.deep.equal([])
-        const {rows} = await db.pool.query('SELECT count(*)::int AS n FROM heroku_privacy.schema_versions WHERE component = \'ledger\'')
+        const {rows} = await db.pool.query("SELECT count(*)::int AS n FROM heroku_privacy.schema_versions WHERE component = 'ledger'")
         expect(rows[0].n).to.equal(LATEST_LEDGER_VERSION)
       } finally {
         await Promise.all(pools.map(pool => pool.end()))
@@ -110,10 +115,29 @@ describe('request ledger', () => {
     }
 
     it('opens a request with its deadline and records who opened it', async () => {
-      const request = await json('privacy:requests:open', '--kind', 'erasure', '--subject', `email=${ALICE.email}`, '--received', '2026-01-31', '--reference', 'TICKET-1')
+      const request = await json(
+        'privacy:requests:open',
+        '--kind',
+        'erasure',
+        '--subject',
+        `email=${ALICE.email}`,
+        '--received',
+        '2026-01-31',
+        '--reference',
+        'TICKET-1',
+      )
       expect(request.id).to.match(/^R-2026-\d{4}$/)
       // One month from 31 January is 28 February 2026, a Saturday: the deadline moves to Monday 2 March.
-      expect(request).to.include({kind: 'erasure', receivedOn: '2026-01-31', law: 'gdpr', dueOn: '2026-03-02', status: 'open', openedBy: 'admin@example.com', reference: 'TICKET-1', verifiedBy: null})
+      expect(request).to.include({
+        kind: 'erasure',
+        receivedOn: '2026-01-31',
+        law: 'gdpr',
+        dueOn: '2026-03-02',
+        status: 'open',
+        openedBy: 'admin@example.com',
+        reference: 'TICKET-1',
+        verifiedBy: null,
+      })
       expect(request.isOverdue).to.equal(true)
     })
 
@@ -141,9 +165,29 @@ describe('request ledger', () => {
       expect(again.stderr).to.match(/at most 2 in all/)
     })
 
-    it('runs each law\'s clock, and records how the identity was checked', async () => {
-      const ccpa = await json('privacy:requests:open', '--kind', 'access', '--subject', 'id=6', '--received', '2026-01-01', '--law', 'ccpa', '--verified-by', 'dpo@example.com', '--verification-method', 'email-confirmation')
-      expect(ccpa).to.include({law: 'ccpa', dueOn: '2026-02-16', acknowledgeBy: '2026-01-15', verifiedBy: 'dpo@example.com', verificationMethod: 'email-confirmation'})
+    it("runs each law's clock, and records how the identity was checked", async () => {
+      const ccpa = await json(
+        'privacy:requests:open',
+        '--kind',
+        'access',
+        '--subject',
+        'id=6',
+        '--received',
+        '2026-01-01',
+        '--law',
+        'ccpa',
+        '--verified-by',
+        'dpo@example.com',
+        '--verification-method',
+        'email-confirmation',
+      )
+      expect(ccpa).to.include({
+        law: 'ccpa',
+        dueOn: '2026-02-16',
+        acknowledgeBy: '2026-01-15',
+        verifiedBy: 'dpo@example.com',
+        verificationMethod: 'email-confirmation',
+      })
       const wrongUnit = await cli('privacy:requests:extend', ccpa.id, '--reason', 'x', '--months', '1', '--notified-on', '2026-02-01')
       expect(wrongUnit.code).to.equal(2)
       expect(wrongUnit.stderr).to.match(/counted in days \(--days\)/)

@@ -50,7 +50,9 @@ describe('privacy:locate, and the export and erasure that use it', function () {
     await clean.pool.query(APP_SCHEMA)
     // The same app where nothing outside her own rows mentions Alice.
     await clean.pool.query(`DELETE FROM audit_log WHERE "actor" <> 'bob@example.org' AND "ip" IS DISTINCT FROM '203.0.113.70'`)
-    await clean.pool.query(`UPDATE "Profiles" SET "settings" = '{}' WHERE "accountId" = 2; UPDATE "SupportNotes" SET "body" = 'refund done' WHERE "accountId" = 2`)
+    await clean.pool.query(
+      `UPDATE "Profiles" SET "settings" = '{}' WHERE "accountId" = 2; UPDATE "SupportNotes" SET "body" = 'refund done' WHERE "accountId" = 2`,
+    )
     // Someone erased earlier by anonymisation: nothing of theirs names them any more.
     await clean.pool.query(`INSERT INTO "Accounts" ("accountId", "Email", "fullName") VALUES (4, 'redacted@redacted.invalid', '[redacted]')`)
   })
@@ -82,8 +84,15 @@ describe('privacy:locate, and the export and erasure that use it', function () {
       expect(error.exitCode).to.equal(3)
       expect(error.details.found.filter((a: Appearance) => !a.linked)).to.deep.equal(UNLINKED)
       expect(error.details.found.filter((a: Appearance) => a.linked).map((a: Appearance) => `${a.table}.${a.column}`)).to.deep.equal([
-        'public.Accounts.Email', 'public.Accounts.fullName', 'public.Accounts.lastSignInIp', 'public.Accounts.phoneNumber',
-        'public.Events.detail', 'public.Profiles.knownIps', 'public.Profiles.otherEmails', 'public.Profiles.settings', 'public.SupportNotes.body',
+        'public.Accounts.Email',
+        'public.Accounts.fullName',
+        'public.Accounts.lastSignInIp',
+        'public.Accounts.phoneNumber',
+        'public.Events.detail',
+        'public.Profiles.knownIps',
+        'public.Profiles.otherEmails',
+        'public.Profiles.settings',
+        'public.SupportNotes.body',
       ])
       expect(error.details.identifiers).to.deep.equal({email: 2, phone: 2, name: 1, ip: 1})
       expect(result.stderr).to.equal('')
@@ -114,7 +123,15 @@ describe('privacy:locate, and the export and erasure that use it', function () {
         const one = await locate(app.url, '--subject', 'accountId=1', '--jobs', '1', '--max-seconds', '4', '--json')
         expect(one.code, one.stderr).to.equal(0)
         const alone = JSON.parse(one.stdout)
-        expect(alone.notReached).to.have.members(['public.AAheldOne', 'public.AAheldTwo', 'public.Accounts', 'public.Events', 'public.Profiles', 'public.SupportNotes', 'public.audit_log'])
+        expect(alone.notReached).to.have.members([
+          'public.AAheldOne',
+          'public.AAheldTwo',
+          'public.Accounts',
+          'public.Events',
+          'public.Profiles',
+          'public.SupportNotes',
+          'public.audit_log',
+        ])
         expect(alone.found).to.deep.equal([])
 
         const three = await locate(app.url, '--subject', 'accountId=1', '--jobs', '3', '--max-seconds', '4')
@@ -146,8 +163,12 @@ describe('privacy:locate, and the export and erasure that use it', function () {
       expect(summary.unlinked.appearances).to.deep.equal(UNLINKED)
       expect(summary.unlinked.notReached).to.deep.equal([])
       const manifest = JSON.parse((await readZip(out)).get('manifest.json')!.toString())
-      expect(manifest.notCovered).to.include('public.audit_log.event: 2 rows mention the person, but the data map does not link them to the person (a table outside the map), so this archive does not hold them')
-      expect(manifest.notCovered).to.include("public.SupportNotes.body: 1 row mentions the person, but the data map does not link it to the person (someone else's rows), so this archive does not hold it")
+      expect(manifest.notCovered).to.include(
+        'public.audit_log.event: 2 rows mention the person, but the data map does not link them to the person (a table outside the map), so this archive does not hold them',
+      )
+      expect(manifest.notCovered).to.include(
+        "public.SupportNotes.body: 1 row mentions the person, but the data map does not link it to the person (someone else's rows), so this archive does not hold it",
+      )
 
       const plain = await cli('privacy:export', '--database-url', app.url, '--map', map, '--subject', 'accountId=1', '--out', out, '--force')
       expect(plain.code, plain.stderr).to.equal(0)
@@ -155,7 +176,20 @@ describe('privacy:locate, and the export and erasure that use it', function () {
     })
 
     it('skips the search with --locate-seconds 0', async () => {
-      const result = await cli('privacy:export', '--database-url', app.url, '--map', map, '--subject', 'accountId=1', '--out', join(dir, 'quick.zip'), '--locate-seconds', '0', '--json')
+      const result = await cli(
+        'privacy:export',
+        '--database-url',
+        app.url,
+        '--map',
+        map,
+        '--subject',
+        'accountId=1',
+        '--out',
+        join(dir, 'quick.zip'),
+        '--locate-seconds',
+        '0',
+        '--json',
+      )
       expect(result.code, result.stderr).to.equal(0)
       expect(JSON.parse(result.stdout).unlinked).to.equal(null)
     })
@@ -164,7 +198,19 @@ describe('privacy:locate, and the export and erasure that use it', function () {
   describe('privacy:erase --locate', () => {
     it('reports, after the commit, every place the person is still found', async () => {
       await app.pool.query(`ALTER TABLE "Profiles" ADD PRIMARY KEY ("accountId"); ALTER TABLE "Events" ADD PRIMARY KEY ("accountId", "kind")`)
-      const result = await cli('privacy:erase', '--database-url', app.url, '--map', map, '--subject', 'accountId=1', '--locate', '--confirm', app.name, '--json')
+      const result = await cli(
+        'privacy:erase',
+        '--database-url',
+        app.url,
+        '--map',
+        map,
+        '--subject',
+        'accountId=1',
+        '--locate',
+        '--confirm',
+        app.name,
+        '--json',
+      )
       expect(result.code, result.stderr).to.equal(0)
       const report = JSON.parse(result.stdout)
       expect(report.residues.appearances).to.deep.equal(UNLINKED)
@@ -183,7 +229,7 @@ describe('privacy:locate, and the export and erasure that use it', function () {
   })
 
   describe('what the commands printed', () => {
-    it('never holds the person\'s values', () => {
+    it("never holds the person's values", () => {
       expect(printed.length).to.be.greaterThan(10)
       for (const {stdout, stderr} of printed) {
         const output = `${stdout}\n${stderr}`.toLowerCase()

@@ -9,11 +9,15 @@ import {ALICE, APP_SCHEMA} from '../support/locate/app-schema.js'
 import {useDatabase} from '../support/context.js'
 
 const IDENTIFIERS = distinctiveIdentifiers([
-  {value: ALICE.email, category: 'contact'}, {value: ALICE.name, category: 'identity'}, {value: ALICE.phone, category: 'contact'},
-  {value: ALICE.ip, category: 'online_id'}, {value: ALICE.workEmail, category: 'contact'}, {value: 'Alice', category: 'identity'},
+  {value: ALICE.email, category: 'contact'},
+  {value: ALICE.name, category: 'identity'},
+  {value: ALICE.phone, category: 'contact'},
+  {value: ALICE.ip, category: 'online_id'},
+  {value: ALICE.workEmail, category: 'contact'},
+  {value: 'Alice', category: 'identity'},
 ])
 
-describe('searching tables for a person\'s identifiers', () => {
+describe("searching tables for a person's identifiers", () => {
   const db = useDatabase()
   let targets: SearchTarget[]
 
@@ -62,7 +66,9 @@ describe('searching tables for a person\'s identifiers', () => {
     const client = await db.pool.connect()
     try {
       await client.query('BEGIN')
-      await client.query(`CREATE TABLE "Keyed" ("doc" jsonb); INSERT INTO "Keyed" VALUES ('{"alice.moeller@example.com": {"seen": true}}'), ('{"malice.moeller@example.com": 1}')`)
+      await client.query(
+        `CREATE TABLE "Keyed" ("doc" jsonb); INSERT INTO "Keyed" VALUES ('{"alice.moeller@example.com": {"seen": true}}'), ('{"malice.moeller@example.com": 1}')`,
+      )
       const keyed = everyTable(await introspect(client), await searchableColumns(client)).targets.find(t => t.table.key === 'public.Keyed')!
       expect(counts((await searchIdentifiers({client}, [keyed], IDENTIFIERS)).matches)).to.deep.equal({'public.Keyed.doc': 1})
     } finally {
@@ -78,8 +84,14 @@ describe('searching tables for a person\'s identifiers', () => {
       await client.query(`CREATE MATERIALIZED VIEW "EmailReport" AS SELECT lower("Email") AS "email" FROM "Accounts"`)
       await client.query(`CREATE MATERIALIZED VIEW "PendingReport" AS SELECT "Email" AS "email" FROM "Accounts" WITH NO DATA`)
       const all = everyTable(await introspect(client), await searchableColumns(client)).targets
-      expect(all.map(t => t.table.key)).to.include('public.EmailReport').and.not.include('public.PendingReport')
-      const outcome = await searchIdentifiers({client}, all.filter(t => t.table.key === 'public.EmailReport'), IDENTIFIERS)
+      expect(all.map(t => t.table.key))
+        .to.include('public.EmailReport')
+        .and.not.include('public.PendingReport')
+      const outcome = await searchIdentifiers(
+        {client},
+        all.filter(t => t.table.key === 'public.EmailReport'),
+        IDENTIFIERS,
+      )
       expect(counts(outcome.matches)).to.deep.equal({'public.EmailReport.email': 1})
     } finally {
       await client.query('ROLLBACK')
@@ -87,7 +99,7 @@ describe('searching tables for a person\'s identifiers', () => {
     }
   })
 
-  it('searches only the rows a condition names, and counts the person\'s own rows apart, on one client inside a transaction', async () => {
+  it("searches only the rows a condition names, and counts the person's own rows apart, on one client inside a transaction", async () => {
     const client = await db.pool.connect()
     try {
       await client.query('BEGIN')
@@ -95,7 +107,9 @@ describe('searching tables for a person\'s identifiers', () => {
       const [found] = (await searchIdentifiers({client}, [notes], IDENTIFIERS)).matches
       expect(found).to.deep.equal({table: 'public.SupportNotes', column: 'body', rows: 2, linkedRows: 1})
       const onlyBobs = {...target('public.SupportNotes'), where: '"accountId" = ANY($1)', params: [[2]]}
-      expect((await searchIdentifiers({client}, [onlyBobs], IDENTIFIERS)).matches).to.deep.equal([{table: 'public.SupportNotes', column: 'body', rows: 1, linkedRows: 0}])
+      expect((await searchIdentifiers({client}, [onlyBobs], IDENTIFIERS)).matches).to.deep.equal([
+        {table: 'public.SupportNotes', column: 'body', rows: 1, linkedRows: 0},
+      ])
       const byCtid = {...target('public.Profiles'), where: `ctid = ANY (SELECT ctid FROM "Profiles" WHERE "accountId" = 3)`}
       expect((await searchIdentifiers({client}, [byCtid], IDENTIFIERS)).matches).to.deep.equal([])
       // The caller's transaction is still usable.
@@ -130,7 +144,9 @@ describe('searching tables for a person\'s identifiers', () => {
         const outcome = await searchIdentifiers({client}, targets, IDENTIFIERS, {deadline: 500, clock: () => now, progress})
         expect(outcome.searched.map(s => s.table)).to.deep.equal([targets[0]!.table.key])
         expect(outcome.notReached).to.deep.equal(targets.slice(1).map(t => t.table.key))
-        const {rows: [setting]} = await client.query(`SELECT current_setting('statement_timeout') AS timeout`)
+        const {
+          rows: [setting],
+        } = await client.query(`SELECT current_setting('statement_timeout') AS timeout`)
         expect(setting.timeout, 'the connection keeps its own statement timeout').to.equal('7min')
       } finally {
         await client.query('RESET statement_timeout')
@@ -152,7 +168,7 @@ describe('searching tables for a person\'s identifiers', () => {
       }
     })
 
-    it('fails, rather than report a table as not reached, when a cancelled statement aborted the caller\'s transaction', async () => {
+    it("fails, rather than report a table as not reached, when a cancelled statement aborted the caller's transaction", async () => {
       const locker = await db.pool.connect()
       const client = await db.pool.connect()
       try {
@@ -185,7 +201,10 @@ describe('searching tables for a person\'s identifiers', () => {
   })
 
   it('passes identifiers as bound parameters, never as SQL', async () => {
-    const hostile = distinctiveIdentifiers([{value: "o'brien'); DROP TABLE audit_log; --@example.com", category: 'contact'}, {value: 'x%_\\y(z]*+?', category: 'online_id'}])
+    const hostile = distinctiveIdentifiers([
+      {value: "o'brien'); DROP TABLE audit_log; --@example.com", category: 'contact'},
+      {value: 'x%_\\y(z]*+?', category: 'online_id'},
+    ])
     await searchIdentifiers({pool: db.pool as pg.Pool}, targets, hostile)
     expect((await db.pool.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n).to.equal(6)
   })

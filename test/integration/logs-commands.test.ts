@@ -25,7 +25,7 @@ const NOT_ALICE = [
   `password reset for bob@example.com (not ${ALICE.email.replace('@', ' at ')})`,
 ]
 
-describe('logs: export and erase a person\'s lines, the receiver command', function () {
+describe("logs: export and erase a person's lines, the receiver command", function () {
   this.timeout(180_000)
   const app = useDatabase({users: 120})
   const logs = useDatabase()
@@ -38,8 +38,18 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
     const now = new Date()
     await ensurePartitions(logs.pool, now)
     await storeBatch(logs.pool, {
-      receivedAt: now, drainToken: 'd.test', frameId: randomUUID(), malformed: 0,
-      lines: [...ABOUT_ALICE, ...NOT_ALICE].map((message, i) => ({priority: 190, loggedAt: new Date(now.getTime() - 1000 * (10 - i)).toISOString(), host: 'host', app: 'app', proc: 'web.1', message})),
+      receivedAt: now,
+      drainToken: 'd.test',
+      frameId: randomUUID(),
+      malformed: 0,
+      lines: [...ABOUT_ALICE, ...NOT_ALICE].map((message, i) => ({
+        priority: 190,
+        loggedAt: new Date(now.getTime() - 1000 * (10 - i)).toISOString(),
+        host: 'host',
+        app: 'app',
+        proc: 'web.1',
+        message,
+      })),
     })
   })
 
@@ -49,7 +59,22 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
 
   it('exports exactly the lines that mention the person, under logs/', async () => {
     const out = join(mapDir, 'alice.zip')
-    const result = await runCli(['privacy:export', '--database-url', app.url, '--map', map, '--subject', `email=${ALICE.email}`, '--out', out, '--include-logs', '--logs-database-url', logs.url, '--json', '--allow-plaintext'])
+    const result = await runCli([
+      'privacy:export',
+      '--database-url',
+      app.url,
+      '--map',
+      map,
+      '--subject',
+      `email=${ALICE.email}`,
+      '--out',
+      out,
+      '--include-logs',
+      '--logs-database-url',
+      logs.url,
+      '--json',
+      '--allow-plaintext',
+    ])
     expect(result.code, result.stderr).to.equal(0)
     const entries = await readZip(out)
     const lines = JSON.parse(entries.get('logs/lines.json')!.toString()) as Array<{message: string}>
@@ -62,17 +87,55 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
   })
 
   it('refuses --include-logs on a database without a log store', async () => {
-    const result = await runCli(['privacy:export', '--database-url', app.url, '--map', map, '--subject', `email=${ALICE.email}`, '--out', join(mapDir, 'x.zip'), '--include-logs'])
+    const result = await runCli([
+      'privacy:export',
+      '--database-url',
+      app.url,
+      '--map',
+      map,
+      '--subject',
+      `email=${ALICE.email}`,
+      '--out',
+      join(mapDir, 'x.zip'),
+      '--include-logs',
+    ])
     expect(result.code).to.equal(1)
     expect(result.stderr).to.match(/has no log store/)
     expect(result.stderr.trim().split('\n')).to.have.length(1)
   })
 
-  it('erases the person\'s mentions from stored lines with the rest of the erasure, and nothing else', async () => {
-    const dry = await runCli(['privacy:erase', '--database-url', app.url, '--map', map, '--subject', `email=${ALICE.email}`, '--include-logs', '--logs-database-url', logs.url, '--dry-run', '--json'])
+  it("erases the person's mentions from stored lines with the rest of the erasure, and nothing else", async () => {
+    const dry = await runCli([
+      'privacy:erase',
+      '--database-url',
+      app.url,
+      '--map',
+      map,
+      '--subject',
+      `email=${ALICE.email}`,
+      '--include-logs',
+      '--logs-database-url',
+      logs.url,
+      '--dry-run',
+      '--json',
+    ])
     expect(dry.code, dry.stderr).to.equal(0)
     expect(JSON.parse(dry.stdout).logLines).to.equal(ABOUT_ALICE.length)
-    const result = await runCli(['privacy:erase', '--database-url', app.url, '--map', map, '--subject', `email=${ALICE.email}`, '--include-logs', '--logs-database-url', logs.url, '--confirm', app.name, '--json'])
+    const result = await runCli([
+      'privacy:erase',
+      '--database-url',
+      app.url,
+      '--map',
+      map,
+      '--subject',
+      `email=${ALICE.email}`,
+      '--include-logs',
+      '--logs-database-url',
+      logs.url,
+      '--confirm',
+      app.name,
+      '--json',
+    ])
     expect(result.code, result.stderr).to.equal(0)
     expect(JSON.parse(result.stdout).logLines).to.equal(ABOUT_ALICE.length)
     const {rows} = await logs.pool.query<{message: string}>('SELECT message FROM heroku_privacy.log_lines ORDER BY logged_at')
@@ -93,13 +156,28 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
 
     it('receives batches until stopped, then prints what it stored', async () => {
       const port = await freePort()
-      const server = startProcess(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', logs.url, '--port', String(port), '--auth', 'drain:pw-serve-77', '--stats-every', '0'])
+      const server = startProcess(process.execPath, [
+        BIN,
+        'privacy:logs:serve',
+        '--database-url',
+        logs.url,
+        '--port',
+        String(port),
+        '--auth',
+        'drain:pw-serve-77',
+        '--stats-every',
+        '0',
+      ])
       while (!server.output().stdout.includes('Receiving')) {
         if (server.child.exitCode !== null) throw new Error(server.output().stderr)
         await new Promise(resolve => setTimeout(resolve, 100))
       }
       const marker = randomUUID()
-      const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`served ${marker}`, `served again ${marker}`]), {credentials: {user: 'drain', password: 'pw-serve-77', token: 'd.any'}, frameId: randomUUID(), count: 2})
+      const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`served ${marker}`, `served again ${marker}`]), {
+        credentials: {user: 'drain', password: 'pw-serve-77', token: 'd.any'},
+        frameId: randomUUID(),
+        count: 2,
+      })
       expect(status).to.equal(204)
       server.child.kill('SIGTERM')
       const {code, stdout, stderr} = await server.result
@@ -117,13 +195,21 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
       /** Starts the receiver with the given redaction, stores one line through it, and returns the banner and the stored line. */
       async function storeThrough(args: string[], env: Record<string, string> = {}): Promise<{banner: string; stored: string}> {
         const port = await freePort()
-        const server = startProcess(process.execPath, [BIN, 'privacy:logs:serve', '--database-url', logs.url, '--port', String(port), '--auth', 'drain:pw', '--stats-every', '0', ...args], env)
+        const server = startProcess(
+          process.execPath,
+          [BIN, 'privacy:logs:serve', '--database-url', logs.url, '--port', String(port), '--auth', 'drain:pw', '--stats-every', '0', ...args],
+          env,
+        )
         while (!server.output().stdout.includes('Receiving')) {
           if (server.child.exitCode !== null) throw new Error(server.output().stderr)
           await new Promise(resolve => setTimeout(resolve, 100))
         }
         const marker = randomUUID()
-        const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`${marker} ${LINE}`]), {credentials: {user: 'drain', password: 'pw', token: 'd.any'}, frameId: randomUUID(), count: 1})
+        const status = await postBatch(`http://127.0.0.1:${port}/drain`, logplexBody([`${marker} ${LINE}`]), {
+          credentials: {user: 'drain', password: 'pw', token: 'd.any'},
+          frameId: randomUUID(),
+          count: 1,
+        })
         server.child.kill('SIGTERM')
         const {code, stdout} = await server.result
         expect(status).to.equal(204)
@@ -142,7 +228,7 @@ describe('logs: export and erase a person\'s lines, the receiver command', funct
         for (const run of [comma, repeated, fromEnv]) expect(run.banner).to.match(/redacting password \(preset\), bearer \(preset\)\./)
       })
 
-      it('keeps commas inside a pattern\'s braces and brackets', async () => {
+      it("keeps commas inside a pattern's braces and brackets", async () => {
         const {banner, stored} = await storeThrough(['--redact', String.raw`password,abc\.\w{2,3}`])
         expect(stored).to.equal('login password=[redacted] Authorization: Bearer [redacted]-ghi')
         expect(banner).to.include(String.raw`redacting password (preset), /abc\.\w{2,3}/ (pattern).`)

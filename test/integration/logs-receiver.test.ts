@@ -22,13 +22,20 @@ describe('log receiver (Logplex HTTPS drain protocol)', function () {
   let receiver: LogReceiver
   let url: string
 
-  const count = async (where = 'true', params: unknown[] = []) => (await store.pool.query<{n: number}>(`SELECT count(*)::int AS n FROM heroku_privacy.log_lines WHERE ${where}`, params)).rows[0]!.n
+  const count = async (where = 'true', params: unknown[] = []) =>
+    (await store.pool.query<{n: number}>(`SELECT count(*)::int AS n FROM heroku_privacy.log_lines WHERE ${where}`, params)).rows[0]!.n
 
   function startReceiver(overrides: Partial<ReceiverOptions> = {}): Promise<{receiver: LogReceiver; url: string}> {
     const created = new LogReceiver({
-      pool: store.pool, auth: {user: CREDENTIALS.user, password: CREDENTIALS.password}, drainTokens: [CREDENTIALS.token],
-      redactor: redactorFor(['password']), maxBodyBytes: 64 * 1024, maxRequestsPerSecond: 10_000, retentionMs: 30 * DAY,
-      clock: () => new Date(), ...overrides,
+      pool: store.pool,
+      auth: {user: CREDENTIALS.user, password: CREDENTIALS.password},
+      drainTokens: [CREDENTIALS.token],
+      redactor: redactorFor(['password']),
+      maxBodyBytes: 64 * 1024,
+      maxRequestsPerSecond: 10_000,
+      retentionMs: 30 * DAY,
+      clock: () => new Date(),
+      ...overrides,
     })
     return created.listen(0, '127.0.0.1').then(address => ({receiver: created, url: `http://127.0.0.1:${address.port}/drain`}))
   }
@@ -76,8 +83,9 @@ describe('log receiver (Logplex HTTPS drain protocol)', function () {
     const lying = logplexFrame(`lying ${marker}`).replace(/^\d+/, n => String(Number(n) - 4))
     const body = Buffer.from(logplexFrame(`good one ${marker}`) + lying + logplexFrame(`good two ${marker}`))
     expect(await postBatch(url, body, {credentials: CREDENTIALS, frameId: randomUUID(), count: 3})).to.equal(204)
-    expect((await store.pool.query('SELECT message FROM heroku_privacy.log_lines WHERE message LIKE $1 ORDER BY message', [`%${marker}`])).rows.map(r => r.message))
-      .to.deep.equal([`good one ${marker}`, `good two ${marker}`])
+    expect(
+      (await store.pool.query('SELECT message FROM heroku_privacy.log_lines WHERE message LIKE $1 ORDER BY message', [`%${marker}`])).rows.map(r => r.message),
+    ).to.deep.equal([`good one ${marker}`, `good two ${marker}`])
     expect(receiver.stats.malformed).to.equal(malformedBefore + 1)
   })
 
@@ -111,7 +119,9 @@ describe('log receiver (Logplex HTTPS drain protocol)', function () {
     const auth = Buffer.from(`${CREDENTIALS.user}:${CREDENTIALS.password}`).toString('base64')
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(new URL(url).port), '127.0.0.1', () => {
-        socket.write(`POST /drain HTTP/1.1\r\nHost: x\r\nContent-Type: application/logplex-1\r\nAuthorization: Basic ${auth}\r\nLogplex-Drain-Token: ${CREDENTIALS.token}\r\nLogplex-Frame-Id: ${randomUUID()}\r\nContent-Length: ${body.length + 500}\r\n\r\n`)
+        socket.write(
+          `POST /drain HTTP/1.1\r\nHost: x\r\nContent-Type: application/logplex-1\r\nAuthorization: Basic ${auth}\r\nLogplex-Drain-Token: ${CREDENTIALS.token}\r\nLogplex-Frame-Id: ${randomUUID()}\r\nContent-Length: ${body.length + 500}\r\n\r\n`,
+        )
         socket.end(body, () => setTimeout(resolve, 300))
       })
       socket.on('error', reject)
@@ -163,8 +173,12 @@ describe('log receiver (Logplex HTTPS drain protocol)', function () {
     await Promise.all([...senders, outage])
     expect(statuses).to.include(503)
     expect(receiver.stats.storeFailures).to.be.greaterThan(failuresBefore)
-    const {rows: [stored]} = await store.pool.query<{lines: number; distinct: number}>(
-      'SELECT count(*)::int AS lines, count(DISTINCT message)::int AS distinct FROM heroku_privacy.log_lines WHERE message LIKE $1', [`outage ${marker}%`])
+    const {
+      rows: [stored],
+    } = await store.pool.query<{lines: number; distinct: number}>(
+      'SELECT count(*)::int AS lines, count(DISTINCT message)::int AS distinct FROM heroku_privacy.log_lines WHERE message LIKE $1',
+      [`outage ${marker}%`],
+    )
     expect(stored).to.deep.equal({lines: 60 * 20, distinct: 60 * 20})
   })
 
@@ -174,7 +188,13 @@ describe('log receiver (Logplex HTTPS drain protocol)', function () {
     const recent = new Date(now.getTime() - 20 * DAY)
     for (const at of [old, recent]) {
       await ensurePartitions(store.pool, at)
-      await storeBatch(store.pool, {receivedAt: at, drainToken: 't', frameId: randomUUID(), lines: [{priority: 190, loggedAt: at.toISOString(), host: 'h', app: 'a', proc: 'p', message: `aged ${at.toISOString()}`}], malformed: 0})
+      await storeBatch(store.pool, {
+        receivedAt: at,
+        drainToken: 't',
+        frameId: randomUUID(),
+        lines: [{priority: 190, loggedAt: at.toISOString(), host: 'h', app: 'a', proc: 'p', message: `aged ${at.toISOString()}`}],
+        malformed: 0,
+      })
     }
     const preview = await expireLogs(store.pool, {now, retentionMs: 30 * DAY, dryRun: true})
     expect(preview.dropped).to.have.length.greaterThan(0)
@@ -184,6 +204,6 @@ describe('log receiver (Logplex HTTPS drain protocol)', function () {
     expect(result.frames).to.be.at.least(1)
     expect(await count('message = $1', [`aged ${old.toISOString()}`])).to.equal(0)
     expect(await count('message = $1', [`aged ${recent.toISOString()}`])).to.equal(1)
-    expect(await count('received_at > now() - interval \'1 day\'')).to.be.greaterThan(0)
+    expect(await count("received_at > now() - interval '1 day'")).to.be.greaterThan(0)
   })
 })

@@ -58,7 +58,17 @@ describe('the map validator, against a live schema', () => {
   })
 
   it('reports every problem of the map at once, each with its line, before anything runs', async () => {
-    const result = await runCli(['privacy:erase', '--database-url', db.url, '--map', join(dir, 'privacy.yml'), '--subject', 'id=00000000-0000-0000-0000-000000000001', '--confirm', db.name])
+    const result = await runCli([
+      'privacy:erase',
+      '--database-url',
+      db.url,
+      '--map',
+      join(dir, 'privacy.yml'),
+      '--subject',
+      'id=00000000-0000-0000-0000-000000000001',
+      '--confirm',
+      db.name,
+    ])
     expect(result.code).to.equal(1)
     const file = join(dir, 'privacy.yml')
     const expected: Array<[number, RegExp]> = [
@@ -84,14 +94,16 @@ describe('the map validator, against a live schema', () => {
     const schema = await introspect(db.pool)
     const problems = referenceColumnProblems(loaded.map, schema)
     expect(problems.map(p => `${p.table}.${p.column} ${p.strategy}`).sort()).to.deep.equal([
-      'public.accounts.E-Mail redact', 'public.accounts.id redact', 'public.orders.account_id fake', 'public.tickets.requester fake',
+      'public.accounts.E-Mail redact',
+      'public.accounts.id redact',
+      'public.orders.account_id fake',
+      'public.tickets.requester fake',
     ])
     expect(checkMapAgainstSchema(loaded, schema)).to.have.length(8)
   })
 
   it('accepts clearing a reference, and hashing or faking a lookup', async () => {
-    const fixed = MAP
-      .replace('id: { category: identity, erase: redact }', 'id: { category: none }')
+    const fixed = MAP.replace('id: { category: identity, erase: redact }', 'id: { category: none }')
       .replace('"E-Mail": { category: contact, erase: redact }', '"E-Mail": { category: contact, erase: fake }')
       .replace('display: { category: identity, erase: redact }', 'display: { category: identity }')
       .replace('erase: keep }', 'erase: keep, basis: legitimate_interests }')

@@ -27,7 +27,8 @@ describe('processing facts: scan placeholders and the check rules', () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  const check = (file: string, ...rules: string[]) => runCli(['privacy:check', '-a', 'privacy-demo', '--map', file, '--format', 'json', ...rules.flatMap(r => ['--only', r])], ctx.env)
+  const check = (file: string, ...rules: string[]) =>
+    runCli(['privacy:check', '-a', 'privacy-demo', '--map', file, '--format', 'json', ...rules.flatMap(r => ['--only', r])], ctx.env)
 
   it('writes placeholders for what a scan cannot know, each marked for review', async () => {
     const {map: written} = parseDataMap(await readFile(map, 'utf8'), map)
@@ -36,7 +37,12 @@ describe('processing facts: scan placeholders and the check rules', () => {
     expect(written.recipients?.heroku).to.include({all_data: true, country: 'eu', review: true})
     expect(written.recipients?.['drain-logs-example-com']).to.include({name: 'logs.example.com', all_data: true, review: true})
     expect(written.recipients?.['addon-sendgrid']).to.include({role: 'processor', review: true})
-    expect(written.tables['salesforce.contact']!.processing).to.deep.include({purposes: ['customer_relations'], recipients: ['salesforce'], source: 'salesforce', review: true})
+    expect(written.tables['salesforce.contact']!.processing).to.deep.include({
+      purposes: ['customer_relations'],
+      recipients: ['salesforce'],
+      source: 'salesforce',
+      review: true,
+    })
     expect(written.tables['public.page_views']!.processing).to.include({source: 'observed'})
     expect(written.tables['public.users']!.processing).to.deep.include({purposes: ['service'], source: 'person', automated_decisions: []})
     const excluded = written.exclude ?? []

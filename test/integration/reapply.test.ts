@@ -14,7 +14,9 @@ describe('privacy:reapply and privacy:snapshots', () => {
 
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${ctx.sim.url}${path}`, {
-      method, headers: {Authorization: `Bearer ${ctx.sim.apiKey}`, 'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: {Authorization: `Bearer ${ctx.sim.apiKey}`, 'Content-Type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
     })
     return response.json() as Promise<any>
   }
@@ -65,7 +67,18 @@ describe('privacy:reapply and privacy:snapshots', () => {
     await new Promise(resolve => setTimeout(resolve, 20))
     const opened = await cli('privacy:requests:open', '--kind', 'erasure', '--subject', `email=${ALICE.email}`, '--json')
     requestId = JSON.parse(opened.stdout).id
-    const erased = await cli('privacy:erase', '--map', map, '--subject', `email=${ALICE.email}`, '--include-connect', '--request', requestId, '--confirm', 'privacy-demo')
+    const erased = await cli(
+      'privacy:erase',
+      '--map',
+      map,
+      '--subject',
+      `email=${ALICE.email}`,
+      '--include-connect',
+      '--request',
+      requestId,
+      '--confirm',
+      'privacy-demo',
+    )
     expect(erased.code, erased.stderr).to.equal(0)
   })
 

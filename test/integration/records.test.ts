@@ -39,7 +39,12 @@ describe('privacy:records', () => {
     expect(places['database privacy-demo::DATABASE']).to.deep.equal([true, null])
     expect(places['recipient Salesforce, Inc. (Sales Cloud)']).to.deep.equal([false, 'EU-US Data Privacy Framework'])
     const measures = Object.fromEntries(record.security.map((s: {measure: string; status: string}) => [s.measure, s.status]))
-    expect(measures).to.include({'Encryption at rest': 'In Use', 'Shield Private Space': 'no (Common Runtime)', 'Log drains over TLS': '1 of 1', 'Scheduled backups': 'scheduled'})
+    expect(measures).to.include({
+      'Encryption at rest': 'In Use',
+      'Shield Private Space': 'no (Common Runtime)',
+      'Log drains over TLS': '1 of 1',
+      'Scheduled backups': 'scheduled',
+    })
     expect(record.stores.map((s: {kind: string}) => s.kind)).to.include.members(['postgres', 'log-drain', 'logplex'])
     expect(record.unreviewed).to.deep.equal([])
   })
@@ -49,7 +54,9 @@ describe('privacy:records', () => {
     expect(md.code, md.stderr).to.equal(0)
     for (const part of ['(a)', '(b)', '(c)', '(d)', '(e)', '(f)', '(g)']) expect(md.stdout).to.include(`(Art. 30(1)${part}`)
     expect(md.stdout).to.match(/\| Keep invoices and payment records \| legal obligation, Art\. 6\(1\)\(c\) \|/)
-    expect(md.stdout).to.match(/\| recipient Salesforce, Inc\. \(Sales Cloud\) \| United States \| United States \| NO — transfer \| EU-US Data Privacy Framework \|/)
+    expect(md.stdout).to.match(
+      /\| recipient Salesforce, Inc\. \(Sales Cloud\) \| United States \| United States \| NO — transfer \| EU-US Data Privacy Framework \|/,
+    )
     const html = await records('--format', 'html')
     expect(html.stdout).to.match(/^<!doctype html>\n<html lang="en">/)
     expect(html.stdout).to.include('<th scope="col">Legal basis</th>')
@@ -62,7 +69,11 @@ describe('privacy:records', () => {
     await writeFile(map, document.toString())
     const result = await records('--format', 'json')
     const record = JSON.parse(result.stdout)
-    expect(record.locations.find((l: {what: string}) => l.what === 'recipient Mailer Pty')).to.deep.include({country: 'Australia', inEea: false, safeguard: null})
+    expect(record.locations.find((l: {what: string}) => l.what === 'recipient Mailer Pty')).to.deep.include({
+      country: 'Australia',
+      inEea: false,
+      safeguard: null,
+    })
     expect(record.activities.find((a: {purpose: string}) => a.purpose === 'service').recipients).to.include('Mailer Pty')
     expect(record.unreviewed).to.deep.equal(['recipients.mailer'])
     expect(result.stderr.replace(/\s+›\s+/g, ' ')).to.match(/1 entry of .* is still marked review: true/)

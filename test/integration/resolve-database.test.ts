@@ -66,7 +66,10 @@ describe('database resolution against the simulator', () => {
     ctx.sim.failNext({path: /^\/actions\/addon-attachments\/resolve$/, status: 502, times: 1})
     const db = await resolve('privacy-demo')
     expect(db.label).to.equal('privacy-demo::DATABASE')
-    const statuses = ctx.sim.requests.slice(before).filter(r => r.path === '/actions/addon-attachments/resolve').map(r => r.status)
+    const statuses = ctx.sim.requests
+      .slice(before)
+      .filter(r => r.path === '/actions/addon-attachments/resolve')
+      .map(r => r.status)
     expect(statuses).to.deep.equal([429, 502, 200])
   })
 

@@ -48,15 +48,19 @@ describe('privacy:restrict, restrict:lift, restrict:list', () => {
       expect(restriction).to.include({created: true, legalHold: false})
       expect(restriction.rowsByTable['public.users']).to.equal(1)
       expect(restriction.rowsByTable['public.support_tickets']).to.equal(1)
-      expect(restriction.rowsByTable['public.messages']).to.equal(await count('SELECT count(*) AS n FROM messages WHERE sender_id = $1 OR recipient_id = $1', [ALICE.id]))
+      expect(restriction.rowsByTable['public.messages']).to.equal(
+        await count('SELECT count(*) AS n FROM messages WHERE sender_id = $1 OR recipient_id = $1', [ALICE.id]),
+      )
       expect(await count('SELECT count(*) AS n FROM heroku_privacy.restricted_rows')).to.equal(restriction.rowsAdded)
     })
 
     it('gives applications views without the restricted rows, and is_restricted()', async () => {
-      expect(await count('SELECT count(*) AS n FROM heroku_privacy_unrestricted.users')).to.equal(await count('SELECT count(*) AS n FROM users') - 1)
+      expect(await count('SELECT count(*) AS n FROM heroku_privacy_unrestricted.users')).to.equal((await count('SELECT count(*) AS n FROM users')) - 1)
       expect(await count('SELECT count(*) AS n FROM heroku_privacy_unrestricted.users WHERE id = $1', [ALICE.id])).to.equal(0)
       expect(await count('SELECT count(*) AS n FROM heroku_privacy_unrestricted.salesforce__contact WHERE email = $1', [ALICE.email])).to.equal(0)
-      expect((await db.query(`SELECT heroku_privacy.is_restricted('public.users', '1') AS a, heroku_privacy.is_restricted('public.users', '2') AS b`)).rows[0]).to.deep.equal({a: true, b: false})
+      expect(
+        (await db.query(`SELECT heroku_privacy.is_restricted('public.users', '1') AS a, heroku_privacy.is_restricted('public.users', '2') AS b`)).rows[0],
+      ).to.deep.equal({a: true, b: false})
     })
 
     it('refuses UPDATE and DELETE of restricted rows, and leaves others alone', async () => {
@@ -165,7 +169,18 @@ describe('privacy:restrict, restrict:lift, restrict:list', () => {
     })
 
     it('needs Heroku for the snapshot', async () => {
-      const run = await runCli(['privacy:restrict', '--database-url', ctx.sim.databaseUrl(ctx.world.demoDatabase), '--map', map, '--subject', 'id=7', '--reason', 'legal-claim', '--legal-hold'])
+      const run = await runCli([
+        'privacy:restrict',
+        '--database-url',
+        ctx.sim.databaseUrl(ctx.world.demoDatabase),
+        '--map',
+        map,
+        '--subject',
+        'id=7',
+        '--reason',
+        'legal-claim',
+        '--legal-hold',
+      ])
       expect(run.code).to.equal(2)
       expect(run.stderr).to.match(/--snapshot none/)
     })
@@ -188,13 +203,28 @@ describe('privacy:restrict, restrict:lift, restrict:list', () => {
       await admin.query('DROP SCHEMA heroku_privacy_unrestricted CASCADE')
       await db.query(`GRANT CONNECT, CREATE ON DATABASE ${dbName} TO ${role}; GRANT USAGE, CREATE ON SCHEMA heroku_privacy TO ${role}`)
       await db.query(`GRANT USAGE ON SCHEMA public, salesforce TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public, salesforce TO ${role}`)
-      await db.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA heroku_privacy TO ${role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA heroku_privacy TO ${role}`)
+      await db.query(
+        `GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA heroku_privacy TO ${role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA heroku_privacy TO ${role}`,
+      )
       try {
         const url = new URL(ctx.sim.databaseUrl(ctx.world.demoDatabase))
         url.username = role
         url.password = 'limited-pass-9'
         const before = await count('SELECT count(*) AS n FROM heroku_privacy.restricted_rows')
-        const run = await runCli(['privacy:restrict', '--database-url', url.toString(), '--map', map, '--subject', 'id=8', '--reason', 'objection', '--enforce', '--actor', 'dpo@example.com'])
+        const run = await runCli([
+          'privacy:restrict',
+          '--database-url',
+          url.toString(),
+          '--map',
+          map,
+          '--subject',
+          'id=8',
+          '--reason',
+          'objection',
+          '--enforce',
+          '--actor',
+          'dpo@example.com',
+        ])
         expect(run.code).to.equal(1)
         expect(run.stderr).to.match(/may not create triggers on \S+ \(only its owner can\)\. Restrict without --enforce/)
         expect(run.stderr).to.not.include('limited-pass-9')

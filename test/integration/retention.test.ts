@@ -27,10 +27,27 @@ describe('privacy:retention:run', () => {
 
   it('deletes exactly the expired rows, never restricted ones, and resumes after being killed', async function () {
     this.timeout(180_000)
-    const restrict = await runCli(['privacy:restrict', '--database-url', db.url, '--map', map, '--subject', 'id=1', '--reason', 'legal-claim', '--legal-hold', '--snapshot', 'none', '--actor', 'dpo@example.com'])
+    const restrict = await runCli([
+      'privacy:restrict',
+      '--database-url',
+      db.url,
+      '--map',
+      map,
+      '--subject',
+      'id=1',
+      '--reason',
+      'legal-claim',
+      '--legal-hold',
+      '--snapshot',
+      'none',
+      '--actor',
+      'dpo@example.com',
+    ])
     expect(restrict.code, restrict.stderr).to.equal(0)
     const cutoff = "now() - interval '2 years'"
-    const protectedTicket = await ids(`SELECT t.id FROM support_tickets t JOIN users u ON u.email = t.requester_email WHERE u.id = 1 AND t.closed_at < ${cutoff}`)
+    const protectedTicket = await ids(
+      `SELECT t.id FROM support_tickets t JOIN users u ON u.email = t.requester_email WHERE u.id = 1 AND t.closed_at < ${cutoff}`,
+    )
     const expired = await ids(`SELECT id FROM support_tickets WHERE closed_at < ${cutoff}`)
     const kept = await ids(`SELECT id FROM support_tickets WHERE closed_at IS NULL OR closed_at >= ${cutoff}`)
     const eventsToAnonymise = await ids(`SELECT id FROM audit_events WHERE occurred_at < now() - interval '18 months' AND user_id <> 1`)
@@ -41,10 +58,15 @@ describe('privacy:retention:run', () => {
     const planned = JSON.parse(dry.stdout).tables
     expect(planned.find((t: {table: string}) => t.table === 'public.support_tickets').rows).to.equal(expired.length - protectedTicket.length)
 
-    const child = spawn(process.execPath, [BIN, 'privacy:retention:run', '--database-url', db.url, '--map', map, '--batch-size', '7', '--confirm', db.name], {cwd: PROJECT_ROOT, stdio: 'ignore'})
+    const child = spawn(process.execPath, [BIN, 'privacy:retention:run', '--database-url', db.url, '--map', map, '--batch-size', '7', '--confirm', db.name], {
+      cwd: PROJECT_ROOT,
+      stdio: 'ignore',
+    })
     const exited = new Promise(resolve => child.on('exit', resolve))
     for (let i = 0; i < 2000; i++) {
-      const {rows} = await db.pool.query(`SELECT count(*)::int AS n FROM heroku_privacy.events WHERE action = 'retention.batch'`).catch(() => ({rows: [{n: 0}]}))
+      const {rows} = await db.pool
+        .query(`SELECT count(*)::int AS n FROM heroku_privacy.events WHERE action = 'retention.batch'`)
+        .catch(() => ({rows: [{n: 0}]}))
       if (rows[0].n >= 3) break
       await new Promise(resolve => setTimeout(resolve, 10))
     }
@@ -58,7 +80,9 @@ describe('privacy:retention:run', () => {
     expect(await ids('SELECT id FROM support_tickets')).to.deep.equal([...kept, ...protectedTicket].sort())
     const anonymised = await ids(`SELECT id FROM audit_events WHERE ip IS NULL AND user_agent IS NULL`)
     expect(anonymised).to.deep.equal(eventsToAnonymise)
-    const {rows: [once]} = await db.pool.query(`
+    const {
+      rows: [once],
+    } = await db.pool.query(`
       SELECT count(*)::int AS n, count(DISTINCT r.pk)::int AS distinct_n FROM heroku_privacy.event_rows r
       JOIN heroku_privacy.events e ON e.seq = r.seq WHERE e.action = 'retention.batch' AND r.table_name = 'public.audit_events'`)
     expect(once.n).to.equal(eventsToAnonymise.length)
@@ -66,7 +90,7 @@ describe('privacy:retention:run', () => {
     expect((await runCli(['privacy:ledger:verify', '--database-url', db.url])).code).to.equal(0)
   })
 
-  it('touches nothing new on the next day\'s run', async () => {
+  it("touches nothing new on the next day's run", async () => {
     const before = await ids('SELECT id FROM audit_events WHERE ip IS NULL')
     const again = await retention('--confirm', db.name, '--json')
     expect(again.code, again.stderr).to.equal(0)

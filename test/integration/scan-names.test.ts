@@ -82,11 +82,11 @@ describe('privacy.yml names of every shape', () => {
     const second = await writeMapFromScan({pool: db.pool, file, today})
     expect(second.added).to.deep.equal([])
     expect(second.removed).to.deep.equal([])
-    const after = await readFile(file, "utf8")
+    const after = await readFile(file, 'utf8')
     expect(after).to.equal(before)
   })
 
-  it('chooses the people\'s rows through a composite reference', async () => {
+  it("chooses the people's rows through a composite reference", async () => {
     const {chooseSubjectRows} = await import('../../src/lib/subject/keyset.js')
     const loaded = await loadDataMap(join(dir, 'privacy.yml'))
     const schema = await introspect(db.pool)

@@ -36,7 +36,7 @@ describe('privacy:scan proposes references that exist only by value', () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  it('follows copies of the user name and a bare integer uid whose values are the people\'s, and nothing whose values are not', async () => {
+  it("follows copies of the user name and a bare integer uid whose values are the people's, and nothing whose values are not", async () => {
     const report = await writeMapFromScan({pool: db.pool, file: join(dir, 'privacy.yml'), subjectTable: 'public.accounts', today: new Date('2026-11-30')})
     const proposed = report.proposals.map(p => `${p.table}.${p.column} → ${p.to}`)
     expect(proposed).to.include('public.staff.login → public.accounts.login')

@@ -47,7 +47,13 @@ const SEEDED: Record<string, string> = {
 }
 
 /** Columns a reviewer could reasonably accept either way; not counted as false positives. */
-const DEBATABLE = new Set(['public.users.marketing_opt_in', 'public.profiles.interests', 'public.page_views.path', 'public.organizations.name', 'public.addresses.country'])
+const DEBATABLE = new Set([
+  'public.users.marketing_opt_in',
+  'public.profiles.interests',
+  'public.page_views.path',
+  'public.organizations.name',
+  'public.addresses.country',
+])
 
 describe('privacy:scan', () => {
   const db = useDatabase({users: 400})
@@ -82,7 +88,9 @@ describe('privacy:scan', () => {
         for (const [column, c] of Object.entries(spec.columns ?? {})) if (c.category !== 'none') found.set(`${key}.${column}`, c.category)
       }
       const missed = Object.keys(SEEDED).filter(c => !found.has(c))
-      const wrong = Object.entries(SEEDED).filter(([c, category]) => found.has(c) && found.get(c) !== category).map(([c]) => `${c}: ${found.get(c)}`)
+      const wrong = Object.entries(SEEDED)
+        .filter(([c, category]) => found.has(c) && found.get(c) !== category)
+        .map(([c]) => `${c}: ${found.get(c)}`)
       const falsePositives = [...found.keys()].filter(c => !SEEDED[c] && !DEBATABLE.has(c))
       expect(missed, 'missed').to.deep.equal([])
       expect(wrong, 'wrong category').to.deep.equal([])
@@ -135,7 +143,10 @@ describe('privacy:scan', () => {
       await scan()
       let text = await readFile(file, 'utf8')
       text = text
-        .replace(/(  public\.orders:\n)/, '$1    # kept ten years for the tax office\n    hold: { reason: "invoices: 10-year tax retention", basis: legal_obligation }\n')
+        .replace(
+          /(  public\.orders:\n)/,
+          '$1    # kept ten years for the tax office\n    hold: { reason: "invoices: 10-year tax retention", basis: legal_obligation }\n',
+        )
         .replace('via: { column: requester_email, to: public.users.email, proposed: true }', 'via: { column: requester_email, to: public.users.email }')
         .replace(/full_name: \{[^}]*\}.*\n/, 'full_name: { category: identity, erase: fake } # reviewed by the DPO\n')
       await writeFile(file, text)
@@ -214,7 +225,9 @@ describe('privacy:scan', () => {
       const line = text.split('\n').findIndex(l => l.includes('to: public.user.id')) + 1
       const result = await scan('--check')
       expect(result.code).to.equal(3)
-      expect(result.stdout).to.match(new RegExp(`line ${line} tables\\.public\\.addresses\\.via\\.to: table public\\.user does not exist — did you mean public\\.users\\?`))
+      expect(result.stdout).to.match(
+        new RegExp(`line ${line} tables\\.public\\.addresses\\.via\\.to: table public\\.user does not exist — did you mean public\\.users\\?`),
+      )
       expect(result.stderr + result.stdout).to.not.match(/\n\s+at /)
       const json = JSON.parse((await runCli(['privacy:scan', '--database-url', db.url, '--out', file, '--json'])).stdout)
       const problem = json.problems.find((p: {message: string}) => p.message.includes('public.user '))
@@ -254,7 +267,9 @@ describe('privacy:scan', () => {
     it('reports tables the role cannot read and scans the rest', async () => {
       const role = `scan_${Date.now()}`
       await db.pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'scan-pass-123'`)
-      await db.pool.query(`GRANT USAGE ON SCHEMA public, salesforce TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public, salesforce TO ${role}; REVOKE SELECT ON payments FROM ${role}`)
+      await db.pool.query(
+        `GRANT USAGE ON SCHEMA public, salesforce TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public, salesforce TO ${role}; REVOKE SELECT ON payments FROM ${role}`,
+      )
       try {
         const url = new URL(db.url)
         url.username = role
@@ -263,7 +278,9 @@ describe('privacy:scan', () => {
         expect(result.code, result.stderr).to.equal(0)
         const report = JSON.parse(result.stdout)
         expect(report.unreadable).to.deep.equal(['public.payments'])
-        expect(report.columns.find((c: {table: string; column: string}) => c.table === 'public.payments' && c.column === 'card_number')?.category).to.equal('financial')
+        expect(report.columns.find((c: {table: string; column: string}) => c.table === 'public.payments' && c.column === 'card_number')?.category).to.equal(
+          'financial',
+        )
         expect(report.tablesScanned).to.be.greaterThan(10)
         expect(result.stdout + result.stderr).to.not.include('scan-pass-123')
       } finally {
@@ -279,10 +296,12 @@ describe('privacy:scan', () => {
       try {
         const table = (await introspect(db.pool)).tables.get('public.big_events')!
         const queries: string[] = []
-        const spy = {query: (sql: string) => {
-          queries.push(sql)
-          return db.pool.query(sql)
-        }} as unknown as pg.Pool
+        const spy = {
+          query: (sql: string) => {
+            queries.push(sql)
+            return db.pool.query(sql)
+          },
+        } as unknown as pg.Pool
         const samples = await sampleTable(spy, table, sampledColumns(table), 100)
         expect(queries[0]).to.match(/TABLESAMPLE SYSTEM \(\d/)
         expect(samples.get('email')!.length).to.be.at.most(100)

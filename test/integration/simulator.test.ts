@@ -17,7 +17,7 @@ async function call(ctx: {sim: {url: string; apiKey: string}}, method: string, p
     headers: {Authorization: `Bearer ${token ?? ctx.sim.apiKey}`, Accept: 'application/vnd.heroku+json; version=3', 'Content-Type': 'application/json'},
     body: body === undefined ? undefined : JSON.stringify(body),
   })
-  return {status: response.status, body: await response.json().catch(() => undefined) as any}
+  return {status: response.status, body: (await response.json().catch(() => undefined)) as any}
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -33,7 +33,7 @@ describe('Heroku API simulator', () => {
   const ctx = useSimulator()
 
   describe('request validation against the Platform API schema', () => {
-    it('refuses a wrong token with 401 and Heroku\'s error shape', async () => {
+    it("refuses a wrong token with 401 and Heroku's error shape", async () => {
       const response = await call(ctx, 'GET', '/apps/privacy-demo', undefined, 'wrong-token')
       expect(response.status).to.equal(401)
       expect(response.body).to.include({id: 'unauthorized'})
@@ -99,7 +99,11 @@ describe('Heroku API simulator', () => {
         expect(stdout).to.include('TABLE DATA public users')
         const publicUrl = await call(ctx, 'POST', `/client/v11/apps/privacy-demo/transfers/${done.num}/actions/public-url`)
         const download = await fetch(publicUrl.body.url)
-        expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).to.equal('PGDMP')
+        expect(
+          Buffer.from(await download.arrayBuffer())
+            .subarray(0, 5)
+            .toString(),
+        ).to.equal('PGDMP')
       } else {
         expect(transfer.copyDatabase).to.be.a('string')
       }
@@ -134,7 +138,7 @@ describe('Heroku API simulator', () => {
       expect(info.body.info.find((e: {name: string}) => e.name === 'Forks').values).to.have.length(1)
     })
 
-    it('serves a follower that reads the leader\'s data and refuses writes', async () => {
+    it("serves a follower that reads the leader's data and refuses writes", async () => {
       const follower = new pg.Client({connectionString: ctx.sim.databaseUrl(ctx.world.demoFollower)})
       await follower.connect()
       try {

@@ -18,19 +18,25 @@ describe('privacy:uninstall', () => {
   const uninstall = (...args: string[]) => cli('privacy:uninstall', ...args)
 
   /** Every object in the tool's schemas and every trigger and function anywhere outside the system schemas. */
-  const catalogue = async () => (await db.pool.query<{object: string}>(`
+  const catalogue = async () =>
+    (
+      await db.pool.query<{object: string}>(`
     SELECT 'relation ' || n.nspname || '.' || c.relname AS object FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname LIKE 'heroku\\_privacy%'
     UNION ALL SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname LIKE 'heroku\\_privacy%'
     UNION ALL SELECT 'function ' || p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
     UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || t.tgrelid::regclass::text FROM pg_trigger t WHERE NOT t.tgisinternal
-    ORDER BY 1`)).rows.map(r => r.object)
+    ORDER BY 1`)
+    ).rows.map(r => r.object)
 
   /** The app's tables, row for row. */
-  const appData = async () => (await db.pool.query<{digest: string}>(`
+  const appData = async () =>
+    (
+      await db.pool.query<{digest: string}>(`
     SELECT (SELECT md5(string_agg(u::text, '|' ORDER BY id)) FROM users u) || (SELECT md5(string_agg(o::text, '|' ORDER BY "orderId")) FROM "Orders" o)
-      || (SELECT md5(string_agg(v::text, '|' ORDER BY id)) FROM visits v) || (SELECT count(*)::text FROM audit_trail) AS digest`)).rows[0]!.digest
+      || (SELECT md5(string_agg(v::text, '|' ORDER BY id)) FROM visits v) || (SELECT count(*)::text FROM audit_trail) AS digest`)
+    ).rows[0]!.digest
 
   const events = async () => Number((await db.pool.query('SELECT count(*) AS n FROM heroku_privacy.events')).rows[0].n)
 
@@ -51,7 +57,20 @@ describe('privacy:uninstall', () => {
     ;({dir, map} = await writeReviewedMap(['--database-url', db.url]))
     const restricted = await cli('privacy:restrict', '--map', map, '--subject', 'id=3', '--reason', 'accuracy', '--enforce', '--actor', 'dpo@example.com')
     expect(restricted.code, restricted.stderr).to.equal(0)
-    const held = await cli('privacy:restrict', '--map', map, '--subject', 'id=5', '--reason', 'legal-claim', '--legal-hold', '--snapshot', 'none', '--actor', 'dpo@example.com')
+    const held = await cli(
+      'privacy:restrict',
+      '--map',
+      map,
+      '--subject',
+      'id=5',
+      '--reason',
+      'legal-claim',
+      '--legal-hold',
+      '--snapshot',
+      'none',
+      '--actor',
+      'dpo@example.com',
+    )
     expect(held.code, held.stderr).to.equal(0)
     await migrateLogStore(db.pool, 'the test database')
     await ensurePartitions(db.pool, new Date())
@@ -60,17 +79,27 @@ describe('privacy:uninstall', () => {
 
   it('finds everything the tool installed', async () => {
     const installed = await catalogue()
-    expect(installed).to.include.members(['schema heroku_privacy', 'schema heroku_privacy_unrestricted', 'relation heroku_privacy.events', 'relation heroku_privacy.log_lines'])
+    expect(installed).to.include.members([
+      'schema heroku_privacy',
+      'schema heroku_privacy_unrestricted',
+      'relation heroku_privacy.events',
+      'relation heroku_privacy.log_lines',
+    ])
     expect(installed.filter(o => o.startsWith('trigger heroku_privacy_restriction on '))).to.have.members([
-      'trigger heroku_privacy_restriction on "Orders"', 'trigger heroku_privacy_restriction on users',
-      'trigger heroku_privacy_restriction on visits', 'trigger heroku_privacy_restriction on visits_2026'])
+      'trigger heroku_privacy_restriction on "Orders"',
+      'trigger heroku_privacy_restriction on users',
+      'trigger heroku_privacy_restriction on visits',
+      'trigger heroku_privacy_restriction on visits_2026',
+    ])
   })
 
   it('refuses while a restriction or legal hold is active, also in a dry run and under --json', async () => {
     const before = await catalogue()
     const refused = await uninstall('--drop-ledger', '--confirm', db.name)
     expect(refused.code).to.equal(4)
-    expect(refused.stderr).to.match(/2 restrictions are active \(1 legal hold among them\): removing the triggers and views would silently resume processing.*privacy:restrict:lift.*Nothing was changed\./)
+    expect(refused.stderr).to.match(
+      /2 restrictions are active \(1 legal hold among them\): removing the triggers and views would silently resume processing.*privacy:restrict:lift.*Nothing was changed\./,
+    )
     expect(refused.stderr.trim().split('\n')).to.have.length(1)
     const dryRun = await uninstall('--drop-ledger', '--dry-run', '--json')
     expect(dryRun.code).to.equal(4)
@@ -79,12 +108,14 @@ describe('privacy:uninstall', () => {
     expect(json).to.deep.include({dryRun: true, restrictions: {active: 2, legalHolds: 1, unrecordedBypasses: 0}})
     const dryRunText = await uninstall('--drop-ledger', '--dry-run')
     expect(dryRunText.code).to.equal(4)
-    expect(dryRunText.stdout).to.match(/^Would drop from /).and.not.to.include('Dropped')
+    expect(dryRunText.stdout)
+      .to.match(/^Would drop from /)
+      .and.not.to.include('Dropped')
     await expect(db.pool.query(`UPDATE users SET full_name = 'Changed' WHERE id = 3`)).to.be.rejectedWith(/is restricted/)
     expect(await catalogue()).to.deep.equal(before)
   })
 
-  it('refuses while the tool\'s schema holds something it did not create', async () => {
+  it("refuses while the tool's schema holds something it did not create", async () => {
     await db.pool.query('CREATE TABLE heroku_privacy.notes_of_the_dpo (note text)')
     try {
       const refused = await uninstall('--drop-ledger', '--dry-run')
@@ -101,7 +132,18 @@ describe('privacy:uninstall', () => {
     const stillHeld = await uninstall('--drop-ledger', '--dry-run')
     expect(stillHeld.code).to.equal(4)
     expect(stillHeld.stderr).to.include('1 restriction is active (1 legal hold among them)')
-    const released = await cli('privacy:restrict:lift', '--subject', 'id=5', '--approved-by', 'court order 2026-11-30', '--evidence', 'T-2', '--release-hold', '--confirm', db.name)
+    const released = await cli(
+      'privacy:restrict:lift',
+      '--subject',
+      'id=5',
+      '--approved-by',
+      'court order 2026-11-30',
+      '--evidence',
+      'T-2',
+      '--release-hold',
+      '--confirm',
+      db.name,
+    )
     expect(released.code, released.stderr).to.equal(0)
     const before = await catalogue()
     const holder = await db.pool.connect()
@@ -110,7 +152,9 @@ describe('privacy:uninstall', () => {
       await holder.query('LOCK TABLE heroku_privacy.restricted_rows IN ACCESS SHARE MODE')
       const blocked = await uninstall('--drop-ledger', '--confirm', db.name, '--lock-timeout', '1')
       expect(blocked.code).to.equal(1)
-      expect(blocked.stderr).to.match(/Another session holds a lock on the tool's tables.*Nothing was changed; try again when it is quieter, or raise --lock-timeout\./)
+      expect(blocked.stderr).to.match(
+        /Another session holds a lock on the tool's tables.*Nothing was changed; try again when it is quieter, or raise --lock-timeout\./,
+      )
     } finally {
       await holder.query('ROLLBACK')
       holder.release()
@@ -153,7 +197,10 @@ describe('privacy:uninstall', () => {
     expect(await catalogue()).to.deep.equal(before)
 
     const text = await uninstall('--drop-ledger', '--dry-run')
-    expect(text.stdout).to.match(/Would drop from .*:/).and.to.include('heroku_privacy.event_rows').and.to.include('Dry run: nothing was changed.')
+    expect(text.stdout)
+      .to.match(/Would drop from .*:/)
+      .and.to.include('heroku_privacy.event_rows')
+      .and.to.include('Dry run: nothing was changed.')
   })
 
   it('refuses to drop a ledger that records events unless told what to do with it', async () => {
@@ -162,7 +209,9 @@ describe('privacy:uninstall', () => {
     expect(refused.code).to.equal(4)
     const {error} = JSON.parse(refused.stdout)
     expect(error.code).to.equal('uninstall_ledger_in_use')
-    expect(error.message).to.match(/the proof of past erasures and restrictions: run again with --keep-ledger to keep it, or save a copy first .* and pass --drop-ledger/)
+    expect(error.message).to.match(
+      /the proof of past erasures and restrictions: run again with --keep-ledger to keep it, or save a copy first .* and pass --drop-ledger/,
+    )
     expect(await catalogue()).to.deep.equal(before)
   })
 
@@ -171,11 +220,21 @@ describe('privacy:uninstall', () => {
     const appBefore = await appData()
     const run = await uninstall('--keep-ledger', '--confirm', db.name, '--json')
     expect(run.code, run.stderr).to.equal(0)
-    expect(JSON.parse(run.stdout).kept.map((o: {name: string}) => o.name)).to.include.members(['heroku_privacy.events', 'heroku_privacy.requests', 'heroku_privacy.event_rows', 'heroku_privacy.keys'])
+    expect(JSON.parse(run.stdout).kept.map((o: {name: string}) => o.name)).to.include.members([
+      'heroku_privacy.events',
+      'heroku_privacy.requests',
+      'heroku_privacy.event_rows',
+      'heroku_privacy.keys',
+    ])
     const left = await catalogue()
-    expect(left.filter(o => o.includes('heroku_privacy_unrestricted') || o.includes('restrict') || o.includes('enforce_') || o.includes('log_'))).to.deep.equal([])
+    expect(left.filter(o => o.includes('heroku_privacy_unrestricted') || o.includes('restrict') || o.includes('enforce_') || o.includes('log_'))).to.deep.equal(
+      [],
+    )
     expect(await events()).to.equal(recorded)
-    expect((await db.pool.query(`SELECT array_agg(component ORDER BY component) AS c FROM (SELECT DISTINCT component FROM heroku_privacy.schema_versions) s`)).rows[0].c).to.deep.equal(['ledger'])
+    expect(
+      (await db.pool.query(`SELECT array_agg(component ORDER BY component) AS c FROM (SELECT DISTINCT component FROM heroku_privacy.schema_versions) s`))
+        .rows[0].c,
+    ).to.deep.equal(['ledger'])
     expect(await appData()).to.equal(appBefore)
     const again = await uninstall('--keep-ledger', '--confirm', db.name)
     expect(again.code, again.stderr).to.equal(0)
@@ -185,7 +244,7 @@ describe('privacy:uninstall', () => {
     expect(verify.code, verify.stderr).to.equal(0)
   })
 
-  it('drops the ledger with --drop-ledger, leaving no trace of the tool and the app\'s data and own trigger intact', async () => {
+  it("drops the ledger with --drop-ledger, leaving no trace of the tool and the app's data and own trigger intact", async () => {
     const appBefore = await appData()
     const run = await uninstall('--drop-ledger', '--confirm', db.name)
     expect(run.code, run.stderr).to.equal(0)

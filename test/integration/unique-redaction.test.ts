@@ -29,7 +29,9 @@ describe('redacting columns under unique indexes', () => {
     await db.pool.query(`INSERT INTO users SELECT i, 'Person' || i || '@example.com', 'Person ' || i, 'p' || i, NULL, 1, 'nick' || i, 100 + i, gen_random_uuid()
       FROM generate_series(1, 8) i`)
     await db.pool.query(`INSERT INTO orders SELECT i, i, 'order of person ' || i FROM generate_series(1, 8) i`)
-    await writeFile(join(dir, 'privacy.yml'), `version: 1
+    await writeFile(
+      join(dir, 'privacy.yml'),
+      `version: 1
 subject: { table: public.users, key: id, lookup: [id] }
 tables:
   public.users:
@@ -51,14 +53,16 @@ tables:
       id: { category: none }
       user_id: { category: none }
       note: { category: free_text, erase: redact }
-`)
+`,
+    )
   })
 
   after(async () => {
     await rm(dir, {recursive: true, force: true})
   })
 
-  const erase = (...subjects: string[]) => runCli(['privacy:erase', '--database-url', db.url, '--map', join(dir, 'privacy.yml'), ...subjects.flatMap(s => ['--subject', s]), '--confirm', db.name])
+  const erase = (...subjects: string[]) =>
+    runCli(['privacy:erase', '--database-url', db.url, '--map', join(dir, 'privacy.yml'), ...subjects.flatMap(s => ['--subject', s]), '--confirm', db.name])
 
   it('erases one person after another, each with values of their own', async () => {
     for (const id of [1, 2, 3]) {

@@ -17,7 +17,15 @@ export const TEST_OUTPUT = join(PROJECT_ROOT, 'test-output')
  * Flags for a headless Chromium on a machine with no network: without the
  * background-networking ones it keeps trying to reach its vendor's hosts.
  */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 export interface Browser {
   context: BrowserContext
@@ -28,7 +36,13 @@ export interface Browser {
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does).`)
   const profile = await mkdtemp(join(tmpdir(), 'chromium-profile-'))
-  const context = await chromium.launchPersistentContext(profile, {executablePath: CHROMIUM, headless: true, args: FLAGS, chromiumSandbox: false, offline: true})
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    chromiumSandbox: false,
+    offline: true,
+  })
   return {
     context,
     async close() {

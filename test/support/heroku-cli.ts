@@ -34,7 +34,13 @@ export interface HerokuCli {
 export async function herokuCliWithPlugin(simEnv: Record<string, string>): Promise<HerokuCli> {
   const bin = await ensureHerokuCli()
   const home = await mkdtemp(join(tmpdir(), 'heroku-home-'))
-  const baseEnv = {...simEnv, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache'), XDG_DATA_HOME: join(home, '.local', 'share')}
+  const baseEnv = {
+    ...simEnv,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+  }
   const cli: HerokuCli = {
     run: (args, env = {}) => runProcess(bin, args, {...baseEnv, ...env}, home),
     dispose: () => rm(home, {recursive: true, force: true}),

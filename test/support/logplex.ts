@@ -17,7 +17,11 @@ export interface DrainCredentials {
 }
 
 /** POSTs one batch the way Logplex does; resolves with the status, or rejects when the connection fails. */
-export function postBatch(url: string, body: Buffer, options: {credentials?: DrainCredentials; frameId?: string; count?: number; contentType?: string; agent?: import('node:http').Agent} = {}): Promise<number> {
+export function postBatch(
+  url: string,
+  body: Buffer,
+  options: {credentials?: DrainCredentials; frameId?: string; count?: number; contentType?: string; agent?: import('node:http').Agent} = {},
+): Promise<number> {
   const headers: Record<string, string | number> = {
     'Content-Type': options.contentType ?? 'application/logplex-1',
     'Content-Length': body.length,

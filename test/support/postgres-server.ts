@@ -135,12 +135,31 @@ async function startSystem(found: {binDir: string; major: number}, keepIn?: stri
     password = randomBytes(12).toString('hex')
     await writeFile(pwfile, password, {mode: 0o600})
     if (ids) await chown(pwfile, ids.uid, ids.gid)
-    const initdb = asServerUser(join(found.binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C'])
+    const initdb = asServerUser(join(found.binDir, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      `--pwfile=${pwfile}`,
+      '--auth-host=scram-sha-256',
+      '--auth-local=trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ])
     await run(initdb[0], initdb[1])
   }
   const port = await freePort()
   const tls = await tlsSettings(dir, ids)
-  const options = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${keepIn ? "''" : dir}`, ...[...FAST_SETTINGS, ...tls].flatMap(s => ['-c', s])].join(' ')
+  const options = [
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${keepIn ? "''" : dir}`,
+    ...[...FAST_SETTINGS, ...tls].flatMap(s => ['-c', s]),
+  ].join(' ')
   const start = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'])
   await run(start[0], start[1])
   const pause = asServerUser(join(found.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'])

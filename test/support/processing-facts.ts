@@ -16,26 +16,78 @@ export const FIXTURE_FACTS = {
   },
   data_subjects: ['customers', 'prospects in Salesforce'],
   purposes: {
-    service: {description: {en: 'Run your account and deliver your orders', de: 'Ihr Konto führen und Ihre Bestellungen liefern', fr: 'Gérer votre compte et livrer vos commandes'}, legal_basis: 'contract'},
+    service: {
+      description: {
+        en: 'Run your account and deliver your orders',
+        de: 'Ihr Konto führen und Ihre Bestellungen liefern',
+        fr: 'Gérer votre compte et livrer vos commandes',
+      },
+      legal_basis: 'contract',
+    },
     accounting: {description: 'Keep invoices and payment records', legal_basis: 'legal_obligation'},
     security: {description: 'Keep accounts safe', legal_basis: 'legitimate_interests', interest: 'Detecting break-ins and abuse'},
     analytics: {description: 'Understand which pages are used', legal_basis: 'consent'},
-    customer_relations: {description: 'Answer your questions and keep our customer records', legal_basis: 'legitimate_interests', interest: 'Knowing our customers'},
+    customer_relations: {
+      description: 'Answer your questions and keep our customer records',
+      legal_basis: 'legitimate_interests',
+      interest: 'Knowing our customers',
+    },
   },
   recipients: {
     heroku: {name: 'Salesforce, Inc. (Heroku)', role: 'processor', purpose: 'Hosting', country: 'eu', safeguard: 'Data processing addendum', all_data: true},
-    salesforce: {name: 'Salesforce, Inc. (Sales Cloud)', role: 'processor', purpose: 'Customer records', country: 'United States', safeguard: 'EU-US Data Privacy Framework'},
+    salesforce: {
+      name: 'Salesforce, Inc. (Sales Cloud)',
+      role: 'processor',
+      purpose: 'Customer records',
+      country: 'United States',
+      safeguard: 'EU-US Data Privacy Framework',
+    },
     payments: {name: 'Example Payments Ltd', role: 'controller', purpose: 'Card payments', country: 'Ireland'},
   },
 }
 
 const TABLE_FACTS: Record<string, Record<string, unknown>> = {
-  'public.orders': {purposes: ['service', 'accounting'], recipients: ['payments'], retention: '10 years after the order, for tax law', source: 'person', automated_decisions: []},
-  'public.payments': {purposes: ['accounting'], recipients: ['payments'], retention: '10 years after the payment, for tax law', source: 'person', automated_decisions: []},
-  'public.audit_events': {purposes: ['security'], retention: '90 days', source: 'observed', automated_decisions: [{decision: 'Sign-ins from unusual places are blocked', logic: 'A score from the address and device of the sign-in, compared with your earlier sign-ins', consequences: 'You confirm the sign-in by email before you can go on'}]},
+  'public.orders': {
+    purposes: ['service', 'accounting'],
+    recipients: ['payments'],
+    retention: '10 years after the order, for tax law',
+    source: 'person',
+    automated_decisions: [],
+  },
+  'public.payments': {
+    purposes: ['accounting'],
+    recipients: ['payments'],
+    retention: '10 years after the payment, for tax law',
+    source: 'person',
+    automated_decisions: [],
+  },
+  'public.audit_events': {
+    purposes: ['security'],
+    retention: '90 days',
+    source: 'observed',
+    automated_decisions: [
+      {
+        decision: 'Sign-ins from unusual places are blocked',
+        logic: 'A score from the address and device of the sign-in, compared with your earlier sign-ins',
+        consequences: 'You confirm the sign-in by email before you can go on',
+      },
+    ],
+  },
   'public.page_views': {purposes: ['analytics'], retention: '13 months', source: 'observed', automated_decisions: []},
-  'salesforce.contact': {purposes: ['customer_relations'], recipients: ['salesforce'], retention: 'Until you ask us to delete your customer record', source: 'salesforce', automated_decisions: []},
-  'public.users': {purposes: ['service'], retention: 'As long as your account exists', source: 'person', automated_decisions: [], groups: [{columns: ['signup_ip'], purposes: ['security'], retention: '90 days after sign-up', source: 'observed'}]},
+  'salesforce.contact': {
+    purposes: ['customer_relations'],
+    recipients: ['salesforce'],
+    retention: 'Until you ask us to delete your customer record',
+    source: 'salesforce',
+    automated_decisions: [],
+  },
+  'public.users': {
+    purposes: ['service'],
+    retention: 'As long as your account exists',
+    source: 'person',
+    automated_decisions: [],
+    groups: [{columns: ['signup_ip'], purposes: ['security'], retention: '90 days after sign-up', source: 'observed'}],
+  },
 }
 
 /** Replaces the scan's placeholders in privacy.yml text with the reviewed facts above. */

@@ -14,7 +14,9 @@ const env = sim.cliEnv()
 process.stdout.write(`Heroku API simulator on ${sim.url} (PostgreSQL ${postgres.majorVersion}, ${postgres.kind})
 
 Point a heroku CLI at it:
-${Object.entries(env).map(([k, v]) => `  export ${k}=${v}`).join('\n')}
+${Object.entries(env)
+  .map(([k, v]) => `  export ${k}=${v}`)
+  .join('\n')}
 
 Apps: ${[world.demo, world.shield, world.private, world.noDatabase, world.other].map(a => a.name).join(', ')}
 Try: heroku pg:info -a ${world.demo.name}    or    ./bin/run.js privacy:info -a ${world.demo.name}

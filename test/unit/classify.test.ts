@@ -11,7 +11,10 @@ function column(name: string, baseType = 'text', extra: Partial<ColumnInfo> = {}
 
 describe('classifyColumn', () => {
   it('finds contact data by value when the name says nothing', () => {
-    const finding = classifyColumn(column('col_a'), ['a@example.com', 'b@example.org', 'c@example.net', 'd@example.com', 'e@example.com'], {today, isKey: false})
+    const finding = classifyColumn(column('col_a'), ['a@example.com', 'b@example.org', 'c@example.net', 'd@example.com', 'e@example.com'], {
+      today,
+      isKey: false,
+    })
     expect(finding.category).to.equal('contact')
     expect(finding.holdsEmails).to.equal(true)
     expect(finding.evidence.join(' ')).to.include('e-mail addresses')
@@ -28,14 +31,20 @@ describe('classifyColumn', () => {
   })
 
   it('reads JSON keys', () => {
-    const finding = classifyColumn(column('data', 'jsonb'), [{contact_email: 'a@example.com', theme: 'dark'}, {nested: {phone: '+44 20 7946 0958'}}], {today, isKey: false})
+    const finding = classifyColumn(column('data', 'jsonb'), [{contact_email: 'a@example.com', theme: 'dark'}, {nested: {phone: '+44 20 7946 0958'}}], {
+      today,
+      isKey: false,
+    })
     expect(finding.category).to.not.equal('none')
     expect(finding.jsonKeys).to.include('contact_email')
     expect(finding.jsonKeys).to.include('phone')
   })
 
   it('flags free text that contains emails or phone numbers', () => {
-    const finding = classifyColumn(column('col_b'), ['Please call me on +44 20 7946 0958 about my order', 'Write to me at bob@example.org if needed'], {today, isKey: false})
+    const finding = classifyColumn(column('col_b'), ['Please call me on +44 20 7946 0958 about my order', 'Write to me at bob@example.org if needed'], {
+      today,
+      isKey: false,
+    })
     expect(finding.category).to.equal('free_text')
   })
 

@@ -40,9 +40,34 @@ function problemsOf(text: string) {
 function table(key: string, columns: string[]): TableInfo {
   const [schema, name] = key.split('.') as [string, string]
   return {
-    key, schema, name, kind: 'table', primaryKey: ['id'], uniqueConstraints: [], uniqueIndexes: [], indexes: [['id']], foreignKeys: [], rowEstimate: 0, partitions: [], inheritsFrom: null, inheritedBy: [], isReadable: true, canUpdate: true, canDelete: true,
+    key,
+    schema,
+    name,
+    kind: 'table',
+    primaryKey: ['id'],
+    uniqueConstraints: [],
+    uniqueIndexes: [],
+    indexes: [['id']],
+    foreignKeys: [],
+    rowEstimate: 0,
+    partitions: [],
+    inheritsFrom: null,
+    inheritedBy: [],
+    isReadable: true,
+    canUpdate: true,
+    canDelete: true,
     rowSecurity: {enabled: false, forced: false, bypassed: true},
-    columns: columns.map((c, i) => ({name: c, type: 'text', baseType: 'text', isArray: false, isNullable: true, default: null, maxLength: null, position: i + 1, generated: null})),
+    columns: columns.map((c, i) => ({
+      name: c,
+      type: 'text',
+      baseType: 'text',
+      isArray: false,
+      isNullable: true,
+      default: null,
+      maxLength: null,
+      position: i + 1,
+      generated: null,
+    })),
   }
 }
 
@@ -59,9 +84,10 @@ describe('privacy.yml parsing', () => {
   })
 
   it('reports every problem at once, each with its path and line', () => {
-    const broken = VALID
-      .replace('email: { category: contact, erase: hash }', 'email: { category: contacts, erase: shred }')
-      .replace('erase: anonymize', 'erase: anonymize\n    colour: blue')
+    const broken = VALID.replace('email: { category: contact, erase: hash }', 'email: { category: contacts, erase: shred }').replace(
+      'erase: anonymize',
+      'erase: anonymize\n    colour: blue',
+    )
     const {message, problems} = problemsOf(broken)
     const byPath = new Map(problems.map(p => [p.path, p]))
     expect(byPath.get('tables.public.users.columns.email.category')?.message).to.match(/must be one of identity, contact/)
@@ -79,8 +105,12 @@ describe('privacy.yml parsing', () => {
   })
 
   it('refuses malformed durations and references', () => {
-    const {problems} = problemsOf(VALID
-      .replace('via: { column: user_id, to: public.users.id }', 'via: { column: user_id, to: users }\n    retention: { column: id, after: soon, action: delete }'))
+    const {problems} = problemsOf(
+      VALID.replace(
+        'via: { column: user_id, to: public.users.id }',
+        'via: { column: user_id, to: users }\n    retention: { column: id, after: soon, action: delete }',
+      ),
+    )
     const paths = problems.map(p => p.path)
     expect(paths).to.include('tables.public.orders.via.to')
     expect(paths).to.include('tables.public.orders.retention.after')
@@ -91,19 +121,23 @@ describe('drift between the map and the schema', () => {
   const map = parseDataMap(VALID, 'privacy.yml').map
 
   it('finds nothing when they agree', () => {
-    const schema: SchemaInfo = {tables: new Map([
-      ['public.users', table('public.users', ['id', 'email'])],
-      ['public.orders', table('public.orders', ['id', 'user_id'])],
-      ['public.schema_migrations', table('public.schema_migrations', ['version'])],
-    ])}
+    const schema: SchemaInfo = {
+      tables: new Map([
+        ['public.users', table('public.users', ['id', 'email'])],
+        ['public.orders', table('public.orders', ['id', 'user_id'])],
+        ['public.schema_migrations', table('public.schema_migrations', ['version'])],
+      ]),
+    }
     expect(hasDrift(diffMapAgainstSchema(map, schema))).to.equal(false)
   })
 
   it('finds new tables and columns, dropped ones, and likely renames', () => {
-    const schema: SchemaInfo = {tables: new Map([
-      ['public.users', table('public.users', ['id', 'email_address', 'phone'])],
-      ['public.invoices', table('public.invoices', ['id'])],
-    ])}
+    const schema: SchemaInfo = {
+      tables: new Map([
+        ['public.users', table('public.users', ['id', 'email_address', 'phone'])],
+        ['public.invoices', table('public.invoices', ['id'])],
+      ]),
+    }
     const drift = diffMapAgainstSchema(map, schema)
     expect(drift.tablesAdded).to.deep.equal(['public.invoices'])
     expect(drift.tablesDropped).to.deep.equal(['public.orders', 'public.schema_migrations'])

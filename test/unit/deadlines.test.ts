@@ -4,7 +4,8 @@ import {formatDate, parseDate} from '../../src/lib/ledger/dates.js'
 import {acknowledgeBy, deadline, rulesFor} from '../../src/lib/ledger/laws.js'
 
 const day = (text: string) => parseDate(text)!
-const due = (law: Parameters<typeof rulesFor>[0], received: string, extension = 0, kind = 'access') => formatDate(deadline(rulesFor(law, kind), day(received), extension))
+const due = (law: Parameters<typeof rulesFor>[0], received: string, extension = 0, kind = 'access') =>
+  formatDate(deadline(rulesFor(law, kind), day(received), extension))
 
 // Weekdays checked against the calendar: 2026-02-28 is a Saturday, 2026-12-20, 2027-02-28, 2026-02-15 and 2026-02-01 are Sundays.
 describe('deadlines by law', () => {

@@ -10,18 +10,47 @@ function table(key: string, options: Partial<TableInfo> & {nullable?: string[]} 
   const [schema, name] = key.split('.') as [string, string]
   const columns = ['id', 'user_id', 'parent_id', 'other_id', ...(options.nullable ?? [])]
   return {
-    key, schema, name, kind: 'table', primaryKey: ['id'], uniqueConstraints: [], uniqueIndexes: [], indexes: [['id']], foreignKeys: [],
-    rowEstimate: 0, partitions: [], inheritsFrom: null, inheritedBy: [], isReadable: true, canUpdate: true, canDelete: true,
+    key,
+    schema,
+    name,
+    kind: 'table',
+    primaryKey: ['id'],
+    uniqueConstraints: [],
+    uniqueIndexes: [],
+    indexes: [['id']],
+    foreignKeys: [],
+    rowEstimate: 0,
+    partitions: [],
+    inheritsFrom: null,
+    inheritedBy: [],
+    isReadable: true,
+    canUpdate: true,
+    canDelete: true,
     rowSecurity: {enabled: false, forced: false, bypassed: true},
     columns: [...new Set(columns)].map((c, i) => ({
-      name: c, type: 'bigint', baseType: 'int8', isArray: false, isNullable: (options.nullable ?? []).includes(c), default: null, maxLength: null, position: i + 1, generated: null,
+      name: c,
+      type: 'bigint',
+      baseType: 'int8',
+      isArray: false,
+      isNullable: (options.nullable ?? []).includes(c),
+      default: null,
+      maxLength: null,
+      position: i + 1,
+      generated: null,
     })),
     ...options,
   }
 }
 
-const fk = (name: string, columns: string[], references: string, extra: Partial<ForeignKeyInfo> = {}): ForeignKeyInfo =>
-  ({name, columns, references, referencedColumns: ['id'], onDelete: 'no action', isDeferrable: false, ...extra})
+const fk = (name: string, columns: string[], references: string, extra: Partial<ForeignKeyInfo> = {}): ForeignKeyInfo => ({
+  name,
+  columns,
+  references,
+  referencedColumns: ['id'],
+  onDelete: 'no action',
+  isDeferrable: false,
+  ...extra,
+})
 
 const planned = (t: TableInfo, level: number, spec: PlannedTable['spec'] = {}): PlannedTable => ({key: t.key, table: t, spec, level, edges: []})
 
@@ -44,7 +73,12 @@ describe('erasure decisions (no database)', () => {
 
   it('skips Heroku Connect tables unless asked, and keeps to the replayed tables', () => {
     const contact = planned(table('salesforce.contact'), 1, {connect: true})
-    const plan: SubjectPlan = {roots: [{kind: {name: 'user', table: 'public.users', key: 'id', lookup: ['id']}, table: root}], tables: [root, planned(orders, 1, {erase: 'anonymize'}), contact], unreachable: [], referenced: new Map()}
+    const plan: SubjectPlan = {
+      roots: [{kind: {name: 'user', table: 'public.users', key: 'id', lookup: ['id']}, table: root}],
+      tables: [root, planned(orders, 1, {erase: 'anonymize'}), contact],
+      unreachable: [],
+      referenced: new Map(),
+    }
     const chosen = chooseTables(plan, {includeConnect: false})
     expect(chosen.erased.map(e => `${e.table.key}:${e.action}`)).to.deep.equal(['public.users:delete', 'public.orders:anonymize'])
     expect(chosen.skipped.map(s => s.table)).to.deep.equal(['salesforce.contact'])
@@ -53,7 +87,12 @@ describe('erasure decisions (no database)', () => {
 
   describe('a reference into deleted rows', () => {
     const facts = (overrides: Partial<Parameters<typeof settleReference>[1]>) => ({
-      referencing: orders, fk: fk('orders_user_fk', ['user_id'], 'public.users'), parent: root, ownRows: 0, otherRows: 0, ...overrides,
+      referencing: orders,
+      fk: fk('orders_user_fk', ['user_id'], 'public.users'),
+      parent: root,
+      ownRows: 0,
+      otherRows: 0,
+      ...overrides,
     })
 
     it('needs nothing when no row points there', () => {
@@ -75,7 +114,9 @@ describe('erasure decisions (no database)', () => {
       const cascade = fk('orders_user_fk', ['user_id'], 'public.users', {onDelete: 'cascade'})
       expect(settleReference(map, facts({fk: cascade, ownRows: 2})).kind).to.equal('cascade')
       const addresses = planned(table('public.addresses'), 1)
-      expect(refusal(() => settleReference(map, facts({fk: {...cascade, references: 'public.addresses'}, parent: addresses, otherRows: 1}))).message).to.match(/would (change|cascade)/)
+      expect(refusal(() => settleReference(map, facts({fk: {...cascade, references: 'public.addresses'}, parent: addresses, otherRows: 1}))).message).to.match(
+        /would (change|cascade)/,
+      )
     })
 
     it('leaves SET NULL to the database, and refuses a NOT NULL column whose rows stay', () => {
@@ -85,29 +126,47 @@ describe('erasure decisions (no database)', () => {
     })
 
     it('refuses composite references', () => {
-      expect(refusal(() => settleReference(map, facts({fk: fk('f', ['user_id', 'other_id'], 'public.users'), ownRows: 1}))).message).to.match(/composite foreign key/)
+      expect(refusal(() => settleReference(map, facts({fk: fk('f', ['user_id', 'other_id'], 'public.users'), ownRows: 1}))).message).to.match(
+        /composite foreign key/,
+      )
     })
   })
 
   describe('the order of deletes', () => {
-    const schema: SchemaInfo = {tables: new Map([
-      ['public.a', table('public.a', {nullable: ['other_id']})],
-      ['public.b', table('public.b')],
-      ['public.c', table('public.c')],
-    ])}
-    const edge = (from: string, to: string, column = 'other_id', extra: Partial<ForeignKeyInfo> = {}): DeletionEdge => ({from, to, fk: fk(`${from}_${to}`, [column], to, extra)})
+    const schema: SchemaInfo = {
+      tables: new Map([
+        ['public.a', table('public.a', {nullable: ['other_id']})],
+        ['public.b', table('public.b')],
+        ['public.c', table('public.c')],
+      ]),
+    }
+    const edge = (from: string, to: string, column = 'other_id', extra: Partial<ForeignKeyInfo> = {}): DeletionEdge => ({
+      from,
+      to,
+      fk: fk(`${from}_${to}`, [column], to, extra),
+    })
 
     it('deletes children before parents', () => {
-      expect(deletionOrder(['public.a', 'public.b', 'public.c'], [edge('public.c', 'public.b'), edge('public.b', 'public.a')], schema).order).to.deep.equal(['public.c', 'public.b', 'public.a'])
+      expect(deletionOrder(['public.a', 'public.b', 'public.c'], [edge('public.c', 'public.b'), edge('public.b', 'public.a')], schema).order).to.deep.equal([
+        'public.c',
+        'public.b',
+        'public.a',
+      ])
     })
 
     it('breaks a cycle at a nullable edge first, else at a deferrable one, else refuses', () => {
       const nullable = deletionOrder(['public.a', 'public.b'], [edge('public.a', 'public.b'), edge('public.b', 'public.a')], schema)
       expect(nullable.nulled.map(e => e.from)).to.deep.equal(['public.a'])
       expect(nullable.order).to.deep.equal(['public.b', 'public.a'])
-      const deferrable = deletionOrder(['public.b', 'public.c'], [edge('public.b', 'public.c'), edge('public.c', 'public.b', 'other_id', {isDeferrable: true})], schema)
+      const deferrable = deletionOrder(
+        ['public.b', 'public.c'],
+        [edge('public.b', 'public.c'), edge('public.c', 'public.b', 'other_id', {isDeferrable: true})],
+        schema,
+      )
       expect(deferrable.deferred).to.deep.equal(['public.c_public.b'])
-      expect(refusal(() => deletionOrder(['public.b', 'public.c'], [edge('public.b', 'public.c'), edge('public.c', 'public.b')], schema)).message).to.match(/NOT NULL, non-deferrable/)
+      expect(refusal(() => deletionOrder(['public.b', 'public.c'], [edge('public.b', 'public.c'), edge('public.c', 'public.b')], schema)).message).to.match(
+        /NOT NULL, non-deferrable/,
+      )
     })
 
     it('ignores a table pointing at itself (one statement deletes the thread)', () => {
@@ -117,8 +176,13 @@ describe('erasure decisions (no database)', () => {
 
   it('names every privilege the role lacks, and refuses rows hidden by row-level security', () => {
     const readOnly = table('public.notes', {canDelete: false, canUpdate: false})
-    expect(missingPrivileges([{table: readOnly, privilege: 'DELETE'}, {table: readOnly, privilege: 'UPDATE'}, {table: users, privilege: 'DELETE'}]))
-      .to.deep.equal(['DELETE on public.notes', 'UPDATE on public.notes'])
+    expect(
+      missingPrivileges([
+        {table: readOnly, privilege: 'DELETE'},
+        {table: readOnly, privilege: 'UPDATE'},
+        {table: users, privilege: 'DELETE'},
+      ]),
+    ).to.deep.equal(['DELETE on public.notes', 'UPDATE on public.notes'])
     expect(() => refuseHiddenRows([users])).to.not.throw()
     const hidden = table('public.notes', {rowSecurity: {enabled: true, forced: false, bypassed: false}})
     expect(refusal(() => refuseHiddenRows([users, hidden])).message).to.match(/Row-level security hides rows of public\.notes/)

@@ -23,16 +23,31 @@ tables:
 function page(locale: 'en' | 'de' | 'fr', row: Record<string, unknown>) {
   const {map} = parseDataMap(MAP, 'privacy.yml')
   return renderIndexHtml({
-    locale, generatedAt: '2028-02-29T12:00:00.000Z', request: null, tool: {name: 'heroku-privacy', version: '0.0.0'}, map,
+    locale,
+    generatedAt: '2028-02-29T12:00:00.000Z',
+    request: null,
+    tool: {name: 'heroku-privacy', version: '0.0.0'},
+    map,
     facts: buildArt15Facts(map, ['public.users']),
     tables: [{table: 'public.users', columns: ['id', 'bio', 'created_at'], rows: [row], totalRows: 1, file: 'data/public.users.json'}],
-    columnTypes: new Map([['public.users', new Map([['id', 'int8'], ['bio', 'text'], ['created_at', 'timestamptz']])]]),
-    withheld: [], pseudonymised: [], notCovered: {standard: ['backups'], unreachable: [], other: []},
+    columnTypes: new Map([
+      [
+        'public.users',
+        new Map([
+          ['id', 'int8'],
+          ['bio', 'text'],
+          ['created_at', 'timestamptz'],
+        ]),
+      ],
+    ]),
+    withheld: [],
+    pseudonymised: [],
+    notCovered: {standard: ['backups'], unreachable: [], other: []},
   })
 }
 
 describe('the export page', () => {
-  it('escapes the person\'s values and the map\'s text', () => {
+  it("escapes the person's values and the map's text", () => {
     const html = page('en', {id: 1, bio: '<script>alert(1)</script><img src=x onerror=alert(2)>', created_at: '2025-03-01T10:30:00.123456+00:00'})
     expect(html).to.not.include('<script>')
     expect(html).to.not.include('<img')
@@ -41,7 +56,7 @@ describe('the export page', () => {
     expect(html).to.include('<th scope="col">About &lt;you&gt;</th>')
   })
 
-  it('writes dates, numbers and durations the locale\'s way', () => {
+  it("writes dates, numbers and durations the locale's way", () => {
     const row = {id: 1, bio: 'x', created_at: '2025-03-01T10:30:00.123456+00:00'}
     expect(page('de', row)).to.include('Anonymisiert 1 Jahr nach Angelegt')
     expect(page('fr', row)).to.include('Anonymisées 1 an après Créé')

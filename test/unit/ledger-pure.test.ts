@@ -29,7 +29,16 @@ describe('event hashing', () => {
   })
 
   it('changes when any field or the previous hash changes', () => {
-    const event = {seq: 1, at: '2026-11-24T10:00:00.000Z', scope: 'app', actor: 'a@example.com', action: 'request.opened', requestId: 'R-2026-0001', details: {kind: 'access'}, prevHash: GENESIS_HASH}
+    const event = {
+      seq: 1,
+      at: '2026-11-24T10:00:00.000Z',
+      scope: 'app',
+      actor: 'a@example.com',
+      action: 'request.opened',
+      requestId: 'R-2026-0001',
+      details: {kind: 'access'},
+      prevHash: GENESIS_HASH,
+    }
     const hash = hashEvent(event)
     expect(hash).to.match(/^[0-9a-f]{64}$/)
     expect(hashEvent({...event})).to.equal(hash)

@@ -5,8 +5,25 @@ import {searchPatterns} from '../../src/lib/locate/patterns.js'
 
 describe('distinctive identifiers', () => {
   it('keeps values that pick out one person, and drops a first name alone, numbers, flags and codes', () => {
-    for (const value of ['alice@example.com', 'Alice Example', 'alice_w', '10.0.0.1', '+44 20 7946 0958', 'Maximiliane', 'cus_9f8e7d']) expect(identifierOf(value), value).to.not.equal(undefined)
-    for (const value of ['Alice', 'Bob', '1234', 'Schmidt', '1', 'true', 'US', 'female', '2024-01-15', '1990-01-01T00:00:00Z', 'aaaaaa', '127.0.0.1', '  ', 'John Doe']) expect(identifierOf(value), value).to.equal(undefined)
+    for (const value of ['alice@example.com', 'Alice Example', 'alice_w', '10.0.0.1', '+44 20 7946 0958', 'Maximiliane', 'cus_9f8e7d'])
+      expect(identifierOf(value), value).to.not.equal(undefined)
+    for (const value of [
+      'Alice',
+      'Bob',
+      '1234',
+      'Schmidt',
+      '1',
+      'true',
+      'US',
+      'female',
+      '2024-01-15',
+      '1990-01-01T00:00:00Z',
+      'aaaaaa',
+      '127.0.0.1',
+      '  ',
+      'John Doe',
+    ])
+      expect(identifierOf(value), value).to.equal(undefined)
   })
 
   it('recognises each kind by its shape and puts it in one normal form', () => {
@@ -34,7 +51,7 @@ describe('distinctive identifiers', () => {
     expect(identifierOf('redacted-0123456789abcdef', 'online_id')).to.equal(undefined)
   })
 
-  it('needs longer numbers where short ones would be someone else\'s counts and ids', () => {
+  it("needs longer numbers where short ones would be someone else's counts and ids", () => {
     expect(identifierOf('555-0100', 'contact')).to.equal(undefined)
     expect(identifierOf('583231', 'online_id')).to.equal(undefined)
     expect(identifierOf('58323187', 'online_id')).to.deep.equal({kind: 'external_id', value: '58323187'})
@@ -43,10 +60,16 @@ describe('distinctive identifiers', () => {
 
   it('keeps each identifier once, longest first', () => {
     const found = distinctiveIdentifiers([
-      {value: 'alice@example.com', category: 'contact'}, {value: 'ALICE@example.com', category: 'contact'},
-      {value: 'Alice', category: 'identity'}, {value: 'Alice Example', category: 'identity'}, {value: '42'},
+      {value: 'alice@example.com', category: 'contact'},
+      {value: 'ALICE@example.com', category: 'contact'},
+      {value: 'Alice', category: 'identity'},
+      {value: 'Alice Example', category: 'identity'},
+      {value: '42'},
     ])
-    expect(found).to.deep.equal([{kind: 'email', value: 'alice@example.com'}, {kind: 'name', value: 'alice example'}])
+    expect(found).to.deep.equal([
+      {kind: 'email', value: 'alice@example.com'},
+      {kind: 'name', value: 'alice example'},
+    ])
   })
 })
 

@@ -55,7 +55,7 @@ describe('Logplex frames', () => {
     expect(parsed.malformed).to.equal(1)
   })
 
-  it('finds the next frame even when the bad frame\'s message ends in digits', () => {
+  it("finds the next frame even when the bad frame's message ends in digits", () => {
     const lying = logplexFrame('request took 1234', {at: AT}).replace(/^\d+/, n => String(Number(n) - 6))
     const parsed = parseLogplexBody(Buffer.from(lying + logplexFrame('next', {at: AT}) + logplexFrame('last', {at: AT})))
     expect(parsed.lines.map(l => l.message)).to.deep.equal(['next', 'last'])
@@ -118,7 +118,9 @@ describe('log redaction', () => {
 
   it('accepts a regular expression and refuses an invalid one with a usage error', () => {
     expect(redactorFor(['session=\\w+']).apply('a session=abc123 b')).to.equal('a [redacted] b')
-    expect(() => redactorFor(['('])).to.throw(/not a regular expression/).with.property('exitCode', 2)
+    expect(() => redactorFor(['(']))
+      .to.throw(/not a regular expression/)
+      .with.property('exitCode', 2)
   })
 
   it('leaves lines alone when nothing is configured', () => {
@@ -135,7 +137,9 @@ describe('log redaction', () => {
   })
 
   it('refuses a bare word that is not a preset, and says what it applies', () => {
-    expect(() => redactorFor(['passwords'])).to.throw(/passwords is not a preset — did you mean password\?/).with.property('exitCode', 2)
+    expect(() => redactorFor(['passwords']))
+      .to.throw(/passwords is not a preset — did you mean password\?/)
+      .with.property('exitCode', 2)
     expect(redactorFor(['password', String.raw`\bsecret\b`]).applied).to.deep.equal(['password (preset)', String.raw`/\bsecret\b/ (pattern)`])
   })
 })
@@ -176,8 +180,10 @@ describe('drain URLs', () => {
 })
 
 describe('loopback hosts', () => {
-  it('knows this machine\'s addresses, and only those', () => {
-    for (const host of ['localhost', 'LOCALHOST.', 'app.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1', '[::ffff:7f00:1]', '[::ffff:127.0.0.1]']) expect(isLoopbackHost(host), host).to.equal(true)
-    for (const host of ['localhost.example.com', '10.0.0.1', '128.0.0.1', '[::2]', 'example.com', '0.0.0.0', '[::ffff:a00:1]']) expect(isLoopbackHost(host), host).to.equal(false)
+  it("knows this machine's addresses, and only those", () => {
+    for (const host of ['localhost', 'LOCALHOST.', 'app.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1', '[::ffff:7f00:1]', '[::ffff:127.0.0.1]'])
+      expect(isLoopbackHost(host), host).to.equal(true)
+    for (const host of ['localhost.example.com', '10.0.0.1', '128.0.0.1', '[::2]', 'example.com', '0.0.0.0', '[::ffff:a00:1]'])
+      expect(isLoopbackHost(host), host).to.equal(false)
   })
 })

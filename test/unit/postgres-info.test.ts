@@ -37,8 +37,15 @@ describe('Data API database info', () => {
 
 describe('key/value rendering', () => {
   it('aligns labels and leaves out empty values', () => {
-    expect(formatKeyValues([['Plan', 'Standard 0'], ['HA', null], ['Followers', []], ['Read Only', false], ['Tables', 3]]))
-      .to.equal('Plan:      Standard 0\nRead Only: no\nTables:    3')
+    expect(
+      formatKeyValues([
+        ['Plan', 'Standard 0'],
+        ['HA', null],
+        ['Followers', []],
+        ['Read Only', false],
+        ['Tables', 3],
+      ]),
+    ).to.equal('Plan:      Standard 0\nRead Only: no\nTables:    3')
   })
 
   it('formats sizes in binary units', () => {

@@ -57,7 +57,7 @@ describe('processing facts in the map', () => {
     expect(withoutPurpose(map, 'public.users')).to.deep.equal({rows: true, columns: ['email', 'signup_ip']})
   })
 
-  it('resolves a table\'s purposes and recipients, and a column group\'s own facts over the table\'s', () => {
+  it("resolves a table's purposes and recipients, and a column group's own facts over the table's", () => {
     const {map} = parseDataMap(`${FACTS}${BASE}${PROCESSING}`, 'privacy.yml')
     const facts = tableFacts(map, 'public.users')
     expect(facts.purposes.map(p => p.purpose.legal_basis)).to.deep.equal(['contract'])
@@ -65,7 +65,10 @@ describe('processing facts in the map', () => {
     expect(facts.decisions).to.deep.equal([])
     expect(facts.groups[0]).to.deep.include({columns: ['signup_ip'], retention: '90 days', source: 'observed'})
     expect(facts.groups[0]!.purposes.map(p => p.id)).to.deep.equal(['security'])
-    expect(facts.groups[0]!.recipients.map(r => r.id), 'a group inherits what it does not state').to.deep.equal(['heroku', 'mailer'])
+    expect(
+      facts.groups[0]!.recipients.map(r => r.id),
+      'a group inherits what it does not state',
+    ).to.deep.equal(['heroku', 'mailer'])
     expect(withoutPurpose(map, 'public.users')).to.deep.equal({rows: false, columns: []})
     expect(textIn(map.tables['public.users']!.columns!.email!.label, 'de')).to.equal('E-Mail-Adresse')
     expect(textIn(map.tables['public.users']!.columns!.email!.label, 'fr'), 'falls back to English').to.equal('Email address')

@@ -30,8 +30,9 @@ describe('words the commands share', () => {
     expect(describeHolds('fork', predates)).to.equal('holds 2 erasures not re-applied: R-2026-0003, R-2026-0005')
     expect(describeHolds('fork', predates, new Set([4]))).to.equal('holds 1 erasure not re-applied: R-2026-0005')
     expect(describeHolds('fork', predates, new Set([4, 7]))).to.equal('nothing: 2 changes made since were re-applied')
-    expect(describeHolds('backup', [...predates, {seq: 9, action: 'restriction.created', requestId: null}]))
-      .to.equal('holds 2 erasures and 1 restriction made since (a backup cannot be changed): R-2026-0003, R-2026-0005, event 9')
+    expect(describeHolds('backup', [...predates, {seq: 9, action: 'restriction.created', requestId: null}])).to.equal(
+      'holds 2 erasures and 1 restriction made since (a backup cannot be changed): R-2026-0003, R-2026-0005, event 9',
+    )
     expect(describeHolds('backup', [])).to.equal('nothing erased or restricted since it was made')
     expect(describeHolds('follower', [])).to.match(/replays the leader/)
   })
@@ -40,12 +41,17 @@ describe('words the commands share', () => {
     const erased = summarizeEvent('erasure.executed', {
       subjects: [{lookup_column: 'email', fingerprint: 'abc123'}],
       tables: {'public.users': {action: 'delete', rows: 1}, 'public.orders': {action: 'anonymize', rows: 3}},
-      held: {}, skipped: [],
+      held: {},
+      skipped: [],
     })
     expect(erased).to.equal('erased 1 person: 4 rows in 2 tables')
     expect(erased).to.not.include('abc123')
-    expect(summarizeEvent('request.extended', {months: 1, due_on: '2027-01-30', reason: 'complex'})).to.equal('extended by 1 month, now due 2027-01-30: complex')
-    expect(summarizeEvent('retention.batch', {run: 3, table: 'public.sessions', action: 'delete', rows: 1000})).to.equal('retention run 3: deleted 1,000 rows of public.sessions')
+    expect(summarizeEvent('request.extended', {months: 1, due_on: '2027-01-30', reason: 'complex'})).to.equal(
+      'extended by 1 month, now due 2027-01-30: complex',
+    )
+    expect(summarizeEvent('retention.batch', {run: 3, table: 'public.sessions', action: 'delete', rows: 1000})).to.equal(
+      'retention run 3: deleted 1,000 rows of public.sessions',
+    )
     expect(summarizeEvent('something.new', {a: 1, b: 2})).to.equal('a, b')
   })
 })
@@ -58,9 +64,17 @@ describe('bastion tunnels', () => {
 
   it('describes each failure in one line with the next step, never the key', () => {
     const cases: Array<[unknown, RegExp, string]> = [
-      [Object.assign(new Error('All configured authentication methods failed'), {level: 'client-authentication'}), /refused the key Heroku gave for app::DATABASE/, 'bastion_auth_failed'],
+      [
+        Object.assign(new Error('All configured authentication methods failed'), {level: 'client-authentication'}),
+        /refused the key Heroku gave for app::DATABASE/,
+        'bastion_auth_failed',
+      ],
       [Object.assign(new Error('Timed out while waiting for handshake'), {level: 'client-timeout'}), /Timed out opening an SSH tunnel/, 'bastion_timeout'],
-      [Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'}), /Could not reach the bastion b\.example for app::DATABASE \(ECONNREFUSED\)/, 'bastion_unreachable'],
+      [
+        Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'}),
+        /Could not reach the bastion b\.example for app::DATABASE \(ECONNREFUSED\)/,
+        'bastion_unreachable',
+      ],
       [new Error('Cannot parse privateKey: Unsupported key format'), /could not be read/, 'bastion_key_invalid'],
     ]
     for (const [error, message, code] of cases) {

@@ -21,9 +21,12 @@ describe('withRetries', () => {
   it('retries 429 and 5xx with exponential backoff, then succeeds', async () => {
     const api = failingApi([429, 503])
     const delays: number[] = []
-    const result = await withRetries(api, {baseDelayMs: 100, sleep: async ms => {
-      delays.push(ms)
-    }}).request(request)
+    const result = await withRetries(api, {
+      baseDelayMs: 100,
+      sleep: async ms => {
+        delays.push(ms)
+      },
+    }).request(request)
     expect(result).to.deep.equal({ok: true})
     expect(api.calls).to.equal(3)
     expect(delays).to.deep.equal([100, 200])
@@ -37,7 +40,9 @@ describe('withRetries', () => {
 
   it('gives up after the last attempt and passes the failure on', async () => {
     const api = failingApi([500, 500, 500, 500, 500])
-    const rejected = await withRetries(api, {attempts: 3, sleep: async () => {}}).request<never>(request).catch((error: unknown) => error as HerokuApiError)
+    const rejected = await withRetries(api, {attempts: 3, sleep: async () => {}})
+      .request<never>(request)
+      .catch((error: unknown) => error as HerokuApiError)
     expect(rejected).to.be.instanceOf(HerokuApiError)
     expect(rejected.status).to.equal(500)
     expect(api.calls).to.equal(3)

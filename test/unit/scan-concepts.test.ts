@@ -14,10 +14,21 @@ function column(name: string, baseType = 'text'): ColumnInfo {
 
 function table(name: string, extra: Partial<TableContext> = {}): TableContext {
   const words = nameWords(name)
-  return {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: words.map(w => nameConcepts(w)[0]!), nameWords: words, isMachine: false, hasLatitude: false, hasValueColumn: false, ...extra}
+  return {
+    kind: 'thing',
+    isPersonLinked: false,
+    holdsAddresses: false,
+    words: words.map(w => nameConcepts(w)[0]!),
+    nameWords: words,
+    isMachine: false,
+    hasLatitude: false,
+    hasValueColumn: false,
+    ...extra,
+  }
 }
 
-const categoryOf = (name: string, context: TableContext, values?: unknown[], baseType = 'text') => classifyColumn(column(name, baseType), values, {today, isKey: false, table: context}).category
+const categoryOf = (name: string, context: TableContext, values?: unknown[], baseType = 'text') =>
+  classifyColumn(column(name, baseType), values, {today, isKey: false, table: context}).category
 const secrets = ['Zq8xN3vLp0aT7mKc2YwR5uHs9dFg1jEb', 'Lm4Qz7Xc1Vb8Nn2Tr6Yw0Pa3Sd5Fg9Hj', 'Pa9Ws2Ed4Rf6Tg8Yh1Uj3Ik5Ol7Zx0Cv']
 
 describe('scan concepts', () => {
@@ -52,7 +63,7 @@ describe('scan concepts', () => {
     expect(categoryOf('remote_name', table('git_remotes'))).to.equal('none')
   })
 
-  it('reads a person\'s handle and id at a chat service, the address of a subscriber, a year in review', () => {
+  it("reads a person's handle and id at a chat service, the address of a subscriber, a year in review", () => {
     const chatNames = table('chat_names', {kind: 'authored', isPersonLinked: true})
     expect(categoryOf('chat_name', chatNames)).to.equal('contact')
     expect(categoryOf('chat_id', chatNames)).to.equal('online_id')
@@ -64,6 +75,8 @@ describe('scan concepts', () => {
   it('finds `<x>_type`/`<x>_id` pairs', () => {
     const cols = ['id', 'customized_type', 'customized_id', 'value', 'type'].map(n => column(n, n.endsWith('id') ? 'int4' : 'varchar'))
     expect(polymorphicPairs({columns: cols} as unknown as TableInfo)).to.deep.equal(['customized_type+customized_id'])
-    expect(polymorphicPairs({columns: [column('targetType', 'text'), column('targetId', 'uuid')]} as unknown as TableInfo)).to.deep.equal(['targetType+targetId'])
+    expect(polymorphicPairs({columns: [column('targetType', 'text'), column('targetId', 'uuid')]} as unknown as TableInfo)).to.deep.equal([
+      'targetType+targetId',
+    ])
   })
 })

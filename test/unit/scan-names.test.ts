@@ -15,13 +15,21 @@ function column(name: string, baseType = 'text'): ColumnInfo {
 }
 
 const table = (kind: TableContext['kind'], extra: Partial<TableContext> = {}): TableContext => ({
-  kind, isPersonLinked: kind === 'person', holdsAddresses: false, words: [], isMachine: false, hasLatitude: false, hasValueColumn: false, ...extra,
+  kind,
+  isPersonLinked: kind === 'person',
+  holdsAddresses: false,
+  words: [],
+  isMachine: false,
+  hasLatitude: false,
+  hasValueColumn: false,
+  ...extra,
 })
 const people = table('person', {words: ['user']})
 const things = table('thing', {words: ['tag']})
 const organisations = table('organisation', {words: ['team']})
 
-const category = (name: string, context: TableContext, baseType = 'text', values?: unknown[]) => classifyColumn(column(name, baseType), values, {today, isKey: false, table: context}).category
+const category = (name: string, context: TableContext, baseType = 'text', values?: unknown[]) =>
+  classifyColumn(column(name, baseType), values, {today, isKey: false, table: context}).category
 
 describe('scan: names as words and concepts', () => {
   it('splits snake, camel, Pascal, acronyms and digits, keeping 2fa whole', () => {
@@ -43,17 +51,43 @@ describe('scan: names as words and concepts', () => {
 
 describe('scan: what a name means on its table and type', () => {
   const cases: Array<[string, TableContext, string, string]> = [
-    ['email', people, 'text', 'contact'], ['e_mail', people, 'text', 'contact'], ['courriel', people, 'text', 'contact'], ['MobilePhone', people, 'text', 'contact'],
-    ['full_name', people, 'text', 'identity'], ['vorname', people, 'text', 'identity'], ['apellido', people, 'text', 'identity'], ['date_of_birth', people, 'date', 'identity'],
-    ['nome', people, 'text', 'identity'], ['nameFirstName', people, 'text', 'identity'], ['guestName', things, 'text', 'identity'], ['createdByName', things, 'text', 'identity'],
-    ['postcode', people, 'text', 'location'], ['plz', people, 'text', 'location'], ['mailingcity', people, 'text', 'location'], ['home_latitude', people, 'float8', 'location'],
-    ['signup_ip', people, 'text', 'online_id'], ['user_agent', people, 'text', 'online_id'], ['providerAccountId', people, 'text', 'online_id'],
-    ['card_number', people, 'text', 'financial'], ['iban', people, 'text', 'financial'], ['cc_exp_month', people, 'int4', 'financial'],
-    ['ssn', people, 'text', 'government_id'], ['passport_number', people, 'text', 'government_id'], ['cpf', people, 'numeric', 'government_id'], ['vat_id', people, 'text', 'government_id'],
-    ['blood_type', people, 'text', 'health'], ['fingerprint_template', people, 'bytea', 'biometric'],
-    ['password_digest', people, 'text', 'credentials'], ['encrypted_password', people, 'text', 'credentials'], ['twoFactorSecret', people, 'text', 'credentials'],
-    ['backupCodes', people, 'text', 'credentials'], ['otp_backup_codes', people, 'text', 'credentials'], ['oneTimePassword', people, 'text', 'credentials'], ['api_key', people, 'text', 'credentials'],
-    ['bio', people, 'text', 'free_text'], ['username', people, 'text', 'identity'],
+    ['email', people, 'text', 'contact'],
+    ['e_mail', people, 'text', 'contact'],
+    ['courriel', people, 'text', 'contact'],
+    ['MobilePhone', people, 'text', 'contact'],
+    ['full_name', people, 'text', 'identity'],
+    ['vorname', people, 'text', 'identity'],
+    ['apellido', people, 'text', 'identity'],
+    ['date_of_birth', people, 'date', 'identity'],
+    ['nome', people, 'text', 'identity'],
+    ['nameFirstName', people, 'text', 'identity'],
+    ['guestName', things, 'text', 'identity'],
+    ['createdByName', things, 'text', 'identity'],
+    ['postcode', people, 'text', 'location'],
+    ['plz', people, 'text', 'location'],
+    ['mailingcity', people, 'text', 'location'],
+    ['home_latitude', people, 'float8', 'location'],
+    ['signup_ip', people, 'text', 'online_id'],
+    ['user_agent', people, 'text', 'online_id'],
+    ['providerAccountId', people, 'text', 'online_id'],
+    ['card_number', people, 'text', 'financial'],
+    ['iban', people, 'text', 'financial'],
+    ['cc_exp_month', people, 'int4', 'financial'],
+    ['ssn', people, 'text', 'government_id'],
+    ['passport_number', people, 'text', 'government_id'],
+    ['cpf', people, 'numeric', 'government_id'],
+    ['vat_id', people, 'text', 'government_id'],
+    ['blood_type', people, 'text', 'health'],
+    ['fingerprint_template', people, 'bytea', 'biometric'],
+    ['password_digest', people, 'text', 'credentials'],
+    ['encrypted_password', people, 'text', 'credentials'],
+    ['twoFactorSecret', people, 'text', 'credentials'],
+    ['backupCodes', people, 'text', 'credentials'],
+    ['otp_backup_codes', people, 'text', 'credentials'],
+    ['oneTimePassword', people, 'text', 'credentials'],
+    ['api_key', people, 'text', 'credentials'],
+    ['bio', people, 'text', 'free_text'],
+    ['username', people, 'text', 'identity'],
   ]
   for (const [name, context, baseType, expected] of cases) {
     it(`${name} on a ${context.kind} table → ${expected}`, () => {
@@ -84,7 +118,7 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('department', organisations)).to.equal('none')
   })
 
-  it('reads what a person\'s row names them by beside their address, payment and accounts', () => {
+  it("reads what a person's row names them by beside their address, payment and accounts", () => {
     const addresses = table('thing', {words: ['billing', 'address'], holdsAddresses: true, isPersonLinked: true})
     expect(category('name', addresses)).to.equal('identity')
     expect(category('mandator_id', people)).to.equal('financial')
@@ -104,7 +138,9 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('lower_name', table('thing', {words: ['user', 'redirect'], isPersonLinked: true}))).to.equal('identity')
     expect(category('lower_name', table('thing', {words: ['repository'], isPersonLinked: true}))).to.equal('none')
     expect(category('referer_url', table('authored', {words: ['text'], isPersonLinked: true}))).to.equal('behavioral')
-    expect(category('data', table('thing', {words: ['offline', 'user', 'session'], nameWords: ['offline', 'user', 'session'], isPersonLinked: true}))).to.equal('online_id')
+    expect(category('data', table('thing', {words: ['offline', 'user', 'session'], nameWords: ['offline', 'user', 'session'], isPersonLinked: true}))).to.equal(
+      'online_id',
+    )
     expect(category('data', table('thing', {words: ['cache'], nameWords: ['cache'], isPersonLinked: true}))).to.equal('none')
     expect(category('hash', table('thing', {words: ['email', 'hash'], isPersonLinked: true}))).to.equal('contact')
   })
@@ -114,7 +150,7 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('title', table('thing', {words: ['wiki', 'page'], isPersonLinked: true}))).to.equal('none')
   })
 
-  it('reads a push subscription as a device\'s address', () => {
+  it("reads a push subscription as a device's address", () => {
     const subscriptions = table('thing', {words: ['setting', 'subscription'], nameWords: ['notifications', 'subscriptions'], isPersonLinked: true})
     expect(category('subscription', subscriptions, 'jsonb')).to.equal('online_id')
     expect(category('identifier', subscriptions)).to.equal('online_id')
@@ -128,34 +164,43 @@ describe('scan: what a name means on its table and type', () => {
     expect(category('label', things)).to.equal('none')
   })
 
-  it('reads `name` as a person\'s only where people are', () => {
+  it("reads `name` as a person's only where people are", () => {
     expect(category('name', people)).to.equal('identity')
     expect(category('name', things)).to.equal('none')
     expect(category('name', organisations)).to.equal('none')
     expect(category('description', things)).to.equal('none')
   })
 
-  it('leaves an organisation\'s address, e-mail and secrets alone', () => {
+  it("leaves an organisation's address, e-mail and secrets alone", () => {
     expect(category('street', organisations)).to.equal('none')
     expect(category('email', organisations)).to.equal('none')
     expect(category('client_secret', table('organisation', {words: ['oauth', 'application'], isMachine: true}))).to.equal('none')
   })
 
-  it('finds contact data by value when the name says nothing, but not an organisation\'s mailboxes', () => {
-    const finding = classifyColumn(column('col_a'), ['a@example.com', 'b@example.org', 'c@example.net', 'd@example.net', 'e@example.net'], {today, isKey: false})
+  it("finds contact data by value when the name says nothing, but not an organisation's mailboxes", () => {
+    const finding = classifyColumn(column('col_a'), ['a@example.com', 'b@example.org', 'c@example.net', 'd@example.net', 'e@example.net'], {
+      today,
+      isKey: false,
+    })
     expect(finding.category).to.equal('contact')
     expect(finding.holdsEmails).to.equal(true)
     expect(category('col_b', things, 'text', ['support@example.com', 'noreply@example.org', 'info@example.net'])).to.equal('none')
   })
 
   it('finds password hashes and signed tokens by their format', () => {
-    expect(category('col_c', things, 'text', ['$2a$12$abcdefghijklmnopqrstuuNw1h3Jm5OQyB0q3v1bq0Yl1mKX8GmBGa', '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA'])).to.equal('credentials')
+    expect(
+      category('col_c', things, 'text', ['$2a$12$abcdefghijklmnopqrstuuNw1h3Jm5OQyB0q3v1bq0Yl1mKX8GmBGa', '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA']),
+    ).to.equal('credentials')
     expect(isJwt('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig')).to.equal(true)
     expect(isPasswordHash('pbkdf2_sha256$600000$abc$def=')).to.equal(true)
   })
 
   it('reads JSON by key path at any depth', () => {
-    const finding = classifyColumn(column('payload', 'jsonb'), [{event: 'signup', actor: {profile: {first_name: 'Ana', email: 'ana@example.com'}}}], {today, isKey: false, table: things})
+    const finding = classifyColumn(column('payload', 'jsonb'), [{event: 'signup', actor: {profile: {first_name: 'Ana', email: 'ana@example.com'}}}], {
+      today,
+      isKey: false,
+      table: things,
+    })
     expect(finding.category).to.equal('identity')
     expect(finding.jsonKeys).to.include.members(['email', 'first_name'])
     expect(finding.evidence.join(' ')).to.include('actor.profile.first_name')

@@ -7,9 +7,25 @@ import {renderDocument} from '../../src/lib/datamap/save.js'
 import {ScanReview} from '../../src/lib/ui/scan-review.js'
 
 const ITEMS: ReviewItem[] = [
-  {kind: 'column', table: 'public.users', column: 'handle_ref', category: 'identity', confidence: 0.6, evidence: ['name "handle_ref": a user name or login'], shapes: ['a9', 'a_a']},
+  {
+    kind: 'column',
+    table: 'public.users',
+    column: 'handle_ref',
+    category: 'identity',
+    confidence: 0.6,
+    evidence: ['name "handle_ref": a user name or login'],
+    shapes: ['a9', 'a_a'],
+  },
   {kind: 'column', table: 'public.users', column: 'secret_note', category: 'free_text', confidence: 0.55, evidence: ['weak: text'], shapes: ['Aa a a']},
-  {kind: 'reference', table: 'public.tickets', column: 'requester_email', to: 'public.users.email', matched: 12, sampled: 15, reason: 'e-mail addresses of the root'},
+  {
+    kind: 'reference',
+    table: 'public.tickets',
+    column: 'requester_email',
+    to: 'public.users.email',
+    matched: 12,
+    sampled: 15,
+    reason: 'e-mail addresses of the root',
+  },
 ]
 
 const MAP = `# a reviewed map
@@ -85,16 +101,27 @@ describe('privacy:scan --review', () => {
     const map = parseDataMap(text, 'privacy.yml').map
     expect(map.tables['public.users']?.columns?.handle_ref).to.deep.equal({category: 'online_id', erase: 'redact'})
     expect(map.tables['public.users']?.columns?.secret_note).to.deep.equal({category: 'none'})
-    expect(map.tables['public.tickets']?.via).to.deep.equal([{column: 'user_id', to: 'public.users.id'}, {column: 'requester_email', to: 'public.users.email'}])
+    expect(map.tables['public.tickets']?.via).to.deep.equal([
+      {column: 'user_id', to: 'public.users.id'},
+      {column: 'requester_email', to: 'public.users.email'},
+    ])
     expect(text).to.include('# a reviewed map')
-    expect(text).to.include('# someone\'s note about tickets')
+    expect(text).to.include("# someone's note about tickets")
     expect(text).to.include('# reviewed: online_id; 0.6: name "handle_ref"')
     expect(text).to.include('email: { category: contact, erase: hash } # 0.99: name "email"')
   })
 
   it('writes an accepted reference the scan only reported (another role of a table already reached)', () => {
     const loaded = parseDataMap(MAP, 'privacy.yml')
-    const reported = {kind: 'reference' as const, table: 'public.tickets', column: 'cc_email', to: 'public.users.email', matched: 5, sampled: 9, reason: 'e-mail addresses of the root; another role of a table already reached, not written to the map'}
+    const reported = {
+      kind: 'reference' as const,
+      table: 'public.tickets',
+      column: 'cc_email',
+      to: 'public.users.email',
+      matched: 5,
+      sampled: 9,
+      reason: 'e-mail addresses of the root; another role of a table already reached, not written to the map',
+    }
     expect(applyReview(loaded.document, [{item: reported, action: 'accept'}]).accepted).to.equal(1)
     const map = parseDataMap(renderDocument(loaded.document), 'privacy.yml').map
     expect(map.tables['public.tickets']?.via).to.deep.include({column: 'cc_email', to: 'public.users.email'})

@@ -1,7 +1,17 @@
 import {expect} from 'chai'
 
 import {
-  containsEmail, containsPhone, isBirthDate, isCardNumber, isEmail, isIban, isIpAddress, isPhone, isPostcode, isUsSsn, passesLuhn,
+  containsEmail,
+  containsPhone,
+  isBirthDate,
+  isCardNumber,
+  isEmail,
+  isIban,
+  isIpAddress,
+  isPhone,
+  isPostcode,
+  isUsSsn,
+  passesLuhn,
 } from '../../src/lib/scan/validators.js'
 
 describe('value validators', () => {

@@ -63,7 +63,10 @@ Exits 3 when a finding is at or above --fail-on. --format junit and sarif write 
     else this.log(renderText(report))
     const failing = failsAt(report, failOn)
     if (failing.length > 0) {
-      const bySeverity = SEVERITIES.map(s => [failing.filter(f => f.severity === s).length, s] as const).filter(([n]) => n > 0).map(([n, s]) => plural(n, s, s === 'info' ? s : `${s}s`)).join(', ')
+      const bySeverity = SEVERITIES.map(s => [failing.filter(f => f.severity === s).length, s] as const)
+        .filter(([n]) => n > 0)
+        .map(([n, s]) => plural(n, s, s === 'info' ? s : `${s}s`))
+        .join(', ')
       throw violation('check_failed', `privacy:check found ${bySeverity} at or above --fail-on ${failOn}.`, {result: report})
     }
     return report

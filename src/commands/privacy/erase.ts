@@ -57,12 +57,24 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
     ...logStoreFlags,
     'include-connect': Flags.boolean({description: 'also erase Heroku Connect tables (the change syncs back to Salesforce)'}),
     'except-held': Flags.boolean({description: 'erase everything but the rows under a legal hold'}),
-    'unlink-restricted-shared': Flags.boolean({description: "leave rows shared with a person under a restriction as they are, clearing only this person's links in them (by default the erasure refuses)"}),
+    'unlink-restricted-shared': Flags.boolean({
+      description:
+        "leave rows shared with a person under a restriction as they are, clearing only this person's links in them (by default the erasure refuses)",
+    }),
     'allow-slow': Flags.boolean({description: 'run even when foreign keys without an index would make the erasure read more than --max-scan-rows rows'}),
-    'max-scan-rows': Flags.integer({description: 'refuse (exit 4) when foreign-key checks without an index would read more rows than this; the message names the CREATE INDEX lines that fix it', default: 100_000_000, min: 0}),
+    'max-scan-rows': Flags.integer({
+      description:
+        'refuse (exit 4) when foreign-key checks without an index would read more rows than this; the message names the CREATE INDEX lines that fix it',
+      default: 100_000_000,
+      min: 0,
+    }),
     'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up', default: 10, min: 1}),
     locate: Flags.boolean({description: 'after the commit, search every table for what remains of the person, as privacy:locate does'}),
-    'locate-seconds': Flags.integer({description: 'with --locate: stop searching after this many seconds and name the tables not reached (default: no limit)', min: 1, dependsOn: ['locate']}),
+    'locate-seconds': Flags.integer({
+      description: 'with --locate: stop searching after this many seconds and name the tables not reached (default: no limit)',
+      min: 1,
+      dependsOn: ['locate'],
+    }),
   }
 
   async run(): Promise<ErasureResult | ErasureAcrossApps> {
@@ -100,36 +112,51 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
         progress: this.progress,
         elapsed: () => performance.now(),
       })
-      const residues = before ? await findResidues({pool: io.registry, ...before, budgetMs: flags['locate-seconds'] === undefined ? undefined : flags['locate-seconds'] * 1000, progress: this.progress}) : null
+      const residues = before
+        ? await findResidues({
+            pool: io.registry,
+            ...before,
+            budgetMs: flags['locate-seconds'] === undefined ? undefined : flags['locate-seconds'] * 1000,
+            progress: this.progress,
+          })
+        : null
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
-      const erasedTables = report.plan.filter(step => (dryRun ? step.rows : report.touched[step.table] ?? 0) > 0).map(step => step.table)
+      const erasedTables = report.plan.filter(step => (dryRun ? step.rows : (report.touched[step.table] ?? 0)) > 0).map(step => step.table)
       const touchedTables = [...new Set([...erasedTables, ...report.notErased.map(n => n.table)])]
       const recipients = recipientsToTell((await loadDataMap(flags.map)).map, touchedTables)
       await this.table(report.plan, {
         kind: {header: 'Step'},
         table: {header: 'Table'},
-        rows: {header: 'Rows', get: step => String(dryRun ? step.rows : report.touched[step.table] ?? 0)},
+        rows: {header: 'Rows', get: step => String(dryRun ? step.rows : (report.touched[step.table] ?? 0))},
         what: {header: 'What', get: step => (step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description)},
       })
       if (dryRun) {
-        this.log('\nSQL it would run, in one transaction (values are bound parameters; pg_temp.hp_kN holds the keys of the rows of one table, chosen before any change):')
+        this.log(
+          '\nSQL it would run, in one transaction (values are bound parameters; pg_temp.hp_kN holds the keys of the rows of one table, chosen before any change):',
+        )
         this.log(report.plan.map(step => `  ${step.sql};`).join('\n'))
       }
       if (report.logLines !== null) this.log(describeLogLines(report.logLines, report.subjects, dryRun))
       for (const note of report.notes) this.log(`Note: ${note}`)
       for (const slow of costlyReferences(report.unindexed)) {
-        this.log(`Slow: ${slow.table} (${slow.columns.join(', ')}) has no index, so Postgres reads all ~${slow.tableRows.toLocaleString('en')} rows of ${slow.table} for each of the ${slow.deletedRows.toLocaleString('en')} ${slow.references} rows deleted; before large erasures run: ${slow.createIndex};`)
+        this.log(
+          `Slow: ${slow.table} (${slow.columns.join(', ')}) has no index, so Postgres reads all ~${slow.tableRows.toLocaleString('en')} rows of ${slow.table} for each of the ${slow.deletedRows.toLocaleString('en')} ${slow.references} rows deleted; before large erasures run: ${slow.createIndex};`,
+        )
       }
       if (report.residue) this.log(describeResidue(report.residue))
-      this.log(dryRun
-        ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
-        : `\nErased ${plural(report.subjects, 'person', 'people')} in one transaction (${plural(report.statements, 'statement')}); recorded as ledger event ${report.ledgerEvent}.`)
+      this.log(
+        dryRun
+          ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
+          : `\nErased ${plural(report.subjects, 'person', 'people')} in one transaction (${plural(report.statements, 'statement')}); recorded as ledger event ${report.ledgerEvent}.`,
+      )
       if (residues) this.log(`\n${renderResidues(residues)}`)
       else if (flags.locate) this.log('\n--locate: nothing was erased, so nothing was searched.')
       const left = report.notErased.map(n => `${n.table}${n.rows > 0 ? ` (${plural(n.rows, 'row')})` : ''}: ${n.reason}`)
       this.log(`\nNot erased by this command:\n${[...left, ...elsewhere].map(line => `  - ${line}`).join('\n')}`)
       if (recipients.length > 0) {
-        this.log(`\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`)
+        this.log(
+          `\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`,
+        )
       }
       const ledgerHead = await headAt(io.ledger.pool, report.ledgerEvent)
       this.logLedgerHead(ledgerHead)
@@ -153,7 +180,11 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
         request,
         requestLedger: ledger.ctx,
         openApp: async scope => {
-          const {io, close} = await this.openRegistryAndLedger({app: scope.app, 'ledger-url': flags['ledger-url'], actor: flags.actor}, 'erasing a person', pool => checkErasePrivileges(pool, scope.map))
+          const {io, close} = await this.openRegistryAndLedger(
+            {app: scope.app, 'ledger-url': flags['ledger-url'], actor: flags.actor},
+            'erasing a person',
+            pool => checkErasePrivileges(pool, scope.map),
+          )
           return {io, holdsRequest: flags['ledger-url'] !== undefined || scope.app === ledger.ctx.scope, close}
         },
         subjects,
@@ -174,13 +205,15 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
         await this.table(app.report.plan, {
           kind: {header: 'Step'},
           table: {header: 'Table'},
-          rows: {header: 'Rows', get: step => String(dryRun ? step.rows : app.report!.touched[step.table] ?? 0)},
+          rows: {header: 'Rows', get: step => String(dryRun ? step.rows : (app.report!.touched[step.table] ?? 0))},
         })
         if (!dryRun) this.log(`Recorded as event ${app.report.ledgerEvent} of ${app.app}'s ledger${app.appLedgerHead ? ` (head ${app.appLedgerHead})` : ''}.`)
       }
-      this.log(dryRun
-        ? `\nDry run: nothing was changed. Run again with --confirm ${request.id} to erase in ${result.notDone.join(', ')}.`
-        : `\n${request.id} is erased in every app: ${result.done.join(', ')}. Close it with \`heroku privacy:requests:close ${request.id} -a ${ledger.ctx.scope} --outcome …\`.`)
+      this.log(
+        dryRun
+          ? `\nDry run: nothing was changed. Run again with --confirm ${request.id} to erase in ${result.notDone.join(', ')}.`
+          : `\n${request.id} is erased in every app: ${result.done.join(', ')}. Close it with \`heroku privacy:requests:close ${request.id} -a ${ledger.ctx.scope} --outcome …\`.`,
+      )
       this.logLedgerHead(result.ledgerHead)
       return result
     } finally {
@@ -200,5 +233,7 @@ function describeLogLines(lines: number, subjects: number, dryRun: boolean): str
   const whom = subjects === 1 ? 'the person' : 'the people'
   if (lines === 0) return `Log store: no stored line mentions ${whom}.`
   const stored = plural(lines, 'stored line')
-  return dryRun ? `Log store: ${stored} ${lines === 1 ? 'mentions' : 'mention'} ${whom} and would be redacted.` : `Log store: ${stored} mentioned ${whom}; each mention was replaced with [erased].`
+  return dryRun
+    ? `Log store: ${stored} ${lines === 1 ? 'mentions' : 'mention'} ${whom} and would be redacted.`
+    : `Log store: ${stored} mentioned ${whom}; each mention was replaced with [erased].`
 }

@@ -57,15 +57,28 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
     ...kindFlags,
     map: mapFlag,
     out: Flags.string({description: 'archive to write (default <app>-<request or date>.zip)', helpValue: 'FILE'}),
-    format: Flags.string({description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips', options: ['json', 'csv', 'dataclip'], default: 'json'}),
+    format: Flags.string({
+      description: 'file format inside the archive, or dataclip for SQL to paste into Heroku Dataclips',
+      options: ['json', 'csv', 'dataclip'],
+      default: 'json',
+    }),
     'encrypt-to': Flags.string({description: 'encrypt the archive to this age recipient (a public key, age1…)', helpValue: 'age1…'}),
-    'allow-plaintext': Flags.boolean({description: 'write sensitive categories (financial, government id, health, biometric) into an unencrypted zip all the same'}),
+    'allow-plaintext': Flags.boolean({
+      description: 'write sensitive categories (financial, government id, health, biometric) into an unencrypted zip all the same',
+    }),
     locale: Flags.string({description: 'language of index.html', options: ['en', 'de', 'fr'], default: 'en'}),
     request: Flags.string({description: 'the request this export answers (recorded in the ledger and the manifest)', helpValue: 'R-YYYY-NNNN'}),
     'from-follower': Flags.boolean({description: 'read from a follower of the database instead of the leader'}),
     force: Flags.boolean({description: 'replace --out if it exists'}),
-    'allow-incomplete': Flags.boolean({description: 'write the archive even when row-level security hides rows from this role, listing those tables as not covered (by default the export stops with exit 3)'}),
-    'locate-seconds': Flags.integer({description: 'seconds to spend looking for the person in tables and columns the map does not link to them (0 skips it)', default: 10, min: 0}),
+    'allow-incomplete': Flags.boolean({
+      description:
+        'write the archive even when row-level security hides rows from this role, listing those tables as not covered (by default the export stops with exit 3)',
+    }),
+    'locate-seconds': Flags.integer({
+      description: 'seconds to spend looking for the person in tables and columns the map does not link to them (0 skips it)',
+      default: 10,
+      min: 0,
+    }),
     ...logStoreFlags,
   }
 
@@ -91,30 +104,43 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
       const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
       const pool = source.pool
       const written = async () => {
-        const unlinked = flags['locate-seconds'] > 0 ? await findUnlinked({pool, mapFile: flags.map, subjects, kinds: kindChoice(flags), budgetMs: flags['locate-seconds'] * 1000, progress: this.progress}) : null
-        return {unlinked, summary: await exportSubjects({
-        pool,
-        mapFile: flags.map,
-        subjects,
-        kinds: kindChoice(flags),
-        out,
-        force: flags.force,
-        format: flags.format as 'json' | 'csv',
-        app: main.heroku?.database.app.name ?? null,
-        database: sourceTarget.label,
-        request: flags.request ?? null,
-        fingerprint: (column, value) => fingerprint(key, column, value),
-        pseudonymKey: key,
-        encryptTo: flags['encrypt-to'],
-        allowPlaintext: flags['allow-plaintext'],
-        locale: flags.locale as Locale,
-        tool: TOOL,
-        ledgerHead: await currentHead(ledger.ctx.pool),
-        notCovered: unlinked ? describeUnlinked(unlinked) : [],
-        logs: logs?.pool,
-        allowIncomplete: flags['allow-incomplete'],
-        progress: this.progress,
-      })}
+        const unlinked =
+          flags['locate-seconds'] > 0
+            ? await findUnlinked({
+                pool,
+                mapFile: flags.map,
+                subjects,
+                kinds: kindChoice(flags),
+                budgetMs: flags['locate-seconds'] * 1000,
+                progress: this.progress,
+              })
+            : null
+        return {
+          unlinked,
+          summary: await exportSubjects({
+            pool,
+            mapFile: flags.map,
+            subjects,
+            kinds: kindChoice(flags),
+            out,
+            force: flags.force,
+            format: flags.format as 'json' | 'csv',
+            app: main.heroku?.database.app.name ?? null,
+            database: sourceTarget.label,
+            request: flags.request ?? null,
+            fingerprint: (column, value) => fingerprint(key, column, value),
+            pseudonymKey: key,
+            encryptTo: flags['encrypt-to'],
+            allowPlaintext: flags['allow-plaintext'],
+            locale: flags.locale as Locale,
+            tool: TOOL,
+            ledgerHead: await currentHead(ledger.ctx.pool),
+            notCovered: unlinked ? describeUnlinked(unlinked) : [],
+            logs: logs?.pool,
+            allowIncomplete: flags['allow-incomplete'],
+            progress: this.progress,
+          }),
+        }
       }
       const {unlinked, summary} = await written().catch(error => {
         throw unfinished(error, out)
@@ -125,14 +151,23 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
         database: sourceTarget.label,
         summary,
       })
-      this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`)
+      this.log(
+        `Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`,
+      )
       const unreviewed = summary.art15.unreviewed
-      if (unreviewed.length > 0) this.warn(`index.html repeats ${unreviewed.length} guess(es) of privacy:scan still marked review: true in ${flags.map} (${unreviewed.slice(0, 3).join(', ')}${unreviewed.length > 3 ? ', …' : ''}); review them (privacy:check lists them) before sending the archive.`)
-      if (summary.art15.unstated.length > 0) this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
+      if (unreviewed.length > 0)
+        this.warn(
+          `index.html repeats ${unreviewed.length} guess(es) of privacy:scan still marked review: true in ${flags.map} (${unreviewed.slice(0, 3).join(', ')}${unreviewed.length > 3 ? ', …' : ''}); review them (privacy:check lists them) before sending the archive.`,
+        )
+      if (summary.art15.unstated.length > 0)
+        this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
       this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
       for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
       this.logLedgerHead(ledgerHead)
-      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}
+      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {
+        ledgerHead: string
+        unlinked: UnlinkedCheck | null
+      }
     } finally {
       await logs?.close()
       await source?.close()
@@ -158,10 +193,16 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
             await app.close()
             throw error
           })
-          return {pool: source.pool, database: main.target.label, ledger: app.ctx, holdsRequest: flags['ledger-url'] !== undefined || scope.app === ledger.ctx.scope, close: async () => {
-            await source.close()
-            await app.close()
-          }}
+          return {
+            pool: source.pool,
+            database: main.target.label,
+            ledger: app.ctx,
+            holdsRequest: flags['ledger-url'] !== undefined || scope.app === ledger.ctx.scope,
+            close: async () => {
+              await source.close()
+              await app.close()
+            },
+          }
         },
         subjects,
         kinds: kindChoice(flags),
@@ -177,9 +218,15 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
       }).catch(error => {
         throw unfinished(error, out)
       })
-      for (const app of summary.apps) this.log(`${app.app}/: ${app.rows} rows from ${app.tables} tables of ${app.database}, snapshot taken at ${app.snapshotAt}`)
-      for (const app of summary.apps.filter(a => a.unreviewed.length > 0 || a.unstated.length > 0)) this.warn(`${app.app}'s map leaves facts unstated or unreviewed (${[...app.unstated, ...app.unreviewed].slice(0, 3).join(', ')}); its index.html says so. Review them (privacy:check) before sending the archive.`)
-      this.log(`Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} files across ${summary.apps.length} apps, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}. Check it with \`heroku privacy:verify ${summary.path}\`.`)
+      for (const app of summary.apps)
+        this.log(`${app.app}/: ${app.rows} rows from ${app.tables} tables of ${app.database}, snapshot taken at ${app.snapshotAt}`)
+      for (const app of summary.apps.filter(a => a.unreviewed.length > 0 || a.unstated.length > 0))
+        this.warn(
+          `${app.app}'s map leaves facts unstated or unreviewed (${[...app.unstated, ...app.unreviewed].slice(0, 3).join(', ')}); its index.html says so. Review them (privacy:check) before sending the archive.`,
+        )
+      this.log(
+        `Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} files across ${summary.apps.length} apps, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}. Check it with \`heroku privacy:verify ${summary.path}\`.`,
+      )
       this.logLedgerHead(summary.ledgerHead)
       return summary
     } finally {
@@ -187,7 +234,11 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
     }
   }
 
-  private async printDataclips(target: DatabaseTarget, mapFile: string, subjects: Awaited<ReturnType<typeof readSubjects>>): Promise<{queries: DataclipQuery[]}> {
+  private async printDataclips(
+    target: DatabaseTarget,
+    mapFile: string,
+    subjects: Awaited<ReturnType<typeof readSubjects>>,
+  ): Promise<{queries: DataclipQuery[]}> {
     const db = await this.connect(target)
     try {
       const queries = await buildDataclips({pool: db.pool, mapFile, subjects})

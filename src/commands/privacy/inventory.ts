@@ -16,14 +16,18 @@ From the app's add-ons, attachments and log drains: Heroku Postgres (plan, regio
   async run(): Promise<{stores: StoreEntry[]}> {
     const {flags} = await this.parse(Inventory)
     const stores = await inventory(this.herokuApi(), flags.app)
-    await this.table(stores, {
-      store: {header: 'Store'},
-      kind: {header: 'Kind'},
-      plan: {header: 'Plan', get: s => s.plan ?? ''},
-      details: {header: 'Details', get: s => s.details.join('; ')},
-      covered: {header: 'This tool', get: s => s.covered.join(', ') || '-'},
-      manual: {header: 'By hand', extended: true, get: s => s.manual.join('; ')},
-    }, flags)
+    await this.table(
+      stores,
+      {
+        store: {header: 'Store'},
+        kind: {header: 'Kind'},
+        plan: {header: 'Plan', get: s => s.plan ?? ''},
+        details: {header: 'Details', get: s => s.details.join('; ')},
+        covered: {header: 'This tool', get: s => s.covered.join(', ') || '-'},
+        manual: {header: 'By hand', extended: true, get: s => s.manual.join('; ')},
+      },
+      flags,
+    )
     return {stores}
   }
 }

@@ -58,7 +58,11 @@ Prints where the person appears: table, column and the number of rows — never 
     this.log(renderLocateReport(report, {maxSeconds: flags['max-seconds']}))
     const unlinked = report.found.filter(a => !a.linked)
     if (unlinked.length > 0) {
-      throw violation('unlinked_appearances', `The person appears where the data map does not link them: ${describeAppearances(unlinked)}. Link those rows to them in the map (a via edge), or clean them up.`, {details: report})
+      throw violation(
+        'unlinked_appearances',
+        `The person appears where the data map does not link them: ${describeAppearances(unlinked)}. Link those rows to them in the map (a via edge), or clean them up.`,
+        {details: report},
+      )
     }
     return report
   }

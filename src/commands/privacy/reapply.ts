@@ -36,7 +36,7 @@ For a copy restored outside Heroku, name it with --database-url and say when its
     ...ledgerFlags,
     ...confirmFlags,
     map: mapFlag,
-    since: Flags.string({description: 'the moment the copy\'s data is from, when Heroku cannot tell (ISO 8601)', helpValue: 'TIME'}),
+    since: Flags.string({description: "the moment the copy's data is from, when Heroku cannot tell (ISO 8601)", helpValue: 'TIME'}),
   }
 
   async run(): Promise<ReplayReport | {nothingToDo: string}> {
@@ -49,11 +49,13 @@ For a copy restored outside Heroku, name it with --database-url and say when its
     if (flags['database-url']) {
       if (flags.database) throw usageError('--database names a Heroku attachment and cannot be combined with --database-url; use one of them.')
       if (!since) throw usageError('Heroku cannot tell when a copy restored outside it is from: pass --since with the time of the backup it came from.')
-      if (!flags['ledger-url'] && !flags.app) throw usageError('Name the ledger the erasures were recorded in: --ledger-url, or --app for the ledger in the app database.')
+      if (!flags['ledger-url'] && !flags.app)
+        throw usageError('Name the ledger the erasures were recorded in: --ledger-url, or --app for the ledger in the app database.')
       target = urlTarget(flags['database-url'])
       if (flags.app && !flags['ledger-url']) primary = await this.resolveTarget({app: flags.app, database: flags['ledger-database']})
     } else {
-      if (!flags.app || !flags.database) throw usageError('Name the copy to reconcile: -a APP --database ATTACHMENT, or --database-url for a copy restored outside Heroku.')
+      if (!flags.app || !flags.database)
+        throw usageError('Name the copy to reconcile: -a APP --database ATTACHMENT, or --database-url for a copy restored outside Heroku.')
       const api = this.herokuApi()
       const leader = await resolveDatabase(api, {app: flags.app})
       const copy = await resolveDatabase(api, {app: flags.app, database: flags.database})
@@ -73,18 +75,30 @@ For a copy restored outside Heroku, name it with --database-url and say when its
       if (!flags['dry-run']) await requireConfirmation(flags.confirm, confirmationName(flags.app, target.url), `Re-applying erasures to ${target.label}`)
       const {loaded, schema} = await loadMapForDatabase(flags.map, db.pool)
       const report = await replayLedger({
-        target: db.pool, targetLabel: target.label, map: loaded.map, schema, ledger: ledger.ctx,
-        key: await ledgerKey(ledger.ctx.pool, ledger.ctx.scope), since: since.at, dryRun: flags['dry-run'] === true,
+        target: db.pool,
+        targetLabel: target.label,
+        map: loaded.map,
+        schema,
+        ledger: ledger.ctx,
+        key: await ledgerKey(ledger.ctx.pool, ledger.ctx.scope),
+        since: since.at,
+        dryRun: flags['dry-run'] === true,
       })
       this.log(`${target.label} holds data from ${since.at.toISOString()} (${since.source}).`)
       for (const warning of report.warnings) this.warn(warning)
-      for (const a of report.applied) this.log(`${flags['dry-run'] ? 'Would re-apply' : 'Re-applied'} event ${a.seq} ${a.action}${a.requestId ? ` (${a.requestId})` : ''}: ${a.rows} rows`)
+      for (const a of report.applied)
+        this.log(`${flags['dry-run'] ? 'Would re-apply' : 'Re-applied'} event ${a.seq} ${a.action}${a.requestId ? ` (${a.requestId})` : ''}: ${a.rows} rows`)
       if (report.alreadyReconciled.length > 0) this.log(`Already reconciled before: events ${report.alreadyReconciled.join(', ')}.`)
-      for (const m of report.mismatches) this.log(`NOT applied: event ${m.seq} — ${m.table} row ${m.pk} now belongs to someone else (fingerprint mismatch); check it by hand.`)
+      for (const m of report.mismatches)
+        this.log(`NOT applied: event ${m.seq} — ${m.table} row ${m.pk} now belongs to someone else (fingerprint mismatch); check it by hand.`)
       if (report.applied.length === 0 && report.mismatches.length === 0) this.log('Nothing to re-apply.')
       this.logLedgerHead(report.ledgerHead)
       if (report.mismatches.length > 0) {
-        throw violation('fingerprint_mismatch', `${plural(report.mismatches.length, 'recorded row')} now belong to someone else in ${target.label}; those events were not applied.`, {result: report})
+        throw violation(
+          'fingerprint_mismatch',
+          `${plural(report.mismatches.length, 'recorded row')} now belong to someone else in ${target.label}; those events were not applied.`,
+          {result: report},
+        )
       }
       return report
     } finally {
@@ -99,5 +113,7 @@ async function onlyScope(pool: pg.Pool, label: string): Promise<string> {
   const {rows} = await pool.query<{scope: string}>('SELECT DISTINCT scope FROM heroku_privacy.events ORDER BY scope')
   if (rows.length === 1) return rows[0]!.scope
   if (rows.length === 0) throw new PrivacyError(`The ledger in ${label} records nothing yet; there is nothing to re-apply.`, {code: 'ledger_empty'})
-  throw usageError(`The ledger in ${label} records several apps and databases (${rows.map(r => r.scope).join(', ')}); name the app the copy came from with --app.`)
+  throw usageError(
+    `The ledger in ${label} records several apps and databases (${rows.map(r => r.scope).join(', ')}); name the app the copy came from with --app.`,
+  )
 }

@@ -29,11 +29,20 @@ Built each time from the data map (controller, purposes and legal bases, categor
   async run(): Promise<RecordOfProcessing> {
     const {flags} = await this.parse(Records)
     const loaded = await loadDataMap(flags.map)
-    const record = await buildRecord({map: loaded.map, unreviewed: reviewMarks(loaded).map(m => m.path), api: this.herokuApi(), app: flags.app, now: new Date()})
+    const record = await buildRecord({
+      map: loaded.map,
+      unreviewed: reviewMarks(loaded).map(m => m.path),
+      api: this.herokuApi(),
+      app: flags.app,
+      now: new Date(),
+    })
     if (flags.format === 'json') this.log(JSON.stringify(record, null, 2))
     else this.log(flags.format === 'html' ? renderRecordHtml(record) : renderRecordMarkdown(record))
     const n = record.unreviewed.length
-    if (n > 0) this.warn(`${n} ${n === 1 ? 'entry' : 'entries'} of ${flags.map} ${n === 1 ? 'is' : 'are'} still marked review: true; the record repeats ${n === 1 ? 'it' : 'them'} as written.`)
+    if (n > 0)
+      this.warn(
+        `${n} ${n === 1 ? 'entry' : 'entries'} of ${flags.map} ${n === 1 ? 'is' : 'are'} still marked review: true; the record repeats ${n === 1 ? 'it' : 'them'} as written.`,
+      )
     return record
   }
 }

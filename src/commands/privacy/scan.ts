@@ -32,15 +32,24 @@ With --check nothing is written: the command exits 3 when the database has table
     'subject-table': Flags.string({description: 'table with one row per person (guessed when obvious)', helpValue: 'SCHEMA.TABLE'}),
     out: Flags.string({description: 'data map file to write, or to check with --check', default: 'privacy.yml', aliases: ['map'], helpValue: 'FILE'}),
     check: Flags.boolean({description: 'change nothing; exit 3 when the schema and the map have drifted apart'}),
-    review: Flags.boolean({description: 'after writing the map, decide its uncertain findings and proposed references one at a time (needs a terminal)', exclusive: ['check', 'json']}),
+    review: Flags.boolean({
+      description: 'after writing the map, decide its uncertain findings and proposed references one at a time (needs a terminal)',
+      exclusive: ['check', 'json'],
+    }),
   }
 
   async run(): Promise<ScanReport> {
     const {flags} = await this.parse(Scan)
     if (flags.review && !(process.stdin.isTTY && process.stdout.isTTY)) {
-      throw new PrivacyError('--review needs an interactive terminal; run privacy:scan without --review and review the comments in privacy.yml by hand, or run it in a terminal.', {code: 'review_needs_terminal'})
+      throw new PrivacyError(
+        '--review needs an interactive terminal; run privacy:scan without --review and review the comments in privacy.yml by hand, or run it in a terminal.',
+        {code: 'review_needs_terminal'},
+      )
     }
-    const {main: {target, heroku}, db} = await this.openTarget(flags)
+    const {
+      main: {target, heroku},
+      db,
+    } = await this.openTarget(flags)
     let report: ScanReport
     try {
       const input = {pool: db.pool, file: flags.out, subjectTable: flags['subject-table'], today: new Date(), progress: this.progress}
@@ -51,7 +60,11 @@ With --check nothing is written: the command exits 3 when the database has table
     if (flags.check) {
       if (report.drift && hasDrift(report.drift)) {
         this.log(renderDrift(report))
-        throw violation('map_drift', `${flags.out} is out of date with ${target.label}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`, {details: report})
+        throw violation(
+          'map_drift',
+          `${flags.out} is out of date with ${target.label}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`,
+          {details: report},
+        )
       }
       if (report.problems.length > 0) {
         throw new PrivacyError(`${flags.out} has problems: ${formatProblems(flags.out, report.problems)}`, {code: 'invalid_map', details: report.problems})
@@ -74,7 +87,9 @@ With --check nothing is written: the command exits 3 when the database has table
     if (flags.review) {
       const decisions = await reviewInTerminal(reviewItemsOf(report), {stdin: process.stdin, stdout: process.stdout})
       const outcome = await saveReview(flags.out, decisions)
-      this.log(`Saved your review into ${flags.out}: ${outcome.accepted} accepted, ${outcome.changed} changed, ${outcome.rejected} rejected, ${outcome.skipped} skipped.`)
+      this.log(
+        `Saved your review into ${flags.out}: ${outcome.accepted} accepted, ${outcome.changed} changed, ${outcome.rejected} rejected, ${outcome.skipped} skipped.`,
+      )
     }
     return report
   }

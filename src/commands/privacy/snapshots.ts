@@ -27,14 +27,18 @@ Backups, forks and followers, each with the erasures and restrictions recorded a
       const snapshots = await listSnapshots(main.heroku!.api, main.heroku!.database, ledger.ctx)
       if (snapshots.length === 0) this.log('No backups, forks or followers.')
       else {
-        await this.table(snapshots, {
-          kind: {header: 'Kind'},
-          name: {header: 'Name'},
-          createdAt: {header: 'Created', get: s => s.createdAt?.slice(0, 16).replace('T', ' ') ?? ''},
-          holds: {header: 'Still holds'},
-          reconciled: {header: 'Reconciled', extended: true, get: s => (s.reconciled === null ? 'cannot be' : s.reconciled ? 'yes' : 'NO')},
-          note: {header: 'What to do'},
-        }, flags)
+        await this.table(
+          snapshots,
+          {
+            kind: {header: 'Kind'},
+            name: {header: 'Name'},
+            createdAt: {header: 'Created', get: s => s.createdAt?.slice(0, 16).replace('T', ' ') ?? ''},
+            holds: {header: 'Still holds'},
+            reconciled: {header: 'Reconciled', extended: true, get: s => (s.reconciled === null ? 'cannot be' : s.reconciled ? 'yes' : 'NO')},
+            note: {header: 'What to do'},
+          },
+          flags,
+        )
       }
       return {snapshots}
     } finally {

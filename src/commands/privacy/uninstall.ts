@@ -25,15 +25,28 @@ Refused with exit 4, nothing changed: while any restriction or legal hold is act
   static flags = {
     ...databaseFlags,
     ...confirmFlags,
-    'keep-ledger': Flags.boolean({description: 'keep the ledger (requests, events and their keys in heroku_privacy) and remove everything else', exclusive: ['drop-ledger']}),
-    'drop-ledger': Flags.boolean({description: 'also drop a ledger that records events or requests (the proof of past erasures: save a copy first)', exclusive: ['keep-ledger']}),
-    'lock-timeout': Flags.integer({description: 'seconds to wait for a lock held by another session before giving up with nothing changed', default: 10, min: 1}),
+    'keep-ledger': Flags.boolean({
+      description: 'keep the ledger (requests, events and their keys in heroku_privacy) and remove everything else',
+      exclusive: ['drop-ledger'],
+    }),
+    'drop-ledger': Flags.boolean({
+      description: 'also drop a ledger that records events or requests (the proof of past erasures: save a copy first)',
+      exclusive: ['keep-ledger'],
+    }),
+    'lock-timeout': Flags.integer({
+      description: 'seconds to wait for a lock held by another session before giving up with nothing changed',
+      default: 10,
+      min: 1,
+    }),
   }
 
   async run(): Promise<UninstallResult> {
     const {flags} = await this.parse(Uninstall)
     const dryRun = flags['dry-run'] === true
-    const options = {ledger: flags['keep-ledger'] ? 'keep' : flags['drop-ledger'] ? 'drop' : 'only-if-empty', lockTimeoutMs: flags['lock-timeout'] * 1000} as const
+    const options = {
+      ledger: flags['keep-ledger'] ? 'keep' : flags['drop-ledger'] ? 'drop' : 'only-if-empty',
+      lockTimeoutMs: flags['lock-timeout'] * 1000,
+    } as const
     const {main, db} = await this.openTarget(flags)
     try {
       if (!dryRun) {
@@ -64,7 +77,12 @@ Refused with exit 4, nothing changed: while any restriction or legal hold is act
     this.log(`${result.dryRun ? 'Would drop' : 'Dropped'} from ${label}:`)
     await this.table(result.dropped, {kind: {header: 'Kind'}, name: {header: 'Object'}, on: {header: 'On table', get: o => o.on ?? ''}})
     if (result.kept.length > 0) {
-      this.log(`${result.dryRun ? 'Would keep' : 'Kept'} the ledger: ${result.kept.filter(o => o.kind === 'table').map(o => o.name).join(', ')}.`)
+      this.log(
+        `${result.dryRun ? 'Would keep' : 'Kept'} the ledger: ${result.kept
+          .filter(o => o.kind === 'table')
+          .map(o => o.name)
+          .join(', ')}.`,
+      )
     }
     const done = result.kept.length > 0 ? 'Everything else of heroku-privacy is removed' : 'heroku-privacy is uninstalled from this database'
     this.log(result.dryRun ? 'Dry run: nothing was changed.' : `${done}; the app's own tables and rows are unchanged.`)

@@ -23,7 +23,10 @@ Recomputes every data file's sha256 and row count and compares them with manifes
       throw violation('archive_tampered', `${args.archive} does not match its manifest: ${bad.join(', ')}.`, {details: verdict})
     }
     this.log(`${args.archive} is intact: ${verdict.files.length} files match the manifest (snapshot ${verdict.manifest.snapshotAt}).`)
-    if (verdict.manifest.ledgerHead) this.log(`It was made when the ledger's head was ${verdict.manifest.ledgerHead}; check the ledger still holds it with \`heroku privacy:ledger:verify --head ${verdict.manifest.ledgerHead}\`.`)
+    if (verdict.manifest.ledgerHead)
+      this.log(
+        `It was made when the ledger's head was ${verdict.manifest.ledgerHead}; check the ledger still holds it with \`heroku privacy:ledger:verify --head ${verdict.manifest.ledgerHead}\`.`,
+      )
     return verdict
   }
 }

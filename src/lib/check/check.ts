@@ -38,7 +38,7 @@ export interface CheckReport {
 }
 
 async function checkOne(input: CheckInput, appName: string): Promise<RuleOutcome[]> {
-  const context: CheckContext = {...await gatherPlatform(input.api, appName, input.now), maxAdmins: input.maxAdmins ?? 3}
+  const context: CheckContext = {...(await gatherPlatform(input.api, appName, input.now)), maxAdmins: input.maxAdmins ?? 3}
   const database = hasPostgres(context) ? await resolveDatabase(input.api, {app: appName}).catch(() => undefined) : undefined
   if (database) context.database = await gatherDatabase(input.api, database)
   if (input.mapFile && existsSync(input.mapFile)) {
@@ -54,7 +54,11 @@ async function checkOne(input: CheckInput, appName: string): Promise<RuleOutcome
         context.schema = await introspect(db.pool)
         context.drift = diffMapAgainstSchema(context.map, context.schema)
       }
-      const {rows: [ledger]} = await db.pool.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.events') IS NOT NULL AND to_regclass('heroku_privacy.requests') IS NOT NULL AS exists")
+      const {
+        rows: [ledger],
+      } = await db.pool.query<{exists: boolean}>(
+        "SELECT to_regclass('heroku_privacy.events') IS NOT NULL AND to_regclass('heroku_privacy.requests') IS NOT NULL AS exists",
+      )
       if (ledger?.exists) {
         const ctx: LedgerContext = {pool: db.pool, scope: appName, actor: 'privacy:check', clock: () => input.now}
         context.requests = await listRequests(ctx)
@@ -78,16 +82,34 @@ export async function checkApps(input: CheckInput): Promise<CheckReport> {
   const workers = Array.from({length: Math.min(input.concurrency ?? 4, queue.length)}, async () => {
     for (let app = queue.shift(); app !== undefined; app = queue.shift()) {
       try {
-        outcomes.push(...await checkOne(input, app))
+        outcomes.push(...(await checkOne(input, app)))
       } catch (error) {
         const failure = error instanceof PrivacyError ? error : describeHerokuFailure(error, `checking ${app}`)
-        outcomes.push({rule: 'app-readable', title: 'The app can be read', app, status: 'failed', findings: [{rule: 'app-readable', app, severity: 'error', message: failure.message, evidence: 'API or database call failed', fix: 'Check the app name and your access to it.'}]})
+        outcomes.push({
+          rule: 'app-readable',
+          title: 'The app can be read',
+          app,
+          status: 'failed',
+          findings: [
+            {
+              rule: 'app-readable',
+              app,
+              severity: 'error',
+              message: failure.message,
+              evidence: 'API or database call failed',
+              fix: 'Check the app name and your access to it.',
+            },
+          ],
+        })
       }
     }
   })
   await Promise.all(workers)
   outcomes.sort((a, b) => a.app.localeCompare(b.app))
-  const notes = !input.mapFile || !existsSync(input.mapFile) ? ['No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped (write one with privacy:scan).'] : []
+  const notes =
+    !input.mapFile || !existsSync(input.mapFile)
+      ? ['No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped (write one with privacy:scan).']
+      : []
   notes.push(...outcomes.flatMap(o => (o.notes ?? []).map(note => `${o.app}: ${note}`)))
   return {apps: input.apps, outcomes, findings: outcomes.flatMap(o => o.findings), notes}
 }

@@ -65,7 +65,12 @@ export async function gatherPlatform(api: HerokuApi, appName: string, now: Date)
     app.team ? get<TeamMember[]>(api, `/teams/${encodeURIComponent(app.team.name)}/members`).catch(() => null) : Promise.resolve(null),
   ])
   return {
-    app, space, drains, collaborators, teamMembers, now,
+    app,
+    space,
+    drains,
+    collaborators,
+    teamMembers,
+    now,
     addons: addons.map(a => ({name: a.name, service: a.addon_service?.name ?? a.plan.name.split(':')[0]!, plan: a.plan.name})),
   }
 }

@@ -15,12 +15,18 @@ export interface StoreEntry {
 }
 
 const KIND_BY_SERVICE: Record<string, StoreEntry['kind']> = {
-  [POSTGRES_SERVICE]: 'postgres', 'heroku-redis': 'key-value', 'heroku-key-value-store': 'key-value', 'heroku-kafka': 'kafka', herokuconnect: 'connect',
+  [POSTGRES_SERVICE]: 'postgres',
+  'heroku-redis': 'key-value',
+  'heroku-key-value-store': 'key-value',
+  'heroku-kafka': 'kafka',
+  herokuconnect: 'connect',
 }
 
 const MANUAL: Record<StoreEntry['kind'], string[]> = {
   postgres: ['backups keep erased data until they expire or are deleted (privacy:snapshots)'],
-  'key-value': ['cache or store: check its eviction policy and persistence; keys about a person must be deleted by the app, and expire at the latest by their TTL'],
+  'key-value': [
+    'cache or store: check its eviction policy and persistence; keys about a person must be deleted by the app, and expire at the latest by their TTL',
+  ],
   kafka: ['topics keep messages for their retention period, and every consumer keeps its own copies: set retention, and erase downstream'],
   connect: ['Heroku Connect syncs with Salesforce: erase and restrict the person in Salesforce too (Connect writes local changes back)'],
   'log-drain': ['the drain keeps log lines wherever it stores them: export, redact and expire them there'],
@@ -31,7 +37,10 @@ const MANUAL: Record<StoreEntry['kind'], string[]> = {
 /** Every place the app keeps data, from its add-ons, attachments and drains, with what this tool covers. */
 export async function inventory(api: HerokuApi, appName: string): Promise<StoreEntry[]> {
   const app = await fetchApp(api, appName)
-  const addons = await get<Array<{name: string; addon_service: {name: string}; plan: {name: string}; config_vars?: string[]}>>(api, `/apps/${encodeURIComponent(app.name)}/addons`)
+  const addons = await get<Array<{name: string; addon_service: {name: string}; plan: {name: string}; config_vars?: string[]}>>(
+    api,
+    `/apps/${encodeURIComponent(app.name)}/addons`,
+  )
   const config = await get<Record<string, string | null>>(api, `/apps/${encodeURIComponent(app.name)}/config-vars`).catch(() => ({}))
   const entries: StoreEntry[] = []
   for (const addon of addons) {
@@ -44,13 +53,15 @@ export async function inventory(api: HerokuApi, appName: string): Promise<StoreE
       const info = database ? await fetchPostgresInfo(api, database.attachment.addon.id, database.label).catch(() => undefined) : undefined
       if (database) entry.details.push(`attached as ${database.attachment.name}`)
       if (info) {
-        entry.details.push(...[
-          `region ${describeRegion(app.region?.name)}`,
-          info.encryptionAtRest && `encryption at rest: ${info.encryptionAtRest}`,
-          info.followerUrls.length > 0 && `followers: ${info.followerUrls.map(u => nameDatabaseUrl(u, config)).join(', ')}`,
-          info.forkUrls.length > 0 && `forks: ${info.forkUrls.map(u => nameDatabaseUrl(u, config)).join(', ')}`,
-          info.followingUrl && `follows ${nameDatabaseUrl(info.followingUrl, config)}`,
-        ].filter((d): d is string => Boolean(d)))
+        entry.details.push(
+          ...[
+            `region ${describeRegion(app.region?.name)}`,
+            info.encryptionAtRest && `encryption at rest: ${info.encryptionAtRest}`,
+            info.followerUrls.length > 0 && `followers: ${info.followerUrls.map(u => nameDatabaseUrl(u, config)).join(', ')}`,
+            info.forkUrls.length > 0 && `forks: ${info.forkUrls.map(u => nameDatabaseUrl(u, config)).join(', ')}`,
+            info.followingUrl && `follows ${nameDatabaseUrl(info.followingUrl, config)}`,
+          ].filter((d): d is string => Boolean(d)),
+        )
       }
     }
     if (kind === 'connect') entry.covered = ['map its tables with connect: true (export, restriction; erasure with --include-connect)']
@@ -62,7 +73,14 @@ export async function inventory(api: HerokuApi, appName: string): Promise<StoreE
     try {
       host = new URL(drain.url).host
     } catch {}
-    entries.push({store: host, kind: 'log-drain', plan: null, details: [drain.url.startsWith('https://') || drain.url.startsWith('syslog+tls://') ? 'over TLS' : 'NOT over TLS'], covered: [], manual: [...MANUAL['log-drain']]})
+    entries.push({
+      store: host,
+      kind: 'log-drain',
+      plan: null,
+      details: [drain.url.startsWith('https://') || drain.url.startsWith('syslog+tls://') ? 'over TLS' : 'NOT over TLS'],
+      covered: [],
+      manual: [...MANUAL['log-drain']],
+    })
   }
   entries.push({store: 'Logplex', kind: 'logplex', plan: null, details: [], covered: [], manual: [...MANUAL.logplex]})
   return entries

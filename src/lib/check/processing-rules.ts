@@ -11,15 +11,19 @@ export const PROCESSING_RULES: Rule[] = [
     run(c) {
       if (!c.map) return {skipped: 'no data map'}
       const map = c.map
-      const lacking = Object.keys(map.tables).map(key => ({key, ...withoutPurpose(map, key)})).filter(t => t.rows || t.columns.length > 0)
-      const used = new Set(Object.values(map.tables).flatMap(spec => [...(spec.processing?.purposes ?? []), ...(spec.processing?.groups ?? []).flatMap(g => g.purposes ?? [])]))
+      const lacking = Object.keys(map.tables)
+        .map(key => ({key, ...withoutPurpose(map, key)}))
+        .filter(t => t.rows || t.columns.length > 0)
+      const used = new Set(
+        Object.values(map.tables).flatMap(spec => [...(spec.processing?.purposes ?? []), ...(spec.processing?.groups ?? []).flatMap(g => g.purposes ?? [])]),
+      )
       const withoutBasis = [...used].filter(id => map.purposes?.[id] !== undefined && map.purposes[id].legal_basis === undefined)
       const found = []
       if (lacking.length > 0) {
         found.push({
           severity: 'error' as const,
           message: `${lacking.length} table(s) hold personal data without a stated purpose`,
-          evidence: list(lacking.map(t => t.rows ? t.key : `${t.key} (${list(t.columns, 3)})`)),
+          evidence: list(lacking.map(t => (t.rows ? t.key : `${t.key} (${list(t.columns, 3)})`))),
           fix: 'Name the purposes each table serves under its processing: purposes: [...], defined once under purposes: at the top of privacy.yml (or move data with no purpose to erasure).',
         })
       }
@@ -33,7 +37,12 @@ export const PROCESSING_RULES: Rule[] = [
       }
       const holdsPersonalData = Object.keys(map.tables).some(key => isAboutPeople(map, key))
       if (holdsPersonalData && !map.controller) {
-        found.push({severity: 'error' as const, message: 'The map names no controller', evidence: 'no controller: in privacy.yml', fix: 'Add controller: with name, contact, dpo and authority (run privacy:scan to get a placeholder).'})
+        found.push({
+          severity: 'error' as const,
+          message: 'The map names no controller',
+          evidence: 'no controller: in privacy.yml',
+          fix: 'Add controller: with name, contact, dpo and authority (run privacy:scan to get a placeholder).',
+        })
       }
       return found
     },
@@ -44,12 +53,14 @@ export const PROCESSING_RULES: Rule[] = [
     run(c) {
       if (!c.map || !c.mapReview) return {skipped: 'no data map'}
       if (c.mapReview.length === 0) return []
-      return [{
-        severity: 'error',
-        message: `${c.mapReview.length} entr${c.mapReview.length === 1 ? 'y' : 'ies'} of the data map are still marked review: true`,
-        evidence: list(c.mapReview.map(mark => `${mark.file}${mark.line ? `:${mark.line}` : ''} ${mark.path}`)),
-        fix: 'Check each entry (an export tells the person what it says), correct it, and remove its review: true.',
-      }]
+      return [
+        {
+          severity: 'error',
+          message: `${c.mapReview.length} entr${c.mapReview.length === 1 ? 'y' : 'ies'} of the data map are still marked review: true`,
+          evidence: list(c.mapReview.map(mark => `${mark.file}${mark.line ? `:${mark.line}` : ''} ${mark.path}`)),
+          fix: 'Check each entry (an export tells the person what it says), correct it, and remove its review: true.',
+        },
+      ]
     },
   },
 ]

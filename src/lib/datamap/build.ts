@@ -21,9 +21,8 @@ const RECORD_KEEPING = /(order|invoice|payment|transaction|billing|receipt|ledge
 /** Hash keeps joins and duplicate checks working on email addresses; everything else is blanked. */
 function defaultStrategy(category: Category, column: ColumnInfo, holdsEmails: boolean): ColumnMap['erase'] {
   if (category === 'none') return undefined
-  const preferred: ColumnMap['erase'] = category === 'contact' && (holdsEmails || /mail/i.test(column.name)) ? 'hash'
-    : category === 'identity' || category === 'free_text' ? 'redact'
-      : 'null'
+  const preferred: ColumnMap['erase'] =
+    category === 'contact' && (holdsEmails || /mail/i.test(column.name)) ? 'hash' : category === 'identity' || category === 'free_text' ? 'redact' : 'null'
   const spec = {category, erase: preferred}
   return strategyProblem(spec, column) ? 'redact' : preferred
 }
@@ -74,7 +73,9 @@ function columnsOf(scanned: ScannedTable, built: BuiltMap, rootKey: string, isSh
   const columns: Record<string, ColumnMap> = {}
   for (const column of scanned.table.columns) {
     const finding = scanned.findings.find(f => f.column === column.name)!
-    const pointsAtPerson = scanned.table.key !== rootKey && scanned.table.foreignKeys.some(fk => fk.references === rootKey && fk.columns.length === 1 && fk.columns[0] === column.name)
+    const pointsAtPerson =
+      scanned.table.key !== rootKey &&
+      scanned.table.foreignKeys.some(fk => fk.references === rootKey && fk.columns.length === 1 && fk.columns[0] === column.name)
     if (isShared && pointsAtPerson && column.isNullable) {
       // A shared row (an organisation) keeps its own data; only its pointer to the person is cleared.
       columns[column.name] = {category: 'identity', erase: 'null'}
@@ -102,7 +103,10 @@ export function buildDataMap(scan: ScanResult): BuiltMap {
     edgeNotes: new Map(),
   }
   for (const proposal of scan.proposals) {
-    built.edgeNotes.set(`${proposal.table}\t${proposal.column}`, `${proposal.matched} of ${proposal.sampled} sampled values match ${proposal.to}: confirm, then remove "proposed"`)
+    built.edgeNotes.set(
+      `${proposal.table}\t${proposal.column}`,
+      `${proposal.matched} of ${proposal.sampled} sampled values match ${proposal.to}: confirm, then remove "proposed"`,
+    )
   }
   const root = scan.tables.find(t => t.table.key === scan.subject.table)
   for (const scanned of [...scan.tables].sort((a, b) => a.table.key.localeCompare(b.table.key))) {

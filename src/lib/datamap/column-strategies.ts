@@ -28,7 +28,8 @@ export function writeStrategyOf(spec: ColumnMap, column?: ColumnInfo): WriteStra
 }
 
 /** `keys` only reach inside a json or jsonb value (not an array of them). */
-const misplacedKeys = (spec: ColumnMap, column: ColumnInfo) => spec.keys !== undefined && spec.keys.length > 0 && (!JSON_TYPES.has(column.baseType) || column.isArray)
+const misplacedKeys = (spec: ColumnMap, column: ColumnInfo) =>
+  spec.keys !== undefined && spec.keys.length > 0 && (!JSON_TYPES.has(column.baseType) || column.isArray)
 
 /** Why a column strategy cannot work on this column's type, or nothing when it can. */
 export function strategyProblem(spec: ColumnMap, column: ColumnInfo): string | undefined {
@@ -67,14 +68,24 @@ const REMOVE_ROWS = 'or delete the rows (erase: delete on the table)'
 function referenceRoles(map: DataMap, table: TableInfo, column: string): ReferenceRole[] {
   const roles: ReferenceRole[] = []
   const clearOnly = `a new value can point the row at someone else; leave it alone, clear it with erase: null, ${REMOVE_ROWS}`
-  if (table.primaryKey.includes(column)) roles.push({refuses: REWRITING, what: `part of the primary key of ${table.key}`, instead: `the key tells rows apart and is what the ledger records; leave it alone, ${REMOVE_ROWS}`})
-  for (const fk of table.foreignKeys.filter(f => f.columns.includes(column))) roles.push({refuses: REWRITING, what: `a foreign key to ${fk.references} (${fk.name})`, instead: clearOnly})
+  if (table.primaryKey.includes(column))
+    roles.push({
+      refuses: REWRITING,
+      what: `part of the primary key of ${table.key}`,
+      instead: `the key tells rows apart and is what the ledger records; leave it alone, ${REMOVE_ROWS}`,
+    })
+  for (const fk of table.foreignKeys.filter(f => f.columns.includes(column)))
+    roles.push({refuses: REWRITING, what: `a foreign key to ${fk.references} (${fk.name})`, instead: clearOnly})
   const edges = edgesOf(map.tables[table.key] ?? {}).filter(edge => edgeColumns(edge).includes(column))
   if (edges.length > 0) roles.push({refuses: REWRITING, what: `the via edge to ${edges.map(e => [e.to].flat().join(' + ')).join(', ')}`, instead: clearOnly})
   const kind = kindOfTable(map, table.key)
   if (roles.length === 0 && kind?.lookup.includes(column)) {
     // A redaction is distinct per row only where the column is unique.
-    roles.push({refuses: isUniqueColumn(table, column) ? new Set(['keys']) : SHARED, what: `a lookup column of the ${kind.name}s (${kind.table})`, instead: 'erased people would share the value; use hash, fake or null'})
+    roles.push({
+      refuses: isUniqueColumn(table, column) ? new Set(['keys']) : SHARED,
+      what: `a lookup column of the ${kind.name}s (${kind.table})`,
+      instead: 'erased people would share the value; use hash, fake or null',
+    })
   }
   return roles
 }
@@ -129,12 +140,21 @@ export function referenceColumnProblems(map: DataMap, schema: SchemaInfo): Colum
 export function columnStrategyProblems(map: DataMap, schema: SchemaInfo): ColumnStrategyProblem[] {
   const problems: ColumnStrategyProblem[] = []
   eachMappedColumn(map, schema, (table, column, spec) => {
-    const typeProblem = strategyProblem(spec, column) ?? (spec.erase === 'redact' && isAnonymised(map, table.key) && !hasRedactionConstant(column)
-      ? `erase: redact has no constant for ${column.name} (${column.type}, NOT NULL) — use fake, or keep it with a basis`
-      : undefined)
+    const typeProblem =
+      strategyProblem(spec, column) ??
+      (spec.erase === 'redact' && isAnonymised(map, table.key) && !hasRedactionConstant(column)
+        ? `erase: redact has no constant for ${column.name} (${column.type}, NOT NULL) — use fake, or keep it with a basis`
+        : undefined)
     if (typeProblem) problems.push(problemAt(table, column, spec, typeProblem))
     else if (column.generated && writeStrategyOf(spec, column)) {
-      problems.push(problemAt(table, column, spec, `erase: ${spec.erase} on ${column.name}, which Postgres computes (GENERATED ALWAYS … ${column.generated.toUpperCase()}) and cannot be written — remove erase here, and erase the columns it is computed from`))
+      problems.push(
+        problemAt(
+          table,
+          column,
+          spec,
+          `erase: ${spec.erase} on ${column.name}, which Postgres computes (GENERATED ALWAYS … ${column.generated.toUpperCase()}) and cannot be written — remove erase here, and erase the columns it is computed from`,
+        ),
+      )
     }
   })
   const reference = referenceColumnProblems(map, schema)

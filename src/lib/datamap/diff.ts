@@ -54,15 +54,12 @@ export function diffMapAgainstSchema(map: DataMap, schema: SchemaInfo, problems:
     drift.columnsDropped.push(...dropped.map(column => ({table: key, column})))
     for (const from of dropped) {
       const names = added.map(c => c.name)
-      const to = added.length === 1 && dropped.length === 1 ? names[0]
-        : names.find(name => name.includes(from) || from.includes(name)) ?? closest(from, names)
+      const to =
+        added.length === 1 && dropped.length === 1 ? names[0] : (names.find(name => name.includes(from) || from.includes(name)) ?? closest(from, names))
       if (to) drift.renamedLooking.push({table: key, from, to})
     }
   }
-  const listed = new Set([
-    ...drift.tablesDropped.map(t => `tables.${t}`),
-    ...drift.columnsDropped.map(c => `tables.${c.table}.columns.${c.column}`),
-  ])
+  const listed = new Set([...drift.tablesDropped.map(t => `tables.${t}`), ...drift.columnsDropped.map(c => `tables.${c.table}.columns.${c.column}`)])
   drift.brokenReferences = problems.filter(p => p.kind === 'missing' && !listed.has(p.path) && !p.path.startsWith('exclude.'))
   return drift
 }

@@ -16,9 +16,12 @@ export async function loadMapForDatabase(file: string, client: pg.Pool | pg.Clie
   if (problems.length > 0) {
     const drifted = problems.some(p => p.kind === 'missing')
     const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`
-    throw new PrivacyError(drifted
-      ? `${file} does not match the database (${formatProblems(file, problems)}). Run \`heroku privacy:scan --check\` to see the drift, then update the map.`
-      : `${file} has ${count} (${formatProblems(file, problems)}). Nothing was read or changed; correct the map and run the command again.`, {code: 'map_mismatch', details: problems})
+    throw new PrivacyError(
+      drifted
+        ? `${file} does not match the database (${formatProblems(file, problems)}). Run \`heroku privacy:scan --check\` to see the drift, then update the map.`
+        : `${file} has ${count} (${formatProblems(file, problems)}). Nothing was read or changed; correct the map and run the command again.`,
+      {code: 'map_mismatch', details: problems},
+    )
   }
   return {loaded, schema}
 }

@@ -37,7 +37,8 @@ export function parseKeyPattern(text: string): KeyPattern | {error: string} {
       if (i > start) name = text.slice(start, i)
     }
     if (name !== undefined) steps.push(name)
-    else if (!(steps.length === 0 && text.startsWith('[]', i))) return {error: `${text} has an empty step; write a key name between dots (quote names that hold . [ ] or ")`}
+    else if (!(steps.length === 0 && text.startsWith('[]', i)))
+      return {error: `${text} has an empty step; write a key name between dots (quote names that hold . [ ] or ")`}
     while (text.startsWith('[]', i)) {
       steps.push(null)
       i += 2

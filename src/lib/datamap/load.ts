@@ -65,23 +65,29 @@ export function parseDataMap(text: string, file: string, options: ParseOptions =
   const lines = new LineCounter()
   const document = parseDocument(text, {lineCounter: lines, prettyErrors: true, uniqueKeys: true})
   if (document.errors.length > 0) {
-    throw invalidMap(file, document.errors.map(error => ({
-      path: '(yaml)',
-      line: error.linePos?.[0]?.line,
-      message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-    })))
+    throw invalidMap(
+      file,
+      document.errors.map(error => ({
+        path: '(yaml)',
+        line: error.linePos?.[0]?.line,
+        message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      })),
+    )
   }
   const loaded = {document, lines}
   const ruleProblems = fileRuleProblems(loaded, lineOf)
   const result = dataMapSchema.safeParse(document.toJS())
   if (!result.success) {
-    throw invalidMap(file, [...result.error.issues.flatMap(issue => {
-      const path = issue.path as PathSegment[]
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map(key => ({path: [...path, key].join('.') || key, line: lineOf(loaded, path, key), message: `unknown key ${key}`}))
-      }
-      return [{path: path.join('.') || '(top)', line: lineOf(loaded, path), message: describeIssue(issue)}]
-    }), ...ruleProblems])
+    throw invalidMap(file, [
+      ...result.error.issues.flatMap(issue => {
+        const path = issue.path as PathSegment[]
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map(key => ({path: [...path, key].join('.') || key, line: lineOf(loaded, path, key), message: `unknown key ${key}`}))
+        }
+        return [{path: path.join('.') || '(top)', line: lineOf(loaded, path), message: describeIssue(issue)}]
+      }),
+      ...ruleProblems,
+    ])
   }
   if (ruleProblems.length > 0 && !options.deferRules) throw invalidMap(file, ruleProblems)
   return {map: result.data, document, lines, file}

@@ -29,14 +29,23 @@ const PURPOSES: Record<'service' | 'customer_relations', Purpose> = {
 
 const RECIPIENTS: Record<'heroku' | 'salesforce', Recipient> = {
   heroku: {name: 'Salesforce, Inc. (Heroku)', role: 'processor', purpose: 'Hosts the app, its databases and its logs', all_data: true, review: true},
-  salesforce: {name: 'Salesforce org synced by Heroku Connect', role: 'processor', purpose: 'Keeps the customer records the app shares with Salesforce', review: true},
+  salesforce: {
+    name: 'Salesforce org synced by Heroku Connect',
+    role: 'processor',
+    purpose: 'Keeps the customer records the app shares with Salesforce',
+    review: true,
+  },
 }
 
 /** Data the person does not type in but that their use of the service produces. */
 const OBSERVED = new Set(['behavioral', 'online_id'])
 
 function tablePlaceholder(spec: TableMap): Processing {
-  const categories = new Set(Object.values(spec.columns ?? {}).map(c => c.category).filter(c => c !== 'none'))
+  const categories = new Set(
+    Object.values(spec.columns ?? {})
+      .map(c => c.category)
+      .filter(c => c !== 'none'),
+  )
   const connect = spec.connect === true
   return {
     purposes: [connect ? 'customer_relations' : 'service'],
@@ -67,7 +76,8 @@ export function missingProcessingFacts(map: DataMap): Placeholders {
     for (const id of block.purposes ?? []) if (!map.purposes?.[id]) result.purposes[id] = PURPOSES[id as keyof typeof PURPOSES]
     for (const id of block.recipients ?? []) if (!map.recipients?.[id]) result.recipients[id] = RECIPIENTS[id as keyof typeof RECIPIENTS]
   }
-  if (Object.keys(result.tables).length > 0 && !map.recipients?.heroku && !Object.values(map.recipients ?? {}).some(r => r.all_data)) result.recipients.heroku = RECIPIENTS.heroku
+  if (Object.keys(result.tables).length > 0 && !map.recipients?.heroku && !Object.values(map.recipients ?? {}).some(r => r.all_data))
+    result.recipients.heroku = RECIPIENTS.heroku
   return result
 }
 

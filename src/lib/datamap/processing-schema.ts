@@ -41,13 +41,18 @@ export const controllerSchema = z.strictObject({
   review,
 })
 
-export const purposeSchema = z.strictObject({
-  description: localized,
-  legal_basis: z.enum(PURPOSE_BASES).optional(),
-  /** The legitimate interest pursued (Art. 13(1)(d)), needed with legal_basis: legitimate_interests. */
-  interest: localized.optional(),
-  review,
-}).refine(p => p.legal_basis !== 'legitimate_interests' || p.interest !== undefined, {message: 'legal_basis: legitimate_interests needs the interest stated (interest: …)', path: ['legal_basis']})
+export const purposeSchema = z
+  .strictObject({
+    description: localized,
+    legal_basis: z.enum(PURPOSE_BASES).optional(),
+    /** The legitimate interest pursued (Art. 13(1)(d)), needed with legal_basis: legitimate_interests. */
+    interest: localized.optional(),
+    review,
+  })
+  .refine(p => p.legal_basis !== 'legitimate_interests' || p.interest !== undefined, {
+    message: 'legal_basis: legitimate_interests needs the interest stated (interest: …)',
+    path: ['legal_basis'],
+  })
 
 export const recipientSchema = z.strictObject({
   name: z.string().min(1),

@@ -25,12 +25,14 @@ type FactsBlock = Pick<NonNullable<TableMap['processing']>, 'purposes' | 'recipi
 
 /** Recipients that receive everything in the map (the hosting provider), whatever the tables say. */
 export function allDataRecipients(map: DataMap): Array<{id: string; recipient: Recipient}> {
-  return Object.entries(map.recipients ?? {}).filter(([, r]) => r.all_data === true).map(([id, recipient]) => ({id, recipient}))
+  return Object.entries(map.recipients ?? {})
+    .filter(([, r]) => r.all_data === true)
+    .map(([id, recipient]) => ({id, recipient}))
 }
 
 function resolve(map: DataMap, block: FactsBlock | undefined, policy: TableMap['retention']): ResolvedFacts {
-  const purposes = (block?.purposes ?? []).flatMap(id => map.purposes?.[id] ? [{id, purpose: map.purposes[id]}] : [])
-  const named = (block?.recipients ?? []).flatMap(id => map.recipients?.[id] ? [{id, recipient: map.recipients[id]}] : [])
+  const purposes = (block?.purposes ?? []).flatMap(id => (map.purposes?.[id] ? [{id, purpose: map.purposes[id]}] : []))
+  const named = (block?.recipients ?? []).flatMap(id => (map.recipients?.[id] ? [{id, recipient: map.recipients[id]}] : []))
   const recipients = [...allDataRecipients(map), ...named.filter(n => n.recipient.all_data !== true)]
   return {purposes, recipients, retention: block?.retention, policy, source: block?.source, decisions: block?.automated_decisions}
 }
@@ -55,7 +57,9 @@ export function tableFacts(map: DataMap, key: string): TableFacts {
 
 /** Columns holding personal data (any category but none). */
 export function personalColumns(spec: TableMap | undefined): string[] {
-  return Object.entries(spec?.columns ?? {}).filter(([, c]) => c.category !== 'none').map(([name]) => name)
+  return Object.entries(spec?.columns ?? {})
+    .filter(([, c]) => c.category !== 'none')
+    .map(([name]) => name)
 }
 
 /** The table holds data about people: the person's own table, rows tied to a person, or columns of personal data. */

@@ -1,6 +1,5 @@
 import {Document, YAMLMap, YAMLSeq, isMap, isScalar, isSeq} from 'yaml'
 
-
 import {loadDataMap} from './load.js'
 import {writeMapFile} from './save.js'
 import type {Category} from './schema.js'
@@ -23,8 +22,6 @@ export interface ReviewOutcome {
   rejected: number
   skipped: number
 }
-
-
 
 function columnNode(document: Document, item: Extract<ReviewItem, {kind: 'column'}>): YAMLMap | undefined {
   const node = document.getIn(['tables', item.table, 'columns', item.column], true)
@@ -53,7 +50,8 @@ function edgesNode(document: Document, table: string): {via: YAMLMap | YAMLSeq |
   return {via: isMap(via) || isSeq(via) ? via : undefined, owner: isMap(owner) ? owner : undefined}
 }
 
-const isEdge = (node: unknown, item: Extract<ReviewItem, {kind: 'reference'}>) => isMap(node) && node.get('column') === item.column && node.get('to') === item.to
+const isEdge = (node: unknown, item: Extract<ReviewItem, {kind: 'reference'}>) =>
+  isMap(node) && node.get('column') === item.column && node.get('to') === item.to
 
 /** Confirms a proposed reference (drops `proposed`) or removes it from the table's `via`. */
 function decideReference(document: Document, item: Extract<ReviewItem, {kind: 'reference'}>, accept: boolean): boolean {

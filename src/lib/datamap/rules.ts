@@ -24,13 +24,22 @@ export function fileRuleProblems(loaded: Located, lineOf: LineOf): MapProblem[] 
       if (!isRecord(columnSpec)) continue
       const path = ['tables', table, 'columns', column]
       if (columnSpec.erase === 'keep' && columnSpec.basis === undefined) {
-        problems.push({path: [...path, 'basis'].join('.'), line: lineOf(loaded, path, 'erase'), message: 'erase: keep needs a basis (why the law lets you keep it)'})
+        problems.push({
+          path: [...path, 'basis'].join('.'),
+          line: lineOf(loaded, path, 'erase'),
+          message: 'erase: keep needs a basis (why the law lets you keep it)',
+        })
       }
       if (!Array.isArray(columnSpec.keys)) continue
       columnSpec.keys.forEach((key: unknown, i: number) => {
         if (typeof key !== 'string') return
         const pattern = parseKeyPattern(key)
-        if ('error' in pattern) problems.push({path: [...path, 'keys', i].join('.'), line: lineOf(loaded, [...path, 'keys', i]), message: `${pattern.error} (a key name, or a path such as contact.email or "items[].phone")`})
+        if ('error' in pattern)
+          problems.push({
+            path: [...path, 'keys', i].join('.'),
+            line: lineOf(loaded, [...path, 'keys', i]),
+            message: `${pattern.error} (a key name, or a path such as contact.email or "items[].phone")`,
+          })
       })
     }
   }

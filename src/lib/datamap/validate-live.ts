@@ -28,7 +28,16 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
   }
   const checkColumn = (table: TableInfo, name: string, path: Array<string | number>, field?: string): ColumnInfo | undefined => {
     const column = table.columns.find(c => c.name === name)
-    if (!column) at(path, `column ${name} does not exist in ${table.key}${didYouMean(name, table.columns.map(c => c.name))}`, field, 'missing')
+    if (!column)
+      at(
+        path,
+        `column ${name} does not exist in ${table.key}${didYouMean(
+          name,
+          table.columns.map(c => c.name),
+        )}`,
+        field,
+        'missing',
+      )
     return column
   }
 
@@ -37,8 +46,18 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
     const at = map.subjects ? ['subjects', kind.name] : ['subject']
     const subject = findTable(kind.table, at, 'table')
     if (!subject) continue
-    if (subject.primaryKey.length === 0) problems.push({path: [...at, 'table'].join('.'), line: lineOf(loaded, at, 'table'), message: `${subject.key} has no primary key; a table of people needs one to tell them apart`})
-    if (kinds.some(other => other !== kind && other.table === kind.table)) problems.push({path: [...at, 'table'].join('.'), line: lineOf(loaded, at, 'table'), message: `${kind.table} is the table of more than one kind of person; give each kind its own table`})
+    if (subject.primaryKey.length === 0)
+      problems.push({
+        path: [...at, 'table'].join('.'),
+        line: lineOf(loaded, at, 'table'),
+        message: `${subject.key} has no primary key; a table of people needs one to tell them apart`,
+      })
+    if (kinds.some(other => other !== kind && other.table === kind.table))
+      problems.push({
+        path: [...at, 'table'].join('.'),
+        line: lineOf(loaded, at, 'table'),
+        message: `${kind.table} is the table of more than one kind of person; give each kind its own table`,
+      })
     checkColumn(subject, kind.key, at, 'key')
     kind.lookup.forEach((name, i) => checkColumn(subject, name, [...at, 'lookup', i]))
   }
@@ -47,13 +66,26 @@ export function checkMapAgainstSchema(loaded: LoadedDataMap, schema: SchemaInfo)
     const path = ['tables', key]
     const table = schema.tables.get(key)
     if (!table) {
-      problems.push({path: path.join('.'), line: lineOf(loaded, ['tables'], key), message: `table ${key} does not exist${didYouMean(key, tableNames)}`, kind: 'missing'})
+      problems.push({
+        path: path.join('.'),
+        line: lineOf(loaded, ['tables'], key),
+        message: `table ${key} does not exist${didYouMean(key, tableNames)}`,
+        kind: 'missing',
+      })
       continue
     }
     const edges = edgesOf(spec)
     edges.forEach((edge, i) => {
       const edgePath = Array.isArray(spec.via) ? [...path, 'via', i] : [...path, 'via']
-      if (edge.kind && !kinds.some(k => k.name === edge.kind)) at(edgePath, `kind ${edge.kind} is not a kind of person in subjects:${didYouMean(edge.kind, kinds.map(k => k.name))}`, 'kind')
+      if (edge.kind && !kinds.some(k => k.name === edge.kind))
+        at(
+          edgePath,
+          `kind ${edge.kind} is not a kind of person in subjects:${didYouMean(
+            edge.kind,
+            kinds.map(k => k.name),
+          )}`,
+          'kind',
+        )
       for (const column of edgeColumns(edge)) checkColumn(table, column, edgePath, 'column')
       const target = edgeTarget(edge)
       const targetTable = findTable(target.table, edgePath, 'to')

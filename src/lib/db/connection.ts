@@ -47,7 +47,10 @@ export function parsePostgresUrl(url: string): URL {
     throw new PrivacyError('The database URL is not a valid URL. Use postgres://USER:PASSWORD@HOST:PORT/DATABASE.', {code: 'invalid_database_url', exitCode: 2})
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new PrivacyError(`The database URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//). Use postgres://USER:PASSWORD@HOST:PORT/DATABASE.`, {code: 'invalid_database_url', exitCode: 2})
+    throw new PrivacyError(
+      `The database URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//). Use postgres://USER:PASSWORD@HOST:PORT/DATABASE.`,
+      {code: 'invalid_database_url', exitCode: 2},
+    )
   }
   if (!parsed.pathname || parsed.pathname === '/') {
     throw new PrivacyError('The database URL names no database. Use postgres://USER:PASSWORD@HOST:PORT/DATABASE.', {code: 'invalid_database_url', exitCode: 2})
@@ -92,7 +95,10 @@ export function describeDatabaseError(error: unknown, target: DatabaseTarget): P
   switch (e?.code) {
     case '28P01':
     case '28000':
-      return new PrivacyError(`Authentication failed for ${on}: the credentials were refused. If they were rotated, fetch the current ones (\`heroku pg:credentials:url\`) and try again.`, {code: 'db_auth_failed'})
+      return new PrivacyError(
+        `Authentication failed for ${on}: the credentials were refused. If they were rotated, fetch the current ones (\`heroku pg:credentials:url\`) and try again.`,
+        {code: 'db_auth_failed'},
+      )
     case '3D000':
       return new PrivacyError(`The database of ${on} does not exist. Check --database or --database-url.`, {code: 'db_missing'})
     case 'ECONNREFUSED':
@@ -102,14 +108,24 @@ export function describeDatabaseError(error: unknown, target: DatabaseTarget): P
     case 'EHOSTUNREACH':
     case 'ECONNRESET':
       return target.bastion
-        ? new PrivacyError(`Could not connect to ${on} through the bastion ${target.bastion.host} (${e.code}). Check that the database is available (\`heroku pg:info\`) and try again.`, {code: 'db_unreachable'})
-        : new PrivacyError(`Could not connect to ${on} (${e.code}). Check that it is running and reachable from here; Private and Shield databases are reachable only through their space's bastion (name them with --app, not --database-url) or from a dyno in their space (\`heroku run\`).`, {code: 'db_unreachable'})
+        ? new PrivacyError(
+            `Could not connect to ${on} through the bastion ${target.bastion.host} (${e.code}). Check that the database is available (\`heroku pg:info\`) and try again.`,
+            {code: 'db_unreachable'},
+          )
+        : new PrivacyError(
+            `Could not connect to ${on} (${e.code}). Check that it is running and reachable from here; Private and Shield databases are reachable only through their space's bastion (name them with --app, not --database-url) or from a dyno in their space (\`heroku run\`).`,
+            {code: 'db_unreachable'},
+          )
     case '42501':
-      return new PrivacyError(`Permission denied on ${on}: ${message}. Use a role that can read the tables (see \`heroku pg:credentials\`).`, {code: 'db_permission_denied'})
+      return new PrivacyError(`Permission denied on ${on}: ${message}. Use a role that can read the tables (see \`heroku pg:credentials\`).`, {
+        code: 'db_permission_denied',
+      })
     case '57014':
       return new PrivacyError(`A query on ${on} ran past its statement timeout: ${message}.`, {code: 'db_timeout'})
     case '55P03':
-      return new PrivacyError(`Could not take a lock on ${on} in time (another session holds it): ${message}. Try again when it is quieter.`, {code: 'db_lock_timeout'})
+      return new PrivacyError(`Could not take a lock on ${on} in time (another session holds it): ${message}. Try again when it is quieter.`, {
+        code: 'db_lock_timeout',
+      })
     default:
       if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) {
         return new PrivacyError(`Timed out connecting to ${on}. Check that it is reachable from here.`, {code: 'db_unreachable'})
@@ -134,10 +150,13 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
   const destination = parsePostgresUrl(target.url)
   let tunnel: Tunnel | null = null
   if (target.bastion) {
-    tunnel = await openTunnel(target.bastion, {host: destination.hostname, port: Number(destination.port || 5432)}, {readyTimeoutMs: options.tunnelTimeoutMs})
-      .catch(error => {
-        throw describeTunnelFailure(error, target.label, target.bastion!.host)
-      })
+    tunnel = await openTunnel(
+      target.bastion,
+      {host: destination.hostname, port: Number(destination.port || 5432)},
+      {readyTimeoutMs: options.tunnelTimeoutMs},
+    ).catch(error => {
+      throw describeTunnelFailure(error, target.label, target.bastion!.host)
+    })
   }
   const pool = new pg.Pool(poolConfig(target, options, tunnel ? {host: tunnel.localHost, port: tunnel.localPort} : undefined))
   // A client that dies (the server restarts, the tunnel drops) must not crash
@@ -153,7 +172,11 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
   } catch (error) {
     const refused = tunnel?.refusedForward()
     await close()
-    if (refused) throw new PrivacyError(`The bastion ${target.bastion!.host} accepted the key but would not forward to ${target.label} (${refused}). Check that the database is in the bastion's space (\`heroku pg:info\`).`, {code: 'bastion_forward_refused'})
+    if (refused)
+      throw new PrivacyError(
+        `The bastion ${target.bastion!.host} accepted the key but would not forward to ${target.label} (${refused}). Check that the database is in the bastion's space (\`heroku pg:info\`).`,
+        {code: 'bastion_forward_refused'},
+      )
     throw describeDatabaseError(error, target)
   }
   return {pool, target, tunnel, close}

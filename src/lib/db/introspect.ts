@@ -91,9 +91,22 @@ const KINDS: Record<string, TableInfo['kind']> = {r: 'table', p: 'partitioned', 
 export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaInfo> {
   const excluded = [...SYSTEM_SCHEMAS, TOOL_SCHEMA]
   const relations = await pool.query<{
-    oid: number; schema: string; name: string; kind: string; estimate: string; readable: boolean; updatable: boolean; deletable: boolean
-    parent_schema: string | null; parent_name: string | null; is_partition: boolean; rls: boolean; rls_forced: boolean; rls_bypassed: boolean
-  }>(`
+    oid: number
+    schema: string
+    name: string
+    kind: string
+    estimate: string
+    readable: boolean
+    updatable: boolean
+    deletable: boolean
+    parent_schema: string | null
+    parent_name: string | null
+    is_partition: boolean
+    rls: boolean
+    rls_forced: boolean
+    rls_bypassed: boolean
+  }>(
+    `
     SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind,
            greatest(c.reltuples, 0)::bigint AS estimate,
            has_table_privilege(c.oid, 'SELECT') AS readable,
@@ -109,11 +122,22 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
       AND n.nspname <> ALL($1) AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast_temp_%'
-    ORDER BY n.nspname, c.relname`, [excluded])
+    ORDER BY n.nspname, c.relname`,
+    [excluded],
+  )
   const columns = await pool.query<{
-    oid: number; name: string; type: string; base: string; is_array: boolean; not_null: boolean; default: string | null
-    max_length: number | null; position: number; generated: string
-  }>(`
+    oid: number
+    name: string
+    type: string
+    base: string
+    is_array: boolean
+    not_null: boolean
+    default: string | null
+    max_length: number | null
+    position: number
+    generated: string
+  }>(
+    `
     SELECT a.attrelid::int AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
            coalesce(et.typname, t.typname) AS base, t.typcategory = 'A' AS is_array,
            a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default,
@@ -124,8 +148,21 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname <> ALL($1)
-    ORDER BY a.attrelid, a.attnum`, [excluded])
-  const constraints = await pool.query<{oid: number; name: string; type: string; columns: string[]; ref_schema: string | null; ref_name: string | null; ref_columns: string[] | null; on_delete: string; deferrable: boolean}>(`
+    ORDER BY a.attrelid, a.attnum`,
+    [excluded],
+  )
+  const constraints = await pool.query<{
+    oid: number
+    name: string
+    type: string
+    columns: string[]
+    ref_schema: string | null
+    ref_name: string | null
+    ref_columns: string[] | null
+    on_delete: string
+    deferrable: boolean
+  }>(
+    `
     SELECT con.conrelid::int AS oid, con.conname AS name, con.contype AS type,
            ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
                  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord) AS columns,
@@ -137,10 +174,19 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_class rc ON rc.oid = con.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
     WHERE con.contype IN ('p', 'u', 'f') AND n.nspname <> ALL($1) AND con.conparentid = 0
-    ORDER BY con.conrelid, con.conname`, [excluded])
+    ORDER BY con.conrelid, con.conname`,
+    [excluded],
+  )
   const indexes = await pool.query<{
-    oid: number; name: string; columns: Array<string | null>; unique: boolean; constraint: boolean; predicate: string | null; expressions: string[]
-  }>(`
+    oid: number
+    name: string
+    columns: Array<string | null>
+    unique: boolean
+    constraint: boolean
+    predicate: string | null
+    expressions: string[]
+  }>(
+    `
     SELECT i.indrelid::int AS oid, ic.relname AS name, i.indisunique AS unique,
            EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u')) AS constraint,
            pg_get_expr(i.indpred, i.indrelid) AS predicate,
@@ -153,12 +199,15 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
     JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
     JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE am.amname = 'btree' AND n.nspname <> ALL($1)
-    ORDER BY i.indrelid, ic.relname`, [excluded])
+    ORDER BY i.indrelid, ic.relname`,
+    [excluded],
+  )
 
   const byOid = new Map<number, TableInfo>()
   const tables = new Map<string, TableInfo>()
   const partitionParents = new Map<number, string>()
-  const parentOf = (row: {parent_schema: string | null; parent_name: string | null}) => (row.parent_schema !== null && row.parent_name !== null ? tableKey({schema: row.parent_schema, name: row.parent_name}) : null)
+  const parentOf = (row: {parent_schema: string | null; parent_name: string | null}) =>
+    row.parent_schema !== null && row.parent_name !== null ? tableKey({schema: row.parent_schema, name: row.parent_name}) : null
   for (const row of relations.rows) {
     if (row.is_partition) {
       partitionParents.set(row.oid, parentOf(row) ?? '')
@@ -231,7 +280,8 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
   for (const row of indexes.rows) {
     const table = byOid.get(row.oid)
     if (!table) continue
-    if (row.unique) table.uniqueIndexes.push({name: row.name, columns: row.columns, expressions: row.expressions, predicate: row.predicate, isConstraint: row.constraint})
+    if (row.unique)
+      table.uniqueIndexes.push({name: row.name, columns: row.columns, expressions: row.expressions, predicate: row.predicate, isConstraint: row.constraint})
     if (row.predicate !== null) continue
     const expression = row.columns.indexOf(null)
     const columns = (expression < 0 ? row.columns : row.columns.slice(0, expression)) as string[]
@@ -248,7 +298,9 @@ export async function introspect(pool: pg.Pool | pg.ClientBase): Promise<SchemaI
 export function isUniqueColumn(table: TableInfo, column: string): boolean {
   if (table.primaryKey.length === 1 && table.primaryKey[0] === column) return true
   if (table.uniqueConstraints.some(u => u.length === 1 && u[0] === column)) return true
-  return table.uniqueIndexes.some(index => index.columns.length === 1 && (index.columns[0] === column || (index.columns[0] === null && expressionColumn(index.expressions[0]!) === column)))
+  return table.uniqueIndexes.some(
+    index => index.columns.length === 1 && (index.columns[0] === column || (index.columns[0] === null && expressionColumn(index.expressions[0]!) === column)),
+  )
 }
 
 /**
@@ -257,7 +309,13 @@ export function isUniqueColumn(table: TableInfo, column: string): boolean {
  */
 export function isCaseInsensitiveColumn(table: TableInfo, column: string): boolean {
   if (table.columns.find(c => c.name === column)?.baseType === 'citext') return true
-  return table.uniqueIndexes.some(index => index.columns.length === 1 && index.columns[0] === null && /^(lower|upper)\(/i.test(index.expressions[0]!) && expressionColumn(index.expressions[0]!) === column)
+  return table.uniqueIndexes.some(
+    index =>
+      index.columns.length === 1 &&
+      index.columns[0] === null &&
+      /^(lower|upper)\(/i.test(index.expressions[0]!) &&
+      expressionColumn(index.expressions[0]!) === column,
+  )
 }
 
 /** Columns that identify one row on their own: single-column keys, unique constraints and unique indexes without a predicate. */

@@ -12,8 +12,11 @@ export interface TransactionOptions {
 
 /** Settings under which a row's text (and so its digest) reads the same in every session and on every copy. */
 export const STABLE_TEXT_SETTINGS = [
-  "SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'", 'SET LOCAL IntervalStyle = postgres',
-  'SET LOCAL extra_float_digits = 1', "SET LOCAL bytea_output = 'hex'",
+  "SET LOCAL TimeZone = 'UTC'",
+  "SET LOCAL DateStyle = 'ISO, YMD'",
+  'SET LOCAL IntervalStyle = postgres',
+  'SET LOCAL extra_float_digits = 1',
+  "SET LOCAL bytea_output = 'hex'",
 ]
 
 // 0 turns a timeout off, as in Postgres.

@@ -45,20 +45,28 @@ export function splitHostPort(host: string): {host: string; port: number} {
 export function describeTunnelFailure(error: unknown, label: string, bastionHost: string): PrivacyError {
   const e = (error ?? {}) as {code?: string; level?: string; message?: string}
   const via = `the bastion ${bastionHost}`
-  const instead = 'or run the command on a one-off dyno in the app\'s space (`heroku run`)'
+  const instead = "or run the command on a one-off dyno in the app's space (`heroku run`)"
   if (e.level === 'client-authentication') {
-    return new PrivacyError(`${via} refused the key Heroku gave for ${label}. The key may have been rotated: run the command again, ${instead}.`, {code: 'bastion_auth_failed'})
+    return new PrivacyError(`${via} refused the key Heroku gave for ${label}. The key may have been rotated: run the command again, ${instead}.`, {
+      code: 'bastion_auth_failed',
+    })
   }
   if (e.level === 'client-timeout' || /timed out/i.test(e.message ?? '')) {
-    return new PrivacyError(`Timed out opening an SSH tunnel to ${label} through ${via}. Check that this network allows outgoing SSH (port 22), ${instead}.`, {code: 'bastion_timeout'})
+    return new PrivacyError(`Timed out opening an SSH tunnel to ${label} through ${via}. Check that this network allows outgoing SSH (port 22), ${instead}.`, {
+      code: 'bastion_timeout',
+    })
   }
   if (e.code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)$/.test(e.code)) {
-    return new PrivacyError(`Could not reach ${via} for ${label} (${e.code}). Check that this network allows outgoing SSH (port 22), ${instead}.`, {code: 'bastion_unreachable'})
+    return new PrivacyError(`Could not reach ${via} for ${label} (${e.code}). Check that this network allows outgoing SSH (port 22), ${instead}.`, {
+      code: 'bastion_unreachable',
+    })
   }
   if (/privateKey|private key/i.test(e.message ?? '')) {
     return new PrivacyError(`The bastion key Heroku gave for ${label} could not be read. Run the command again, ${instead}.`, {code: 'bastion_key_invalid'})
   }
-  return new PrivacyError(`The SSH tunnel to ${label} through ${via} failed (${e.code ?? e.level ?? 'ssh error'}). Run the command again, ${instead}.`, {code: 'bastion_failed'})
+  return new PrivacyError(`The SSH tunnel to ${label} through ${via} failed (${e.code ?? e.level ?? 'ssh error'}). Run the command again, ${instead}.`, {
+    code: 'bastion_failed',
+  })
 }
 
 async function connectSsh(bastion: Bastion, readyTimeoutMs: number): Promise<Client> {
@@ -80,7 +88,15 @@ async function connectSsh(bastion: Bastion, readyTimeoutMs: number): Promise<Cli
     client.once('error', fail)
     try {
       // Heroku's bastions have no published host keys; `heroku pg:psql` does not verify them either.
-      client.connect({host, port, username: BASTION_USER, privateKey: bastion.privateKey, readyTimeout: readyTimeoutMs, keepaliveInterval: 15_000, keepaliveCountMax: 4})
+      client.connect({
+        host,
+        port,
+        username: BASTION_USER,
+        privateKey: bastion.privateKey,
+        readyTimeout: readyTimeoutMs,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 4,
+      })
     } catch (error) {
       fail(error)
     }

@@ -39,7 +39,10 @@ export function chooseTables(plan: SubjectPlan, options: {includeConnect: boolea
 export function refuseHiddenRows(tables: TableInfo[]): void {
   const hidden = hiddenByRowSecurity(tables)
   if (hidden.length > 0) {
-    throw refused('row_security', `Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS. Nothing was changed.`)
+    throw refused(
+      'row_security',
+      `Row-level security hides rows of ${hidden.join(', ')} from this role, so the erasure could not see all of the person's rows; run it as the tables' owner or a role with BYPASSRLS. Nothing was changed.`,
+    )
   }
 }
 
@@ -67,10 +70,7 @@ export interface ReferenceFacts {
 }
 
 export type ReferenceSettlement =
-  | {kind: 'none'}
-  | {kind: 'cascade'; note: string}
-  | {kind: 'reset-by-database'; note: string}
-  | {kind: 'unlink'; column: string}
+  {kind: 'none'} | {kind: 'cascade'; note: string} | {kind: 'reset-by-database'; note: string} | {kind: 'unlink'; column: string}
 
 /**
  * How a reference into deleted rows is settled so the delete can go on, or
@@ -83,30 +83,44 @@ export function settleReference(map: DataMap, facts: ReferenceFacts, options: {c
   if (facts.ownRows + facts.otherRows === 0) return {kind: 'none'}
   const guarded = facts.protectedRows ?? {held: 0, restricted: 0}
   if (guarded.held > 0) {
-    throw blocked(`${guarded.held} row(s) of ${referencing.key} under someone else's legal hold point at ${parent.key} rows this erasure deletes (${fk.name}); clearing that link would change held data. Lift the hold first, or set tables.${parent.key}.erase to anonymize.`)
+    throw blocked(
+      `${guarded.held} row(s) of ${referencing.key} under someone else's legal hold point at ${parent.key} rows this erasure deletes (${fk.name}); clearing that link would change held data. Lift the hold first, or set tables.${parent.key}.erase to anonymize.`,
+    )
   }
   if (guarded.restricted > 0 && !options.changeRestricted) {
-    throw refused('restricted_shared', `${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first, or pass --unlink-restricted-shared to clear only that link.`)
+    throw refused(
+      'restricted_shared',
+      `${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first, or pass --unlink-restricted-shared to clear only that link.`,
+    )
   }
   const column = fk.columns[0]!
   const name = `${referencing.key}.${column}`
   const thirdParty = facts.own?.spec.third_party ?? map.tables[referencing.key]?.third_party ?? []
   const pointsAtPerson = parent.level === 0 || thirdParty.includes(column)
   if (fk.columns.length > 1) {
-    throw blocked(`${parent.key} rows are referenced through the composite foreign key ${fk.name} of ${referencing.key}; erase those rows too, or set ${parent.key} to erase: anonymize.`)
+    throw blocked(
+      `${parent.key} rows are referenced through the composite foreign key ${fk.name} of ${referencing.key}; erase those rows too, or set ${parent.key} to erase: anonymize.`,
+    )
   }
   if (facts.otherRows > 0 && !pointsAtPerson) {
-    throw blocked(`Deleting ${parent.key} rows would change ${facts.otherRows} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize in the map, or map ${referencing.key} to the subject.`)
+    throw blocked(
+      `Deleting ${parent.key} rows would change ${facts.otherRows} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize in the map, or map ${referencing.key} to the subject.`,
+    )
   }
   if (fk.onDelete === 'cascade') {
-    if (facts.otherRows > 0) throw blocked(`Deleting ${parent.key} rows would cascade to ${facts.otherRows} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize.`)
+    if (facts.otherRows > 0)
+      throw blocked(
+        `Deleting ${parent.key} rows would cascade to ${facts.otherRows} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize.`,
+      )
     return {kind: 'cascade', note: `${facts.ownRows} row(s) of ${referencing.key} go with ${parent.key} (ON DELETE CASCADE)`}
   }
   if (fk.onDelete === 'set null' || fk.onDelete === 'set default') {
     return {kind: 'reset-by-database', note: `${name} is reset by ON DELETE ${fk.onDelete.toUpperCase()} in ${facts.ownRows + facts.otherRows} row(s)`}
   }
   if (!referencing.columns.find(c => c.name === column)!.isNullable) {
-    throw blocked(`${name} is NOT NULL and its rows are kept, so the ${parent.key} rows it points at cannot be deleted; set tables.${parent.key}.erase to anonymize, or erase ${referencing.key} rows with delete.`)
+    throw blocked(
+      `${name} is NOT NULL and its rows are kept, so the ${parent.key} rows it points at cannot be deleted; set tables.${parent.key}.erase to anonymize, or erase ${referencing.key} rows with delete.`,
+    )
   }
   return {kind: 'unlink', column}
 }
@@ -149,7 +163,9 @@ export function deletionOrder(tables: string[], edges: DeletionEdge[], schema: S
     const nullable = inCycle.find(e => e.fk.columns.length === 1 && schema.tables.get(e.from)!.columns.find(c => c.name === e.fk.columns[0])!.isNullable)
     const broken = nullable ?? inCycle.find(e => e.fk.isDeferrable)
     if (!broken) {
-      throw blocked(`The tables ${[...remaining].sort().join(', ')} reference each other through NOT NULL, non-deferrable foreign keys, so their rows cannot be deleted in any order; make one of those constraints DEFERRABLE, or set one table to erase: anonymize.`)
+      throw blocked(
+        `The tables ${[...remaining].sort().join(', ')} reference each other through NOT NULL, non-deferrable foreign keys, so their rows cannot be deleted in any order; make one of those constraints DEFERRABLE, or set one table to erase: anonymize.`,
+      )
     }
     if (broken === nullable) {
       result.nulled.push(broken)

@@ -4,7 +4,7 @@ import type {HerokuDatabase} from '../heroku/resolve-database.js'
 import {backupName} from '../heroku/snapshots.js'
 import type {Transfer} from '../heroku/types.js'
 
-const LOGPLEX = 'Logplex keeps about a week of the app\'s logs, out of reach of any API; lines about the person expire on their own'
+const LOGPLEX = "Logplex keeps about a week of the app's logs, out of reach of any API; lines about the person expire on their own"
 
 /**
  * Copies of the person's data that an erasure of the database does not reach,
@@ -18,7 +18,9 @@ export async function copiesElsewhere(api: HerokuApi | undefined, database: Hero
   const found: string[] = []
   const transfers = await get<Transfer[]>(api, dataApiPath(`/apps/${encodeURIComponent(app)}/transfers`), {service: 'data'}).catch(() => [])
   for (const t of transfers.filter(t => t.to_type === 'gof3r' && t.succeeded && new Date(t.created_at) <= before)) {
-    found.push(`Backup ${backupName(t)} (${t.created_at.slice(0, 10)}) still holds the data until it expires on the schedule or is deleted: heroku pg:backups:delete ${backupName(t)} -a ${app}`)
+    found.push(
+      `Backup ${backupName(t)} (${t.created_at.slice(0, 10)}) still holds the data until it expires on the schedule or is deleted: heroku pg:backups:delete ${backupName(t)} -a ${app}`,
+    )
   }
   const info = await fetchPostgresInfo(api, database.attachment.addon.id, database.label).catch(() => undefined)
   const config = await get<Record<string, string | null>>(api, `/apps/${encodeURIComponent(app)}/config-vars`).catch(() => ({}))

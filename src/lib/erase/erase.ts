@@ -85,18 +85,32 @@ export interface ErasureReport {
   ledgerEvent: number | null
 }
 
-const CONSTRAINT_ERRORS: Record<string, string> = {'23503': 'a foreign key', '23505': 'a unique constraint', '23514': 'a check constraint', '23502': 'a NOT NULL constraint'}
+const CONSTRAINT_ERRORS: Record<string, string> = {
+  '23503': 'a foreign key',
+  '23505': 'a unique constraint',
+  '23514': 'a check constraint',
+  '23502': 'a NOT NULL constraint',
+}
 
 function describeFailure(error: unknown, table: string): Error {
   const e = error as {code?: string; constraint?: string; message?: string}
   if (e.code && CONSTRAINT_ERRORS[e.code]) {
-    return new PrivacyError(`The erasure stopped at ${table}: ${CONSTRAINT_ERRORS[e.code]}${e.constraint ? ` (${e.constraint})` : ''} refused it — ${e.message}. Nothing was changed; adjust the map's strategies for ${table}.`, {code: 'erase_constraint'})
+    return new PrivacyError(
+      `The erasure stopped at ${table}: ${CONSTRAINT_ERRORS[e.code]}${e.constraint ? ` (${e.constraint})` : ''} refused it — ${e.message}. Nothing was changed; adjust the map's strategies for ${table}.`,
+      {code: 'erase_constraint'},
+    )
   }
   if (e.code === '55P03') {
-    return new PrivacyError(`Another session holds locks on ${table}, and the lock timeout passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`, {code: 'erase_lock_timeout'})
+    return new PrivacyError(
+      `Another session holds locks on ${table}, and the lock timeout passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`,
+      {code: 'erase_lock_timeout'},
+    )
   }
   if (e.code === '42501') {
-    return refused('permission_denied', `The erasure stopped at ${table}: ${e.message}. Nothing was changed; grant the role the privilege, or run as a role that has it.`)
+    return refused(
+      'permission_denied',
+      `The erasure stopped at ${table}: ${e.message}. Nothing was changed; grant the role the privilege, or run as a role that has it.`,
+    )
   }
   return error instanceof Error ? error : new Error(String(error))
 }
@@ -106,7 +120,12 @@ function notErased(plan: ErasurePlan, counts: Map<string, number>, unreachable: 
   const left: NotErased[] = []
   for (const skipped of plan.skipped) left.push({table: skipped.table, rows: counts.get(skipped.table) ?? 0, reason: skipped.reason})
   for (const [table, rows] of Object.entries(plan.held)) left.push({table, rows, reason: 'under a legal hold'})
-  for (const shared of plan.restrictedShared) left.push({table: shared.table, rows: shared.rows, reason: `shared with a restricted person (${shared.restrictions.join(', ')}); only this person's links were cleared`})
+  for (const shared of plan.restrictedShared)
+    left.push({
+      table: shared.table,
+      rows: shared.rows,
+      reason: `shared with a restricted person (${shared.restrictions.join(', ')}); only this person's links were cleared`,
+    })
   const changed = new Set(plan.steps.filter(s => s.own).map(s => s.table))
   for (const [table, rows] of counts) {
     if (rows > 0 && !changed.has(table) && !left.some(l => l.table === table)) left.push({table, rows, reason: 'the map gives its columns no erase strategy'})
@@ -120,17 +139,27 @@ function refuseSlowPlan(plan: ErasurePlan, limit: number): void {
   const reads = plan.unindexed.reduce((sum, u) => sum + u.deletedRows * u.tableRows, 0)
   if (reads <= limit) return
   const fixes = plan.unindexed.map(u => `${u.createIndex};`).join(' ')
-  throw refused('erase_slow', `Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`, {details: plan.unindexed})
+  throw refused(
+    'erase_slow',
+    `Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`,
+    {details: plan.unindexed},
+  )
 }
 
 function residueError(residue: ResidueReport): PrivacyError {
-  const what = residue.fatal.map(hit => {
-    if (hit.kind === 'rows_remain') return `${hit.table}: ${hit.rows} row(s) still there`
-    if (hit.kind === 'json_keys_remain') return `${hit.table}.${hit.column}: erased JSON keys still in ${hit.rows} row(s)`
-    if (hit.kind === 'rows_missed') return `${hit.table}: ${hit.rows} row(s) the plan announced were not changed`
-    return `${hit.table}.${hit.column}: ${hit.rows} row(s)`
-  }).join('; ')
-  return violation('residue', `The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`, {details: residue})
+  const what = residue.fatal
+    .map(hit => {
+      if (hit.kind === 'rows_remain') return `${hit.table}: ${hit.rows} row(s) still there`
+      if (hit.kind === 'json_keys_remain') return `${hit.table}.${hit.column}: erased JSON keys still in ${hit.rows} row(s)`
+      if (hit.kind === 'rows_missed') return `${hit.table}: ${hit.rows} row(s) the plan announced were not changed`
+      return `${hit.table}.${hit.column}: ${hit.rows} row(s)`
+    })
+    .join('; ')
+  return violation(
+    'residue',
+    `The residue check found the person's identifiers where this erasure should have removed them (${what}); nothing was committed. This is a defect: report it with the map (not the data).`,
+    {details: residue},
+  )
 }
 
 /**
@@ -164,7 +193,10 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     const graph = planSubjectGraph(map, schema, kindsOf(map, subjects))
     const unconfirmed = graph.tables.filter(t => edgesOf(t.spec).some(e => e.proposed)).map(t => t.key)
     if (unconfirmed.length > 0) {
-      throw new PrivacyError(`The map still has proposed references (${unconfirmed.join(', ')}); confirm each (remove "proposed: true") or remove it before erasing.`, {code: 'map_unconfirmed'})
+      throw new PrivacyError(
+        `The map still has proposed references (${unconfirmed.join(', ')}); confirm each (remove "proposed: true") or remove it before erasing.`,
+        {code: 'map_unconfirmed'},
+      )
     }
     const whom = `${people} ${people === 1 ? 'person' : 'people'}`
     input.progress?.({kind: 'step', message: `choosing the rows of ${whom}`})
@@ -174,8 +206,16 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     const registryExists = await hasRegistry(client)
     input.progress?.({kind: 'step', message: `planning the erasure of ${whom}`})
     const plan = await planErasure({
-      client, map, schema, rows, hashKey: deriveHashKey(input.key), rowKey: deriveRowKey(input.key),
-      includeConnect: input.includeConnect, exceptHeld: input.exceptHeld, unlinkRestrictedShared: input.unlinkRestrictedShared === true, hasRegistry: registryExists,
+      client,
+      map,
+      schema,
+      rows,
+      hashKey: deriveHashKey(input.key),
+      rowKey: deriveRowKey(input.key),
+      includeConnect: input.includeConnect,
+      exceptHeld: input.exceptHeld,
+      unlinkRestrictedShared: input.unlinkRestrictedShared === true,
+      hasRegistry: registryExists,
     })
     if (!input.dryRun && input.maxUnindexedScanRows !== undefined) refuseSlowPlan(plan, input.maxUnindexedScanRows)
     const report: ErasureReport = {
@@ -207,31 +247,51 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       await client.query('ROLLBACK')
       return report
     }
-    const identifiers = await timed(() => collectIdentifiers(client, rows.sets, map, subjects.map(s => s.lookup)))
+    const identifiers = await timed(() =>
+      collectIdentifiers(
+        client,
+        rows.sets,
+        map,
+        subjects.map(s => s.lookup),
+      ),
+    )
     await client.query(`SELECT set_config('heroku_privacy.bypass', $1, true)`, [`erasure${input.requestId ? ` for ${input.requestId}` : ''}`])
     await createTouched(client)
     const target = (step: ErasureStep): ResidueTarget => ({
-      table: schema.tables.get(step.table)!, key: step.table, action: step.kind === 'delete' ? 'delete' : 'anonymize', leftAlone: plan.leftAlone(step.table, 't'),
+      table: schema.tables.get(step.table)!,
+      key: step.table,
+      action: step.kind === 'delete' ? 'delete' : 'anonymize',
+      leftAlone: plan.leftAlone(step.table, 't'),
     })
     let anonymised: ResidueReport | undefined
     // Anonymised rows are searched before the deletes: a delete's ON DELETE SET NULL can move rows known only by address.
-    const executed = await runSteps(client, plan, input.progress, current => {
-      table = current
-    }, async done => {
-      table = '(residue check)'
-      anonymised = await timed(() => checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'anonymize').map(target), identifiers))
-      // A step that changed fewer of the people's rows than it announced missed some: as bad as a value left behind.
-      plan.steps.slice(0, done.length).forEach((step, i) => {
-        if (step.own && step.kind === 'anonymize' && done[i]! < step.rows) anonymised!.fatal.push({table: step.table, column: '*', rows: step.rows - done[i]!, kind: 'rows_missed'})
-      })
-    })
+    const executed = await runSteps(
+      client,
+      plan,
+      input.progress,
+      current => {
+        table = current
+      },
+      async done => {
+        table = '(residue check)'
+        anonymised = await timed(() => checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'anonymize').map(target), identifiers))
+        // A step that changed fewer of the people's rows than it announced missed some: as bad as a value left behind.
+        plan.steps.slice(0, done.length).forEach((step, i) => {
+          if (step.own && step.kind === 'anonymize' && done[i]! < step.rows)
+            anonymised!.fatal.push({table: step.table, column: '*', rows: step.rows - done[i]!, kind: 'rows_missed'})
+        })
+      },
+    )
     report.touched = executed.touched
     report.statements = plan.steps.length
     table = '(residue check)'
     input.progress?.({kind: 'step', message: 'checking that nothing of the person is left where the map erases'})
     const deleted = await timed(() => checkResidue(client, rows.sets, map, plan.steps.filter(s => s.own && s.kind === 'delete').map(target), identifiers, rows))
     report.residue = {
-      identifiers, columns: anonymised!.columns + deleted.columns, fatal: [...anonymised!.fatal, ...deleted.fatal], found: [...anonymised!.found, ...deleted.found],
+      identifiers,
+      columns: anonymised!.columns + deleted.columns,
+      fatal: [...anonymised!.fatal, ...deleted.fatal],
+      found: [...anonymised!.found, ...deleted.found],
     }
     if (report.residue.fatal.length > 0) throw residueError(report.residue)
     table = '(deferred constraints)'
@@ -252,12 +312,20 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     await client.query('COMMIT')
     if (started !== undefined) report.timings = {totalMs: input.elapsed!() - started, residueMs}
     await logs?.query('COMMIT').catch(error => {
-      throw new PrivacyError(`The erasure was committed, but the log store's redaction failed to commit (${(error as Error).message}); their stored log lines were not redacted: expire them (privacy:logs:expire) or redact them in the store by hand.`, {code: 'log_redaction_failed'})
+      throw new PrivacyError(
+        `The erasure was committed, but the log store's redaction failed to commit (${(error as Error).message}); their stored log lines were not redacted: expire them (privacy:logs:expire) or redact them in the store by hand.`,
+        {code: 'log_redaction_failed'},
+      )
     })
     if (!input.sameDatabase) {
-      report.ledgerEvent = (await appendEventWithTouched(input.ledger, event, client).catch(error => {
-        throw new PrivacyError(`The erasure was committed, but recording it in the separate ledger failed (${(error as Error).message}); keep this output, which lists what was erased, and check the ledger database.`, {code: 'ledger_write_failed', details: report})
-      })).seq
+      report.ledgerEvent = (
+        await appendEventWithTouched(input.ledger, event, client).catch(error => {
+          throw new PrivacyError(
+            `The erasure was committed, but recording it in the separate ledger failed (${(error as Error).message}); keep this output, which lists what was erased, and check the ledger database.`,
+            {code: 'ledger_write_failed', details: report},
+          )
+        })
+      ).seq
     }
     return report
   } catch (error) {
@@ -278,7 +346,13 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
  * client memory; other people's rows (references cleared) are only counted —
  * a replay finds those again from the foreign keys. Returns rows per table.
  */
-export async function runSteps(client: pg.ClientBase, plan: ErasurePlan, progress?: ProgressSink, onStep?: (table: string) => void, beforeDeletes?: (perStep: number[]) => Promise<void>): Promise<{touched: Record<string, number>; perStep: number[]}> {
+export async function runSteps(
+  client: pg.ClientBase,
+  plan: ErasurePlan,
+  progress?: ProgressSink,
+  onStep?: (table: string) => void,
+  beforeDeletes?: (perStep: number[]) => Promise<void>,
+): Promise<{touched: Record<string, number>; perStep: number[]}> {
   for (const name of plan.deferred) await client.query(`SET CONSTRAINTS ${quoteIdent(name)} DEFERRED`)
   const touched: Record<string, number> = {}
   const perStep: number[] = []
@@ -289,9 +363,14 @@ export async function runSteps(client: pg.ClientBase, plan: ErasurePlan, progres
       await beforeDeletes?.(perStep)
     }
     onStep?.(step.table)
-    const ctes = [`changed AS (${step.sql})`, ...(step.follow ?? []).map((sql, i) => `follow${i} AS (${sql})`),
-      `recorded AS (INSERT INTO ${TOUCHED} (table_name, pk) SELECT $${step.params.length + 1}, pk FROM changed WHERE own)`]
-    const {rows: [result]} = await client.query<{n: string}>(`WITH ${ctes.join(', ')} SELECT count(*) AS n FROM changed`, [...step.params, step.table])
+    const ctes = [
+      `changed AS (${step.sql})`,
+      ...(step.follow ?? []).map((sql, i) => `follow${i} AS (${sql})`),
+      `recorded AS (INSERT INTO ${TOUCHED} (table_name, pk) SELECT $${step.params.length + 1}, pk FROM changed WHERE own)`,
+    ]
+    const {
+      rows: [result],
+    } = await client.query<{n: string}>(`WITH ${ctes.join(', ')} SELECT count(*) AS n FROM changed`, [...step.params, step.table])
     perStep.push(Number(result!.n))
     touched[step.table] = (touched[step.table] ?? 0) + Number(result!.n)
     progress?.({kind: 'count', label: 'steps', done: index + 1, total: plan.steps.length})

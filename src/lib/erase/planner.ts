@@ -77,7 +77,10 @@ function exclusions(input: PlanInput, table: PlannedTable): Exclusions {
   // A restriction is the people's own when it covers one of their root rows.
   const roots = input.rows.plan.roots.map(({table: root}) => {
     const set = input.rows.sets.get(root.key)!
-    return {table: root.key, keys: `(SELECT ${set.keys.length === 1 ? `${set.keys[0]!.alias}::text` : `json_build_array(${set.keys.map(k => k.alias).join(', ')})::text`} FROM ${set.relation})`}
+    return {
+      table: root.key,
+      keys: `(SELECT ${set.keys.length === 1 ? `${set.keys[0]!.alias}::text` : `json_build_array(${set.keys.map(k => k.alias).join(', ')})::text`} FROM ${set.relation})`,
+    }
   })
   return {
     held: alias => restrictedRowCondition(table.key, primaryKeyText(table.table, alias), {holdsOnly: true}),
@@ -108,7 +111,10 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
 
   const referenceProblems = referenceColumnProblems(map, schema)
   if (referenceProblems.length > 0) {
-    throw refused('reference_strategy', `The map would change the values that tie rows to people (${referenceProblems.join('; ')}); a changed reference can hand a row to someone else. Use erase: delete for the table, or leave those columns alone.`)
+    throw refused(
+      'reference_strategy',
+      `The map would change the values that tie rows to people (${referenceProblems.join('; ')}); a changed reference can hand a row to someone else. Use erase: delete for the table, or leave those columns alone.`,
+    )
   }
   refuseHiddenRows(chosen.erased.map(e => e.table.table))
 
@@ -119,7 +125,12 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
     const ex = exclusionsOf.get(table)
     return ex ? `(${ex.held(alias)} OR ${ex.restrictedForOthers(alias)})` : 'false'
   }
-  await checkHoldsAndRestrictions(input, result, erased.map(e => e.table), exclusionsOf)
+  await checkHoldsAndRestrictions(
+    input,
+    result,
+    erased.map(e => e.table),
+    exclusionsOf,
+  )
 
   const deleted = new Map(erased.filter(e => e.action === 'delete').map(e => [e.table.key, e.table]))
   const kept = new Map(rows.plan.tables.filter(t => !deleted.has(t.key)).map(t => [t.key, t]))
@@ -149,7 +160,12 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
 
   const anonymizations: ErasureStep[] = []
   for (const {table} of erased.filter(e => e.action === 'anonymize')) {
-    const step = anonymizeStep(input, table, exclusionsOf.get(table.key)!, counts.get(table.key)! - (result.held[table.key] ?? 0) - sharedRows(result, table.key))
+    const step = anonymizeStep(
+      input,
+      table,
+      exclusionsOf.get(table.key)!,
+      counts.get(table.key)! - (result.held[table.key] ?? 0) - sharedRows(result, table.key),
+    )
     if (step) {
       anonymizations.push(step)
       writes.push({table: table.table, privilege: 'UPDATE'})
@@ -162,7 +178,15 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
   const cycleBreaks: ErasureStep[] = []
   for (const edge of order.nulled) {
     const table = deleted.get(edge.from)!
-    cycleBreaks.push(await nullEdgeStep(input, table, edge.fk.columns[0]!, exclusionsOf.get(table.key)!, `set ${edge.fk.columns[0]} to NULL to break the cycle with ${edge.to}`))
+    cycleBreaks.push(
+      await nullEdgeStep(
+        input,
+        table,
+        edge.fk.columns[0]!,
+        exclusionsOf.get(table.key)!,
+        `set ${edge.fk.columns[0]} to NULL to break the cycle with ${edge.to}`,
+      ),
+    )
   }
   const deletions = order.order.map(key => {
     const table = deleted.get(key)!
@@ -174,7 +198,10 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
 
   const missing = missingPrivileges(writes)
   if (missing.length > 0) {
-    throw refused('permission_denied', `This role may not change the tables the erasure must change: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`)
+    throw refused(
+      'permission_denied',
+      `This role may not change the tables the erasure must change: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`,
+    )
   }
   result.steps = [...cycleBreaks, ...unlinks, ...sharedLinks, ...anonymizations, ...deletions]
   result.unindexed = unindexedReferences(schema, new Map(deletions.map(s => [s.table, s.rows])))
@@ -198,22 +225,42 @@ async function checkHoldsAndRestrictions(input: PlanInput, result: ErasurePlan, 
       `SELECT count(*) AS rows, coalesce(array_agg(DISTINCT x.id), '{}') AS restrictions ${from}
        JOIN heroku_privacy.restricted_rows r ON r.table_name = $1 AND r.pk = ${primaryKeyText(table.table, 't')}
        JOIN heroku_privacy.restrictions x ON x.id = r.restriction_id
-       WHERE NOT ${ex.held('t')} AND ${ex.restrictedForOthers('t')} AND x.lifted_at IS NULL AND NOT x.legal_hold`, [table.key])
-    if (Number(shared[0]!.rows) > 0) result.restrictedShared.push({table: table.key, rows: Number(shared[0]!.rows), restrictions: shared[0]!.restrictions.sort()})
+       WHERE NOT ${ex.held('t')} AND ${ex.restrictedForOthers('t')} AND x.lifted_at IS NULL AND NOT x.legal_hold`,
+      [table.key],
+    )
+    if (Number(shared[0]!.rows) > 0)
+      result.restrictedShared.push({table: table.key, rows: Number(shared[0]!.rows), restrictions: shared[0]!.restrictions.sort()})
   }
   if (Object.keys(result.held).length > 0 && !input.exceptHeld) {
-    const list = Object.entries(result.held).map(([t, n]) => `${t} ${n}`).join(', ')
-    throw refused('legal_hold', `Rows under a legal hold cannot be erased (${list}). Erase the rest with --except-held, or lift the hold first (privacy:restrict:lift --release-hold).`, {details: result.held})
+    const list = Object.entries(result.held)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')
+    throw refused(
+      'legal_hold',
+      `Rows under a legal hold cannot be erased (${list}). Erase the rest with --except-held, or lift the hold first (privacy:restrict:lift --release-hold).`,
+      {details: result.held},
+    )
   }
   if (result.restrictedShared.length > 0 && !input.unlinkRestrictedShared) {
     const ids = [...new Set(result.restrictedShared.flatMap(s => s.restrictions))].sort()
     const list = result.restrictedShared.map(s => `${s.table} ${s.rows}`).join(', ')
-    throw refused('restricted_shared', `Some of the person's rows are shared with someone whose data is restricted (${ids.join(', ')}: ${list}); erasing them would change that person's restricted data. Lift the restriction first, or pass --unlink-restricted-shared to leave those rows and clear only this person's links in them.`, {details: result.restrictedShared})
+    throw refused(
+      'restricted_shared',
+      `Some of the person's rows are shared with someone whose data is restricted (${ids.join(', ')}: ${list}); erasing them would change that person's restricted data. Lift the restriction first, or pass --unlink-restricted-shared to leave those rows and clear only this person's links in them.`,
+      {details: result.restrictedShared},
+    )
   }
 }
 
 /** Rows of a table referencing the deleted rows: the person's own (in their key set) and everyone else's. */
-async function referenceFacts(input: PlanInput, referencing: TableInfo, fk: ReferenceFacts['fk'], parent: PlannedTable, own: PlannedTable | undefined, parentEx: Exclusions): Promise<ReferenceFacts> {
+async function referenceFacts(
+  input: PlanInput,
+  referencing: TableInfo,
+  fk: ReferenceFacts['fk'],
+  parent: PlannedTable,
+  own: PlannedTable | undefined,
+  parentEx: Exclusions,
+): Promise<ReferenceFacts> {
   const parentSet = input.rows.sets.get(parent.key)!
   const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
   const source = own ? tableSource(referencing, key => input.rows.sets.has(key)) : referencingSource(referencing)
@@ -221,12 +268,20 @@ async function referenceFacts(input: PlanInput, referencing: TableInfo, fk: Refe
   const registered = input.hasRegistry && referencing.primaryKey.length > 0
   const held = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c'), {holdsOnly: true}) : 'false'
   const restricted = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c')) : 'false'
-  const {rows: [row]} = await input.client.query<{own: string; others: string; held: string; restricted: string}>(
+  const {
+    rows: [row],
+  } = await input.client.query<{own: string; others: string; held: string; restricted: string}>(
     `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others,
             count(*) FILTER (WHERE NOT (${mine}) AND ${held}) AS held, count(*) FILTER (WHERE NOT (${mine}) AND ${restricted}) AS restricted
-     FROM ${source} c WHERE c.${quoteIdent(fk.columns[0]!)} IN ${target}`)
+     FROM ${source} c WHERE c.${quoteIdent(fk.columns[0]!)} IN ${target}`,
+  )
   return {
-    referencing, fk, parent, own, ownRows: Number(row!.own), otherRows: Number(row!.others),
+    referencing,
+    fk,
+    parent,
+    own,
+    ownRows: Number(row!.own),
+    otherRows: Number(row!.others),
     protectedRows: {held: Number(row!.held), restricted: Number(row!.restricted) - Number(row!.held)},
   }
 }
@@ -254,7 +309,9 @@ function followMoves(set: KeySet | undefined): {returning: string; follow?: stri
   if (!set?.byAddress) return {returning: ''}
   return {
     returning: `, ${set.keys.map(k => `k.${k.alias} AS old_${k.alias}, t.${k.column} AS new_${k.alias}`).join(', ')}`,
-    follow: [`UPDATE ${set.relation} m SET ${set.keys.map(k => `${k.alias} = c.new_${k.alias}`).join(', ')} FROM changed c WHERE ${set.keys.map(k => `m.${k.alias} = c.old_${k.alias}`).join(' AND ')}`],
+    follow: [
+      `UPDATE ${set.relation} m SET ${set.keys.map(k => `${k.alias} = c.new_${k.alias}`).join(', ')} FROM changed c WHERE ${set.keys.map(k => `m.${k.alias} = c.old_${k.alias}`).join(' AND ')}`,
+    ],
   }
 }
 
@@ -280,12 +337,23 @@ function unlinkStep(input: PlanInput, referencing: TableInfo, column: string, pa
     const moves = followMoves(set)
     const addressed = `(SELECT ${set.keys.map(k => `s.${k.column} AS ${k.alias}`).join(', ')} FROM ${source} s WHERE s.${quoteIdent(column)} IN ${target})`
     return {
-      kind: 'unlink', table: referencing.key, own: false, rows, description, follow: moves.follow, params: params.values,
+      kind: 'unlink',
+      table: referencing.key,
+      own: false,
+      rows,
+      description,
+      follow: moves.follow,
+      params: params.values,
       sql: `UPDATE ${source} t SET ${quoteIdent(column)} = NULL FROM ${addressed} k WHERE ${sameRow(set, 't', 'k')} RETURNING '' AS pk, false AS own${moves.returning}`,
     }
   }
   return {
-    kind: 'unlink', table: referencing.key, own: false, rows, description, params: params.values,
+    kind: 'unlink',
+    table: referencing.key,
+    own: false,
+    rows,
+    description,
+    params: params.values,
     sql: `UPDATE ${source} t SET ${quoteIdent(column)} = NULL WHERE t.${quoteIdent(column)} IN ${target} RETURNING ${pk} AS pk, ${own} AS own`,
   }
 }
@@ -296,7 +364,11 @@ async function nullEdgeStep(input: PlanInput, table: PlannedTable, column: strin
   const condition = `${sameRow(set, 't', 'k')} AND t.${quoteIdent(column)} IS NOT NULL AND NOT ${ex.held('t')} AND NOT ${ex.restrictedForOthers('t')}`
   const moves = followMoves(set)
   return {
-    kind: 'unlink', table: table.key, own: true, description, follow: moves.follow,
+    kind: 'unlink',
+    table: table.key,
+    own: true,
+    description,
+    follow: moves.follow,
     rows: await countRows(input.client, `SELECT count(*) FROM ${set.from} t JOIN ${set.relation} k ON ${condition}`),
     sql: `UPDATE ${set.from} t SET ${quoteIdent(column)} = NULL FROM ${set.relation} k WHERE ${condition} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own${moves.returning}`,
     params: params.values,
@@ -322,14 +394,28 @@ function anonymizeStep(input: PlanInput, table: PlannedTable, ex: Exclusions, ro
   const recorded = returning(input, table.table, set, params)
   const moves = followMoves(set)
   const sql = `UPDATE ${set.from} t SET ${sets.join(', ')} FROM ${set.relation} k WHERE ${condition} RETURNING ${recorded} AS pk, true AS own${moves.returning}`
-  return {kind: 'anonymize', table: table.key, own: true, rows, description: `anonymise ${columns.length} column(s)`, columns, sql, follow: moves.follow, params: params.values}
+  return {
+    kind: 'anonymize',
+    table: table.key,
+    own: true,
+    rows,
+    description: `anonymise ${columns.length} column(s)`,
+    columns,
+    sql,
+    follow: moves.follow,
+    params: params.values,
+  }
 }
 
 function deleteStep(input: PlanInput, table: PlannedTable, ex: Exclusions, rows: number): ErasureStep {
   const params = new SqlParams()
   const set = input.rows.sets.get(table.key)!
   return {
-    kind: 'delete', table: table.key, own: true, rows, description: 'delete rows',
+    kind: 'delete',
+    table: table.key,
+    own: true,
+    rows,
+    description: 'delete rows',
     sql: `DELETE FROM ${set.from} t USING ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND NOT ${ex.held('t')} AND NOT ${ex.restrictedForOthers('t')} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`,
     params: params.values,
   }
@@ -349,13 +435,22 @@ async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, excl
     for (const edge of table.edges.filter(e => input.rows.sets.has(e.parent))) {
       const column = table.table.columns.find(c => c.name === edge.column)!
       if (!column.isNullable) {
-        throw blocked(`${table.key}.${edge.column} is NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`)
+        throw blocked(
+          `${table.key}.${edge.column} is NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`,
+        )
       }
       const params = new SqlParams()
       const sql = `UPDATE ${set.from} t SET ${quoteIdent(edge.column)} = NULL FROM ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND ${ex.restrictedForOthers('t')} AND NOT ${ex.held('t')} AND t.${quoteIdent(edge.column)} IN ${input.rows.valuesOf(edge.parent, edge.parentColumn)} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`
-      steps.push({kind: 'unlink', table: table.key, own: false, rows: shared.rows, description: `clear ${edge.column} in rows shared with a restricted person`, sql, params: params.values})
+      steps.push({
+        kind: 'unlink',
+        table: table.key,
+        own: false,
+        rows: shared.rows,
+        description: `clear ${edge.column} in rows shared with a restricted person`,
+        sql,
+        params: params.values,
+      })
     }
   }
   return steps
 }
-

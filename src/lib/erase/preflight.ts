@@ -15,10 +15,13 @@ export async function checkErasePrivileges(pool: pg.Pool, mapFile: string): Prom
   const writes = Object.entries(loaded.map.tables).flatMap(([key, spec]) => {
     const table = schema.tables.get(key)
     if (!table || (spec.connect && !spec.erase)) return []
-    return [{table, privilege: actionOf(spec) === 'delete' ? 'DELETE' as const : 'UPDATE' as const}]
+    return [{table, privilege: actionOf(spec) === 'delete' ? ('DELETE' as const) : ('UPDATE' as const)}]
   })
   const missing = missingPrivileges(writes)
   if (missing.length > 0) {
-    throw refused('permission_denied', `This role may not change the mapped tables: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`)
+    throw refused(
+      'permission_denied',
+      `This role may not change the mapped tables: it lacks ${missing.join(', ')}. Grant those privileges, or run the erasure as a role that has them; nothing was changed.`,
+    )
   }
 }

@@ -70,24 +70,33 @@ const FIRST_TOKEN_SQL = (value: string) => `rtrim(substring(${value} FROM '[[:al
 export async function collectIdentifiers(client: pg.ClientBase, sets: Map<string, KeySet>, map: DataMap, lookups: SubjectLookup[]): Promise<number> {
   await client.query(`CREATE TEMPORARY TABLE hp_identifiers (value text PRIMARY KEY, token text NOT NULL, is_name boolean NOT NULL) ON COMMIT DROP`)
   // Only a name, or an online id without spaces (an IP, an account id — not a browser's user agent), picks out one person.
-  const insert = (source: string, category: Category | 'lookup', params: unknown[]) => client.query(`
+  const insert = (source: string, category: Category | 'lookup', params: unknown[]) =>
+    client.query(
+      `
     INSERT INTO ${IDENTIFIERS} (value, token, is_name)
     SELECT v, token, ${category === 'identity'} FROM (SELECT v, ${FIRST_TOKEN_SQL('v')} AS token FROM (SELECT DISTINCT lower(btrim(value)) AS v FROM (${source}) s(value)) d) t
     WHERE token <> '' AND ${DISTINCTIVE_SQL('v')}${category === 'identity' ? '' : " AND v !~ '[[:space:]]'"}
-    ON CONFLICT DO NOTHING`, params)
+    ON CONFLICT DO NOTHING`,
+      params,
+    )
   await insert('SELECT unnest($1::text[])', 'lookup', [lookups.map(l => l.value)])
   for (const [key, set] of sets) {
     const columns = Object.entries(map.tables[key]?.columns ?? {})
       .filter(([, spec]) => IDENTIFYING.has(spec.category))
       .map(([name, spec]) => ({column: set.planned.table.columns.find(c => c.name === name), spec}))
-      .filter((c): c is {column: ColumnInfo; spec: ColumnMap} => c.column !== undefined && (isSearchable(c.column) || !['bool', 'date', 'timestamp', 'timestamptz', 'bytea'].includes(c.column.baseType)))
+      .filter(
+        (c): c is {column: ColumnInfo; spec: ColumnMap} =>
+          c.column !== undefined && (isSearchable(c.column) || !['bool', 'date', 'timestamp', 'timestamptz', 'bytea'].includes(c.column.baseType)),
+      )
     for (const {column, spec} of columns) {
       const params = new SqlParams()
       const values = isSearchable(column) ? valuesOf(column, spec, 't', params) : `(SELECT t.${quoteIdent(column.name)}::text)`
       await insert(`SELECT x FROM ${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')}, LATERAL ${values} AS l(x)`, spec.category, params.values)
     }
   }
-  const {rows: [count]} = await client.query<{n: string}>(`SELECT count(*) AS n FROM ${IDENTIFIERS}`)
+  const {
+    rows: [count],
+  } = await client.query<{n: string}>(`SELECT count(*) AS n FROM ${IDENTIFIERS}`)
   await client.query(`CREATE INDEX ON ${IDENTIFIERS} (token)`)
   await client.query(`ANALYZE ${IDENTIFIERS}`)
   return Number(count!.n)
@@ -148,13 +157,22 @@ const CHANGES_VALUE = new Set<ColumnMap['erase']>(['null', 'redact', 'hash', 'fa
  * those rows, and — given `others`, the people's whole row sets — the
  * identifying columns of every mapped table in other people's rows.
  */
-export async function checkResidue(client: pg.ClientBase, sets: Map<string, KeySet>, map: DataMap, targets: ResidueTarget[], identifiers: number, others?: SubjectRows): Promise<ResidueReport> {
+export async function checkResidue(
+  client: pg.ClientBase,
+  sets: Map<string, KeySet>,
+  map: DataMap,
+  targets: ResidueTarget[],
+  identifiers: number,
+  others?: SubjectRows,
+): Promise<ResidueReport> {
   const report: ResidueReport = {identifiers, columns: 0, fatal: [], found: []}
   for (const target of targets) {
     const set = sets.get(target.key)!
     const own = `${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')} WHERE NOT (${target.leftAlone})`
     if (target.action === 'delete') {
-      const {rows: [left]} = await client.query<{n: string}>(`SELECT count(*) AS n FROM ${own}`)
+      const {
+        rows: [left],
+      } = await client.query<{n: string}>(`SELECT count(*) AS n FROM ${own}`)
       if (Number(left!.n) > 0) report.fatal.push({table: target.key, column: '*', rows: Number(left!.n), kind: 'rows_remain'})
       continue
     }
@@ -162,7 +180,9 @@ export async function checkResidue(client: pg.ClientBase, sets: Map<string, KeyS
     const searched = target.table.columns.filter(c => isSearchable(c) && !c.generated)
     if (identifiers > 0 && searched.length > 0) {
       const filters = searched.map((c, i) => `count(*) FILTER (WHERE ${holdsIdentifier(c, 't')}) AS c${i}`)
-      const {rows: [counts]} = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${own}`)
+      const {
+        rows: [counts],
+      } = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${own}`)
       report.columns += searched.length
       searched.forEach((column, i) => {
         const n = Number(counts![`c${i}`])
@@ -179,8 +199,12 @@ export async function checkResidue(client: pg.ClientBase, sets: Map<string, KeyS
       const params = new SqlParams()
       // Exactly what the erasure removes: a row still holds the keys when removing them would change it.
       const document = `t.${quoteIdent(name)}::jsonb`
-      const {rows: [left]} = await client.query<{n: string}>(
-        `SELECT count(*) AS n FROM ${own} AND ${document} IS DISTINCT FROM ${stripJsonKeysSql(document, spec.keys, params.add)}`, params.values)
+      const {
+        rows: [left],
+      } = await client.query<{n: string}>(
+        `SELECT count(*) AS n FROM ${own} AND ${document} IS DISTINCT FROM ${stripJsonKeysSql(document, spec.keys, params.add)}`,
+        params.values,
+      )
       if (Number(left!.n) > 0) report.fatal.push({table: target.key, column: name, rows: Number(left!.n), kind: 'json_keys_remain'})
     }
   }
@@ -209,7 +233,9 @@ async function searchOtherRows(client: pg.ClientBase, rows: SubjectRows, map: Da
       .filter((c): c is ColumnInfo => c !== undefined && (TEXT.has(c.baseType) || ADDRESS.has(c.baseType)))
     if (columns.length === 0) continue
     const filters = columns.map((c, i) => `count(*) FILTER (WHERE ${equalsIdentifier(c, 't')}) AS c${i}`)
-    const {rows: [counts]} = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE NOT ${rows.belongs(key, 't')}`)
+    const {
+      rows: [counts],
+    } = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE NOT ${rows.belongs(key, 't')}`)
     report.columns += columns.length
     columns.forEach((column, i) => {
       const n = Number(counts![`c${i}`])

@@ -81,8 +81,15 @@ async function startRun(input: RetentionInput, rules: Array<{key: string; rule: 
   if (lastStart && !finished.has(lastStart.details.run as string) && !input.dryRun) {
     const run = lastStart.details.run as string
     const lastKeys: Record<string, string[] | null> = {}
-    for (const batch of retention.filter(e => e.action === 'retention.batch' && e.details.run === run)) lastKeys[batch.details.table as string] = batch.details.last_key as string[]
-    return {run, resumed: true, cutoffs: lastStart.details.cutoffs as Record<string, string>, froms: lastStart.details.froms as Record<string, string | null>, lastKeys}
+    for (const batch of retention.filter(e => e.action === 'retention.batch' && e.details.run === run))
+      lastKeys[batch.details.table as string] = batch.details.last_key as string[]
+    return {
+      run,
+      resumed: true,
+      cutoffs: lastStart.details.cutoffs as Record<string, string>,
+      froms: lastStart.details.froms as Record<string, string | null>,
+      lastKeys,
+    }
   }
   const previous = retention.filter(e => e.action === 'retention.started' && finished.has(e.details.run as string)).at(-1)
   const now = input.ledger.clock()
@@ -125,7 +132,9 @@ function batchSet(key: string, table: TableInfo, spec: TableMap): KeySet {
  */
 export async function runRetention(input: RetentionInput): Promise<RetentionReport> {
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, input.pool)
-  const rules = Object.entries(loaded.map.tables).filter(([, spec]) => spec.retention).map(([key, spec]) => ({key, spec, rule: spec.retention!}))
+  const rules = Object.entries(loaded.map.tables)
+    .filter(([, spec]) => spec.retention)
+    .map(([key, spec]) => ({key, spec, rule: spec.retention!}))
   const state = await startRun(input, rules)
   const registryExists = await hasRegistry(input.pool)
   const hashKey = deriveHashKey(input.key)
@@ -141,13 +150,20 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
     const windowParams = from ? [cutoff, from] : [cutoff]
     const entry: RetentionTableReport = {table: key, action: rule.action, column: rule.column, cutoff, from, rows: 0, batches: 0, skippedRestricted: 0}
     report.tables.push(entry)
-    entry.skippedRestricted = (await input.pool.query<{n: number}>(`SELECT count(*)::int AS n FROM ${quoteTable(table)} t WHERE ${window} AND ${restricted}`, windowParams)).rows[0]!.n
+    entry.skippedRestricted = (
+      await input.pool.query<{n: number}>(`SELECT count(*)::int AS n FROM ${quoteTable(table)} t WHERE ${window} AND ${restricted}`, windowParams)
+    ).rows[0]!.n
     if (input.dryRun) {
-      entry.rows = (await input.pool.query<{n: number}>(`SELECT count(*)::int AS n FROM ${quoteTable(table)} t WHERE ${window} AND NOT ${restricted}`, windowParams)).rows[0]!.n
+      entry.rows = (
+        await input.pool.query<{n: number}>(`SELECT count(*)::int AS n FROM ${quoteTable(table)} t WHERE ${window} AND NOT ${restricted}`, windowParams)
+      ).rows[0]!.n
       continue
     }
     if (table.primaryKey.length === 0) {
-      throw refused('retention_no_key', `${key} has no primary key, so its retention cannot run in resumable batches; add a primary key, or remove its retention rule and delete old rows by hand.`)
+      throw refused(
+        'retention_no_key',
+        `${key} has no primary key, so its retention cannot run in resumable batches; add a primary key, or remove its retention rule and delete old rows by hand.`,
+      )
     }
     // A key that is personal data is never written into the ledger, so a run resumed after a crash starts that table again.
     const personalKey = keyIsPersonal(table, loaded.map)
@@ -159,9 +175,13 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
         await client.query(
           `CREATE TEMPORARY TABLE hp_batch ON COMMIT DROP AS SELECT ${set.keys.map(k => `t.${quoteIdent(k.column)} AS ${k.alias}`).join(', ')} FROM ${quoteTable(table)} t
            WHERE ${window} AND NOT ${restricted} AND ${keysAfter(table, last, chosen)} ORDER BY ${table.primaryKey.map(c => `t.${quoteIdent(c)}`).join(', ')} LIMIT ${Math.floor(input.batchSize)}`,
-          chosen.values)
-        const {rows: [size]} = await client.query<{n: string; last: string[] | null}>(
-          `SELECT count(*) AS n, (SELECT ARRAY[${set.keys.map(k => `${k.alias}::text`).join(', ')}] FROM ${set.relation} ORDER BY ${set.keys.map(k => k.alias).join(', ')} DESC LIMIT 1) AS last FROM ${set.relation}`)
+          chosen.values,
+        )
+        const {
+          rows: [size],
+        } = await client.query<{n: string; last: string[] | null}>(
+          `SELECT count(*) AS n, (SELECT ARRAY[${set.keys.map(k => `${k.alias}::text`).join(', ')}] FROM ${set.relation} ORDER BY ${set.keys.map(k => k.alias).join(', ')} DESC LIMIT 1) AS last FROM ${set.relation}`,
+        )
         const rows = Number(size!.n)
         if (rows === 0) return true
         const identifiers = rule.action === 'anonymize' ? await collectIdentifiers(client, new Map([[key, set]]), loaded.map, []) : 0
@@ -175,15 +195,22 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
         } else {
           const sets = table.columns.flatMap(column => {
             const columnSpec = spec.columns?.[column.name]
-            const assignment = columnSpec && !column.generated && columnAssignment(column, columnSpec, {table, keyText: primaryKeyText(table, 't'), hashKey, param: params.add})
+            const assignment =
+              columnSpec && !column.generated && columnAssignment(column, columnSpec, {table, keyText: primaryKeyText(table, 't'), hashKey, param: params.add})
             return assignment ? [`${quoteIdent(column.name)} = ${assignment}`] : []
           })
-          if (sets.length > 0) change = `UPDATE ${quoteTable(table)} t SET ${sets.join(', ')} FROM ${set.relation} k WHERE ${matched} RETURNING ${recorded} AS pk`
+          if (sets.length > 0)
+            change = `UPDATE ${quoteTable(table)} t SET ${sets.join(', ')} FROM ${set.relation} k WHERE ${matched} RETURNING ${recorded} AS pk`
         }
-        if (change) await client.query(`WITH changed AS (${change}) INSERT INTO ${TOUCHED} (table_name, pk) SELECT ${params.add(key)}, pk FROM changed`, params.values)
+        if (change)
+          await client.query(`WITH changed AS (${change}) INSERT INTO ${TOUCHED} (table_name, pk) SELECT ${params.add(key)}, pk FROM changed`, params.values)
         const residue = await checkResidue(client, new Map([[key, set]]), loaded.map, [{table, key, action: rule.action, leftAlone: 'false'}], identifiers)
         if (residue.fatal.length > 0) {
-          throw violation('residue', `The residue check found erased values still in ${residue.fatal.map(f => `${f.table}.${f.column} (${f.rows} row(s))`).join(', ')} after a retention batch; the batch was rolled back and the run stopped. This is a defect: report it with the map (not the data).`, {details: residue})
+          throw violation(
+            'residue',
+            `The residue check found erased values still in ${residue.fatal.map(f => `${f.table}.${f.column} (${f.rows} row(s))`).join(', ')} after a retention batch; the batch was rolled back and the run stopped. This is a defect: report it with the map (not the data).`,
+            {details: residue},
+          )
         }
         last = size!.last
         const event = {action: 'retention.batch', details: {run: state.run, table: key, action: rule.action, rows, last_key: personalKey ? null : last}}
@@ -198,7 +225,12 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRepo
     }
   }
   if (!input.dryRun) {
-    report.ledgerHead = formatHead(await appendEvent(input.ledger, {action: 'retention.finished', details: {run: state.run, tables: Object.fromEntries(report.tables.map(t => [t.table, t.rows]))}}))
+    report.ledgerHead = formatHead(
+      await appendEvent(input.ledger, {
+        action: 'retention.finished',
+        details: {run: state.run, tables: Object.fromEntries(report.tables.map(t => [t.table, t.rows]))},
+      }),
+    )
   }
   return report
 }

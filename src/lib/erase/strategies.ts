@@ -52,11 +52,15 @@ function redaction(column: ColumnInfo, ctx: StrategyContext): string {
   if (column.baseType === 'bool') return 'false'
   if (TIME.has(column.baseType)) return `'1970-01-01'`
   // 240.0.0.0/4 is reserved and never routed: a redacted address can be no one's real one.
-  if (column.baseType === 'inet' || column.baseType === 'cidr') return unique ? `('240.0.0.0'::inet + (('x' || left(md5(${ctx.keyText}), 7))::bit(28)::int))::${column.baseType}` : `'0.0.0.0'`
+  if (column.baseType === 'inet' || column.baseType === 'cidr')
+    return unique ? `('240.0.0.0'::inet + (('x' || left(md5(${ctx.keyText}), 7))::bit(28)::int))::${column.baseType}` : `'0.0.0.0'`
   if (column.baseType === 'uuid') return unique ? `md5(${ctx.keyText})::uuid` : `'00000000-0000-0000-0000-000000000000'`
   if (column.baseType === 'bytea') return unique ? `decode(md5(${ctx.keyText}), 'hex')` : `''::bytea`
   if (column.isNullable) return 'NULL'
-  throw new PrivacyError(`No redaction constant for ${ctx.table.key}.${name} (${column.type}, NOT NULL); use erase: null on a nullable column, or keep with a basis.`, {code: 'invalid_strategy'})
+  throw new PrivacyError(
+    `No redaction constant for ${ctx.table.key}.${name} (${column.type}, NOT NULL); use erase: null on a nullable column, or keep with a basis.`,
+    {code: 'invalid_strategy'},
+  )
 }
 
 function fake(column: ColumnInfo, ctx: StrategyContext): string {
@@ -66,13 +70,15 @@ function fake(column: ColumnInfo, ctx: StrategyContext): string {
   if (TEXT.has(column.baseType)) {
     if (/mail/i.test(column.name)) return fit(`'user-' || left(${seed}, 12) || '@example.invalid'`, column)
     // 555-0100…0199 are the fictional numbers; a unique column gets an extension to tell rows apart.
-    if (/phone|mobile|tel/i.test(column.name)) return fit(`'+1 555 01' || lpad((('x' || left(${seed}, 4))::bit(16)::int % 100)::text, 2, '0')${unique ? ` || ' x' || left(${seed}, 8)` : ''}`, column)
+    if (/phone|mobile|tel/i.test(column.name))
+      return fit(`'+1 555 01' || lpad((('x' || left(${seed}, 4))::bit(16)::int % 100)::text, 2, '0')${unique ? ` || ' x' || left(${seed}, 8)` : ''}`, column)
     if (/name/i.test(column.name)) return fit(`'Person ' || upper(left(${seed}, 6))`, column)
     return fit(`'fake-' || left(${seed}, 12)`, column)
   }
   if (INTEGER.has(column.baseType)) return unique ? redaction(column, ctx) : `(('x' || left(${seed}, 6))::bit(24)::int % 1000)`
   if (TIME.has(column.baseType)) return `(date '1970-01-01' + (('x' || left(${seed}, 4))::bit(16)::int % 10000))`
-  if (column.baseType === 'inet' || column.baseType === 'cidr') return unique ? redaction(column, ctx) : `('192.0.2.' || (('x' || left(${seed}, 2))::bit(8)::int % 255))::inet`
+  if (column.baseType === 'inet' || column.baseType === 'cidr')
+    return unique ? redaction(column, ctx) : `('192.0.2.' || (('x' || left(${seed}, 2))::bit(8)::int % 255))::inet`
   if (column.baseType === 'uuid') return `${seed}::uuid`
   if (column.baseType === 'json' || column.baseType === 'jsonb') return `'{}'`
   return redaction(column, ctx)

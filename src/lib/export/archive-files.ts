@@ -22,7 +22,10 @@ export class ArchiveFile {
   private readonly shown: HtmlTable
   private readonly written: Promise<void>
 
-  constructor(zip: ZipWriter, private readonly entry: FileEntry) {
+  constructor(
+    zip: ZipWriter,
+    private readonly entry: FileEntry,
+  ) {
     // Level 1: a few percent larger than zlib's default, and it leaves the CPU to Postgres encoding the rows.
     this.written = pipeline(this.tally, zip.entry(entry.path, {level: 1}))
     this.written.catch(() => {})
@@ -41,12 +44,20 @@ export class ArchiveFile {
   async result(): Promise<{file: ManifestFile; shown: HtmlTable}> {
     await this.written
     this.shown.totalRows = this.tally.rows
-    return {file: {path: this.entry.path, table: this.entry.table, rows: this.tally.rows, bytes: this.tally.bytes, sha256: this.tally.digest()}, shown: this.shown}
+    return {
+      file: {path: this.entry.path, table: this.entry.table, rows: this.tally.rows, bytes: this.tally.bytes, sha256: this.tally.digest()},
+      shown: this.shown,
+    }
   }
 }
 
 /** Streams row objects into one file of the archive, mapped and serialised (CSV, and JSON of the log store). */
-export async function addRowsFile(zip: ZipWriter, entry: FileEntry, source: AsyncIterable<Row> | NodeJS.ReadableStream, mapRow: (row: Row) => Row = row => row): Promise<{file: ManifestFile; shown: HtmlTable}> {
+export async function addRowsFile(
+  zip: ZipWriter,
+  entry: FileEntry,
+  source: AsyncIterable<Row> | NodeJS.ReadableStream,
+  mapRow: (row: Row) => Row = row => row,
+): Promise<{file: ManifestFile; shown: HtmlTable}> {
   const file = new ArchiveFile(zip, entry)
   const mapper = new Transform({
     objectMode: true,

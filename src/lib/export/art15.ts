@@ -19,7 +19,15 @@ export interface Art15Facts {
   /** (b) the categories of personal data. */
   categories: Array<{category: Category; tables: string[]}>
   /** (c) recipients, with where they are and the safeguard for a transfer. */
-  recipients: Array<{id: string; name: string; role: Recipient['role']; purpose: Localized | null; country: string | null; safeguard: string | null; tables: string[] | 'all'}>
+  recipients: Array<{
+    id: string
+    name: string
+    role: Recipient['role']
+    purpose: Localized | null
+    country: string | null
+    safeguard: string | null
+    tables: string[] | 'all'
+  }>
   /** (d) how long each table, or column group, is kept. */
   retention: Array<{table: string; columns: string[] | null; stated: Localized | null; policy: TableMap['retention'] | null}>
   /** (g) where data not collected from the person came from. */
@@ -52,7 +60,8 @@ export function buildArt15Facts(map: DataMap, tables: string[]): Art15Facts {
   const retention: Art15Facts['retention'] = []
   const unstated = new Set<string>()
   for (const table of facts) {
-    for (const [, column] of Object.entries(map.tables[table.table]?.columns ?? {})) if (column.category !== 'none') addTo(categories, column.category, column.category, table.table)
+    for (const [, column] of Object.entries(map.tables[table.table]?.columns ?? {}))
+      if (column.category !== 'none') addTo(categories, column.category, column.category, table.table)
     for (const block of [table, ...table.groups]) {
       for (const {id} of block.purposes) addTo(purposes, id, id, table.table)
       for (const {id} of block.recipients) addTo(recipients, id, id, table.table)
@@ -66,7 +75,12 @@ export function buildArt15Facts(map: DataMap, tables: string[]): Art15Facts {
       if (!block.source) unstated.add('source')
       if (!block.decisions) unstated.add('automated_decisions')
       if (!block.retention && !block.policy) unstated.add('retention')
-      retention.push({table: table.table, columns: 'columns' in block ? (block as {columns: string[]}).columns : null, stated: block.retention ?? null, policy: block.policy ?? null})
+      retention.push({
+        table: table.table,
+        columns: 'columns' in block ? (block as {columns: string[]}).columns : null,
+        stated: block.retention ?? null,
+        policy: block.policy ?? null,
+      })
     }
   }
   if (!map.controller) unstated.add('controller')
@@ -76,12 +90,26 @@ export function buildArt15Facts(map: DataMap, tables: string[]): Art15Facts {
   const {review: _review, ...controller} = map.controller ?? {review: undefined}
   return {
     law: map.law ?? 'gdpr',
-    controller: map.controller ? controller as Omit<Controller, 'review'> : null,
-    purposes: usedPurposes.map(({id, purpose, tables: t}) => ({id, description: purpose.description, legalBasis: purpose.legal_basis ?? null, interest: purpose.interest ?? null, tables: t})),
+    controller: map.controller ? (controller as Omit<Controller, 'review'>) : null,
+    purposes: usedPurposes.map(({id, purpose, tables: t}) => ({
+      id,
+      description: purpose.description,
+      legalBasis: purpose.legal_basis ?? null,
+      interest: purpose.interest ?? null,
+      tables: t,
+    })),
     categories: [...categories.values()].map(({key, tables: t}) => ({category: key, tables: t})),
     recipients: [...recipients.entries()].map(([id, {tables: t}]) => {
       const r = map.recipients![id]!
-      return {id, name: r.name, role: r.role, purpose: r.purpose ?? null, country: r.country ?? null, safeguard: r.safeguard ?? null, tables: everything.has(id) ? 'all' as const : t}
+      return {
+        id,
+        name: r.name,
+        role: r.role,
+        purpose: r.purpose ?? null,
+        country: r.country ?? null,
+        safeguard: r.safeguard ?? null,
+        tables: everything.has(id) ? ('all' as const) : t,
+      }
     }),
     retention,
     sources: [...sources.values()].map(({key, tables: t}) => ({source: key, tables: t})),
@@ -95,8 +123,12 @@ export function buildArt15Facts(map: DataMap, tables: string[]): Art15Facts {
 function unreviewedEntries(map: DataMap, tables: string[]): string[] {
   return [
     ...(map.controller?.review ? ['controller'] : []),
-    ...Object.entries(map.purposes ?? {}).filter(([, p]) => p.review).map(([id]) => `purposes.${id}`),
-    ...Object.entries(map.recipients ?? {}).filter(([, r]) => r.review).map(([id]) => `recipients.${id}`),
+    ...Object.entries(map.purposes ?? {})
+      .filter(([, p]) => p.review)
+      .map(([id]) => `purposes.${id}`),
+    ...Object.entries(map.recipients ?? {})
+      .filter(([, r]) => r.review)
+      .map(([id]) => `recipients.${id}`),
     ...tables.filter(t => map.tables[t]?.processing?.review).map(t => `tables.${t}.processing`),
   ]
 }

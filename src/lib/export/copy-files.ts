@@ -93,7 +93,12 @@ class JsonArrayFraming extends Transform {
 }
 
 /** Streams the JSON file of a table through COPY: Postgres encodes, Node only frames, counts and hashes. */
-export async function addCopiedJsonFile(zip: ZipWriter, entry: FileEntry, client: pg.ClientBase, statement: string): Promise<{file: ManifestFile; shown: HtmlTable}> {
+export async function addCopiedJsonFile(
+  zip: ZipWriter,
+  entry: FileEntry,
+  client: pg.ClientBase,
+  statement: string,
+): Promise<{file: ManifestFile; shown: HtmlTable}> {
   const file = new ArchiveFile(zip, entry)
   const head = new JsonHead()
   const copy = client.query(copyTo(statement))
@@ -123,7 +128,12 @@ function csvHead(text: string): Row[] {
 }
 
 /** Streams the CSV file of a table through COPY's own CSV. */
-export async function addCopiedCsvFile(zip: ZipWriter, entry: FileEntry, client: pg.ClientBase, statement: string): Promise<{file: ManifestFile; shown: HtmlTable}> {
+export async function addCopiedCsvFile(
+  zip: ZipWriter,
+  entry: FileEntry,
+  client: pg.ClientBase,
+  statement: string,
+): Promise<{file: ManifestFile; shown: HtmlTable}> {
   const file = new ArchiveFile(zip, entry)
   const head: Buffer[] = []
   let headBytes = 0

@@ -13,7 +13,6 @@ export interface DataclipQuery {
   omitted: string[]
 }
 
-
 /**
  * One self-contained SELECT per table that reproduces the export, for pasting
  * into Heroku Dataclips (which take no parameters, so the lookup values are
@@ -22,10 +21,12 @@ export interface DataclipQuery {
  */
 export function dataclipQueries(map: DataMap, plan: SubjectPlan, lookups: SubjectLookup[]): DataclipQuery[] {
   const byKey = new Map(plan.tables.map(t => [t.key, t]))
-  const rootCondition = [...new Set(lookups.map(l => l.column))].map(column => {
-    const values = lookups.filter(l => l.column === column).map(l => quoteLiteral(l.value))
-    return `${quoteIdent(column)} IN (${values.join(', ')})`
-  }).join(' OR ')
+  const rootCondition = [...new Set(lookups.map(l => l.column))]
+    .map(column => {
+      const values = lookups.filter(l => l.column === column).map(l => quoteLiteral(l.value))
+      return `${quoteIdent(column)} IN (${values.join(', ')})`
+    })
+    .join(' OR ')
 
   const condition = (table: PlannedTable, visiting: Set<string>, alias: string): string | undefined => {
     if (table.level === 0) return rootCondition
@@ -35,11 +36,13 @@ export function dataclipQueries(map: DataMap, plan: SubjectPlan, lookups: Subjec
       return parent && inner ? [{edge, parent, inner}] : []
     })
     // One edge is a semi-join; several are OR-ed, which Postgres cannot join, so each looks its parent up by key instead of rescanning it per row.
-    const parts = edges.map(({edge, parent, inner}) => edge.columns.length > 1
-      ? `(${edge.columns.map(quoteIdent).join(', ')}) IN (SELECT ${edge.parentColumns.map(quoteIdent).join(', ')} FROM ${quoteTable(parent.table)} ${alias}p WHERE ${inner})`
-      : edges.length === 1
-      ? `${quoteIdent(edge.column)} IN (SELECT ${quoteIdent(edge.parentColumn)} FROM ${quoteTable(parent.table)} ${alias}p WHERE ${inner})`
-      : `EXISTS (SELECT FROM ${quoteTable(parent.table)} ${alias}p WHERE ${alias}p.${quoteIdent(edge.parentColumn)} = ${alias}.${quoteIdent(edge.column)} AND (${inner}))`)
+    const parts = edges.map(({edge, parent, inner}) =>
+      edge.columns.length > 1
+        ? `(${edge.columns.map(quoteIdent).join(', ')}) IN (SELECT ${edge.parentColumns.map(quoteIdent).join(', ')} FROM ${quoteTable(parent.table)} ${alias}p WHERE ${inner})`
+        : edges.length === 1
+          ? `${quoteIdent(edge.column)} IN (SELECT ${quoteIdent(edge.parentColumn)} FROM ${quoteTable(parent.table)} ${alias}p WHERE ${inner})`
+          : `EXISTS (SELECT FROM ${quoteTable(parent.table)} ${alias}p WHERE ${alias}p.${quoteIdent(edge.parentColumn)} = ${alias}.${quoteIdent(edge.column)} AND (${inner}))`,
+    )
     return parts.length === 0 ? undefined : parts.join(' OR ')
   }
 

@@ -100,7 +100,9 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   let written: Awaited<ReturnType<typeof writeArchive>>
   try {
     // A follower (a hot standby, or a read-only login) cannot hold temporary tables: there the row sets are recomputed per query.
-    const {rows: [source]} = await client.query<{read_only: boolean}>(`SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on' AS read_only`)
+    const {
+      rows: [source],
+    } = await client.query<{read_only: boolean}>(`SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on' AS read_only`)
     const mode: KeySetMode = source!.read_only ? 'inline' : 'temporary'
     await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ ${mode === 'inline' ? 'READ ONLY' : 'READ WRITE'}`)
     // Timestamps Postgres encodes as JSON carry the session's offset; UTC reads the same everywhere.
@@ -118,10 +120,12 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
   if (input.encryptTo) {
     input.progress?.({kind: 'step', message: 'encrypting the archive'})
     const encrypted = `${input.out}.partial.age`
-    await encryptFile(partial, encrypted, input.encryptTo).catch(async error => {
-      await rm(encrypted, {force: true})
-      throw error
-    }).finally(() => rm(partial, {force: true}))
+    await encryptFile(partial, encrypted, input.encryptTo)
+      .catch(async error => {
+        await rm(encrypted, {force: true})
+        throw error
+      })
+      .finally(() => rm(partial, {force: true}))
     await rename(encrypted, input.out)
   } else {
     await rename(partial, input.out)
@@ -151,7 +155,9 @@ async function createPartial(path: string): Promise<WriteStream> {
     await once(output, 'open')
   } catch (error) {
     if ((error as {code?: string}).code === 'EEXIST') {
-      throw new PrivacyError(`${path} exists: another export to the same file may be running. Remove it if none is, or choose another --out.`, {code: 'output_exists'})
+      throw new PrivacyError(`${path} exists: another export to the same file may be running. Remove it if none is, or choose another --out.`, {
+        code: 'output_exists',
+      })
     }
     throw error
   }
@@ -159,7 +165,9 @@ async function createPartial(path: string): Promise<WriteStream> {
 }
 
 async function writeArchive(client: pg.PoolClient, input: ExportInput, output: WriteStream, mode: KeySetMode) {
-  const {rows: [clock]} = await client.query<{now: Date}>('SELECT now() AS now')
+  const {
+    rows: [clock],
+  } = await client.query<{now: Date}>('SELECT now() AS now')
   const snapshotAt = clock!.now.toISOString()
   const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
   const map = loaded.map
@@ -168,9 +176,16 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   const plan = planSubjectGraph(map, schema, kindsOf(map, subjects))
   const hidden = hiddenByRowSecurity(plan.tables.map(t => t.table))
   if (hidden.length > 0 && !input.allowIncomplete) {
-    throw violation('row_security', `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`, {details: {tables: hidden}})
+    throw violation(
+      'row_security',
+      `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`,
+      {details: {tables: hidden}},
+    )
   }
-  const hiddenByTable = planWithholding(plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})), {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true})
+  const hiddenByTable = planWithholding(
+    plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})),
+    {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true},
+  )
   input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
   const rows = await chooseSubjectRows(client, plan, schema, {mode, readOnly: true})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
@@ -189,7 +204,12 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
     const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
     pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
     const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format, encoded: true}
-    const written = await addTableFile(zip, entry, client, subjectRowsSelect(rows, table.key, columns, {columns: thirdParty, key: input.pseudonymKey}, input.format))
+    const written = await addTableFile(
+      zip,
+      entry,
+      client,
+      subjectRowsSelect(rows, table.key, columns, {columns: thirdParty, key: input.pseudonymKey}, input.format),
+    )
     files.push(written.file)
     html.push(written.shown)
     input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
@@ -229,13 +249,29 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
       ...(input.notCovered ?? []),
     ],
     locale: input.locale ?? 'en',
-    art15: buildArt15Facts(map, files.filter(f => f.rows > 0).map(f => f.table)),
+    art15: buildArt15Facts(
+      map,
+      files.filter(f => f.rows > 0).map(f => f.table),
+    ),
   }
-  await zip.addBuffer('index.html', Buffer.from(renderIndexHtml({
-    locale: manifest.locale, generatedAt: snapshotAt, request: input.request, tool: input.tool, map, facts: manifest.art15, tables: html,
-    columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
-    withheld, pseudonymised, notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
-  })))
+  await zip.addBuffer(
+    'index.html',
+    Buffer.from(
+      renderIndexHtml({
+        locale: manifest.locale,
+        generatedAt: snapshotAt,
+        request: input.request,
+        tool: input.tool,
+        map,
+        facts: manifest.art15,
+        tables: html,
+        columnTypes: new Map(plan.tables.map(t => [t.key, new Map(t.table.columns.map(c => [c.name, c.baseType]))])),
+        withheld,
+        pseudonymised,
+        notCovered: {standard: ['backups', 'logplex'], unreachable: plan.unreachable, other: input.notCovered ?? []},
+      }),
+    ),
+  )
   await zip.addBuffer(MANIFEST_PATH, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
   await zip.finish()
   return {snapshotAt, files, withheld, subjects: people, art15: manifest.art15}
@@ -253,6 +289,10 @@ function addTableFile(zip: ZipWriter, entry: FileEntry, client: pg.ClientBase, q
       : addCopiedCsvFile(zip, entry, client, copyCsvStatement(query.prefix, query.select))
   }
   return entry.format === 'json'
-    ? addJsonLinesFile(zip, entry, client.query(new QueryStream(`${query.prefix}SELECT row_to_json(r)::text FROM (${query.select}) r`, query.params, {batchSize: 1000, rowMode: 'array'})))
+    ? addJsonLinesFile(
+        zip,
+        entry,
+        client.query(new QueryStream(`${query.prefix}SELECT row_to_json(r)::text FROM (${query.select}) r`, query.params, {batchSize: 1000, rowMode: 'array'})),
+      )
     : addRowsFile(zip, entry, client.query(new QueryStream(`${query.prefix}${query.select}`, query.params, {batchSize: 1000})))
 }

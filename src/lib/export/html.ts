@@ -51,7 +51,12 @@ function dataTable(page: IndexPage, table: HtmlTable, l: LocaleText): string {
   const spec = page.map.tables[table.table]
   const types = page.columnTypes.get(table.table)
   const label = tableLabel(spec, table.table, l.locale)
-  const groups = (spec?.processing?.groups ?? []).filter(g => g.purposes && g.purposes.length > 0).map(g => `<p class="note">${escape(g.columns.map(c => columnLabel(spec, c, l.locale)).join(', '))} — ${escape(l.t.usedFor(g.purposes!.map(id => textIn(page.map.purposes?.[id]?.description, l.locale) ?? id).join('; ')))}</p>`)
+  const groups = (spec?.processing?.groups ?? [])
+    .filter(g => g.purposes && g.purposes.length > 0)
+    .map(
+      g =>
+        `<p class="note">${escape(g.columns.map(c => columnLabel(spec, c, l.locale)).join(', '))} — ${escape(l.t.usedFor(g.purposes!.map(id => textIn(page.map.purposes?.[id]?.description, l.locale) ?? id).join('; ')))}</p>`,
+    )
   return `<h4>${escape(label)} <small>${escape(l.t.records(l.number(table.totalRows), table.totalRows))}</small></h4>
 <div class="scroll" role="region" aria-label="${escape(label)}" tabindex="0"><table>
   <thead><tr>${table.columns.map(c => `<th scope="col">${escape(columnLabel(spec, c, l.locale))}</th>`).join('')}</tr></thead>
@@ -72,7 +77,9 @@ function dataSection(page: IndexPage, l: LocaleText): string {
     const key = purposes.map(id => textIn(page.map.purposes?.[id]?.description, l.locale) ?? id).join(' · ') || l.t.notStated
     groups.set(key, [...(groups.get(key) ?? []), table])
   }
-  return [...groups.entries()].map(([purposes, tables]) => `<h3>${escape(l.t.usedFor(purposes))}</h3>\n${tables.map(t => dataTable(page, t, l)).join('\n')}`).join('\n')
+  return [...groups.entries()]
+    .map(([purposes, tables]) => `<h3>${escape(l.t.usedFor(purposes))}</h3>\n${tables.map(t => dataTable(page, t, l)).join('\n')}`)
+    .join('\n')
 }
 
 function notCoveredSection(page: IndexPage, l: LocaleText): string {
@@ -81,12 +88,17 @@ function notCoveredSection(page: IndexPage, l: LocaleText): string {
     ...page.notCovered.unreachable.map(table => l.t.notCovered.unreachable(tableLabel(page.map.tables[table], table, l.locale))),
     ...page.notCovered.other,
   ].map(text => `<li>${escape(text)}</li>`)
-  const withheld = page.withheld.map(w => `<li>${escape(tableLabel(page.map.tables[w.table], w.table, l.locale))}: ${escape(columnLabel(page.map.tables[w.table], w.column, l.locale))} — ${escape(l.t.withheldReasons[w.code])}</li>`)
+  const withheld = page.withheld.map(
+    w =>
+      `<li>${escape(tableLabel(page.map.tables[w.table], w.table, l.locale))}: ${escape(columnLabel(page.map.tables[w.table], w.column, l.locale))} — ${escape(l.t.withheldReasons[w.code])}</li>`,
+  )
   return `<ul>${items.join('')}</ul>${withheld.length > 0 ? `\n<h3>${escape(l.t.withheld)}</h3>\n<ul>${withheld.join('')}</ul>` : ''}`
 }
 
 function pseudonymsSection(page: IndexPage, l: LocaleText): string {
-  const columns = page.pseudonymised.map(p => `${tableLabel(page.map.tables[p.table], p.table, l.locale)}: ${columnLabel(page.map.tables[p.table], p.column, l.locale)}`)
+  const columns = page.pseudonymised.map(
+    p => `${tableLabel(page.map.tables[p.table], p.table, l.locale)}: ${columnLabel(page.map.tables[p.table], p.column, l.locale)}`,
+  )
   return `<p>${escape(l.t.pseudonymsText)}</p>${columns.length > 0 ? `\n<p>${escape(l.t.pseudonymised)}: ${escape(columns.join('; '))}</p>` : ''}`
 }
 

@@ -38,7 +38,11 @@ const COMMON_LABELS: Labels = {
 /** `full_name` → "Full name"; `public.support_tickets` → "Support tickets". */
 export function humanName(name: string): string {
   const last = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : name
-  const words = last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase()
+  const words = last
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 

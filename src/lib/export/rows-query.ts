@@ -27,7 +27,13 @@ export const pseudonymInput = (table: string, column: string) => `${table}.${col
  * session's time zone (the export sets UTC). CSV cells are text encoded by
  * Postgres too (see csvCell).
  */
-export function subjectRowsQuery(rows: SubjectRows, tableKey: string, columns: string[], pseudonymising: Pseudonymising, format: 'json' | 'csv'): {sql: string; params: unknown[]} {
+export function subjectRowsQuery(
+  rows: SubjectRows,
+  tableKey: string,
+  columns: string[],
+  pseudonymising: Pseudonymising,
+  format: 'json' | 'csv',
+): {sql: string; params: unknown[]} {
   const {prefix, select, params} = subjectRowsSelect(rows, tableKey, columns, pseudonymising, format)
   return {sql: `${prefix}${format === 'json' ? `SELECT row_to_json(r)::text FROM (${select}) r` : select}`, params}
 }
@@ -37,20 +43,33 @@ export function subjectRowsQuery(rows: SubjectRows, tableKey: string, columns: s
  * key sets' WITH clause on a follower, else '') goes before the statement
  * that reads `select`.
  */
-export function subjectRowsSelect(rows: SubjectRows, tableKey: string, columns: string[], pseudonymising: Pseudonymising, format: 'json' | 'csv'): {prefix: string; select: string; params: unknown[]} {
+export function subjectRowsSelect(
+  rows: SubjectRows,
+  tableKey: string,
+  columns: string[],
+  pseudonymising: Pseudonymising,
+  format: 'json' | 'csv',
+): {prefix: string; select: string; params: unknown[]} {
   const set = rows.sets.get(tableKey)!
   const table = set.planned.table
   const params = new SqlParams()
   // The values an edge on the column itself reached the people by: another edge's parent (a million documents) says nothing about this column.
-  const ownValues = (column: string) => [
-    ALL_ROOT_KEYS_SQL,
-    ...set.planned.edges.filter(e => e.column === column && rows.sets.has(e.parent)).map(e => `SELECT p.${rows.sets.get(e.parent)!.carried.get(e.parentColumn)}::text FROM ${rows.sets.get(e.parent)!.relation} p`),
-  ].join(' UNION ')
+  const ownValues = (column: string) =>
+    [
+      ALL_ROOT_KEYS_SQL,
+      ...set.planned.edges
+        .filter(e => e.column === column && rows.sets.has(e.parent))
+        .map(e => `SELECT p.${rows.sets.get(e.parent)!.carried.get(e.parentColumn)}::text FROM ${rows.sets.get(e.parent)!.relation} p`),
+    ].join(' UNION ')
   const expressions = columns.map(name => {
     const column = table.columns.find(c => c.name === name)!
     const ident = `t.${quoteIdent(name)}`
     if (pseudonymising.columns.includes(name)) {
-      const hmac = hmacSha256HexSql(`${params.add(Buffer.from(pseudonymInput(tableKey, name)))}::bytea || convert_to(${ident}::text, 'UTF8')`, pseudonymising.key, params.add)
+      const hmac = hmacSha256HexSql(
+        `${params.add(Buffer.from(pseudonymInput(tableKey, name)))}::bytea || convert_to(${ident}::text, 'UTF8')`,
+        pseudonymising.key,
+        params.add,
+      )
       const kept = format === 'json' ? `to_jsonb(${ident})` : `${ident}::text`
       const replaced = format === 'json' ? `to_jsonb('person-' || left(${hmac}, 12))` : `'person-' || left(${hmac}, 12)`
       return `CASE WHEN ${ident} IS NULL OR ${ident}::text IN (${ownValues(name)}) THEN ${kept} ELSE ${replaced} END AS ${quoteIdent(name)}`

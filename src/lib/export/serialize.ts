@@ -10,7 +10,8 @@ function withBinaryAsBase64(row: Row): Row {
   for (const key in row) {
     const value = row[key]
     if (Buffer.isBuffer(value)) row[key] = value.toString('base64')
-    else if (Array.isArray(value) && value.some(item => Buffer.isBuffer(item))) row[key] = value.map(item => (Buffer.isBuffer(item) ? item.toString('base64') : item))
+    else if (Array.isArray(value) && value.some(item => Buffer.isBuffer(item)))
+      row[key] = value.map(item => (Buffer.isBuffer(item) ? item.toString('base64') : item))
   }
   return row
 }

@@ -101,7 +101,9 @@ export async function verifyArchive(path: string): Promise<ArchiveVerdict> {
   } catch (error) {
     const code = (error as {code?: string}).code
     if (code === 'ENOENT') throw new PrivacyError(`No archive at ${path}.`, {code: 'archive_missing'})
-    throw new PrivacyError(`${path} is not a zip archive${path.endsWith('.age') ? ' (it is encrypted: decrypt it with `age -d` first)' : ''}.`, {code: 'archive_unreadable'})
+    throw new PrivacyError(`${path} is not a zip archive${path.endsWith('.age') ? ' (it is encrypted: decrypt it with `age -d` first)' : ''}.`, {
+      code: 'archive_unreadable',
+    })
   }
   try {
     const entries = await readEntries(zip)
@@ -139,7 +141,15 @@ export async function verifyArchive(path: string): Promise<ArchiveVerdict> {
       intact: files.every(f => f.ok) && unexpected.length === 0,
       files,
       unexpected,
-      manifest: {app: manifest.app, database: manifest.database, snapshotAt: manifest.snapshotAt, request: manifest.request, dataFormat: manifest.dataFormat, ledgerHead: manifest.ledgerHead ?? null, ...(apps.length > 0 ? {apps} : {})},
+      manifest: {
+        app: manifest.app,
+        database: manifest.database,
+        snapshotAt: manifest.snapshotAt,
+        request: manifest.request,
+        dataFormat: manifest.dataFormat,
+        ledgerHead: manifest.ledgerHead ?? null,
+        ...(apps.length > 0 ? {apps} : {}),
+      },
     }
   } finally {
     zip.close()

@@ -30,10 +30,12 @@ export function withheldColumns(table: string, spec: TableMap, options: {include
 
 /** `table.column (category)` for every exported column of a sensitive category. */
 export function sensitiveColumns(tables: Array<{key: string; spec: TableMap; exported: string[]}>): string[] {
-  return tables.flatMap(t => t.exported.flatMap(column => {
-    const category = t.spec.columns?.[column]?.category
-    return category && SENSITIVE_EXPORT_CATEGORIES.has(category) ? [`${t.key}.${column} (${category})`] : []
-  }))
+  return tables.flatMap(t =>
+    t.exported.flatMap(column => {
+      const category = t.spec.columns?.[column]?.category
+      return category && SENSITIVE_EXPORT_CATEGORIES.has(category) ? [`${t.key}.${column} (${category})`] : []
+    }),
+  )
 }
 
 /**
@@ -44,14 +46,21 @@ export function sensitiveColumns(tables: Array<{key: string; spec: TableMap; exp
 export function assertSafeDelivery(sensitive: string[], options: {encrypted: boolean; allowPlaintext: boolean}): void {
   if (sensitive.length === 0 || options.encrypted || options.allowPlaintext) return
   const shown = sensitive.slice(0, 4).join(', ') + (sensitive.length > 4 ? `, and ${sensitive.length - 4} more` : '')
-  throw refused('plaintext_refused', `The archive would hold sensitive data unencrypted: ${shown}. Encrypt it to the person's age key with --encrypt-to age1…, or pass --allow-plaintext if it will reach them another safe way.`, {details: {sensitive}})
+  throw refused(
+    'plaintext_refused',
+    `The archive would hold sensitive data unencrypted: ${shown}. Encrypt it to the person's age key with --encrypt-to age1…, or pass --allow-plaintext if it will reach them another safe way.`,
+    {details: {sensitive}},
+  )
 }
 
 /**
  * The columns each table of an export leaves out, after refusing (exit 4) an
  * unencrypted archive of sensitive categories unless the admin allowed it.
  */
-export function planWithholding(tables: Array<{key: string; spec: TableMap; columns: string[]}>, delivery: {encrypted: boolean; allowPlaintext: boolean}): Map<string, WithheldColumn[]> {
+export function planWithholding(
+  tables: Array<{key: string; spec: TableMap; columns: string[]}>,
+  delivery: {encrypted: boolean; allowPlaintext: boolean},
+): Map<string, WithheldColumn[]> {
   const hidden = new Map(tables.map(t => [t.key, withheldColumns(t.key, t.spec)]))
   const exported = tables.map(t => ({key: t.key, spec: t.spec, exported: t.columns.filter(c => !hidden.get(t.key)!.some(h => h.column === c))}))
   assertSafeDelivery(sensitiveColumns(exported), delivery)

@@ -66,7 +66,10 @@ export class ZipWriter {
   /** Fails the entry being written when the output fails (a full disk), rather than waiting on it forever. */
   private failEntry?: (error: Error) => void
 
-  constructor(private readonly output: Writable, private readonly options: {mtime?: Date} = {}) {
+  constructor(
+    private readonly output: Writable,
+    private readonly options: {mtime?: Date} = {},
+  ) {
     output.once('error', error => this.failEntry?.(error))
   }
 

@@ -17,5 +17,8 @@ export async function resolveFollower(api: HerokuApi, leader: HerokuDatabase): P
     const name = Object.keys(config).find(key => key.endsWith('_URL') && config[key] === url)
     if (name) return targetOf(await resolveDatabase(api, {app, database: name.replace(/_URL$/, '')}))
   }
-  throw new PrivacyError(`${leader.label} has no follower this app can reach. Create one with \`heroku addons:create heroku-postgresql:PLAN -a ${app} -- --follow ${leader.configVar}\`, or export from the leader without --from-follower.`, {code: 'no_follower'})
+  throw new PrivacyError(
+    `${leader.label} has no follower this app can reach. Create one with \`heroku addons:create heroku-postgresql:PLAN -a ${app} -- --follow ${leader.configVar}\`, or export from the leader without --from-follower.`,
+    {code: 'no_follower'},
+  )
 }

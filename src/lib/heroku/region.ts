@@ -1,8 +1,17 @@
 /** Where each Heroku region is, in the words a data protection officer uses. */
 const AREAS: Record<string, string> = {
-  us: 'United States', virginia: 'United States', oregon: 'United States',
-  eu: 'Europe', dublin: 'Europe', frankfurt: 'Europe', london: 'United Kingdom',
-  tokyo: 'Japan', sydney: 'Australia', montreal: 'Canada', mumbai: 'India', singapore: 'Singapore',
+  us: 'United States',
+  virginia: 'United States',
+  oregon: 'United States',
+  eu: 'Europe',
+  dublin: 'Europe',
+  frankfurt: 'Europe',
+  london: 'United Kingdom',
+  tokyo: 'Japan',
+  sydney: 'Australia',
+  montreal: 'Canada',
+  mumbai: 'India',
+  singapore: 'Singapore',
 }
 
 /**

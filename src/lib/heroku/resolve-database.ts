@@ -54,15 +54,21 @@ const tierOf = (attachment: AddonAttachment) => attachment.addon.plan.name.split
 
 /** Private plans get their bastion from the Data API; Shield plans from the app's config vars. */
 const isPrivatePlan = (attachment: AddonAttachment) => tierOf(attachment).startsWith('private')
-const isShieldPlan = (util: CliUtil, attachment: AddonAttachment) => tierOf(attachment).includes('shield') || util.isPrivateNetworkDatabase(attachment.addon as never)
+const isShieldPlan = (util: CliUtil, attachment: AddonAttachment) =>
+  tierOf(attachment).includes('shield') || util.isPrivateNetworkDatabase(attachment.addon as never)
 
 async function fetchBastion(api: HerokuApi, attachment: AddonAttachment, label: string): Promise<Bastion | null> {
   try {
-    const body = await get<{host?: string; private_key?: string}>(api, dataApiPath(`/databases/${encodeURIComponent(attachment.addon.id)}/bastion`), {service: 'data'})
+    const body = await get<{host?: string; private_key?: string}>(api, dataApiPath(`/databases/${encodeURIComponent(attachment.addon.id)}/bastion`), {
+      service: 'data',
+    })
     return body.host && body.private_key ? {host: body.host, privateKey: body.private_key, source: 'data-api'} : null
   } catch (error) {
     if (error instanceof HerokuApiError && error.status === 403) {
-      throw new PrivacyError(`Your Heroku account cannot see the Private Space that ${label} lives in (403), so it gets no bastion to reach it. Ask an admin of the space (or its team) for access.`, {code: 'space_forbidden'})
+      throw new PrivacyError(
+        `Your Heroku account cannot see the Private Space that ${label} lives in (403), so it gets no bastion to reach it. Ask an admin of the space (or its team) for access.`,
+        {code: 'space_forbidden'},
+      )
     }
     if (error instanceof HerokuApiError && error.status === 404) return null
     throw describeHerokuFailure(error, `reading the bastion of ${label}`)
@@ -73,7 +79,10 @@ function noBastion(database: {label: string; configVar: string; app: string}, sh
   const where = shield
     ? `${database.app}'s config vars hold no ${database.configVar.replace(/_URL$/, '')}_BASTIONS and ${database.configVar.replace(/_URL$/, '')}_BASTION_KEY`
     : 'Heroku gave no bastion for it'
-  return new PrivacyError(`${database.label} is in a ${shield ? 'Shield ' : ''}Private Space and reachable only through its bastion, but ${where}. Run the command on a one-off dyno in the space instead: heroku run -a ${database.app} -- heroku-privacy …`, {code: 'no_bastion'})
+  return new PrivacyError(
+    `${database.label} is in a ${shield ? 'Shield ' : ''}Private Space and reachable only through its bastion, but ${where}. Run the command on a one-off dyno in the space instead: heroku run -a ${database.app} -- heroku-privacy …`,
+    {code: 'no_bastion'},
+  )
 }
 
 /** The heroku CLI's resolver speaks in plain Errors; each becomes one of our lines with what to do next. */
@@ -86,14 +95,21 @@ function describeResolverFailure(util: CliUtil, error: unknown, app: string, dat
   const message = plainMessage(error)
   if (error instanceof util.NotFound) return new PrivacyError(`Unknown database ${database} on ${app}.`, {code: 'database_not_found'})
   if (/ has no databases$/.test(message)) {
-    return new PrivacyError(`${app} has no Heroku Postgres databases. Add one with \`heroku addons:create heroku-postgresql -a ${app}\`, or point at any Postgres with --database-url.`, {code: 'no_database'})
+    return new PrivacyError(
+      `${app} has no Heroku Postgres databases. Add one with \`heroku addons:create heroku-postgresql -a ${app}\`, or point at any Postgres with --database-url.`,
+      {code: 'no_database'},
+    )
   }
   const unknown = /^Unknown database: (.+?)\. Valid options are: (.+)$/.exec(message)
   if (unknown) return new PrivacyError(`Unknown database ${unknown[1]} on ${app}. Valid options are: ${unknown[2]}.`, {code: 'database_not_found'})
   if (/^No config vars found for /.test(message) || /^Database URL not found/.test(message)) {
-    return new PrivacyError(`${app}::${database} has no database URL yet; it may still be provisioning. Wait with \`heroku addons:wait -a ${app}\` and try again.`, {code: 'not_provisioned'})
+    return new PrivacyError(
+      `${app}::${database} has no database URL yet; it may still be provisioning. Wait with \`heroku addons:wait -a ${app}\` and try again.`,
+      {code: 'not_provisioned'},
+    )
   }
-  if (statusOf(error).status !== undefined) return describeHerokuFailure(asSeamError(error, {method: 'POST', path: '/actions/addon-attachments/resolve'}), `resolving ${app}::${database}`)
+  if (statusOf(error).status !== undefined)
+    return describeHerokuFailure(asSeamError(error, {method: 'POST', path: '/actions/addon-attachments/resolve'}), `resolving ${app}::${database}`)
   return error instanceof Error ? error : new Error(message)
 }
 
@@ -126,7 +142,8 @@ export async function resolveDatabase(api: HerokuApi, options: ResolveDatabaseOp
   const config = await getConfig(undefined as never, attachment.app.name)
   const configVar = util.getConfigVarNameFromAttachment(details.attachment!, config)
   const label = `${attachment.app.name}::${attachment.name}`
-  let bastion: Bastion | null = details.bastionHost && details.bastionKey ? {host: details.bastionHost, privateKey: details.bastionKey, source: 'config-vars'} : null
+  let bastion: Bastion | null =
+    details.bastionHost && details.bastionKey ? {host: details.bastionHost, privateKey: details.bastionKey, source: 'config-vars'} : null
   if (!bastion && isPrivatePlan(attachment)) bastion = await fetchBastion(api, attachment, label)
   if (!bastion && (isPrivatePlan(attachment) || isShieldPlan(util, attachment))) {
     throw noBastion({label, configVar, app: attachment.app.name}, isShieldPlan(util, attachment))

@@ -7,9 +7,10 @@ export interface RetryOptions {
   onRetry?: (info: {attempt: number; status: number; delayMs: number; request: HerokuRequest}) => void
 }
 
-const defaultSleep = (ms: number) => new Promise<void>(resolve => {
-  setTimeout(resolve, ms)
-})
+const defaultSleep = (ms: number) =>
+  new Promise<void>(resolve => {
+    setTimeout(resolve, ms)
+  })
 
 /**
  * Retries rate-limited (429) and server-side (5xx) failures with exponential

@@ -36,7 +36,10 @@ export async function captureBackup(api: HerokuApi, database: HerokuDatabase, wa
   wait.progress?.({kind: 'step', message: `backing up ${database.label} to ${backupName(transfer)} (transfer ${transfer.uuid})`})
   while (!transfer.finished_at) {
     if (wait.clock().getTime() - started > timeoutMs) {
-      throw new PrivacyError(`Backup ${backupName(transfer)} (transfer ${transfer.uuid}) did not finish within ${Math.round(timeoutMs / 60_000)} minutes; nothing was recorded. Check it with \`heroku pg:backups:info ${backupName(transfer)} -a ${app}\` and try again.`, {code: 'backup_timeout'})
+      throw new PrivacyError(
+        `Backup ${backupName(transfer)} (transfer ${transfer.uuid}) did not finish within ${Math.round(timeoutMs / 60_000)} minutes; nothing was recorded. Check it with \`heroku pg:backups:info ${backupName(transfer)} -a ${app}\` and try again.`,
+        {code: 'backup_timeout'},
+      )
     }
     await wait.sleep(wait.pollMs ?? 3000)
     try {
@@ -47,7 +50,10 @@ export async function captureBackup(api: HerokuApi, database: HerokuDatabase, wa
     wait.progress?.({kind: 'count', label: 'backed up', done: transfer.processed_bytes, unit: 'bytes'})
   }
   if (!transfer.succeeded) {
-    throw new PrivacyError(`Backup ${backupName(transfer)} (transfer ${transfer.uuid}) failed; nothing was recorded. See \`heroku pg:backups:info ${backupName(transfer)} -a ${app}\`.`, {code: 'backup_failed'})
+    throw new PrivacyError(
+      `Backup ${backupName(transfer)} (transfer ${transfer.uuid}) failed; nothing was recorded. See \`heroku pg:backups:info ${backupName(transfer)} -a ${app}\`.`,
+      {code: 'backup_failed'},
+    )
   }
   return {kind: 'backup', transferId: transfer.uuid, name: backupName(transfer), database: database.label, finishedAt: transfer.finished_at}
 }
@@ -63,7 +69,10 @@ export async function createFork(api: HerokuApi, database: HerokuDatabase, wait:
   const app = database.attachment.app.name
   let addon: AddonBody
   try {
-    addon = await post<AddonBody>(api, `/apps/${encodeURIComponent(app)}/addons`, {plan: database.attachment.addon.plan.name, config: {fork: database.attachment.name}})
+    addon = await post<AddonBody>(api, `/apps/${encodeURIComponent(app)}/addons`, {
+      plan: database.attachment.addon.plan.name,
+      config: {fork: database.attachment.name},
+    })
   } catch (error) {
     throw describeHerokuFailure(error, `forking ${database.label}`)
   }
@@ -72,13 +81,15 @@ export async function createFork(api: HerokuApi, database: HerokuDatabase, wait:
   wait.progress?.({kind: 'step', message: `forking ${database.label} into ${addon.name}`})
   while (addon.state === 'provisioning') {
     if (wait.clock().getTime() - started > timeoutMs) {
-      throw new PrivacyError(`Fork ${addon.name} is still provisioning after ${Math.round(timeoutMs / 60_000)} minutes; nothing was recorded. Wait with \`heroku addons:wait ${addon.name} -a ${app}\` and try again.`, {code: 'fork_timeout'})
+      throw new PrivacyError(
+        `Fork ${addon.name} is still provisioning after ${Math.round(timeoutMs / 60_000)} minutes; nothing was recorded. Wait with \`heroku addons:wait ${addon.name} -a ${app}\` and try again.`,
+        {code: 'fork_timeout'},
+      )
     }
     await wait.sleep(wait.pollMs ?? 5000)
-    addon = await get<AddonBody>(api, `/apps/${encodeURIComponent(app)}/addons/${encodeURIComponent(addon.name)}`)
-      .catch(error => {
-        throw describeHerokuFailure(error, `checking fork ${addon.name}`)
-      })
+    addon = await get<AddonBody>(api, `/apps/${encodeURIComponent(app)}/addons/${encodeURIComponent(addon.name)}`).catch(error => {
+      throw describeHerokuFailure(error, `checking fork ${addon.name}`)
+    })
   }
   if (addon.state !== 'provisioned') {
     throw new PrivacyError(`Fork ${addon.name} of ${database.label} failed to provision; nothing was recorded.`, {code: 'fork_failed'})

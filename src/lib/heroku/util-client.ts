@@ -17,7 +17,13 @@ type UtilOptions = {headers?: Record<string, string>; body?: unknown; hostname?:
 export function utilApiClient(api: HerokuApi): APIClient {
   const call = async (method: HerokuRequest['method'], path: string, options: UtilOptions = {}) => {
     try {
-      const body = await api.request<unknown>({method, path, body: options.body, headers: options.headers, ...(options.hostname ? {service: 'data' as const} : {})})
+      const body = await api.request<unknown>({
+        method,
+        path,
+        body: options.body,
+        headers: options.headers,
+        ...(options.hostname ? {service: 'data' as const} : {}),
+      })
       return {body}
     } catch (error) {
       if (error instanceof HerokuApiError) {
@@ -43,7 +49,9 @@ export function statusOf(error: unknown): {status?: number; id?: string} {
 
 /** The library's messages carry terminal colours; ours are plain lines. */
 export function plainMessage(error: unknown): string {
-  return stripVTControlCharacters(String((error as Error)?.message ?? error)).replace(/\s+/g, ' ').trim()
+  return stripVTControlCharacters(String((error as Error)?.message ?? error))
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /** Back to the seam's error type, so describeHerokuFailure words it like every other API failure. */

@@ -17,7 +17,9 @@ export function canonicalJson(value: unknown): string {
   if (prototype !== Object.prototype && prototype !== null) {
     throw new TypeError(`A ${prototype?.constructor?.name ?? 'non-plain'} object cannot go into the ledger's canonical JSON; convert it to plain values first.`)
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
 }
 
@@ -37,5 +39,8 @@ export interface ChainedFields {
 /** hash = sha256(prev_hash || canonical JSON of the event without its hash). */
 export function hashEvent(event: ChainedFields): string {
   const {prevHash, ...rest} = event
-  return createHash('sha256').update(prevHash).update(canonicalJson({...rest, prevHash})).digest('hex')
+  return createHash('sha256')
+    .update(prevHash)
+    .update(canonicalJson({...rest, prevHash}))
+    .digest('hex')
 }

@@ -56,7 +56,10 @@ export async function appendEvent(ctx: LedgerContext, event: NewEvent, client?: 
   const last = rows[0]
   const now = ctx.clock()
   if (last && now.getTime() < last.at.getTime()) {
-    throw new PrivacyError(`This machine's clock (${now.toISOString()}) is behind the ledger's last event (${last.at.toISOString()}); events must be in time order. Fix the clock and try again.`, {code: 'clock_behind_ledger'})
+    throw new PrivacyError(
+      `This machine's clock (${now.toISOString()}) is behind the ledger's last event (${last.at.toISOString()}); events must be in time order. Fix the clock and try again.`,
+      {code: 'clock_behind_ledger'},
+    )
   }
   const fields = {
     seq: last ? Number(last.seq) + 1 : 1,
@@ -114,7 +117,8 @@ export async function verifyChain(pool: pg.Pool, batchSize = 1000): Promise<Chai
     for (const row of rows) {
       const event = fromRow(row)
       const broken = (reason: string): ChainVerdict => ({intact: false, events: count, lastHash: prevHash, firstBroken: {seq: event.seq, reason}})
-      if (event.seq !== expectedSeq) return {intact: false, events: count, lastHash: prevHash, firstBroken: {seq: expectedSeq, reason: `event ${expectedSeq} is missing`}}
+      if (event.seq !== expectedSeq)
+        return {intact: false, events: count, lastHash: prevHash, firstBroken: {seq: expectedSeq, reason: `event ${expectedSeq} is missing`}}
       if (event.prevHash !== prevHash) return broken('its prev_hash does not match the hash of the event before it')
       const {hash, ...fields} = event
       if (hashEvent(fields) !== hash) return broken('its content does not match its hash (the event was changed)')
@@ -127,7 +131,9 @@ export async function verifyChain(pool: pg.Pool, batchSize = 1000): Promise<Chai
 }
 
 export function chainBrokenError(verdict: ChainVerdict): PrivacyError {
-  return violation('ledger_broken', `The ledger's event chain is broken at event ${verdict.firstBroken!.seq}: ${verdict.firstBroken!.reason}.`, {details: verdict})
+  return violation('ledger_broken', `The ledger's event chain is broken at event ${verdict.firstBroken!.seq}: ${verdict.firstBroken!.reason}.`, {
+    details: verdict,
+  })
 }
 
 export interface TouchedRow {

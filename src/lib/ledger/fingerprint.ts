@@ -15,7 +15,9 @@ export async function subjectKey(client: pg.ClientBase, scope: string): Promise<
 
 /** How a person is recorded in the ledger: never the value itself, only a keyed hash of it. */
 export function fingerprint(key: Buffer, column: string, value: string): string {
-  return createHmac('sha256', key).update(`${column}\0${value.normalize('NFC').trim().toLowerCase()}`).digest('hex')
+  return createHmac('sha256', key)
+    .update(`${column}\0${value.normalize('NFC').trim().toLowerCase()}`)
+    .digest('hex')
 }
 
 /** The scope's key, read through the ledger's own pool. */

@@ -19,14 +19,19 @@ export function formatHead(event: {seq: number; hash: string}): LedgerHead {
 
 /** The head after a command's events: its last one, or null when it appended none. */
 export function headAfter(events: Array<{seq: number; hash: string} | undefined | null>): LedgerHead | null {
-  const last = events.filter(e => e !== undefined && e !== null).sort((a, b) => a!.seq - b!.seq).at(-1)
+  const last = events
+    .filter(e => e !== undefined && e !== null)
+    .sort((a, b) => a!.seq - b!.seq)
+    .at(-1)
   return last ? formatHead(last) : null
 }
 
 export function parseHead(text: string): {seq: number; hash: string} {
   const match = HEAD.exec(text.trim().toLowerCase())
   if (!match || Number(match[1]) < 1) {
-    throw usageError(`--head ${JSON.stringify(text)} is not a ledger head; give it as SEQ:HASH, the way commands print it (e.g. 42:9f86d08…, all 64 hex digits).`)
+    throw usageError(
+      `--head ${JSON.stringify(text)} is not a ledger head; give it as SEQ:HASH, the way commands print it (e.g. 42:9f86d08…, all 64 hex digits).`,
+    )
   }
   return {seq: Number(match[1]), hash: match[2]!}
 }
@@ -75,6 +80,12 @@ export async function verifyLedger(pool: pg.Pool, heads: string[] = []): Promise
 export function headsMissingError(verdict: LedgerVerdict): PrivacyError {
   const bad = verdict.heads.filter(h => h.status !== 'found')
   const newest = verdict.ledgerHead ? `its newest event is now ${verdict.ledgerHead.split(':')[0]}` : 'it has no events'
-  const described = bad.map(h => `${h.head.split(':')[0]}:${h.head.split(':')[1]!.slice(0, 12)}… ${h.status === 'missing' ? 'is gone' : 'has another hash'}`).join('; ')
-  return violation('ledger_head_missing', `The ledger no longer holds the head${bad.length === 1 ? '' : 's'} kept for it (${described}; ${newest}): events were removed or rewritten after ${bad.length === 1 ? 'it was' : 'they were'} printed. Restore the ledger database from a backup and compare.`, {details: verdict})
+  const described = bad
+    .map(h => `${h.head.split(':')[0]}:${h.head.split(':')[1]!.slice(0, 12)}… ${h.status === 'missing' ? 'is gone' : 'has another hash'}`)
+    .join('; ')
+  return violation(
+    'ledger_head_missing',
+    `The ledger no longer holds the head${bad.length === 1 ? '' : 's'} kept for it (${described}; ${newest}): events were removed or rewritten after ${bad.length === 1 ? 'it was' : 'they were'} printed. Restore the ledger database from a backup and compare.`,
+    {details: verdict},
+  )
 }

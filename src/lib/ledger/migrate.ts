@@ -93,5 +93,10 @@ export const LATEST_LEDGER_VERSION = MIGRATIONS.at(-1)!.version
 
 /** Creates or upgrades the ledger's tables (requests, events, keys) in the heroku_privacy schema. */
 export function migrateLedger(pool: pg.Pool, label: string): Promise<{applied: number[]}> {
-  return runMigrations(pool, {component: 'ledger', migrations: MIGRATIONS, label, remedy: 'Keep the ledger in a database it can write with --ledger-url or --ledger-database.'})
+  return runMigrations(pool, {
+    component: 'ledger',
+    migrations: MIGRATIONS,
+    label,
+    remedy: 'Keep the ledger in a database it can write with --ledger-url or --ledger-database.',
+  })
 }

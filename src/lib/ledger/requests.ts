@@ -15,7 +15,16 @@ export const REQUEST_KINDS = ['access', 'erasure', 'restriction', 'rectification
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 
 /** How the requester's identity was checked; a closed list, so no document number or answer ends up in the ledger. */
-export const VERIFICATION_METHODS = ['signed-in-account', 'email-confirmation', 'phone-confirmation', 'id-document', 'knowledge-questions', 'in-person', 'authorized-agent', 'other'] as const
+export const VERIFICATION_METHODS = [
+  'signed-in-account',
+  'email-confirmation',
+  'phone-confirmation',
+  'id-document',
+  'knowledge-questions',
+  'in-person',
+  'authorized-agent',
+  'other',
+] as const
 export type VerificationMethod = (typeof VERIFICATION_METHODS)[number]
 
 export interface SubjectRef {
@@ -143,7 +152,9 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
   }
   return inTransaction(ctx.pool, {}, async client => {
     const key = await subjectKey(client, ctx.scope)
-    const {rows: [numbered]} = await client.query<{n: string}>("SELECT nextval('heroku_privacy.request_numbers') AS n")
+    const {
+      rows: [numbered],
+    } = await client.query<{n: string}>("SELECT nextval('heroku_privacy.request_numbers') AS n")
     const id = `R-${receivedOn.getUTCFullYear()}-${numbered!.n.padStart(4, '0')}`
     const law = input.law ?? 'gdpr'
     const rules = rulesFor(law, input.kind)
@@ -153,19 +164,46 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
     await client.query(
       `INSERT INTO heroku_privacy.requests (id, scope, kind, subject_column, subject_fingerprint, reference, received_on, due_on, opened_by, opened_at, law, acknowledge_by, verified_by, verification_method)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [id, ctx.scope, input.kind, input.subject.column, subjectFingerprint, input.reference ?? null, formatDate(receivedOn), formatDate(dueOn), ctx.actor, ctx.clock(),
-        law, acknowledge && formatDate(acknowledge), input.verification?.by ?? null, input.verification?.method ?? null],
+      [
+        id,
+        ctx.scope,
+        input.kind,
+        input.subject.column,
+        subjectFingerprint,
+        input.reference ?? null,
+        formatDate(receivedOn),
+        formatDate(dueOn),
+        ctx.actor,
+        ctx.clock(),
+        law,
+        acknowledge && formatDate(acknowledge),
+        input.verification?.by ?? null,
+        input.verification?.method ?? null,
+      ],
     )
-    const event = await appendEvent(ctx, {
-      action: 'request.opened',
-      requestId: id,
-      details: {
-        kind: input.kind, subject_column: input.subject.column, subject_fingerprint: subjectFingerprint, received_on: formatDate(receivedOn), due_on: formatDate(dueOn), reference: input.reference ?? null,
-        law, rule: rules.citation, acknowledge_by: acknowledge && formatDate(acknowledge), verified_by: input.verification?.by ?? null, verification_method: input.verification?.method ?? null,
-        ...(input.apps ? {apps: input.apps} : {}),
+    const event = await appendEvent(
+      ctx,
+      {
+        action: 'request.opened',
+        requestId: id,
+        details: {
+          kind: input.kind,
+          subject_column: input.subject.column,
+          subject_fingerprint: subjectFingerprint,
+          received_on: formatDate(receivedOn),
+          due_on: formatDate(dueOn),
+          reference: input.reference ?? null,
+          law,
+          rule: rules.citation,
+          acknowledge_by: acknowledge && formatDate(acknowledge),
+          verified_by: input.verification?.by ?? null,
+          verification_method: input.verification?.method ?? null,
+          ...(input.apps ? {apps: input.apps} : {}),
+        },
       },
-    }, client)
-    return {...await readBack(client, id, today), ledgerHead: formatHead(event)}
+      client,
+    )
+    return {...(await readBack(client, id, today)), ledgerHead: formatHead(event)}
   })
 }
 
@@ -190,7 +228,10 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
     const notifiedOn = startOfDay(input.notifiedOn ?? ctx.clock())
     const firstDeadline = deadline(rules, received)
     if (notifiedOn.getTime() > firstDeadline.getTime()) {
-      throw refused('extension_too_late', `Request ${id} was due on ${formatDate(firstDeadline)}; ${rules.name} allows an extension only when the person is told within that first period. If you told them in time, give the day with --notified-on.`)
+      throw refused(
+        'extension_too_late',
+        `Request ${id} was due on ${formatDate(firstDeadline)}; ${rules.name} allows an extension only when the person is told within that first period. If you told them in time, give the day with --notified-on.`,
+      )
     }
     const current = unit === 'months' ? row.extended_months : row.extended_days
     const amount = input.amount ?? (unit === 'months' ? 1 : rules.maxExtension - current)
@@ -199,9 +240,21 @@ export async function extendRequest(ctx: LedgerContext, id: string, input: Exten
       throw refused('extension_too_long', `Request ${id} is already extended by ${current} ${unit}; ${rules.name} allows at most ${rules.maxExtension} in all.`)
     }
     const dueOn = deadline(rules, received, total)
-    await client.query(`UPDATE heroku_privacy.requests SET ${unit === 'months' ? 'extended_months' : 'extended_days'} = $2, due_on = $3 WHERE id = $1`, [id, total, formatDate(dueOn)])
-    const event = await appendEvent(ctx, {action: 'request.extended', requestId: id, details: {[unit]: amount, [`total_${unit}`]: total, reason: input.reason, due_on: formatDate(dueOn), notified_on: formatDate(notifiedOn)}}, client)
-    return {...await readBack(client, id, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
+    await client.query(`UPDATE heroku_privacy.requests SET ${unit === 'months' ? 'extended_months' : 'extended_days'} = $2, due_on = $3 WHERE id = $1`, [
+      id,
+      total,
+      formatDate(dueOn),
+    ])
+    const event = await appendEvent(
+      ctx,
+      {
+        action: 'request.extended',
+        requestId: id,
+        details: {[unit]: amount, [`total_${unit}`]: total, reason: input.reason, due_on: formatDate(dueOn), notified_on: formatDate(notifiedOn)},
+      },
+      client,
+    )
+    return {...(await readBack(client, id, startOfDay(ctx.clock()))), ledgerHead: formatHead(event)}
   })
 }
 
@@ -210,9 +263,17 @@ export async function recordVerification(ctx: LedgerContext, id: string, verific
   return inTransaction(ctx.pool, {}, async client => {
     const row = await lockRequest(client, ctx, id)
     if (row.status === 'closed') throw new PrivacyError(`Request ${id} is closed; record the verification before closing it.`, {code: 'request_closed'})
-    await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [id, verification.by, verification.method])
-    const event = await appendEvent(ctx, {action: 'request.verified', requestId: id, details: {verified_by: verification.by, verification_method: verification.method}}, client)
-    return {...await readBack(client, id, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
+    await client.query('UPDATE heroku_privacy.requests SET verified_by = $2, verification_method = $3 WHERE id = $1', [
+      id,
+      verification.by,
+      verification.method,
+    ])
+    const event = await appendEvent(
+      ctx,
+      {action: 'request.verified', requestId: id, details: {verified_by: verification.by, verification_method: verification.method}},
+      client,
+    )
+    return {...(await readBack(client, id, startOfDay(ctx.clock()))), ledgerHead: formatHead(event)}
   })
 }
 
@@ -225,7 +286,7 @@ export async function closeRequest(ctx: LedgerContext, id: string, input: {outco
     await assertAppsDone(client, row)
     await client.query("UPDATE heroku_privacy.requests SET status = 'closed', outcome = $2, closed_at = $3 WHERE id = $1", [id, input.outcome, ctx.clock()])
     const event = await appendEvent(ctx, {action: 'request.closed', requestId: id, details: {outcome: input.outcome}}, client)
-    return {...await readBack(client, id, startOfDay(ctx.clock())), ledgerHead: formatHead(event)}
+    return {...(await readBack(client, id, startOfDay(ctx.clock()))), ledgerHead: formatHead(event)}
   })
 }
 
@@ -237,8 +298,13 @@ export async function getRequest(ctx: LedgerContext, id: string): Promise<Privac
 
 /** Open requests (or all with `includeClosed`), overdue first, then the nearest deadline. */
 export async function listRequests(ctx: LedgerContext, options: {includeClosed?: boolean} = {}): Promise<PrivacyRequest[]> {
-  const {rows} = await ctx.pool.query<RequestRow>(`${SELECT} WHERE scope = $1 AND ($2 OR status = 'open') ORDER BY status DESC, due_on, id`, [ctx.scope, options.includeClosed === true])
+  const {rows} = await ctx.pool.query<RequestRow>(`${SELECT} WHERE scope = $1 AND ($2 OR status = 'open') ORDER BY status DESC, due_on, id`, [
+    ctx.scope,
+    options.includeClosed === true,
+  ])
   const today = startOfDay(ctx.clock())
   const apps = await appStatuses(ctx.pool, rows)
-  return rows.map(row => toRequest(row, today, apps.get(row.id) ?? null)).sort((a, b) => Number(b.isOverdue) - Number(a.isOverdue) || (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || a.dueOn.localeCompare(b.dueOn))
+  return rows
+    .map(row => toRequest(row, today, apps.get(row.id) ?? null))
+    .sort((a, b) => Number(b.isOverdue) - Number(a.isOverdue) || (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || a.dueOn.localeCompare(b.dueOn))
 }

@@ -41,4 +41,3 @@ export function recordedKeySql(table: TableInfo, map: DataMap, alias: string, ro
 export function recordedDigestSql(digest: string, rowKey: Buffer, param: (value: unknown) => string): string {
   return `'row:' || ${hmacSha256HexSql(`convert_to(${digest}, 'UTF8')`, rowKey, param)}`
 }
-

@@ -24,7 +24,9 @@ export async function dropTouched(client: pg.ClientBase): Promise<void> {
 
 /** How many rows, and sha256 over their sorted `table TAB pk` lines (bytewise order), which the event carries. */
 async function touchedDigest(client: pg.ClientBase): Promise<{count: number; digest: string}> {
-  const {rows: [row]} = await client.query<{n: string; digest: string}>(`
+  const {
+    rows: [row],
+  } = await client.query<{n: string; digest: string}>(`
     SELECT count(*) AS n,
            encode(sha256(convert_to(coalesce(string_agg(line, '' ORDER BY line COLLATE "C"), ''), 'UTF8')), 'hex') AS digest
     FROM (SELECT DISTINCT table_name || E'\\t' || pk || E'\\n' AS line FROM ${TOUCHED}) lines`)
@@ -44,7 +46,9 @@ export async function appendEventWithTouched(ctx: LedgerContext, event: NewEvent
   const withRows = {...event, details: {...event.details, row_count: count, rows_digest: digest}}
   if (ledgerClient === source) {
     const appended = await appendEvent(ctx, withRows, source)
-    await source.query(`INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT $1::bigint, table_name, pk FROM ${TOUCHED} ON CONFLICT DO NOTHING`, [appended.seq])
+    await source.query(`INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT $1::bigint, table_name, pk FROM ${TOUCHED} ON CONFLICT DO NOTHING`, [
+      appended.seq,
+    ])
     return appended
   }
   return inTransaction(ctx.pool, {}, async ledger => {

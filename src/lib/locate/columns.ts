@@ -16,7 +16,8 @@ const SEARCHABLE_KINDS: ReadonlySet<TableInfo['kind']> = new Set(['table', 'part
  * table; this tool's own schema left out.
  */
 export async function searchableColumns(db: pg.Pool | pg.ClientBase): Promise<Map<string, Set<string>>> {
-  const {rows} = await db.query<{schema: string; name: string; column: string}>(`
+  const {rows} = await db.query<{schema: string; name: string; column: string}>(
+    `
     WITH RECURSIVE base(oid, base) AS (
       SELECT oid, oid FROM pg_type WHERE typtype <> 'd'
       UNION ALL
@@ -30,7 +31,9 @@ export async function searchableColumns(db: pg.Pool | pg.ClientBase): Promise<Ma
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') AND c.relispopulated
       AND n.nspname <> ALL($1) AND n.nspname NOT LIKE 'pg_temp_%' AND n.nspname NOT LIKE 'pg_toast_temp_%'
       AND coalesce(et.typname, t.typname) = ANY($2)
-    ORDER BY n.nspname, c.relname, a.attnum`, [[...SYSTEM_SCHEMAS, TOOL_SCHEMA], SEARCHABLE_TYPES])
+    ORDER BY n.nspname, c.relname, a.attnum`,
+    [[...SYSTEM_SCHEMAS, TOOL_SCHEMA], SEARCHABLE_TYPES],
+  )
   const columns = new Map<string, Set<string>>()
   for (const row of rows) {
     const key = tableKey(row)

@@ -53,5 +53,8 @@ export function countQuery(target: SearchTarget, patterns: SearchPatterns): Coun
   // The fence (OFFSET 0) makes each column's test run once per row, however many counts read it.
   const flags = [...matches.map((match, i) => `${match} AS m${i}`), `coalesce((${target.linked}), false) AS linked`]
   const counts = matches.flatMap((_, i) => [`count(*) FILTER (WHERE m${i}) AS m${i}`, `count(*) FILTER (WHERE m${i} AND linked) AS l${i}`])
-  return {sql: `${target.with ?? ''}SELECT count(*) AS read, ${counts.join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${from}${where} OFFSET 0) AS found`, params}
+  return {
+    sql: `${target.with ?? ''}SELECT count(*) AS read, ${counts.join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${from}${where} OFFSET 0) AS found`,
+    params,
+  }
 }

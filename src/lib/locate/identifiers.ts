@@ -27,8 +27,25 @@ export const IDENTIFYING_CATEGORIES: ReadonlySet<Category> = new Set(['identity'
 
 /** Values that stand for nobody in particular: placeholders, and what this tool's own erasure writes. */
 const PLACEHOLDERS = new Set([
-  'true', 'false', 'null', 'none', 'undefined', 'unknown', 'anonymous', 'deleted', 'deleted user', 'redacted', '[redacted]', '[erased]',
-  'john doe', 'jane doe', 'test user', 'example', 'first last', 'firstname lastname', 'not available',
+  'true',
+  'false',
+  'null',
+  'none',
+  'undefined',
+  'unknown',
+  'anonymous',
+  'deleted',
+  'deleted user',
+  'redacted',
+  '[redacted]',
+  '[erased]',
+  'john doe',
+  'jane doe',
+  'test user',
+  'example',
+  'first last',
+  'firstname lastname',
+  'not available',
 ])
 const MAX_LENGTH = 320
 const NAME = /^\p{L}[\p{L}\p{M}'’.-]*(?: \p{L}[\p{L}\p{M}'’.-]*)*$/u

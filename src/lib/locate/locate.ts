@@ -53,7 +53,13 @@ export interface LocateReport {
  * table, mapped or not, for the people's identifiers, and says where they
  * appear: in the rows the map ties to them, or anywhere else.
  */
-export async function searchEverywhere(source: SearchSource, map: DataMap, schema: SchemaInfo, people: PersonSearch, options: LocateOptions): Promise<LocateReport> {
+export async function searchEverywhere(
+  source: SearchSource,
+  map: DataMap,
+  schema: SchemaInfo,
+  people: PersonSearch,
+  options: LocateOptions,
+): Promise<LocateReport> {
   const all = everyTable(schema, await searchableColumns('pool' in source ? source.pool : source.client))
   const {unreadable, partlyVisible} = all
   const targets = all.targets.map(target => {
@@ -62,7 +68,12 @@ export async function searchEverywhere(source: SearchSource, map: DataMap, schem
   })
   options.progress?.({kind: 'step', message: `searching ${targets.length} tables for ${people.identifiers.length} identifiers`})
   const outcome = await searchIdentifiers(source, targets, people.identifiers, {
-    concurrency: options.jobs, deadline: options.deadline, clock: options.clock, signal: options.signal, progress: options.progress, settings: people.settings,
+    concurrency: options.jobs,
+    deadline: options.deadline,
+    clock: options.clock,
+    signal: options.signal,
+    progress: options.progress,
+    settings: people.settings,
   })
   const found: Appearance[] = []
   for (const match of outcome.matches) {
@@ -101,7 +112,13 @@ interface Prepared {
  * itself, inside its transaction, when the people's rows live in its
  * temporary key sets.
  */
-async function withPeople<T>(pool: pg.Pool, mapFile: string, subjects: SubjectLookup[], kinds: KindChoice, work: (prepared: Prepared, source: SearchSource) => Promise<T>): Promise<T> {
+async function withPeople<T>(
+  pool: pg.Pool,
+  mapFile: string,
+  subjects: SubjectLookup[],
+  kinds: KindChoice,
+  work: (prepared: Prepared, source: SearchSource) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect()
   let released = false
   try {
@@ -131,7 +148,11 @@ export function preparePeople(pool: pg.Pool, mapFile: string, subjects: SubjectL
 }
 
 /** `privacy:locate`: where in the whole database the people appear, linked by the map or not. */
-export async function locateSubjects(input: {pool: pg.Pool; mapFile: string; subjects: SubjectLookup[]; kinds?: KindChoice} & LocateOptions): Promise<LocateReport> {
+export async function locateSubjects(
+  input: {pool: pg.Pool; mapFile: string; subjects: SubjectLookup[]; kinds?: KindChoice} & LocateOptions,
+): Promise<LocateReport> {
   input.progress?.({kind: 'step', message: 'finding the person and their identifiers'})
-  return withPeople(input.pool, input.mapFile, input.subjects, input.kinds ?? {}, (prepared, source) => searchEverywhere(source, prepared.map, prepared.schema, prepared.people, input))
+  return withPeople(input.pool, input.mapFile, input.subjects, input.kinds ?? {}, (prepared, source) =>
+    searchEverywhere(source, prepared.map, prepared.schema, prepared.people, input),
+  )
 }

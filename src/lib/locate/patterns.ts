@@ -130,7 +130,12 @@ export function searchPatterns(identifiers: Identifier[]): SearchPatterns {
   const matchers = identifiers.map(matcher)
   const regexes: string[] = []
   for (let i = 0; i < matchers.length; i += ALTERNATIVES_PER_REGEX) {
-    regexes.push(matchers.slice(i, i + ALTERNATIVES_PER_REGEX).map(m => m.alternative).join('|'))
+    regexes.push(
+      matchers
+        .slice(i, i + ALTERNATIVES_PER_REGEX)
+        .map(m => m.alternative)
+        .join('|'),
+    )
   }
   return {likes: [...new Set(matchers.flatMap(m => m.likes))], regexes}
 }

@@ -44,7 +44,13 @@ async function choose(client: pg.ClientBase, map: DataMap, schema: SchemaInfo, k
  * setting, so the conditions hold no key and client memory stays flat.
  * Runs inside the caller's transaction on `client`.
  */
-export async function findPeople(client: pg.ClientBase, map: DataMap, schema: SchemaInfo, lookups: SubjectLookup[], kinds: KindChoice = {}): Promise<PersonSearch> {
+export async function findPeople(
+  client: pg.ClientBase,
+  map: DataMap,
+  schema: SchemaInfo,
+  lookups: SubjectLookup[],
+  kinds: KindChoice = {},
+): Promise<PersonSearch> {
   const subjects = await resolveSubjects(client, map, lookups, schema, kinds)
   const people = await useRootKeys(client, subjects)
   const rows = await choose(client, map, schema, kindsOf(map, subjects))

@@ -69,7 +69,12 @@ interface Worker {
  * Identifiers go to Postgres only as bound parameters, and only counts come
  * back. With no identifiers there is nothing to find and nothing is read.
  */
-export async function searchIdentifiers(source: SearchSource, targets: SearchTarget[], identifiers: Identifier[], options: SearchOptions = {}): Promise<SearchOutcome> {
+export async function searchIdentifiers(
+  source: SearchSource,
+  targets: SearchTarget[],
+  identifiers: Identifier[],
+  options: SearchOptions = {},
+): Promise<SearchOutcome> {
   const clock = options.clock ?? Date.now
   const outcomes = new Map<SearchTarget, {matches: ColumnMatches[]; rows: number} | 'not reached'>()
   const pending = targets.filter(t => t.columns.length > 0)
@@ -130,14 +135,21 @@ export async function searchIdentifiers(source: SearchSource, targets: SearchTar
     if (remainingMs !== undefined) await worker.client.query(`SELECT set_config('statement_timeout', $1, false)`, [`${Math.max(1, Math.ceil(remainingMs))}ms`])
     const query = countQuery(target, patterns)
     try {
-      const {rows: [row]} = await worker.client.query<Record<string, string>>(query.sql, query.params)
+      const {
+        rows: [row],
+      } = await worker.client.query<Record<string, string>>(query.sql, query.params)
       return {
         rows: Number(row!.read),
-        matches: target.columns.map((column, i) => ({table: target.table.key, column: column.name, rows: Number(row![`m${i}`]), linkedRows: Number(row![`l${i}`] ?? 0)})),
+        matches: target.columns.map((column, i) => ({
+          table: target.table.key,
+          column: column.name,
+          rows: Number(row![`m${i}`]),
+          linkedRows: Number(row![`l${i}`] ?? 0),
+        })),
       }
     } catch (error) {
       // Inside the caller's transaction a cancelled statement has aborted it: that must not pass for "not reached".
-      if (NOT_REACHED.has((error as {code?: string}).code ?? '') && (worker.pooled || await isUsable(worker.client))) return undefined
+      if (NOT_REACHED.has((error as {code?: string}).code ?? '') && (worker.pooled || (await isUsable(worker.client)))) return undefined
       throw error
     }
   }
@@ -149,7 +161,9 @@ async function openWorker(source: SearchSource, settings: Record<string, string>
   const release = pooled ? (error?: Error) => (client as pg.PoolClient).release(error) : () => {}
   try {
     if (pooled) for (const [name, value] of Object.entries(settings)) await client.query('SELECT set_config($1, $2, false)', [name, value])
-    const {rows: [row]} = await client.query<{pid: number; timeout: string}>(`SELECT pg_backend_pid() AS pid, current_setting('statement_timeout') AS timeout`)
+    const {
+      rows: [row],
+    } = await client.query<{pid: number; timeout: string}>(`SELECT pg_backend_pid() AS pid, current_setting('statement_timeout') AS timeout`)
     return {client, pooled, release, pid: row!.pid, timeout: row!.timeout}
   } catch (error) {
     release()
@@ -177,5 +191,8 @@ async function finish(worker: Worker, timeoutChanged: boolean, settings: Record<
 
 /** Whether a client still takes statements: not when a failed statement aborted its transaction. */
 async function isUsable(client: pg.ClientBase): Promise<boolean> {
-  return client.query('SELECT 1').then(() => true, () => false)
+  return client.query('SELECT 1').then(
+    () => true,
+    () => false,
+  )
 }

@@ -40,7 +40,7 @@ async function guarded(work: () => Promise<UnlinkedCheck>): Promise<UnlinkedChec
   try {
     return await work()
   } catch (error) {
-    const code = isPrivacyError(error) ? error.code : (error as {code?: string}).code ?? 'error'
+    const code = isPrivacyError(error) ? error.code : ((error as {code?: string}).code ?? 'error')
     return {appearances: [], notReached: [], failed: `the search for the person outside the map failed (${code})`}
   }
 }
@@ -61,12 +61,17 @@ export function findResidues(input: UnlinkedInput & {map: DataMap; schema: Schem
   const clock = input.clock ?? Date.now
   const people = {...input.people, rows: new Map(), settings: {}}
   const deadline = input.budgetMs === undefined ? undefined : clock() + input.budgetMs
-  return guarded(async () => summarise(await searchEverywhere({pool: input.pool}, input.map, input.schema, people, {...input, jobs: input.jobs ?? 2, clock, deadline}), () => false))
+  return guarded(async () =>
+    summarise(await searchEverywhere({pool: input.pool}, input.map, input.schema, people, {...input, jobs: input.jobs ?? 2, clock, deadline}), () => false),
+  )
 }
 
 /** Lines for an export manifest's "not covered": where the person was found outside the archive, and what was not searched. */
 export function describeUnlinked(check: UnlinkedCheck): string[] {
-  const lines = check.appearances.map(a => `${a.table}.${a.column}: ${a.rows} ${a.rows === 1 ? 'row mentions' : 'rows mention'} the person, but the data map does not link ${a.rows === 1 ? 'it' : 'them'} to the person (${a.inMap ? "someone else's rows" : 'a table outside the map'}), so this archive does not hold ${a.rows === 1 ? 'it' : 'them'}`)
+  const lines = check.appearances.map(
+    a =>
+      `${a.table}.${a.column}: ${a.rows} ${a.rows === 1 ? 'row mentions' : 'rows mention'} the person, but the data map does not link ${a.rows === 1 ? 'it' : 'them'} to the person (${a.inMap ? "someone else's rows" : 'a table outside the map'}), so this archive does not hold ${a.rows === 1 ? 'it' : 'them'}`,
+  )
   if (check.notReached.length > 0) lines.push(`not searched for mentions of the person within the time allowed: ${check.notReached.join(', ')}`)
   if (check.failed) lines.push(check.failed)
   return lines

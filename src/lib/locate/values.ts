@@ -17,7 +17,10 @@ function valuesOf(column: ColumnInfo): {from: string; value: string} {
   const element = column.isArray ? 'locate_element' : name
   const from = column.isArray ? `, unnest(${name}) AS locate_element` : ''
   if (column.baseType === 'json' || column.baseType === 'jsonb') {
-    return {from: `${from}, jsonb_path_query(${element}::jsonb, 'strict $.**') AS locate_leaf`, value: `CASE WHEN jsonb_typeof(locate_leaf) = 'string' THEN locate_leaf #>> '{}' END`}
+    return {
+      from: `${from}, jsonb_path_query(${element}::jsonb, 'strict $.**') AS locate_leaf`,
+      value: `CASE WHEN jsonb_typeof(locate_leaf) = 'string' THEN locate_leaf #>> '{}' END`,
+    }
   }
   if (column.baseType === 'inet' || column.baseType === 'cidr') return {from, value: `host(${element})`}
   return {from, value: `${element}::text`}
@@ -48,7 +51,9 @@ export async function readIdentifyingValues(client: pg.ClientBase, input: Identi
       const {from, value} = valuesOf(column)
       const own = input.rows.belongs(key, 't')
       const source = `FROM ${set.from} t${from} WHERE t.${quoteIdent(name)} IS NOT NULL`
-      const {rows} = await client.query<{value: string | null}>(`${input.rows.prefix([key])}SELECT DISTINCT ${value} AS value ${source} AND ${own} LIMIT ${MAX_VALUES_PER_COLUMN}`)
+      const {rows} = await client.query<{value: string | null}>(
+        `${input.rows.prefix([key])}SELECT DISTINCT ${value} AS value ${source} AND ${own} LIMIT ${MAX_VALUES_PER_COLUMN}`,
+      )
       const candidates = rows.map(r => r.value).filter((v): v is string => v !== null && identifierOf(v, spec.category) !== undefined)
       if (candidates.length === 0) continue
       const shared = await heldByOthers(client, {prefix: input.rows.prefix([key]), from: set.from, own}, column, candidates)
@@ -59,12 +64,20 @@ export async function readIdentifyingValues(client: pg.ClientBase, input: Identi
 }
 
 /** Which candidates other rows of the same column hold as well, in one pass over the table. */
-async function heldByOthers(client: pg.ClientBase, table: {prefix: string; from: string; own: string}, column: ColumnInfo, candidates: string[]): Promise<Set<string>> {
+async function heldByOthers(
+  client: pg.ClientBase,
+  table: {prefix: string; from: string; own: string},
+  column: ColumnInfo,
+  candidates: string[],
+): Promise<Set<string>> {
   const name = `t.${quoteIdent(column.name)}`
   const others = `FROM ${table.from} t WHERE ${name} IS NOT NULL AND (${table.own}) IS NOT TRUE`
   if (column.baseType !== 'json' && column.baseType !== 'jsonb') {
     const {from, value} = valuesOf(column)
-    const {rows} = await client.query<{value: string}>(`${table.prefix}SELECT DISTINCT ${value} AS value FROM ${table.from} t${from} WHERE ${name} IS NOT NULL AND (${table.own}) IS NOT TRUE AND ${value} = ANY($1::text[])`, [candidates])
+    const {rows} = await client.query<{value: string}>(
+      `${table.prefix}SELECT DISTINCT ${value} AS value FROM ${table.from} t${from} WHERE ${name} IS NOT NULL AND (${table.own}) IS NOT TRUE AND ${value} = ANY($1::text[])`,
+      [candidates],
+    )
     return new Set(rows.map(r => r.value))
   }
   // Walking every other row's JSON would cost a path query per row; its text holds each string leaf JSON-encoded, so a LIKE finds the few rows worth a look.
@@ -73,13 +86,16 @@ async function heldByOthers(client: pg.ClientBase, table: {prefix: string; from:
   const regex = `"(${[...encoded.keys()].map(escapeRegex).join('|')})"`
   const {rows} = await client.query<{value: string}>(
     `${table.prefix}SELECT DISTINCT found[1] AS value FROM (SELECT ${name}::text AS doc ${others}) AS others, regexp_matches(doc, $2, 'g') AS found WHERE doc LIKE ANY($1::text[])`,
-    [likes, regex])
+    [likes, regex],
+  )
   return new Set(rows.map(r => encoded.get(r.value)!).filter(Boolean))
 }
 
 /** The category the map gives a lookup column in the kinds' tables (the same column name in several kinds agrees, or the first wins). */
 function lookupCategory(map: DataMap, column: string): Category | undefined {
-  return subjectKinds(map).map(kind => map.tables[kind.table]?.columns?.[column]?.category).find(c => c !== undefined)
+  return subjectKinds(map)
+    .map(kind => map.tables[kind.table]?.columns?.[column]?.category)
+    .find(c => c !== undefined)
 }
 
 /** The distinctive identifiers of the people: what a search for them elsewhere looks for. */

@@ -45,7 +45,11 @@ export interface ReceiverStats {
 }
 
 class HttpRefusal extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message)
   }
 }
@@ -174,11 +178,13 @@ export class LogReceiver {
   private async ensurePartitionsFor(at: Date): Promise<void> {
     const day = at.toISOString().slice(0, 10)
     if (this.partitionsReadyFor === day) return
-    this.partitionsPending ??= ensurePartitions(this.options.pool, at).then(() => {
-      this.partitionsReadyFor = day
-    }).finally(() => {
-      this.partitionsPending = null
-    })
+    this.partitionsPending ??= ensurePartitions(this.options.pool, at)
+      .then(() => {
+        this.partitionsReadyFor = day
+      })
+      .finally(() => {
+        this.partitionsPending = null
+      })
     await this.partitionsPending
   }
 

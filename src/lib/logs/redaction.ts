@@ -60,12 +60,16 @@ export function redactorFor(patterns: string[]): Redactor {
     if (preset) return {pattern, regex: preset, keepName: pattern === 'password' || pattern === 'bearer', label: `${pattern} (preset)`}
     // A bare word is almost always a mistyped preset, never a pattern worth storing lines unredacted for.
     if (/^[A-Za-z][\w-]*$/.test(pattern)) {
-      throw usageError(`--redact ${pattern} is not a preset${didYouMean(pattern, presets)} (presets: ${presets.join(', ')}); to remove that word as text, give a pattern such as \\b${pattern}\\b.`)
+      throw usageError(
+        `--redact ${pattern} is not a preset${didYouMean(pattern, presets)} (presets: ${presets.join(', ')}); to remove that word as text, give a pattern such as \\b${pattern}\\b.`,
+      )
     }
     try {
       return {pattern, regex: new RegExp(pattern, 'g'), keepName: false, label: `/${pattern}/ (pattern)`}
     } catch (error) {
-      throw usageError(`--redact ${JSON.stringify(pattern)} is not a regular expression (${(error as Error).message}); use one of ${presets.join(', ')} or a valid pattern.`)
+      throw usageError(
+        `--redact ${JSON.stringify(pattern)} is not a regular expression (${(error as Error).message}); use one of ${presets.join(', ')} or a valid pattern.`,
+      )
     }
   })
   return {
@@ -74,7 +78,9 @@ export function redactorFor(patterns: string[]): Redactor {
     apply(message) {
       let out = message
       for (const {regex, keepName} of compiled) {
-        out = out.replace(regex, (match: string, name: unknown) => (keepName && typeof name === 'string' ? `${name}${match.startsWith(`${name}=`) ? '=' : ' '}${REDACTED}` : REDACTED))
+        out = out.replace(regex, (match: string, name: unknown) =>
+          keepName && typeof name === 'string' ? `${name}${match.startsWith(`${name}=`) ? '=' : ' '}${REDACTED}` : REDACTED,
+        )
       }
       return out
     },

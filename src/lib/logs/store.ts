@@ -46,7 +46,12 @@ const MIGRATIONS: Migration[] = [
 ]
 
 export function migrateLogStore(pool: pg.Pool, label: string): Promise<{applied: number[]}> {
-  return runMigrations(pool, {component: 'logs', migrations: MIGRATIONS, label, remedy: 'The log store needs a role that can create a schema and tables in its database.'})
+  return runMigrations(pool, {
+    component: 'logs',
+    migrations: MIGRATIONS,
+    label,
+    remedy: 'The log store needs a role that can create a schema and tables in its database.',
+  })
 }
 
 /** Whether a database has a log store at all (export and erase look before they read). */
@@ -64,7 +69,9 @@ export async function ensurePartitions(pool: pg.Pool, at: Date): Promise<void> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK])
     for (const day of [dayOf(at), new Date(dayOf(at).getTime() + DAY_MS)]) {
       const next = new Date(day.getTime() + DAY_MS)
-      await client.query(`CREATE TABLE IF NOT EXISTS heroku_privacy.${partitionName(day)} PARTITION OF ${LOG_LINES} FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`)
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS heroku_privacy.${partitionName(day)} PARTITION OF ${LOG_LINES} FOR VALUES FROM ('${day.toISOString()}') TO ('${next.toISOString()}')`,
+      )
     }
   })
 }
@@ -80,7 +87,10 @@ export interface StoredBatch {
  * inserted together, or neither (so a failure leaves nothing for a retry to
  * collide with, and a retry of a stored batch adds nothing).
  */
-export async function storeBatch(pool: pg.Pool, batch: {receivedAt: Date; drainToken: string | null; frameId: string | null; lines: LogLine[]; malformed: number}): Promise<StoredBatch> {
+export async function storeBatch(
+  pool: pg.Pool,
+  batch: {receivedAt: Date; drainToken: string | null; frameId: string | null; lines: LogLine[]; malformed: number},
+): Promise<StoredBatch> {
   const columns = {
     loggedAt: batch.lines.map(l => l.loggedAt),
     priority: batch.lines.map(l => l.priority),
@@ -92,12 +102,23 @@ export async function storeBatch(pool: pg.Pool, batch: {receivedAt: Date; drainT
   const insertLines = `INSERT INTO ${LOG_LINES} (received_at, logged_at, drain_token, frame_id, priority, host, app, proc, message)
     SELECT $1, l.logged_at, NULLIF($2, ''), $3, l.priority, l.host, l.app, l.proc, l.message
     FROM unnest($4::timestamptz[], $5::smallint[], $6::text[], $7::text[], $8::text[], $9::text[]) AS l (logged_at, priority, host, app, proc, message)`
-  const params = [batch.receivedAt, batch.drainToken ?? '', batch.frameId, columns.loggedAt, columns.priority, columns.host, columns.app, columns.proc, columns.message]
+  const params = [
+    batch.receivedAt,
+    batch.drainToken ?? '',
+    batch.frameId,
+    columns.loggedAt,
+    columns.priority,
+    columns.host,
+    columns.app,
+    columns.proc,
+    columns.message,
+  ]
   if (batch.frameId === null) {
     const result = await pool.query(insertLines, params)
     return {stored: true, lines: result.rowCount ?? 0}
   }
-  const {rows} = await pool.query<{claimed: number; lines: number}>(`
+  const {rows} = await pool.query<{claimed: number; lines: number}>(
+    `
     WITH claim AS (
       INSERT INTO heroku_privacy.log_frames (drain_token, frame_id, received_at, lines, malformed)
       VALUES ($2, $3, $1, $10, $11) ON CONFLICT DO NOTHING RETURNING 1
@@ -105,7 +126,8 @@ export async function storeBatch(pool: pg.Pool, batch: {receivedAt: Date; drainT
       ${insertLines} WHERE EXISTS (SELECT 1 FROM claim) RETURNING 1
     )
     SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM stored)::int AS lines`,
-  [...params, batch.lines.length, batch.malformed])
+    [...params, batch.lines.length, batch.malformed],
+  )
   return {stored: rows[0]!.claimed === 1, lines: rows[0]!.lines}
 }
 
@@ -126,10 +148,12 @@ export async function expireLogs(pool: pg.Pool, input: {now: Date; retentionMs: 
     SELECT c.relname AS name FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace
     WHERE n.nspname = 'heroku_privacy' AND p.relname = 'log_lines' ORDER BY c.relname`)
-  const expired = rows.map(r => r.name).filter(name => {
-    const day = parsePartitionDay(name)
-    return day !== null && day.getTime() + DAY_MS <= cutoff.getTime()
-  })
+  const expired = rows
+    .map(r => r.name)
+    .filter(name => {
+      const day = parsePartitionDay(name)
+      return day !== null && day.getTime() + DAY_MS <= cutoff.getTime()
+    })
   if (input.dryRun) {
     const {rows: frames} = await pool.query<{count: number}>('SELECT count(*)::int AS count FROM heroku_privacy.log_frames WHERE received_at < $1', [cutoff])
     return {dropped: expired, frames: frames[0]!.count}

@@ -27,7 +27,9 @@ export interface SubjectLogLine {
 /** The stored lines that mention any of the identifiers, oldest first, as a stream (a week of logs can be large). */
 export function streamSubjectLines(client: pg.ClientBase, identifiers: Identifier[]): NodeJS.ReadableStream & AsyncIterable<SubjectLogLine> {
   const {where, params} = mentions(identifiers)
-  return client.query(new QueryStream(`SELECT ${LOG_COLUMNS.join(', ')} FROM ${LOG_LINES} WHERE ${where} ORDER BY logged_at, received_at`, params, {batchSize: 1000}))
+  return client.query(
+    new QueryStream(`SELECT ${LOG_COLUMNS.join(', ')} FROM ${LOG_LINES} WHERE ${where} ORDER BY logged_at, received_at`, params, {batchSize: 1000}),
+  )
 }
 
 /** Replaces every mention of the identifiers in stored lines with `[erased]`, in one statement; returns the lines changed. */

@@ -20,12 +20,18 @@ export async function targetPointInTime(api: HerokuApi, target: HerokuDatabase, 
   if (target.attachment.addon.id === leader.attachment.addon.id) return {kind: 'primary', at: new Date(), source: 'the primary database'}
   const app = target.attachment.addon.app.name
   const transfers = await get<Transfer[]>(api, dataApiPath(`/apps/${encodeURIComponent(app)}/transfers`), {service: 'data'})
-  const restore = transfers.filter(t => t.to_type === 'pg_restore' && t.succeeded && t.to_name === target.attachment.name).sort((a, b) => a.created_at.localeCompare(b.created_at)).at(-1)
+  const restore = transfers
+    .filter(t => t.to_type === 'pg_restore' && t.succeeded && t.to_name === target.attachment.name)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at))
+    .at(-1)
   if (restore) {
     const backup = transfers.find(t => t.to_type === 'gof3r' && backupName(t) === restore.from_name)
     if (backup) return {kind: 'restore', at: new Date(backup.started_at ?? backup.created_at), source: `restore of backup ${restore.from_name}`}
   }
   const info = await fetchPostgresInfo(api, target.attachment.addon.id, target.label)
   if (info.forkedFromUrl) return {kind: 'fork', at: new Date(info.raw.created_at ?? 0), source: 'fork'}
-  throw new PrivacyError(`Cannot tell from Heroku when the data in ${target.label} is from (it is neither a fork nor a restore the Data API knows about); pass --since with the time of the backup or rollback it came from.`, {code: 'point_in_time_unknown'})
+  throw new PrivacyError(
+    `Cannot tell from Heroku when the data in ${target.label} is from (it is neither a fork nor a restore the Data API knows about); pass --since with the time of the backup or rollback it came from.`,
+    {code: 'point_in_time_unknown'},
+  )
 }

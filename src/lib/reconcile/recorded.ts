@@ -19,7 +19,9 @@ export async function loadRecordedRows(ledger: pg.Pool, target: pg.ClientBase, s
   await target.query('CREATE TEMPORARY TABLE hp_recorded (table_name text NOT NULL, pk text NOT NULL) ON COMMIT DROP')
   const client = await ledger.connect()
   try {
-    const stream = client.query(new QueryStream('SELECT table_name, pk FROM heroku_privacy.event_rows WHERE seq = $1', [seq], {batchSize: BATCH, rowMode: 'array'}))
+    const stream = client.query(
+      new QueryStream('SELECT table_name, pk FROM heroku_privacy.event_rows WHERE seq = $1', [seq], {batchSize: BATCH, rowMode: 'array'}),
+    )
     let batch: Array<[string, string]> = []
     const flush = async () => {
       if (batch.length === 0) return

@@ -56,8 +56,11 @@ export interface ReplayReport {
  * named by its recorded key (never a personal value).
  */
 async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, event: LedgerEvent): Promise<Array<{table: string; pk: string}>> {
-  const subjects = (event.details.subjects as Array<{kind?: string; lookup_column: string; fingerprint: string}> | undefined)
-    ?? (event.details.subject_fingerprint ? [{lookup_column: event.details.subject_column as string, fingerprint: event.details.subject_fingerprint as string}] : [])
+  const subjects =
+    (event.details.subjects as Array<{kind?: string; lookup_column: string; fingerprint: string}> | undefined) ??
+    (event.details.subject_fingerprint
+      ? [{lookup_column: event.details.subject_column as string, fingerprint: event.details.subject_fingerprint as string}]
+      : [])
   if (subjects.length === 0) return []
   const mismatches: Array<{table: string; pk: string}> = []
   const rowKey = deriveRowKey(input.key)
@@ -76,7 +79,8 @@ async function fingerprintMismatches(client: pg.ClientBase, input: ReplayInput, 
       params.values,
     )
     for (const row of found) {
-      if (!columns.some((column, i) => row[`c${i}`] !== null && wanted.has(fingerprint(input.key, column, row[`c${i}`])))) mismatches.push({table: kind.table, pk: row.pk as string})
+      if (!columns.some((column, i) => row[`c${i}`] !== null && wanted.has(fingerprint(input.key, column, row[`c${i}`]))))
+        mismatches.push({table: kind.table, pk: row.pk as string})
     }
   }
   return mismatches
@@ -93,7 +97,9 @@ async function registerRecordedRows(client: pg.ClientBase, input: ReplayInput, r
       `INSERT INTO heroku_privacy.restricted_rows (restriction_id, table_name, pk)
        SELECT $1, $2, ${primaryKeyText(table, 't')} FROM ${quoteTable(table)} t
        WHERE ${recordedSelection(input.map, rowKey).condition(table, 't', params.add)}
-       ON CONFLICT DO NOTHING`, params.values)
+       ON CONFLICT DO NOTHING`,
+      params.values,
+    )
     count += result.rowCount ?? 0
   }
   return count
@@ -110,11 +116,25 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
   const verdict = await verifyChain(input.ledger.pool)
   if (!verdict.intact) throw chainBrokenError(verdict)
   const all = await listEvents(input.ledger.pool, {scope: input.ledger.scope, limit: 1_000_000})
-  const report: ReplayReport = {target: input.targetLabel, since: input.since.toISOString(), dryRun: input.dryRun, applied: [], alreadyReconciled: [], mismatches: [], warnings: [], reconciliationEvent: null, ledgerHead: null}
-  if (all.length > 0 && new Date(all[0]!.at) > input.since) {
-    report.warnings.push(`The ledger starts at ${all[0]!.at}, after this copy's data (${input.since.toISOString()}): anything done before the ledger existed is not known to it.`)
+  const report: ReplayReport = {
+    target: input.targetLabel,
+    since: input.since.toISOString(),
+    dryRun: input.dryRun,
+    applied: [],
+    alreadyReconciled: [],
+    mismatches: [],
+    warnings: [],
+    reconciliationEvent: null,
+    ledgerHead: null,
   }
-  const reconciled = new Set(all.filter(e => e.action === 'reconciliation' && e.details.target === input.targetLabel).flatMap(e => e.details.applied as number[]))
+  if (all.length > 0 && new Date(all[0]!.at) > input.since) {
+    report.warnings.push(
+      `The ledger starts at ${all[0]!.at}, after this copy's data (${input.since.toISOString()}): anything done before the ledger existed is not known to it.`,
+    )
+  }
+  const reconciled = new Set(
+    all.filter(e => e.action === 'reconciliation' && e.details.target === input.targetLabel).flatMap(e => e.details.applied as number[]),
+  )
   const pending = all.filter(e => REPLAYED.includes(e.action) && new Date(e.at) > input.since)
   report.alreadyReconciled = pending.filter(e => reconciled.has(e.seq)).map(e => e.seq)
   const todo = pending.filter(e => !reconciled.has(e.seq))
@@ -130,7 +150,12 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
     for (const event of todo) {
       const recorded = await loadRecordedRows(input.ledger.pool, client, event.seq)
       if (event.action === 'restriction.lifted') {
-        await client.query('UPDATE heroku_privacy.restrictions SET lifted_at = $2, approved_by = $3, evidence = $4 WHERE id = $1 AND lifted_at IS NULL', [event.details.restriction, event.at, event.details.approved_by, event.details.evidence])
+        await client.query('UPDATE heroku_privacy.restrictions SET lifted_at = $2, approved_by = $3, evidence = $4 WHERE id = $1 AND lifted_at IS NULL', [
+          event.details.restriction,
+          event.at,
+          event.details.approved_by,
+          event.details.evidence,
+        ])
         report.applied.push({seq: event.seq, action: event.action, requestId: event.requestId, rows: 0})
         continue
       }
@@ -145,15 +170,38 @@ export async function replayLedger(input: ReplayInput): Promise<ReplayReport> {
         await client.query(
           `INSERT INTO heroku_privacy.restrictions (id, scope, subject_column, subject_fingerprint, reason, request_id, legal_hold, snapshot, created_at, created_by)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-          [d.restriction, input.ledger.scope, d.subject_column, d.subject_fingerprint, d.reason, event.requestId, d.legal_hold === true, d.snapshot ? JSON.stringify(d.snapshot) : null, event.at, event.actor],
+          [
+            d.restriction,
+            input.ledger.scope,
+            d.subject_column,
+            d.subject_fingerprint,
+            d.reason,
+            event.requestId,
+            d.legal_hold === true,
+            d.snapshot ? JSON.stringify(d.snapshot) : null,
+            event.at,
+            event.actor,
+          ],
         )
         count = await registerRecordedRows(client, input, d.restriction as string)
         enforced ||= d.enforced === true
       } else {
-        const rows = await chooseSubjectRows(client, graph, input.schema, {mode: 'temporary', recorded: recordedSelection(input.map, rowKey), name: `e${event.seq}_`})
+        const rows = await chooseSubjectRows(client, graph, input.schema, {
+          mode: 'temporary',
+          recorded: recordedSelection(input.map, rowKey),
+          name: `e${event.seq}_`,
+        })
         const plan = await planErasure({
-          client, map: input.map, schema: input.schema, rows, hashKey, rowKey,
-          includeConnect: true, exceptHeld: true, unlinkRestrictedShared: event.details.unlink_restricted_shared === true, hasRegistry: registryExists,
+          client,
+          map: input.map,
+          schema: input.schema,
+          rows,
+          hashKey,
+          rowKey,
+          includeConnect: true,
+          exceptHeld: true,
+          unlinkRestrictedShared: event.details.unlink_restricted_shared === true,
+          hasRegistry: registryExists,
           only: new Set(recorded.keys()),
         })
         const touched = input.dryRun ? Object.fromEntries(plan.steps.map(s => [s.table, s.rows])) : await runStepsUnrecorded(client, plan)

@@ -27,16 +27,15 @@ const isErasure = (action: string) => action === 'erasure.executed' || action ==
 
 /** What a copy still holds, in words: the erasures and restrictions made since it was taken that it does not reflect. */
 export function describeHolds(kind: SnapshotStatus['kind'], predates: SnapshotStatus['predates'], reapplied: Set<number> = new Set()): string {
-  if (kind === 'follower') return 'nothing of its own: it replays the leader\'s changes'
+  if (kind === 'follower') return "nothing of its own: it replays the leader's changes"
   const missing = predates.filter(p => !reapplied.has(p.seq))
   if (predates.length === 0) return 'nothing erased or restricted since it was made'
   if (missing.length === 0) return `nothing: ${plural(predates.length, 'change')} made since ${predates.length === 1 ? 'was' : 'were'} re-applied`
   const erasures = missing.filter(p => isErasure(p.action))
   const restrictions = missing.filter(p => !isErasure(p.action))
-  const what = [
-    erasures.length > 0 ? plural(erasures.length, 'erasure') : '',
-    restrictions.length > 0 ? plural(restrictions.length, 'restriction') : '',
-  ].filter(Boolean).join(' and ')
+  const what = [erasures.length > 0 ? plural(erasures.length, 'erasure') : '', restrictions.length > 0 ? plural(restrictions.length, 'restriction') : '']
+    .filter(Boolean)
+    .join(' and ')
   const which = missing.map(p => p.requestId ?? `event ${p.seq}`)
   const verb = kind === 'backup' ? 'made since (a backup cannot be changed)' : 'not re-applied'
   return `holds ${what} ${verb}: ${[...new Set(which)].join(', ')}`
@@ -63,13 +62,18 @@ function summarise(events: LedgerEvent[]): Pick<SnapshotStatus, 'predates' | 're
 export async function listSnapshots(api: HerokuApi, leader: HerokuDatabase, ledger: LedgerContext): Promise<SnapshotStatus[]> {
   const app = leader.attachment.app.name
   const events = await listEvents(ledger.pool, {scope: ledger.scope, limit: 1_000_000})
-  const reconciledSeqs = (target: string) => new Set(events.filter(e => e.action === 'reconciliation' && e.details.target === target).flatMap(e => e.details.applied as number[]))
+  const reconciledSeqs = (target: string) =>
+    new Set(events.filter(e => e.action === 'reconciliation' && e.details.target === target).flatMap(e => e.details.applied as number[]))
   const result: SnapshotStatus[] = []
   const transfers = await get<Transfer[]>(api, dataApiPath(`/apps/${encodeURIComponent(app)}/transfers`), {service: 'data'})
   for (const t of transfers.filter(t => t.to_type === 'gof3r' && t.succeeded)) {
     const scheduled = (t as Transfer & {schedule?: unknown}).schedule
     result.push({
-      kind: 'backup', name: backupName(t), createdAt: t.created_at, ...summarise(predatedBy(events, t.created_at)), reconciled: null,
+      kind: 'backup',
+      name: backupName(t),
+      createdAt: t.created_at,
+      ...summarise(predatedBy(events, t.created_at)),
+      reconciled: null,
       holds: describeHolds('backup', summarise(predatedBy(events, t.created_at)).predates),
       note: scheduled
         ? 'scheduled backup: Heroku keeps daily backups for 7 days and weekly ones for a few weeks, then deletes them'
@@ -86,13 +90,26 @@ export async function listSnapshots(api: HerokuApi, leader: HerokuDatabase, ledg
     const predates = predatedBy(events, createdAt)
     const done = reconciledSeqs(`${app}::${name}`)
     result.push({
-      kind: 'fork', name, createdAt, ...summarise(predates), reconciled: predates.every(e => done.has(e.seq)),
+      kind: 'fork',
+      name,
+      createdAt,
+      ...summarise(predates),
+      reconciled: predates.every(e => done.has(e.seq)),
       holds: describeHolds('fork', summarise(predates).predates, done),
       note: `reconcile with heroku privacy:reapply -a ${app} --database ${name}`,
     })
   }
   for (const url of info.followerUrls) {
-    result.push({kind: 'follower', name: nameDatabaseUrl(url, config), createdAt: null, predates: [], requests: [], reconciled: true, holds: describeHolds('follower', []), note: 'followers replay the leader\'s changes by themselves'})
+    result.push({
+      kind: 'follower',
+      name: nameDatabaseUrl(url, config),
+      createdAt: null,
+      predates: [],
+      requests: [],
+      reconciled: true,
+      holds: describeHolds('follower', []),
+      note: "followers replay the leader's changes by themselves",
+    })
   }
   return result
 }

@@ -7,8 +7,36 @@ export interface Location {
 }
 
 const EEA = new Set([
-  'Austria', 'Belgium', 'Bulgaria', 'Croatia', 'Cyprus', 'Czechia', 'Denmark', 'Estonia', 'Finland', 'France', 'Germany', 'Greece', 'Hungary', 'Ireland', 'Italy',
-  'Latvia', 'Lithuania', 'Luxembourg', 'Malta', 'Netherlands', 'Poland', 'Portugal', 'Romania', 'Slovakia', 'Slovenia', 'Spain', 'Sweden', 'Iceland', 'Liechtenstein', 'Norway',
+  'Austria',
+  'Belgium',
+  'Bulgaria',
+  'Croatia',
+  'Cyprus',
+  'Czechia',
+  'Denmark',
+  'Estonia',
+  'Finland',
+  'France',
+  'Germany',
+  'Greece',
+  'Hungary',
+  'Ireland',
+  'Italy',
+  'Latvia',
+  'Lithuania',
+  'Luxembourg',
+  'Malta',
+  'Netherlands',
+  'Poland',
+  'Portugal',
+  'Romania',
+  'Slovakia',
+  'Slovenia',
+  'Spain',
+  'Sweden',
+  'Iceland',
+  'Liechtenstein',
+  'Norway',
 ])
 
 const ADEQUACY: Record<string, string> = {
@@ -26,16 +54,46 @@ const ADEQUACY: Record<string, string> = {
 
 /** Heroku's Common Runtime regions and Private Space regions. */
 const HEROKU_REGIONS: Record<string, string> = {
-  eu: 'Ireland', dublin: 'Ireland', frankfurt: 'Germany', london: 'United Kingdom', us: 'United States', virginia: 'United States', oregon: 'United States',
-  montreal: 'Canada', tokyo: 'Japan', sydney: 'Australia', singapore: 'Singapore', mumbai: 'India',
+  eu: 'Ireland',
+  dublin: 'Ireland',
+  frankfurt: 'Germany',
+  london: 'United Kingdom',
+  us: 'United States',
+  virginia: 'United States',
+  oregon: 'United States',
+  montreal: 'Canada',
+  tokyo: 'Japan',
+  sydney: 'Australia',
+  singapore: 'Singapore',
+  mumbai: 'India',
 }
 
 const AWS_REGIONS: Record<string, string> = {
-  'eu-west-1': 'Ireland', 'eu-central-1': 'Germany', 'eu-west-2': 'United Kingdom', 'eu-west-3': 'France', 'eu-north-1': 'Sweden', 'us-east-1': 'United States', 'us-east-2': 'United States',
-  'us-west-1': 'United States', 'us-west-2': 'United States', 'ca-central-1': 'Canada', 'ap-northeast-1': 'Japan', 'ap-southeast-1': 'Singapore', 'ap-southeast-2': 'Australia', 'ap-south-1': 'India',
+  'eu-west-1': 'Ireland',
+  'eu-central-1': 'Germany',
+  'eu-west-2': 'United Kingdom',
+  'eu-west-3': 'France',
+  'eu-north-1': 'Sweden',
+  'us-east-1': 'United States',
+  'us-east-2': 'United States',
+  'us-west-1': 'United States',
+  'us-west-2': 'United States',
+  'ca-central-1': 'Canada',
+  'ap-northeast-1': 'Japan',
+  'ap-southeast-1': 'Singapore',
+  'ap-southeast-2': 'Australia',
+  'ap-south-1': 'India',
 }
 
-const ALIASES: Record<string, string> = {usa: 'United States', 'united states of america': 'United States', us: 'United States', uk: 'United Kingdom', 'great britain': 'United Kingdom', 'czech republic': 'Czechia', 'republic of korea': 'South Korea'}
+const ALIASES: Record<string, string> = {
+  usa: 'United States',
+  'united states of america': 'United States',
+  us: 'United States',
+  uk: 'United Kingdom',
+  'great britain': 'United Kingdom',
+  'czech republic': 'Czechia',
+  'republic of korea': 'South Korea',
+}
 
 /** Where `text` puts data: a Heroku region (eu, virginia), a Data API region ("Europe (eu-west-1)") or a country; null when unknown. */
 export function locate(text: string | null | undefined): Location | null {

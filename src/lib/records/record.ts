@@ -18,9 +18,26 @@ export interface RecordOfProcessing {
   /** (c) the categories of people. */
   dataSubjects: string[]
   /** (b), (c), (d), (f) per purpose: its legal basis, the data, who receives it and how long it is kept. */
-  activities: Array<{purpose: string; description: string; legalBasis: string | null; interest: string | null; categories: Category[]; tables: string[]; recipients: string[]; retention: string[]}>
+  activities: Array<{
+    purpose: string
+    description: string
+    legalBasis: string | null
+    interest: string | null
+    categories: Category[]
+    tables: string[]
+    recipients: string[]
+    retention: string[]
+  }>
   /** (d) every recipient, with its role. */
-  recipients: Array<{id: string; name: string; role: Recipient['role']; purpose: string | null; country: string | null; safeguard: string | null; receives: 'all' | string[]}>
+  recipients: Array<{
+    id: string
+    name: string
+    role: Recipient['role']
+    purpose: string | null
+    country: string | null
+    safeguard: string | null
+    receives: 'all' | string[]
+  }>
   /** (e) where the data is, and the safeguard for each place outside the EEA. */
   locations: Array<{what: string; where: string; country: string | null; inEea: boolean | null; safeguard: string | null}>
   /** (f) per table. */
@@ -35,7 +52,9 @@ export interface RecordOfProcessing {
 const en = (value: Localized | undefined | null) => (value ? textIn(value, 'en') : null)
 
 function retentionOf(spec: TableMap | undefined, stated: Localized | undefined, columns?: string[]): string {
-  const policy = spec?.retention ? `${spec.retention.action === 'delete' ? 'deleted' : 'anonymised'} ${spec.retention.after} after ${spec.retention.column} (privacy:retention:run)` : undefined
+  const policy = spec?.retention
+    ? `${spec.retention.action === 'delete' ? 'deleted' : 'anonymised'} ${spec.retention.after} after ${spec.retention.column} (privacy:retention:run)`
+    : undefined
   const text = [en(stated), policy].filter(Boolean).join('; ') || 'not stated'
   return columns ? `${columns.join(', ')}: ${text}` : text
 }
@@ -49,7 +68,8 @@ function activities(map: DataMap, tables: string[]): RecordOfProcessing['activit
     })
     const categories = new Set<Category>()
     for (const {key, columns} of using) {
-      for (const [name, column] of Object.entries(map.tables[key]?.columns ?? {})) if (column.category !== 'none' && (!columns || columns.includes(name))) categories.add(column.category)
+      for (const [name, column] of Object.entries(map.tables[key]?.columns ?? {}))
+        if (column.category !== 'none' && (!columns || columns.includes(name))) categories.add(column.category)
     }
     return {
       purpose: id,
@@ -71,11 +91,26 @@ export async function buildRecord(input: {map: DataMap; unreviewed: string[]; ap
   const database = resolved ? await gatherDatabase(api, resolved) : undefined
   const stores = await inventory(api, platform.app.name)
   const tables = Object.keys(map.tables).filter(key => isAboutPeople(map, key))
-  const referenced = (id: string) => tables.filter(key => tableFacts(map, key).recipients.some(r => r.id === id) || tableFacts(map, key).groups.some(g => g.recipients.some(r => r.id === id)))
-  const recipients = Object.entries(map.recipients ?? {}).map(([id, r]) => ({id, name: r.name, role: r.role, purpose: en(r.purpose), country: r.country ?? null, safeguard: r.safeguard ?? null, receives: r.all_data ? 'all' as const : referenced(id)}))
+  const referenced = (id: string) =>
+    tables.filter(key => tableFacts(map, key).recipients.some(r => r.id === id) || tableFacts(map, key).groups.some(g => g.recipients.some(r => r.id === id)))
+  const recipients = Object.entries(map.recipients ?? {}).map(([id, r]) => ({
+    id,
+    name: r.name,
+    role: r.role,
+    purpose: en(r.purpose),
+    country: r.country ?? null,
+    safeguard: r.safeguard ?? null,
+    receives: r.all_data ? ('all' as const) : referenced(id),
+  }))
   const where = (what: string, region: string | null | undefined, safeguard: string | null = null) => {
     const location = locate(region)
-    return {what, where: region ?? 'unknown', country: location?.country ?? null, inEea: location?.inEea ?? null, safeguard: safeguard ?? (location && !location.inEea ? location.adequacy : null)}
+    return {
+      what,
+      where: region ?? 'unknown',
+      country: location?.country ?? null,
+      inEea: location?.inEea ?? null,
+      safeguard: safeguard ?? (location && !location.inEea ? location.adequacy : null),
+    }
   }
   const appRegion = platform.space?.region?.name ?? platform.app.region?.name
   const locations = [
@@ -87,29 +122,50 @@ export async function buildRecord(input: {map: DataMap; unreviewed: string[]; ap
   // Only a team's member list says who uses two-factor authentication; collaborators of a personal app do not.
   const noTwoFactor = platform.teamMembers?.filter(m => !m.two_factor_authentication).length
   const security = [
-    ...(database ? [
-      {measure: 'Encryption at rest', status: database.info.encryptionAtRest ?? 'not reported', evidence: `Data API, ${database.resolved.label}`},
-      {measure: 'TLS to the database', status: 'required', evidence: 'Heroku Postgres accepts TLS connections only; privacy:check tests a live session'},
-      {measure: 'Continuous protection (point-in-time recovery)', status: database.info.continuousProtection ?? 'not reported', evidence: `Data API, ${database.resolved.label}`},
-      {measure: 'High availability', status: database.info.highAvailability ?? 'none', evidence: `Data API, ${database.resolved.label}`},
-      {measure: 'Scheduled backups', status: database.schedules.length > 0 ? 'scheduled' : 'none', evidence: 'Data API transfer schedules'},
-    ] : []),
-    {measure: 'Shield Private Space', status: platform.space?.shield ? 'yes' : platform.space ? 'Private Space, not Shield' : 'no (Common Runtime)', evidence: 'Platform API app and space'},
-    {measure: 'Log drains over TLS', status: drains.length === 0 ? 'no drains' : `${drains.filter(Boolean).length} of ${drains.length}`, evidence: 'Platform API log drains'},
-    {measure: 'Two-factor authentication for people with access', status: noTwoFactor === undefined ? 'not reported (the app is not in a team)' : noTwoFactor === 0 ? 'all' : `${noTwoFactor} without`, evidence: 'Platform API team members'},
+    ...(database
+      ? [
+          {measure: 'Encryption at rest', status: database.info.encryptionAtRest ?? 'not reported', evidence: `Data API, ${database.resolved.label}`},
+          {measure: 'TLS to the database', status: 'required', evidence: 'Heroku Postgres accepts TLS connections only; privacy:check tests a live session'},
+          {
+            measure: 'Continuous protection (point-in-time recovery)',
+            status: database.info.continuousProtection ?? 'not reported',
+            evidence: `Data API, ${database.resolved.label}`,
+          },
+          {measure: 'High availability', status: database.info.highAvailability ?? 'none', evidence: `Data API, ${database.resolved.label}`},
+          {measure: 'Scheduled backups', status: database.schedules.length > 0 ? 'scheduled' : 'none', evidence: 'Data API transfer schedules'},
+        ]
+      : []),
+    {
+      measure: 'Shield Private Space',
+      status: platform.space?.shield ? 'yes' : platform.space ? 'Private Space, not Shield' : 'no (Common Runtime)',
+      evidence: 'Platform API app and space',
+    },
+    {
+      measure: 'Log drains over TLS',
+      status: drains.length === 0 ? 'no drains' : `${drains.filter(Boolean).length} of ${drains.length}`,
+      evidence: 'Platform API log drains',
+    },
+    {
+      measure: 'Two-factor authentication for people with access',
+      status: noTwoFactor === undefined ? 'not reported (the app is not in a team)' : noTwoFactor === 0 ? 'all' : `${noTwoFactor} without`,
+      evidence: 'Platform API team members',
+    },
   ]
   const {review: _review, ...controller} = map.controller ?? {review: undefined}
   return {
     app: platform.app.name,
     generatedAt: input.now.toISOString(),
-    controller: map.controller ? controller as Omit<Controller, 'review'> : null,
+    controller: map.controller ? (controller as Omit<Controller, 'review'>) : null,
     dataSubjects: map.data_subjects ?? subjectKinds(map).map(kind => humanName(kind.table).toLowerCase()),
     activities: activities(map, tables),
     recipients,
     locations,
     retention: tables.flatMap(key => {
       const facts = tableFacts(map, key)
-      return [{table: key, period: retentionOf(map.tables[key], facts.retention)}, ...facts.groups.filter(g => g.retention).map(g => ({table: key, period: retentionOf(map.tables[key], g.retention, g.columns)}))]
+      return [
+        {table: key, period: retentionOf(map.tables[key], facts.retention)},
+        ...facts.groups.filter(g => g.retention).map(g => ({table: key, period: retentionOf(map.tables[key], g.retention, g.columns)})),
+      ]
     }),
     security,
     stores,

@@ -8,39 +8,94 @@ interface Block {
 }
 
 const BASES: Record<string, string> = {
-  consent: 'consent, Art. 6(1)(a)', contract: 'contract, Art. 6(1)(b)', legal_obligation: 'legal obligation, Art. 6(1)(c)',
-  vital_interests: 'vital interests, Art. 6(1)(d)', public_task: 'public task, Art. 6(1)(e)', legitimate_interests: 'legitimate interests, Art. 6(1)(f)',
+  consent: 'consent, Art. 6(1)(a)',
+  contract: 'contract, Art. 6(1)(b)',
+  legal_obligation: 'legal obligation, Art. 6(1)(c)',
+  vital_interests: 'vital interests, Art. 6(1)(d)',
+  public_task: 'public task, Art. 6(1)(e)',
+  legitimate_interests: 'legitimate interests, Art. 6(1)(f)',
 }
 
 /** The record as titled blocks, in the order of Art. 30(1)(a)–(g); both renderers print these. */
 function blocks(record: RecordOfProcessing): Block[] {
   const c = record.controller
   return [
-    {title: 'Controller (Art. 30(1)(a))', lines: c ? [
-      `Name: ${c.name}`, `Contact: ${c.contact}`, ...(c.address ? [`Address: ${c.address}`] : []), ...(c.dpo ? [`Data protection officer: ${c.dpo}`] : []),
-      ...(c.representative ? [`Representative: ${c.representative}`] : []), ...(c.authority ? [`Supervisory authority: ${c.authority.name}${c.authority.url ? ` (${c.authority.url})` : ''}`] : []),
-    ] : ['Not stated in the data map (controller:).']},
-    {title: 'Purposes and legal bases (Art. 30(1)(b))', table: {headers: ['Purpose', 'Legal basis', 'Categories of data', 'Tables', 'Recipients'], rows: record.activities.map(a => [
-      a.description, `${a.legalBasis ? BASES[a.legalBasis] : 'NOT STATED'}${a.interest ? ` — ${a.interest}` : ''}`, a.categories.join(', ') || '—', a.tables.join(', ') || '—', a.recipients.join(', ') || '—',
-    ])}},
+    {
+      title: 'Controller (Art. 30(1)(a))',
+      lines: c
+        ? [
+            `Name: ${c.name}`,
+            `Contact: ${c.contact}`,
+            ...(c.address ? [`Address: ${c.address}`] : []),
+            ...(c.dpo ? [`Data protection officer: ${c.dpo}`] : []),
+            ...(c.representative ? [`Representative: ${c.representative}`] : []),
+            ...(c.authority ? [`Supervisory authority: ${c.authority.name}${c.authority.url ? ` (${c.authority.url})` : ''}`] : []),
+          ]
+        : ['Not stated in the data map (controller:).'],
+    },
+    {
+      title: 'Purposes and legal bases (Art. 30(1)(b))',
+      table: {
+        headers: ['Purpose', 'Legal basis', 'Categories of data', 'Tables', 'Recipients'],
+        rows: record.activities.map(a => [
+          a.description,
+          `${a.legalBasis ? BASES[a.legalBasis] : 'NOT STATED'}${a.interest ? ` — ${a.interest}` : ''}`,
+          a.categories.join(', ') || '—',
+          a.tables.join(', ') || '—',
+          a.recipients.join(', ') || '—',
+        ]),
+      },
+    },
     {title: 'Categories of people (Art. 30(1)(c))', lines: record.dataSubjects},
-    {title: 'Recipients (Art. 30(1)(d))', table: {headers: ['Recipient', 'Role', 'What they do', 'Where', 'Receives'], rows: record.recipients.map(r => [
-      r.name, r.role, r.purpose ?? '—', r.country ?? '—', r.receives === 'all' ? 'all data' : r.receives.join(', ') || '—',
-    ])}},
-    {title: 'Where the data is, and transfers outside the EEA (Art. 30(1)(e))', table: {headers: ['What', 'Where', 'Country', 'In the EEA', 'Safeguard'], rows: record.locations.map(l => [
-      l.what, l.where, l.country ?? 'unknown', l.inEea === null ? 'unknown' : l.inEea ? 'yes' : 'NO — transfer', l.inEea ? '—' : l.safeguard ?? 'NONE STATED',
-    ])}},
+    {
+      title: 'Recipients (Art. 30(1)(d))',
+      table: {
+        headers: ['Recipient', 'Role', 'What they do', 'Where', 'Receives'],
+        rows: record.recipients.map(r => [
+          r.name,
+          r.role,
+          r.purpose ?? '—',
+          r.country ?? '—',
+          r.receives === 'all' ? 'all data' : r.receives.join(', ') || '—',
+        ]),
+      },
+    },
+    {
+      title: 'Where the data is, and transfers outside the EEA (Art. 30(1)(e))',
+      table: {
+        headers: ['What', 'Where', 'Country', 'In the EEA', 'Safeguard'],
+        rows: record.locations.map(l => [
+          l.what,
+          l.where,
+          l.country ?? 'unknown',
+          l.inEea === null ? 'unknown' : l.inEea ? 'yes' : 'NO — transfer',
+          l.inEea ? '—' : (l.safeguard ?? 'NONE STATED'),
+        ]),
+      },
+    },
     {title: 'Retention (Art. 30(1)(f))', table: {headers: ['Table', 'Kept'], rows: record.retention.map(r => [r.table, r.period])}},
-    {title: 'Security measures (Art. 30(1)(g), Art. 32)', table: {headers: ['Measure', 'Status', 'Evidence'], rows: record.security.map(s => [s.measure, s.status, s.evidence])}},
-    {title: 'Where the app keeps data', table: {headers: ['Store', 'Kind', 'Plan', 'Details'], rows: record.stores.map(s => [s.store, s.kind, s.plan ?? '—', s.details.join('; ') || '—'])}},
-    ...(record.unreviewed.length > 0 ? [{title: 'Not yet reviewed', lines: [`These entries of the data map are still marked review: true: ${record.unreviewed.join(', ')}.`]}] : []),
+    {
+      title: 'Security measures (Art. 30(1)(g), Art. 32)',
+      table: {headers: ['Measure', 'Status', 'Evidence'], rows: record.security.map(s => [s.measure, s.status, s.evidence])},
+    },
+    {
+      title: 'Where the app keeps data',
+      table: {headers: ['Store', 'Kind', 'Plan', 'Details'], rows: record.stores.map(s => [s.store, s.kind, s.plan ?? '—', s.details.join('; ') || '—'])},
+    },
+    ...(record.unreviewed.length > 0
+      ? [{title: 'Not yet reviewed', lines: [`These entries of the data map are still marked review: true: ${record.unreviewed.join(', ')}.`]}]
+      : []),
   ]
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function renderRecordMarkdown(record: RecordOfProcessing): string {
-  const parts = [`# Record of processing activities: ${record.app}`, '', `Built ${record.generatedAt} from the data map, the app's add-ons and drains, and the Heroku Postgres Data API.`]
+  const parts = [
+    `# Record of processing activities: ${record.app}`,
+    '',
+    `Built ${record.generatedAt} from the data map, the app's add-ons and drains, and the Heroku Postgres Data API.`,
+  ]
   for (const block of blocks(record)) {
     parts.push('', `## ${block.title}`, '')
     if (block.lines) parts.push(...block.lines.map(line => `- ${line}`))
@@ -53,15 +108,23 @@ export function renderRecordMarkdown(record: RecordOfProcessing): string {
 }
 
 export function renderRecordHtml(record: RecordOfProcessing): string {
-  const body = blocks(record).map(block => `<section>
+  const body = blocks(record)
+    .map(
+      block => `<section>
 <h2>${escape(block.title)}</h2>
-${block.lines ? `<ul>${block.lines.map(line => `<li>${escape(line)}</li>`).join('')}</ul>` : ''}${block.table ? `<table>
+${block.lines ? `<ul>${block.lines.map(line => `<li>${escape(line)}</li>`).join('')}</ul>` : ''}${
+        block.table
+          ? `<table>
 <thead><tr>${block.table.headers.map(h => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead>
 <tbody>
 ${block.table.rows.map(row => `<tr>${row.map(c => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}
 </tbody>
-</table>` : ''}
-</section>`).join('\n')
+</table>`
+          : ''
+      }
+</section>`,
+    )
+    .join('\n')
   return `<!doctype html>
 <html lang="en">
 <head>

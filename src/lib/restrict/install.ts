@@ -36,7 +36,10 @@ export async function installViews(client: pg.ClientBase, tables: TableInfo[]): 
         WHERE NOT ${restrictedRowCondition(table.key, primaryKeyText(table, 't'))}`)
     } catch (error) {
       if ((error as {code?: string}).code === '42501') {
-        throw new PrivacyError(`This role may not replace ${VIEW_SCHEMA}.${viewName(table)} (it belongs to another role); run as the role that restricted before, usually the app's default credential.`, {code: 'views_not_permitted'})
+        throw new PrivacyError(
+          `This role may not replace ${VIEW_SCHEMA}.${viewName(table)} (it belongs to another role); run as the role that restricted before, usually the app's default credential.`,
+          {code: 'views_not_permitted'},
+        )
       }
       throw error
     }
@@ -77,7 +80,10 @@ export async function installEnforcement(client: pg.ClientBase, tables: TableInf
       await client.query(`CREATE TRIGGER ${TRIGGER_NAME} BEFORE UPDATE OR DELETE ON ${target} FOR EACH ROW EXECUTE FUNCTION ${fn}()`)
     } catch (error) {
       if ((error as {code?: string}).code === '42501') {
-        throw new PrivacyError(`This role may not create triggers on ${table.key} (only its owner can). Restrict without --enforce (the registry and views still work), or run as the table's owner.`, {code: 'enforce_not_permitted'})
+        throw new PrivacyError(
+          `This role may not create triggers on ${table.key} (only its owner can). Restrict without --enforce (the registry and views still work), or run as the table's owner.`,
+          {code: 'enforce_not_permitted'},
+        )
       }
       throw error
     }

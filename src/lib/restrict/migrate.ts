@@ -62,5 +62,10 @@ const MIGRATIONS: Migration[] = [
 ]
 
 export function migrateRegistry(pool: pg.Pool, label: string): Promise<{applied: number[]}> {
-  return runMigrations(pool, {component: 'registry', migrations: MIGRATIONS, label, remedy: 'Restriction needs a role that can create a schema in the app database (the default Heroku credential can).'})
+  return runMigrations(pool, {
+    component: 'registry',
+    migrations: MIGRATIONS,
+    label,
+    remedy: 'Restriction needs a role that can create a schema in the app database (the default Heroku credential can).',
+  })
 }

@@ -14,8 +14,11 @@ async function stageRegisteredRows(client: pg.ClientBase, restrictionId: string,
   await createTouched(client)
   const params = new SqlParams([restrictionId, personalKeys])
   const hashed = `'hmac:' || ${hmacSha256HexSql("convert_to(pk, 'UTF8')", deriveRowKey(key), params.add)}`
-  await client.query(`INSERT INTO ${TOUCHED} (table_name, pk)
-    SELECT table_name, CASE WHEN table_name = ANY($2) THEN ${hashed} ELSE pk END FROM heroku_privacy.restricted_rows WHERE restriction_id = $1`, params.values)
+  await client.query(
+    `INSERT INTO ${TOUCHED} (table_name, pk)
+    SELECT table_name, CASE WHEN table_name = ANY($2) THEN ${hashed} ELSE pk END FROM heroku_privacy.restricted_rows WHERE restriction_id = $1`,
+    params.values,
+  )
 }
 
 /**
@@ -23,21 +26,36 @@ async function stageRegisteredRows(client: pg.ClientBase, restrictionId: string,
  * `ledgerClient` is the registry's own transaction when the ledger lives in
  * the same database, so both commit together.
  */
-export async function recordRestrictions(ctx: LedgerContext, summary: RestrictSummary, input: {registry: pg.Pool | pg.ClientBase; key: Buffer; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
+export async function recordRestrictions(
+  ctx: LedgerContext,
+  summary: RestrictSummary,
+  input: {registry: pg.Pool | pg.ClientBase; key: Buffer; reason: string; requestId: string | null; enforce: boolean; ledgerClient?: pg.ClientBase},
+): Promise<LedgerEvent | undefined> {
   const client = input.registry instanceof pg.Pool ? await input.registry.connect() : input.registry
   let last: LedgerEvent | undefined
   try {
     for (const restriction of summary.restrictions) {
       if (!restriction.created && restriction.rowsAdded === 0) continue
       await stageRegisteredRows(client, restriction.id, summary.personalKeys, input.key)
-      last = await appendEventWithTouched(ctx, {
-      action: restriction.created ? 'restriction.created' : 'restriction.extended',
-      requestId: input.requestId,
-      details: {
-        restriction: restriction.id, reason: input.reason, subject_column: restriction.subjectColumn, subject_fingerprint: restriction.fingerprint,
-        rows_added: restriction.rowsAdded, legal_hold: restriction.legalHold, snapshot: restriction.snapshot, enforced: input.enforce,
-      },
-      }, client, input.ledgerClient)
+      last = await appendEventWithTouched(
+        ctx,
+        {
+          action: restriction.created ? 'restriction.created' : 'restriction.extended',
+          requestId: input.requestId,
+          details: {
+            restriction: restriction.id,
+            reason: input.reason,
+            subject_column: restriction.subjectColumn,
+            subject_fingerprint: restriction.fingerprint,
+            rows_added: restriction.rowsAdded,
+            legal_hold: restriction.legalHold,
+            snapshot: restriction.snapshot,
+            enforced: input.enforce,
+          },
+        },
+        client,
+        input.ledgerClient,
+      )
     }
   } finally {
     await dropTouched(client).catch(() => {})
@@ -50,14 +68,28 @@ export async function recordSnapshot(ctx: LedgerContext, snapshot: SnapshotRecor
   return appendEvent(ctx, {action: 'snapshot.created', requestId, details: {...snapshot, purpose: 'legal hold'}})
 }
 
-export async function recordLift(ctx: LedgerContext, lifted: ActiveRestriction[], input: {approvedBy: string; evidence: string; ledgerClient?: pg.ClientBase}): Promise<LedgerEvent | undefined> {
+export async function recordLift(
+  ctx: LedgerContext,
+  lifted: ActiveRestriction[],
+  input: {approvedBy: string; evidence: string; ledgerClient?: pg.ClientBase},
+): Promise<LedgerEvent | undefined> {
   let last: LedgerEvent | undefined
   for (const restriction of lifted) {
-    last = await appendEvent(ctx, {
-      action: 'restriction.lifted',
-      requestId: restriction.requestId,
-      details: {restriction: restriction.id, approved_by: input.approvedBy, evidence: input.evidence, legal_hold_released: restriction.legalHold, snapshot: restriction.snapshot},
-    }, input.ledgerClient)
+    last = await appendEvent(
+      ctx,
+      {
+        action: 'restriction.lifted',
+        requestId: restriction.requestId,
+        details: {
+          restriction: restriction.id,
+          approved_by: input.approvedBy,
+          evidence: input.evidence,
+          legal_hold_released: restriction.legalHold,
+          snapshot: restriction.snapshot,
+        },
+      },
+      input.ledgerClient,
+    )
   }
   return last
 }
@@ -67,7 +99,10 @@ export async function recordBypasses(ctx: LedgerContext, registry: pg.Pool): Pro
   const {bypasses, markRecorded} = await pendingBypasses(registry)
   let last: LedgerEvent | undefined
   for (const bypass of bypasses) {
-    last = await appendEvent(ctx, {action: 'restriction.bypassed', details: {table: bypass.table, pk: bypass.pk, operation: bypass.operation, reason: bypass.reason, db_user: bypass.dbUser, at: bypass.at}})
+    last = await appendEvent(ctx, {
+      action: 'restriction.bypassed',
+      details: {table: bypass.table, pk: bypass.pk, operation: bypass.operation, reason: bypass.reason, db_user: bypass.dbUser, at: bypass.at},
+    })
   }
   await markRecorded()
   return {count: bypasses.length, last}

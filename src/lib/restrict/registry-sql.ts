@@ -8,7 +8,11 @@ import {quoteLiteral} from '../db/sql.js'
  * restriction; only a legal hold with `holdsOnly`; only a restriction (not a
  * hold) of someone other than the people whose root rows are `othersThan`.
  */
-export function restrictedRowCondition(tableKey: string, keyText: string, options: {holdsOnly?: boolean; othersThan?: Array<{table: string; keys: string}>} = {}): string {
+export function restrictedRowCondition(
+  tableKey: string,
+  keyText: string,
+  options: {holdsOnly?: boolean; othersThan?: Array<{table: string; keys: string}>} = {},
+): string {
   const own = (options.othersThan ?? []).map(root => `(o.table_name = ${quoteLiteral(root.table)} AND o.pk IN ${root.keys})`).join(' OR ')
   const others = options.othersThan
     ? ` AND NOT x.legal_hold${own ? ` AND NOT EXISTS (SELECT 1 FROM heroku_privacy.restricted_rows o WHERE o.restriction_id = x.id AND (${own}))` : ''}`
@@ -23,13 +27,20 @@ export function restrictedRowCondition(tableKey: string, keyText: string, option
  * honoured, so the caller must not change anything.
  */
 export async function hasRegistry(client: pg.ClientBase | pg.Pool): Promise<boolean> {
-  const {rows: [state]} = await client.query<{present: boolean; readable: boolean}>(`
+  const {
+    rows: [state],
+  } = await client.query<{present: boolean; readable: boolean}>(`
     SELECT to_regnamespace('heroku_privacy') IS NOT NULL AS present,
            CASE WHEN to_regnamespace('heroku_privacy') IS NOT NULL THEN has_schema_privilege('heroku_privacy', 'USAGE') ELSE false END AS readable`)
   if (!state!.present) return false
   if (!state!.readable) {
-    throw refused('permission_denied', 'This role may not read the restriction registry (schema heroku_privacy), so legal holds and restrictions cannot be honoured; grant it USAGE and SELECT there, or run as the role that owns it. Nothing was changed.')
+    throw refused(
+      'permission_denied',
+      'This role may not read the restriction registry (schema heroku_privacy), so legal holds and restrictions cannot be honoured; grant it USAGE and SELECT there, or run as the role that owns it. Nothing was changed.',
+    )
   }
-  const {rows: [table]} = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
+  const {
+    rows: [table],
+  } = await client.query<{exists: boolean}>("SELECT to_regclass('heroku_privacy.restricted_rows') IS NOT NULL AS exists")
   return table!.exists
 }

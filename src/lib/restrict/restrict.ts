@@ -72,7 +72,9 @@ export async function restrictSubjects(input: RestrictInput): Promise<RestrictSu
     // One restriction per person named: with --all-kinds a lookup may find them as several kinds.
     const people = [...new Set(resolved.map(s => s.lookup))].map(lookup => resolved.filter(s => s.lookup === lookup))
     const summary: RestrictSummary = {
-      restrictions: [], views: [], enforced: [],
+      restrictions: [],
+      views: [],
+      enforced: [],
       skipped: plan.tables.filter(t => t.table.primaryKey.length === 0).map(t => t.key),
       personalKeys: withKey.filter(t => keyIsPersonal(t.table, map)).map(t => t.key),
     }
@@ -86,15 +88,31 @@ export async function restrictSubjects(input: RestrictInput): Promise<RestrictSu
       let id = existing.rows[0]?.id
       const created = !id
       if (!id) {
-        const {rows: [n]} = await client.query<{n: string}>("SELECT nextval('heroku_privacy.restriction_numbers') AS n")
+        const {
+          rows: [n],
+        } = await client.query<{n: string}>("SELECT nextval('heroku_privacy.restriction_numbers') AS n")
         id = `X-${input.clock().getUTCFullYear()}-${n!.n.padStart(4, '0')}`
         await client.query(
           `INSERT INTO heroku_privacy.restrictions (id, scope, subject_column, subject_fingerprint, reason, request_id, legal_hold, snapshot, created_at, created_by)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [id, input.scope, subject.lookup.column, print, input.reason, input.requestId, input.legalHold, input.snapshot ? JSON.stringify(input.snapshot) : null, input.clock(), input.actor],
+          [
+            id,
+            input.scope,
+            subject.lookup.column,
+            print,
+            input.reason,
+            input.requestId,
+            input.legalHold,
+            input.snapshot ? JSON.stringify(input.snapshot) : null,
+            input.clock(),
+            input.actor,
+          ],
         )
       } else if (input.legalHold && !existing.rows[0]!.legal_hold) {
-        await client.query('UPDATE heroku_privacy.restrictions SET legal_hold = true, snapshot = $2 WHERE id = $1', [id, input.snapshot ? JSON.stringify(input.snapshot) : null])
+        await client.query('UPDATE heroku_privacy.restrictions SET legal_hold = true, snapshot = $2 WHERE id = $1', [
+          id,
+          input.snapshot ? JSON.stringify(input.snapshot) : null,
+        ])
       }
       await useRootKeys(client, found)
       const own = planSubjectGraph(map, schema, kindsOf(map, found))
@@ -112,9 +130,14 @@ export async function restrictSubjects(input: RestrictInput): Promise<RestrictSu
         if (result.rowCount) rowsByTable[table.key] = result.rowCount
       }
       summary.restrictions.push({
-        id, created, subjectColumn: subject.lookup.column, fingerprint: print,
-        rowsAdded: Object.values(rowsByTable).reduce((a, b) => a + b, 0), rowsByTable,
-        legalHold: input.legalHold || (existing.rows[0]?.legal_hold ?? false), snapshot: input.snapshot ?? existing.rows[0]?.snapshot ?? null,
+        id,
+        created,
+        subjectColumn: subject.lookup.column,
+        fingerprint: print,
+        rowsAdded: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
+        rowsByTable,
+        legalHold: input.legalHold || (existing.rows[0]?.legal_hold ?? false),
+        snapshot: input.snapshot ?? existing.rows[0]?.snapshot ?? null,
       })
     }
     const tables: TableInfo[] = withKey.map(t => t.table)
@@ -143,9 +166,12 @@ export interface ActiveRestriction {
 }
 
 export async function listRestrictions(db: pg.Pool | pg.ClientBase, scope: string, clock: () => Date): Promise<ActiveRestriction[]> {
-  const {rows} = await db.query(`
+  const {rows} = await db.query(
+    `
     SELECT x.*, (SELECT count(*) FROM heroku_privacy.restricted_rows r WHERE r.restriction_id = x.id)::int AS row_count
-    FROM heroku_privacy.restrictions x WHERE x.scope = $1 AND x.lifted_at IS NULL ORDER BY x.created_at`, [scope])
+    FROM heroku_privacy.restrictions x WHERE x.scope = $1 AND x.lifted_at IS NULL ORDER BY x.created_at`,
+    [scope],
+  )
   return rows.map(row => ({
     id: row.id,
     reason: row.reason,
@@ -182,17 +208,26 @@ export interface LiftInput {
  */
 export async function liftRestrictions(input: LiftInput): Promise<ActiveRestriction[]> {
   if (!input.approvedBy || !input.evidence) {
-    throw refused('approval_missing', 'Lifting a restriction needs the person\'s recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).')
+    throw refused(
+      'approval_missing',
+      "Lifting a restriction needs the person's recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).",
+    )
   }
   return inTransaction(input.pool, {}, async client => {
     const prints = input.subjects.map(s => fingerprint(input.key, s.column, s.value))
     const active = (await listRestrictions(client, input.scope, input.clock)).filter(r => prints.includes(r.subjectFingerprint))
     if (active.length < new Set(prints).size) {
-      throw new PrivacyError(`No active restriction for ${input.subjects.length === 1 ? 'this subject' : 'some of these subjects'}; see \`heroku privacy:restrict:list\`.`, {code: 'restriction_not_found'})
+      throw new PrivacyError(
+        `No active restriction for ${input.subjects.length === 1 ? 'this subject' : 'some of these subjects'}; see \`heroku privacy:restrict:list\`.`,
+        {code: 'restriction_not_found'},
+      )
     }
     const held = active.filter(r => r.legalHold)
     if (held.length > 0 && !input.releaseHold) {
-      throw refused('legal_hold', `${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`)
+      throw refused(
+        'legal_hold',
+        `${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`,
+      )
     }
     if (input.dryRun) return active
     for (const restriction of active) {
@@ -219,7 +254,15 @@ export interface BypassRecord {
 /** Bypasses the triggers logged since last time; `markRecorded` is called once they are in the ledger. */
 export async function pendingBypasses(pool: pg.Pool): Promise<{bypasses: BypassRecord[]; markRecorded: () => Promise<void>}> {
   const {rows} = await pool.query('SELECT * FROM heroku_privacy.bypass_log WHERE NOT recorded ORDER BY id')
-  const bypasses = rows.map(row => ({id: Number(row.id), at: (row.at as Date).toISOString(), table: row.table_name, pk: row.pk, operation: row.operation, reason: row.reason, dbUser: row.db_user}))
+  const bypasses = rows.map(row => ({
+    id: Number(row.id),
+    at: (row.at as Date).toISOString(),
+    table: row.table_name,
+    pk: row.pk,
+    operation: row.operation,
+    reason: row.reason,
+    dbUser: row.db_user,
+  }))
   return {
     bypasses,
     markRecorded: async () => {

@@ -52,9 +52,10 @@ export async function restrictAndRecord(input: RestrictRequest): Promise<Restric
   let snapshot: SnapshotRecord | null = null
   const recorded: Array<LedgerEvent | undefined> = []
   if (input.legalHold && input.snapshot !== 'none' && input.heroku) {
-    snapshot = input.snapshot === 'fork'
-      ? await createFork(input.heroku.api, input.heroku.database, input.wait)
-      : await captureBackup(input.heroku.api, input.heroku.database, input.wait)
+    snapshot =
+      input.snapshot === 'fork'
+        ? await createFork(input.heroku.api, input.heroku.database, input.wait)
+        : await captureBackup(input.heroku.api, input.heroku.database, input.wait)
     recorded.push(await recordSnapshot(input.ledger, snapshot, input.requestId))
   }
   const record = {key, reason: input.reason, requestId: input.requestId, enforce: input.enforce}
@@ -72,9 +73,11 @@ export async function restrictAndRecord(input: RestrictRequest): Promise<Restric
     actor: input.ledger.actor,
     key,
     clock: input.ledger.clock,
-    withinTransaction: input.sameDatabase ? async (client, done) => {
-      recorded.push(await recordRestrictions(input.ledger, done, {...record, registry: client, ledgerClient: client}))
-    } : undefined,
+    withinTransaction: input.sameDatabase
+      ? async (client, done) => {
+          recorded.push(await recordRestrictions(input.ledger, done, {...record, registry: client, ledgerClient: client}))
+        }
+      : undefined,
   })
   if (!input.sameDatabase) recorded.push(await recordRestrictions(input.ledger, summary, {...record, registry: input.registry}))
   return {...summary, snapshot, ledgerHead: headAfter(recorded)}
@@ -104,9 +107,11 @@ export async function liftAndRecord(input: LiftRequest): Promise<{lifted: Active
     dryRun: input.dryRun,
     actor: input.ledger.actor,
     clock: input.ledger.clock,
-    withinTransaction: input.sameDatabase ? async (client, done) => {
-      recorded.push(await recordLift(input.ledger, done, {...approval, ledgerClient: client}))
-    } : undefined,
+    withinTransaction: input.sameDatabase
+      ? async (client, done) => {
+          recorded.push(await recordLift(input.ledger, done, {...approval, ledgerClient: client}))
+        }
+      : undefined,
   })
   if (!input.sameDatabase && !input.dryRun) recorded.push(await recordLift(input.ledger, lifted, approval))
   return {lifted, ledgerHead: headAfter(recorded)}
@@ -116,13 +121,17 @@ export interface RestrictionListing extends ActiveRestriction {
   dueOn: string | null
 }
 
-export async function listAndRecord(input: RegistryAndLedger): Promise<{restrictions: RestrictionListing[]; bypassesRecorded: number; ledgerHead: LedgerHead | null}> {
+export async function listAndRecord(
+  input: RegistryAndLedger,
+): Promise<{restrictions: RestrictionListing[]; bypassesRecorded: number; ledgerHead: LedgerHead | null}> {
   await migrateRegistry(input.registry, input.registryLabel)
   const bypasses = await recordBypasses(input.ledger, input.registry)
   const active = await listRestrictions(input.registry, input.ledger.scope, input.ledger.clock)
-  const restrictions = await Promise.all(active.map(async r => ({
-    ...r,
-    dueOn: r.requestId ? (await getRequest(input.ledger, r.requestId).catch(() => undefined))?.dueOn ?? null : null,
-  })))
+  const restrictions = await Promise.all(
+    active.map(async r => ({
+      ...r,
+      dueOn: r.requestId ? ((await getRequest(input.ledger, r.requestId).catch(() => undefined))?.dueOn ?? null) : null,
+    })),
+  )
   return {restrictions, bypassesRecorded: bypasses.count, ledgerHead: headAfter([bypasses.last])}
 }

@@ -30,14 +30,49 @@ export interface ClassifyContext {
   isTableName?: (name: string) => boolean
 }
 
-const NEUTRAL_TABLE: TableContext = {kind: 'thing', isPersonLinked: false, holdsAddresses: false, words: [], isMachine: false, hasLatitude: false, hasValueColumn: false}
+const NEUTRAL_TABLE: TableContext = {
+  kind: 'thing',
+  isPersonLinked: false,
+  holdsAddresses: false,
+  words: [],
+  isMachine: false,
+  hasLatitude: false,
+  hasValueColumn: false,
+}
 
 const FAMILIES: Record<string, TypeFamily> = {
-  text: 'text', varchar: 'text', bpchar: 'text', citext: 'text', name: 'text', char: 'text', xml: 'text',
-  json: 'json', jsonb: 'json', hstore: 'json', bool: 'boolean',
-  timestamp: 'timestamp', timestamptz: 'timestamp', time: 'timestamp', timetz: 'timestamp', interval: 'timestamp', date: 'date',
-  int2: 'number', int4: 'number', int8: 'number', numeric: 'number', float4: 'number', float8: 'number', money: 'number', oid: 'number',
-  uuid: 'uuid', inet: 'network', cidr: 'network', macaddr: 'network', macaddr8: 'network', bytea: 'binary', tsvector: 'search',
+  text: 'text',
+  varchar: 'text',
+  bpchar: 'text',
+  citext: 'text',
+  name: 'text',
+  char: 'text',
+  xml: 'text',
+  json: 'json',
+  jsonb: 'json',
+  hstore: 'json',
+  bool: 'boolean',
+  timestamp: 'timestamp',
+  timestamptz: 'timestamp',
+  time: 'timestamp',
+  timetz: 'timestamp',
+  interval: 'timestamp',
+  date: 'date',
+  int2: 'number',
+  int4: 'number',
+  int8: 'number',
+  numeric: 'number',
+  float4: 'number',
+  float8: 'number',
+  money: 'number',
+  oid: 'number',
+  uuid: 'uuid',
+  inet: 'network',
+  cidr: 'network',
+  macaddr: 'network',
+  macaddr8: 'network',
+  bytea: 'binary',
+  tsvector: 'search',
 }
 
 /**
@@ -58,7 +93,11 @@ function referencedTable(column: ColumnInfo, context: ClassifyContext): string |
   const stem = words.slice(0, -1)
   for (let start = 0; start < stem.length; start++) {
     const name = stem.slice(start).join('_')
-    if (stem.length - start >= 1 && (context.isTableName(name) || context.isTableName(`${name}s`)) && !['external', 'device', 'provider'].includes(stem[start]!)) {
+    if (
+      stem.length - start >= 1 &&
+      (context.isTableName(name) || context.isTableName(`${name}s`)) &&
+      !['external', 'device', 'provider'].includes(stem[start]!)
+    ) {
       return start === 0 || stem.length - start >= 2 ? name : undefined
     }
   }
@@ -75,7 +114,17 @@ const holdsSecretsByName = (table: TableContext) => SECRET_TABLE_HEADS.has(table
 const round = (n: number) => Math.round(n * 100) / 100
 
 function collectStrings(values: unknown[]): string[] {
-  return values.map(v => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : Array.isArray(v) ? v.filter(x => typeof x === 'string').join(' ') : '')).filter(v => v !== '')
+  return values
+    .map(v =>
+      typeof v === 'string'
+        ? v
+        : typeof v === 'number' || typeof v === 'bigint'
+          ? String(v)
+          : Array.isArray(v)
+            ? v.filter(x => typeof x === 'string').join(' ')
+            : '',
+    )
+    .filter(v => v !== '')
 }
 
 /** Array values are read element by element. */
@@ -97,10 +146,17 @@ export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined
   if (referenced) return {column: column.name, category: 'none', confidence: 0.9, evidence: [`a reference to ${referenced}`]}
   const family = familyOf(column)
   const concepts = new Set(nameConcepts(column.name))
-  const verdict: NameVerdict | undefined = verdictFromName({concepts, words: nameWords(column.name), family: column.isArray && family === 'text' ? 'text' : family, table})
+  const verdict: NameVerdict | undefined = verdictFromName({
+    concepts,
+    words: nameWords(column.name),
+    family: column.isArray && family === 'text' ? 'text' : family,
+    table,
+  })
   const signals: Signal[] = []
-  if (verdict && verdict.category !== 'none') signals.push({category: verdict.category, confidence: verdict.confidence, evidence: `name "${column.name}": ${verdict.evidence}`})
-  if (family === 'network' && column.baseType !== 'cidr' && verdict?.category !== 'none' && !table.isMachine) signals.push({category: 'online_id', confidence: 0.8, evidence: `type ${column.type}`})
+  if (verdict && verdict.category !== 'none')
+    signals.push({category: verdict.category, confidence: verdict.confidence, evidence: `name "${column.name}": ${verdict.evidence}`})
+  if (family === 'network' && column.baseType !== 'cidr' && verdict?.category !== 'none' && !table.isMachine)
+    signals.push({category: 'online_id', confidence: 0.8, evidence: `type ${column.type}`})
 
   const sampled = values && values.length > 0 ? values : undefined
   let jsonKeys: string[] | undefined
@@ -119,14 +175,28 @@ export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined
     const reading = readValues(strings, column, {today: context.today, isNumeric: family === 'number', isPersonTable: table.kind === 'person'})
     holdsEmails = reading.holdsEmails
     if (family !== 'json') signals.push(...reading.signals)
-    if (reading.holdsRoleEmails && table.kind !== 'person') rejectedByValues = 'the sampled e-mail addresses are role mailboxes (support@, noreply@): an organisation\'s'
-    if (reading.holdsPrivateAddresses && (verdict === undefined || verdict.category === 'none')) rejectedByValues = 'the sampled addresses are private network addresses: machines\''
-    if (reading.holdsSecrets && verdict === undefined && ['key', 'code', 'encrypted', 'credential', 'value'].some(w => concepts.has(w)) && table.isPersonLinked && !table.isMachine) {
+    if (reading.holdsRoleEmails && table.kind !== 'person')
+      rejectedByValues = "the sampled e-mail addresses are role mailboxes (support@, noreply@): an organisation's"
+    if (reading.holdsPrivateAddresses && (verdict === undefined || verdict.category === 'none'))
+      rejectedByValues = "the sampled addresses are private network addresses: machines'"
+    if (
+      reading.holdsSecrets &&
+      verdict === undefined &&
+      ['key', 'code', 'encrypted', 'credential', 'value'].some(w => concepts.has(w)) &&
+      table.isPersonLinked &&
+      !table.isMachine
+    ) {
       signals.push({category: 'credentials', confidence: 0.7, evidence: 'random-looking values under a key or code name'})
     }
     // A table of tokens or sessions: what is random in it is the secret, whatever the column is called (a rotated token's parent);
     // on one tied to no person its own id is the session's handle (tied to a person, the id is a row id beside the token).
-    if (reading.holdsSecrets && verdict === undefined && holdsSecretsByName(table) && !table.isMachine && (table.isPersonLinked ? nameWords(column.name).join('_') !== 'id' : nameWords(column.name).join('_') === 'id')) {
+    if (
+      reading.holdsSecrets &&
+      verdict === undefined &&
+      holdsSecretsByName(table) &&
+      !table.isMachine &&
+      (table.isPersonLinked ? nameWords(column.name).join('_') !== 'id' : nameWords(column.name).join('_') === 'id')
+    ) {
       signals.push({category: 'credentials', confidence: 0.7, evidence: 'random-looking values on a table of tokens or sessions'})
     }
   }
@@ -147,7 +217,15 @@ export function classifyColumn(column: ColumnInfo, values: unknown[] | undefined
   if (verdict?.category === 'none' && best && best[1].confidence < 0.85) best = undefined
   if (!best || best[1].confidence < 0.5) {
     const evidence = verdict?.category === 'none' ? [`name "${column.name}": ${verdict.evidence}`] : best ? [`weak: ${best[1].evidence.join('; ')}`] : []
-    return {column: column.name, category: 'none', confidence: best ? round(1 - best[1].confidence) : 1, evidence, holdsEmails, ...(shapes ? {shapes} : {}), ...(best ? {uncertain: true} : {})}
+    return {
+      column: column.name,
+      category: 'none',
+      confidence: best ? round(1 - best[1].confidence) : 1,
+      evidence,
+      holdsEmails,
+      ...(shapes ? {shapes} : {}),
+      ...(best ? {uncertain: true} : {}),
+    }
   }
   const confidence = round(best[1].confidence)
   const disagreeing = verdict && verdict.category !== 'none' && verdict.category !== best[0]

@@ -96,16 +96,26 @@ export function isVatNumber(value: string): boolean {
   if (!match) return false
   const [, country, body] = match as unknown as [string, string, string]
   switch (country) {
-    case 'DE': return /^\d{9}$/.test(body) && mod11x10(body.slice(0, 8)) === Number(body[8])
-    case 'GB': return /^\d{9}$/.test(body) && ukVatCheck(body)
-    case 'IT': return /^\d{11}$/.test(body) && passesLuhn(body)
-    case 'FR': return /^\d{11}$/.test(body) && Number(body.slice(0, 2)) === (12 + 3 * (Number(body.slice(2)) % 97)) % 97
-    case 'NL': return /^\d{9}B\d{2}$/.test(body)
-    case 'PT': return isPortugueseNif(body)
-    case 'ES': return /^[A-Z0-9]\d{7}[A-Z0-9]$/.test(body)
-    case 'BE': return /^[01]\d{9}$/.test(body) && 97 - (Number(body.slice(0, 8)) % 97) === Number(body.slice(8))
-    case 'AT': return /^U\d{8}$/.test(body)
-    default: return false
+    case 'DE':
+      return /^\d{9}$/.test(body) && mod11x10(body.slice(0, 8)) === Number(body[8])
+    case 'GB':
+      return /^\d{9}$/.test(body) && ukVatCheck(body)
+    case 'IT':
+      return /^\d{11}$/.test(body) && passesLuhn(body)
+    case 'FR':
+      return /^\d{11}$/.test(body) && Number(body.slice(0, 2)) === (12 + 3 * (Number(body.slice(2)) % 97)) % 97
+    case 'NL':
+      return /^\d{9}B\d{2}$/.test(body)
+    case 'PT':
+      return isPortugueseNif(body)
+    case 'ES':
+      return /^[A-Z0-9]\d{7}[A-Z0-9]$/.test(body)
+    case 'BE':
+      return /^[01]\d{9}$/.test(body) && 97 - (Number(body.slice(0, 8)) % 97) === Number(body.slice(8))
+    case 'AT':
+      return /^U\d{8}$/.test(body)
+    default:
+      return false
   }
 }
 
@@ -125,6 +135,14 @@ export function isCompanyNumber(value: string): boolean {
 
 /** Any of the personal tax or national identity numbers above. */
 export function isPersonalTaxOrNationalId(value: string): boolean {
-  return isCpf(value) || isGermanTaxId(value) || isBsn(value) || isPortugueseNif(value) || isSpanishDni(value) || isItalianFiscalCode(value)
-    || isFrenchNir(value) || isUkNino(value)
+  return (
+    isCpf(value) ||
+    isGermanTaxId(value) ||
+    isBsn(value) ||
+    isPortugueseNif(value) ||
+    isSpanishDni(value) ||
+    isItalianFiscalCode(value) ||
+    isFrenchNir(value) ||
+    isUkNino(value)
+  )
 }

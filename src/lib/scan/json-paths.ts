@@ -47,7 +47,8 @@ export function classifyJson(documents: unknown[], table: TableContext, _today: 
       if (!leaf.key || found.has(path)) continue
       const concepts = new Set(nameConcepts(leaf.key))
       const verdict = verdictFromName({concepts, words: nameWords(leaf.key), family: familyOfLeaf(leaf.value), table})
-      if (verdict && verdict.category !== 'none' && verdict.category !== 'behavioral') found.set(path, {category: verdict.category, confidence: verdict.confidence, path})
+      if (verdict && verdict.category !== 'none' && verdict.category !== 'behavioral')
+        found.set(path, {category: verdict.category, confidence: verdict.confidence, path})
     }
     if (hasContact) documentsWithContact++
   }
@@ -59,11 +60,23 @@ export function classifyJson(documents: unknown[], table: TableContext, _today: 
     const single = categories.size === 1 ? [...categories][0]! : undefined
     const category = single ?? 'identity'
     const confidence = Math.max(...personal.map(p => p.confidence)) * (personal.length > 1 ? 1 : 0.9)
-    const shown = personal.slice(0, 6).map(p => p.path).join(', ')
-    signals.push({category: category as Signal['category'], confidence, evidence: `JSON keys ${shown}${personal.length > 6 ? ` and ${personal.length - 6} more` : ''}`})
+    const shown = personal
+      .slice(0, 6)
+      .map(p => p.path)
+      .join(', ')
+    signals.push({
+      category: category as Signal['category'],
+      confidence,
+      evidence: `JSON keys ${shown}${personal.length > 6 ? ` and ${personal.length - 6} more` : ''}`,
+    })
   }
   const share = documents.length === 0 ? 0 : documentsWithContact / documents.length
-  if (share >= 0.3 && !table.isMachine) signals.push({category: 'identity', confidence: share >= 0.6 ? 0.75 : 0.6, evidence: `${Math.round(share * 100)}% of sampled documents hold e-mail addresses or phone numbers`})
+  if (share >= 0.3 && !table.isMachine)
+    signals.push({
+      category: 'identity',
+      confidence: share >= 0.6 ? 0.75 : 0.6,
+      evidence: `${Math.round(share * 100)}% of sampled documents hold e-mail addresses or phone numbers`,
+    })
   return {signals, strings, keys}
 }
 

@@ -11,7 +11,10 @@ export const CHAT_ACCOUNTS = new Set(['names', 'accounts', 'users', 'identities'
 /** Reports made for one person of what they did in a year (a "year in review"). */
 export const isYearInReview = (table: TableContext) => {
   const names = table.nameWords ?? []
-  return names.some(w => ['report', 'reports', 'review', 'reviews', 'summary', 'summaries'].includes(w)) && names.some(w => ['annual', 'yearly', 'year', 'wrapped'].includes(w))
+  return (
+    names.some(w => ['report', 'reports', 'review', 'reviews', 'summary', 'summaries'].includes(w)) &&
+    names.some(w => ['annual', 'yearly', 'year', 'wrapped'].includes(w))
+  )
 }
 
 /** Pictures on a person's profile besides the avatar. */

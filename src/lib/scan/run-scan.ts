@@ -72,10 +72,17 @@ function countByCategory(columns: PersonalColumn[]): Partial<Record<Category, nu
 }
 
 const asColumn = (table: string, f: ColumnFinding): PersonalColumn => ({
-  table, column: f.column, category: f.category, confidence: f.confidence, evidence: f.evidence, ...(f.shapes ? {shapes: f.shapes} : {}), ...(f.uncertain ? {uncertain: true} : {}),
+  table,
+  column: f.column,
+  category: f.category,
+  confidence: f.confidence,
+  evidence: f.evidence,
+  ...(f.shapes ? {shapes: f.shapes} : {}),
+  ...(f.uncertain ? {uncertain: true} : {}),
 })
 const personal = (table: string, findings: ColumnFinding[]): PersonalColumn[] => findings.filter(f => f.category !== 'none').map(f => asColumn(table, f))
-const doubtful = (table: string, findings: ColumnFinding[]): PersonalColumn[] => findings.filter(f => f.category === 'none' && f.uncertain && f.evidence.length > 0).map(f => asColumn(table, f))
+const doubtful = (table: string, findings: ColumnFinding[]): PersonalColumn[] =>
+  findings.filter(f => f.category === 'none' && f.uncertain && f.evidence.length > 0).map(f => asColumn(table, f))
 
 /** Words of columns that hold whatever value a row was given: on a polymorphic table, a person's as often as a thing's. */
 const FREE_VALUE_WORDS = new Set(['value', 'values', 'data', 'content', 'body', 'text', 'details', 'payload', 'note', 'notes', 'comment', 'description'])
@@ -92,9 +99,23 @@ function holdsValuesOfSomeone(table: ScannedTable): boolean {
 /** What a person should decide after a scan: uncertain findings and references proposed by value, one at a time. */
 export function reviewItemsOf(report: ScanReport): ReviewItem[] {
   const columns = [...report.columns.filter(c => c.uncertain), ...report.doubtful].map((c): ReviewItem => ({
-    kind: 'column', table: c.table, column: c.column, category: c.category, confidence: c.confidence, evidence: c.evidence, shapes: c.shapes ?? [],
+    kind: 'column',
+    table: c.table,
+    column: c.column,
+    category: c.category,
+    confidence: c.confidence,
+    evidence: c.evidence,
+    shapes: c.shapes ?? [],
   }))
-  const references = report.proposals.map((p): ReviewItem => ({kind: 'reference', table: p.table, column: p.column, to: p.to, matched: p.matched, sampled: p.sampled, reason: p.reason ?? 'values match'}))
+  const references = report.proposals.map((p): ReviewItem => ({
+    kind: 'reference',
+    table: p.table,
+    column: p.column,
+    to: p.to,
+    matched: p.matched,
+    sampled: p.sampled,
+    reason: p.reason ?? 'values match',
+  }))
   return [...columns, ...references]
 }
 
@@ -144,14 +165,25 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
   const columns: PersonalColumn[] = []
   const unclassifiedByTable = new Map<string, string[]>()
   for (const {table, column} of drift.columnsUnclassified) unclassifiedByTable.set(table, [...(unclassifiedByTable.get(table) ?? []), column])
-  for (const key of drift.tablesAdded) unclassifiedByTable.set(key, schema.tables.get(key)!.columns.map(c => c.name))
+  for (const key of drift.tablesAdded)
+    unclassifiedByTable.set(
+      key,
+      schema.tables.get(key)!.columns.map(c => c.name),
+    )
   const contexts = describeTables(schema)
   for (const [key, names] of unclassifiedByTable) {
     const table = schema.tables.get(key)!
     const targets = table.columns.filter(c => names.includes(c.name))
-    const samples = table.isReadable ? await sampleTable(input.pool, table, targets, 200).catch(() => new Map<string, unknown[]>()) : new Map<string, unknown[]>()
+    const samples = table.isReadable
+      ? await sampleTable(input.pool, table, targets, 200).catch(() => new Map<string, unknown[]>())
+      : new Map<string, unknown[]>()
     const keys = keyColumnsOf(table)
-    columns.push(...personal(key, targets.map(c => classifyColumn(c, samples.get(c.name), {today: input.today, isKey: keys.has(c.name), table: contexts.get(key)}))))
+    columns.push(
+      ...personal(
+        key,
+        targets.map(c => classifyColumn(c, samples.get(c.name), {today: input.today, isKey: keys.has(c.name), table: contexts.get(key)})),
+      ),
+    )
   }
   return {
     map: input.file,

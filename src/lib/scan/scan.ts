@@ -71,13 +71,21 @@ function isConnectTable(table: TableInfo): boolean {
   return table.schema === 'salesforce' || (names.has('sfid') && names.has('_hc_lastop'))
 }
 
-function pickRoot(schema: SchemaInfo, findings: Map<string, ColumnFinding[]>, contexts: Map<string, TableContext>, subjectTable: string | undefined): TableInfo {
+function pickRoot(
+  schema: SchemaInfo,
+  findings: Map<string, ColumnFinding[]>,
+  contexts: Map<string, TableContext>,
+  subjectTable: string | undefined,
+): TableInfo {
   if (!subjectTable) return guessSubjectTable(schema, findings, contexts)
   const key = tableKey(parseTableName(subjectTable))
   const table = schema.tables.get(key)
   if (!table) throw new PrivacyError(`--subject-table ${key} does not exist${didYouMean(key, schema.tables.keys())}.`, {code: 'subject_unknown', exitCode: 2})
   if (table.primaryKey.length !== 1) {
-    throw new PrivacyError(`${key} has ${table.primaryKey.length === 0 ? 'no primary key' : 'a composite primary key'}; the subject table needs a single-column primary key to tell people apart.`, {code: 'subject_without_key'})
+    throw new PrivacyError(
+      `${key} has ${table.primaryKey.length === 0 ? 'no primary key' : 'a composite primary key'}; the subject table needs a single-column primary key to tell people apart.`,
+      {code: 'subject_without_key'},
+    )
   }
   return table
 }
@@ -122,8 +130,12 @@ function linkProposals(schema: SchemaInfo, reached: Map<string, Reach>, candidat
  */
 function lookupColumns(root: TableInfo, rootFindings: ColumnFinding[]): string[] {
   const unique = rootFindings.filter(f => f.category !== 'none' && isUniqueColumn(root, f.column))
-  const rank = (f: ColumnFinding) => (f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')) ? 0 : f.category === 'identity' ? 1 : 2)
-  const personal = unique.filter(f => rank(f) < 2 || f.category === 'online_id').sort((a, b) => rank(a) - rank(b)).map(f => f.column)
+  const rank = (f: ColumnFinding) =>
+    f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')) ? 0 : f.category === 'identity' ? 1 : 2
+  const personal = unique
+    .filter(f => rank(f) < 2 || f.category === 'online_id')
+    .sort((a, b) => rank(a) - rank(b))
+    .map(f => f.column)
   return [...new Set([...personal, root.primaryKey[0]!])]
 }
 
@@ -157,7 +169,10 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
     if (!table.isReadable) unreadable.push(table.key)
     const keys = keyColumnsOf(table)
     const context = contexts.get(table.key)
-    findings.set(table.key, table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context, isTableName})))
+    findings.set(
+      table.key,
+      table.columns.map(c => classifyColumn(c, tableSamples.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context, isTableName})),
+    )
     samples.set(table.key, tableSamples)
     progress?.({kind: 'count', label: 'tables sampled', done: index + 1, total: dataTables.length})
   }
@@ -174,7 +189,10 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
     if (!context || !table || context.isPersonLinked || context.isReached) continue
     context.isReached = true
     const keys = keyColumnsOf(table)
-    findings.set(key, table.columns.map(c => classifyColumn(c, samples.get(key)?.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context, isTableName})))
+    findings.set(
+      key,
+      table.columns.map(c => classifyColumn(c, samples.get(key)?.get(c.name), {today: options.today, isKey: keys.has(c.name), table: context, isTableName})),
+    )
   }
 
   const lookup = lookupColumns(root, findings.get(root.key) ?? [])
@@ -185,7 +203,11 @@ export async function scanDatabase(pool: pg.Pool, options: ScanOptions): Promise
     schema,
     subject: {table: root.key, key: root.primaryKey[0]!, lookup},
     tables: dataTables.map(table => ({
-      table, findings: findings.get(table.key)!, reach: reached.get(table.key), isConnect: isConnectTable(table), polymorphic: polymorphicPairs(table),
+      table,
+      findings: findings.get(table.key)!,
+      reach: reached.get(table.key),
+      isConnect: isConnectTable(table),
+      polymorphic: polymorphicPairs(table),
     })),
     proposals,
     unreadable,

@@ -35,11 +35,15 @@ export function rankSubjectTables(schema: SchemaInfo, findings: Map<string, Colu
     for (const fk of table.foreignKeys) if (fk.references !== table.key) inbound.set(fk.references, (inbound.get(fk.references) ?? 0) + 1)
   }
   const isPersonTable = (key: string) => contexts.get(key)?.kind === 'person'
-  const holdsEmails = (table: TableInfo) => (findings.get(table.key) ?? []).filter(f => f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')))
+  const holdsEmails = (table: TableInfo) =>
+    (findings.get(table.key) ?? []).filter(f => f.holdsEmails || (f.category === 'contact' && nameConcepts(f.column).includes('email')))
   // Without a table of people by name or columns, a table with one row per e-mail address (not an organisation's) is the people.
   const anyPersonTable = [...schema.tables.values()].some(t => isData(t) && t.primaryKey.length === 1 && isPersonTable(t.key))
-  const byEmailAlone = (table: TableInfo) => !anyPersonTable && !['organisation', 'health'].includes(contexts.get(table.key)?.kind ?? '') && !contexts.get(table.key)?.isMachine
-    && holdsEmails(table).some(f => isUniqueColumn(table, f.column))
+  const byEmailAlone = (table: TableInfo) =>
+    !anyPersonTable &&
+    !['organisation', 'health'].includes(contexts.get(table.key)?.kind ?? '') &&
+    !contexts.get(table.key)?.isMachine &&
+    holdsEmails(table).some(f => isUniqueColumn(table, f.column))
   const candidates: SubjectCandidate[] = []
   for (const table of schema.tables.values()) {
     if (!isData(table) || table.primaryKey.length !== 1 || !(isPersonTable(table.key) || byEmailAlone(table))) continue
@@ -67,7 +71,9 @@ export function rankSubjectTables(schema: SchemaInfo, findings: Map<string, Colu
     const pointing = inbound.get(table.key) ?? 0
     score += Math.min(3, pointing * 0.25)
     if (pointing > 0) reasons.push(`${pointing} foreign keys point at it`)
-    const roleOf = table.foreignKeys.find(fk => fk.columns.length === 1 && fk.columns[0] === table.primaryKey[0] && isPersonTable(fk.references) && fk.references !== table.key)
+    const roleOf = table.foreignKeys.find(
+      fk => fk.columns.length === 1 && fk.columns[0] === table.primaryKey[0] && isPersonTable(fk.references) && fk.references !== table.key,
+    )
     if (roleOf) {
       score -= 6
       reasons.push(`its key is a ${roleOf.references} (a role of that person)`)
@@ -89,13 +95,22 @@ export function guessSubjectTable(schema: SchemaInfo, findings: Map<string, Colu
   const ranked = rankSubjectTables(schema, findings, contexts)
   const [best, second] = ranked
   if (!best || best.score < 4 || (second && second.score === best.score)) {
-    const named = ranked.slice(0, 3).map(c => c.table.key).join(', ')
-    throw new PrivacyError(`Could not tell which table holds one row per person${named ? ` (candidates: ${named})` : ''}. Name it with --subject-table SCHEMA.TABLE.`, {code: 'subject_unknown', exitCode: 2})
+    const named = ranked
+      .slice(0, 3)
+      .map(c => c.table.key)
+      .join(', ')
+    throw new PrivacyError(
+      `Could not tell which table holds one row per person${named ? ` (candidates: ${named})` : ''}. Name it with --subject-table SCHEMA.TABLE.`,
+      {code: 'subject_unknown', exitCode: 2},
+    )
   }
   return best.table
 }
 
-const roleOf = (edge: Edge) => nameWords(Array.isArray(edge.column) ? edge.column.at(-1)! : edge.column).filter(w => !['id', 'ids', 'uuid'].includes(w)).join('_') || 'reference'
+const roleOf = (edge: Edge) =>
+  nameWords(Array.isArray(edge.column) ? edge.column.at(-1)! : edge.column)
+    .filter(w => !['id', 'ids', 'uuid'].includes(w))
+    .join('_') || 'reference'
 
 /** A foreign key as a `via` edge: one column, or all of a composite key. */
 function edgeOfForeignKey(fk: ForeignKeyInfo): Edge {

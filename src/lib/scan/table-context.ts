@@ -29,12 +29,55 @@ export interface TableContext {
   isReached?: boolean
 }
 
-const PERSON_REFERENCE = new Set(['user', 'person', 'pessoa', 'member', 'customer', 'contact', 'owner', 'author', 'creator', 'employee',
-  'student', 'aluno', 'patient', 'subscriber', 'recipient', 'sender', 'poster', 'reporter', 'assignee', 'requester', 'participant', 'attendee',
-  'uid', 'idpes', 'pes', 'servidor', 'funcionario', 'profile', 'doer', 'actor', 'reviewer', 'publisher', 'pusher', 'inviter', 'invitee', 'blocker', 'blockee'])
+const PERSON_REFERENCE = new Set([
+  'user',
+  'person',
+  'pessoa',
+  'member',
+  'customer',
+  'contact',
+  'owner',
+  'author',
+  'creator',
+  'employee',
+  'student',
+  'aluno',
+  'patient',
+  'subscriber',
+  'recipient',
+  'sender',
+  'poster',
+  'reporter',
+  'assignee',
+  'requester',
+  'participant',
+  'attendee',
+  'uid',
+  'idpes',
+  'pes',
+  'servidor',
+  'funcionario',
+  'profile',
+  'doer',
+  'actor',
+  'reviewer',
+  'publisher',
+  'pusher',
+  'inviter',
+  'invitee',
+  'blocker',
+  'blockee',
+])
 
 /** A plural as its singular when only the singular is known (`users` → `user`). */
-const singular = (word: string, set: Set<string>) => (set.has(word) ? word : word.endsWith('ies') && set.has(`${word.slice(0, -3)}y`) ? `${word.slice(0, -3)}y` : word.endsWith('s') && set.has(word.slice(0, -1)) ? word.slice(0, -1) : word)
+const singular = (word: string, set: Set<string>) =>
+  set.has(word)
+    ? word
+    : word.endsWith('ies') && set.has(`${word.slice(0, -3)}y`)
+      ? `${word.slice(0, -3)}y`
+      : word.endsWith('s') && set.has(word.slice(0, -1))
+        ? word.slice(0, -1)
+        : word
 const inSet = (word: string, set: Set<string>) => set.has(singular(word, set))
 const inSet_P = (w: string) => inSet(w, PERSON_WORDS)
 const inSet_E = (w: string) => inSet(w, EXTENSION_WORDS)
@@ -76,8 +119,12 @@ function personColumnCount(table: TableInfo): number {
 
 const isPersonReferenceColumn = (name: string) => {
   const words = nameWords(name)
-  return words.length >= 2 && ['id', 'ids', 'uuid', 'email'].includes(words.at(-1)!) && words.slice(0, -1).some(w => PERSON_REFERENCE.has(w) || PERSON_REFERENCE.has(nameConcepts(w)[0]!))
-    || (words.length === 1 && ['uid', 'idpes', 'userid', 'user'].includes(words[0]!))
+  return (
+    (words.length >= 2 &&
+      ['id', 'ids', 'uuid', 'email'].includes(words.at(-1)!) &&
+      words.slice(0, -1).some(w => PERSON_REFERENCE.has(w) || PERSON_REFERENCE.has(nameConcepts(w)[0]!))) ||
+    (words.length === 1 && ['uid', 'idpes', 'userid', 'user'].includes(words[0]!))
+  )
 }
 
 /** Reads every table's kind; a table whose key is a foreign key to a people table holds people too (an extension of one person's row). */
@@ -92,18 +139,38 @@ export function describeTables(schema: SchemaInfo): Map<string, TableContext> {
     else if (kind === undefined) kind = 'thing'
     // A table of people by name with nothing but keys and times is a join table (`team_members`), not people.
     const keyColumns = new Set([...table.primaryKey, ...table.foreignKeys.flatMap(fk => fk.columns)])
-    if (kind === 'person' && personColumns === 0 && !table.columns.some(c => !keyColumns.has(c.name) && !/_?id$/i.test(c.name) && ['text', 'varchar', 'bpchar', 'citext', 'json', 'jsonb'].includes(c.baseType))) kind = 'thing'
-    const addressParts = table.columns.filter(c => nameConcepts(c.name).some(w => ['street', 'city', 'postcode', 'address', 'neighborhood', 'region'].includes(w))).length
+    if (
+      kind === 'person' &&
+      personColumns === 0 &&
+      !table.columns.some(
+        c => !keyColumns.has(c.name) && !/_?id$/i.test(c.name) && ['text', 'varchar', 'bpchar', 'citext', 'json', 'jsonb'].includes(c.baseType),
+      )
+    )
+      kind = 'thing'
+    const addressParts = table.columns.filter(c =>
+      nameConcepts(c.name).some(w => ['street', 'city', 'postcode', 'address', 'neighborhood', 'region'].includes(w)),
+    ).length
     const isMachine = namedForMachine && kind !== 'person'
     const hasLatitude = table.columns.some(c => nameConcepts(c.name).includes('latitude'))
-    contexts.set(table.key, {kind, isPersonLinked: false, holdsAddresses: addressParts >= 2, words: words.map(w => nameConcepts(w)[0]!), nameWords: words, isMachine, hasLatitude, hasValueColumn: table.columns.some(c => /(^|_)values?$/i.test(c.name) || /[a-z]Values?$/.test(c.name))})
+    contexts.set(table.key, {
+      kind,
+      isPersonLinked: false,
+      holdsAddresses: addressParts >= 2,
+      words: words.map(w => nameConcepts(w)[0]!),
+      nameWords: words,
+      isMachine,
+      hasLatitude,
+      hasValueColumn: table.columns.some(c => /(^|_)values?$/i.test(c.name) || /[a-z]Values?$/.test(c.name)),
+    })
   }
   for (let changed = true; changed;) {
     changed = false
     for (const table of schema.tables.values()) {
       const context = contexts.get(table.key)!
       if (context.kind === 'person' || table.primaryKey.length === 0) continue
-      const extension = table.foreignKeys.find(fk => fk.columns.length === table.primaryKey.length && fk.columns.every(c => table.primaryKey.includes(c)) && fk.references !== table.key)
+      const extension = table.foreignKeys.find(
+        fk => fk.columns.length === table.primaryKey.length && fk.columns.every(c => table.primaryKey.includes(c)) && fk.references !== table.key,
+      )
       if (extension && contexts.get(extension.references)?.kind === 'person' && context.kind !== 'health' && context.kind !== 'authored') {
         context.kind = 'person'
         changed = true
@@ -112,9 +179,10 @@ export function describeTables(schema: SchemaInfo): Map<string, TableContext> {
   }
   for (const table of schema.tables.values()) {
     const context = contexts.get(table.key)!
-    context.isPersonLinked = context.kind === 'person'
-      || table.foreignKeys.some(fk => contexts.get(fk.references)?.kind === 'person')
-      || table.columns.some(c => isPersonReferenceColumn(c.name))
+    context.isPersonLinked =
+      context.kind === 'person' ||
+      table.foreignKeys.some(fk => contexts.get(fk.references)?.kind === 'person') ||
+      table.columns.some(c => isPersonReferenceColumn(c.name))
   }
   return contexts
 }

@@ -8,13 +8,16 @@ import {CONCEPT_OF, isKnownWord} from './lexicon.js'
  */
 export function splitWords(name: string): string[] {
   const words = name
-    .normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/ß/g, 'ss')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/([a-zA-Z])(\d)/g, '$1 $2')
     .replace(/(\d)([a-zA-Z])/g, '$1 $2')
-    .toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
   const joined: string[] = []
   for (const word of words) {
     if (word === 'fa' && joined.at(-1) === '2') joined[joined.length - 1] = '2fa'

@@ -112,7 +112,11 @@ export function isSecretLike(value: string): boolean {
 
 /** A password hash in one of the common formats (bcrypt, argon2, scrypt, PBKDF2, crypt(3) SHA). */
 export function isPasswordHash(value: string): boolean {
-  return /^\$(2[abxy]?|argon2(id|i|d)|scrypt|pbkdf2[-_a-z0-9]*|[56])\$/.test(value) || /^(pbkdf2_sha\d+|bcrypt_sha256|argon2)\$/.test(value) || /^\{(SSHA|SHA|BCRYPT|PBKDF2)[^}]*\}/.test(value)
+  return (
+    /^\$(2[abxy]?|argon2(id|i|d)|scrypt|pbkdf2[-_a-z0-9]*|[56])\$/.test(value) ||
+    /^(pbkdf2_sha\d+|bcrypt_sha256|argon2)\$/.test(value) ||
+    /^\{(SSHA|SHA|BCRYPT|PBKDF2)[^}]*\}/.test(value)
+  )
 }
 
 /** A JSON Web Token. */
@@ -128,7 +132,8 @@ export function isPublicKey(value: string): boolean {
   return /-----BEGIN (PGP )?PUBLIC KEY( BLOCK)?-----/.test(value) || /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-ssh-\S+) [A-Za-z0-9+/=]{40,}/.test(value)
 }
 
-const ROLE_MAILBOXES = /^(support|info|hello|hi|contact|team|admin|billing|sales|help|noreply|no-reply|donotreply|do-not-reply|mail|office|notifications?|news|newsletter|marketing|jobs|careers|press|security|abuse|postmaster|webmaster|accounts|service|bot|system|root)([+.-][^@]*)?@/i
+const ROLE_MAILBOXES =
+  /^(support|info|hello|hi|contact|team|admin|billing|sales|help|noreply|no-reply|donotreply|do-not-reply|mail|office|notifications?|news|newsletter|marketing|jobs|careers|press|security|abuse|postmaster|webmaster|accounts|service|bot|system|root)([+.-][^@]*)?@/i
 
 /** An e-mail address of a role (support@, noreply@): an organisation's mailbox, not a person's. */
 export function isRoleEmail(value: string): boolean {

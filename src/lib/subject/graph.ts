@@ -43,11 +43,23 @@ export interface SubjectPlan {
 function edgesByTable(map: DataMap, kinds: Set<string>): Map<string, PlanEdge[]> {
   const byTable = new Map<string, PlanEdge[]>()
   for (const [key, spec] of Object.entries(map.tables)) {
-    byTable.set(key, edgesOf(spec).filter(edge => !edge.kind || kinds.has(edge.kind)).map(edge => {
-      const target = edgeTarget(edge)
-      const columns = edgeColumns(edge)
-      return {column: columns[0]!, parent: target.table, parentColumn: target.columns[0]!, columns, parentColumns: target.columns, ...(edge.role ? {role: edge.role} : {})}
-    }))
+    byTable.set(
+      key,
+      edgesOf(spec)
+        .filter(edge => !edge.kind || kinds.has(edge.kind))
+        .map(edge => {
+          const target = edgeTarget(edge)
+          const columns = edgeColumns(edge)
+          return {
+            column: columns[0]!,
+            parent: target.table,
+            parentColumn: target.columns[0]!,
+            columns,
+            parentColumns: target.columns,
+            ...(edge.role ? {role: edge.role} : {}),
+          }
+        }),
+    )
   }
   return byTable
 }
@@ -90,14 +102,30 @@ export function planSubjectGraph(map: DataMap, schema: SchemaInfo, kindNames?: s
     const columns = referenced.get(kind.table) ?? []
     if (!columns.includes(kind.key)) referenced.set(kind.table, [kind.key, ...columns])
   }
-  const levels = walk(chosen.map(k => k.table), edges, rootTables)
-  const plan = (key: string, level: number): PlannedTable => ({key, table: schema.tables.get(key)!, spec: map.tables[key] ?? {}, level, edges: level === 0 ? [] : edges.get(key) ?? []})
+  const levels = walk(
+    chosen.map(k => k.table),
+    edges,
+    rootTables,
+  )
+  const plan = (key: string, level: number): PlannedTable => ({
+    key,
+    table: schema.tables.get(key)!,
+    spec: map.tables[key] ?? {},
+    level,
+    edges: level === 0 ? [] : (edges.get(key) ?? []),
+  })
   const byLevel = [...levels].map(([key, level]) => plan(key, level)).sort((a, b) => a.level - b.level || a.key.localeCompare(b.key))
   // Level alone is not enough: a table can read a parent no nearer a root than itself (comments on documents, both one edge from the person).
-  const parents = (key: string) => levels.get(key) === 0 ? [] : (edges.get(key) ?? []).map(e => e.parent).filter(p => levels.has(p) && p !== key)
-  const tables = stronglyConnected(byLevel.map(t => t.key), parents)
-    .flatMap(group => byLevel.filter(t => group.includes(t.key)))
-  const reachedByAny = walk(all.map(k => k.table), edgesByTable(map, new Set(all.map(k => k.name))), rootTables)
+  const parents = (key: string) => (levels.get(key) === 0 ? [] : (edges.get(key) ?? []).map(e => e.parent).filter(p => levels.has(p) && p !== key))
+  const tables = stronglyConnected(
+    byLevel.map(t => t.key),
+    parents,
+  ).flatMap(group => byLevel.filter(t => group.includes(t.key)))
+  const reachedByAny = walk(
+    all.map(k => k.table),
+    edgesByTable(map, new Set(all.map(k => k.name))),
+    rootTables,
+  )
   return {
     roots: chosen.map(kind => ({kind, table: tables.find(t => t.key === kind.table)!})),
     tables,

@@ -109,7 +109,10 @@ function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, sche
   const value = parent.carried.get(edge.parentColumn)!
   const column = `${alias}.${quoteIdent(edge.column)}`
   if (own.isArray && !target.isArray) return `${column}::text[] && ARRAY(SELECT p.${value}::text FROM ${parent.relation} p)`
-  const comparable = own.baseType === target.baseType || (NUMERIC.has(own.baseType) && NUMERIC.has(target.baseType)) || (TEXTUAL.has(own.baseType) && TEXTUAL.has(target.baseType))
+  const comparable =
+    own.baseType === target.baseType ||
+    (NUMERIC.has(own.baseType) && NUMERIC.has(target.baseType)) ||
+    (TEXTUAL.has(own.baseType) && TEXTUAL.has(target.baseType))
   if (comparable && own.isArray === target.isArray) return `${column} IN (SELECT p.${value} FROM ${parent.relation} p)`
   return `${column}::text IN (SELECT p.${value}::text FROM ${parent.relation} p)`
 }
@@ -194,13 +197,21 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
   const cyclic = options.recorded ? new Set<string>() : tablesInCycles(plan)
   const read = new Set([...definitions.values()].flatMap(d => d.reads))
   /** Selected by its own condition: one condition, no bound parameters, outside any cycle. */
-  const byCondition = (key: string) => Boolean(options.readOnly) && definitions.get(key)!.where.length === 1 && definitions.get(key)!.params.length === 0 && !cyclic.has(key)
+  const byCondition = (key: string) =>
+    Boolean(options.readOnly) && definitions.get(key)!.where.length === 1 && definitions.get(key)!.params.length === 0 && !cyclic.has(key)
   const groups = options.recorded ? plan.tables.map(t => ({tables: [t.key], cyclic: false})) : fillGroups(plan)
   if (options.mode === 'temporary') {
-    await fillTemporary(client, definitions, groups.filter(g => g.cyclic || !byCondition(g.tables[0]!) || read.has(g.tables[0]!)), {indexed: !options.readOnly})
-  }
-  else if (cyclic.size > 0) {
-    throw new PrivacyError(`The map's references among ${[...cyclic].join(', ')} form a cycle, which cannot be followed on a read-only follower; run this on the leader database instead.`, {code: 'cycle_on_follower'})
+    await fillTemporary(
+      client,
+      definitions,
+      groups.filter(g => g.cyclic || !byCondition(g.tables[0]!) || read.has(g.tables[0]!)),
+      {indexed: !options.readOnly},
+    )
+  } else if (cyclic.size > 0) {
+    throw new PrivacyError(
+      `The map's references among ${[...cyclic].join(', ')} form a cycle, which cannot be followed on a read-only follower; run this on the leader database instead.`,
+      {code: 'cycle_on_follower'},
+    )
   }
 
   const rows: SubjectRows = {
@@ -231,7 +242,9 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
       const result = new Map<string, number>()
       for (const [key, set] of sets) {
         const counted = byCondition(key) ? `${set.from} t WHERE ${rows.belongs(key, 't')}` : set.relation
-        const {rows: [row]} = await counting.query<{n: string}>(`${rows.prefix([key])}SELECT count(*) AS n FROM ${counted}`)
+        const {
+          rows: [row],
+        } = await counting.query<{n: string}>(`${rows.prefix([key])}SELECT count(*) AS n FROM ${counted}`)
         result.set(key, Number(row!.n))
       }
       return result
@@ -255,7 +268,12 @@ const ANALYZE_ABOVE = 1000
  * reading it are planned for its real size; the tables of a cycle are
  * filled again until nothing new turns up.
  */
-async function fillTemporary(client: pg.ClientBase, definitions: Map<string, Definition>, groups: Array<{tables: string[]; cyclic: boolean}>, options: {indexed: boolean}): Promise<void> {
+async function fillTemporary(
+  client: pg.ClientBase,
+  definitions: Map<string, Definition>,
+  groups: Array<{tables: string[]; cyclic: boolean}>,
+  options: {indexed: boolean},
+): Promise<void> {
   const create = (set: KeySet) => set.relation.replace('pg_temp.', '')
   const index = (set: KeySet) => client.query(`CREATE UNIQUE INDEX ON ${set.relation} (${set.keys.map(k => k.alias).join(', ')})`)
   for (const group of groups) {

@@ -6,7 +6,8 @@ export interface SubjectLookup {
   value: string
 }
 
-const FORM = '--subject must be COLUMN=VALUE, e.g. --subject email=alice@example.com, --subject E-Mail=alice@example.com or --subject id=42 (a column name holding = goes in double quotes: "a=b"=VALUE).'
+const FORM =
+  '--subject must be COLUMN=VALUE, e.g. --subject email=alice@example.com, --subject E-Mail=alice@example.com or --subject id=42 (a column name holding = goes in double quotes: "a=b"=VALUE).'
 
 const usage = (message: string) => usageError(message)
 

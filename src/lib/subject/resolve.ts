@@ -25,12 +25,20 @@ function chosenKinds(map: DataMap, choice: KindChoice): SubjectKind[] {
   const kinds = subjectKinds(map)
   if (!choice.kind) return kinds
   const kind = kinds.find(k => k.name === choice.kind)
-  if (!kind) throw new PrivacyError(`--kind ${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {code: 'unknown_kind'})
+  if (!kind)
+    throw new PrivacyError(`--kind ${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {
+      code: 'unknown_kind',
+    })
   return [kind]
 }
 
 /** The people's root keys in one kind's table, by lookup column: one query per column, whatever the batch size. */
-async function findInKind(client: pg.ClientBase, kind: SubjectKind, lookups: SubjectLookup[], schema?: SchemaInfo): Promise<(lookup: SubjectLookup) => string[]> {
+async function findInKind(
+  client: pg.ClientBase,
+  kind: SubjectKind,
+  lookups: SubjectLookup[],
+  schema?: SchemaInfo,
+): Promise<(lookup: SubjectLookup) => string[]> {
   const rootTable = schema?.tables.get(kind.table)
   const caseless = (column: string) => rootTable !== undefined && isCaseInsensitiveColumn(rootTable, column)
   const matchKey = (column: string, value: string) => `${column}\0${caseless(column) ? value.toLowerCase() : value}`
@@ -40,12 +48,17 @@ async function findInKind(client: pg.ClientBase, kind: SubjectKind, lookups: Sub
   for (const [column, values] of byColumn) {
     const value = caseless(column) ? `lower(${quoteIdent(column)}::text)` : `${quoteIdent(column)}::text`
     const type = rootTable?.columns.find(c => c.name === column)
-    const condition = !caseless(column) ? `${quoteIdent(column)} = ANY($1)`
-      : type?.baseType === 'citext' ? `${quoteIdent(column)} = ANY($1::${type.type}[])`
+    const condition = !caseless(column)
+      ? `${quoteIdent(column)} = ANY($1)`
+      : type?.baseType === 'citext'
+        ? `${quoteIdent(column)} = ANY($1::${type.type}[])`
         : `${value} = ANY (SELECT lower(v) FROM unnest($1::text[]) v)`
     let rows: Array<{value: string; key: string}>
     try {
-      ({rows} = await client.query<{value: string; key: string}>(`SELECT ${value} AS value, ${quoteIdent(kind.key)}::text AS key FROM ${quoteTable(kind.table)} WHERE ${condition}`, [values]))
+      ;({rows} = await client.query<{value: string; key: string}>(
+        `SELECT ${value} AS value, ${quoteIdent(kind.key)}::text AS key FROM ${quoteTable(kind.table)} WHERE ${condition}`,
+        [values],
+      ))
     } catch (error) {
       if ((error as {code?: string}).code === '22P02') {
         throw new PrivacyError(`A --subject value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value'})
@@ -65,25 +78,59 @@ async function findInKind(client: pg.ClientBase, kind: SubjectKind, lookups: Sub
  * different people found in different kinds without --all-kinds, is an
  * error that names the lookup's position, never its value.
  */
-export async function resolveSubjects(client: pg.ClientBase, map: DataMap, lookups: SubjectLookup[], schema?: SchemaInfo, choice: KindChoice = {}): Promise<ResolvedSubject[]> {
+export async function resolveSubjects(
+  client: pg.ClientBase,
+  map: DataMap,
+  lookups: SubjectLookup[],
+  schema?: SchemaInfo,
+  choice: KindChoice = {},
+): Promise<ResolvedSubject[]> {
   const kinds = chosenKinds(map, choice)
   for (const lookup of lookups) {
     if (!kinds.some(k => k.lookup.includes(lookup.column))) {
       const allowed = kinds.map(k => `${k.lookup.join(', ')} (${k.name})`).join('; ')
-      throw new PrivacyError(`--subject names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`, {code: 'unknown_lookup'})
+      throw new PrivacyError(
+        `--subject names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`,
+        {code: 'unknown_lookup'},
+      )
     }
   }
   const found = new Map<string, (lookup: SubjectLookup) => string[]>()
-  for (const kind of kinds) found.set(kind.name, await findInKind(client, kind, lookups.filter(l => kind.lookup.includes(l.column)), schema))
+  for (const kind of kinds)
+    found.set(
+      kind.name,
+      await findInKind(
+        client,
+        kind,
+        lookups.filter(l => kind.lookup.includes(l.column)),
+        schema,
+      ),
+    )
   return lookups.flatMap((lookup, index) => {
     const which = lookups.length > 1 ? ` (subject ${index + 1} of ${lookups.length}, by ${lookup.column})` : ` by ${lookup.column}`
-    const hits = kinds.filter(k => k.lookup.includes(lookup.column)).map(kind => ({kind, keys: found.get(kind.name)!(lookup)})).filter(h => h.keys.length > 0)
-    if (hits.length === 0) throw new PrivacyError(`No subject found${which} in ${kinds.filter(k => k.lookup.includes(lookup.column)).map(k => k.table).join(' or ')}. Check the value, or look the person up by another lookup column.`, {code: 'subject_not_found'})
+    const hits = kinds
+      .filter(k => k.lookup.includes(lookup.column))
+      .map(kind => ({kind, keys: found.get(kind.name)!(lookup)}))
+      .filter(h => h.keys.length > 0)
+    if (hits.length === 0)
+      throw new PrivacyError(
+        `No subject found${which} in ${kinds
+          .filter(k => k.lookup.includes(lookup.column))
+          .map(k => k.table)
+          .join(' or ')}. Check the value, or look the person up by another lookup column.`,
+        {code: 'subject_not_found'},
+      )
     for (const hit of hits) {
-      if (hit.keys.length > 1) throw new PrivacyError(`The lookup${which} matches ${hit.keys.length} people in ${hit.kind.table}; use a more precise key such as ${hit.kind.key}.`, {code: 'subject_ambiguous'})
+      if (hit.keys.length > 1)
+        throw new PrivacyError(`The lookup${which} matches ${hit.keys.length} people in ${hit.kind.table}; use a more precise key such as ${hit.kind.key}.`, {
+          code: 'subject_ambiguous',
+        })
     }
     if (hits.length > 1 && !choice.allKinds) {
-      throw new PrivacyError(`The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}; pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).`, {code: 'subject_in_several_kinds'})
+      throw new PrivacyError(
+        `The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}; pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).`,
+        {code: 'subject_in_several_kinds'},
+      )
     }
     return hits.map(hit => ({lookup, kind: hit.kind.name, key: hit.keys[0]!}))
   })
@@ -108,7 +155,9 @@ export function countPeople(subjects: ResolvedSubject[]): number {
 /** The kinds the people were found in, in the map's order. */
 export function kindsOf(map: DataMap, subjects: ResolvedSubject[]): string[] {
   const used = new Set(subjects.map(s => s.kind))
-  return subjectKinds(map).map(k => k.name).filter(name => used.has(name))
+  return subjectKinds(map)
+    .map(k => k.name)
+    .filter(name => used.has(name))
 }
 
 /** The value of ROOT_KEYS_SETTING for the people: their distinct root keys by kind, as JSON. */

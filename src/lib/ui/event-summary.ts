@@ -21,17 +21,23 @@ const SUMMARIES: Record<string, (d: Details) => string> = {
   'request.opened': d => `${text(d.kind)} request received ${text(d.received_on)}, due ${text(d.due_on)}${d.reference ? ` (ref ${text(d.reference)})` : ''}`,
   'request.extended': d => `extended by ${plural(num(d.months), 'month')}, now due ${text(d.due_on)}: ${text(d.reason)}`,
   'request.closed': d => `closed: ${text(d.outcome)}`,
-  'export.created': d => `exported ${people(d)}: ${plural(num(d.rows), 'row')} from ${plural(num(d.tables), 'table')} of ${text(d.database)} (${text(d.format)}${d.encrypted ? ', encrypted' : ''})`,
-  'erasure.executed': d => `erased ${people(d)}: ${tablesTouched(d)}${(d.skipped as unknown[] | undefined)?.length ? `; skipped ${(d.skipped as string[]).join(', ')}` : ''}${d.log_lines ? `; ${plural(num(d.log_lines), 'log line')} redacted` : ''}`,
-  'restriction.created': d => `restricted ${text(d.restriction)} (${text(d.reason)}): ${plural(num(d.rows_added), 'row')}${d.legal_hold ? ', legal hold' : ''}${d.enforced ? ', enforced' : ''}`,
+  'export.created': d =>
+    `exported ${people(d)}: ${plural(num(d.rows), 'row')} from ${plural(num(d.tables), 'table')} of ${text(d.database)} (${text(d.format)}${d.encrypted ? ', encrypted' : ''})`,
+  'erasure.executed': d =>
+    `erased ${people(d)}: ${tablesTouched(d)}${(d.skipped as unknown[] | undefined)?.length ? `; skipped ${(d.skipped as string[]).join(', ')}` : ''}${d.log_lines ? `; ${plural(num(d.log_lines), 'log line')} redacted` : ''}`,
+  'restriction.created': d =>
+    `restricted ${text(d.restriction)} (${text(d.reason)}): ${plural(num(d.rows_added), 'row')}${d.legal_hold ? ', legal hold' : ''}${d.enforced ? ', enforced' : ''}`,
   'restriction.extended': d => `restriction ${text(d.restriction)} now covers ${plural(num(d.rows_added), 'more row')}`,
-  'restriction.lifted': d => `lifted ${text(d.restriction)}, approved by ${text(d.approved_by)} (${text(d.evidence)})${d.legal_hold_released ? '; legal hold released' : ''}`,
+  'restriction.lifted': d =>
+    `lifted ${text(d.restriction)}, approved by ${text(d.approved_by)} (${text(d.evidence)})${d.legal_hold_released ? '; legal hold released' : ''}`,
   'restriction.bypassed': d => `${text(d.operation)} on restricted row ${text(d.table)} ${text(d.pk)} with a bypass: ${text(d.reason)}`,
   'snapshot.created': d => `${text(d.kind)} ${text(d.name ?? d.addon)} of ${text(d.database)} taken for a ${text(d.purpose) || 'legal hold'}`,
   'retention.started': d => `retention run ${text(d.run)} started`,
-  'retention.batch': d => `retention run ${text(d.run)}: ${text(d.action) === 'delete' ? 'deleted' : 'anonymised'} ${plural(num(d.rows), 'row')} of ${text(d.table)}`,
+  'retention.batch': d =>
+    `retention run ${text(d.run)}: ${text(d.action) === 'delete' ? 'deleted' : 'anonymised'} ${plural(num(d.rows), 'row')} of ${text(d.table)}`,
   'retention.finished': d => `retention run ${text(d.run)} finished: ${tablesTouched(d)}`,
-  reconciliation: d => `re-applied ${plural((d.applied as unknown[] | undefined)?.length ?? 0, 'event')} to ${text(d.target)} (data from ${text(d.since).slice(0, 16).replace('T', ' ')})${(d.mismatches as unknown[] | undefined)?.length ? `; ${plural((d.mismatches as unknown[]).length, 'row')} now someone else's, not applied` : ''}`,
+  reconciliation: d =>
+    `re-applied ${plural((d.applied as unknown[] | undefined)?.length ?? 0, 'event')} to ${text(d.target)} (data from ${text(d.since).slice(0, 16).replace('T', ' ')})${(d.mismatches as unknown[] | undefined)?.length ? `; ${plural((d.mismatches as unknown[]).length, 'row')} now someone else's, not applied` : ''}`,
 }
 
 /**

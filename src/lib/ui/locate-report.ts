@@ -23,9 +23,18 @@ export function renderLocateReport(report: LocateReport, options: {maxSeconds?: 
   if (Object.keys(report.identifiers).length === 0) {
     return 'The person has no distinctive identifier to search for (their values are too short, too common, or shared with other rows); nothing was searched.'
   }
-  const lines = [`Searched ${report.searched.tables} tables (${report.searched.columns} columns, ${report.searched.rows.toLocaleString('en')} rows) for ${describeIdentifiers(report)}.`]
+  const lines = [
+    `Searched ${report.searched.tables} tables (${report.searched.columns} columns, ${report.searched.rows.toLocaleString('en')} rows) for ${describeIdentifiers(report)}.`,
+  ]
   if (report.found.length === 0) lines.push('', 'No row holds any of them.')
-  else lines.push('', formatTable(['TABLE', 'COLUMN', 'ROWS', 'WHERE'], report.found.map(a => [a.table, a.column, String(a.rows), describeLink(a)])))
+  else
+    lines.push(
+      '',
+      formatTable(
+        ['TABLE', 'COLUMN', 'ROWS', 'WHERE'],
+        report.found.map(a => [a.table, a.column, String(a.rows), describeLink(a)]),
+      ),
+    )
   if (report.notReached.length > 0) {
     lines.push('', `Not reached${options.maxSeconds === undefined ? '' : ` within --max-seconds ${options.maxSeconds}`}: ${report.notReached.join(', ')}`)
   }
@@ -41,7 +50,12 @@ export function renderResidues(check: UnlinkedCheck): string {
   else if (check.appearances.length === 0) lines.push('Searched every table afterwards: none of their identifiers remain anywhere.')
   else {
     lines.push('Still found after the erasure (counts only):')
-    lines.push(formatTable(['TABLE', 'COLUMN', 'ROWS', 'WHERE'], check.appearances.map(a => [a.table, a.column, String(a.rows), a.inMap ? 'in the map, left by this erasure' : 'table not in the map'])))
+    lines.push(
+      formatTable(
+        ['TABLE', 'COLUMN', 'ROWS', 'WHERE'],
+        check.appearances.map(a => [a.table, a.column, String(a.rows), a.inMap ? 'in the map, left by this erasure' : 'table not in the map']),
+      ),
+    )
   }
   if (check.notReached.length > 0) lines.push(`Not searched within --locate-seconds: ${check.notReached.join(', ')}`)
   return lines.join('\n')

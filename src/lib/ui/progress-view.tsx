@@ -32,9 +32,7 @@ export function ProgressView({state}: {state: ProgressState}) {
       ))}
       {state.step ? <Text color="cyan">{`› ${state.step}`}</Text> : null}
       {Object.entries(state.counts).map(([label, count]) => (
-        <Text key={label}>
-          {`  ${label}: ${count.done}${count.total === undefined ? '' : `/${count.total}`}${count.unit ? ` ${count.unit}` : ''}`}
-        </Text>
+        <Text key={label}>{`  ${label}: ${count.done}${count.total === undefined ? '' : `/${count.total}`}${count.unit ? ` ${count.unit}` : ''}`}</Text>
       ))}
     </Box>
   )

@@ -27,7 +27,9 @@ function ItemView({item}: {item: ReviewItem}) {
     <Box flexDirection="column">
       <Text bold>{`${item.table}.${item.column}`}</Text>
       <Text>{`scan says: ${item.category} (confidence ${item.confidence})`}</Text>
-      {item.evidence.map((line, i) => <Text key={`e${i}`} dimColor>{`  · ${line}`}</Text>)}
+      {item.evidence.map((line, i) => (
+        <Text key={`e${i}`} dimColor>{`  · ${line}`}</Text>
+      ))}
       <Text>{`value shapes: ${item.shapes.length > 0 ? item.shapes.join('   ') : 'none sampled'}`}</Text>
     </Box>
   )
@@ -88,9 +90,11 @@ export function ScanReview({items, onDone}: ScanReviewProps) {
     <Box flexDirection="column">
       <Text color="cyan">{`Review ${index + 1} of ${items.length}`}</Text>
       <ItemView item={item} />
-      {choosing
-        ? <Text>{`category: ${PERSONAL.map((c, i) => `${KEYS[i]} ${c}`).join('  ')}  0 none  (esc: back)`}</Text>
-        : <Text>{item.kind === 'column' ? '[a]ccept  [c]hange category  [r]eject (not personal)  [s]kip  [q]uit' : '[a]ccept  [r]eject  [s]kip  [q]uit'}</Text>}
+      {choosing ? (
+        <Text>{`category: ${PERSONAL.map((c, i) => `${KEYS[i]} ${c}`).join('  ')}  0 none  (esc: back)`}</Text>
+      ) : (
+        <Text>{item.kind === 'column' ? '[a]ccept  [c]hange category  [r]eject (not personal)  [s]kip  [q]uit' : '[a]ccept  [r]eject  [s]kip  [q]uit'}</Text>
+      )}
     </Box>
   )
 }

@@ -42,7 +42,8 @@ export async function planUninstall(client: pg.ClientBase, ledgerChoice: LedgerC
   const inventory = await readInventory(client)
   const found = inventory.objects
   const has = (name: string) => found.some(o => o.kind !== 'function' && o.name === name)
-  const restrictions = has('heroku_privacy.restrictions') && has('heroku_privacy.bypass_log') ? await countRestrictions(client) : {active: 0, legalHolds: 0, unrecordedBypasses: 0}
+  const restrictions =
+    has('heroku_privacy.restrictions') && has('heroku_privacy.bypass_log') ? await countRestrictions(client) : {active: 0, legalHolds: 0, unrecordedBypasses: 0}
   const ledger = has('heroku_privacy.events') && has('heroku_privacy.requests') ? await countLedger(client) : null
   const keepLedger = ledgerChoice === 'keep' && found.some(o => o.component === 'ledger')
   const isKept = (o: FoundObject) => keepLedger && (o.component === 'ledger' || o.component === 'bookkeeping')
@@ -65,25 +66,39 @@ export function refusalError(refusal: Refusal, result: object): PrivacyError {
 function refusalFor(plan: UninstallPlan, foreign: string[], ledgerChoice: LedgerChoice): Refusal | undefined {
   const refuse = (message: string, code: ErrorCode) => ({code, message: `${message} Nothing was changed.`})
   if (foreign.length > 0) {
-    return refuse(`The tool's schemas hold objects it did not create, or app triggers call its functions: ${foreign.join(', ')}; move them out (ALTER … SET SCHEMA) or drop them yourself, then run again.`, 'uninstall_foreign_objects')
+    return refuse(
+      `The tool's schemas hold objects it did not create, or app triggers call its functions: ${foreign.join(', ')}; move them out (ALTER … SET SCHEMA) or drop them yourself, then run again.`,
+      'uninstall_foreign_objects',
+    )
   }
   const {active, legalHolds, unrecordedBypasses} = plan.restrictions
   if (active > 0) {
     const holds = legalHolds > 0 ? ` (${plural(legalHolds, 'legal hold')} among them)` : ''
-    return refuse(`${plural(active, 'restriction')} ${active === 1 ? 'is' : 'are'} active${holds}: removing the triggers and views would silently resume processing of restricted people's data. Lift ${active === 1 ? 'it' : 'them'} first with privacy:restrict:lift (--release-hold for a legal hold); privacy:restrict:list shows them.`, 'uninstall_restrictions_active')
+    return refuse(
+      `${plural(active, 'restriction')} ${active === 1 ? 'is' : 'are'} active${holds}: removing the triggers and views would silently resume processing of restricted people's data. Lift ${active === 1 ? 'it' : 'them'} first with privacy:restrict:lift (--release-hold for a legal hold); privacy:restrict:list shows them.`,
+      'uninstall_restrictions_active',
+    )
   }
   if (unrecordedBypasses > 0) {
-    return refuse(`${plural(unrecordedBypasses, 'bypass', 'bypasses')} of the enforcement triggers ${unrecordedBypasses === 1 ? 'is' : 'are'} not yet in the ledger; run privacy:restrict:list to record ${unrecordedBypasses === 1 ? 'it' : 'them'}, then run again.`, 'uninstall_bypasses_unrecorded')
+    return refuse(
+      `${plural(unrecordedBypasses, 'bypass', 'bypasses')} of the enforcement triggers ${unrecordedBypasses === 1 ? 'is' : 'are'} not yet in the ledger; run privacy:restrict:list to record ${unrecordedBypasses === 1 ? 'it' : 'them'}, then run again.`,
+      'uninstall_bypasses_unrecorded',
+    )
   }
   const ledger = plan.ledger
   if (ledgerChoice === 'only-if-empty' && ledger && ledger.events + ledger.requests > 0) {
-    return refuse(`The ledger (schema heroku_privacy) holds ${plural(ledger.events, 'event')} and ${plural(ledger.requests, 'request')}, the proof of past erasures and restrictions: run again with --keep-ledger to keep it, or save a copy first (pg_dump --schema=heroku_privacy) and pass --drop-ledger.`, 'uninstall_ledger_in_use')
+    return refuse(
+      `The ledger (schema heroku_privacy) holds ${plural(ledger.events, 'event')} and ${plural(ledger.requests, 'request')}, the proof of past erasures and restrictions: run again with --keep-ledger to keep it, or save a copy first (pg_dump --schema=heroku_privacy) and pass --drop-ledger.`,
+      'uninstall_ledger_in_use',
+    )
   }
   return undefined
 }
 
 async function countRestrictions(client: pg.ClientBase): Promise<UninstallPlan['restrictions']> {
-  const {rows: [counts]} = await client.query<UninstallPlan['restrictions']>(`
+  const {
+    rows: [counts],
+  } = await client.query<UninstallPlan['restrictions']>(`
     SELECT (SELECT count(*)::int FROM heroku_privacy.restrictions WHERE lifted_at IS NULL) AS "active",
            (SELECT count(*)::int FROM heroku_privacy.restrictions WHERE lifted_at IS NULL AND legal_hold) AS "legalHolds",
            (SELECT count(*)::int FROM heroku_privacy.bypass_log WHERE NOT recorded) AS "unrecordedBypasses"`)
@@ -91,7 +106,9 @@ async function countRestrictions(client: pg.ClientBase): Promise<UninstallPlan['
 }
 
 async function countLedger(client: pg.ClientBase): Promise<{events: number; requests: number}> {
-  const {rows: [counts]} = await client.query<{events: number; requests: number}>(`
+  const {
+    rows: [counts],
+  } = await client.query<{events: number; requests: number}>(`
     SELECT (SELECT count(*)::int FROM heroku_privacy.events) AS events, (SELECT count(*)::int FROM heroku_privacy.requests) AS requests`)
   return counts!
 }

@@ -48,10 +48,10 @@ async function planOnly(client: pg.PoolClient, ledger: LedgerChoice): Promise<Un
 }
 
 async function dropInstalled(client: pg.PoolClient, options: UninstallOptions): Promise<UninstallResult> {
-  const step = {what: 'the tool\'s schema'}
+  const step = {what: "the tool's schema"}
   try {
     await begin(client, {lockTimeoutMs: options.lockTimeoutMs})
-    step.what = 'the tool\'s schema (another run of the tool is changing it)'
+    step.what = "the tool's schema (another run of the tool is changing it)"
     // The same lock migrations take: no restriction or ledger table can appear while this runs.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
     const first = await planUninstall(client, options.ledger)
@@ -66,7 +66,7 @@ async function dropInstalled(client: pg.PoolClient, options: UninstallOptions): 
     const toolTables = first.toDrop.filter(o => o.kind === 'table').map(o => o.ref)
     step.what = 'the tables with enforcement triggers'
     if (appTables.length > 0) await client.query(`LOCK TABLE ${appTables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`)
-    step.what = 'the tool\'s tables'
+    step.what = "the tool's tables"
     if (toolTables.length > 0) await client.query(`LOCK TABLE ${toolTables.join(', ')} IN ACCESS EXCLUSIVE MODE`)
     const {plan, toDrop, refusal} = await planUninstall(client, options.ledger)
     if (refusal) throw refusalError(refusal, {...plan, dryRun: false})
@@ -92,13 +92,19 @@ function dropStatements(toDrop: FoundObject[], isLedgerKept: boolean): Array<{wh
     if (objects.length > 0) statements.push({what: objects.map(o => o.name).join(', '), sql: `DROP ${keyword} ${objects.map(o => o.ref).join(', ')}`})
   }
   dropAll('VIEW', all('view'))
-  dropAll('SCHEMA', all('schema', o => o.component === 'views'))
+  dropAll(
+    'SCHEMA',
+    all('schema', o => o.component === 'views'),
+  )
   dropAll('TABLE', all('table'))
   dropAll('SEQUENCE', all('sequence'))
   dropAll('FUNCTION', all('function'))
   // A kept ledger keeps its migration record; the parts dropped lose theirs, so using them again recreates them.
   if (isLedgerKept) statements.push({what: 'heroku_privacy.schema_versions', sql: "DELETE FROM heroku_privacy.schema_versions WHERE component <> 'ledger'"})
-  dropAll('SCHEMA', all('schema', o => o.component !== 'views'))
+  dropAll(
+    'SCHEMA',
+    all('schema', o => o.component !== 'views'),
+  )
   return statements
 }
 
@@ -106,7 +112,10 @@ function dropStatements(toDrop: FoundObject[], isLedgerKept: boolean): Array<{wh
 async function assertNothingLeft(client: pg.ClientBase, ledger: LedgerChoice): Promise<void> {
   const {plan} = await planUninstall(client, ledger)
   const left = plan.dropped.map(o => (o.on ? `${o.kind} ${o.name} on ${o.on}` : `${o.kind} ${o.name}`))
-  if (left.length > 0) throw new PrivacyError(`Uninstalling left ${left.join(', ')} behind, so it was rolled back and nothing was changed; please report this.`, {code: 'uninstall_incomplete'})
+  if (left.length > 0)
+    throw new PrivacyError(`Uninstalling left ${left.join(', ')} behind, so it was rolled back and nothing was changed; please report this.`, {
+      code: 'uninstall_incomplete',
+    })
 }
 
 function explain(error: unknown, what: string, lockTimeoutMs: number): unknown {
@@ -114,13 +123,23 @@ function explain(error: unknown, what: string, lockTimeoutMs: number): unknown {
   const e = error as {code?: string; message?: string; detail?: string}
   switch (e.code) {
     case '55P03':
-      return new PrivacyError(`Another session holds a lock on ${what}, and the lock timeout (${Math.round(lockTimeoutMs / 1000)}s) passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`, {code: 'uninstall_lock_timeout'})
+      return new PrivacyError(
+        `Another session holds a lock on ${what}, and the lock timeout (${Math.round(lockTimeoutMs / 1000)}s) passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`,
+        {code: 'uninstall_lock_timeout'},
+      )
     case '40P01':
-      return new PrivacyError(`Another session was waiting on ${what} at the same moment (a deadlock). Nothing was changed; run again.`, {code: 'uninstall_deadlock'})
+      return new PrivacyError(`Another session was waiting on ${what} at the same moment (a deadlock). Nothing was changed; run again.`, {
+        code: 'uninstall_deadlock',
+      })
     case '42501':
-      return new PrivacyError(`This role may not drop ${what} (only its owner can): run as the role that installed it, usually the app's default credential. Nothing was changed.`, {code: 'uninstall_not_permitted'})
+      return new PrivacyError(
+        `This role may not drop ${what} (only its owner can): run as the role that installed it, usually the app's default credential. Nothing was changed.`,
+        {code: 'uninstall_not_permitted'},
+      )
     case '2BP01':
-      return new PrivacyError(`Objects the tool did not create depend on ${what} (${e.detail ?? e.message}); change or drop them first. Nothing was changed.`, {code: 'uninstall_dependents'})
+      return new PrivacyError(`Objects the tool did not create depend on ${what} (${e.detail ?? e.message}); change or drop them first. Nothing was changed.`, {
+        code: 'uninstall_dependents',
+      })
     default:
       return error
   }

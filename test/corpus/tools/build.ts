@@ -17,7 +17,13 @@ export interface BuildNotes {
 
 type Column = CorpusTable['columns'][number]
 
-const ON_DELETE: Record<string, string> = {'no action': 'NO ACTION', restrict: 'RESTRICT', cascade: 'CASCADE', 'set null': 'SET NULL', 'set default': 'SET DEFAULT'}
+const ON_DELETE: Record<string, string> = {
+  'no action': 'NO ACTION',
+  restrict: 'RESTRICT',
+  cascade: 'CASCADE',
+  'set null': 'SET NULL',
+  'set default': 'SET DEFAULT',
+}
 
 const schemasOf = (corpus: CorpusSchema) => [...new Set([...corpus.tables.map(t => t.schema), ...corpus.enums.map(e => e.schema)])]
 
@@ -49,12 +55,18 @@ function columnDdl(column: Column, type: string, keepDefault: boolean): string {
 }
 
 /** `CREATE TABLE` for one table; an inheriting table lists only the columns its parent lacks. */
-export function createTableSql(table: CorpusTable, parent: CorpusTable | undefined, options: {types: Map<string, string>; keepDefaults: boolean; keepGenerated: boolean}): string {
+export function createTableSql(
+  table: CorpusTable,
+  parent: CorpusTable | undefined,
+  options: {types: Map<string, string>; keepDefaults: boolean; keepGenerated: boolean},
+): string {
   const inherited = new Set(parent?.columns.map(c => c.name) ?? [])
-  const columns = table.columns.filter(c => !inherited.has(c.name)).map(c => {
-    const column = options.keepGenerated ? c : {...c, generated: undefined}
-    return columnDdl(column, options.types.get(c.name) ?? c.type, options.keepDefaults)
-  })
+  const columns = table.columns
+    .filter(c => !inherited.has(c.name))
+    .map(c => {
+      const column = options.keepGenerated ? c : {...c, generated: undefined}
+      return columnDdl(column, options.types.get(c.name) ?? c.type, options.keepDefaults)
+    })
   if (table.primaryKey.length > 0) columns.push(`PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(', ')})`)
   const inherits = parent ? ` INHERITS (${quoteTable(table.inherits!)})` : ''
   const partition = table.partitionBy ? ` PARTITION BY ${table.partitionBy}` : ''
@@ -104,7 +116,11 @@ async function createAll(client: pg.ClientBase, corpus: CorpusSchema): Promise<B
   // in a fraction of the time); table by table, giving up what the server cannot do, when it does not.
   await client.query('SAVEPOINT create_all')
   try {
-    await client.query(ordered.map(t => [createTableSql(t, parentOf(t), {types: new Map(), keepDefaults: true, keepGenerated: true}), ...defaultPartitionSql(t)].join(';\n')).join(';\n'))
+    await client.query(
+      ordered
+        .map(t => [createTableSql(t, parentOf(t), {types: new Map(), keepDefaults: true, keepGenerated: true}), ...defaultPartitionSql(t)].join(';\n'))
+        .join(';\n'),
+    )
     await client.query('RELEASE SAVEPOINT create_all')
     return notes
   } catch {
@@ -145,7 +161,15 @@ async function createOneTable(client: pg.ClientBase, table: CorpusTable, parent:
       const missingType = /type "([^"]+)" does not exist/.exec(message)?.[1]
       if (code === '42704' && missingType) {
         const bare = missingType.replace(/^.*\./, '')
-        for (const c of table.columns) if (c.type.replace(/\[\]$/, '').replace(/\(.*\)$/, '').replace(/^.*\./, '').replace(/"/g, '') === bare) types.set(c.name, c.type.endsWith('[]') ? 'text[]' : 'text')
+        for (const c of table.columns)
+          if (
+            c.type
+              .replace(/\[\]$/, '')
+              .replace(/\(.*\)$/, '')
+              .replace(/^.*\./, '')
+              .replace(/"/g, '') === bare
+          )
+            types.set(c.name, c.type.endsWith('[]') ? 'text[]' : 'text')
         notes.adjustments.push(`${tableKeyOf(table)}: type ${missingType} stored as text`)
       } else if (keepDefaults && (code === '42883' || code === '42P01' || code === '3F000')) {
         keepDefaults = false

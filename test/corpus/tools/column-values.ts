@@ -16,23 +16,34 @@ export function kindOf(labels: CorpusLabels | undefined, key: string, column: st
   return labels?.values?.[key] ?? (type.family === 'text' ? plainKindFor(column) : undefined)
 }
 
-export function columnValue(input: {corpus: CorpusSchema; labels: CorpusLabels | undefined; table: CorpusTable; column: string; type: LiveType; ctx: ValueContext}): Value {
+export function columnValue(input: {
+  corpus: CorpusSchema
+  labels: CorpusLabels | undefined
+  table: CorpusTable
+  column: string
+  type: LiveType
+  ctx: ValueContext
+}): Value {
   const {table, column, type, ctx} = input
   const key = `${tableKeyOf(table)}.${column}`
   if (table.primaryKey.length === 1 && table.primaryKey[0] === column && !input.labels?.personal[key]) {
     // A key narrower than the table (numeric(1,0)) holds as many rows as it has values; the rest clash and are dropped.
-    if (type.family === 'integer' || type.family === 'numeric') return ctx.row + 1 <= type.maxInteger ? ctx.row + 1 : 1 + Math.floor(ctx.random() * type.maxInteger)
+    if (type.family === 'integer' || type.family === 'numeric')
+      return ctx.row + 1 <= type.maxInteger ? ctx.row + 1 : 1 + Math.floor(ctx.random() * type.maxInteger)
     if (type.family === 'uuid') return uuid(ctx.random)
     if (type.family === 'text' && !input.labels?.values?.[key]) {
       // A short text key (char(3), varchar(10)) counts its rows in base 36, so that its keys differ however short it is.
-      return type.maxLength !== null && type.maxLength < 25 ? (ctx.row + 1).toString(36).padStart(Math.min(type.maxLength, 3), '0') : `c${chars(ctx.random, 'alnum', 24)}`
+      return type.maxLength !== null && type.maxLength < 25
+        ? (ctx.row + 1).toString(36).padStart(Math.min(type.maxLength, 3), '0')
+        : `c${chars(ctx.random, 'alnum', 24)}`
     }
   }
   const kind = kindOf(input.labels, key, column, type)
-  const make = kind ? PERSONAL_VALUES[kind] ?? PLAIN_VALUES[kind] : undefined
+  const make = kind ? (PERSONAL_VALUES[kind] ?? PLAIN_VALUES[kind]) : undefined
   let value = make ? make(ctx) : plainValueOfType(type, ctx.random, ctx.today)
   // A number kept in a numeric column loses its punctuation (a CPF "123.456.789-09", a phone "+55 48 9…").
-  if (typeof value === 'string' && ['integer', 'numeric'].includes(type.family) && /^[\d\s.()+\/-]+$/.test(value)) value = value.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
+  if (typeof value === 'string' && ['integer', 'numeric'].includes(type.family) && /^[\d\s.()+\/-]+$/.test(value))
+    value = value.replace(/\D/g, '').replace(/^0+(?=\d)/, '')
   if (!fitsType(value, type)) value = plainValueOfType(type, ctx.random, ctx.today)
   // Cut to the column's length here, as the server would, so that unique keys are checked on what is stored.
   if (typeof value === 'string' && type.maxLength !== null && !type.isArray) value = value.slice(0, type.maxLength)
@@ -45,7 +56,12 @@ export function columnValue(input: {corpus: CorpusSchema; labels: CorpusLabels |
  * columns are always filled, some sparse and a few never used, as in a real
  * database. Personal columns are rarely left wholly empty.
  */
-export function nullRate(context: {options: {seed: string | number}; labels: CorpusLabels | undefined}, table: CorpusTable, column: CorpusTable['columns'][number], isReference: boolean): number {
+export function nullRate(
+  context: {options: {seed: string | number}; labels: CorpusLabels | undefined},
+  table: CorpusTable,
+  column: CorpusTable['columns'][number],
+  isReference: boolean,
+): number {
   if (!column.nullable) return 0
   const key = `${tableKeyOf(table)}.${column.name}`
   const roll = randomFrom(context.options.seed, 'null-rate', key)()

@@ -7,18 +7,46 @@ import {parseCall} from './django-parse.js'
 
 /** Character fields and their default `max_length` (undefined: no limit, as Django allows on PostgreSQL). */
 const CHAR_LENGTHS: Record<string, number | undefined> = {
-  CharField: undefined, SlugField: 50, EmailField: 254, URLField: 200, FileField: 100, ImageField: 100, FilePathField: 100, PhoneNumberField: 128,
+  CharField: undefined,
+  SlugField: 50,
+  EmailField: 254,
+  URLField: 200,
+  FileField: 100,
+  ImageField: 100,
+  FilePathField: 100,
+  PhoneNumberField: 128,
   CountryField: 2,
 }
 const SIMPLE: Record<string, string> = {
-  TextField: 'text', CITextField: 'citext', UUIDField: 'uuid', BooleanField: 'boolean', NullBooleanField: 'boolean', IntegerField: 'integer',
-  BigIntegerField: 'bigint', SmallIntegerField: 'smallint', PositiveIntegerField: 'integer', PositiveSmallIntegerField: 'smallint',
-  PositiveBigIntegerField: 'bigint', FloatField: 'double precision', DateField: 'date', DateTimeField: 'timestamp with time zone',
-  TimeField: 'time without time zone', DurationField: 'interval', JSONField: 'jsonb', SanitizedJSONField: 'jsonb', GenericIPAddressField: 'inet',
-  IPAddressField: 'inet', BinaryField: 'bytea', HStoreField: 'hstore', SearchVectorField: 'tsvector', MeasurementField: 'double precision',
+  TextField: 'text',
+  CITextField: 'citext',
+  UUIDField: 'uuid',
+  BooleanField: 'boolean',
+  NullBooleanField: 'boolean',
+  IntegerField: 'integer',
+  BigIntegerField: 'bigint',
+  SmallIntegerField: 'smallint',
+  PositiveIntegerField: 'integer',
+  PositiveSmallIntegerField: 'smallint',
+  PositiveBigIntegerField: 'bigint',
+  FloatField: 'double precision',
+  DateField: 'date',
+  DateTimeField: 'timestamp with time zone',
+  TimeField: 'time without time zone',
+  DurationField: 'interval',
+  JSONField: 'jsonb',
+  SanitizedJSONField: 'jsonb',
+  GenericIPAddressField: 'inet',
+  IPAddressField: 'inet',
+  BinaryField: 'bytea',
+  HStoreField: 'hstore',
+  SearchVectorField: 'tsvector',
+  MeasurementField: 'double precision',
   // django-bitfield keeps its flags in one bigint.
   BitField: 'bigint',
-  AutoField: 'serial', BigAutoField: 'bigserial', SmallAutoField: 'smallserial',
+  AutoField: 'serial',
+  BigAutoField: 'bigserial',
+  SmallAutoField: 'smallserial',
 }
 const COMPOSED = new Set(['ArrayField', 'DecimalField'])
 

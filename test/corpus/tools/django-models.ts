@@ -10,8 +10,19 @@ import {EXTERNAL_CONCRETE, LIBRARY_MODULE, libraryClasses} from './django-contri
 import {RELATIONS, autoFieldType, columnType, knownFieldBase, last, plainType} from './django-fields.js'
 import {type Call, type PyClass, pyString} from './django-parse.js'
 
-export interface Model {cls: PyClass; app: string; table: string; abstract: boolean; proxy: boolean; library: boolean}
-export interface ModelField {name: string; call: Call; owner: PyClass}
+export interface Model {
+  cls: PyClass
+  app: string
+  table: string
+  abstract: boolean
+  proxy: boolean
+  library: boolean
+}
+export interface ModelField {
+  name: string
+  call: Call
+  owner: PyClass
+}
 
 export interface ProjectOptions {
   /** DEFAULT_AUTO_FIELD: `AutoField` (Django's default) or `BigAutoField`. */
@@ -27,7 +38,11 @@ export class DjangoProject {
   private readonly classesByName = new Map<string, PyClass[]>()
   private readonly classes: PyClass[]
 
-  constructor(classes: PyClass[], private readonly constants: Map<string, Map<string, number>>, private readonly options: ProjectOptions = {}) {
+  constructor(
+    classes: PyClass[],
+    private readonly constants: Map<string, Map<string, number>>,
+    private readonly options: ProjectOptions = {},
+  ) {
     this.autoType = autoFieldType(options.autoField)
     // A project's classes come before the libraries', so a project's `Group` wins over Django's for a bare name.
     this.classes = [...classes, ...libraryClasses()]
@@ -40,8 +55,12 @@ export class DjangoProject {
       if (!this.isModel(cls)) continue
       const app = pyString(cls.meta.app_label) ?? cls.app
       this.models.set(cls, {
-        cls, app, table: pyString(cls.meta.db_table) ?? `${app}_${cls.name.toLowerCase()}`,
-        abstract: cls.meta.abstract === 'True', proxy: cls.meta.proxy === 'True', library: cls.module === LIBRARY_MODULE,
+        cls,
+        app,
+        table: pyString(cls.meta.db_table) ?? `${app}_${cls.name.toLowerCase()}`,
+        abstract: cls.meta.abstract === 'True',
+        proxy: cls.meta.proxy === 'True',
+        library: cls.module === LIBRARY_MODULE,
       })
     }
   }
@@ -52,8 +71,13 @@ export class DjangoProject {
     const candidates = this.classesByName.get(parts.at(-1)!) ?? []
     const app = parts.length === 2 ? candidates.find(c => (pyString(c.meta.app_label) ?? c.app) === parts[0]) : undefined
     const preferModels = (list: PyClass[]) => list.find(c => this.isModel(c)) ?? list[0]
-    return app ?? preferModels(candidates.filter(c => c.module === from.module)) ?? preferModels(candidates.filter(c => c.app === from.app))
-      ?? preferModels(candidates.filter(c => c.module !== LIBRARY_MODULE)) ?? preferModels(candidates)
+    return (
+      app ??
+      preferModels(candidates.filter(c => c.module === from.module)) ??
+      preferModels(candidates.filter(c => c.app === from.app)) ??
+      preferModels(candidates.filter(c => c.module !== LIBRARY_MODULE)) ??
+      preferModels(candidates)
+    )
   }
 
   private isModel(cls: PyClass, seen = new Set<PyClass>()): boolean {
@@ -74,16 +98,19 @@ export class DjangoProject {
   /** The model a relation points at, or undefined when it is outside the sources (its column stays, without a foreign key). */
   target(call: Call, model: Model, from: PyClass = model.cls): Model | undefined {
     const raw = call.kwargs.to ?? call.args[0] ?? ''
-    const name = raw.includes('AUTH_USER_MODEL') ? this.options.userModel ?? 'auth.User' : pyString(raw) ?? raw
+    const name = raw.includes('AUTH_USER_MODEL') ? (this.options.userModel ?? 'auth.User') : (pyString(raw) ?? raw)
     const cls = name === 'self' ? model.cls : this.findClass(name, from)
     const found = cls ? this.models.get(cls) : undefined
-    return found?.proxy ? this.concreteParent(found) ?? found : found
+    return found?.proxy ? (this.concreteParent(found) ?? found) : found
   }
 
   /** Bases of a model that are models themselves. */
   private modelBases(model: Model): Model[] {
-    return model.cls.bases.map(b => this.findClass(b, model.cls)).filter((c): c is PyClass => c !== undefined && c !== model.cls)
-      .map(c => this.models.get(c)).filter((m): m is Model => m !== undefined)
+    return model.cls.bases
+      .map(b => this.findClass(b, model.cls))
+      .filter((c): c is PyClass => c !== undefined && c !== model.cls)
+      .map(c => this.models.get(c))
+      .filter((m): m is Model => m !== undefined)
   }
 
   /** The concrete model a model extends by multi-table inheritance (a proxy's model too). */
@@ -103,7 +130,10 @@ export class DjangoProject {
   fields(model: Model): ModelField[] {
     const fields = this.inheritedFields(model, new Set())
     const created = (f: ModelField) => this.classes.indexOf(f.owner)
-    return [...fields.filter(f => f.owner.module === LIBRARY_MODULE).sort((a, b) => created(a) - created(b)), ...fields.filter(f => f.owner.module !== LIBRARY_MODULE)]
+    return [
+      ...fields.filter(f => f.owner.module === LIBRARY_MODULE).sort((a, b) => created(a) - created(b)),
+      ...fields.filter(f => f.owner.module !== LIBRARY_MODULE),
+    ]
   }
 
   private inheritedFields(model: Model, seen: Set<Model>): ModelField[] {
@@ -121,7 +151,10 @@ export class DjangoProject {
 
   /** The column of a field: `db_column`, `<name>_id` for a relation, else its name. */
   columnOf(field: {name: string; call: Call}): string {
-    return pyString(field.call.kwargs.db_column) ?? (RELATIONS.has(this.fieldClasses.get(last(field.call.callee)) ?? last(field.call.callee)) ? `${field.name}_id` : field.name)
+    return (
+      pyString(field.call.kwargs.db_column) ??
+      (RELATIONS.has(this.fieldClasses.get(last(field.call.callee)) ?? last(field.call.callee)) ? `${field.name}_id` : field.name)
+    )
   }
 
   /** The primary key's column and type (a serial type when Django creates it automatically). */
@@ -162,8 +195,12 @@ export class DjangoProject {
     if (!value) return undefined
     if (/^\d[\d_]*$/.test(value)) return value.replaceAll('_', '')
     const [scope, name] = value.includes('.') ? [value.slice(0, value.lastIndexOf('.')), last(value)] : [undefined, value]
-    const found = scope === undefined ? owner.constants[name] ?? this.moduleConstant(name, owner.module)
-      : scope === 'settings' ? this.moduleConstant(name, undefined) : this.classConstant(this.findClass(scope, owner), name)
+    const found =
+      scope === undefined
+        ? (owner.constants[name] ?? this.moduleConstant(name, owner.module))
+        : scope === 'settings'
+          ? this.moduleConstant(name, undefined)
+          : this.classConstant(this.findClass(scope, owner), name)
     return found === undefined ? undefined : String(found)
   }
 

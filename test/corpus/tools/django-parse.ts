@@ -6,7 +6,11 @@
  * options of their `class Meta`; and a module's integer constants.
  */
 
-export interface Call {callee: string; args: string[]; kwargs: Record<string, string>}
+export interface Call {
+  callee: string
+  args: string[]
+  kwargs: Record<string, string>
+}
 export interface PyClass {
   name: string
   bases: string[]
@@ -131,7 +135,9 @@ export function parseModule(source: string, app: string, module = ''): PyClass[]
   for (const line of logicalLines(source)) {
     const header = /^class\s+(\w+)\s*(?:\(([\s\S]*)\))?\s*:/.exec(line.text)
     if (line.indent === 0) {
-      current = header ? {name: header[1]!, bases: splitArgs(header[2] ?? '').filter(b => !b.includes('=')), app, module, fields: [], constants: {}, meta: {}} : undefined
+      current = header
+        ? {name: header[1]!, bases: splitArgs(header[2] ?? '').filter(b => !b.includes('=')), app, module, fields: [], constants: {}, meta: {}}
+        : undefined
       if (current) classes.push(current)
       inMeta = false
       continue

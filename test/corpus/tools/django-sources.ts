@@ -12,7 +12,11 @@ import {basename, dirname, join} from 'node:path'
 
 import {moduleConstants} from './django-parse.js'
 
-export interface SourceFile {app: string; file: string; source: string}
+export interface SourceFile {
+  app: string
+  file: string
+  source: string
+}
 
 /** `APP=PATH` or PATH (its app label is the directory holding it, the one above a `models/` package); a directory stands for its Python files. */
 export async function sourceFiles(sources: string[]): Promise<SourceFile[]> {
@@ -45,7 +49,10 @@ async function pythonFiles(dir: string): Promise<string[]> {
 export function importedConstants(source: string): Array<{module: string; name: string; local: string}> {
   const found: Array<{module: string; name: string; local: string}> = []
   for (const match of source.matchAll(/^from\s+(\.*[\w.]*)\s+import\s+(\([^)]*\)|[^\n]*)/gm)) {
-    for (const item of match[2]!.replace(/[()]/g, '').replace(/#[^\n]*/g, '').split(',')) {
+    for (const item of match[2]!
+      .replace(/[()]/g, '')
+      .replace(/#[^\n]*/g, '')
+      .split(',')) {
       const [name, alias] = item.trim().split(/\s+as\s+/)
       if (name && /^[A-Z][A-Z0-9_]*$/.test(name)) found.push({module: match[1]!, name, local: alias ?? name})
     }

@@ -12,9 +12,14 @@ import {benchmarkSection, scoreTable, writeBenchmarkSection} from './report.js'
 import {CORPUS_SEED, evaluateCorpus, loadCorpus} from './run-app.js'
 import {AppScore, overall} from './score.js'
 
-const {values: args} = parseArgs({options: {
-  app: {type: 'string', multiple: true}, details: {type: 'boolean'}, json: {type: 'boolean'}, 'no-write': {type: 'boolean'},
-}})
+const {values: args} = parseArgs({
+  options: {
+    app: {type: 'string', multiple: true},
+    details: {type: 'boolean'},
+    json: {type: 'boolean'},
+    'no-write': {type: 'boolean'},
+  },
+})
 const here = dirname(fileURLToPath(import.meta.url))
 const corpusDir = join(here, '..')
 const apps = await loadCorpus(corpusDir, args.app)
@@ -44,7 +49,8 @@ function details(s: AppScore): string {
   const lines = [`\n## ${s.app}`]
   if (s.misses.length > 0) lines.push(`missed (${s.misses.length}):`, ...s.misses.map(m => `  ${m.column} [${m.category}]`))
   if (s.falseFlags.length > 0) lines.push(`flagged, not personal (${s.falseFlags.length}):`, ...s.falseFlags.map(f => `  ${f.column} [${f.category}]`))
-  if (s.disagreements.length > 0) lines.push(`category (${s.disagreements.length}):`, ...s.disagreements.map(d => `  ${d.column} labelled ${d.labelled}, scanned ${d.scanned}`))
+  if (s.disagreements.length > 0)
+    lines.push(`category (${s.disagreements.length}):`, ...s.disagreements.map(d => `  ${d.column} labelled ${d.labelled}, scanned ${d.scanned}`))
   if (s.unreached.length > 0) lines.push(`unreached: ${s.unreached.join(', ')}`, `  silently: ${s.silentlyUnreached.join(', ') || 'none'}`)
   if (s.referencesWithoutFk.missing.length > 0) lines.push('references without FK not proposed:', ...s.referencesWithoutFk.missing.map(m => `  ${m}`))
   if (!s.subject.right) lines.push(`subject: expected ${s.subject.expected}, scan picked ${s.subject.guessed ?? 'none'}`)

@@ -30,11 +30,20 @@ import {DjangoProject, type Model, type ModelField, type ProjectOptions} from '.
 import {parseCall, parseModule, pyString, splitArgs} from './django-parse.js'
 import {constantsOf, sourceFiles} from './django-sources.js'
 
-interface TableSql {create: string[]; foreignKeys: string[]; targets: Model[]; skipped: string[]}
+interface TableSql {
+  create: string[]
+  foreignKeys: string[]
+  targets: Model[]
+  skipped: string[]
+}
 
 export async function djangoToSql(sources: string[], options: ProjectOptions = {}): Promise<{sql: string; tables: number; skipped: string[]}> {
   const files = await sourceFiles(sources)
-  const project = new DjangoProject(files.flatMap(f => parseModule(f.source, f.app, f.file)), await constantsOf(files), options)
+  const project = new DjangoProject(
+    files.flatMap(f => parseModule(f.source, f.app, f.file)),
+    await constantsOf(files),
+    options,
+  )
   const emitted = new Set<Model>()
   const pending = project.concreteModels().filter(m => !m.library)
   const create: string[] = []
@@ -89,10 +98,13 @@ function tableSql(project: DjangoProject, model: Model): TableSql {
     const column = project.columnOf(field)
     const isPk = field.call.kwargs.primary_key === 'True'
     const nullable = field.call.kwargs.null === 'True' && !isPk
-    columns.push(`${q(column)} ${isPk && kind === 'relation' ? plainType(project.fieldType(field, model)) : project.fieldType(field, model)}${nullable ? '' : ' NOT NULL'}`)
+    columns.push(
+      `${q(column)} ${isPk && kind === 'relation' ? plainType(project.fieldType(field, model)) : project.fieldType(field, model)}${nullable ? '' : ' NOT NULL'}`,
+    )
     if (isPk) columns.push(`PRIMARY KEY (${q(column)})`)
     else if (field.call.kwargs.unique === 'True' || isOneToOne(callee)) uniques.push([column])
-    if (target && field.call.kwargs.db_constraint !== 'False') out.foreignKeys.push(foreignKey(model.table, column, target.table, project.referencedColumn(field, target)))
+    if (target && field.call.kwargs.db_constraint !== 'False')
+      out.foreignKeys.push(foreignKey(model.table, column, target.table, project.referencedColumn(field, target)))
   }
   if (pk.implicit) columns.push(`PRIMARY KEY (${q(pk.column)})`)
   const columnFor = (name: string) => {
@@ -109,7 +121,8 @@ function tableSql(project: DjangoProject, model: Model): TableSql {
   for (const text of splitArgs((model.cls.meta.constraints ?? '[]').trim().replace(/^\[|\]$/g, ''))) {
     const constraint = uniqueConstraint(text, columnFor)
     if (!constraint) continue
-    if (constraint.index) indexes.push(`CREATE UNIQUE INDEX ON ${q(model.table)} (${constraint.keys.join(', ')})${constraint.where ? ` WHERE ${constraint.where}` : ''};`)
+    if (constraint.index)
+      indexes.push(`CREATE UNIQUE INDEX ON ${q(model.table)} (${constraint.keys.join(', ')})${constraint.where ? ` WHERE ${constraint.where}` : ''};`)
     else uniques.push(constraint.columns)
   }
   for (const unique of uniques) columns.push(`UNIQUE (${unique.map(c => q(c)).join(', ')})`)
@@ -167,14 +180,23 @@ function joinTable(project: DjangoProject, model: Model, field: ModelField, targ
   const to = self ? `to_${target.cls.name.toLowerCase()}_id` : `${target.cls.name.toLowerCase()}_id`
   const table = pyString(field.call.kwargs.db_table) ?? `${model.table}_${field.name}`
   const key = model.library ? 'serial' : project.autoType
-  out.create.push(`CREATE TABLE ${q(table)} (\n  "id" ${key} NOT NULL,\n  ${q(from)} ${plainType(project.primaryKey(model).type)} NOT NULL,\n  `
-    + `${q(to)} ${plainType(project.primaryKey(target).type)} NOT NULL,\n  PRIMARY KEY ("id"),\n  UNIQUE (${q(from)}, ${q(to)})\n);`)
-  out.foreignKeys.push(foreignKey(table, from, model.table, project.primaryKey(model).column), foreignKey(table, to, target.table, project.primaryKey(target).column))
+  out.create.push(
+    `CREATE TABLE ${q(table)} (\n  "id" ${key} NOT NULL,\n  ${q(from)} ${plainType(project.primaryKey(model).type)} NOT NULL,\n  ` +
+      `${q(to)} ${plainType(project.primaryKey(target).type)} NOT NULL,\n  PRIMARY KEY ("id"),\n  UNIQUE (${q(from)}, ${q(to)})\n);`,
+  )
+  out.foreignKeys.push(
+    foreignKey(table, from, model.table, project.primaryKey(model).column),
+    foreignKey(table, to, target.table, project.primaryKey(target).column),
+  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}, auto: {type: 'string'}, 'user-model': {type: 'string'}}})
-  if (!args.out || positionals.length === 0) throw new Error('usage: from-django.ts --out FILE [--auto AutoField|BigAutoField] [--user-model app.Model] SOURCE...')
+  const {values: args, positionals} = parseArgs({
+    allowPositionals: true,
+    options: {out: {type: 'string'}, auto: {type: 'string'}, 'user-model': {type: 'string'}},
+  })
+  if (!args.out || positionals.length === 0)
+    throw new Error('usage: from-django.ts --out FILE [--auto AutoField|BigAutoField] [--user-model app.Model] SOURCE...')
   const result = await djangoToSql(positionals, {autoField: args.auto, userModel: args['user-model']})
   await writeFile(args.out, result.sql)
   for (const field of result.skipped) process.stderr.write(`left out (unknown field class): ${field}\n`)

@@ -24,11 +24,13 @@ let namedTypes = new Map<string, string>()
 
 async function goFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, {withFileTypes: true})
-  const nested = await Promise.all(entries.map(async e => {
-    const path = join(dir, e.name)
-    if (e.isDirectory()) return e.name === 'migrations' || e.name === 'fixtures' ? [] : goFiles(path)
-    return e.name.endsWith('.go') && !e.name.endsWith('_test.go') ? [path] : []
-  }))
+  const nested = await Promise.all(
+    entries.map(async e => {
+      const path = join(dir, e.name)
+      if (e.isDirectory()) return e.name === 'migrations' || e.name === 'fixtures' ? [] : goFiles(path)
+      return e.name.endsWith('.go') && !e.name.endsWith('_test.go') ? [path] : []
+    }),
+  )
   return nested.flat()
 }
 
@@ -44,10 +46,46 @@ function gonicCasedName(name: string): string {
   return out.join('').toLowerCase()
 }
 
-const KEYWORDS = new Set(['pk', 'autoincr', 'null', 'notnull', 'not', 'unique', 'index', 'extends', 'created', 'updated', 'deleted', 'version', 'default',
-  'json', 'text', 'longtext', 'mediumtext', 'blob', 'longblob', 'bool', 'int', 'bigint', 'smallint', 'varchar', 'char', 'uuid', 'comment', 'cascade', 'nocache', 'cache'])
+const KEYWORDS = new Set([
+  'pk',
+  'autoincr',
+  'null',
+  'notnull',
+  'not',
+  'unique',
+  'index',
+  'extends',
+  'created',
+  'updated',
+  'deleted',
+  'version',
+  'default',
+  'json',
+  'text',
+  'longtext',
+  'mediumtext',
+  'blob',
+  'longblob',
+  'bool',
+  'int',
+  'bigint',
+  'smallint',
+  'varchar',
+  'char',
+  'uuid',
+  'comment',
+  'cascade',
+  'nocache',
+  'cache',
+])
 
-interface Column {name: string; type: string; notNull: boolean; default?: string; pk: boolean}
+interface Column {
+  name: string
+  type: string
+  notNull: boolean
+  default?: string
+  pk: boolean
+}
 
 function columns(struct: GoStruct, seen = new Set<string>()): Array<Column & {unique: string[]; field: GoField}> {
   const result: Array<Column & {unique: string[]; field: GoField}> = []
@@ -59,8 +97,12 @@ function columns(struct: GoStruct, seen = new Set<string>()): Array<Column & {un
       if (inner && !seen.has(inner.name)) result.push(...columns(inner, new Set([...seen, inner.name])))
       continue
     }
-    const named = tokens.find((t, i) => tokens[i - 1]?.toUpperCase() !== 'DEFAULT' && (/^'.*'$/.test(t) || (/^[a-z_][a-z0-9_]*$/.test(t) && !KEYWORDS.has(t.toLowerCase()))))
-    const sqlType = tokens.map(t => t.toUpperCase()).find(t => /^(VARCHAR|CHAR|TEXT|LONGTEXT|MEDIUMTEXT|BLOB|LONGBLOB|VARBINARY|BIGINT|INT|SMALLINT|BOOL|JSON|UUID)\b/.test(t))
+    const named = tokens.find(
+      (t, i) => tokens[i - 1]?.toUpperCase() !== 'DEFAULT' && (/^'.*'$/.test(t) || (/^[a-z_][a-z0-9_]*$/.test(t) && !KEYWORDS.has(t.toLowerCase()))),
+    )
+    const sqlType = tokens
+      .map(t => t.toUpperCase())
+      .find(t => /^(VARCHAR|CHAR|TEXT|LONGTEXT|MEDIUMTEXT|BLOB|LONGBLOB|VARBINARY|BIGINT|INT|SMALLINT|BOOL|JSON|UUID)\b/.test(t))
     const autoincr = tokens.some(t => t.toLowerCase() === 'autoincr')
     const at = tokens.findIndex(t => t.toUpperCase() === 'DEFAULT')
     result.push({
@@ -82,7 +124,9 @@ function tableSql(table: string, struct: GoStruct): string[] {
   const id = cols.find(c => c.name === 'id' && c.type === 'bigint')
   if (!cols.some(c => c.pk) && id) Object.assign(id, {pk: true, notNull: true, type: 'bigserial'})
   const q = (name: string) => `"${name.replaceAll('"', '""')}"`
-  const lines = cols.map(c => `  ${q(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}${c.default === undefined ? '' : ` DEFAULT ${pgDefault(c.default, c.type)}`}`)
+  const lines = cols.map(
+    c => `  ${q(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}${c.default === undefined ? '' : ` DEFAULT ${pgDefault(c.default, c.type)}`}`,
+  )
   const pk = cols.filter(c => c.pk)
   if (pk.length > 0) lines.push(`  PRIMARY KEY (${pk.map(c => q(c.name)).join(', ')})`)
   const statements = [`CREATE TABLE ${q(table)} (\n${lines.join(',\n')}\n);`]
@@ -128,7 +172,8 @@ function pgDefault(value: string, type: string): string {
 }
 
 async function main(): Promise<void> {
-  const read = async (dirs: string[]) => Promise.all((await Promise.all(dirs.map(goFiles))).flat().map(async file => ({file, text: await readFile(file, 'utf8')})))
+  const read = async (dirs: string[]) =>
+    Promise.all((await Promise.all(dirs.map(goFiles))).flat().map(async file => ({file, text: await readFile(file, 'utf8')})))
   const sources = await read(roots)
   const declared = goStructs([...sources, ...(await read(args.types ?? []))])
   structs = declared.structs
@@ -137,7 +182,8 @@ async function main(): Promise<void> {
   const registered: string[] = []
   for (const {file, text} of sources) {
     const pkg = dirname(file)
-    for (const [, receiver, name] of text.matchAll(/func \((?:\w+\s+)?\*?(\w+)\)\s*TableName\(\)\s*string\s*\{\s*return\s+"([^"]+)"/g)) tableNames.set(`${pkg}.${receiver}`, name!)
+    for (const [, receiver, name] of text.matchAll(/func \((?:\w+\s+)?\*?(\w+)\)\s*TableName\(\)\s*string\s*\{\s*return\s+"([^"]+)"/g))
+      tableNames.set(`${pkg}.${receiver}`, name!)
     for (const [, name] of text.matchAll(/RegisterModel\(new\((\w+)\)/g)) registered.push(`${pkg}.${name}`)
   }
 

@@ -15,7 +15,8 @@ import {parseArgs} from 'node:util'
 
 import {blueprintSql, phpValue} from './laravel-blueprint.js'
 
-const DDL = /^(CREATE\s+(UNIQUE\s+)?INDEX|CREATE\s+TABLE|ALTER\s+TABLE|CREATE\s+SEQUENCE|ALTER\s+SEQUENCE|CREATE\s+SCHEMA|CREATE\s+TYPE|CREATE\s+EXTENSION|DROP\s+TABLE|DROP\s+INDEX|DROP\s+SEQUENCE|ALTER\s+INDEX)\b/i
+const DDL =
+  /^(CREATE\s+(UNIQUE\s+)?INDEX|CREATE\s+TABLE|ALTER\s+TABLE|CREATE\s+SEQUENCE|ALTER\s+SEQUENCE|CREATE\s+SCHEMA|CREATE\s+TYPE|CREATE\s+EXTENSION|DROP\s+TABLE|DROP\s+INDEX|DROP\s+SEQUENCE|ALTER\s+INDEX)\b/i
 
 async function migrationFiles(dir: string, skip: string[]): Promise<string[]> {
   const files: string[] = []
@@ -91,7 +92,8 @@ export function splitSql(sql: string): string[] {
 export function migrationSql(source: string): string[] {
   const body = upBody(source)
   const statements: string[] = []
-  const call = /(DB::unprepared|DB::statement|Schema::create|Schema::table|Schema::dropIfExists|Schema::drop|Schema::rename|\$this->dropPrimaryKeysFromTable)\s*\(/g
+  const call =
+    /(DB::unprepared|DB::statement|Schema::create|Schema::table|Schema::dropIfExists|Schema::drop|Schema::rename|\$this->dropPrimaryKeysFromTable)\s*\(/g
   let match: RegExpExecArray | null
   while ((match = call.exec(body))) {
     const args = balanced(body, call.lastIndex - 1)
@@ -106,11 +108,14 @@ export function migrationSql(source: string): string[] {
     const table = phpValue(comma < 0 ? args : args.slice(0, comma)) as string
     if (kind.endsWith('dropPrimaryKeysFromTable')) {
       // The application's helper drops the primary key of every table of that name, found in the catalog.
-      statements.push(`DO $drop$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS rel, conname FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text ~ ('(^|\\.)' || '${table.replace(/'/g, "''")}' || '$') LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.rel, r.conname); END LOOP; END $drop$`)
+      statements.push(
+        `DO $drop$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS rel, conname FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text ~ ('(^|\\.)' || '${table.replace(/'/g, "''")}' || '$') LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.rel, r.conname); END LOOP; END $drop$`,
+      )
       continue
     }
     if (kind === 'Schema::dropIfExists' || kind === 'Schema::drop') statements.push(`DROP TABLE IF EXISTS ${quoted(table)} CASCADE`)
-    else if (kind === 'Schema::rename') statements.push(`ALTER TABLE ${quoted(table)} RENAME TO "${(phpValue(args.slice(comma + 1)) as string).replace(/.*\./, '')}"`)
+    else if (kind === 'Schema::rename')
+      statements.push(`ALTER TABLE ${quoted(table)} RENAME TO "${(phpValue(args.slice(comma + 1)) as string).replace(/.*\./, '')}"`)
     else {
       const open = args.indexOf('{')
       statements.push(...blueprintSql(table, open < 0 ? '' : balanced(args, open), kind === 'Schema::create').map(s => s.replace(/;$/, '')))
@@ -119,10 +124,15 @@ export function migrationSql(source: string): string[] {
   return statements
 }
 
-const quoted = (table: string) => table.split('.').map(p => `"${p}"`).join('.')
+const quoted = (table: string) =>
+  table
+    .split('.')
+    .map(p => `"${p}"`)
+    .join('.')
 
 /** Each statement runs alone: one that fails (a view or function it needs is not replayed) leaves the rest. */
-const tolerant = (sql: string) => `DO $corpus$ BEGIN EXECUTE $stmt$${sql}$stmt$; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'skipped: % (%)', SQLERRM, left($stmt$${sql.slice(0, 80)}$stmt$, 80); END $corpus$;`
+const tolerant = (sql: string) =>
+  `DO $corpus$ BEGIN EXECUTE $stmt$${sql}$stmt$; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'skipped: % (%)', SQLERRM, left($stmt$${sql.slice(0, 80)}$stmt$, 80); END $corpus$;`
 
 export async function laravelToSql(dir: string, options: {skip?: string[]; searchPath?: string[]} = {}): Promise<string> {
   const out: string[] = []
@@ -136,7 +146,10 @@ export async function laravelToSql(dir: string, options: {skip?: string[]; searc
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}, skip: {type: 'string'}, 'search-path': {type: 'string'}}})
+  const {values: args, positionals} = parseArgs({
+    allowPositionals: true,
+    options: {out: {type: 'string'}, skip: {type: 'string'}, 'search-path': {type: 'string'}},
+  })
   if (!args.out || positionals.length !== 1) throw new Error('usage: from-laravel.ts --out FILE [--skip DIR,...] [--search-path SCHEMA,...] MIGRATIONS_DIR')
   await writeFile(args.out, await laravelToSql(positionals[0]!, {skip: args.skip?.split(','), searchPath: args['search-path']?.split(',')}))
 }

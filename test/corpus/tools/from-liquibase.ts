@@ -18,8 +18,14 @@ const {values: args, positionals} = parseArgs({allowPositionals: true, options: 
 if (!args.out || !args.dir || positionals.length !== 1) throw new Error('usage: from-liquibase.ts --out FILE --dir DIR MASTER.xml')
 
 const TYPES: Array<[RegExp, string]> = [
-  [/^N?VARCHAR\((\d+)\)$/i, 'varchar($1)'], [/^(N?CLOB|TEXT(\(\d+\))?|LONGTEXT)$/i, 'text'], [/^(TINY|MEDIUM|LONG)?BLOB(\(\d+\))?$|^(VAR)?BINARY(\(\d+\))?$/i, 'bytea'],
-  [/^INT(EGER)?$/i, 'integer'], [/^TINYINT$|^SMALLINT$/i, 'smallint'], [/^BIGINT$/i, 'bigint'], [/^BOOLEAN$/i, 'boolean'], [/^DATETIME$|^TIMESTAMP$/i, 'timestamp'],
+  [/^N?VARCHAR\((\d+)\)$/i, 'varchar($1)'],
+  [/^(N?CLOB|TEXT(\(\d+\))?|LONGTEXT)$/i, 'text'],
+  [/^(TINY|MEDIUM|LONG)?BLOB(\(\d+\))?$|^(VAR)?BINARY(\(\d+\))?$/i, 'bytea'],
+  [/^INT(EGER)?$/i, 'integer'],
+  [/^TINYINT$|^SMALLINT$/i, 'smallint'],
+  [/^BIGINT$/i, 'bigint'],
+  [/^BOOLEAN$/i, 'boolean'],
+  [/^DATETIME$|^TIMESTAMP$/i, 'timestamp'],
 ]
 
 const executed = new Set<string>()
@@ -60,13 +66,19 @@ function preconditionsHold(element: XmlElement | undefined): boolean {
   if (!element) return true
   const check = (e: XmlElement): boolean => {
     switch (e.name) {
-      case 'not': return !e.children.every(check)
-      case 'or': return e.children.some(check)
+      case 'not':
+        return !e.children.every(check)
+      case 'or':
+        return e.children.some(check)
       case 'and':
-      case 'preConditions': return e.children.every(check)
-      case 'dbms': return appliesToPostgres(e.attributes.type)
-      case 'changeSetExecuted': return executed.has(`${e.attributes.id}|${e.attributes.author}`)
-      default: return true
+      case 'preConditions':
+        return e.children.every(check)
+      case 'dbms':
+        return appliesToPostgres(e.attributes.type)
+      case 'changeSetExecuted':
+        return executed.has(`${e.attributes.id}|${e.attributes.author}`)
+      default:
+        return true
     }
   }
   return check(element)
@@ -89,9 +101,17 @@ function pgType(type = ''): string {
 function columnSql(column: XmlElement): string {
   const a = column.attributes
   const constraints = column.children.find(e => e.name === 'constraints')?.attributes ?? {}
-  const value = a.defaultValue !== undefined ? `'${a.defaultValue.replaceAll("'", "''")}'` : a.defaultValueBoolean ?? a.defaultValueNumeric ?? a.defaultValueComputed
-  return [a.name, pgType(a.type), value === undefined ? '' : `DEFAULT ${value}`, constraints.nullable === 'false' ? 'NOT NULL' : '',
-    constraints.unique === 'true' ? `CONSTRAINT ${constraints.uniqueConstraintName ?? `${a.name}_key`} UNIQUE` : ''].filter(Boolean).join(' ')
+  const value =
+    a.defaultValue !== undefined ? `'${a.defaultValue.replaceAll("'", "''")}'` : (a.defaultValueBoolean ?? a.defaultValueNumeric ?? a.defaultValueComputed)
+  return [
+    a.name,
+    pgType(a.type),
+    value === undefined ? '' : `DEFAULT ${value}`,
+    constraints.nullable === 'false' ? 'NOT NULL' : '',
+    constraints.unique === 'true' ? `CONSTRAINT ${constraints.uniqueConstraintName ?? `${a.name}_key`} UNIQUE` : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
 }
 
 function primaryKeyOf(table: string | undefined, columns: XmlElement[]): string[] {
@@ -105,38 +125,63 @@ function change(element: XmlElement): string[] {
   const a = element.attributes
   const columns = element.children.filter(e => e.name === 'column')
   switch (element.name) {
-    case 'createTable': return [`CREATE TABLE ${a.tableName} (\n  ${[...columns.map(columnSql), ...primaryKeyOf(a.tableName, columns)].join(',\n  ')}\n)`]
-    case 'dropTable': return [`DROP TABLE ${a.tableName}${a.cascadeConstraints === 'true' ? ' CASCADE' : ''}`]
-    case 'renameTable': return [`ALTER TABLE ${a.oldTableName} RENAME TO ${a.newTableName}`]
-    case 'addColumn': return columns.flatMap(c => [`ALTER TABLE ${a.tableName} ADD COLUMN ${columnSql(c)}`,
-      ...primaryKeyOf(a.tableName, [c]).map(pk => `ALTER TABLE ${a.tableName} ADD ${pk}`)])
-    case 'dropColumn': return (a.columnName ? [a.columnName] : columns.map(c => c.attributes.name)).map(name => `ALTER TABLE ${a.tableName} DROP COLUMN ${name}`)
-    case 'renameColumn': return [`ALTER TABLE ${a.tableName} RENAME COLUMN ${a.oldColumnName} TO ${a.newColumnName}`]
+    case 'createTable':
+      return [`CREATE TABLE ${a.tableName} (\n  ${[...columns.map(columnSql), ...primaryKeyOf(a.tableName, columns)].join(',\n  ')}\n)`]
+    case 'dropTable':
+      return [`DROP TABLE ${a.tableName}${a.cascadeConstraints === 'true' ? ' CASCADE' : ''}`]
+    case 'renameTable':
+      return [`ALTER TABLE ${a.oldTableName} RENAME TO ${a.newTableName}`]
+    case 'addColumn':
+      return columns.flatMap(c => [
+        `ALTER TABLE ${a.tableName} ADD COLUMN ${columnSql(c)}`,
+        ...primaryKeyOf(a.tableName, [c]).map(pk => `ALTER TABLE ${a.tableName} ADD ${pk}`),
+      ])
+    case 'dropColumn':
+      return (a.columnName ? [a.columnName] : columns.map(c => c.attributes.name)).map(name => `ALTER TABLE ${a.tableName} DROP COLUMN ${name}`)
+    case 'renameColumn':
+      return [`ALTER TABLE ${a.tableName} RENAME COLUMN ${a.oldColumnName} TO ${a.newColumnName}`]
     case 'modifyDataType': {
       const type = pgType(a.newDataType)
       return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} TYPE ${type} USING ${a.columnName}::${type}`]
     }
-    case 'addNotNullConstraint': return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} SET NOT NULL`]
-    case 'dropNotNullConstraint': return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} DROP NOT NULL`]
-    case 'dropDefaultValue': return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} DROP DEFAULT`]
+    case 'addNotNullConstraint':
+      return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} SET NOT NULL`]
+    case 'dropNotNullConstraint':
+      return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} DROP NOT NULL`]
+    case 'dropDefaultValue':
+      return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} DROP DEFAULT`]
     case 'addDefaultValue': {
-      const value = a.defaultValue !== undefined ? `'${a.defaultValue.replaceAll("'", "''")}'` : a.defaultValueBoolean ?? a.defaultValueNumeric ?? a.defaultValueComputed
+      const value =
+        a.defaultValue !== undefined ? `'${a.defaultValue.replaceAll("'", "''")}'` : (a.defaultValueBoolean ?? a.defaultValueNumeric ?? a.defaultValueComputed)
       return [`ALTER TABLE ${a.tableName} ALTER COLUMN ${a.columnName} SET DEFAULT ${value}`]
     }
-    case 'addPrimaryKey': return [`ALTER TABLE ${a.tableName} ADD CONSTRAINT ${ident(a.constraintName ?? `${a.tableName}_pkey`)} PRIMARY KEY (${a.columnNames})`]
-    case 'dropPrimaryKey': return [a.constraintName ? `ALTER TABLE ${a.tableName} DROP CONSTRAINT ${ident(a.constraintName)}` : dropPrimaryKey(a.tableName)]
-    case 'addUniqueConstraint': return [`ALTER TABLE ${a.tableName} ADD CONSTRAINT ${ident(a.constraintName)} UNIQUE (${a.columnNames})`]
-    case 'dropUniqueConstraint': return [`ALTER TABLE ${a.tableName} DROP CONSTRAINT ${ident(a.uniqueConstraintName ?? a.constraintName)}`]
-    case 'addForeignKeyConstraint': return [`ALTER TABLE ${a.baseTableName} ADD CONSTRAINT ${ident(a.constraintName)} FOREIGN KEY (${a.baseColumnNames}) `
-      + `REFERENCES ${a.referencedTableName} (${a.referencedColumnNames})${a.onDelete ? ` ON DELETE ${a.onDelete}` : ''}`]
-    case 'dropForeignKeyConstraint': return [`ALTER TABLE ${a.baseTableName} DROP CONSTRAINT ${ident(a.constraintName)}`]
-    case 'createIndex': return [`CREATE ${a.unique === 'true' ? 'UNIQUE ' : ''}INDEX ${ident(a.indexName)} ON ${a.tableName} (${columns.map(c => c.attributes.name).join(', ')})`]
-    case 'dropIndex': return [`DROP INDEX ${ident(a.indexName)}`]
-    default: return []
+    case 'addPrimaryKey':
+      return [`ALTER TABLE ${a.tableName} ADD CONSTRAINT ${ident(a.constraintName ?? `${a.tableName}_pkey`)} PRIMARY KEY (${a.columnNames})`]
+    case 'dropPrimaryKey':
+      return [a.constraintName ? `ALTER TABLE ${a.tableName} DROP CONSTRAINT ${ident(a.constraintName)}` : dropPrimaryKey(a.tableName)]
+    case 'addUniqueConstraint':
+      return [`ALTER TABLE ${a.tableName} ADD CONSTRAINT ${ident(a.constraintName)} UNIQUE (${a.columnNames})`]
+    case 'dropUniqueConstraint':
+      return [`ALTER TABLE ${a.tableName} DROP CONSTRAINT ${ident(a.uniqueConstraintName ?? a.constraintName)}`]
+    case 'addForeignKeyConstraint':
+      return [
+        `ALTER TABLE ${a.baseTableName} ADD CONSTRAINT ${ident(a.constraintName)} FOREIGN KEY (${a.baseColumnNames}) ` +
+          `REFERENCES ${a.referencedTableName} (${a.referencedColumnNames})${a.onDelete ? ` ON DELETE ${a.onDelete}` : ''}`,
+      ]
+    case 'dropForeignKeyConstraint':
+      return [`ALTER TABLE ${a.baseTableName} DROP CONSTRAINT ${ident(a.constraintName)}`]
+    case 'createIndex':
+      return [`CREATE ${a.unique === 'true' ? 'UNIQUE ' : ''}INDEX ${ident(a.indexName)} ON ${a.tableName} (${columns.map(c => c.attributes.name).join(', ')})`]
+    case 'dropIndex':
+      return [`DROP INDEX ${ident(a.indexName)}`]
+    default:
+      return []
   }
 }
 
 function dropPrimaryKey(table = ''): string {
-  return `DO $drop$ BEGIN EXECUTE (SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', '${table.toLowerCase()}', conname) FROM pg_constraint `
-    + `WHERE conrelid = '${table.toLowerCase()}'::regclass AND contype = 'p'); END $drop$`
+  return (
+    `DO $drop$ BEGIN EXECUTE (SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', '${table.toLowerCase()}', conname) FROM pg_constraint ` +
+    `WHERE conrelid = '${table.toLowerCase()}'::regclass AND contype = 'p'); END $drop$`
+  )
 }

@@ -15,22 +15,68 @@ import {parseArgs} from 'node:util'
 
 import {quoteIdent} from '../../../src/lib/db/sql.js'
 
-interface Field {name: string; column: string; type: string; optional: boolean; list: boolean; attributes: string}
-interface Model {name: string; table: string; schema: string; fields: Field[]; blockAttributes: string[]}
-interface Enum {name: string; dbName: string; schema: string; members: string[]; values: string[]}
+interface Field {
+  name: string
+  column: string
+  type: string
+  optional: boolean
+  list: boolean
+  attributes: string
+}
+interface Model {
+  name: string
+  table: string
+  schema: string
+  fields: Field[]
+  blockAttributes: string[]
+}
+interface Enum {
+  name: string
+  dbName: string
+  schema: string
+  members: string[]
+  values: string[]
+}
 
 const SCALARS: Record<string, string> = {
-  String: 'text', Int: 'integer', BigInt: 'bigint', Float: 'double precision', Decimal: 'numeric(65,30)', Boolean: 'boolean',
-  DateTime: 'timestamp(3) without time zone', Json: 'jsonb', Bytes: 'bytea',
+  String: 'text',
+  Int: 'integer',
+  BigInt: 'bigint',
+  Float: 'double precision',
+  Decimal: 'numeric(65,30)',
+  Boolean: 'boolean',
+  DateTime: 'timestamp(3) without time zone',
+  Json: 'jsonb',
+  Bytes: 'bytea',
 }
 
 const NATIVE: Record<string, (args: string) => string> = {
-  Text: () => 'text', VarChar: a => (a ? `character varying(${a})` : 'character varying'), Char: a => `character(${a || 1})`, Uuid: () => 'uuid',
-  Citext: () => 'citext', Inet: () => 'inet', Xml: () => 'xml', SmallInt: () => 'smallint', Integer: () => 'integer', BigInt: () => 'bigint',
-  Oid: () => 'oid', Real: () => 'real', DoublePrecision: () => 'double precision', Decimal: a => (a ? `numeric(${a})` : 'numeric'), Money: () => 'money',
-  Timestamp: a => `timestamp(${a || 3}) without time zone`, Timestamptz: a => `timestamp(${a || 3}) with time zone`, Date: () => 'date',
-  Time: a => `time(${a || 3}) without time zone`, Timetz: a => `time(${a || 3}) with time zone`, Json: () => 'json', JsonB: () => 'jsonb',
-  ByteA: () => 'bytea', Bit: a => `bit(${a || 1})`, VarBit: () => 'bit varying', Boolean: () => 'boolean',
+  Text: () => 'text',
+  VarChar: a => (a ? `character varying(${a})` : 'character varying'),
+  Char: a => `character(${a || 1})`,
+  Uuid: () => 'uuid',
+  Citext: () => 'citext',
+  Inet: () => 'inet',
+  Xml: () => 'xml',
+  SmallInt: () => 'smallint',
+  Integer: () => 'integer',
+  BigInt: () => 'bigint',
+  Oid: () => 'oid',
+  Real: () => 'real',
+  DoublePrecision: () => 'double precision',
+  Decimal: a => (a ? `numeric(${a})` : 'numeric'),
+  Money: () => 'money',
+  Timestamp: a => `timestamp(${a || 3}) without time zone`,
+  Timestamptz: a => `timestamp(${a || 3}) with time zone`,
+  Date: () => 'date',
+  Time: a => `time(${a || 3}) without time zone`,
+  Timetz: a => `time(${a || 3}) with time zone`,
+  Json: () => 'json',
+  JsonB: () => 'jsonb',
+  ByteA: () => 'bytea',
+  Bit: a => `bit(${a || 1})`,
+  VarBit: () => 'bit varying',
+  Boolean: () => 'boolean',
 }
 
 /** Text of the first `@name(…)` attribute, with balanced parentheses, or undefined. */
@@ -50,10 +96,15 @@ export function attribute(text: string, name: string): string | undefined {
 
 const listOf = (text: string | undefined, key: string) => {
   const match = new RegExp(`${key}:\\s*\\[([^\\]]*)\\]`).exec(text ?? '')
-  return match ? match[1]!.split(',').map(s => s.trim().replace(/\(.*\)$/, '')).filter(Boolean) : undefined
+  return match
+    ? match[1]!
+        .split(',')
+        .map(s => s.trim().replace(/\(.*\)$/, ''))
+        .filter(Boolean)
+    : undefined
 }
 /** The fields of `[a, b]` or `fields: [a, b], name: "x"`. */
-const fieldsOf = (inner: string | undefined) => (inner === undefined ? [] : listOf(inner, 'fields') ?? listOf(`fields: ${inner.trim()}`, 'fields') ?? [])
+const fieldsOf = (inner: string | undefined) => (inner === undefined ? [] : (listOf(inner, 'fields') ?? listOf(`fields: ${inner.trim()}`, 'fields') ?? []))
 const stringArg = (text: string | undefined) => /^\s*(?:name:\s*|map:\s*)?"([^"]*)"/.exec(text ?? '')?.[1]
 const namedArg = (text: string | undefined, key: string) => new RegExp(`${key}:\\s*"([^"]*)"`).exec(text ?? '')?.[1]
 
@@ -63,7 +114,10 @@ function parse(source: string): {models: Model[]; enums: Enum[]} {
   const text = source.replace(/\/\/.*$/gm, '')
   for (const block of text.matchAll(/^(model|enum|view|type)\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
     const [, kind, name, body] = block
-    const lines = body!.split('\n').map(l => l.trim()).filter(Boolean)
+    const lines = body!
+      .split('\n')
+      .map(l => l.trim())
+      .filter(Boolean)
     const blockAttributes = lines.filter(l => l.startsWith('@@'))
     const schema = stringArg(attribute(blockAttributes.join(' '), '@schema')) ?? 'public'
     if (kind === 'enum') {
@@ -72,12 +126,21 @@ function parse(source: string): {models: Model[]; enums: Enum[]} {
       const values = memberLines.map((l, i) => stringArg(attribute(l, 'map')) ?? members[i]!)
       enums.push({name: name!, dbName: stringArg(attribute(blockAttributes.join(' '), '@map')) ?? name!, schema, members, values})
     } else if (kind === 'model') {
-      const fields = lines.filter(l => !l.startsWith('@@')).map(line => {
-        const match = /^(\w+)\s+(\w+(?:\([^)]*\))?)(\[\])?(\?)?\s*(.*)$/.exec(line)
-        if (!match) throw new Error(`${name}: cannot read field "${line}"`)
-        const [, fieldName, type, list, optional, attributes] = match
-        return {name: fieldName!, column: stringArg(attribute(attributes!, 'map')) ?? fieldName!, type: type!, list: list !== undefined, optional: optional !== undefined, attributes: attributes!}
-      })
+      const fields = lines
+        .filter(l => !l.startsWith('@@'))
+        .map(line => {
+          const match = /^(\w+)\s+(\w+(?:\([^)]*\))?)(\[\])?(\?)?\s*(.*)$/.exec(line)
+          if (!match) throw new Error(`${name}: cannot read field "${line}"`)
+          const [, fieldName, type, list, optional, attributes] = match
+          return {
+            name: fieldName!,
+            column: stringArg(attribute(attributes!, 'map')) ?? fieldName!,
+            type: type!,
+            list: list !== undefined,
+            optional: optional !== undefined,
+            attributes: attributes!,
+          }
+        })
       models.push({name: name!, table: stringArg(attribute(blockAttributes.join(' '), '@map')) ?? name!, schema, fields, blockAttributes})
     }
   }
@@ -94,7 +157,8 @@ export function prismaToSql(source: string): string {
   const enumByName = new Map(enums.map(e => [e.name, e]))
   const out: string[] = []
   const after: string[] = []
-  for (const schema of new Set([...models, ...enums].map(x => x.schema))) if (schema !== 'public') out.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};`)
+  for (const schema of new Set([...models, ...enums].map(x => x.schema)))
+    if (schema !== 'public') out.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};`)
   for (const e of enums) out.push(`CREATE TYPE ${qualified(e.schema, e.dbName)} AS ENUM (${e.values.map(sqlString).join(', ')});`)
   const columnOf = (model: Model, field: string) => model.fields.find(f => f.name === field)?.column ?? field
 
@@ -110,7 +174,9 @@ export function prismaToSql(source: string): string {
         const to = listOf(relation, 'references')!
         const onDelete = /onDelete:\s*(\w+)/.exec(relation ?? '')?.[1] ?? (field.optional ? 'SetNull' : 'Restrict')
         const action = {Cascade: 'CASCADE', SetNull: 'SET NULL', Restrict: 'RESTRICT', NoAction: 'NO ACTION', SetDefault: 'SET DEFAULT'}[onDelete] ?? 'RESTRICT'
-        after.push(`ALTER TABLE ${table} ADD FOREIGN KEY (${from.map(f => quoteIdent(columnOf(model, f))).join(', ')}) REFERENCES ${qualified(target.schema, target.table)} (${to.map(f => quoteIdent(columnOf(target, f))).join(', ')}) ON DELETE ${action} ON UPDATE CASCADE;`)
+        after.push(
+          `ALTER TABLE ${table} ADD FOREIGN KEY (${from.map(f => quoteIdent(columnOf(model, f))).join(', ')}) REFERENCES ${qualified(target.schema, target.table)} (${to.map(f => quoteIdent(columnOf(target, f))).join(', ')}) ON DELETE ${action} ON UPDATE CASCADE;`,
+        )
         continue
       }
       columns.push(columnSql(field, enumByName))
@@ -119,7 +185,8 @@ export function prismaToSql(source: string): string {
     const primaryKey = id.length > 0 ? id : fieldsOf(attribute(model.blockAttributes.join(' '), '@id')).map(f => columnOf(model, f))
     if (primaryKey.length > 0) columns.push(`PRIMARY KEY (${primaryKey.map(quoteIdent).join(', ')})`)
     out.push(`CREATE TABLE ${table} (\n  ${columns.join(',\n  ')}\n);`)
-    for (const field of model.fields) if (/@unique\b/.test(field.attributes) && !modelByName.has(field.type)) out.push(`CREATE UNIQUE INDEX ON ${table} (${quoteIdent(field.column)});`)
+    for (const field of model.fields)
+      if (/@unique\b/.test(field.attributes) && !modelByName.has(field.type)) out.push(`CREATE UNIQUE INDEX ON ${table} (${quoteIdent(field.column)});`)
     for (const line of model.blockAttributes.filter(l => l.startsWith('@@unique'))) {
       const fields = fieldsOf(attribute(line, '@unique'))
       out.push(`CREATE UNIQUE INDEX ON ${table} (${fields.map(f => quoteIdent(columnOf(model, f))).join(', ')});`)
@@ -133,7 +200,10 @@ function columnSql(field: Field, enums: Map<string, Enum>): string {
   const native = /@db\.(\w+)(?:\(([^)]*)\))?/.exec(field.attributes)
   const unsupported = /^Unsupported\("(.+)"\)$/.exec(field.type)?.[1]
   const enumType = enums.get(field.type)
-  const base = unsupported ?? (native ? NATIVE[native[1]!]?.(native[2] ?? '') : undefined) ?? (enumType ? qualified(enumType.schema, enumType.dbName) : SCALARS[field.type])
+  const base =
+    unsupported ??
+    (native ? NATIVE[native[1]!]?.(native[2] ?? '') : undefined) ??
+    (enumType ? qualified(enumType.schema, enumType.dbName) : SCALARS[field.type])
   if (!base) throw new Error(`unknown type ${field.type}`)
   const serial = /@default\(\s*autoincrement\(\)\s*\)/.test(field.attributes)
   const type = serial ? (base === 'bigint' ? 'bigserial' : base === 'smallint' ? 'smallserial' : 'serial') : field.list ? `${base}[]` : base
@@ -168,18 +238,29 @@ function joinTables(models: Model[], modelByName: Map<string, Model>): string[] 
     for (const field of model.fields.filter(f => f.list && modelByName.has(f.type) && !listOf(attribute(f.attributes, 'relation'), 'fields'))) {
       const other = modelByName.get(field.type)!
       const relationName = stringArg(attribute(field.attributes, 'relation')) ?? namedArg(attribute(field.attributes, 'relation'), 'name')
-      const back = other.fields.find(f => f.type === model.name && f.list && (stringArg(attribute(f.attributes, 'relation')) ?? namedArg(attribute(f.attributes, 'relation'), 'name')) === relationName && (other !== model || f !== field))
+      const back = other.fields.find(
+        f =>
+          f.type === model.name &&
+          f.list &&
+          (stringArg(attribute(f.attributes, 'relation')) ?? namedArg(attribute(f.attributes, 'relation'), 'name')) === relationName &&
+          (other !== model || f !== field),
+      )
       if (!back) continue
       const [a, b] = [model, other].sort((x, y) => x.name.localeCompare(y.name))
       const name = `_${relationName ?? `${a!.name}To${b!.name}`}`
       if (seen.has(name)) continue
       seen.add(name)
       const idOf = (m: Model) => m.fields.find(f => /@id\b/.test(f.attributes))!
-      const typeOf = (m: Model) => columnSql({...idOf(m), optional: false, attributes: idOf(m).attributes.replace(/@default\((?:[^()]|\([^()]*\))*\)/, '')}, new Map()).replace(/^"[^"]+" /, '').replace(/ NOT NULL$/, '')
-      out.push(`CREATE TABLE ${quoteIdent(name)} (\n  "A" ${typeOf(a!)} NOT NULL,\n  "B" ${typeOf(b!)} NOT NULL\n);`,
+      const typeOf = (m: Model) =>
+        columnSql({...idOf(m), optional: false, attributes: idOf(m).attributes.replace(/@default\((?:[^()]|\([^()]*\))*\)/, '')}, new Map())
+          .replace(/^"[^"]+" /, '')
+          .replace(/ NOT NULL$/, '')
+      out.push(
+        `CREATE TABLE ${quoteIdent(name)} (\n  "A" ${typeOf(a!)} NOT NULL,\n  "B" ${typeOf(b!)} NOT NULL\n);`,
         `CREATE UNIQUE INDEX ON ${quoteIdent(name)} ("A", "B");`,
         `ALTER TABLE ${quoteIdent(name)} ADD FOREIGN KEY ("A") REFERENCES ${qualified(a!.schema, a!.table)} (${quoteIdent(idOf(a!).column)}) ON DELETE CASCADE ON UPDATE CASCADE;`,
-        `ALTER TABLE ${quoteIdent(name)} ADD FOREIGN KEY ("B") REFERENCES ${qualified(b!.schema, b!.table)} (${quoteIdent(idOf(b!).column)}) ON DELETE CASCADE ON UPDATE CASCADE;`)
+        `ALTER TABLE ${quoteIdent(name)} ADD FOREIGN KEY ("B") REFERENCES ${qualified(b!.schema, b!.table)} (${quoteIdent(idOf(b!).column)}) ON DELETE CASCADE ON UPDATE CASCADE;`,
+      )
     }
   }
   return out

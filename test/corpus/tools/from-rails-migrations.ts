@@ -18,8 +18,26 @@ import {nameOf, parseRubyArgs, type RubyArgs, type RubyValue} from './ruby-args.
 const {values: args, positionals: files} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}}})
 if (!args.out || files.length === 0) throw new Error('usage: from-rails-migrations.ts --out FILE MIGRATION.rb...')
 
-const COLUMN_TYPES = new Set(['string', 'text', 'integer', 'bigint', 'float', 'decimal', 'numeric', 'datetime', 'timestamp', 'time', 'date',
-  'binary', 'boolean', 'json', 'jsonb', 'uuid', 'inet', 'citext'])
+const COLUMN_TYPES = new Set([
+  'string',
+  'text',
+  'integer',
+  'bigint',
+  'float',
+  'decimal',
+  'numeric',
+  'datetime',
+  'timestamp',
+  'time',
+  'date',
+  'binary',
+  'boolean',
+  'json',
+  'jsonb',
+  'uuid',
+  'inet',
+  'citext',
+])
 
 const schema = new RailsSchema()
 for (const file of [...files].sort((a, b) => basename(a).localeCompare(basename(b), 'en', {numeric: true}))) {
@@ -131,10 +149,14 @@ function topStatement(statement: string, version: number): void {
   const [table, second, third] = parsed.positional.map(nameOf)
   if (!table) return
   switch (method) {
-    case 'create_table': return createTable(table, parsed, version)
-    case 'drop_table': return schema.dropTable(table)
-    case 'rename_table': return second ? schema.renameTable(table, second) : undefined
-    case 'add_column': return second ? schema.addColumn(table, column(second, third ?? 'string', parsed.options, version)) : undefined
+    case 'create_table':
+      return createTable(table, parsed, version)
+    case 'drop_table':
+      return schema.dropTable(table)
+    case 'rename_table':
+      return second ? schema.renameTable(table, second) : undefined
+    case 'add_column':
+      return second ? schema.addColumn(table, column(second, third ?? 'string', parsed.options, version)) : undefined
     case 'remove_column':
     case 'remove_columns':
       for (const value of parsed.positional.slice(1)) {
@@ -142,27 +164,35 @@ function topStatement(statement: string, version: number): void {
         if (name) schema.removeColumn(table, name)
       }
       return
-    case 'rename_column': return second && third ? schema.renameColumn(table, second, third) : undefined
+    case 'rename_column':
+      return second && third ? schema.renameColumn(table, second, third) : undefined
     case 'change_column': {
       if (!second) return
       const changed = column(second, third ?? 'string', parsed.options, version)
-      return schema.changeColumn(table, second, {type: changed.type, ...('null' in parsed.options ? {nullable: changed.nullable} : {}),
-        ...('default' in parsed.options ? {default: changed.default} : {})})
+      return schema.changeColumn(table, second, {
+        type: changed.type,
+        ...('null' in parsed.options ? {nullable: changed.nullable} : {}),
+        ...('default' in parsed.options ? {default: changed.default} : {}),
+      })
     }
-    case 'change_column_null': return second ? schema.changeColumn(table, second, {nullable: parsed.positional[2] !== false}) : undefined
+    case 'change_column_null':
+      return second ? schema.changeColumn(table, second, {nullable: parsed.positional[2] !== false}) : undefined
     case 'change_column_default': {
       if (!second) return
       const value = 'to' in parsed.options ? parsed.options.to : parsed.positional[2]
       return schema.changeColumn(table, second, {default: literal(value ?? null)})
     }
-    case 'add_index': return addIndex(table, {positional: parsed.positional.slice(1), options: parsed.options})
+    case 'add_index':
+      return addIndex(table, {positional: parsed.positional.slice(1), options: parsed.options})
     case 'remove_index': {
       const columns = parsed.options.column ?? parsed.positional[1]
       return schema.removeIndex(table, {name: nameOf(parsed.options.name), columns: columnList(columns)})
     }
     case 'add_reference':
-    case 'add_belongs_to': return addReference(table, second, parsed.options, version)
-    case 'add_timestamps': return addTimestamps(table, parsed.options, version)
+    case 'add_belongs_to':
+      return addReference(table, second, parsed.options, version)
+    case 'add_timestamps':
+      return addTimestamps(table, parsed.options, version)
     case 'add_foreign_key': {
       if (!second) return
       const fkColumn = nameOf(parsed.options.column) ?? `${second.replace(/s$/, '')}_id`
@@ -192,7 +222,13 @@ function addTimestamps(table: string, options: Record<string, RubyValue>, versio
 function addIndex(table: string, call: RubyArgs): void {
   const columns = columnList(call.positional[0])
   if (columns.length === 0) return
-  schema.addIndex(table, columns, call.options.unique === true, nameOf(call.options.name), typeof call.options.where === 'string' ? call.options.where : undefined)
+  schema.addIndex(
+    table,
+    columns,
+    call.options.unique === true,
+    nameOf(call.options.name),
+    typeof call.options.where === 'string' ? call.options.where : undefined,
+  )
 }
 
 function columnList(value: RubyValue | undefined): string[] {
@@ -207,15 +243,33 @@ function column(name: string, railsType: string, options: Record<string, RubyVal
   const scale = typeof options.scale === 'number' ? options.scale : undefined
   const timestamp = `timestamp${version >= 7 ? '(6)' : ''} without time zone`
   const types: Record<string, string> = {
-    string: limit ? `character varying(${limit})` : 'character varying', text: 'text', citext: 'citext',
-    integer: limit === 8 ? 'bigint' : limit === 2 ? 'smallint' : 'integer', bigint: 'bigint', float: 'double precision',
-    decimal: precision ? `numeric(${precision}${scale === undefined ? '' : `,${scale}`})` : 'numeric', numeric: 'numeric',
-    datetime: timestamp, timestamp, time: 'time without time zone', date: 'date', binary: 'bytea', boolean: 'boolean',
-    json: 'json', jsonb: 'jsonb', uuid: 'uuid', inet: 'inet',
+    string: limit ? `character varying(${limit})` : 'character varying',
+    text: 'text',
+    citext: 'citext',
+    integer: limit === 8 ? 'bigint' : limit === 2 ? 'smallint' : 'integer',
+    bigint: 'bigint',
+    float: 'double precision',
+    decimal: precision ? `numeric(${precision}${scale === undefined ? '' : `,${scale}`})` : 'numeric',
+    numeric: 'numeric',
+    datetime: timestamp,
+    timestamp,
+    time: 'time without time zone',
+    date: 'date',
+    binary: 'bytea',
+    boolean: 'boolean',
+    json: 'json',
+    jsonb: 'jsonb',
+    uuid: 'uuid',
+    inet: 'inet',
   }
   const base = types[railsType] ?? 'text'
   const defaultValue = 'default' in options ? literal(options.default) : undefined
-  return {name, type: options.array === true ? `${base}[]` : base, nullable: options.null !== false, ...(defaultValue === undefined ? {} : {default: defaultValue})}
+  return {
+    name,
+    type: options.array === true ? `${base}[]` : base,
+    nullable: options.null !== false,
+    ...(defaultValue === undefined ? {} : {default: defaultValue}),
+  }
 }
 
 function literal(value: RubyValue): string | undefined {

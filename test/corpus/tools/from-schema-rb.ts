@@ -14,7 +14,9 @@ import {parseArgs} from 'node:util'
 
 import {quoteIdent} from '../../../src/lib/db/sql.js'
 
-interface Options {[key: string]: string}
+interface Options {
+  [key: string]: string
+}
 
 /** `name: "x", null: false, default: -> { "now()" }` → key → raw Ruby value. */
 export function parseOptions(text: string): Options {
@@ -59,31 +61,63 @@ function columnType(type: string, options: Options): string {
   const precision = options.precision
   const base = (() => {
     switch (type) {
-      case 'string': return limit ? `character varying(${limit})` : 'character varying'
-      case 'text': return 'text'
-      case 'integer': return limit === 2 ? 'smallint' : limit === 8 ? 'bigint' : 'integer'
-      case 'bigint': return 'bigint'
-      case 'float': return 'double precision'
-      case 'decimal': return precision ? `numeric(${precision}${options.scale ? `,${options.scale}` : ''})` : 'numeric'
-      case 'datetime': case 'timestamp': return precision === 'nil' ? 'timestamp without time zone' : `timestamp(${precision ?? 6}) without time zone`
-      case 'timestamptz': return precision === 'nil' ? 'timestamp with time zone' : `timestamp(${precision ?? 6}) with time zone`
-      case 'time': return 'time without time zone'
-      case 'binary': return 'bytea'
-      case 'boolean': case 'date': case 'json': case 'jsonb': case 'inet': case 'cidr': case 'uuid': case 'citext': case 'hstore': case 'tsvector': case 'interval': case 'macaddr': case 'point': case 'money': case 'xml': case 'ltree':
+      case 'string':
+        return limit ? `character varying(${limit})` : 'character varying'
+      case 'text':
+        return 'text'
+      case 'integer':
+        return limit === 2 ? 'smallint' : limit === 8 ? 'bigint' : 'integer'
+      case 'bigint':
+        return 'bigint'
+      case 'float':
+        return 'double precision'
+      case 'decimal':
+        return precision ? `numeric(${precision}${options.scale ? `,${options.scale}` : ''})` : 'numeric'
+      case 'datetime':
+      case 'timestamp':
+        return precision === 'nil' ? 'timestamp without time zone' : `timestamp(${precision ?? 6}) without time zone`
+      case 'timestamptz':
+        return precision === 'nil' ? 'timestamp with time zone' : `timestamp(${precision ?? 6}) with time zone`
+      case 'time':
+        return 'time without time zone'
+      case 'binary':
+        return 'bytea'
+      case 'boolean':
+      case 'date':
+      case 'json':
+      case 'jsonb':
+      case 'inet':
+      case 'cidr':
+      case 'uuid':
+      case 'citext':
+      case 'hstore':
+      case 'tsvector':
+      case 'interval':
+      case 'macaddr':
+      case 'point':
+      case 'money':
+      case 'xml':
+      case 'ltree':
         return type
-      case 'serial': return 'integer'
-      case 'bigserial': return 'bigint'
-      case 'enum': return quoteIdent(rubyString(options.enum_type!))
+      case 'serial':
+        return 'integer'
+      case 'bigserial':
+        return 'bigint'
+      case 'enum':
+        return quoteIdent(rubyString(options.enum_type!))
       // pgvector is not on every server; its vectors are arrays of floats.
-      case 'vector': return 'real[]'
-      default: throw new Error(`unknown column type ${type}`)
+      case 'vector':
+        return 'real[]'
+      default:
+        throw new Error(`unknown column type ${type}`)
     }
   })()
   return options.array === 'true' ? `${base}[]` : base
 }
 
 /** Functions a default may call that every PostgreSQL has; a default calling the app's own function is left out. */
-const BUILT_IN = /^(nextval|now|gen_random_uuid|uuid_generate_v4|current_timestamp|clock_timestamp|statement_timestamp|transaction_timestamp|timezone|lower|random|current_date|localtimestamp)$/i
+const BUILT_IN =
+  /^(nextval|now|gen_random_uuid|uuid_generate_v4|current_timestamp|clock_timestamp|statement_timestamp|transaction_timestamp|timezone|lower|random|current_date|localtimestamp)$/i
 
 function defaultSql(value: string, type: string): string | undefined {
   if (value === 'nil') return undefined
@@ -101,7 +135,12 @@ function defaultSql(value: string, type: string): string | undefined {
   return value
 }
 
-interface Table {name: string; columns: string[]; primaryKey: string[]; indexes: string[]}
+interface Table {
+  name: string
+  columns: string[]
+  primaryKey: string[]
+  indexes: string[]
+}
 
 /** DDL for a whole schema.rb. */
 export function schemaRbToSql(source: string): string {
@@ -127,7 +166,8 @@ export function schemaRbToSql(source: string): string {
       tables.add(table.name)
     } else if (table && line === 'end') {
       const pk = table.primaryKey.length > 0 ? [`PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(', ')})`] : []
-      for (const sequence of table.columns.flatMap(c => [...c.matchAll(/nextval\('([^']+)'/g)].map(s => s[1]!))) out.push(`CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(sequence)};`)
+      for (const sequence of table.columns.flatMap(c => [...c.matchAll(/nextval\('([^']+)'/g)].map(s => s[1]!)))
+        out.push(`CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(sequence)};`)
       out.push(`CREATE TABLE ${quoteIdent(table.name)} (\n  ${[...table.columns, ...pk].join(',\n  ')}\n);`, ...table.indexes)
       table = undefined
     } else if (table && (m = /^t\.index (\[[^\]]*\]|"(?:[^"\\]|\\.)*")(.*)$/.exec(line))) {
@@ -140,7 +180,9 @@ export function schemaRbToSql(source: string): string {
       const column = options.column ? rubyStrings(options.column) : [`${singular(m[2]!)}_id`]
       const primaryKey = options.primary_key ? rubyStrings(options.primary_key) : ['id']
       const onDelete = {':cascade': ' ON DELETE CASCADE', ':nullify': ' ON DELETE SET NULL', ':restrict': ' ON DELETE RESTRICT'}[options.on_delete ?? ''] ?? ''
-      after.push(`ALTER TABLE ${quoteIdent(m[1]!)} ADD FOREIGN KEY (${column.map(quoteIdent).join(', ')}) REFERENCES ${quoteIdent(m[2]!)} (${primaryKey.map(quoteIdent).join(', ')})${onDelete};`)
+      after.push(
+        `ALTER TABLE ${quoteIdent(m[1]!)} ADD FOREIGN KEY (${column.map(quoteIdent).join(', ')}) REFERENCES ${quoteIdent(m[2]!)} (${primaryKey.map(quoteIdent).join(', ')})${onDelete};`,
+      )
     } else if ((m = /^add_index "([^"]+)", (\[[^\]]*\]|"(?:[^"\\]|\\.)*")(.*)$/.exec(line)) && tables.has(m[1]!)) {
       const index = indexSql(m[1]!, m[2]!, parseOptions(m[3]!))
       if (index) after.push(index)

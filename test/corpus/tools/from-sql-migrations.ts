@@ -19,10 +19,16 @@ import {parseArgs} from 'node:util'
 import {sqlInPerl} from './perl-sql.js'
 import {splitSqlStatements} from './sql-statements.js'
 
-const {values: args, positionals: files} = parseArgs({allowPositionals: true, options: {
-  out: {type: 'string'}, replace: {type: 'string', multiple: true}, skip: {type: 'string', multiple: true},
-  depends: {type: 'boolean'}, prelude: {type: 'string'},
-}})
+const {values: args, positionals: files} = parseArgs({
+  allowPositionals: true,
+  options: {
+    out: {type: 'string'},
+    replace: {type: 'string', multiple: true},
+    skip: {type: 'string', multiple: true},
+    depends: {type: 'boolean'},
+    prelude: {type: 'string'},
+  },
+})
 if (!args.out || files.length === 0) throw new Error('usage: from-sql-migrations.ts --out FILE [--replace A=>B] [--skip REGEX] [--depends] FILE...')
 
 const replacements = (args.replace ?? []).map(r => {
@@ -86,13 +92,19 @@ function byDependencies(list: Array<{file: string; text: string}>): Array<{file:
   }
   // Files without a tag are the base schema, first; then by depth and tag, every
   // script after all it depends on and siblings in a stable order.
-  return [...base, ...[...byTag.keys()]
-    .map(tag => ({tag, depth: depth(tag, [])}))
-    .sort((a, b) => a.depth - b.depth || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
-    .map(({tag}) => byTag.get(tag)!)]
+  return [
+    ...base,
+    ...[...byTag.keys()]
+      .map(tag => ({tag, depth: depth(tag, [])}))
+      .sort((a, b) => a.depth - b.depth || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0))
+      .map(({tag}) => byTag.get(tag)!),
+  ]
 }
 
 function header(text: string, name: string): string[] {
   const line = new RegExp(`^(?:--|#)\\s*@${name}:(.*)$`, 'm').exec(text)?.[1] ?? ''
-  return line.trim().split(/[\s,]+/).filter(Boolean)
+  return line
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean)
 }

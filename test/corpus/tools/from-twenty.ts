@@ -17,27 +17,77 @@ import {parseArgs} from 'node:util'
 
 import {quoteIdent} from '../../../src/lib/db/sql.js'
 
-interface Property {name: string; type: string; nullable: boolean}
-interface WorkspaceObject {table: string; properties: Property[]; searchFields: Array<{name: string; type: string}>}
+interface Property {
+  name: string
+  type: string
+  nullable: boolean
+}
+interface WorkspaceObject {
+  table: string
+  properties: Property[]
+  searchFields: Array<{name: string; type: string}>
+}
 
 /** Sub-columns of Twenty's composite field types. */
 const COMPOSITES: Record<string, Array<[string, string]>> = {
-  FullNameMetadata: [['FirstName', 'text'], ['LastName', 'text']],
-  EmailsMetadata: [['PrimaryEmail', 'text'], ['AdditionalEmails', 'jsonb']],
-  PhonesMetadata: [['PrimaryPhoneNumber', 'text'], ['PrimaryPhoneCountryCode', 'text'], ['PrimaryPhoneCallingCode', 'text'], ['AdditionalPhones', 'jsonb']],
-  LinksMetadata: [['PrimaryLinkUrl', 'text'], ['PrimaryLinkLabel', 'text'], ['SecondaryLinks', 'jsonb']],
-  ActorMetadata: [['Source', 'text'], ['WorkspaceMemberId', 'uuid'], ['Name', 'text'], ['Context', 'jsonb']],
-  AddressMetadata: [['AddressStreet1', 'text'], ['AddressStreet2', 'text'], ['AddressCity', 'text'], ['AddressPostcode', 'text'], ['AddressState', 'text'], ['AddressCountry', 'text'], ['AddressLat', 'numeric'], ['AddressLng', 'numeric']],
-  CurrencyMetadata: [['AmountMicros', 'numeric'], ['CurrencyCode', 'text']],
-  RichTextV2Metadata: [['Blocknote', 'text'], ['Markdown', 'text']],
+  FullNameMetadata: [
+    ['FirstName', 'text'],
+    ['LastName', 'text'],
+  ],
+  EmailsMetadata: [
+    ['PrimaryEmail', 'text'],
+    ['AdditionalEmails', 'jsonb'],
+  ],
+  PhonesMetadata: [
+    ['PrimaryPhoneNumber', 'text'],
+    ['PrimaryPhoneCountryCode', 'text'],
+    ['PrimaryPhoneCallingCode', 'text'],
+    ['AdditionalPhones', 'jsonb'],
+  ],
+  LinksMetadata: [
+    ['PrimaryLinkUrl', 'text'],
+    ['PrimaryLinkLabel', 'text'],
+    ['SecondaryLinks', 'jsonb'],
+  ],
+  ActorMetadata: [
+    ['Source', 'text'],
+    ['WorkspaceMemberId', 'uuid'],
+    ['Name', 'text'],
+    ['Context', 'jsonb'],
+  ],
+  AddressMetadata: [
+    ['AddressStreet1', 'text'],
+    ['AddressStreet2', 'text'],
+    ['AddressCity', 'text'],
+    ['AddressPostcode', 'text'],
+    ['AddressState', 'text'],
+    ['AddressCountry', 'text'],
+    ['AddressLat', 'numeric'],
+    ['AddressLng', 'numeric'],
+  ],
+  CurrencyMetadata: [
+    ['AmountMicros', 'numeric'],
+    ['CurrencyCode', 'text'],
+  ],
+  RichTextV2Metadata: [
+    ['Blocknote', 'text'],
+    ['Markdown', 'text'],
+  ],
 }
 /** Text sub-columns a composite contributes to the search vector. */
 const SEARCHED: Record<string, string[]> = {
-  FULL_NAME: ['FirstName', 'LastName'], EMAILS: ['PrimaryEmail'], PHONES: ['PrimaryPhoneNumber'], LINKS: ['PrimaryLinkUrl'], RICH_TEXT_V2: ['Markdown'], TEXT: [''],
+  FULL_NAME: ['FirstName', 'LastName'],
+  EMAILS: ['PrimaryEmail'],
+  PHONES: ['PrimaryPhoneNumber'],
+  LINKS: ['PrimaryLinkUrl'],
+  RICH_TEXT_V2: ['Markdown'],
+  TEXT: [''],
 }
 const BASE: Property[] = [
-  {name: 'id', type: 'string', nullable: false}, {name: 'createdAt', type: 'string', nullable: false},
-  {name: 'updatedAt', type: 'string', nullable: false}, {name: 'deletedAt', type: 'string', nullable: true},
+  {name: 'id', type: 'string', nullable: false},
+  {name: 'createdAt', type: 'string', nullable: false},
+  {name: 'updatedAt', type: 'string', nullable: false},
+  {name: 'deletedAt', type: 'string', nullable: true},
 ]
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1)
@@ -56,7 +106,11 @@ export function parseObjects(source: string): Map<string, WorkspaceObject> {
       const type = p[2]!.trim()
       return {name: p[1]!, type: type.replace(/\s*\|\s*null$/, '').trim(), nullable: /\|\s*null$/.test(type)}
     })
-    objects.set(table, {table, properties: match[2] ? [...BASE, ...own.filter(p => !BASE.some(b => b.name === p.name))] : own, searchFields: searches.get(table.toLowerCase()) ?? []})
+    objects.set(table, {
+      table,
+      properties: match[2] ? [...BASE, ...own.filter(p => !BASE.some(b => b.name === p.name))] : own,
+      searchFields: searches.get(table.toLowerCase()) ?? [],
+    })
   }
   return objects
 }
@@ -93,7 +147,11 @@ export function twentyToSql(objects: Map<string, WorkspaceObject>, schema: strin
       }
       if (p.name === 'searchVector') {
         const parts = object.searchFields.flatMap(f => (SEARCHED[f.type] ?? ['']).map(suffix => `COALESCE(${quoteIdent(`${f.name}${suffix}`)}, '')`))
-        columns.push(parts.length > 0 ? `"searchVector" tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, ${parts.join(" || ' ' || ")})) STORED` : '"searchVector" tsvector')
+        columns.push(
+          parts.length > 0
+            ? `"searchVector" tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, ${parts.join(" || ' ' || ")})) STORED`
+            : '"searchVector" tsvector',
+        )
         continue
       }
       const type = scalarType(p, p.name === 'id' || relations.has(p.name) || /^(userId|linked\w*Id)$/.test(p.name))
@@ -101,7 +159,9 @@ export function twentyToSql(objects: Map<string, WorkspaceObject>, schema: strin
       columns.push(`${quoteIdent(p.name)} ${type}${defaultValue}${p.nullable ? '' : ' NOT NULL'}`)
       const target = relations.get(p.name)
       if (target && objects.has(target)) {
-        after.push(`ALTER TABLE ${table(object.table)} ADD FOREIGN KEY (${quoteIdent(p.name)}) REFERENCES ${table(target)} ("id") ON DELETE ${p.nullable ? 'SET NULL' : 'CASCADE'};`)
+        after.push(
+          `ALTER TABLE ${table(object.table)} ADD FOREIGN KEY (${quoteIdent(p.name)}) REFERENCES ${table(target)} ("id") ON DELETE ${p.nullable ? 'SET NULL' : 'CASCADE'};`,
+        )
       }
     }
     columns.push('PRIMARY KEY ("id")')
@@ -114,6 +174,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const {values: args, positionals} = parseArgs({allowPositionals: true, options: {out: {type: 'string'}, schema: {type: 'string'}}})
   if (!args.out || positionals.length !== 1) throw new Error('usage: from-twenty.ts --out FILE [--schema NAME] DIR')
   const dir = positionals[0]!
-  const sources = await Promise.all((await readdir(dir)).filter(f => f.endsWith('.ts')).sort().map(f => readFile(join(dir, f), 'utf8')))
+  const sources = await Promise.all(
+    (await readdir(dir))
+      .filter(f => f.endsWith('.ts'))
+      .sort()
+      .map(f => readFile(join(dir, f), 'utf8')),
+  )
   await writeFile(args.out, twentyToSql(parseObjects(sources.join('\n')), args.schema ?? 'workspace'))
 }

@@ -50,20 +50,30 @@ interface Context {
   referencedBy: Map<string, Array<{table: CorpusTable; reference: Reference}>>
 }
 
-export async function generateRows(client: pg.ClientBase, corpus: CorpusSchema, labels: CorpusLabels | undefined, options: GenerateOptions): Promise<GenerateResult> {
+export async function generateRows(
+  client: pg.ClientBase,
+  corpus: CorpusSchema,
+  labels: CorpusLabels | undefined,
+  options: GenerateOptions,
+): Promise<GenerateResult> {
   const plan = planReferences(corpus, labels)
   const referencedBy = new Map<string, Array<{table: CorpusTable; reference: Reference}>>()
   for (const table of corpus.tables) {
-    for (const reference of plan.references.get(tableKeyOf(table)) ?? []) referencedBy.set(reference.target, [...(referencedBy.get(reference.target) ?? []), {table, reference}])
+    for (const reference of plan.references.get(tableKeyOf(table)) ?? [])
+      referencedBy.set(reference.target, [...(referencedBy.get(reference.target) ?? []), {table, reference}])
   }
   const context: Context = {corpus, labels, options, live: await readLiveTypes(client), rows: new Map(), dropped: new Set(), referencedBy}
   const subjects = new Set(labels?.subjects.map(s => s.table) ?? [])
   for (const table of plan.order) {
-    const count = subjects.has(tableKeyOf(table)) ? options.subjectRows ?? 60 : options.rowsPerTable ?? 24
+    const count = subjects.has(tableKeyOf(table)) ? (options.subjectRows ?? 60) : (options.rowsPerTable ?? 24)
     context.rows.set(tableKeyOf(table), generateTable(context, table, count, plan.references.get(tableKeyOf(table)) ?? []))
   }
   for (const table of plan.order) fillDeferred(context, table, plan.references.get(tableKeyOf(table)) ?? [])
-  for (const [key, rows] of context.rows) context.rows.set(key, rows.filter(r => !context.dropped.has(r)))
+  for (const [key, rows] of context.rows)
+    context.rows.set(
+      key,
+      rows.filter(r => !context.dropped.has(r)),
+    )
   for (const table of corpus.tables) await insertRows(client, table, context.rows.get(tableKeyOf(table)) ?? [], context.live.get(tableKeyOf(table))!)
   return {rows: new Map([...context.rows].map(([key, rows]) => [key, rows.length])), filled: await filledColumns(client, corpus)}
 }
@@ -85,7 +95,15 @@ function generateTable(context: Context, table: CorpusTable, count: number, refe
   return rows
 }
 
-function buildRow(context: Context, table: CorpusTable, references: Reference[], index: number, attempt: number, deferred: Set<string>, unique: UniqueKeys): Row | undefined {
+function buildRow(
+  context: Context,
+  table: CorpusTable,
+  references: Reference[],
+  index: number,
+  attempt: number,
+  deferred: Set<string>,
+  unique: UniqueKeys,
+): Row | undefined {
   const key = tableKeyOf(table)
   const {seed, today} = context.options
   const locale = localeFor(context.corpus.language)
@@ -105,7 +123,16 @@ function buildRow(context: Context, table: CorpusTable, references: Reference[],
     if (column.generated || column.name in row || deferred.has(column.name)) continue
     const random = randomFrom(seed, key, index, attempt, column.name)
     const rate = nullRate(context, table, column, false)
-    const value = chance(random, rate) ? null : columnValue({corpus: context.corpus, labels: context.labels, table, column: column.name, type: live.get(column.name)!, ctx: {random, person, today, row: index}})
+    const value = chance(random, rate)
+      ? null
+      : columnValue({
+          corpus: context.corpus,
+          labels: context.labels,
+          table,
+          column: column.name,
+          type: live.get(column.name)!,
+          ctx: {random, person, today, row: index},
+        })
     // A type nothing here knows gets NULL, its default (see insertRows) or, as a last resort, a word.
     row[column.name] = value === null && !column.nullable && column.default === undefined ? plainWord(random) : value
   }
@@ -120,17 +147,34 @@ function buildRow(context: Context, table: CorpusTable, references: Reference[],
 function pickReference(context: Context, table: CorpusTable, reference: Reference, random: Random, row: Row, unique: UniqueKeys): Row | undefined {
   const live = context.live.get(tableKeyOf(table))!
   // A reference may be narrower than what it points at (a smallint referencing an integer): only rows that fit.
-  const fits = (row: Row) => reference.columns.every((c, i) => {
-    if (c === reference.typeColumn) return true
-    const value = row[reference.targetColumns[Math.min(i, reference.targetColumns.length - 1)]!]
-    return value !== null && value !== undefined && (live.get(c)!.isArray || fitsType(value, live.get(c)!))
-  })
+  const fits = (row: Row) =>
+    reference.columns.every((c, i) => {
+      if (c === reference.typeColumn) return true
+      const value = row[reference.targetColumns[Math.min(i, reference.targetColumns.length - 1)]!]
+      return value !== null && value !== undefined && (live.get(c)!.isArray || fitsType(value, live.get(c)!))
+    })
   const targetColumnOf = (i: number) => reference.targetColumns[Math.min(i, reference.targetColumns.length - 1)]!
-  const agrees = (target: Row) => reference.columns.every((c, i) => row[c] === undefined || row[c] === null || c === reference.typeColumn || target[targetColumnOf(i)] === row[c])
-  const valuesOf = (target: Row) => Object.fromEntries(reference.columns.map((c, i) => [c, c === reference.typeColumn ? reference.typeValue! : target[targetColumnOf(i)]!]))
-  const targets = (context.rows.get(reference.target) ?? []).filter(t => !context.dropped.has(t) && fits(t) && agrees(t) && !unique.clashes({...row, ...valuesOf(t)}))
+  const agrees = (target: Row) =>
+    reference.columns.every((c, i) => row[c] === undefined || row[c] === null || c === reference.typeColumn || target[targetColumnOf(i)] === row[c])
+  const valuesOf = (target: Row) =>
+    Object.fromEntries(reference.columns.map((c, i) => [c, c === reference.typeColumn ? reference.typeValue! : target[targetColumnOf(i)]!]))
+  const targets = (context.rows.get(reference.target) ?? []).filter(
+    t => !context.dropped.has(t) && fits(t) && agrees(t) && !unique.clashes({...row, ...valuesOf(t)}),
+  )
   const required = reference.columns.some(c => !table.columns.find(col => col.name === c)!.nullable)
-  if (targets.length === 0 || (!required && chance(random, nullRate(context, table, table.columns.find(c => c.name === reference.columns[0])!, true)))) {
+  if (
+    targets.length === 0 ||
+    (!required &&
+      chance(
+        random,
+        nullRate(
+          context,
+          table,
+          table.columns.find(c => c.name === reference.columns[0])!,
+          true,
+        ),
+      ))
+  ) {
     // A NULL in any column satisfies a foreign key: the columns other references already set keep their values.
     const free = reference.columns.filter(c => row[c] === undefined || row[c] === null)
     if (free.some(c => !table.columns.find(col => col.name === c)!.nullable)) return undefined
@@ -142,7 +186,8 @@ function pickReference(context: Context, table: CorpusTable, reference: Referenc
     if (reference.typeColumn === column) picked[column] = reference.typeValue!
     else {
       const value = target[targetColumnOf(i)]!
-      picked[column] = live.get(column)?.isArray && !Array.isArray(value) ? [value, targets[Math.floor(random() * targets.length)]![reference.targetColumns[0]!]!] : value
+      picked[column] =
+        live.get(column)?.isArray && !Array.isArray(value) ? [value, targets[Math.floor(random() * targets.length)]![reference.targetColumns[0]!]!] : value
     }
   })
   return picked
@@ -170,7 +215,14 @@ function fillDeferred(context: Context, table: CorpusTable, references: Referenc
       missing = false
       for (const reference of later) {
         for (const c of reference.columns) if (!settled.has(c)) row[c] = undefined
-        const picked = pickReference(context, table, reference, randomFrom(context.options.seed, key, index, attempt, 'later', reference.columns.join(',')), row, unique)
+        const picked = pickReference(
+          context,
+          table,
+          reference,
+          randomFrom(context.options.seed, key, index, attempt, 'later', reference.columns.join(',')),
+          row,
+          unique,
+        )
         missing ||= picked === undefined
         Object.assign(row, picked ?? Object.fromEntries(reference.columns.map(c => [c, null])))
       }
@@ -192,10 +244,14 @@ function pointingAt(context: Context, table: CorpusTable, row: Row): Array<{sour
     const values = reference.columns.map((_, i) => pointed(row, i))
     if (values.some(v => v === null || v === undefined)) continue
     // Another row with the same values (a reference without a foreign key to a column that is not unique) still serves.
-    const same = (r: Row) => r !== row && !context.dropped.has(r) && reference.columns.every((c, i) => c === reference.typeColumn || pointed(r, i) === values[i])
+    const same = (r: Row) =>
+      r !== row && !context.dropped.has(r) && reference.columns.every((c, i) => c === reference.typeColumn || pointed(r, i) === values[i])
     if ((context.rows.get(key) ?? []).some(same)) continue
-    const rows = (context.rows.get(tableKeyOf(source)) ?? []).filter(other => !context.dropped.has(other)
-      && reference.columns.every((c, i) => (c === reference.typeColumn ? other[c] === reference.typeValue : other[c] === values[i])))
+    const rows = (context.rows.get(tableKeyOf(source)) ?? []).filter(
+      other =>
+        !context.dropped.has(other) &&
+        reference.columns.every((c, i) => (c === reference.typeColumn ? other[c] === reference.typeValue : other[c] === values[i])),
+    )
     if (rows.length > 0) found.push({source, reference, rows})
   }
   return found
@@ -219,18 +275,24 @@ function dropRow(context: Context, table: CorpusTable, row: Row): void {
 
 async function insertRows(client: pg.ClientBase, table: CorpusTable, rows: Row[], live: Map<string, LiveType>): Promise<void> {
   // A required column that got no value in any row (a type nothing here knows) is left to its default.
-  const leftToDefault = (c: CorpusTable['columns'][number]) => !c.nullable && c.default !== undefined && rows.every(r => r[c.name] === null || r[c.name] === undefined)
+  const leftToDefault = (c: CorpusTable['columns'][number]) =>
+    !c.nullable && c.default !== undefined && rows.every(r => r[c.name] === null || r[c.name] === undefined)
   const columns = table.columns.filter(c => !c.generated && !leftToDefault(c)).map(c => c.name)
   if (rows.length === 0 || columns.length === 0) return
   const batch = Math.max(1, Math.floor(20000 / columns.length))
   for (let start = 0; start < rows.length; start += batch) {
     const slice = rows.slice(start, start + batch)
     const params: Array<string | null> = []
-    const tuples = slice.map(row => `(${columns.map(column => {
-      const type = live.get(column)!
-      params.push(toSqlText(row[column] ?? null, type))
-      return `$${params.length}::${type.sql}`
-    }).join(', ')})`)
+    const tuples = slice.map(
+      row =>
+        `(${columns
+          .map(column => {
+            const type = live.get(column)!
+            params.push(toSqlText(row[column] ?? null, type))
+            return `$${params.length}::${type.sql}`
+          })
+          .join(', ')})`,
+    )
     try {
       await client.query(`INSERT INTO ${quoteTable(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')}`, params)
     } catch (error) {
@@ -245,12 +307,16 @@ async function filledColumns(client: pg.ClientBase, corpus: CorpusSchema): Promi
   const tables = corpus.tables.filter(t => t.columns.length > 0)
   for (let start = 0; start < tables.length; start += 200) {
     const chunk = tables.slice(start, start + 200)
-    const sql = chunk.map(table => `SELECT ${table.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`).join(', ')} FROM ${quoteTable(table)}`).join(';\n')
+    const sql = chunk
+      .map(table => `SELECT ${table.columns.map((c, i) => `count(${quoteIdent(c.name)}) AS c${i}`).join(', ')} FROM ${quoteTable(table)}`)
+      .join(';\n')
     const result = (await client.query(sql)) as unknown as pg.QueryResult<Record<string, string>> | Array<pg.QueryResult<Record<string, string>>>
     const results = Array.isArray(result) ? result : [result]
-    chunk.forEach((table, n) => table.columns.forEach((c, i) => {
-      if (Number(results[n]!.rows[0]![`c${i}`]) > 0) filled.add(`${tableKeyOf(table)}.${c.name}`)
-    }))
+    chunk.forEach((table, n) =>
+      table.columns.forEach((c, i) => {
+        if (Number(results[n]!.rows[0]![`c${i}`]) > 0) filled.add(`${tableKeyOf(table)}.${c.name}`)
+      }),
+    )
   }
   return filled
 }

@@ -5,8 +5,17 @@
  */
 import {dirname} from 'node:path'
 
-export interface GoField {name: string; type: string; tag?: string; embedded: boolean; typeKey?: string}
-export interface GoStruct {name: string; fields: GoField[]}
+export interface GoField {
+  name: string
+  type: string
+  tag?: string
+  embedded: boolean
+  typeKey?: string
+}
+export interface GoStruct {
+  name: string
+  fields: GoField[]
+}
 
 export function goStructs(sources: Array<{file: string; text: string}>): {structs: Map<string, GoStruct>; namedTypes: Map<string, string>} {
   const structs = new Map<string, GoStruct>()
@@ -26,7 +35,8 @@ export function goStructs(sources: Array<{file: string; text: string}>): {struct
       const body = blockAt(code, match.index + match[0].length)
       structs.set(`${pkg}.${match[1]}`, {name: match[1]!, fields: fields(body, resolve)})
     }
-    for (const [, name, base] of code.matchAll(/^\s*(?:type\s+)?(\w+)\s+(u?int(?:8|16|32|64)?|string|bool|float(?:32|64))\s*$/gm)) namedTypes.set(`${pkg}.${name}`, base!)
+    for (const [, name, base] of code.matchAll(/^\s*(?:type\s+)?(\w+)\s+(u?int(?:8|16|32|64)?|string|bool|float(?:32|64))\s*$/gm))
+      namedTypes.set(`${pkg}.${name}`, base!)
   }
   return {structs, namedTypes}
 }

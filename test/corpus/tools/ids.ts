@@ -34,8 +34,14 @@ function mod97(digits: string): number {
 export function iban(random: Random, countryCode: string): string {
   const lengths: Record<string, number> = {DE: 18, GB: 18, BR: 25, FR: 23, ES: 20, NL: 14}
   const country = lengths[countryCode] ? countryCode : 'DE'
-  const bban = country === 'GB' || country === 'NL' ? `${chars(random, 'lower', 4).toUpperCase()}${chars(random, 'digits', lengths[country]! - 4)}` : chars(random, 'digits', lengths[country]!)
-  const numeric = (bban + country + '00').split('').map(c => (/[A-Z]/.test(c) ? String(c.charCodeAt(0) - 55) : c)).join('')
+  const bban =
+    country === 'GB' || country === 'NL'
+      ? `${chars(random, 'lower', 4).toUpperCase()}${chars(random, 'digits', lengths[country]! - 4)}`
+      : chars(random, 'digits', lengths[country]!)
+  const numeric = (bban + country + '00')
+    .split('')
+    .map(c => (/[A-Z]/.test(c) ? String(c.charCodeAt(0) - 55) : c))
+    .join('')
   const check = String(98 - mod97(numeric)).padStart(2, '0')
   return `${country}${check}${bban}`
 }
@@ -53,7 +59,10 @@ export function cpf(random: Random, formatted = true): string {
 
 export function cnpj(random: Random, formatted = true): string {
   const digits = [...chars(random, 'digits', 8).split('').map(Number), 0, 0, 0, 1]
-  for (const weights of [[5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2], [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]]) {
+  for (const weights of [
+    [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2],
+    [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2],
+  ]) {
     const sum = weights.reduce((acc, w, i) => acc + w * digits[i]!, 0)
     const rest = sum % 11
     digits.push(rest < 2 ? 0 : 11 - rest)
@@ -81,32 +90,49 @@ export function usSsn(random: Random): string {
 
 export function vatNumber(random: Random, countryCode: string): string {
   switch (countryCode) {
-    case 'DE': return `DE${int(random, 1, 9)}${chars(random, 'digits', 8)}`
-    case 'BR': return cnpj(random)
-    default: return pick(random, [`GB${chars(random, 'digits', 9)}`, `DE${int(random, 1, 9)}${chars(random, 'digits', 8)}`, `FR${chars(random, 'digits', 11)}`, `NL${chars(random, 'digits', 9)}B01`])
+    case 'DE':
+      return `DE${int(random, 1, 9)}${chars(random, 'digits', 8)}`
+    case 'BR':
+      return cnpj(random)
+    default:
+      return pick(random, [
+        `GB${chars(random, 'digits', 9)}`,
+        `DE${int(random, 1, 9)}${chars(random, 'digits', 8)}`,
+        `FR${chars(random, 'digits', 11)}`,
+        `NL${chars(random, 'digits', 9)}B01`,
+      ])
   }
 }
 
 export function taxId(random: Random, countryCode: string): string {
   switch (countryCode) {
-    case 'BR': return cpf(random, random() < 0.6)
-    case 'DE': return germanTaxId(random)
-    default: return pick(random, [usSsn(random), `${int(random, 10, 99)}-${chars(random, 'digits', 7)}`, `${chars(random, 'digits', 10)}`])
+    case 'BR':
+      return cpf(random, random() < 0.6)
+    case 'DE':
+      return germanTaxId(random)
+    default:
+      return pick(random, [usSsn(random), `${int(random, 10, 99)}-${chars(random, 'digits', 7)}`, `${chars(random, 'digits', 10)}`])
   }
 }
 
 export function companyNumber(random: Random, countryCode: string): string {
   switch (countryCode) {
-    case 'BR': return cnpj(random)
-    case 'DE': return `HRB ${int(random, 1000, 250000)}`
-    default: return pick(random, [chars(random, 'digits', 8), `SC${chars(random, 'digits', 6)}`])
+    case 'BR':
+      return cnpj(random)
+    case 'DE':
+      return `HRB ${int(random, 1000, 250000)}`
+    default:
+      return pick(random, [chars(random, 'digits', 8), `SC${chars(random, 'digits', 6)}`])
   }
 }
 
 export function nationalId(random: Random, countryCode: string): string {
   switch (countryCode) {
-    case 'BR': return cpf(random, random() < 0.5)
-    case 'DE': return `L${chars(random, 'base32', 8).replace(/[01]/g, 'C')}`
-    default: return pick(random, [usSsn(random), `${chars(random, 'lower', 2).toUpperCase()}${chars(random, 'digits', 6)}${pick(random, ['A', 'B', 'C', 'D'])}`])
+    case 'BR':
+      return cpf(random, random() < 0.5)
+    case 'DE':
+      return `L${chars(random, 'base32', 8).replace(/[01]/g, 'C')}`
+    default:
+      return pick(random, [usSsn(random), `${chars(random, 'lower', 2).toUpperCase()}${chars(random, 'digits', 6)}${pick(random, ['A', 'B', 'C', 'D'])}`])
   }
 }

@@ -7,7 +7,10 @@
  */
 import {splitArgs, splitTopLevel} from './django-parse.js'
 
-interface Link {method: string; args: string[]}
+interface Link {
+  method: string
+  args: string[]
+}
 
 /** `'text'` / `"text"` → text; `['a', 'b']` → [a, b]. */
 export function phpValue(text: string | undefined): string | string[] | undefined {
@@ -19,7 +22,11 @@ export function phpValue(text: string | undefined): string | string[] | undefine
 }
 
 const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value])
-const ident = (name: string) => name.split('.').map(part => `"${part.replace(/"/g, '""')}"`).join('.')
+const ident = (name: string) =>
+  name
+    .split('.')
+    .map(part => `"${part.replace(/"/g, '""')}"`)
+    .join('.')
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`
 
 /** Laravel's index name: `{table}_{columns}_{type}`, lower case, dots and dashes as underscores. */
@@ -50,14 +57,41 @@ function chain(statement: string): Link[] {
 }
 
 const TYPES: Record<string, (args: string[]) => string> = {
-  increments: () => 'serial', bigIncrements: () => 'bigserial', smallIncrements: () => 'smallserial', id: () => 'bigserial',
-  integer: () => 'integer', unsignedInteger: () => 'integer', bigInteger: () => 'bigint', unsignedBigInteger: () => 'bigint', foreignId: () => 'bigint',
-  smallInteger: () => 'smallint', unsignedSmallInteger: () => 'smallint', tinyInteger: () => 'smallint', unsignedTinyInteger: () => 'smallint',
-  string: a => `character varying(${a[1] ?? 255})`, char: a => `character(${a[1] ?? 255})`, text: () => 'text', mediumText: () => 'text', longText: () => 'text',
-  boolean: () => 'boolean', date: () => 'date', dateTime: a => `timestamp(${a[1] ?? 0}) without time zone`, timestamp: a => `timestamp(${a[1] ?? 0}) without time zone`,
-  dateTimeTz: a => `timestamp(${a[1] ?? 0}) with time zone`, timestampTz: a => `timestamp(${a[1] ?? 0}) with time zone`, time: a => `time(${a[1] ?? 0}) without time zone`,
-  json: () => 'json', jsonb: () => 'jsonb', decimal: a => `numeric(${a[1] ?? 8}, ${a[2] ?? 2})`, float: () => 'double precision', double: () => 'double precision',
-  uuid: () => 'uuid', ipAddress: () => 'inet', macAddress: () => 'macaddr', binary: () => 'bytea', year: () => 'integer',
+  increments: () => 'serial',
+  bigIncrements: () => 'bigserial',
+  smallIncrements: () => 'smallserial',
+  id: () => 'bigserial',
+  integer: () => 'integer',
+  unsignedInteger: () => 'integer',
+  bigInteger: () => 'bigint',
+  unsignedBigInteger: () => 'bigint',
+  foreignId: () => 'bigint',
+  smallInteger: () => 'smallint',
+  unsignedSmallInteger: () => 'smallint',
+  tinyInteger: () => 'smallint',
+  unsignedTinyInteger: () => 'smallint',
+  string: a => `character varying(${a[1] ?? 255})`,
+  char: a => `character(${a[1] ?? 255})`,
+  text: () => 'text',
+  mediumText: () => 'text',
+  longText: () => 'text',
+  boolean: () => 'boolean',
+  date: () => 'date',
+  dateTime: a => `timestamp(${a[1] ?? 0}) without time zone`,
+  timestamp: a => `timestamp(${a[1] ?? 0}) without time zone`,
+  dateTimeTz: a => `timestamp(${a[1] ?? 0}) with time zone`,
+  timestampTz: a => `timestamp(${a[1] ?? 0}) with time zone`,
+  time: a => `time(${a[1] ?? 0}) without time zone`,
+  json: () => 'json',
+  jsonb: () => 'jsonb',
+  decimal: a => `numeric(${a[1] ?? 8}, ${a[2] ?? 2})`,
+  float: () => 'double precision',
+  double: () => 'double precision',
+  uuid: () => 'uuid',
+  ipAddress: () => 'inet',
+  macAddress: () => 'macaddr',
+  binary: () => 'bytea',
+  year: () => 'integer',
 }
 
 /** A default Laravel would write; one computed in PHP (a variable, a constant) is left out. */
@@ -82,16 +116,20 @@ function statementSql(table: string, statement: string, creating: boolean, colum
   const has = (name: string) => mods.find(m => m.method === name)
   const add = (definition: string) => (creating ? columns.push(definition) : after.push(`ALTER TABLE ${ident(table)} ADD COLUMN ${definition};`))
   switch (head.method) {
-    case 'timestamps': case 'nullableTimestamps': case 'timestampsTz':
+    case 'timestamps':
+    case 'nullableTimestamps':
+    case 'timestampsTz':
       for (const c of ['created_at', 'updated_at']) add(`${ident(c)} timestamp(0) ${head.method === 'timestampsTz' ? 'with' : 'without'} time zone`)
       return
-    case 'softDeletes': case 'softDeletesTz':
+    case 'softDeletes':
+    case 'softDeletesTz':
       add(`${ident(first[0] ?? 'deleted_at')} timestamp(0) without time zone`)
       return
     case 'rememberToken':
       add('"remember_token" character varying(100)')
       return
-    case 'morphs': case 'nullableMorphs':
+    case 'morphs':
+    case 'nullableMorphs':
       add(`${ident(`${first[0]}_type`)} character varying(255)${head.method === 'morphs' ? ' NOT NULL' : ''}`)
       add(`${ident(`${first[0]}_id`)} bigint${head.method === 'morphs' ? ' NOT NULL' : ''}`)
       return
@@ -99,7 +137,9 @@ function statementSql(table: string, statement: string, creating: boolean, colum
       after.push(`ALTER TABLE ${ident(table)} ADD PRIMARY KEY (${first.map(ident).join(', ')});`)
       return
     case 'unique':
-      after.push(`ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(phpValue(head.args[1]) as string ?? laravelIndexName(table, first, 'unique'))} UNIQUE (${first.map(ident).join(', ')});`)
+      after.push(
+        `ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident((phpValue(head.args[1]) as string) ?? laravelIndexName(table, first, 'unique'))} UNIQUE (${first.map(ident).join(', ')});`,
+      )
       return
     case 'foreign': {
       const references = list(phpValue(has('references')?.args[0]))
@@ -107,18 +147,28 @@ function statementSql(table: string, statement: string, creating: boolean, colum
       const onDelete = phpValue(has('onDelete')?.args[0]) as string | undefined
       if (!on || references.length === 0) return
       const name = (phpValue(head.args[1]) as string | undefined) ?? laravelIndexName(table, first, 'foreign')
-      after.push(`ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${first.map(ident).join(', ')}) REFERENCES ${ident(on)} (${references.map(ident).join(', ')})${onDelete ? ` ON DELETE ${onDelete.toUpperCase()}` : ''};`)
+      after.push(
+        `ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(name)} FOREIGN KEY (${first.map(ident).join(', ')}) REFERENCES ${ident(on)} (${references.map(ident).join(', ')})${onDelete ? ` ON DELETE ${onDelete.toUpperCase()}` : ''};`,
+      )
       return
     }
-    case 'dropForeign': case 'dropUnique': case 'dropPrimary': case 'dropIndex': {
+    case 'dropForeign':
+    case 'dropUnique':
+    case 'dropPrimary':
+    case 'dropIndex': {
       const arg = phpValue(head.args[0])
       const type = {dropForeign: 'foreign', dropUnique: 'unique', dropPrimary: 'pkey', dropIndex: 'index'}[head.method]!
-      const name = Array.isArray(arg) ? laravelIndexName(table, arg, type) : arg ?? `${table.replace(/.*\./, '')}_pkey`
-      after.push(head.method === 'dropIndex' ? `DROP INDEX IF EXISTS ${ident(table.includes('.') ? `${table.split('.')[0]}.${name}` : name)};` : `ALTER TABLE ${ident(table)} DROP CONSTRAINT IF EXISTS ${ident(name)};`)
+      const name = Array.isArray(arg) ? laravelIndexName(table, arg, type) : (arg ?? `${table.replace(/.*\./, '')}_pkey`)
+      after.push(
+        head.method === 'dropIndex'
+          ? `DROP INDEX IF EXISTS ${ident(table.includes('.') ? `${table.split('.')[0]}.${name}` : name)};`
+          : `ALTER TABLE ${ident(table)} DROP CONSTRAINT IF EXISTS ${ident(name)};`,
+      )
       return
     }
     case 'dropColumn':
-      for (const c of list(phpValue(head.args.length > 1 ? `[${head.args.join(',')}]` : head.args[0]))) after.push(`ALTER TABLE ${ident(table)} DROP COLUMN IF EXISTS ${ident(c)};`)
+      for (const c of list(phpValue(head.args.length > 1 ? `[${head.args.join(',')}]` : head.args[0])))
+        after.push(`ALTER TABLE ${ident(table)} DROP COLUMN IF EXISTS ${ident(c)};`)
       return
     case 'dropTimestamps':
       after.push(`ALTER TABLE ${ident(table)} DROP COLUMN IF EXISTS "created_at", DROP COLUMN IF EXISTS "updated_at";`)
@@ -129,12 +179,14 @@ function statementSql(table: string, statement: string, creating: boolean, colum
     case 'renameColumn':
       after.push(`ALTER TABLE ${ident(table)} RENAME COLUMN ${ident(first[0]!)} TO ${ident(phpValue(head.args[1]) as string)};`)
       return
-    case 'index': case 'spatialIndex': case 'fullText':
+    case 'index':
+    case 'spatialIndex':
+    case 'fullText':
       return
   }
   const typeOf = head.method === 'addColumn' ? TYPES[phpValue(head.args[0]) as string] : TYPES[head.method]
   if (!typeOf) return
-  const name = head.method === 'addColumn' ? (phpValue(head.args[1]) as string) : head.method === 'id' ? first[0] ?? 'id' : first[0]!
+  const name = head.method === 'addColumn' ? (phpValue(head.args[1]) as string) : head.method === 'id' ? (first[0] ?? 'id') : first[0]!
   const type = typeOf(head.args.map(a => phpValue(a) as string))
   // Laravel makes an increments column the key only when the blueprint names no primary key of its own.
   const isKey = /serial$/.test(type) && !hasPrimary
@@ -142,8 +194,10 @@ function statementSql(table: string, statement: string, creating: boolean, colum
   const given = has('default') ? defaultSql(has('default')!.args[0] ?? 'null') : undefined
   const defaultValue = given !== undefined ? ` DEFAULT ${given}` : has('useCurrent') ? ' DEFAULT CURRENT_TIMESTAMP' : ''
   if (has('change')) {
-    after.push(`ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(name)} TYPE ${type.replace(/serial$/, 'int')} USING ${ident(name)}::${type.replace(/serial$/, 'int')};`,
-      `ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(name)} ${nullable ? 'DROP' : 'SET'} NOT NULL;`)
+    after.push(
+      `ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(name)} TYPE ${type.replace(/serial$/, 'int')} USING ${ident(name)}::${type.replace(/serial$/, 'int')};`,
+      `ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(name)} ${nullable ? 'DROP' : 'SET'} NOT NULL;`,
+    )
     return
   }
   add(`${ident(name)} ${type}${defaultValue}${nullable ? '' : ' NOT NULL'}${isKey ? ' PRIMARY KEY' : ''}`)
@@ -153,7 +207,9 @@ function statementSql(table: string, statement: string, creating: boolean, colum
   if (constrained) {
     const target = (phpValue(constrained.args[0]) as string | undefined) ?? `${name.replace(/_id$/, '')}s`
     const column = (phpValue(constrained.args[1]) as string | undefined) ?? 'id'
-    after.push(`ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(laravelIndexName(table, [name], 'foreign'))} FOREIGN KEY (${ident(name)}) REFERENCES ${ident(target)} (${ident(column)});`)
+    after.push(
+      `ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(laravelIndexName(table, [name], 'foreign'))} FOREIGN KEY (${ident(name)}) REFERENCES ${ident(target)} (${ident(column)});`,
+    )
   }
 }
 

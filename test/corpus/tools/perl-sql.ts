@@ -15,7 +15,8 @@ export function sqlInPerl(source: string): string[] {
   const heredoc = /<<~?\s*(["']?)([A-Z_]+)\1\s*;[^\n]*\n([\s\S]*?)^\s*\2\s*$/gm
   for (const match of source.matchAll(heredoc)) pieces.push({at: match.index, text: match[3] ?? ''})
   // Heredoc bodies are blanked (keeping offsets) so that their quotes are not read again.
-  const rest = source.replace(heredoc, body => ' '.repeat(body.length))
+  const rest = source
+    .replace(heredoc, body => ' '.repeat(body.length))
     // Comments are blanked too: an apostrophe in one would open a string.
     .replace(/^\s*#.*$|(?<=[;,(){}])[ \t]*#.*$/gm, comment => ' '.repeat(comment.length))
   const quoted = /\b(qq|q)\s*([|{(\[<!#\/])|["']/g
@@ -30,8 +31,7 @@ export function sqlInPerl(source: string): string[] {
   }
   const statements = pieces.map(piece => ({
     at: piece.at,
-    sql: splitSqlStatements(piece.text)
-      .filter(statement => DDL.test(statement) && !/[$@][A-Za-z_{]/.test(statement.replace(/\$[A-Za-z_]*\$/g, ''))),
+    sql: splitSqlStatements(piece.text).filter(statement => DDL.test(statement) && !/[$@][A-Za-z_{]/.test(statement.replace(/\$[A-Za-z_]*\$/g, ''))),
   }))
   for (const call of rest.matchAll(/drop_constraints\(\s*table\s*=>\s*["']([\w.]+)["']/g)) {
     statements.push({at: call.index, sql: [dropForeignKeys(call[1]!)]})
@@ -41,6 +41,8 @@ export function sqlInPerl(source: string): string[] {
 
 /** What the upgrade scripts' `drop_constraints(table => …)` helper does: drop the table's foreign keys. */
 function dropForeignKeys(table: string): string {
-  return `DO $drop$ DECLARE r record; BEGIN FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = '${table}'::regclass AND contype = 'f' `
-    + `LOOP EXECUTE format('ALTER TABLE ${table} DROP CONSTRAINT %I', r.conname); END LOOP; END $drop$`
+  return (
+    `DO $drop$ DECLARE r record; BEGIN FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = '${table}'::regclass AND contype = 'f' ` +
+    `LOOP EXECUTE format('ALTER TABLE ${table} DROP CONSTRAINT %I', r.conname); END LOOP; END $drop$`
+  )
 }

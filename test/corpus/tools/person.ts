@@ -37,14 +37,31 @@ const USER_AGENTS = [
 const MAIL_DOMAINS = ['gmail.com', 'outlook.com', 'yahoo.com', 'proton.me', 'icloud.com', 'gmx.de', 'web.de', 'uol.com.br', 'hotmail.com', 'fastmail.com']
 
 /** Lower-case ASCII of a name, for logins and mailboxes. */
-export const asciiSlug = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ı/g, 'i').replace(/ß/g, 'ss').toLowerCase().replace(/[^a-z0-9]+/g, '')
+export const asciiSlug = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ı/g, 'i')
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '')
 
 function phoneFor(random: Random, locale: Locale): string {
   const digits = chars(random, 'digits', 8)
   switch (locale.code) {
-    case 'pt': return pick(random, [`+55 ${int(random, 11, 99)} 9${digits.slice(0, 4)}-${digits.slice(4)}`, `(${int(random, 11, 99)}) 9${digits.slice(0, 4)}-${digits.slice(4)}`])
-    case 'de': return pick(random, [`+49 1${int(random, 51, 79)} ${digits}`, `0${int(random, 30, 89)} ${digits.slice(0, 7)}`])
-    default: return pick(random, [`+44 7${digits.slice(0, 3)} ${digits.slice(3)}${int(random, 0, 9)}`, `+1 ${int(random, 201, 989)}-${digits.slice(0, 3)}-${digits.slice(3, 7)}`, `07${digits}${int(random, 0, 9)}`])
+    case 'pt':
+      return pick(random, [
+        `+55 ${int(random, 11, 99)} 9${digits.slice(0, 4)}-${digits.slice(4)}`,
+        `(${int(random, 11, 99)}) 9${digits.slice(0, 4)}-${digits.slice(4)}`,
+      ])
+    case 'de':
+      return pick(random, [`+49 1${int(random, 51, 79)} ${digits}`, `0${int(random, 30, 89)} ${digits.slice(0, 7)}`])
+    default:
+      return pick(random, [
+        `+44 7${digits.slice(0, 3)} ${digits.slice(3)}${int(random, 0, 9)}`,
+        `+1 ${int(random, 201, 989)}-${digits.slice(0, 3)}-${digits.slice(3, 7)}`,
+        `07${digits}${int(random, 0, 9)}`,
+      ])
   }
 }
 
@@ -66,13 +83,26 @@ export function makePerson(random: Random, locale: Locale, today: Date): Person 
     email: `${mailbox}@${pick(random, MAIL_DOMAINS)}`,
     phone: phoneFor(random, locale),
     birthDate: `${year}-${String(int(random, 1, 12)).padStart(2, '0')}-${String(int(random, 1, 28)).padStart(2, '0')}`,
-    gender: pick(random, locale.code === 'pt' ? ['feminino', 'masculino'] : locale.code === 'de' ? ['weiblich', 'männlich', 'divers'] : ['female', 'male', 'non-binary']),
+    gender: pick(
+      random,
+      locale.code === 'pt' ? ['feminino', 'masculino'] : locale.code === 'de' ? ['weiblich', 'männlich', 'divers'] : ['female', 'male', 'non-binary'],
+    ),
     street: locale.code === 'en' ? `${int(random, 1, 240)} ${pick(random, locale.streets)}` : `${pick(random, locale.streets)}, ${int(random, 1, 2400)}`,
-    addressLine: pick(random, locale.code === 'pt' ? ['Apto 101', 'Casa 2', 'Bloco B, apto 34', 'Fundos'] : locale.code === 'de' ? ['2. OG', 'Hinterhaus', 'Wohnung 5'] : ['Flat 2', 'Apartment 4B', 'Unit 7', 'Suite 300']),
+    addressLine: pick(
+      random,
+      locale.code === 'pt'
+        ? ['Apto 101', 'Casa 2', 'Bloco B, apto 34', 'Fundos']
+        : locale.code === 'de'
+          ? ['2. OG', 'Hinterhaus', 'Wohnung 5']
+          : ['Flat 2', 'Apartment 4B', 'Unit 7', 'Suite 300'],
+    ),
     city,
     lat: Math.round((city.lat + (random() - 0.5) * 0.2) * 1e6) / 1e6,
     lng: Math.round((city.lng + (random() - 0.5) * 0.2) * 1e6) / 1e6,
-    ip: random() < 0.8 ? `${int(random, 23, 223)}.${int(random, 0, 255)}.${int(random, 0, 255)}.${int(random, 1, 254)}` : `2a02:${chars(random, 'hex', 4)}:${chars(random, 'hex', 4)}::${chars(random, 'hex', 3)}`,
+    ip:
+      random() < 0.8
+        ? `${int(random, 23, 223)}.${int(random, 0, 255)}.${int(random, 0, 255)}.${int(random, 1, 254)}`
+        : `2a02:${chars(random, 'hex', 4)}:${chars(random, 'hex', 4)}::${chars(random, 'hex', 3)}`,
     userAgent: pick(random, USER_AGENTS),
     website: `https://${f}${l}.${pick(random, ['com', 'net', 'me', 'blog'])}`,
     locale,

@@ -53,9 +53,18 @@ export const PERSONAL_VALUES: Record<string, (c: ValueContext) => Value> = {
   oauth_uid: c => pick(c.random, [chars(c.random, 'digits', 21), chars(c.random, 'digits', 9), `${chars(c.random, 'hex', 24)}`]),
   external_account_id: c => pick(c.random, [chars(c.random, 'digits', 12), `acct_${chars(c.random, 'base62', 16)}`]),
   payment_customer_id: c => `cus_${chars(c.random, 'base62', 14)}`,
-  public_key: c => pick(c.random, [`ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA${base64(c.random, 32)} ${c.person.email}`, `-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${base64(c.random, 120)}\n-----END PUBLIC KEY-----\n`]),
+  public_key: c =>
+    pick(c.random, [
+      `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA${base64(c.random, 32)} ${c.person.email}`,
+      `-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${base64(c.random, 120)}\n-----END PUBLIC KEY-----\n`,
+    ]),
   session_id: c => chars(c.random, 'hex', 32),
-  password_hash: c => pick(c.random, [`$2a$12$${chars(c.random, 'bcrypt', 53)}`, `$argon2id$v=19$m=65536,t=3,p=4$${base64(c.random, 16)}$${base64(c.random, 32)}`, `pbkdf2_sha256$600000$${chars(c.random, 'base62', 22)}$${base64(c.random, 32)}=`]),
+  password_hash: c =>
+    pick(c.random, [
+      `$2a$12$${chars(c.random, 'bcrypt', 53)}`,
+      `$argon2id$v=19$m=65536,t=3,p=4$${base64(c.random, 16)}$${base64(c.random, 32)}`,
+      `pbkdf2_sha256$600000$${chars(c.random, 'base62', 22)}$${base64(c.random, 32)}=`,
+    ]),
   salt: c => pick(c.random, [chars(c.random, 'hex', 32), base64(c.random, 16), chars(c.random, 'base62', 20)]),
   api_token: c => pick(c.random, [chars(c.random, 'base62', 40), `glpat-${chars(c.random, 'base62', 20)}`, chars(c.random, 'hex', 64)]),
   session_token: c => chars(c.random, 'base64url', 43),
@@ -66,7 +75,8 @@ export const PERSONAL_VALUES: Record<string, (c: ValueContext) => Value> = {
   backup_codes: c => Array.from({length: 10}, () => chars(c.random, 'alnum', 10)),
   oauth_access_token: c => pick(c.random, [`ya29.${chars(c.random, 'base64url', 120)}`, chars(c.random, 'base64url', 43)]),
   oauth_refresh_token: c => pick(c.random, [`1//${chars(c.random, 'base64url', 100)}`, chars(c.random, 'base64url', 43)]),
-  id_token: c => `${jwtPart({alg: 'RS256', kid: chars(c.random, 'hex', 8)})}.${jwtPart({sub: chars(c.random, 'digits', 21), email: c.person.email, name: c.person.full})}.${chars(c.random, 'base64url', 86)}`,
+  id_token: c =>
+    `${jwtPart({alg: 'RS256', kid: chars(c.random, 'hex', 8)})}.${jwtPart({sub: chars(c.random, 'digits', 21), email: c.person.email, name: c.person.full})}.${chars(c.random, 'base64url', 86)}`,
   passkey_id: c => chars(c.random, 'base64url', 43),
   passkey_public_key: c => `pQECAyYgASFYI${base64(c.random, 32)}IlggI${base64(c.random, 32)}`,
   private_key: c => `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA${base64(c.random, 180)}\n-----END RSA PRIVATE KEY-----\n`,
@@ -89,8 +99,21 @@ export const PERSONAL_VALUES: Record<string, (c: ValueContext) => Value> = {
   health_note: c => pick(c.random, ['Asthma, carries an inhaler.', 'Allergic to penicillin.', 'Type 1 diabetes.', 'Alergia a amendoim.', 'Laktoseintoleranz.']),
   free_text_personal: c => freeText(c),
   message_body: c => freeText(c),
-  bio: c => pick(c.random, [`${c.person.first}, ${c.person.city.city}. Coffee, cycling and open source.`, `Teacher in ${c.person.city.city}. Views my own.`, `he/him · ${c.person.locale.country}`]),
-  search_query: c => pick(c.random, [`${c.person.first} ${c.person.last}`, 'divorce lawyer near me', 'cheap flights lisbon', 'symptoms of burnout', 'apartamento para alugar', 'kita anmeldung']),
+  bio: c =>
+    pick(c.random, [
+      `${c.person.first}, ${c.person.city.city}. Coffee, cycling and open source.`,
+      `Teacher in ${c.person.city.city}. Views my own.`,
+      `he/him · ${c.person.locale.country}`,
+    ]),
+  search_query: c =>
+    pick(c.random, [
+      `${c.person.first} ${c.person.last}`,
+      'divorce lawyer near me',
+      'cheap flights lisbon',
+      'symptoms of burnout',
+      'apartamento para alugar',
+      'kita anmeldung',
+    ]),
   page_path: c => pick(c.random, ['/account/settings', '/help/cancel-subscription', `/u/${c.person.username}`, '/jobs/apply?id=42', '/pricing']),
   personal_json: c => ({name: c.person.full, email: c.person.email, phone: c.person.phone, city: c.person.city.city}),
 }
@@ -105,21 +128,85 @@ function freeText(c: ValueContext): string {
 }
 
 const CATEGORY_KINDS: Record<string, Array<[RegExp, string]>> = {
-  identity: [[/first|given|fore|vorname|prenom|nome_?social/, 'first_name'], [/last|sur|family|nachname|sobrenome/, 'last_name'], [/birth|dob|nasc|geburt/, 'birth_date'], [/gender|sex/, 'gender'], [/avatar|photo|picture|image|foto/, 'avatar_url'], [/national/, 'nationality'], [/user|login|handle|acct|nick/, 'username'], [/display/, 'display_name']],
-  contact: [[/phone|mobile|tel|fax|cell|fone|celular/, 'phone'], [/url|site|web|blog/, 'website']],
-  location: [[/lat/, 'latitude'], [/lng|lon/, 'longitude'], [/line_?2|address_?2|complement/, 'address_line'], [/street|line_?1|address_?1|logradouro|strasse/, 'street'], [/city|town|cidade|munic|ort$/, 'city'], [/zip|post|cep|plz/, 'postcode'], [/state|region|province|uf$/, 'region'], [/country|pais/, 'country'], [/address|endereco/, 'full_address']],
-  online_id: [[/ip|addr/, 'ip'], [/agent/, 'user_agent'], [/push|fcm|apns/, 'push_token'], [/device/, 'device_id'], [/key/, 'public_key'], [/session/, 'session_id'], [/customer|stripe/, 'payment_customer_id']],
-  credentials: [[/salt/, 'salt'], [/otp|totp|2fa|mfa|two_?factor/, 'totp_secret'], [/backup|recovery/, 'backup_codes'], [/refresh/, 'oauth_refresh_token'], [/id_?token/, 'id_token'], [/reset/, 'reset_token'], [/confirm|verif/, 'confirmation_token'], [/invit/, 'invitation_token'], [/session/, 'session_token'], [/private/, 'private_key'], [/pass|pwd|crypt|digest|hash|senha/, 'password_hash']],
-  financial: [[/iban/, 'iban'], [/last_?4|last_?four/, 'card_last4'], [/exp/, 'card_expiry'], [/brand/, 'card_brand'], [/card|pan/, 'card_number'], [/account|conta/, 'bank_account'], [/salary|wage|income|salario/, 'salary']],
-  government_id: [[/vat/, 'vat_number'], [/company|registration|cnpj|trade/, 'company_number'], [/passport/, 'passport_number'], [/tax|tin|cpf|nif|steuer/, 'tax_id']],
+  identity: [
+    [/first|given|fore|vorname|prenom|nome_?social/, 'first_name'],
+    [/last|sur|family|nachname|sobrenome/, 'last_name'],
+    [/birth|dob|nasc|geburt/, 'birth_date'],
+    [/gender|sex/, 'gender'],
+    [/avatar|photo|picture|image|foto/, 'avatar_url'],
+    [/national/, 'nationality'],
+    [/user|login|handle|acct|nick/, 'username'],
+    [/display/, 'display_name'],
+  ],
+  contact: [
+    [/phone|mobile|tel|fax|cell|fone|celular/, 'phone'],
+    [/url|site|web|blog/, 'website'],
+  ],
+  location: [
+    [/lat/, 'latitude'],
+    [/lng|lon/, 'longitude'],
+    [/line_?2|address_?2|complement/, 'address_line'],
+    [/street|line_?1|address_?1|logradouro|strasse/, 'street'],
+    [/city|town|cidade|munic|ort$/, 'city'],
+    [/zip|post|cep|plz/, 'postcode'],
+    [/state|region|province|uf$/, 'region'],
+    [/country|pais/, 'country'],
+    [/address|endereco/, 'full_address'],
+  ],
+  online_id: [
+    [/ip|addr/, 'ip'],
+    [/agent/, 'user_agent'],
+    [/push|fcm|apns/, 'push_token'],
+    [/device/, 'device_id'],
+    [/key/, 'public_key'],
+    [/session/, 'session_id'],
+    [/customer|stripe/, 'payment_customer_id'],
+  ],
+  credentials: [
+    [/salt/, 'salt'],
+    [/otp|totp|2fa|mfa|two_?factor/, 'totp_secret'],
+    [/backup|recovery/, 'backup_codes'],
+    [/refresh/, 'oauth_refresh_token'],
+    [/id_?token/, 'id_token'],
+    [/reset/, 'reset_token'],
+    [/confirm|verif/, 'confirmation_token'],
+    [/invit/, 'invitation_token'],
+    [/session/, 'session_token'],
+    [/private/, 'private_key'],
+    [/pass|pwd|crypt|digest|hash|senha/, 'password_hash'],
+  ],
+  financial: [
+    [/iban/, 'iban'],
+    [/last_?4|last_?four/, 'card_last4'],
+    [/exp/, 'card_expiry'],
+    [/brand/, 'card_brand'],
+    [/card|pan/, 'card_number'],
+    [/account|conta/, 'bank_account'],
+    [/salary|wage|income|salario/, 'salary'],
+  ],
+  government_id: [
+    [/vat/, 'vat_number'],
+    [/company|registration|cnpj|trade/, 'company_number'],
+    [/passport/, 'passport_number'],
+    [/tax|tin|cpf|nif|steuer/, 'tax_id'],
+  ],
   biometric: [[/image|drawn|data/, 'signature_image']],
   free_text: [[/bio|about/, 'bio']],
   behavioral: [[/path|page|url|referr/, 'page_path']],
 }
 
 const CATEGORY_DEFAULTS: Record<string, string> = {
-  identity: 'full_name', contact: 'email', location: 'city', online_id: 'oauth_uid', credentials: 'api_token', financial: 'amount',
-  government_id: 'national_id', biometric: 'signature', health: 'health_note', free_text: 'free_text_personal', behavioral: 'search_query',
+  identity: 'full_name',
+  contact: 'email',
+  location: 'city',
+  online_id: 'oauth_uid',
+  credentials: 'api_token',
+  financial: 'amount',
+  government_id: 'national_id',
+  biometric: 'signature',
+  health: 'health_note',
+  free_text: 'free_text_personal',
+  behavioral: 'search_query',
 }
 
 /** The kind of a personal column labelled with a category only: read from its name, as a person filling the table would. */

@@ -4,9 +4,25 @@
  * or index that is not there (a migration guarded by `if …exists?`) changes
  * nothing. `toSql` writes the model as PostgreSQL DDL.
  */
-export interface RailsColumn {name: string; type: string; nullable: boolean; default?: string}
-interface RailsIndex {name: string; columns: string[]; unique: boolean; where?: string}
-interface RailsTable {name: string; primaryKey: string[]; columns: RailsColumn[]; indexes: RailsIndex[]; foreignKeys: Array<{column: string; to: string; toColumn: string}>}
+export interface RailsColumn {
+  name: string
+  type: string
+  nullable: boolean
+  default?: string
+}
+interface RailsIndex {
+  name: string
+  columns: string[]
+  unique: boolean
+  where?: string
+}
+interface RailsTable {
+  name: string
+  primaryKey: string[]
+  columns: RailsColumn[]
+  indexes: RailsIndex[]
+  foreignKeys: Array<{column: string; to: string; toColumn: string}>
+}
 
 export class RailsSchema {
   readonly tables = new Map<string, RailsTable>()
@@ -89,7 +105,9 @@ export class RailsSchema {
       if (table.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`)
       out.push(`CREATE TABLE ${q(table.name)} (\n${lines.join(',\n')}\n);`)
       for (const index of table.indexes) {
-        out.push(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name.slice(0, 63))} ON ${q(table.name)} (${index.columns.map(q).join(', ')})${index.where ? ` WHERE ${index.where}` : ''};`)
+        out.push(
+          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${q(index.name.slice(0, 63))} ON ${q(table.name)} (${index.columns.map(q).join(', ')})${index.where ? ` WHERE ${index.where}` : ''};`,
+        )
       }
     }
     for (const table of this.tables.values()) {

@@ -20,8 +20,14 @@ export interface Reference {
 
 /** `accounts` → `Account`, `oauth_access_tokens` → `Doorkeeper::AccessToken` is beyond us: `OauthAccessToken`. */
 export function className(table: string): string {
-  const singular = table.replace(/ies$/, 'y').replace(/(ss|x|ch|sh)es$/, '$1').replace(/([^s])s$/, '$1')
-  return singular.split(/[_\s]+/).map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('')
+  const singular = table
+    .replace(/ies$/, 'y')
+    .replace(/(ss|x|ch|sh)es$/, '$1')
+    .replace(/([^s])s$/, '$1')
+  return singular
+    .split(/[_\s]+/)
+    .map(w => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')
 }
 
 /** `schema.table.column` → the table's key and the column, matching the longest table key the schema has. */
@@ -49,7 +55,13 @@ function referencesOf(table: CorpusTable, labels: CorpusLabels | undefined, tabl
     const columns = Array.isArray(reach.column) ? reach.column : [reach.column]
     if (!to || columns.some(c => !table.columns.some(col => col.name === c))) continue
     const typeColumn = columns.length > 1 ? columns.find(c => /(_type|Type)$/.test(c)) : undefined
-    add({columns, target: to.table, targetColumns: [to.column], deferred: false, ...(typeColumn ? {typeColumn, typeValue: className(to.table.slice(to.table.indexOf('.') + 1))} : {})})
+    add({
+      columns,
+      target: to.table,
+      targetColumns: [to.column],
+      deferred: false,
+      ...(typeColumn ? {typeColumn, typeValue: className(to.table.slice(to.table.indexOf('.') + 1))} : {}),
+    })
   }
   return references
 }
@@ -69,7 +81,9 @@ export function planReferences(corpus: CorpusSchema, labels: CorpusLabels | unde
       // itself would insert it), else the one waiting on the fewest others; its waits are filled afterwards.
       const isNullable = (table: CorpusTable, r: Reference) => r.columns.every(c => table.columns.find(col => col.name === c)?.nullable)
       const onCycle = tablesOnCycles(pending, t => waitingOn(t).map(r => r.target))
-      const byWaits = pending.filter(t => onCycle.has(tableKeyOf(t))).sort((a, b) => waitingOn(a).length - waitingOn(b).length || tableKeyOf(a).localeCompare(tableKeyOf(b)))
+      const byWaits = pending
+        .filter(t => onCycle.has(tableKeyOf(t)))
+        .sort((a, b) => waitingOn(a).length - waitingOn(b).length || tableKeyOf(a).localeCompare(tableKeyOf(b)))
       const first = byWaits.find(t => waitingOn(t).every(r => isNullable(t, r))) ?? byWaits[0]!
       for (const r of waitingOn(first)) r.deferred = true
       ready = [first]

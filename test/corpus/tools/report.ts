@@ -12,8 +12,12 @@ export const END = '<!-- corpus-scan:end -->'
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
 export function scoreTable(scores: AppScore[], total: OverallScore): string {
-  const header = '| app | tables | personal columns with data | flagged | recall | precision | category agreement | subject table | unreached (silently) | references without FK proposed |'
-  const rows = scores.map(s => `| ${s.app} | ${s.tables} | ${s.personalWithData} | ${s.flagged} | ${pct(s.recall)} | ${pct(s.precision)} | ${pct(s.categoryAgreement)} | ${s.subject.right ? 'right' : `wrong (${s.subject.guessed ?? 'undecided'})`} | ${s.unreached.length} (${s.silentlyUnreached.length}) | ${s.referencesWithoutFk.found}/${s.referencesWithoutFk.expected} |`)
+  const header =
+    '| app | tables | personal columns with data | flagged | recall | precision | category agreement | subject table | unreached (silently) | references without FK proposed |'
+  const rows = scores.map(
+    s =>
+      `| ${s.app} | ${s.tables} | ${s.personalWithData} | ${s.flagged} | ${pct(s.recall)} | ${pct(s.precision)} | ${pct(s.categoryAgreement)} | ${s.subject.right ? 'right' : `wrong (${s.subject.guessed ?? 'undecided'})`} | ${s.unreached.length} (${s.silentlyUnreached.length}) | ${s.referencesWithoutFk.found}/${s.referencesWithoutFk.expected} |`,
+  )
   const sum = `| **all ${total.apps}** | ${scores.reduce((n, s) => n + s.tables, 0)} | ${total.personalWithData} | ${total.flagged} | **${pct(total.recall)}** | **${pct(total.precision)}** | **${pct(total.categoryAgreement)}** | ${total.subjectsRight}/${total.apps} right | ${total.unreached} (${total.silentlyUnreached}) | ${total.referencesWithoutFk.found}/${total.referencesWithoutFk.expected} |`
   return [header, `|${'---|'.repeat(10)}`, ...rows, sum].join('\n')
 }
@@ -39,8 +43,9 @@ export async function writeBenchmarkSection(file: string, section: string): Prom
   const text = await readFile(file, 'utf8')
   const start = text.indexOf(BEGIN)
   const end = text.indexOf(END)
-  const next = start >= 0 && end > start
-    ? text.slice(0, start) + section + text.slice(end + END.length)
-    : `${text.trimEnd()}\n\n## Scan accuracy on the corpus\n\n${section}\n`
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + section + text.slice(end + END.length)
+      : `${text.trimEnd()}\n\n## Scan accuracy on the corpus\n\n${section}\n`
   await writeFile(file, next)
 }

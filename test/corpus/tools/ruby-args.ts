@@ -5,10 +5,18 @@
  * a constant, a method call) reads as an `{expression}` with its text.
  */
 export type RubyValue = string | number | boolean | null | {symbol: string} | {expression: string} | RubyValue[]
-export interface RubyArgs {positional: RubyValue[]; options: Record<string, RubyValue>}
+export interface RubyArgs {
+  positional: RubyValue[]
+  options: Record<string, RubyValue>
+}
 
 export function parseRubyArgs(text: string): RubyArgs {
-  const reader = new Reader(text.trim().replace(/^\(/, '').replace(/\)\s*$/, ''))
+  const reader = new Reader(
+    text
+      .trim()
+      .replace(/^\(/, '')
+      .replace(/\)\s*$/, ''),
+  )
   const result: RubyArgs = {positional: [], options: {}}
   while (!reader.done()) {
     const key = reader.optionKey()

@@ -165,7 +165,11 @@ const sizeOf = (app: CorpusApp) => app.schema.tables.reduce((n, t) => n + t.colu
  * Scores every application, two at a time by default (each in its own database, built once per process),
  * the largest first so that the longest build does not come last; scores in the corpus's order.
  */
-export async function evaluateCorpus(serverUrl: (db?: string) => string, apps: CorpusApp[], options: {concurrency?: number; onDone?: (app: string, ms: number) => void} = {}): Promise<AppScore[]> {
+export async function evaluateCorpus(
+  serverUrl: (db?: string) => string,
+  apps: CorpusApp[],
+  options: {concurrency?: number; onDone?: (app: string, ms: number) => void} = {},
+): Promise<AppScore[]> {
   const scores: AppScore[] = new Array(apps.length)
   const queue = apps.map((app, index) => ({app, index})).sort((a, b) => sizeOf(b.app) - sizeOf(a.app))
   const worker = async () => {

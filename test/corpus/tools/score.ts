@@ -19,9 +19,19 @@ export interface ScanOutcome {
   reportedUnreachable: string[]
 }
 
-export interface Miss {column: string; category: string}
-export interface FalseFlag {column: string; category: string}
-export interface Disagreement {column: string; labelled: string; scanned: string}
+export interface Miss {
+  column: string
+  category: string
+}
+export interface FalseFlag {
+  column: string
+  category: string
+}
+export interface Disagreement {
+  column: string
+  labelled: string
+  scanned: string
+}
 
 export interface AppScore {
   app: string
@@ -80,7 +90,15 @@ export function tablesReachedByMap(map: DataMap): Set<string> {
   return reached
 }
 
-export function scoreApp(input: {app: string; tables: number; columns: number; tableKeys: Set<string>; labels: CorpusLabels; filled: Set<string>; outcome: ScanOutcome}): AppScore {
+export function scoreApp(input: {
+  app: string
+  tables: number
+  columns: number
+  tableKeys: Set<string>
+  labels: CorpusLabels
+  filled: Set<string>
+  outcome: ScanOutcome
+}): AppScore {
   const {labels, filled, outcome} = input
   const personal = new Map(Object.entries(labels.personal).map(([k, v]) => [k, v.category]))
   const withData = [...personal.keys()].filter(k => filled.has(k))
@@ -100,11 +118,13 @@ export function scoreApp(input: {app: string; tables: number; columns: number; t
       if (!reach.fk && columns.every(c => filled.has(`${table}.${c}`))) expectedRefs.push({table, columns, to: reach.to})
     }
   }
-  const found = expectedRefs.filter(ref => edgesOf(outcome.map.tables[ref.table] ?? {}).some(e => {
-    const target = edgeTarget(e)
-    const wanted = splitColumnPath(ref.to, input.tableKeys) ?? splitColumnRef(ref.to)
-    return edgeColumns(e).some(c => ref.columns.includes(c)) && target.table === wanted.table && target.columns.includes(wanted.column)
-  }))
+  const found = expectedRefs.filter(ref =>
+    edgesOf(outcome.map.tables[ref.table] ?? {}).some(e => {
+      const target = edgeTarget(e)
+      const wanted = splitColumnPath(ref.to, input.tableKeys) ?? splitColumnRef(ref.to)
+      return edgeColumns(e).some(c => ref.columns.includes(c)) && target.table === wanted.table && target.columns.includes(wanted.column)
+    }),
+  )
   const expectedSubject = labels.subjects[0]!.table
   return {
     app: input.app,
@@ -119,7 +139,11 @@ export function scoreApp(input: {app: string; tables: number; columns: number; t
     subject: {expected: expectedSubject, guessed: outcome.guessedSubject, right: outcome.guessedSubject === expectedSubject},
     unreached,
     silentlyUnreached: unreached.filter(t => !outcome.reportedUnreachable.includes(t)),
-    referencesWithoutFk: {expected: expectedRefs.length, found: found.length, missing: expectedRefs.filter(r => !found.includes(r)).map(r => `${r.table}.${r.columns.join('+')} → ${r.to}`)},
+    referencesWithoutFk: {
+      expected: expectedRefs.length,
+      found: found.length,
+      missing: expectedRefs.filter(r => !found.includes(r)).map(r => `${r.table}.${r.columns.join('+')} → ${r.to}`),
+    },
     misses: withData.filter(k => !flagged.has(k)).map(k => ({column: k, category: personal.get(k)!})),
     falseFlags: [...flagged].filter(([k]) => !personal.has(k)).map(([column, category]) => ({column, category})),
     disagreements: truePositives.filter(k => personal.get(k) !== flagged.get(k)).map(k => ({column: k, labelled: personal.get(k)!, scanned: flagged.get(k)!})),
@@ -147,8 +171,14 @@ export function overall(scores: AppScore[]): OverallScore {
     apps: scores.length,
     personalWithData: sum(s => s.personalWithData),
     flagged: sum(s => s.flagged),
-    recall: ratio(sum(s => s.personalWithData - s.misses.length), sum(s => s.personalWithData)),
-    precision: ratio(tp, sum(s => s.flagged)),
+    recall: ratio(
+      sum(s => s.personalWithData - s.misses.length),
+      sum(s => s.personalWithData),
+    ),
+    precision: ratio(
+      tp,
+      sum(s => s.flagged),
+    ),
     categoryAgreement: ratio(tp - sum(s => s.disagreements.length), tp),
     subjectsRight: scores.filter(s => s.subject.right).length,
     unreached: sum(s => s.unreached.length),

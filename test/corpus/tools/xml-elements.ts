@@ -3,12 +3,18 @@
  * attributes and children, text inside them; comments, processing
  * instructions and doctype are skipped, CDATA is read as text.
  */
-export interface XmlElement {name: string; attributes: Record<string, string>; children: XmlElement[]; text: string}
+export interface XmlElement {
+  name: string
+  attributes: Record<string, string>
+  children: XmlElement[]
+  text: string
+}
 
 export function parseXml(source: string): XmlElement {
   const root: XmlElement = {name: '#document', attributes: {}, children: [], text: ''}
   const stack: XmlElement[] = [root]
-  const token = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g
+  const token =
+    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<!\[CDATA\[([\s\S]*?)\]\]>|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g
   for (const match of source.matchAll(token)) {
     const [, cdata, closing, opening, attributeText, selfClosing, text] = match
     const current = stack[stack.length - 1] ?? root
@@ -31,6 +37,9 @@ function attributes(text: string): Record<string, string> {
 }
 
 function decode(text: string): string {
-  return text.replace(/&(lt|gt|amp|quot|apos|#\d+);/g, (_, entity: string) =>
-    ({lt: '<', gt: '>', amp: '&', quot: '"', apos: "'"} as Record<string, string>)[entity] ?? String.fromCharCode(Number(entity.slice(1))))
+  return text.replace(
+    /&(lt|gt|amp|quot|apos|#\d+);/g,
+    (_, entity: string) =>
+      (({lt: '<', gt: '>', amp: '&', quot: '"', apos: "'"}) as Record<string, string>)[entity] ?? String.fromCharCode(Number(entity.slice(1))),
+  )
 }

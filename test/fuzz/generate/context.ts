@@ -8,7 +8,10 @@ export class BuildContext {
   readonly tables: TableModel[] = []
   private counter = 0
 
-  constructor(readonly rng: Random, readonly people: Person[]) {}
+  constructor(
+    readonly rng: Random,
+    readonly people: Person[],
+  ) {}
 
   get root(): TableModel {
     return this.tables[0]!
@@ -45,7 +48,14 @@ export class BuildContext {
     return `${prefix}_${++this.counter}`
   }
 
-  foreignKey(table: TableModel, columns: string[], target: TableModel, referencedColumns: string[], onDelete: ForeignKeyModel['onDelete'], deferrable = false): ForeignKeyModel {
+  foreignKey(
+    table: TableModel,
+    columns: string[],
+    target: TableModel,
+    referencedColumns: string[],
+    onDelete: ForeignKeyModel['onDelete'],
+    deferrable = false,
+  ): ForeignKeyModel {
     const fk: ForeignKeyModel = {name: this.name('fk'), columns, references: tableKeyOf(target), referencedColumns, onDelete, deferrable}
     table.foreignKeys.push(fk)
     return fk

@@ -11,12 +11,19 @@ import {buildFriendships, buildMessages} from './shared.js'
 type Builder = (ctx: BuildContext) => unknown
 
 const BUILDERS: Builder[] = [
-  buildOwned, buildOwned, buildOwned, buildOwned,
+  buildOwned,
+  buildOwned,
+  buildOwned,
+  buildOwned,
   ctx => {
     const parents = ctx.tables.filter(t => t.kind === 'owned' && t.primaryKey.length === 1)
     return parents.length > 0 ? buildChildOf(ctx, ctx.rng.pick(parents)) : undefined
   },
-  buildMessages, buildFriendships, buildOrganisations, buildSubscribers, buildMemberships,
+  buildMessages,
+  buildFriendships,
+  buildOrganisations,
+  buildSubscribers,
+  buildMemberships,
 ]
 
 /**
@@ -87,7 +94,13 @@ function reviewerEdits(ctx: BuildContext): ReviewerEdit[] {
   const {rng} = ctx
   const edits: ReviewerEdit[] = []
   const subscribers = ctx.tables.find(t => t.kind === 'subscribers')
-  if (subscribers && rng.chance(0.5)) edits.push({kind: 'add-via', table: tableKeyOf(subscribers), column: subscribers.personColumns![0]!, to: `${tableKeyOf(ctx.root)}.${ctx.root.columns[1]!.name}`})
+  if (subscribers && rng.chance(0.5))
+    edits.push({
+      kind: 'add-via',
+      table: tableKeyOf(subscribers),
+      column: subscribers.personColumns![0]!,
+      to: `${tableKeyOf(ctx.root)}.${ctx.root.columns[1]!.name}`,
+    })
   return rng.chance(0.2) ? [...edits, ...strategyEdits(ctx)] : edits
 }
 

@@ -19,12 +19,25 @@ export function personalKits(ctx: BuildContext, table: TableModel): ColumnKit[] 
   const {rng} = ctx
   const col = (snake: string) => ctx.col(table, snake)
   const kits: ColumnKit[] = [
-    {column: {name: col(rng.pick(['note', 'notes', 'body', 'comment', 'description'])), type: 'text', notNull: false}, value: (o, other) => (o ? mention(rng, o, other) : 'general enquiry')},
+    {
+      column: {name: col(rng.pick(['note', 'notes', 'body', 'comment', 'description'])), type: 'text', notNull: false},
+      value: (o, other) => (o ? mention(rng, o, other) : 'general enquiry'),
+    },
     {column: {name: col(rng.pick(['phone', 'contact_phone'])), type: 'text', notNull: false}, value: o => o?.phone ?? null},
     {column: {name: col(rng.pick(['ip_address', 'remote_ip'])), type: 'inet', notNull: false}, value: o => o?.ip ?? '192.0.2.1'},
-    {column: {name: col(rng.pick(['payload', 'metadata', 'details'])), type: 'jsonb', notNull: false}, value: (o, other) => (o ? nestedJson(rng, o, other) : {kind: 'system'})},
-    {column: {name: col(rng.pick(['cc_emails', 'notify_emails'])), type: 'text[]', notNull: false}, value: (o, other) => (o ? [o.email, ...(rng.chance(0.5) ? [o.altEmail] : []), ...(other && rng.chance(0.3) ? [other.email] : [])] : [])},
-    {column: {name: col(rng.pick(['nickname', 'display_name', 'shipping_name'])), type: 'text', notNull: rng.chance(0.3)}, value: (o, _, n) => (o ? `${o.name} ${n}` : `nobody ${n}`), unique: true},
+    {
+      column: {name: col(rng.pick(['payload', 'metadata', 'details'])), type: 'jsonb', notNull: false},
+      value: (o, other) => (o ? nestedJson(rng, o, other) : {kind: 'system'}),
+    },
+    {
+      column: {name: col(rng.pick(['cc_emails', 'notify_emails'])), type: 'text[]', notNull: false},
+      value: (o, other) => (o ? [o.email, ...(rng.chance(0.5) ? [o.altEmail] : []), ...(other && rng.chance(0.3) ? [other.email] : [])] : []),
+    },
+    {
+      column: {name: col(rng.pick(['nickname', 'display_name', 'shipping_name'])), type: 'text', notNull: rng.chance(0.3)},
+      value: (o, _, n) => (o ? `${o.name} ${n}` : `nobody ${n}`),
+      unique: true,
+    },
     {column: {name: col('external_ref'), type: 'text', notNull: false}, value: o => o?.externalId ?? null},
   ]
   return kits

@@ -17,7 +17,12 @@ export function buildOwned(ctx: BuildContext): TableModel | undefined {
   const table = ctx.newTable(rng.sample(OWNED_KINDS, 3), 'owned', rng.chance(0.15) ? 'billing' : 'public')
   if (!table) return undefined
   const mode = rng.pick(['fk', 'fk', 'fk', 'id', 'email'] as const)
-  const ref = ctx.col(table, mode === 'email' ? rng.pick(['customer_email', 'requester_email', 'contact_email']) : rng.pick(['user_id', 'owner_id', 'customer_id', 'account_id', 'member_id']))
+  const ref = ctx.col(
+    table,
+    mode === 'email'
+      ? rng.pick(['customer_email', 'requester_email', 'contact_email'])
+      : rng.pick(['user_id', 'owner_id', 'customer_id', 'account_id', 'member_id']),
+  )
   const notNull = rng.chance(mode === 'fk' ? 0.5 : 0.3)
   const shape = rng.pick(['id', 'id', 'id', 'composite', 'none'] as const)
   const keyShape = shape === 'composite' && !notNull ? 'id' : shape
@@ -62,7 +67,12 @@ export function buildOwned(ctx: BuildContext): TableModel | undefined {
   if (keyShape === 'id' && rng.chance(0.12) && !table.indexes.some(i => i.unique)) table.partitions = 2
   const text = kits.find(k => k.column.type === 'text' && !k.unique && k.column.name !== ctx.col(table, 'status'))
   if (text && rng.chance(0.2)) {
-    table.columns.push({name: ctx.col(table, 'search_text'), type: 'text', notNull: false, generated: {expression: `lower(${quoted(text.column.name)})`, dependsOn: [text.column.name]}})
+    table.columns.push({
+      name: ctx.col(table, 'search_text'),
+      type: 'text',
+      notNull: false,
+      generated: {expression: `lower(${quoted(text.column.name)})`, dependsOn: [text.column.name]},
+    })
   }
   return ctx.add(table)
 }
@@ -78,7 +88,12 @@ function addReplies(ctx: BuildContext, table: TableModel, id: string): void {
   })
 }
 
-function fill(kits: ColumnKit[], owner: BuildContext['people'][number] | undefined, other: BuildContext['people'][number] | undefined, n: number): Record<string, Json> {
+function fill(
+  kits: ColumnKit[],
+  owner: BuildContext['people'][number] | undefined,
+  other: BuildContext['people'][number] | undefined,
+  n: number,
+): Record<string, Json> {
   return Object.fromEntries(kits.map(k => [k.column.name, k.value(owner, other, n)]))
 }
 
@@ -95,16 +110,32 @@ export function buildChildOf(ctx: BuildContext, parent: TableModel): TableModel 
   const text = ctx.col(table, rng.pick(['note', 'caption']))
   const hasKey = rng.chance(0.85)
   if (hasKey) table.columns.push({name: id, type: 'int4', notNull: true})
-  table.columns.push({name: ref, type: parentKey.type, notNull}, {name: text, type: 'text', notNull: false}, {name: ctx.col(table, 'qty'), type: 'int4', notNull: false})
+  table.columns.push(
+    {name: ref, type: parentKey.type, notNull},
+    {name: text, type: 'text', notNull: false},
+    {name: ctx.col(table, 'qty'), type: 'int4', notNull: false},
+  )
   table.primaryKey = hasKey ? [id] : []
-  if (rng.chance(0.8)) ctx.foreignKey(table, [ref], parent, [parentKey.name], rng.pick(notNull ? (['cascade', 'no action'] as const) : (['cascade', 'no action', 'set null'] as const)))
+  if (rng.chance(0.8))
+    ctx.foreignKey(
+      table,
+      [ref],
+      parent,
+      [parentKey.name],
+      rng.pick(notNull ? (['cascade', 'no action'] as const) : (['cascade', 'no action', 'set null'] as const)),
+    )
   let n = 0
   for (const parentRow of parent.rows) {
     for (let k = rng.pick([0, 1, 2]); k > 0; k--) {
       const owner = parentRow.owners[0]
       table.rows.push({
         owners: [...parentRow.owners],
-        values: {...(hasKey ? {[id]: ++n} : {}), [ref]: parentRow.values[parentKey.name]!, [text]: owner === undefined ? 'stock item' : mention(rng, ctx.people[owner]!), [ctx.col(table, 'qty')]: rng.int(1, 9)},
+        values: {
+          ...(hasKey ? {[id]: ++n} : {}),
+          [ref]: parentRow.values[parentKey.name]!,
+          [text]: owner === undefined ? 'stock item' : mention(rng, ctx.people[owner]!),
+          [ctx.col(table, 'qty')]: rng.int(1, 9),
+        },
       })
     }
   }

@@ -29,17 +29,33 @@ export function buildRoot(ctx: BuildContext): TableModel {
   ]
   table.primaryKey = [id]
   const optional: Array<{column: ColumnModel; value: (i: number) => Json}> = []
-  if (rng.chance(0.5)) optional.push({column: {name: ctx.col(table, rng.pick(['phone', 'mobile', 'phone_number'])), type: 'text', notNull: false}, value: i => people[i]!.phone})
-  if (rng.chance(0.5)) optional.push({column: {name: ctx.col(table, rng.pick(['last_sign_in_ip', 'signup_ip'])), type: 'inet', notNull: false}, value: i => people[i]!.ip})
-  if (rng.chance(0.4)) optional.push({column: {name: ctx.col(table, rng.pick(['stripe_customer_id', 'external_ref'])), type: 'text', notNull: false}, value: i => people[i]!.externalId})
-  if (rng.chance(0.4)) optional.push({column: {name: ctx.col(table, rng.pick(['profile', 'preferences', 'metadata'])), type: 'jsonb', notNull: false}, value: i => nestedJson(rng, people[i]!)})
-  if (rng.chance(0.3)) optional.push({column: {name: ctx.col(table, rng.pick(['other_emails', 'alternate_emails'])), type: 'text[]', notNull: false}, value: i => [people[i]!.altEmail]})
+  if (rng.chance(0.5))
+    optional.push({column: {name: ctx.col(table, rng.pick(['phone', 'mobile', 'phone_number'])), type: 'text', notNull: false}, value: i => people[i]!.phone})
+  if (rng.chance(0.5))
+    optional.push({column: {name: ctx.col(table, rng.pick(['last_sign_in_ip', 'signup_ip'])), type: 'inet', notNull: false}, value: i => people[i]!.ip})
+  if (rng.chance(0.4))
+    optional.push({
+      column: {name: ctx.col(table, rng.pick(['stripe_customer_id', 'external_ref'])), type: 'text', notNull: false},
+      value: i => people[i]!.externalId,
+    })
+  if (rng.chance(0.4))
+    optional.push({
+      column: {name: ctx.col(table, rng.pick(['profile', 'preferences', 'metadata'])), type: 'jsonb', notNull: false},
+      value: i => nestedJson(rng, people[i]!),
+    })
+  if (rng.chance(0.3))
+    optional.push({
+      column: {name: ctx.col(table, rng.pick(['other_emails', 'alternate_emails'])), type: 'text[]', notNull: false},
+      value: i => [people[i]!.altEmail],
+    })
   optional.push({column: {name: ctx.col(table, 'created_at'), type: 'timestamptz', notNull: true}, value: () => timestamp(rng)})
   columns.push(...optional.map(o => o.column))
   if (rng.chance(0.3)) {
     const lower = rng.chance(0.5)
     columns.push({
-      name: ctx.col(table, lower ? 'search_name' : 'email_domain'), type: 'text', notNull: false,
+      name: ctx.col(table, lower ? 'search_name' : 'email_domain'),
+      type: 'text',
+      notNull: false,
       generated: lower ? {expression: `lower(${quoted(name)})`, dependsOn: [name]} : {expression: `split_part(${quoted(email)}, '@', 2)`, dependsOn: [email]},
     })
   }

@@ -25,12 +25,22 @@ export function buildMessages(ctx: BuildContext): TableModel | undefined {
   const hasKey = rng.chance(0.85)
   const senderNotNull = rng.chance(0.5)
   if (hasKey) table.columns.push({name: id, type: 'int8', notNull: true})
-  table.columns.push({name: sender, type: key.type, notNull: senderNotNull}, {name: recipient, type: key.type, notNull: false}, {name: body, type: 'text', notNull: false})
+  table.columns.push(
+    {name: sender, type: key.type, notNull: senderNotNull},
+    {name: recipient, type: key.type, notNull: false},
+    {name: body, type: 'text', notNull: false},
+  )
   if (withCc) table.columns.push({name: cc, type: 'text[]', notNull: false})
   table.columns.push({name: ctx.col(table, 'sent_at'), type: 'timestamptz', notNull: true})
   table.primaryKey = hasKey ? [id] : []
   table.personColumns = [sender, recipient]
-  ctx.foreignKey(table, [sender], ctx.root, [key.name], rng.pick(senderNotNull ? (['no action', 'cascade'] as const) : (['no action', 'cascade', 'set null'] as const)))
+  ctx.foreignKey(
+    table,
+    [sender],
+    ctx.root,
+    [key.name],
+    rng.pick(senderNotNull ? (['no action', 'cascade'] as const) : (['no action', 'cascade', 'set null'] as const)),
+  )
   ctx.foreignKey(table, [recipient], ctx.root, [key.name], rng.pick(['no action', 'cascade', 'set null'] as const))
   let n = 0
   for (const [a, b] of pairs(ctx, rng.int(2, 2 * people.length), true)) {
@@ -40,7 +50,8 @@ export function buildMessages(ctx: BuildContext): TableModel | undefined {
       owners: [a, b],
       values: {
         ...(hasKey ? {[id]: ++n} : {}),
-        [sender]: ctx.keyValue(from), [recipient]: ctx.keyValue(to),
+        [sender]: ctx.keyValue(from),
+        [recipient]: ctx.keyValue(to),
         [body]: `Hi ${to.name.split(' ')[0]}, ${mention(rng, from, to)}`,
         ...(withCc ? {[cc]: [from.email, to.email]} : {}),
         [ctx.col(table, 'sent_at')]: timestamp(rng),
@@ -61,7 +72,11 @@ export function buildFriendships(ctx: BuildContext): TableModel | undefined {
   const id = ctx.col(table, 'id')
   const shape = rng.pick(['pair', 'pair', 'id', 'none'] as const)
   if (shape === 'id') table.columns.push({name: id, type: 'int4', notNull: true})
-  table.columns.push({name: a, type: key.type, notNull: true}, {name: b, type: key.type, notNull: true}, {name: ctx.col(table, 'since'), type: 'timestamptz', notNull: true})
+  table.columns.push(
+    {name: a, type: key.type, notNull: true},
+    {name: b, type: key.type, notNull: true},
+    {name: ctx.col(table, 'since'), type: 'timestamptz', notNull: true},
+  )
   table.personColumns = [a, b]
   table.primaryKey = shape === 'pair' ? [a, b] : shape === 'id' ? [id] : []
   const onDelete = rng.pick(['cascade', 'cascade', 'no action'] as const)
@@ -72,7 +87,12 @@ export function buildFriendships(ctx: BuildContext): TableModel | undefined {
     const [first, second] = rng.chance(0.5) ? [x, y] : [y, x]
     table.rows.push({
       owners: [first, second],
-      values: {...(shape === 'id' ? {[id]: ++n} : {}), [a]: ctx.keyValue(people[first]!), [b]: ctx.keyValue(people[second]!), [ctx.col(table, 'since')]: timestamp(rng)},
+      values: {
+        ...(shape === 'id' ? {[id]: ++n} : {}),
+        [a]: ctx.keyValue(people[first]!),
+        [b]: ctx.keyValue(people[second]!),
+        [ctx.col(table, 'since')]: timestamp(rng),
+      },
     })
   }
   return ctx.add(table)

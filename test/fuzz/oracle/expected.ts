@@ -27,10 +27,12 @@ function pointsAtDeletedRow(fk: OracleForeignKey, row: SnapshotRow, before: Snap
 /** md5 of each row's JSON with the named keys set to null, computed by Postgres so it matches to_jsonb(row)::text exactly. */
 export async function md5WithNulls(pool: pg.Pool, rows: Array<{text: string; nulls: string[]}>): Promise<string[]> {
   if (rows.length === 0) return []
-  const {rows: out} = await pool.query<{md5: string}>(`
+  const {rows: out} = await pool.query<{md5: string}>(
+    `
     SELECT md5((u.j::jsonb || coalesce((SELECT jsonb_object_agg(k, NULL::jsonb) FROM jsonb_array_elements_text(u.n::jsonb) k), '{}'::jsonb))::text) AS md5
     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(j, n, i) ORDER BY u.i`,
-  [rows.map(r => r.text), rows.map(r => JSON.stringify(r.nulls))])
+    [rows.map(r => r.text), rows.map(r => JSON.stringify(r.nulls))],
+  )
   return out.map(r => r.md5)
 }
 

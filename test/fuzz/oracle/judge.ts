@@ -65,31 +65,62 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
     const spec = map.tables.get(table.key)
     const ownRows = [...(claimed.get(table.key) ?? [])].map(i => beforeRows[i]!)
     if (!spec || ownRows.length === 0) continue
-    const kept = table.primaryKey.length > 0
-      ? ownRows.flatMap(row => {
-        const now = afterRows.find(r => r.rid === row.rid)
-        return now ? [{before: row, after: now}] : []
-      })
-      : leftover.map(row => ({before: undefined, after: row}))
+    const kept =
+      table.primaryKey.length > 0
+        ? ownRows.flatMap(row => {
+            const now = afterRows.find(r => r.rid === row.rid)
+            return now ? [{before: row, after: now}] : []
+          })
+        : leftover.map(row => ({before: undefined, after: row}))
     if (spec.erase === 'delete') {
-      if (kept.length > 0) failures.push({kind: 'rows-remain', table: table.key, detail: `${kept.length} of the person's ${ownRows.length} row(s) are still there (the map deletes them): ${labels(kept.map(k => k.after))}`})
+      if (kept.length > 0)
+        failures.push({
+          kind: 'rows-remain',
+          table: table.key,
+          detail: `${kept.length} of the person's ${ownRows.length} row(s) are still there (the map deletes them): ${labels(kept.map(k => k.after))}`,
+        })
       continue
     }
-    const claims: ColumnClaim[] = [...spec.erased].filter(([c]) => table.columns.includes(c)).map(([column, e]) => ({column, ...(e.keys ? {keys: e.keys} : {})}))
-    for (const hit of await residueInRows(input.pool, table, kept.map(k => k.after.md5), claims, pattern)) {
+    const claims: ColumnClaim[] = [...spec.erased]
+      .filter(([c]) => table.columns.includes(c))
+      .map(([column, e]) => ({column, ...(e.keys ? {keys: e.keys} : {})}))
+    for (const hit of await residueInRows(
+      input.pool,
+      table,
+      kept.map(k => k.after.md5),
+      claims,
+      pattern,
+    )) {
       const row = kept.find(k => k.after.md5 === hit.md5)!.after
       const claim = spec.erased.get(hit.column)!
-      failures.push({kind: 'residue', table: table.key, column: hit.column, detail: `${label(row)} still holds ${whichIdentifier(input.person, row.json[hit.column], claim.keys)} after the map's ${claim.strategy}${claim.keys ? ` of keys ${claim.keys.join(', ')}` : ''}`})
+      failures.push({
+        kind: 'residue',
+        table: table.key,
+        column: hit.column,
+        detail: `${label(row)} still holds ${whichIdentifier(input.person, row.json[hit.column], claim.keys)} after the map's ${claim.strategy}${claim.keys ? ` of keys ${claim.keys.join(', ')}` : ''}`,
+      })
     }
     for (const {before: old, after: now} of kept) {
       if (!old) continue
       const allowed = new Set([...spec.erased.keys(), ...table.generated])
-      const unexpected = changedColumns(old, now).filter(c => !allowed.has(c) && !(now.json[c] === null && isReference(table, spec.edges.map(e => e.column), c)))
-      if (unexpected.length > 0) failures.push({kind: 'unclaimed-changed', table: table.key, detail: `${label(old)} changed in ${unexpected.join(', ')}, which the map does not erase`})
+      const unexpected = changedColumns(old, now).filter(
+        c =>
+          !allowed.has(c) &&
+          !(
+            now.json[c] === null &&
+            isReference(
+              table,
+              spec.edges.map(e => e.column),
+              c,
+            )
+          ),
+      )
+      if (unexpected.length > 0)
+        failures.push({kind: 'unclaimed-changed', table: table.key, detail: `${label(old)} changed in ${unexpected.join(', ')}, which the map does not erase`})
     }
   }
   failures.push(...handedOver(input, mine, expected, failures))
-  failures.push(...await ledgerFailures(input, pattern))
+  failures.push(...(await ledgerFailures(input, pattern)))
   for (const [table, n] of await mentionsByTable(input.pool, [...catalog.values()], pattern)) {
     if (!failures.some(f => f.table === table)) notes.push(`${table}: ${n} row(s) still mention the person outside what the map erases`)
   }
@@ -109,7 +140,7 @@ function changedColumns(before: SnapshotRow, after: SnapshotRow): string[] {
 function whichIdentifier(person: Person, value: unknown, keys?: string[]): string {
   const text = JSON.stringify(keys ? valuesUnder(value, new Set(keys)) : value)?.toLowerCase() ?? ''
   const found = identifiersOf(person).filter(id => text.includes(id.toLowerCase()))
-  return found.length > 0 ? found.map(f => JSON.stringify(f)).join(', ') : 'one of the person\'s identifiers'
+  return found.length > 0 ? found.map(f => JSON.stringify(f)).join(', ') : "one of the person's identifiers"
 }
 
 function valuesUnder(value: unknown, keys: Set<string>): unknown[] {
@@ -172,13 +203,20 @@ function handedOver(input: JudgeInput, mine: Attribution, expected: Map<string, 
         const md5 = expected.get(table)?.get(i)
         return md5 ? [{index: i, md5}] : []
       })
-      const {missing, leftover} = matchRows(wanted, [...rows].map(i => afterRows[i]!))
+      const {missing, leftover} = matchRows(
+        wanted,
+        [...rows].map(i => afterRows[i]!),
+      )
       const shared = [...(theirsBefore.get(table) ?? [])].filter(i => mine.get(table)?.has(i)).length
       const changedAlready = found.some(f => f.table === table && (f.kind === 'others-changed' || f.kind === 'restricted-changed')) ? missing.length : 0
       if (leftover.length > shared + changedAlready) {
         const theirRids = new Set([...(theirsBefore.get(table) ?? [])].map(i => input.before.tables.get(table)![i]!.rid))
         const gained = leftover.filter(row => row.rid === null || !theirRids.has(row.rid))
-        failures.push({kind: 'handed-over', table, detail: `${leftover.length - shared - changedAlready} row(s) of the erased person now belong by the map to the person with key ${other.key}: ${labels(gained)}`})
+        failures.push({
+          kind: 'handed-over',
+          table,
+          detail: `${leftover.length - shared - changedAlready} row(s) of the erased person now belong by the map to the person with key ${other.key}: ${labels(gained)}`,
+        })
       }
     }
   }
@@ -191,7 +229,8 @@ async function ledgerFailures(input: JudgeInput, pattern: string): Promise<Failu
   if (!verdict.intact) failures.push({kind: 'ledger', detail: `the chain is broken at event ${verdict.firstBroken?.seq}: ${verdict.firstBroken?.reason}`})
   if (input.after.ledgerEvents <= input.before.ledgerEvents) failures.push({kind: 'ledger', detail: 'the erasure reported success but appended no event'})
   const held = await residueInLedger(input.pool, pattern)
-  if (held.events + held.keys > 0) failures.push({kind: 'ledger', detail: `the ledger holds the person's identifiers (${held.events} event(s), ${held.keys} recorded key(s))`})
+  if (held.events + held.keys > 0)
+    failures.push({kind: 'ledger', detail: `the ledger holds the person's identifiers (${held.events} event(s), ${held.keys} recorded key(s))`})
   return failures
 }
 
@@ -203,16 +242,18 @@ function judgeRefusal(input: JudgeInput): Judgement {
   if (outcome.status === 'refused' && outcome.error?.code === 'residue') failures.push({kind: 'self-caught', detail: outcome.error.message})
   if (outcome.status === 'refused' && outcome.error?.code === 'erase_constraint') {
     const at = /^The erasure stopped at ([^:]+):/.exec(outcome.error.message)?.[1]
-    if (/a unique constraint/.test(outcome.error.message) && !(at && input.editedTables?.includes(at))) failures.push({kind: 'self-collision', detail: outcome.error.message})
-    if (/update or delete on table .* violates foreign key constraint/.test(outcome.error.message)) failures.push({kind: 'plan-broken', detail: outcome.error.message})
+    if (/a unique constraint/.test(outcome.error.message) && !(at && input.editedTables?.includes(at)))
+      failures.push({kind: 'self-collision', detail: outcome.error.message})
+    if (/update or delete on table .* violates foreign key constraint/.test(outcome.error.message))
+      failures.push({kind: 'plan-broken', detail: outcome.error.message})
   }
   for (const table of input.catalog.values()) {
     const before = (input.before.tables.get(table.key) ?? []).map(r => r.md5).sort()
     const after = (input.after.tables.get(table.key) ?? []).map(r => r.md5).sort()
-    if (JSON.stringify(before) !== JSON.stringify(after)) failures.push({kind: 'changed-on-refusal', table: table.key, detail: `${before.length} row(s) before, ${after.length} after, contents differ`})
+    if (JSON.stringify(before) !== JSON.stringify(after))
+      failures.push({kind: 'changed-on-refusal', table: table.key, detail: `${before.length} row(s) before, ${after.length} after, contents differ`})
   }
-  if (input.after.ledgerEvents !== input.before.ledgerEvents) failures.push({kind: 'changed-on-refusal', detail: `the ledger went from ${input.before.ledgerEvents} to ${input.after.ledgerEvents} events`})
+  if (input.after.ledgerEvents !== input.before.ledgerEvents)
+    failures.push({kind: 'changed-on-refusal', detail: `the ledger went from ${input.before.ledgerEvents} to ${input.after.ledgerEvents} events`})
   return {failures, notes: []}
 }
-
-

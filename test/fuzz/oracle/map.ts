@@ -25,10 +25,24 @@ export interface OracleTableSpec {
   erased: Map<string, {strategy: string; keys?: string[]}>
 }
 
-interface RawEdge {column: string; to: string}
-interface RawColumn {category?: string; erase?: string; keys?: string[]}
-interface RawTable {via?: RawEdge | RawEdge[]; erase?: string; columns?: Record<string, RawColumn>}
-interface RawMap {subject: {table: string; key: string; lookup: string[]}; tables?: Record<string, RawTable>}
+interface RawEdge {
+  column: string
+  to: string
+}
+interface RawColumn {
+  category?: string
+  erase?: string
+  keys?: string[]
+}
+interface RawTable {
+  via?: RawEdge | RawEdge[]
+  erase?: string
+  columns?: Record<string, RawColumn>
+}
+interface RawMap {
+  subject: {table: string; key: string; lookup: string[]}
+  tables?: Record<string, RawTable>
+}
 
 export async function readOracleMap(file: string): Promise<OracleMap> {
   const raw = parse(await readFile(file, 'utf8')) as RawMap

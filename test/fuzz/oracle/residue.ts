@@ -43,24 +43,35 @@ export async function residueInRows(pool: pg.Pool, table: OracleTable, md5s: str
     return `coalesce(${column}::text ~* $2, false)`
   })
   const {rows} = await pool.query<{md5: string; hits: boolean[]}>(
-    `SELECT md5(to_jsonb(t)::text) AS md5, ARRAY[${conditions.join(', ')}] AS hits FROM ${table.sql} t WHERE md5(to_jsonb(t)::text) = ANY($1)`, params)
+    `SELECT md5(to_jsonb(t)::text) AS md5, ARRAY[${conditions.join(', ')}] AS hits FROM ${table.sql} t WHERE md5(to_jsonb(t)::text) = ANY($1)`,
+    params,
+  )
   return rows.flatMap(row => row.hits.flatMap((hit, i) => (hit ? [{md5: row.md5, column: claims[i]!.column}] : [])))
 }
 
 /** Rows per table that mention the identifiers anywhere: what is left of the person outside the map's claim. */
 export async function mentionsByTable(pool: pg.Pool, tables: OracleTable[], pattern: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>()
-  await Promise.all(tables.map(async table => {
-    const {rows: [row]} = await pool.query<{n: number}>(`SELECT count(*)::int AS n FROM ${table.sql} t WHERE to_jsonb(t)::text ~* $1`, [pattern])
-    if (row!.n > 0) counts.set(table.key, row!.n)
-  }))
+  await Promise.all(
+    tables.map(async table => {
+      const {
+        rows: [row],
+      } = await pool.query<{n: number}>(`SELECT count(*)::int AS n FROM ${table.sql} t WHERE to_jsonb(t)::text ~* $1`, [pattern])
+      if (row!.n > 0) counts.set(table.key, row!.n)
+    }),
+  )
   return counts
 }
 
 /** Ledger rows (event details and recorded keys) that hold one of the identifiers. */
 export async function residueInLedger(pool: pg.Pool, pattern: string): Promise<{events: number; keys: number}> {
-  const {rows: [row]} = await pool.query<{events: number; keys: number}>(`
+  const {
+    rows: [row],
+  } = await pool.query<{events: number; keys: number}>(
+    `
     SELECT (SELECT count(*)::int FROM heroku_privacy.events WHERE details::text ~* $1) AS events,
-           (SELECT count(*)::int FROM heroku_privacy.event_rows WHERE pk ~* $1 OR table_name ~* $1) AS keys`, [pattern])
+           (SELECT count(*)::int FROM heroku_privacy.event_rows WHERE pk ~* $1 OR table_name ~* $1) AS keys`,
+    [pattern],
+  )
   return row!
 }

@@ -93,15 +93,17 @@ async function runBackup(sim: HerokuSimulator, addon: SimAddon, transfer: SimTra
 /** The add-on's credentials as `heroku pg:credentials` lists them: the default one, active, and its connection facts. */
 function credentials(sim: HerokuSimulator, addon: SimAddon) {
   const url = new URL(publishedUrl(sim, addon))
-  return [{
-    uuid: addon.id,
-    name: 'default',
-    state: 'active',
-    database: decodeURIComponent(url.pathname.slice(1)),
-    host: url.hostname,
-    port: Number(url.port),
-    credentials: [{user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), state: 'active', connections: 0}],
-  }]
+  return [
+    {
+      uuid: addon.id,
+      name: 'default',
+      state: 'active',
+      database: decodeURIComponent(url.pathname.slice(1)),
+      host: url.hostname,
+      port: Number(url.port),
+      credentials: [{user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), state: 'active', connections: 0}],
+    },
+  ]
 }
 
 function findTransfer(sim: HerokuSimulator, appIdentity: string, id: string): SimTransfer {
@@ -169,21 +171,38 @@ export function registerDataRoutes(router: Router, sim: HerokuSimulator): void {
       if (!source) throw new SimError(422, 'invalid_params', 'backup_url does not name a backup of this account.')
       const attachment = sim.attachments.find(a => a.addonId === target.id && a.appId === target.appId)
       const transfer: SimTransfer = {
-        ...source, uuid: newId(), num: sim.transfers.filter(t => t.appId === target.appId).length + 1, appId: target.appId, addonId: target.id,
-        fromName: `b${String(source.num).padStart(3, '0')}`, fromType: 'gof3r', toName: attachment?.name ?? target.name, toType: 'pg_restore',
-        file: null, copyDatabase: null, succeeded: false, error: null, createdAt: new Date().toISOString(), startedAt: new Date().toISOString(), finishedAt: null, deletedAt: null, scheduled: false,
+        ...source,
+        uuid: newId(),
+        num: sim.transfers.filter(t => t.appId === target.appId).length + 1,
+        appId: target.appId,
+        addonId: target.id,
+        fromName: `b${String(source.num).padStart(3, '0')}`,
+        fromType: 'gof3r',
+        toName: attachment?.name ?? target.name,
+        toType: 'pg_restore',
+        file: null,
+        copyDatabase: null,
+        succeeded: false,
+        error: null,
+        createdAt: new Date().toISOString(),
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        deletedAt: null,
+        scheduled: false,
       }
       sim.transfers.push(transfer)
-      sim.track((async () => {
-        try {
-          await sim.ops.restore(target.database!, source, sim.addonById(source.addonId).database!.role)
-          transfer.succeeded = true
-        } catch (error) {
-          transfer.error = String((error as Error).message ?? error)
-        } finally {
-          transfer.finishedAt = new Date().toISOString()
-        }
-      })())
+      sim.track(
+        (async () => {
+          try {
+            await sim.ops.restore(target.database!, source, sim.addonById(source.addonId).database!.role)
+            transfer.succeeded = true
+          } catch (error) {
+            transfer.error = String((error as Error).message ?? error)
+          } finally {
+            transfer.finishedAt = new Date().toISOString()
+          }
+        })(),
+      )
       return {status: 201, body: {uuid: transfer.uuid}}
     })
     .on('GET', `${V11}/apps/:app/transfers`, ({params}) => {
@@ -191,7 +210,8 @@ export function registerDataRoutes(router: Router, sim: HerokuSimulator): void {
       return sim.transfers.filter(t => t.appId === app.id && !t.deletedAt).map(t => transferJson(sim, t))
     })
     .on('GET', `${V11}/apps/:app/transfers/:id`, ({params, query}) =>
-      transferJson(sim, findTransfer(sim, params.app!, params.id!), query.get('verbose') === 'true'))
+      transferJson(sim, findTransfer(sim, params.app!, params.id!), query.get('verbose') === 'true'),
+    )
     .on('DELETE', `${V11}/apps/:app/transfers/:id`, async ({params}) => {
       const transfer = findTransfer(sim, params.app!, params.id!)
       transfer.deletedAt = new Date().toISOString()
@@ -210,17 +230,33 @@ export function registerDataRoutes(router: Router, sim: HerokuSimulator): void {
     })
     .on('GET', `${V11}/databases/:id/transfer-schedules`, ({params}) => {
       const addon = postgresAddon(sim, params.id!)
-      return sim.schedules.filter(s => s.addonId === addon.id).map(s => ({
-        uuid: s.uuid, name: s.name, hour: s.hour, timezone: s.timezone, days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
-        retain_weeks: 4, retain_months: 0, created_at: s.createdAt, updated_at: s.createdAt,
-      }))
+      return sim.schedules
+        .filter(s => s.addonId === addon.id)
+        .map(s => ({
+          uuid: s.uuid,
+          name: s.name,
+          hour: s.hour,
+          timezone: s.timezone,
+          days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+          retain_weeks: 4,
+          retain_months: 0,
+          created_at: s.createdAt,
+          updated_at: s.createdAt,
+        }))
     })
     .on('POST', `${V11}/databases/:id/transfer-schedules`, ({params, body}) => {
       const addon = postgresAddon(sim, params.id!)
       const input = body as {hour?: string; timezone?: string; schedule_name?: string}
       const hour = Number(input?.hour)
       if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new SimError(422, 'invalid_params', 'hour must be 0-23')
-      const schedule = {uuid: newId(), addonId: addon.id, name: input.schedule_name ?? 'DATABASE_URL', hour, timezone: input.timezone ?? 'UTC', createdAt: new Date().toISOString()}
+      const schedule = {
+        uuid: newId(),
+        addonId: addon.id,
+        name: input.schedule_name ?? 'DATABASE_URL',
+        hour,
+        timezone: input.timezone ?? 'UTC',
+        createdAt: new Date().toISOString(),
+      }
       sim.schedules.push(schedule)
       return {status: 201, body: {uuid: schedule.uuid, name: schedule.name, hour: schedule.hour, timezone: schedule.timezone}}
     })

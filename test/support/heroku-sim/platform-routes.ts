@@ -20,16 +20,32 @@ function resolveAttachments(sim: HerokuSimulator, identity: string, appName?: st
 export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): void {
   router
     .on('GET', '/account', () => ({
-      id: sim.account.id, email: sim.account.email, name: sim.account.name,
-      two_factor_authentication: sim.account.twoFactor, verified: true, allow_tracking: false, beta: false,
-      created_at: new Date(0).toISOString(), updated_at: new Date(0).toISOString(), last_login: new Date().toISOString(),
-      federated: false, default_organization: null, default_team: null, identity_provider: null, sms_number: null, suspended_at: null, delinquent_at: null,
+      id: sim.account.id,
+      email: sim.account.email,
+      name: sim.account.name,
+      two_factor_authentication: sim.account.twoFactor,
+      verified: true,
+      allow_tracking: false,
+      beta: false,
+      created_at: new Date(0).toISOString(),
+      updated_at: new Date(0).toISOString(),
+      last_login: new Date().toISOString(),
+      federated: false,
+      default_organization: null,
+      default_team: null,
+      identity_provider: null,
+      sms_number: null,
+      suspended_at: null,
+      delinquent_at: null,
     }))
     .on('GET', '/apps', () => sim.apps.map(app => appJson(sim, app)))
     .on('GET', '/users/:user/apps', ({params}) => {
-      if (params.user !== '~' && params.user !== sim.account.email && params.user !== sim.account.id) throw new SimError(403, 'forbidden', 'You do not have access to that user.')
+      if (params.user !== '~' && params.user !== sim.account.email && params.user !== sim.account.id)
+        throw new SimError(403, 'forbidden', 'You do not have access to that user.')
       const teams = new Set([...sim.teams].filter(([, members]) => members.some(m => m.email === sim.account.email)).map(([team]) => team))
-      return sim.apps.filter(app => app.ownerEmail === sim.account.email || (app.team && teams.has(app.team)) || app.collaborators.some(c => c.email === sim.account.email)).map(app => appJson(sim, app))
+      return sim.apps
+        .filter(app => app.ownerEmail === sim.account.email || (app.team && teams.has(app.team)) || app.collaborators.some(c => c.email === sim.account.email))
+        .map(app => appJson(sim, app))
     })
     .on('GET', '/teams/:team/members', ({params}) => {
       const members = sim.teams.get(params.team!)
@@ -105,7 +121,7 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
       if (!source || typeof source !== 'string') {
         return addonJson(sim, await sim.addPostgres(app, {plan, name: input.name, as: input.attachment?.name}))
       }
-      const [sourceApp, sourceName] = source.includes('::') ? source.split('::') as [string, string] : [app.name, source]
+      const [sourceApp, sourceName] = source.includes('::') ? (source.split('::') as [string, string]) : [app.name, source]
       const sourceAttachment = resolveAttachments(sim, sourceName, sourceApp)[0]
       if (!sourceAttachment) throw new SimError(422, 'invalid_params', `Could not find database ${source} to ${input.config?.fork ? 'fork' : 'follow'}.`)
       const leader = sim.addonById(sourceAttachment.addonId)
@@ -118,9 +134,11 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
         addon.state = 'provisioned'
         sim.attachDefaults(app, addon, input.attachment?.name)
       }
-      sim.track(provision().catch(() => {
-        addon.state = 'deprovisioned'
-      }))
+      sim.track(
+        provision().catch(() => {
+          addon.state = 'deprovisioned'
+        }),
+      )
       return addonJson(sim, addon)
     })
     .on('DELETE', '/apps/:app/addons/:addon', async ({params}) => {
@@ -141,7 +159,8 @@ export function registerPlatformRoutes(router: Router, sim: HerokuSimulator): vo
     .on('POST', '/apps/:app/log-drains', ({params, body}) => {
       const app = sim.findApp(params.app!)
       if (app.generation === 'fir') throw new SimError(422, 'invalid_params', 'Log drains are not supported on Fir-generation apps; use telemetry drains.')
-      if (sim.spaces.some(s => s.id === app.spaceId && s.logDrainUrl)) throw new SimError(422, 'invalid_params', 'Apps in a space with Private Space Logging cannot have log drains.')
+      if (sim.spaces.some(s => s.id === app.spaceId && s.logDrainUrl))
+        throw new SimError(422, 'invalid_params', 'Apps in a space with Private Space Logging cannot have log drains.')
       const {url} = body as {url: string}
       if (app.drains.some(d => d.url === url)) throw new SimError(422, 'invalid_params', 'Url has already been taken')
       const drain = {id: newId(), url, token: `d.${newId()}`, createdAt: new Date().toISOString()}

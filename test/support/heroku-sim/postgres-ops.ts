@@ -10,9 +10,10 @@ import type {PostgresServer} from '../postgres-server.js'
 import type {SimDatabase} from './model.js'
 
 const run = promisify(execFile)
-const sleep = (ms: number) => new Promise(resolve => {
-  setTimeout(resolve, ms)
-})
+const sleep = (ms: number) =>
+  new Promise(resolve => {
+    setTimeout(resolve, ms)
+  })
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
 
@@ -23,7 +24,10 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
 export class PostgresOps {
   private readonly admin: pg.Pool
 
-  constructor(readonly server: PostgresServer, readonly backupDir: string) {
+  constructor(
+    readonly server: PostgresServer,
+    readonly backupDir: string,
+  ) {
     this.admin = new pg.Pool({connectionString: server.url('postgres'), max: 2})
     this.admin.on('error', () => {})
   }
@@ -69,10 +73,9 @@ export class PostgresOps {
         return
       } catch (error) {
         if ((error as {code?: string}).code !== '55006') throw error
-        await this.admin.query(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state = 'idle' AND pid <> pg_backend_pid()",
-          [source.databaseName],
-        )
+        await this.admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state = 'idle' AND pid <> pg_backend_pid()", [
+          source.databaseName,
+        ])
         await sleep(200)
       }
     }
@@ -92,7 +95,11 @@ export class PostgresOps {
   /** A restore replaces the target's contents with the backup's, as `heroku pg:backups:restore` does. */
   async restore(target: SimDatabase, backup: {file: string | null; copyDatabase: string | null}, sourceRole: string): Promise<void> {
     if (backup.file && this.server.clientBinDir) {
-      await run(join(this.server.clientBinDir, 'pg_restore'), ['--clean', '--if-exists', '--no-owner', '--role', target.role, '-d', this.urlFor(target), backup.file], {maxBuffer: 16 * 1024 * 1024})
+      await run(
+        join(this.server.clientBinDir, 'pg_restore'),
+        ['--clean', '--if-exists', '--no-owner', '--role', target.role, '-d', this.urlFor(target), backup.file],
+        {maxBuffer: 16 * 1024 * 1024},
+      )
       return
     }
     if (!backup.copyDatabase) throw new Error('the backup has no data to restore')

@@ -16,7 +16,12 @@ export interface SimResponse {
 }
 
 export class SimError extends Error {
-  constructor(readonly status: number, readonly id: string, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly id: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message)
   }
 }
@@ -36,11 +41,14 @@ export class Router {
 
   on(method: string, path: string, handler: Handler): this {
     const names: string[] = []
-    const source = path.split('/').map(segment => {
-      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      names.push(segment.slice(1))
-      return '([^/]+)'
-    }).join('/')
+    const source = path
+      .split('/')
+      .map(segment => {
+        if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        names.push(segment.slice(1))
+        return '([^/]+)'
+      })
+      .join('/')
     this.routes.push({method, pattern: new RegExp(`^${source}$`), names, handler})
     return this
   }

@@ -23,9 +23,7 @@ interface CompiledLink {
   validateBody?: ValidateFunction
 }
 
-export type ValidationResult =
-  | {ok: true; link: string}
-  | {ok: false; status: 404 | 422; id: string; message: string}
+export type ValidationResult = {ok: true; link: string} | {ok: false; status: 404 | 422; id: string; message: string}
 
 /** draft-04 `id` keywords would move the base URI of refs; the Platform API schema uses plain `#/definitions` refs. */
 function stripIds(node: unknown): unknown {
@@ -67,13 +65,16 @@ export class PlatformSchemaValidator {
     for (const [definition, entry] of Object.entries(schema.definitions)) {
       for (const [index, link] of (entry.links ?? []).entries()) {
         const params: CompiledLink['params'] = []
-        const source = link.href.split(/(\{\([^)]+\)\})/).map(part => {
-          const param = /^\{\(([^)]+)\)\}$/.exec(part)
-          if (!param) return escapeRegExp(part)
-          const pointer = decodeURIComponent(param[1]!)
-          params.push({name: pointer, validate: refValidator(pointer)})
-          return '([^/]+)'
-        }).join('')
+        const source = link.href
+          .split(/(\{\([^)]+\)\})/)
+          .map(part => {
+            const param = /^\{\(([^)]+)\)\}$/.exec(part)
+            if (!param) return escapeRegExp(part)
+            const pointer = decodeURIComponent(param[1]!)
+            params.push({name: pointer, validate: refValidator(pointer)})
+            return '([^/]+)'
+          })
+          .join('')
         this.links.push({
           definition,
           title: link.title ?? '',
@@ -93,7 +94,10 @@ export class PlatformSchemaValidator {
     }
     let pathProblem: string | undefined
     for (const link of candidates) {
-      const values = link.pattern.exec(path)!.slice(1).map(value => decodeURIComponent(value))
+      const values = link.pattern
+        .exec(path)!
+        .slice(1)
+        .map(value => decodeURIComponent(value))
       const badParam = link.params.findIndex((param, i) => !param.validate(values[i]))
       if (badParam >= 0) {
         pathProblem = `Couldn't find that ${link.definition} (${values[badParam]} is not a valid ${link.params[badParam]!.name.split('/')[2]}).`

@@ -93,8 +93,14 @@ export function collaboratorJson(app: SimApp, collaborator: SimCollaborator) {
 export function teamMemberJson(member: SimTeamMember) {
   const id = `00000000-0000-4000-8000-${Buffer.from(member.email).toString('hex').padEnd(12, '0').slice(0, 12)}`
   return {
-    created_at: new Date(0).toISOString(), email: member.email, federated: member.federated, id, identity_provider: null,
-    role: member.role, two_factor_authentication: member.twoFactor, updated_at: new Date(0).toISOString(),
+    created_at: new Date(0).toISOString(),
+    email: member.email,
+    federated: member.federated,
+    id,
+    identity_provider: null,
+    role: member.role,
+    two_factor_authentication: member.twoFactor,
+    updated_at: new Date(0).toISOString(),
     user: {email: member.email, id, name: member.email.split('@')[0]},
   }
 }
@@ -102,9 +108,19 @@ export function teamMemberJson(member: SimTeamMember) {
 export function releaseJson(sim: HerokuSimulator, app: SimApp, version: number, description: string) {
   return {
     addon_plan_names: sim.addons.filter(a => a.appId === app.id && a.state === 'provisioned').map(a => a.plan),
-    artifacts: [], app: ref(app), created_at: app.createdAt, description, id: `00000000-0000-4000-8000-${app.id.slice(-8)}000${version}`,
-    updated_at: app.createdAt, slug: null, status: 'succeeded', user: {email: sim.account.email, id: sim.account.id},
-    version, current: version === 2, output_stream_url: null, eligible_for_rollback: version !== 2,
+    artifacts: [],
+    app: ref(app),
+    created_at: app.createdAt,
+    description,
+    id: `00000000-0000-4000-8000-${app.id.slice(-8)}000${version}`,
+    updated_at: app.createdAt,
+    slug: null,
+    status: 'succeeded',
+    user: {email: sim.account.email, id: sim.account.id},
+    version,
+    current: version === 2,
+    output_stream_url: null,
+    eligible_for_rollback: version !== 2,
   }
 }
 

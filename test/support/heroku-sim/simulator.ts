@@ -8,8 +8,18 @@ import type {PostgresServer} from '../postgres-server.js'
 import {SimBastion} from './bastion.js'
 import {registerDataRoutes} from './data-routes.js'
 import {
-  SimAccount, SimAddon, SimApp, SimAttachment, SimCollaborator, SimDatabase, SimSchedule, SimSpace, SimTeamMember, SimTransfer,
-  colorFor, newId,
+  SimAccount,
+  SimAddon,
+  SimApp,
+  SimAttachment,
+  SimCollaborator,
+  SimDatabase,
+  SimSchedule,
+  SimSpace,
+  SimTeamMember,
+  SimTransfer,
+  colorFor,
+  newId,
 } from './model.js'
 import {registerPlatformRoutes} from './platform-routes.js'
 import {PostgresOps} from './postgres-ops.js'
@@ -64,7 +74,12 @@ export class HerokuSimulator {
   private readonly router = new Router()
   private colorIndex = 0
 
-  private constructor(readonly ops: PostgresOps, private readonly workDir: string, readonly bastion: SimBastion, options: {apiKey: string; accountEmail: string}) {
+  private constructor(
+    readonly ops: PostgresOps,
+    private readonly workDir: string,
+    readonly bastion: SimBastion,
+    options: {apiKey: string; accountEmail: string},
+  ) {
     this.apiKey = options.apiKey
     this.account = {id: newId(), email: options.accountEmail, name: 'Simulated Admin', twoFactor: true}
     validator ??= new PlatformSchemaValidator(SCHEMA_URL)
@@ -146,12 +161,26 @@ export class HerokuSimulator {
   // ---- world building -------------------------------------------------
 
   createSpace(input: {name: string; shield?: boolean; region?: string; logDrainUrl?: string; accountCanSee?: boolean}): SimSpace {
-    const space = {id: newId(), name: input.name, shield: input.shield ?? false, region: input.region ?? 'virginia', logDrainUrl: input.logDrainUrl ?? null, accountCanSee: input.accountCanSee ?? true}
+    const space = {
+      id: newId(),
+      name: input.name,
+      shield: input.shield ?? false,
+      region: input.region ?? 'virginia',
+      logDrainUrl: input.logDrainUrl ?? null,
+      accountCanSee: input.accountCanSee ?? true,
+    }
     this.spaces.push(space)
     return space
   }
 
-  createApp(input: {name: string; region?: string; generation?: 'cedar' | 'fir'; team?: string; space?: SimSpace; collaborators?: Array<Partial<SimCollaborator> & {email: string}>}): SimApp {
+  createApp(input: {
+    name: string
+    region?: string
+    generation?: 'cedar' | 'fir'
+    team?: string
+    space?: SimSpace
+    collaborators?: Array<Partial<SimCollaborator> & {email: string}>
+  }): SimApp {
     const app: SimApp = {
       id: newId(),
       name: input.name,
@@ -163,14 +192,22 @@ export class HerokuSimulator {
       spaceId: input.space?.id ?? null,
       createdAt: new Date().toISOString(),
       config: {},
-      collaborators: (input.collaborators ?? []).map(c => ({id: newId(), role: 'member', twoFactor: true, federated: false, permissions: ['view', 'deploy', 'operate'], ...c})),
+      collaborators: (input.collaborators ?? []).map(c => ({
+        id: newId(),
+        role: 'member',
+        twoFactor: true,
+        federated: false,
+        permissions: ['view', 'deploy', 'operate'],
+        ...c,
+      })),
       drains: [],
     }
     this.apps.push(app)
     if (input.team) {
       const members = this.teams.get(input.team) ?? [{email: this.account.email, role: 'admin', twoFactor: this.account.twoFactor, federated: false}]
       for (const c of app.collaborators) {
-        if (c.role !== 'collaborator' && !members.some(m => m.email === c.email)) members.push({email: c.email, role: c.role === 'admin' ? 'admin' : 'member', twoFactor: c.twoFactor, federated: c.federated})
+        if (c.role !== 'collaborator' && !members.some(m => m.email === c.email))
+          members.push({email: c.email, role: c.role === 'admin' ? 'admin' : 'member', twoFactor: c.twoFactor, federated: c.federated})
       }
       this.teams.set(input.team, members)
     }
@@ -178,7 +215,10 @@ export class HerokuSimulator {
   }
 
   /** Provisions a Heroku Postgres add-on backed by a new real database, attached as DATABASE and its color. */
-  async addPostgres(app: SimApp, input: {plan?: string; name?: string; as?: string; highAvailability?: boolean; continuousProtection?: boolean} = {}): Promise<SimAddon> {
+  async addPostgres(
+    app: SimApp,
+    input: {plan?: string; name?: string; as?: string; highAvailability?: boolean; continuousProtection?: boolean} = {},
+  ): Promise<SimAddon> {
     const addon = this.newPostgresAddon(app, input)
     addon.database = await this.ops.createDatabase(`sim_${addon.name.replace(/-/g, '_')}`)
     addon.database.highAvailability = input.highAvailability ?? false
@@ -191,7 +231,7 @@ export class HerokuSimulator {
     const colorName = colorFor(this.colorIndex++)
     const addon: SimAddon = {
       id: newId(),
-      name: input.name ?? `postgresql-${app.name.split('-')[0]}-${10000 + this.addons.length * 7919 % 90000}`,
+      name: input.name ?? `postgresql-${app.name.split('-')[0]}-${10000 + ((this.addons.length * 7919) % 90000)}`,
       appId: app.id,
       plan: input.plan ?? 'heroku-postgresql:standard-0',
       state: 'provisioned',
@@ -205,7 +245,16 @@ export class HerokuSimulator {
 
   /** An add-on that is not Postgres (Key-Value Store, Kafka, Connect…): listed and attached, with no database behind it. */
   addOtherAddon(app: SimApp, plan: string, attachmentName: string): SimAddon {
-    const addon: SimAddon = {id: newId(), name: `${plan.split(':')[0]}-${app.name}-${this.addons.length + 1}`, appId: app.id, plan, state: 'provisioned', createdAt: new Date().toISOString(), database: null, colorName: attachmentName}
+    const addon: SimAddon = {
+      id: newId(),
+      name: `${plan.split(':')[0]}-${app.name}-${this.addons.length + 1}`,
+      appId: app.id,
+      plan,
+      state: 'provisioned',
+      createdAt: new Date().toISOString(),
+      database: null,
+      colorName: attachmentName,
+    }
     this.addons.push(addon)
     this.attach(app, addon, attachmentName)
     return addon
@@ -246,7 +295,12 @@ export class HerokuSimulator {
   }
 
   findAddon(identity: string, app?: SimApp): SimAddon {
-    const addon = this.addons.find(a => (a.id === identity || a.name === identity) && a.state !== 'deprovisioned' && (!app || a.appId === app.id || this.attachments.some(t => t.addonId === a.id && t.appId === app.id)))
+    const addon = this.addons.find(
+      a =>
+        (a.id === identity || a.name === identity) &&
+        a.state !== 'deprovisioned' &&
+        (!app || a.appId === app.id || this.attachments.some(t => t.addonId === a.id && t.appId === app.id)),
+    )
     if (!addon) throw new SimError(404, 'not_found', "Couldn't find that add on.", {resource: 'add_on'})
     return addon
   }
@@ -292,9 +346,10 @@ export class HerokuSimulator {
     try {
       response = await this.respond(req, method, path, url.searchParams)
     } catch (error) {
-      response = error instanceof SimError
-        ? {status: error.status, body: {id: error.id, message: error.message, ...error.extra}}
-        : {status: 500, body: {id: 'internal_server_error', message: String((error as Error)?.message ?? error)}}
+      response =
+        error instanceof SimError
+          ? {status: error.status, body: {id: error.id, message: error.message, ...error.extra}}
+          : {status: 500, body: {id: 'internal_server_error', message: String((error as Error)?.message ?? error)}}
     }
     this.requests.push({method, path, status: response.status, accept})
     this.send(res, response)
@@ -309,7 +364,11 @@ export class HerokuSimulator {
     const failure = this.failures.find(f => f.times > 0 && f.path.test(path) && (!f.method || f.method === method))
     if (failure) {
       failure.times--
-      throw new SimError(failure.status, failure.id ?? (failure.status === 429 ? 'rate_limit' : 'internal_server_error'), failure.message ?? (failure.status === 429 ? 'Your account reached the API rate limit.' : 'Internal server error.'))
+      throw new SimError(
+        failure.status,
+        failure.id ?? (failure.status === 429 ? 'rate_limit' : 'internal_server_error'),
+        failure.message ?? (failure.status === 429 ? 'Your account reached the API rate limit.' : 'Internal server error.'),
+      )
     }
     const isDataApi = path.startsWith('/client/') || path.startsWith('/postgres/') || isDownload
     if (!isDataApi) {

@@ -28,7 +28,14 @@ export interface World {
 /** How many of the fixture's people the api app's database holds (user ids 1…n, the same as demo's). */
 export const API_FIXTURE_USERS = 30
 
-export const WORLD_APPS = {demo: 'privacy-demo', shield: 'privacy-shield', private: 'privacy-private', noDatabase: 'privacy-nodb', other: 'privacy-other', api: 'privacy-api'} as const
+export const WORLD_APPS = {
+  demo: 'privacy-demo',
+  shield: 'privacy-shield',
+  private: 'privacy-private',
+  noDatabase: 'privacy-nodb',
+  other: 'privacy-other',
+  api: 'privacy-api',
+} as const
 
 export async function seedWorld(sim: HerokuSimulator, options: {fixtureUsers?: number} = {}): Promise<World> {
   const demo = sim.createApp({

@@ -40,15 +40,19 @@ Every request, export, restriction and erasure is an event in an append-only, ha
     }
     if (events.length === 0) this.log('No events.')
     else {
-      await this.table(events, {
-        seq: {header: 'Seq'},
-        at: {header: 'At', get: e => e.at.replace('T', ' ').slice(0, 16)},
-        actor: {header: 'Actor', extended: true},
-        action: {header: 'Action'},
-        requestId: {header: 'Request', get: e => e.requestId ?? ''},
-        summary: {header: 'What', get: e => summarizeEvent(e.action, e.details)},
-        hash: {header: 'Hash', extended: true, get: e => `${e.hash.slice(0, 16)}…`},
-      }, flags)
+      await this.table(
+        events,
+        {
+          seq: {header: 'Seq'},
+          at: {header: 'At', get: e => e.at.replace('T', ' ').slice(0, 16)},
+          actor: {header: 'Actor', extended: true},
+          action: {header: 'Action'},
+          requestId: {header: 'Request', get: e => e.requestId ?? ''},
+          summary: {header: 'What', get: e => summarizeEvent(e.action, e.details)},
+          hash: {header: 'Hash', extended: true, get: e => `${e.hash.slice(0, 16)}…`},
+        },
+        flags,
+      )
     }
     return {events}
   }

@@ -20,7 +20,11 @@ Recomputes every event's hash from its content and the hash before it, and names
   static flags = {
     ...databaseFlags,
     ...ledgerFlags,
-    head: Flags.string({description: 'a head printed by an earlier command, to check it is still in the ledger (repeatable)', helpValue: 'SEQ:HASH', multiple: true}),
+    head: Flags.string({
+      description: 'a head printed by an earlier command, to check it is still in the ledger (repeatable)',
+      helpValue: 'SEQ:HASH',
+      multiple: true,
+    }),
   }
 
   async run(): Promise<LedgerVerdict> {
@@ -34,7 +38,9 @@ Recomputes every event's hash from its content and the hash before it, and names
     }
     if (!verdict.intact) throw chainBrokenError(verdict)
     if (verdict.heads.some(h => h.status !== 'found')) throw headsMissingError(verdict)
-    this.log(`The ledger in ${ledger.label} is intact: ${verdict.events} event${verdict.events === 1 ? '' : 's'}${verdict.heads.length > 0 ? `, holding the ${verdict.heads.length === 1 ? 'head' : `${verdict.heads.length} heads`} given` : ''}.`)
+    this.log(
+      `The ledger in ${ledger.label} is intact: ${verdict.events} event${verdict.events === 1 ? '' : 's'}${verdict.heads.length > 0 ? `, holding the ${verdict.heads.length === 1 ? 'head' : `${verdict.heads.length} heads`} given` : ''}.`,
+    )
     this.logLedgerHead(verdict.ledgerHead)
     return verdict
   }

@@ -28,7 +28,8 @@ privacy:logs:serve does this every hour; run this from Heroku Scheduler when the
     const retentionMs = parseRetention(flags.retention)
     const {main, db} = await this.openTarget(flags)
     try {
-      if (!await hasLogStore(db.pool)) throw new PrivacyError(`${main.target.label} has no log store (privacy:logs:serve creates it).`, {code: 'no_log_store'})
+      if (!(await hasLogStore(db.pool)))
+        throw new PrivacyError(`${main.target.label} has no log store (privacy:logs:serve creates it).`, {code: 'no_log_store'})
       const dryRun = flags['dry-run'] === true
       if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Expiring logs')
       const result = await expireLogs(db.pool, {now: new Date(), retentionMs, dryRun})

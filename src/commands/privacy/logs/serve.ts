@@ -28,11 +28,22 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
     ...databaseFlags,
     port: Flags.integer({description: 'port to listen on', env: 'PORT', default: 5000}),
     host: Flags.string({description: 'address to listen on (default 0.0.0.0 on a dyno, where $PORT is set; else 127.0.0.1)'}),
-    auth: Flags.string({description: 'basic-auth credentials the drain URL carries (env HEROKU_PRIVACY_DRAIN_AUTH)', env: 'HEROKU_PRIVACY_DRAIN_AUTH', helpValue: 'USER:PASSWORD'}),
-    'drain-token': Flags.string({description: 'accept only batches with this Logplex-Drain-Token (repeatable; env HEROKU_PRIVACY_DRAIN_TOKENS, comma-separated)', multiple: true}),
+    auth: Flags.string({
+      description: 'basic-auth credentials the drain URL carries (env HEROKU_PRIVACY_DRAIN_AUTH)',
+      env: 'HEROKU_PRIVACY_DRAIN_AUTH',
+      helpValue: 'USER:PASSWORD',
+    }),
+    'drain-token': Flags.string({
+      description: 'accept only batches with this Logplex-Drain-Token (repeatable; env HEROKU_PRIVACY_DRAIN_TOKENS, comma-separated)',
+      multiple: true,
+    }),
     'no-auth': Flags.boolean({description: 'run without credentials or drain tokens (anyone who can reach the port can write)'}),
     retention: Flags.string({description: 'how long lines are kept (e.g. 30d, 2w, 72h; at least a day)', env: 'HEROKU_PRIVACY_LOG_RETENTION', default: '30d'}),
-    redact: Flags.string({description: `what to remove from lines before they are stored: ${Object.keys(REDACTION_PRESETS).join(', ')} or a regular expression; a comma-separated list, or repeat the flag (env HEROKU_PRIVACY_LOG_REDACT); a comma inside (), [] or {} stays in its pattern`, multiple: true, helpValue: 'password,bearer'}),
+    redact: Flags.string({
+      description: `what to remove from lines before they are stored: ${Object.keys(REDACTION_PRESETS).join(', ')} or a regular expression; a comma-separated list, or repeat the flag (env HEROKU_PRIVACY_LOG_REDACT); a comma inside (), [] or {} stays in its pattern`,
+      multiple: true,
+      helpValue: 'password,bearer',
+    }),
     'max-body': Flags.integer({description: 'largest batch accepted, in bytes', default: 1_048_576}),
     'max-requests-per-second': Flags.integer({description: 'requests a second accepted from one drain (bursts of twice that)', default: 500}),
     'stats-every': Flags.integer({description: 'print counts every N seconds (0: only at the end)', default: 60}),
@@ -46,22 +57,37 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
     this.rememberSecret(auth?.password)
     const drainTokens = flags['drain-token'] ?? this.env.drainTokens
     if (!auth && drainTokens.length === 0 && flags['no-auth'] !== true) {
-      throw usageError('The receiver needs credentials: pass --auth USER:PASSWORD (the drain URL\'s) and/or --drain-token, or --no-auth to accept anyone who can reach it.')
+      throw usageError(
+        "The receiver needs credentials: pass --auth USER:PASSWORD (the drain URL's) and/or --drain-token, or --no-auth to accept anyone who can reach it.",
+      )
     }
     const retentionMs = parseRetention(flags.retention)
     const redactor = redactorFor(redactionList(flags.redact ?? this.env.logRedactions))
-    const {main, db} = await this.openTarget(flags, {maxConnections: 8, connectTimeoutMs: 5000, statementTimeoutMs: 30_000, applicationName: 'heroku-privacy-logs'})
+    const {main, db} = await this.openTarget(flags, {
+      maxConnections: 8,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 30_000,
+      applicationName: 'heroku-privacy-logs',
+    })
     try {
       await migrateLogStore(db.pool, main.target.label).catch(error => {
         throw describeDatabaseError(error, main.target)
       })
       const receiver = new LogReceiver({
-        pool: db.pool, auth, drainTokens, redactor, retentionMs,
-        maxBodyBytes: flags['max-body'], maxRequestsPerSecond: flags['max-requests-per-second'],
-        clock: () => new Date(), onEvent: event => this.report(event),
+        pool: db.pool,
+        auth,
+        drainTokens,
+        redactor,
+        retentionMs,
+        maxBodyBytes: flags['max-body'],
+        maxRequestsPerSecond: flags['max-requests-per-second'],
+        clock: () => new Date(),
+        onEvent: event => this.report(event),
       })
       const address = await receiver.listen(flags.port, flags.host ?? (this.env.onDyno ? '0.0.0.0' : '127.0.0.1'))
-      this.log(`Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}; ${redactor.applied.length > 0 ? `redacting ${redactor.applied.join(', ')}` : 'redacting nothing'}. Stop with Ctrl-C.`)
+      this.log(
+        `Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}; ${redactor.applied.length > 0 ? `redacting ${redactor.applied.join(', ')}` : 'redacting nothing'}. Stop with Ctrl-C.`,
+      )
       const ticker = flags['stats-every'] > 0 ? setInterval(() => this.logToStderr(describeStats(receiver.stats)), flags['stats-every'] * 1000) : undefined
       await untilSignalled()
       clearInterval(ticker)
@@ -74,10 +100,14 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
   }
 
   private report(event: ReceiverEvent): void {
-    const text = event.kind === 'store-failed' ? `could not store a batch (answered 503, Logplex will retry): ${event.message}`
-      : event.kind === 'expired' ? `dropped expired partitions ${event.dropped.join(', ')}`
-        : event.kind === 'expiry-failed' ? `could not drop expired partitions: ${event.message}`
-          : `skipped ${plural(event.frames, 'malformed frame')} in batch ${event.frameId ?? '(no frame id)'}`
+    const text =
+      event.kind === 'store-failed'
+        ? `could not store a batch (answered 503, Logplex will retry): ${event.message}`
+        : event.kind === 'expired'
+          ? `dropped expired partitions ${event.dropped.join(', ')}`
+          : event.kind === 'expiry-failed'
+            ? `could not drop expired partitions: ${event.message}`
+            : `skipped ${plural(event.frames, 'malformed frame')} in batch ${event.frameId ?? '(no frame id)'}`
     this.logToStderr(redactSecrets(text, this.secrets))
   }
 }
@@ -92,7 +122,9 @@ function parseAuth(value: string | undefined): {user: string; password: string} 
 }
 
 function describeStats(stats: ReceiverStats): string {
-  const refused = Object.entries(stats.refused).map(([status, count]) => `${count}×${status}`).join(', ')
+  const refused = Object.entries(stats.refused)
+    .map(([status, count]) => `${count}×${status}`)
+    .join(', ')
   return `Stored ${plural(stats.lines, 'line')} in ${plural(stats.batches, 'batch', 'batches')}; ${plural(stats.duplicates, 'retried batch', 'retried batches')} already stored; ${plural(stats.malformed, 'malformed frame')} skipped; ${plural(stats.storeFailures, 'batch', 'batches')} refused while the store failed${refused ? `; refused requests: ${refused}` : ''}.`
 }
 

@@ -13,10 +13,7 @@ export default class Requests extends PrivacyCommand {
 
 With --overdue the command exits 3 when any open request is past its deadline, for a CI job or a daily Scheduler check. A request across several apps lists each app and whether it is done (erased, for an erasure; exported, for access and portability), under Apps, and under apps in --json.`
 
-  static examples = [
-    '<%= config.bin %> <%= command.id %> -a example-app',
-    '<%= config.bin %> <%= command.id %> -a example-app --overdue --json',
-  ]
+  static examples = ['<%= config.bin %> <%= command.id %> -a example-app', '<%= config.bin %> <%= command.id %> -a example-app --overdue --json']
 
   static flags = {
     ...databaseFlags,
@@ -37,18 +34,29 @@ With --overdue the command exits 3 when any open request is past its deadline, f
     }
     if (requests.length === 0) this.log(`No ${flags.all ? '' : 'open '}requests for ${ledger.ctx.scope}.`)
     else {
-      await this.table(requests, {
-        id: {header: 'ID'},
-        kind: {header: 'Kind'},
-        law: {header: 'Law'},
-        reference: {header: 'Reference', get: r => r.reference ?? ''},
-        receivedOn: {header: 'Received'},
-        dueOn: {header: 'Due', get: r => r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : r.extendedDays > 0 ? ` (+${r.extendedDays}d)` : '')},
-        daysLeft: {header: 'Days left', get: r => (r.status === 'open' ? String(r.daysLeft) : '')},
-        verified: {header: 'Verified', get: r => r.verificationMethod ?? 'no'},
-        ...(requests.some(r => r.apps) ? {apps: {header: 'Apps', get: (r: PrivacyRequest) => (r.apps ?? []).map(a => `${a.app} ${a.step === null ? '' : a.done ? 'done' : 'pending'}`.trim()).join(', ')}} : {}),
-        status: {header: 'Status', get: r => (r.isOverdue ? 'OVERDUE' : r.status)},
-      }, flags)
+      await this.table(
+        requests,
+        {
+          id: {header: 'ID'},
+          kind: {header: 'Kind'},
+          law: {header: 'Law'},
+          reference: {header: 'Reference', get: r => r.reference ?? ''},
+          receivedOn: {header: 'Received'},
+          dueOn: {header: 'Due', get: r => r.dueOn + (r.extendedMonths > 0 ? ` (+${r.extendedMonths}m)` : r.extendedDays > 0 ? ` (+${r.extendedDays}d)` : '')},
+          daysLeft: {header: 'Days left', get: r => (r.status === 'open' ? String(r.daysLeft) : '')},
+          verified: {header: 'Verified', get: r => r.verificationMethod ?? 'no'},
+          ...(requests.some(r => r.apps)
+            ? {
+                apps: {
+                  header: 'Apps',
+                  get: (r: PrivacyRequest) => (r.apps ?? []).map(a => `${a.app} ${a.step === null ? '' : a.done ? 'done' : 'pending'}`.trim()).join(', '),
+                },
+              }
+            : {}),
+          status: {header: 'Status', get: r => (r.isOverdue ? 'OVERDUE' : r.status)},
+        },
+        flags,
+      )
     }
     const overdue = requests.filter(r => r.isOverdue)
     if (flags.overdue && overdue.length > 0) {

@@ -42,7 +42,7 @@ A request across several apps: repeat -a (or give --team TEAM for every app of t
     reference: Flags.string({description: 'your own reference, e.g. a support ticket id'}),
     law: Flags.string({description: 'the law whose deadlines apply (default: law: in the data map, else gdpr)', options: [...LAWS]}),
     map: mapFlag,
-    'verified-by': Flags.string({description: 'who checked the requester\'s identity', dependsOn: ['verification-method']}),
+    'verified-by': Flags.string({description: "who checked the requester's identity", dependsOn: ['verification-method']}),
     'verification-method': Flags.string({description: 'how the identity was checked', options: [...VERIFICATION_METHODS], dependsOn: ['verified-by']}),
   }
 
@@ -59,11 +59,25 @@ A request across several apps: repeat -a (or give --team TEAM for every app of t
     const verification = flags['verified-by'] ? {by: flags['verified-by'], method: flags['verification-method'] as VerificationMethod} : undefined
     const ledger = await this.openLedger({...flags, app: apps ? apps[0]!.app : appsOf(flags.app)[0]})
     try {
-      const request = await openRequest(ledger.ctx, {kind: flags.kind as PrivacyRequest['kind'], subject, receivedOn, reference: flags.reference, law, verification, ...(apps ? {apps} : {})})
-      this.log(`Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`)
-      if (apps) this.log(`It covers ${plural(apps.length, 'app')}: ${apps.map(a => `${a.app} (${a.map})`).join(', ')}; it is kept in ${ledger.ctx.scope}'s ledger, so name -a ${ledger.ctx.scope} with --request ${request.id}.`)
+      const request = await openRequest(ledger.ctx, {
+        kind: flags.kind as PrivacyRequest['kind'],
+        subject,
+        receivedOn,
+        reference: flags.reference,
+        law,
+        verification,
+        ...(apps ? {apps} : {}),
+      })
+      this.log(
+        `Opened ${request.id} (${request.kind}, ${request.law}), received ${request.receivedOn}, due ${request.dueOn} (${plural(request.daysLeft, 'day')} left).`,
+      )
+      if (apps)
+        this.log(
+          `It covers ${plural(apps.length, 'app')}: ${apps.map(a => `${a.app} (${a.map})`).join(', ')}; it is kept in ${ledger.ctx.scope}'s ledger, so name -a ${ledger.ctx.scope} with --request ${request.id}.`,
+        )
       if (request.acknowledgeBy) this.log(`Confirm receipt to the person by ${request.acknowledgeBy}.`)
-      if (!request.verifiedBy) this.log('Identity not recorded as verified: check it before sending data, then note how (--verified-by, --verification-method).')
+      if (!request.verifiedBy)
+        this.log('Identity not recorded as verified: check it before sending data, then note how (--verified-by, --verification-method).')
       this.logLedgerHead(request.ledgerHead)
       return request
     } finally {

@@ -17,7 +17,7 @@ For a request opened before the check was done (privacy:requests:open takes the 
   static flags = {
     ...databaseFlags,
     ...ledgerFlags,
-    'verified-by': Flags.string({description: 'who checked the requester\'s identity', required: true}),
+    'verified-by': Flags.string({description: "who checked the requester's identity", required: true}),
     'verification-method': Flags.string({description: 'how the identity was checked', options: [...VERIFICATION_METHODS], required: true}),
   }
 

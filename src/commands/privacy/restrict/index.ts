@@ -25,7 +25,11 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
     ...subjectFlags,
     ...kindFlags,
     map: mapFlag,
-    reason: Flags.string({description: 'why processing stops (Art. 18(1)): accuracy contested, unlawful processing, needed for a legal claim, or an objection pending', options: [...RESTRICTION_REASONS], required: true}),
+    reason: Flags.string({
+      description: 'why processing stops (Art. 18(1)): accuracy contested, unlawful processing, needed for a legal claim, or an objection pending',
+      options: [...RESTRICTION_REASONS],
+      required: true,
+    }),
     request: Flags.string({description: 'the request this answers', helpValue: 'R-YYYY-NNNN'}),
     'legal-hold': Flags.boolean({description: 'keep the data for a legal claim: take a snapshot, and make erasure and retention refuse these rows'}),
     snapshot: Flags.string({description: 'what snapshot a legal hold takes', options: ['backup', 'fork', 'none'], default: 'backup'}),
@@ -49,14 +53,28 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
         snapshot: flags.snapshot as 'backup' | 'fork' | 'none',
         enforce: flags.enforce === true,
         heroku: main.heroku,
-        wait: {clock: () => new Date(), sleep: ms => new Promise(resolve => setTimeout(resolve, ms)), timeoutMs: flags['snapshot-timeout'] * 60_000, progress: this.progress},
+        wait: {
+          clock: () => new Date(),
+          sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+          timeoutMs: flags['snapshot-timeout'] * 60_000,
+          progress: this.progress,
+        },
       })
-      if (result.snapshot) this.log(`Snapshot: ${result.snapshot.kind === 'backup' ? `backup ${result.snapshot.name} (transfer ${result.snapshot.transferId})` : `fork ${result.snapshot.addon}`} of ${result.snapshot.database}.`)
+      if (result.snapshot)
+        this.log(
+          `Snapshot: ${result.snapshot.kind === 'backup' ? `backup ${result.snapshot.name} (transfer ${result.snapshot.transferId})` : `fork ${result.snapshot.addon}`} of ${result.snapshot.database}.`,
+        )
       for (const r of result.restrictions) {
-        const tables = Object.entries(r.rowsByTable).map(([table, n]) => `${table} ${n}`).join(', ')
-        this.log(`${r.created ? 'Restricted' : 'Already restricted'}: ${r.id}${r.legalHold ? ' (legal hold)' : ''}; ${r.rowsAdded} ${r.created ? '' : 'new '}rows${tables ? ` (${tables})` : ''}.`)
+        const tables = Object.entries(r.rowsByTable)
+          .map(([table, n]) => `${table} ${n}`)
+          .join(', ')
+        this.log(
+          `${r.created ? 'Restricted' : 'Already restricted'}: ${r.id}${r.legalHold ? ' (legal hold)' : ''}; ${r.rowsAdded} ${r.created ? '' : 'new '}rows${tables ? ` (${tables})` : ''}.`,
+        )
       }
-      this.log(`Views without restricted rows: ${result.views.length} in schema heroku_privacy_unrestricted.${result.enforced.length > 0 ? ` Enforced on ${result.enforced.length} tables.` : ''}`)
+      this.log(
+        `Views without restricted rows: ${result.views.length} in schema heroku_privacy_unrestricted.${result.enforced.length > 0 ? ` Enforced on ${result.enforced.length} tables.` : ''}`,
+      )
       if (result.skipped.length > 0) this.warn(`No primary key, so rows could not be registered: ${result.skipped.join(', ')}`)
       this.logLedgerHead(result.ledgerHead)
       return result

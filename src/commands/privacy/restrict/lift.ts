@@ -41,7 +41,9 @@ GDPR Art. 18(3): processing may resume only once the person has been told; --app
         this.log(`${flags['dry-run'] ? 'Would lift' : 'Lifted'} ${r.id} (${r.reason}, ${r.rows} rows).`)
         if (r.legalHold && r.snapshot) {
           const name = r.snapshot.kind === 'backup' ? `backup ${r.snapshot.name}` : `fork ${r.snapshot.addon}`
-          this.log(`The legal hold is released: ${name} is no longer needed for it; delete it when nothing else needs it (${r.snapshot.kind === 'backup' ? `heroku pg:backups:delete ${r.snapshot.name}` : `heroku addons:destroy ${r.snapshot.addon}`}).`)
+          this.log(
+            `The legal hold is released: ${name} is no longer needed for it; delete it when nothing else needs it (${r.snapshot.kind === 'backup' ? `heroku pg:backups:delete ${r.snapshot.name}` : `heroku addons:destroy ${r.snapshot.addon}`}).`,
+          )
         }
       }
       this.logLedgerHead(ledgerHead)

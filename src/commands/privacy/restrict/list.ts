@@ -19,18 +19,35 @@ Shows each restriction's reason, age, rows, legal hold and its snapshot, and the
     const {io, close} = await this.openRegistryAndLedger(flags, 'recording bypasses in the ledger')
     try {
       const result = await listAndRecord(io)
-      if (result.bypassesRecorded > 0) this.warn(`${plural(result.bypassesRecorded, 'bypass', 'bypasses')} of restricted rows ${result.bypassesRecorded === 1 ? 'was' : 'were'} recorded in the ledger; see \`heroku privacy:ledger\`.`)
+      if (result.bypassesRecorded > 0)
+        this.warn(
+          `${plural(result.bypassesRecorded, 'bypass', 'bypasses')} of restricted rows ${result.bypassesRecorded === 1 ? 'was' : 'were'} recorded in the ledger; see \`heroku privacy:ledger\`.`,
+        )
       if (result.restrictions.length === 0) this.log('No active restrictions.')
       else {
-        await this.table(result.restrictions, {
-          id: {header: 'ID'},
-          reason: {header: 'Reason'},
-          ageDays: {header: 'Age', get: r => `${r.ageDays}d`},
-          rows: {header: 'Rows'},
-          legalHold: {header: 'Legal hold', get: r => (r.legalHold ? (r.snapshot ? (r.snapshot.kind === 'backup' ? `yes (backup ${r.snapshot.name})` : `yes (fork ${r.snapshot.addon})`) : 'yes') : 'no')},
-          requestId: {header: 'Request', get: r => r.requestId ?? ''},
-          dueOn: {header: 'Due', get: r => r.dueOn ?? ''},
-        }, flags)
+        await this.table(
+          result.restrictions,
+          {
+            id: {header: 'ID'},
+            reason: {header: 'Reason'},
+            ageDays: {header: 'Age', get: r => `${r.ageDays}d`},
+            rows: {header: 'Rows'},
+            legalHold: {
+              header: 'Legal hold',
+              get: r =>
+                r.legalHold
+                  ? r.snapshot
+                    ? r.snapshot.kind === 'backup'
+                      ? `yes (backup ${r.snapshot.name})`
+                      : `yes (fork ${r.snapshot.addon})`
+                    : 'yes'
+                  : 'no',
+            },
+            requestId: {header: 'Request', get: r => r.requestId ?? ''},
+            dueOn: {header: 'Due', get: r => r.dueOn ?? ''},
+          },
+          flags,
+        )
       }
       this.logLedgerHead(result.ledgerHead)
       return result

@@ -1,10 +1,12 @@
 import type {Messages} from './messages.js'
 
 export const de: Messages = {
-  title: holder => holder ? `Ihre personenbezogenen Daten bei ${holder}` : 'Ihre personenbezogenen Daten',
-  intro: (holder, when) => `Dieses Archiv enthält eine Kopie der personenbezogenen Daten, die ${holder ?? 'wir'} über Sie ${holder ? 'speichert' : 'speichern'}, mit Stand vom ${when}, und die Angaben, die Ihnen nach Art. 15 DSGVO dazu zustehen.`,
+  title: holder => (holder ? `Ihre personenbezogenen Daten bei ${holder}` : 'Ihre personenbezogenen Daten'),
+  intro: (holder, when) =>
+    `Dieses Archiv enthält eine Kopie der personenbezogenen Daten, die ${holder ?? 'wir'} über Sie ${holder ? 'speichert' : 'speichern'}, mit Stand vom ${when}, und die Angaben, die Ihnen nach Art. 15 DSGVO dazu zustehen.`,
   request: id => `Ihr Antrag: ${id}.`,
-  machineReadable: 'Dieselben Daten liegen in maschinenlesbaren Dateien im Ordner data/, die Sie zu einem anderen Dienst mitnehmen können (Art. 20 DSGVO); manifest.json führt jede Datei mit ihrer Prüfsumme auf.',
+  machineReadable:
+    'Dieselben Daten liegen in maschinenlesbaren Dateien im Ordner data/, die Sie zu einem anderen Dienst mitnehmen können (Art. 20 DSGVO); manifest.json führt jede Datei mit ihrer Prüfsumme auf.',
   contents: 'Inhalt',
   headings: {
     controller: 'Wer Ihre Daten verarbeitet',
@@ -19,7 +21,14 @@ export const de: Messages = {
     notCovered: 'Was dieses Archiv nicht umfasst',
     pseudonyms: 'Andere Personen in Ihren Daten',
   },
-  controller: {name: 'Verantwortlicher', contact: 'Kontakt zu Ihren Daten', address: 'Anschrift', dpo: 'Datenschutzbeauftragte(r)', representative: 'Vertreter', authority: 'Aufsichtsbehörde'},
+  controller: {
+    name: 'Verantwortlicher',
+    contact: 'Kontakt zu Ihren Daten',
+    address: 'Anschrift',
+    dpo: 'Datenschutzbeauftragte(r)',
+    representative: 'Vertreter',
+    authority: 'Aufsichtsbehörde',
+  },
   purposeColumns: {purpose: 'Zweck', basis: 'Rechtsgrundlage', data: 'Verwendete Daten'},
   bases: {
     consent: 'Ihre Einwilligung (Art. 6 Abs. 1 lit. a), die Sie jederzeit widerrufen können',
@@ -64,9 +73,11 @@ export const de: Messages = {
     other: name => `Von ${name}`,
   },
   sourceNote: 'Wo Daten nicht von Ihnen stammen, steht hier, was wir über ihre Herkunft wissen.',
-  noDecisions: 'Wir treffen keine ausschließlich automatisierten Entscheidungen über Sie und betreiben kein Profiling mit rechtlicher oder ähnlich erheblicher Wirkung (Art. 22 DSGVO).',
+  noDecisions:
+    'Wir treffen keine ausschließlich automatisierten Entscheidungen über Sie und betreiben kein Profiling mit rechtlicher oder ähnlich erheblicher Wirkung (Art. 22 DSGVO).',
   decisionColumns: {decision: 'Entscheidung', logic: 'Wie sie zustande kommt', consequences: 'Was sie für Sie bedeutet'},
-  rightsIntro: contact => `Sie haben folgende Rechte. Um eines davon auszuüben, ${contact ? `schreiben Sie an ${contact}` : 'wenden Sie sich an uns'}; wir antworten innerhalb der gesetzlichen Frist.`,
+  rightsIntro: contact =>
+    `Sie haben folgende Rechte. Um eines davon auszuüben, ${contact ? `schreiben Sie an ${contact}` : 'wenden Sie sich an uns'}; wir antworten innerhalb der gesetzlichen Frist.`,
   rights: {
     access: 'Auskunft: eine Kopie Ihrer Daten und diese Angaben dazu (Art. 15) — dieses Archiv.',
     rectification: 'Berichtigung: falsche oder unvollständige Daten korrigieren lassen (Art. 16).',
@@ -74,7 +85,8 @@ export const de: Messages = {
     restriction: 'Einschränkung: die Verwendung Ihrer Daten aussetzen lassen, etwa während ihre Richtigkeit geprüft wird (Art. 18).',
     objection: 'Widerspruch: einer Verwendung auf Grundlage unserer berechtigten Interessen oder zur Direktwerbung widersprechen (Art. 21).',
     portability: 'Datenübertragbarkeit: die Daten, die Sie uns gegeben haben, maschinenlesbar erhalten oder an einen anderen Dienst senden lassen (Art. 20).',
-    withdraw_consent: 'Widerruf der Einwilligung: wo wir uns auf Ihre Einwilligung stützen, können Sie sie jederzeit widerrufen, ohne dass dies das zuvor Geschehene berührt (Art. 7 Abs. 3).',
+    withdraw_consent:
+      'Widerruf der Einwilligung: wo wir uns auf Ihre Einwilligung stützen, können Sie sie jederzeit widerrufen, ohne dass dies das zuvor Geschehene berührt (Art. 7 Abs. 3).',
     complaint: 'Beschwerde: sich bei einer Datenschutz-Aufsichtsbehörde beschweren (Art. 77).',
   },
   authority: name => `Für uns zuständige Aufsichtsbehörde: ${name}.`,
@@ -88,11 +100,13 @@ export const de: Messages = {
     credentials: 'ein Passwort-Hash, Token oder Geheimnis: es sagt nichts über Sie aus, und wer dieses Archiv hätte, könnte damit Ihr Konto angreifen',
     third_party: 'Daten einer anderen Person, für diese gespeichert',
   },
-  pseudonymsText: 'Wo ein Eintrag eine andere Person nennt (etwa die Gegenseite einer Nachricht), ist deren Kennung durch ein Pseudonym wie person-1a2b3c4d5e6f ersetzt. Dieselbe Person hat in diesem Archiv immer dasselbe Pseudonym: Sie sehen, welche Einträge zusammengehören, ohne zu erfahren, wer es ist.',
+  pseudonymsText:
+    'Wo ein Eintrag eine andere Person nennt (etwa die Gegenseite einer Nachricht), ist deren Kennung durch ein Pseudonym wie person-1a2b3c4d5e6f ersetzt. Dieselbe Person hat in diesem Archiv immer dasselbe Pseudonym: Sie sehen, welche Einträge zusammengehören, ohne zu erfahren, wer es ist.',
   pseudonymised: 'Durch Pseudonyme ersetzt',
   notCovered: {
     backups: 'Datenbank-Sicherungen enthalten frühere Kopien dieser Daten, bis sie planmäßig ablaufen; sie werden nicht durchsucht.',
-    logplex: 'Aktuelle Anwendungsprotokolle (von der Hosting-Plattform etwa eine Woche lang gespeichert) lassen sich nicht durchsuchen; anderswohin gesendete Protokolle liegen dort, wohin sie gesendet wurden.',
+    logplex:
+      'Aktuelle Anwendungsprotokolle (von der Hosting-Plattform etwa eine Woche lang gespeichert) lassen sich nicht durchsuchen; anderswohin gesendete Protokolle liegen dort, wohin sie gesendet wurden.',
     unreachable: table => `${table}: laut Datenkarte nicht mit Ihnen verbunden, daher nicht durchsucht.`,
   },
   binary: '(binär)',

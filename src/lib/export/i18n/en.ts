@@ -1,10 +1,12 @@
 import type {Messages} from './messages.js'
 
 export const en: Messages = {
-  title: holder => holder ? `Your personal data held by ${holder}` : 'Your personal data',
-  intro: (holder, when) => `This archive holds a copy of the personal data ${holder ?? 'we'} ${holder ? 'keeps' : 'keep'} about you, as it was on ${when}, and what the law says you must be told about it (Art. 15 GDPR).`,
+  title: holder => (holder ? `Your personal data held by ${holder}` : 'Your personal data'),
+  intro: (holder, when) =>
+    `This archive holds a copy of the personal data ${holder ?? 'we'} ${holder ? 'keeps' : 'keep'} about you, as it was on ${when}, and what the law says you must be told about it (Art. 15 GDPR).`,
   request: id => `Your request: ${id}.`,
-  machineReadable: 'The same data is in machine-readable files in the data/ folder, which you can take to another service (Art. 20 GDPR); manifest.json lists every file with its checksum.',
+  machineReadable:
+    'The same data is in machine-readable files in the data/ folder, which you can take to another service (Art. 20 GDPR); manifest.json lists every file with its checksum.',
   contents: 'Contents',
   headings: {
     controller: 'Who holds your data',
@@ -19,13 +21,20 @@ export const en: Messages = {
     notCovered: 'What this archive does not cover',
     pseudonyms: 'Other people in your data',
   },
-  controller: {name: 'Responsible (controller)', contact: 'Contact about your data', address: 'Address', dpo: 'Data protection officer', representative: 'Representative', authority: 'Supervisory authority'},
+  controller: {
+    name: 'Responsible (controller)',
+    contact: 'Contact about your data',
+    address: 'Address',
+    dpo: 'Data protection officer',
+    representative: 'Representative',
+    authority: 'Supervisory authority',
+  },
   purposeColumns: {purpose: 'Purpose', basis: 'Legal basis', data: 'Data used'},
   bases: {
     consent: 'Your consent (Art. 6(1)(a)), which you may withdraw at any time',
     contract: 'Needed for our contract with you (Art. 6(1)(b))',
     legal_obligation: 'Required by law (Art. 6(1)(c))',
-    vital_interests: 'To protect someone\'s vital interests (Art. 6(1)(d))',
+    vital_interests: "To protect someone's vital interests (Art. 6(1)(d))",
     public_task: 'A task in the public interest (Art. 6(1)(e))',
     legitimate_interests: 'Our legitimate interests (Art. 6(1)(f))',
   },
@@ -64,9 +73,11 @@ export const en: Messages = {
     other: name => `From ${name}`,
   },
   sourceNote: 'Where data did not come from you, this is what we know of its source.',
-  noDecisions: 'We make no decisions about you based solely on automated processing, and do no profiling with legal or similarly significant effects (Art. 22 GDPR).',
+  noDecisions:
+    'We make no decisions about you based solely on automated processing, and do no profiling with legal or similarly significant effects (Art. 22 GDPR).',
   decisionColumns: {decision: 'Decision', logic: 'How it works', consequences: 'What it means for you'},
-  rightsIntro: contact => `You have these rights. To use any of them, ${contact ? `write to ${contact}` : 'contact us'}; we answer within the time the law sets.`,
+  rightsIntro: contact =>
+    `You have these rights. To use any of them, ${contact ? `write to ${contact}` : 'contact us'}; we answer within the time the law sets.`,
   rights: {
     access: 'Access: a copy of your data and these facts about it (Art. 15) — this archive.',
     rectification: 'Rectification: have wrong or incomplete data corrected (Art. 16).',
@@ -86,9 +97,10 @@ export const en: Messages = {
   withheld: 'Left out of this archive',
   withheldReasons: {
     credentials: 'a password hash, token or secret: it says nothing about you, and handing it out would let anyone holding this archive attack your account',
-    third_party: 'another person\'s data, kept on their behalf',
+    third_party: "another person's data, kept on their behalf",
   },
-  pseudonymsText: 'Where a record names another person (the other side of a message, say), their identifier is replaced by a pseudonym such as person-1a2b3c4d5e6f. The same person always has the same pseudonym in this archive, so you can see which records belong together without learning who they are.',
+  pseudonymsText:
+    'Where a record names another person (the other side of a message, say), their identifier is replaced by a pseudonym such as person-1a2b3c4d5e6f. The same person always has the same pseudonym in this archive, so you can see which records belong together without learning who they are.',
   pseudonymised: 'Replaced by pseudonyms',
   notCovered: {
     backups: 'Database backups keep earlier copies of this data until they expire on their schedule; they are not searched for a copy.',

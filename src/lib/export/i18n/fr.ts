@@ -1,10 +1,12 @@
 import type {Messages} from './messages.js'
 
 export const fr: Messages = {
-  title: holder => holder ? `Vos données personnelles détenues par ${holder}` : 'Vos données personnelles',
-  intro: (holder, when) => `Cette archive contient une copie des données personnelles que ${holder ?? 'nous'} ${holder ? 'conserve' : 'conservons'} à votre sujet, telles qu’elles étaient le ${when}, et les informations que la loi vous garantit à leur sujet (art. 15 du RGPD).`,
+  title: holder => (holder ? `Vos données personnelles détenues par ${holder}` : 'Vos données personnelles'),
+  intro: (holder, when) =>
+    `Cette archive contient une copie des données personnelles que ${holder ?? 'nous'} ${holder ? 'conserve' : 'conservons'} à votre sujet, telles qu’elles étaient le ${when}, et les informations que la loi vous garantit à leur sujet (art. 15 du RGPD).`,
   request: id => `Votre demande : ${id}.`,
-  machineReadable: 'Les mêmes données figurent dans des fichiers lisibles par machine dans le dossier data/, que vous pouvez emporter vers un autre service (art. 20 du RGPD) ; manifest.json liste chaque fichier avec sa somme de contrôle.',
+  machineReadable:
+    'Les mêmes données figurent dans des fichiers lisibles par machine dans le dossier data/, que vous pouvez emporter vers un autre service (art. 20 du RGPD) ; manifest.json liste chaque fichier avec sa somme de contrôle.',
   contents: 'Sommaire',
   headings: {
     controller: 'Qui détient vos données',
@@ -19,7 +21,14 @@ export const fr: Messages = {
     notCovered: 'Ce que cette archive ne couvre pas',
     pseudonyms: 'D’autres personnes dans vos données',
   },
-  controller: {name: 'Responsable du traitement', contact: 'Contact pour vos données', address: 'Adresse', dpo: 'Délégué à la protection des données', representative: 'Représentant', authority: 'Autorité de contrôle'},
+  controller: {
+    name: 'Responsable du traitement',
+    contact: 'Contact pour vos données',
+    address: 'Adresse',
+    dpo: 'Délégué à la protection des données',
+    representative: 'Représentant',
+    authority: 'Autorité de contrôle',
+  },
   purposeColumns: {purpose: 'Finalité', basis: 'Base juridique', data: 'Données utilisées'},
   bases: {
     consent: 'Votre consentement (art. 6, par. 1, point a), que vous pouvez retirer à tout moment',
@@ -64,17 +73,21 @@ export const fr: Messages = {
     other: name => `De ${name}`,
   },
   sourceNote: 'Lorsque des données ne viennent pas de vous, voici ce que nous savons de leur origine.',
-  noDecisions: 'Nous ne prenons aucune décision vous concernant fondée exclusivement sur un traitement automatisé, et ne faisons aucun profilage produisant des effets juridiques ou similaires (art. 22 du RGPD).',
+  noDecisions:
+    'Nous ne prenons aucune décision vous concernant fondée exclusivement sur un traitement automatisé, et ne faisons aucun profilage produisant des effets juridiques ou similaires (art. 22 du RGPD).',
   decisionColumns: {decision: 'Décision', logic: 'Comment elle est prise', consequences: 'Ce qu’elle signifie pour vous'},
-  rightsIntro: contact => `Vous disposez des droits suivants. Pour exercer l’un d’eux, ${contact ? `écrivez à ${contact}` : 'contactez-nous'} ; nous répondons dans le délai prévu par la loi.`,
+  rightsIntro: contact =>
+    `Vous disposez des droits suivants. Pour exercer l’un d’eux, ${contact ? `écrivez à ${contact}` : 'contactez-nous'} ; nous répondons dans le délai prévu par la loi.`,
   rights: {
     access: 'Accès : une copie de vos données et ces informations à leur sujet (art. 15) — cette archive.',
     rectification: 'Rectification : faire corriger des données inexactes ou incomplètes (art. 16).',
     erasure: 'Effacement : faire supprimer vos données lorsqu’aucun motif ne justifie plus leur conservation (art. 17).',
     restriction: 'Limitation : faire suspendre l’utilisation de vos données, par exemple le temps d’en vérifier l’exactitude (art. 18).',
     objection: 'Opposition : vous opposer aux utilisations fondées sur nos intérêts légitimes ou à la prospection (art. 21).',
-    portability: 'Portabilité : recevoir les données que vous nous avez fournies dans un format lisible par machine, ou les faire transmettre à un autre service (art. 20).',
-    withdraw_consent: 'Retrait du consentement : lorsque nous nous fondons sur votre consentement, vous pouvez le retirer à tout moment, sans effet sur ce qui a été fait auparavant (art. 7, par. 3).',
+    portability:
+      'Portabilité : recevoir les données que vous nous avez fournies dans un format lisible par machine, ou les faire transmettre à un autre service (art. 20).',
+    withdraw_consent:
+      'Retrait du consentement : lorsque nous nous fondons sur votre consentement, vous pouvez le retirer à tout moment, sans effet sur ce qui a été fait auparavant (art. 7, par. 3).',
     complaint: 'Réclamation : saisir une autorité de contrôle de la protection des données (art. 77).',
   },
   authority: name => `L’autorité de contrôle dont nous relevons est : ${name}.`,
@@ -85,14 +98,17 @@ export const fr: Messages = {
   noRecords: 'Nous n’avons trouvé aucun enregistrement vous concernant.',
   withheld: 'Exclu de cette archive',
   withheldReasons: {
-    credentials: 'une empreinte de mot de passe, un jeton ou un secret : cela ne dit rien de vous, et le remettre permettrait à quiconque détient cette archive d’attaquer votre compte',
+    credentials:
+      'une empreinte de mot de passe, un jeton ou un secret : cela ne dit rien de vous, et le remettre permettrait à quiconque détient cette archive d’attaquer votre compte',
     third_party: 'les données d’une autre personne, conservées pour elle',
   },
-  pseudonymsText: 'Lorsqu’un enregistrement nomme une autre personne (l’autre partie d’un message, par exemple), son identifiant est remplacé par un pseudonyme tel que person-1a2b3c4d5e6f. Une même personne a toujours le même pseudonyme dans cette archive : vous voyez quels enregistrements vont ensemble sans savoir de qui il s’agit.',
+  pseudonymsText:
+    'Lorsqu’un enregistrement nomme une autre personne (l’autre partie d’un message, par exemple), son identifiant est remplacé par un pseudonyme tel que person-1a2b3c4d5e6f. Une même personne a toujours le même pseudonyme dans cette archive : vous voyez quels enregistrements vont ensemble sans savoir de qui il s’agit.',
   pseudonymised: 'Remplacés par des pseudonymes',
   notCovered: {
     backups: 'Les sauvegardes de la base de données conservent des copies antérieures de ces données jusqu’à leur expiration ; elles ne sont pas consultées.',
-    logplex: 'Les journaux récents de l’application (conservés environ une semaine par la plateforme d’hébergement) ne peuvent pas être consultés ; les journaux envoyés ailleurs restent là où ils ont été envoyés.',
+    logplex:
+      'Les journaux récents de l’application (conservés environ une semaine par la plateforme d’hébergement) ne peuvent pas être consultés ; les journaux envoyés ailleurs restent là où ils ont été envoyés.',
     unreachable: table => `${table} : la carte des données ne le relie pas à vous, il n’a donc pas été consulté.`,
   },
   binary: '(binaire)',

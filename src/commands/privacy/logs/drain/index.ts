@@ -12,14 +12,12 @@ Adds an HTTPS log drain pointing at privacy:logs:serve (running as its own app, 
 
 The URL must be https:// (plain http only to localhost) and carry the credentials the receiver's --auth expects; --no-auth accepts a URL without them. The drain token Heroku assigns is printed: give it to the receiver's --drain-token so it accepts this app's batches only. Fir-generation apps have telemetry drains instead, and apps in a space with Private Space Logging use the space's drain: both are refused with the step to take instead.`
 
-  static examples = [
-    '<%= config.bin %> <%= command.id %> -a example-app --url https://drain:s3cret@example-logs.herokuapp.com/drain',
-  ]
+  static examples = ['<%= config.bin %> <%= command.id %> -a example-app --url https://drain:s3cret@example-logs.herokuapp.com/drain']
 
   static flags = {
     app: herokuFlags.app({required: true}),
     remote: herokuFlags.remote(),
-    url: Flags.string({description: 'the receiver\'s drain URL, with user:password@', required: true, helpValue: 'https://user:password@host/path'}),
+    url: Flags.string({description: "the receiver's drain URL, with user:password@", required: true, helpValue: 'https://user:password@host/path'}),
     'no-auth': Flags.boolean({description: 'accept a drain URL without credentials'}),
   }
 

@@ -22,12 +22,16 @@ Shows each drain's URL without its password, the drain token a receiver should a
     const result = await listLogDrains(this.herokuApi(), flags.app)
     if (result.drains.length === 0) this.log(`${flags.app} has no log drains.`)
     else {
-      await this.table(result.drains, {
-        url: {header: 'URL'},
-        token: {header: 'Token'},
-        createdAt: {header: 'Added', get: d => d.createdAt.slice(0, 16).replace('T', ' ')},
-        addon: {header: 'Add-on', get: d => d.addon ?? '-'},
-      }, flags)
+      await this.table(
+        result.drains,
+        {
+          url: {header: 'URL'},
+          token: {header: 'Token'},
+          createdAt: {header: 'Added', get: d => d.createdAt.slice(0, 16).replace('T', ' ')},
+          addon: {header: 'Add-on', get: d => d.addon ?? '-'},
+        },
+        flags,
+      )
     }
     for (const note of result.facts.notes) this.log(`Note: ${note}`)
     return result
