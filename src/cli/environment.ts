@@ -15,6 +15,8 @@ export interface PrivacyEnvironment {
   tunnelTimeoutMs?: number
   /** On a dyno (DYNO or PORT set), the log receiver listens on every interface. */
   onDyno: boolean
+  /** CI or CONTINUOUS_INTEGRATION set (not 0 or false): terminal interfaces do not redraw there, so nothing interactive runs. */
+  inCi: boolean
   /** HEROKU_PRIVACY_DRAIN_TOKENS and HEROKU_PRIVACY_LOG_REDACT, comma-separated lists for privacy:logs:serve. */
   drainTokens: string[]
   logRedactions: string[]
@@ -35,6 +37,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): PrivacyEnvironment {
     apiKey: env.HEROKU_API_KEY || undefined,
     tunnelTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : undefined,
     onDyno: Boolean(env.DYNO || env.PORT),
+    inCi: [env.CI, env.CONTINUOUS_INTEGRATION].some(value => value !== undefined && value !== '0' && value !== 'false'),
     drainTokens: list(env.HEROKU_PRIVACY_DRAIN_TOKENS),
     logRedactions: list(env.HEROKU_PRIVACY_LOG_REDACT),
   }

@@ -50,13 +50,33 @@ describe('privacy:scan --review in a terminal', function () {
     expect(result.stderr).to.include('--review needs an interactive terminal')
   })
 
+  it('refuses in a terminal where CI is set, where the review could not redraw', async function () {
+    if (!hasTmux) this.skip()
+    const socket = `privacy-review-${randomBytes(4).toString('hex')}`
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
+    const command = `env CI=true ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} privacy:scan --database-url '${db.url}' --out '${join(dir, 'ci.yml')}' --review; echo "exit $?"; sleep 60`
+    tmux('new-session', '-d', '-s', 'ci', '-x', '200', '-y', '50', command)
+    try {
+      let shown = ''
+      for (let i = 0; i < 1200 && !shown.includes('exit '); i++) {
+        await sleep(100)
+        shown = tmux('capture-pane', '-p', '-J', '-t', 'ci')
+      }
+      expect(shown).to.include('CI is set in this environment')
+      expect(shown).to.include('exit 2')
+    } finally {
+      tmux('kill-server')
+    }
+  })
+
   it('walks through the items in a real terminal (tmux) and saves the decisions', async function () {
     // .ci/run installs tmux; only a machine without it skips the real-terminal walk.
     if (!hasTmux) this.skip()
     const file = join(dir, 'privacy.yml')
     const socket = `privacy-review-${randomBytes(4).toString('hex')}`
     const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} privacy:scan --database-url '${db.url}' --out '${file}' --review; sleep 60`
+    // A person at a terminal: CI, which a test run may have set, would stop the review from drawing (and is refused).
+    const command = `env -u CI -u CONTINUOUS_INTEGRATION ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} privacy:scan --database-url '${db.url}' --out '${file}' --review; sleep 60`
     tmux('new-session', '-d', '-s', 'review', '-x', '160', '-y', '50', command)
     const screen = () => tmux('capture-pane', '-p', '-t', 'review')
     // A frame is complete once its key line is drawn under the heading.

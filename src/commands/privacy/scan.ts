@@ -46,6 +46,14 @@ With --check nothing is written: the command exits 3 when the database has table
         {code: 'review_needs_terminal'},
       )
     }
+    if (flags.review && this.env.inCi) {
+      throw new PrivacyError(
+        '--review is interactive, and CI is set in this environment, where the review could not redraw; run it in a terminal without CI set.',
+        {
+          code: 'review_needs_terminal',
+        },
+      )
+    }
     const {
       main: {target, heroku},
       db,
