@@ -8,8 +8,6 @@ import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags} from '../../cli/log-store.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
 import type {SubjectLookup} from '../../lib/subject/parse.js'
-import {loadDataMap} from '../../lib/datamap/load.js'
-import {RecipientToTell, recipientsToTell} from '../../lib/datamap/processing.js'
 import {ErasureAcrossApps, eraseAcrossApps} from '../../lib/erase/across-apps.js'
 import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
 import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
@@ -24,7 +22,7 @@ import {UnlinkedCheck, findResidues} from '../../lib/locate/unlinked.js'
 import {renderResidues} from '../../lib/ui/locate-report.js'
 import {plural} from '../../lib/ui/words.js'
 
-type ErasureResult = ErasureReport & {ledgerHead: string | null; elsewhere: string[]; residues: UnlinkedCheck | null; recipientsToTell: RecipientToTell[]}
+type ErasureResult = ErasureReport & {ledgerHead: string | null; elsewhere: string[]; residues: UnlinkedCheck | null}
 
 export default class Erase extends PrivacyCommand {
   static description = `erase everything the data map ties to a person (GDPR Art. 17)
@@ -121,9 +119,7 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
           })
         : null
       const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
-      const erasedTables = report.plan.filter(step => (dryRun ? step.rows : (report.touched[step.table] ?? 0)) > 0).map(step => step.table)
-      const touchedTables = [...new Set([...erasedTables, ...report.notErased.map(n => n.table)])]
-      const recipients = recipientsToTell((await loadDataMap(flags.map)).map, touchedTables)
+      const recipients = report.recipientsToTell
       await this.table(report.plan, {
         kind: {header: 'Step'},
         table: {header: 'Table'},
@@ -160,7 +156,7 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
       }
       const ledgerHead = await headAt(io.ledger.pool, report.ledgerEvent)
       this.logLedgerHead(ledgerHead)
-      return {...report, ledgerHead, elsewhere, residues, recipientsToTell: recipients}
+      return {...report, ledgerHead, elsewhere, residues}
     } finally {
       await logs?.close()
       await close()

@@ -1,7 +1,8 @@
 import type pg from 'pg'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
-import {edgesOf} from '../datamap/schema.js'
+import {RecipientToTell, recipientsToTell} from '../datamap/processing.js'
+import {DataMap, edgesOf} from '../datamap/schema.js'
 import {quoteIdent} from '../db/sql.js'
 import {PrivacyError, refused, violation} from '../errors.js'
 import type {LedgerContext} from '../ledger/context.js'
@@ -80,6 +81,8 @@ export interface ErasureReport {
   residue: ResidueReport | null
   /** Stored log lines redacted (with the dry run: that would be); null without a log store. */
   logLines: number | null
+  /** The recipients the map names for the tables that held the people's data, who must be told (Art. 19). */
+  recipientsToTell: RecipientToTell[]
   /** With `elapsed`: the whole transaction, and the part spent collecting identifiers and checking for residue. */
   timings?: {totalMs: number; residueMs: number}
   ledgerEvent: number | null
@@ -162,6 +165,12 @@ function residueError(residue: ResidueReport): PrivacyError {
   )
 }
 
+/** Whom to tell (Art. 19): the recipients of every table the erasure changed or left holding the people's data. */
+function recipientsOf(map: DataMap, report: ErasureReport): RecipientToTell[] {
+  const changed = report.plan.filter(step => (report.touched[step.table] ?? 0) > 0).map(step => step.table)
+  return recipientsToTell(map, [...new Set([...changed, ...report.notErased.map(n => n.table)])])
+}
+
 /**
  * Erases everything the data map ties to the people, in one transaction:
  * their rows are chosen once, by key, inside Postgres; the plan runs as one
@@ -234,6 +243,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       residue: null,
       logLines: null,
       ledgerEvent: null,
+      recipientsToTell: [],
     }
     if (logs) {
       // Identifiers are read before anything is erased; the log store's change commits right after the erasure's.
@@ -244,6 +254,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
     }
     if (input.dryRun) {
       for (const step of plan.steps) report.touched[step.table] = (report.touched[step.table] ?? 0) + step.rows
+      report.recipientsToTell = recipientsOf(map, report)
       await client.query('ROLLBACK')
       return report
     }
@@ -283,6 +294,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       },
     )
     report.touched = executed.touched
+    report.recipientsToTell = recipientsOf(map, report)
     report.statements = plan.steps.length
     table = '(residue check)'
     input.progress?.({kind: 'step', message: 'checking that nothing of the person is left where the map erases'})
