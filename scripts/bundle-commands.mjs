@@ -1,13 +1,15 @@
-// Bundles each compiled command (dist/commands) with what it imports into one file, sharing chunks, so a
-// command starts without resolving and reading hundreds of modules. Code that is imported dynamically
-// (ink, age, the Heroku credential reporter) stays in chunks of its own that load only when used.
+// Bundles each compiled command (dist/commands) and oclif's runner (dist/cli/main.js, what bin/run.js starts) with
+// what they import into one file each, sharing chunks, so a command starts without resolving and reading hundreds of
+// modules. Code that is imported dynamically (ink, age, the Heroku credential reporter) stays in chunks of its own
+// that load only when used.
 import {build} from 'esbuild'
 import {readdir, rm} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const commands = join(root, 'dist', 'commands')
+const dist = join(root, 'dist')
+const commands = join(dist, 'commands')
 
 async function files(dir) {
   const entries = await readdir(dir, {withFileTypes: true})
@@ -26,27 +28,30 @@ const lazyCredentialTelemetry = {
   },
 }
 
-const entryPoints = await files(commands)
-const chunks = join(root, 'dist', 'chunks')
+const entryPoints = [...(await files(commands)), join(dist, 'cli', 'main.js')]
+const chunks = join(dist, 'chunks')
 await rm(chunks, {recursive: true, force: true})
 const result = await build({
   entryPoints,
-  outdir: commands,
-  outbase: commands,
+  outdir: dist,
+  outbase: dist,
   allowOverwrite: true,
   bundle: true,
   splitting: true,
-  chunkNames: '../chunks/[name]-[hash]',
+  chunkNames: 'chunks/[name]-[hash]',
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // oclif itself runs the commands and must be the one copy. Some are required from node_modules as they are,
+  // oclif is bundled too: bin/run.js starts the bundle's copy, the one that runs the commands (an error class it
+  // checks must be the commands' own). Under the heroku CLI the commands run with this copy as they would with the
+  // plugin's own node_modules/@oclif/core. Some are required from node_modules as they are,
   // because they load files a bundler cannot see: ssh2 its compiled add-ons (only when a bastion is used),
   // @heroku/http-call its modules through an alias of require, yoga-wasm-web (the layout engine of the ink that
   // @heroku/heroku-cli-util's tables use) a WebAssembly file beside it. @heroku/heroku-cli-util itself stays in the
   // bundle: it checks errors against @heroku-cli/command's classes, which must be the bundle's copy. The others are
-  // optional and absent.
-  external: ['@oclif/core', '@oclif/core/*', 'ssh2', '@heroku/http-call', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
+  // optional and absent, or (typescript, ts-node, tsx) what oclif loads only to run a plugin from its TypeScript
+  // sources, which this one never does.
+  external: ['typescript', 'ts-node', 'tsx', 'ssh2', '@heroku/http-call', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
   plugins: [lazyCredentialTelemetry],
@@ -55,4 +60,4 @@ const result = await build({
   legalComments: 'none',
 })
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0)
-process.stderr.write(`bundled ${entryPoints.length} commands from ${relative(root, commands)} (${(bytes / 1048576).toFixed(1)} MB with shared chunks)\n`)
+process.stderr.write(`bundled ${entryPoints.length - 1} commands from ${relative(root, commands)} and oclif (${(bytes / 1048576).toFixed(1)} MB with shared chunks)\n`)

@@ -1,6 +1,5 @@
 import {existsSync} from 'node:fs'
 
-import {flags as herokuFlags} from '@heroku-cli/command'
 import {Flags} from '@oclif/core'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
@@ -8,12 +7,13 @@ import {get} from '../lib/heroku/api.js'
 import {resolveDatabase} from '../lib/heroku/resolve-database.js'
 import {AppStatus, ScopeApp, mapPathFor, scopeWithMaps} from '../lib/ledger/request-apps.js'
 import {PrivacyRequest, getRequest} from '../lib/ledger/requests.js'
+import {appFlag} from './flags.js'
 import {LedgerFlags, OpenLedger, openLedger} from './ledger.js'
 import type {Opener} from './target.js'
 
 /** -a repeated for a request across apps, or --team for every app of a team that has a map. */
 export const scopeFlags = {
-  app: herokuFlags.app({
+  app: appFlag({
     description: "app whose database to use; repeat for a request across several apps (the first app's ledger keeps the request)",
     multiple: true,
   }),

@@ -1,17 +1,24 @@
 import {flags} from '@heroku-cli/command'
 import {Flags} from '@oclif/core'
 
-const herokuApp = flags.app({description: 'app whose database to use'})
+/**
+ * The heroku CLI's --app without the default it works out for help: that runs
+ * git, and makes oclif load the whole command to print help the manifest
+ * already holds. The default itself (HEROKU_APP, else the app of the git
+ * remote) still applies when a command runs without --app.
+ */
+export const appFlag = ((options?: object) => ({...flags.app(options as never), defaultHelp: undefined})) as typeof flags.app
+
+const herokuApp = appFlag({description: 'app whose database to use'})
 
 /**
- * The heroku CLI's --app, whose default (HEROKU_APP, else the app of the git
- * remote) runs git several times as each command starts; a command given
- * --database-url has no app, so there it asks nothing of git.
+ * --app as commands that read a database take it: heroku's default runs git
+ * several times as each command starts; a command given --database-url has no
+ * app, so there it asks nothing of git.
  */
 const app: typeof herokuApp = {
   ...herokuApp,
   default: async context => (context.flags['database-url'] || typeof herokuApp.default !== 'function' ? undefined : herokuApp.default(context)),
-  defaultHelp: async context => (context.flags['database-url'] || typeof herokuApp.defaultHelp !== 'function' ? undefined : herokuApp.defaultHelp(context)),
 }
 
 /** The flags every command that reads a database takes, named as `heroku pg:*` names them. */

@@ -1,6 +1,7 @@
 import {flags as herokuFlags} from '@heroku-cli/command'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
+import {appFlag} from '../../cli/flags.js'
 import {StoreEntry, inventory} from '../../lib/check/inventory.js'
 import {tableFlags} from '../../cli/table.js'
 
@@ -11,7 +12,7 @@ From the app's add-ons, attachments and log drains: Heroku Postgres (plan, regio
 
   static examples = ['<%= config.bin %> <%= command.id %> -a example-app', '<%= config.bin %> <%= command.id %> -a example-app --json']
 
-  static flags = {app: herokuFlags.app({required: true}), remote: herokuFlags.remote(), ...tableFlags}
+  static flags = {app: appFlag({required: true}), remote: herokuFlags.remote(), ...tableFlags}
 
   async run(): Promise<{stores: StoreEntry[]}> {
     const {flags} = await this.parse(Inventory)

@@ -2,7 +2,7 @@ import {flags as herokuFlags} from '@heroku-cli/command'
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
-import {mapFlag} from '../../cli/flags.js'
+import {appFlag, mapFlag} from '../../cli/flags.js'
 import {loadDataMap} from '../../lib/datamap/load.js'
 import {reviewMarks} from '../../lib/datamap/processing.js'
 import {RecordOfProcessing, buildRecord} from '../../lib/records/record.js'
@@ -20,7 +20,7 @@ Built each time from the data map (controller, purposes and legal bases, categor
   ]
 
   static flags = {
-    app: herokuFlags.app({required: true}),
+    app: appFlag({required: true}),
     remote: herokuFlags.remote(),
     map: mapFlag,
     format: Flags.string({description: 'output format', options: ['md', 'html', 'json'], default: 'md'}),

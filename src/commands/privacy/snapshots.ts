@@ -1,6 +1,7 @@
 import {flags as herokuFlags} from '@heroku-cli/command'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
+import {appFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {tableFlags} from '../../cli/table.js'
 import {SnapshotStatus, listSnapshots} from '../../lib/reconcile/snapshots.js'
@@ -13,7 +14,7 @@ Backups, forks and followers, each with the erasures and restrictions recorded a
   static examples = ['<%= config.bin %> <%= command.id %> -a example-app', '<%= config.bin %> <%= command.id %> -a example-app --json']
 
   static flags = {
-    app: herokuFlags.app({required: true}),
+    app: appFlag({required: true}),
     remote: herokuFlags.remote(),
     ...ledgerFlags,
     ...tableFlags,

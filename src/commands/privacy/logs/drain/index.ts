@@ -2,6 +2,7 @@ import {flags as herokuFlags} from '@heroku-cli/command'
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../../../cli/base-command.js'
+import {appFlag} from '../../../../cli/flags.js'
 import {LogDrain, LoggingFacts, addLogDrain} from '../../../../lib/logs/drains.js'
 import {passwordOfUrl} from '../../../../lib/redact.js'
 
@@ -15,7 +16,7 @@ The URL must be https:// (plain http only to localhost) and carry the credential
   static examples = ['<%= config.bin %> <%= command.id %> -a example-app --url https://drain:s3cret@example-logs.herokuapp.com/drain']
 
   static flags = {
-    app: herokuFlags.app({required: true}),
+    app: appFlag({required: true}),
     remote: herokuFlags.remote(),
     url: Flags.string({description: "the receiver's drain URL, with user:password@", required: true, helpValue: 'https://user:password@host/path'}),
     'no-auth': Flags.boolean({description: 'accept a drain URL without credentials'}),

@@ -1,6 +1,7 @@
 import {flags as herokuFlags} from '@heroku-cli/command'
 
 import {PrivacyCommand} from '../../../../cli/base-command.js'
+import {appFlag} from '../../../../cli/flags.js'
 import {LogDrain, LoggingFacts, listLogDrains} from '../../../../lib/logs/drains.js'
 import {tableFlags} from '../../../../cli/table.js'
 
@@ -12,7 +13,7 @@ Shows each drain's URL without its password, the drain token a receiver should a
   static examples = ['<%= config.bin %> <%= command.id %> -a example-app', '<%= config.bin %> <%= command.id %> -a example-app --json']
 
   static flags = {
-    app: herokuFlags.app({required: true}),
+    app: appFlag({required: true}),
     remote: herokuFlags.remote(),
     ...tableFlags,
   }

@@ -2,6 +2,7 @@ import {flags as herokuFlags} from '@heroku-cli/command'
 import {Args} from '@oclif/core'
 
 import {PrivacyCommand} from '../../../../cli/base-command.js'
+import {appFlag} from '../../../../cli/flags.js'
 import {confirmFlags, requireConfirmation} from '../../../../cli/confirm.js'
 import {LogDrain, removeLogDrain} from '../../../../lib/logs/drains.js'
 import {passwordOfUrl} from '../../../../lib/redact.js'
@@ -18,7 +19,7 @@ Names the drain by its id, its token or its URL (with or without the credentials
   }
 
   static flags = {
-    app: herokuFlags.app({required: true}),
+    app: appFlag({required: true}),
     remote: herokuFlags.remote(),
     ...confirmFlags,
   }
