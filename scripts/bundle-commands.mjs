@@ -3,7 +3,7 @@
 // modules. Code that is imported dynamically (ink, age, the Heroku credential reporter) stays in chunks of its own
 // that load only when used.
 import {build} from 'esbuild'
-import {readdir, rm} from 'node:fs/promises'
+import {readdir, rm, writeFile} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -59,5 +59,7 @@ const result = await build({
   metafile: true,
   legalComments: 'none',
 })
+// What each bundle holds and imports, for the tests that keep start-up lean.
+await writeFile(join(dist, 'bundles.json'), JSON.stringify(result.metafile))
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0)
 process.stderr.write(`bundled ${entryPoints.length - 1} commands from ${relative(root, commands)} and oclif (${(bytes / 1048576).toFixed(1)} MB with shared chunks)\n`)

@@ -83,6 +83,26 @@ describe('privacy.yml parsing', () => {
     expect(problems[0]!.line).to.be.a('number')
   })
 
+  it('reports a key given twice with its line, as yaml words it', () => {
+    const {problems} = problemsOf(VALID.replace('    erase: delete\n', '    erase: delete\n    erase: anonymize\n'))
+    expect(problems).to.have.length(1)
+    expect(problems[0]).to.deep.include({path: '(yaml)', line: 9, message: 'Map keys must be unique'})
+  })
+
+  it('reads an empty file as an empty document, which lacks what a map needs', () => {
+    const {problems} = problemsOf('# nothing yet\n')
+    expect(problems.map(p => p.path)).to.deep.equal(['(top)'])
+  })
+
+  it('reads the same data yaml reads, and hands over the Document with its comments for an edit', () => {
+    const text = `# reviewed by the DPO\n${VALID.replace('version: 1', 'version: 1 # the format')}`
+    const loaded = parseDataMap(text, 'privacy.yml')
+    expect(loaded.raw).to.deep.equal(loaded.document.toJS())
+    loaded.document.setIn(['tables', 'public.orders', 'erase'], 'delete')
+    expect(loaded.document.toString()).to.include('# reviewed by the DPO').and.include('version: 1 # the format')
+    expect(parseDataMap(loaded.document.toString(), 'privacy.yml').map.tables['public.orders']?.erase).to.equal('delete')
+  })
+
   it('reports every problem at once, each with its path and line', () => {
     const broken = VALID.replace('email: { category: contact, erase: hash }', 'email: { category: contacts, erase: shred }').replace(
       'erase: anonymize',

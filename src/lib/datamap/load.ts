@@ -1,5 +1,6 @@
 import {readFile} from 'node:fs/promises'
 
+import {load as readYaml} from 'js-yaml'
 import {Document, LineCounter, isMap, isScalar, parseDocument} from 'yaml'
 
 import {PrivacyError} from '../errors.js'
@@ -17,6 +18,9 @@ export interface MapProblem {
 
 export interface LoadedDataMap {
   map: DataMap
+  /** The file as plain data, before validation. */
+  raw: unknown
+  /** The file as yaml's Document (comments, positions), parsed when first asked for: for a line to report, or an edit. */
   document: Document
   lines: LineCounter
   file: string
@@ -62,21 +66,9 @@ export interface ParseOptions {
 
 /** Parses and validates privacy.yml text; every problem is reported at once, with its path and line. */
 export function parseDataMap(text: string, file: string, options: ParseOptions = {}): LoadedDataMap {
-  const lines = new LineCounter()
-  const document = parseDocument(text, {lineCounter: lines, prettyErrors: true, uniqueKeys: true})
-  if (document.errors.length > 0) {
-    throw invalidMap(
-      file,
-      document.errors.map(error => ({
-        path: '(yaml)',
-        line: error.linePos?.[0]?.line,
-        message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-      })),
-    )
-  }
-  const loaded = {document, lines}
+  const loaded = new MapSource(text, file).located()
   const ruleProblems = fileRuleProblems(loaded, lineOf)
-  const result = dataMapSchema.safeParse(document.toJS())
+  const result = dataMapSchema.safeParse(loaded.raw)
   if (!result.success) {
     throw invalidMap(file, [
       ...result.error.issues.flatMap(issue => {
@@ -90,7 +82,65 @@ export function parseDataMap(text: string, file: string, options: ParseOptions =
     ])
   }
   if (ruleProblems.length > 0 && !options.deferRules) throw invalidMap(file, ruleProblems)
-  return {map: result.data, document, lines, file}
+  return Object.assign(loaded, {map: result.data, file})
+}
+
+/**
+ * The text of a map, read two ways. Commands read the map far more often than
+ * anyone edits it or gets it wrong, so the plain data comes from js-yaml,
+ * several times quicker than yaml from a cold start; yaml's Document, which
+ * knows lines and keeps comments, is parsed only when something asks for it.
+ * A text js-yaml refuses goes to yaml, which names every problem with its line.
+ */
+class MapSource {
+  private parsed?: {document: Document; lines: LineCounter}
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  /** The plain data, with the Document behind it; throws invalid_map when the text is not YAML. */
+  located(): {raw: unknown; readonly document: Document; readonly lines: LineCounter} {
+    const yaml = () => this.yaml()
+    return {
+      raw: this.plain(),
+      get document() {
+        return yaml().document
+      },
+      get lines() {
+        return yaml().lines
+      },
+    }
+  }
+
+  private plain(): unknown {
+    // An empty file is an empty document to yaml, an error to js-yaml.
+    if (this.text.trim() === '') return null
+    try {
+      return readYaml(this.text)
+    } catch {
+      return this.yaml().document.toJS()
+    }
+  }
+
+  private yaml(): {document: Document; lines: LineCounter} {
+    if (this.parsed) return this.parsed
+    const lines = new LineCounter()
+    const document = parseDocument(this.text, {lineCounter: lines, prettyErrors: true, uniqueKeys: true})
+    if (document.errors.length > 0) {
+      throw invalidMap(
+        this.file,
+        document.errors.map(error => ({
+          path: '(yaml)',
+          line: error.linePos?.[0]?.line,
+          message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+        })),
+      )
+    }
+    this.parsed = {document, lines}
+    return this.parsed
+  }
 }
 
 function describeIssue(issue: {code: string; message: string; values?: unknown[]; path: PropertyKey[]}): string {

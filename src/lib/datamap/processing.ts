@@ -86,7 +86,7 @@ export interface ReviewMark {
 }
 
 /** Every entry still marked `review: true` (a guess of privacy:scan nobody has confirmed), with its line. */
-export function reviewMarks(loaded: Pick<LoadedDataMap, 'document' | 'lines'>): ReviewMark[] {
+export function reviewMarks(loaded: Pick<LoadedDataMap, 'raw' | 'document' | 'lines'>): ReviewMark[] {
   const marks: ReviewMark[] = []
   const walk = (value: unknown, path: Array<string | number>): void => {
     if (Array.isArray(value)) {
@@ -97,7 +97,7 @@ export function reviewMarks(loaded: Pick<LoadedDataMap, 'document' | 'lines'>): 
       for (const [key, v] of entries) walk(v, [...path, key])
     }
   }
-  walk(loaded.document.toJS(), [])
+  walk(loaded.raw, [])
   return marks
 }
 

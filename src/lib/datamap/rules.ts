@@ -3,7 +3,7 @@ import type {Document, LineCounter} from 'yaml'
 import {parseKeyPattern} from './json-keys.js'
 import type {MapProblem} from './load.js'
 
-type Located = {document: Document; lines: LineCounter}
+type Located = {raw: unknown; document: Document; lines: LineCounter}
 type LineOf = (loaded: Located, path: Array<string | number>, key?: string) => number | undefined
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -16,7 +16,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function fileRuleProblems(loaded: Located, lineOf: LineOf): MapProblem[] {
   const problems: MapProblem[] = []
-  const raw: unknown = loaded.document.toJS()
+  const raw = loaded.raw
   const tables = isRecord(raw) && isRecord(raw.tables) ? raw.tables : {}
   for (const [table, spec] of Object.entries(tables)) {
     const columns = isRecord(spec) && isRecord(spec.columns) ? spec.columns : {}
