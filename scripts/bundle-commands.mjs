@@ -28,6 +28,17 @@ const lazyCredentialTelemetry = {
   },
 }
 
+/**
+ * zod's namespace re-exports the messages of every language it knows (half of zod's code); the tool uses only
+ * English, its default, so the bundles hold only that.
+ */
+const englishZodMessages = {
+  name: 'english-zod-messages',
+  setup(builder) {
+    builder.onLoad({filter: /[/\\]zod[/\\]v4[/\\]locales[/\\]index\.js$/}, () => ({contents: 'export {default as en} from "./en.js"', loader: 'js'}))
+  },
+}
+
 const entryPoints = [...(await files(commands)), join(dist, 'cli', 'main.js')]
 const chunks = join(dist, 'chunks')
 await rm(chunks, {recursive: true, force: true})
@@ -54,7 +65,7 @@ const result = await build({
   external: ['typescript', 'ts-node', 'tsx', 'ssh2', '@heroku/http-call', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
-  plugins: [lazyCredentialTelemetry],
+  plugins: [lazyCredentialTelemetry, englishZodMessages],
   logLevel: 'warning',
   metafile: true,
   legalComments: 'none',

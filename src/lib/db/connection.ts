@@ -144,7 +144,8 @@ export interface Database {
 
 /**
  * Opens a pool — through the bastion when the target has one — and proves it
- * works with one round trip, so failures surface here with a clear message.
+ * works by connecting one client (the server has then accepted the role and
+ * is ready for queries), so failures surface here with a clear message.
  */
 export async function openDatabase(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<Database> {
   const destination = parsePostgresUrl(target.url)
@@ -168,7 +169,8 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
     await tunnel?.close()
   }
   try {
-    await pool.query('SELECT 1')
+    const client = await pool.connect()
+    client.release()
   } catch (error) {
     const refused = tunnel?.refusedForward()
     await close()

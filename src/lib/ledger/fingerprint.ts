@@ -8,9 +8,11 @@ import type pg from 'pg'
  * fingerprints can no longer be matched to a person).
  */
 export async function subjectKey(client: pg.ClientBase, scope: string): Promise<Buffer> {
+  const read = async () => (await client.query<{hmac_key: Buffer}>('SELECT hmac_key FROM heroku_privacy.keys WHERE scope = $1', [scope])).rows[0]?.hmac_key
+  const existing = await read()
+  if (existing) return existing
   await client.query('INSERT INTO heroku_privacy.keys (scope, hmac_key) VALUES ($1, $2) ON CONFLICT (scope) DO NOTHING', [scope, randomBytes(32)])
-  const {rows} = await client.query<{hmac_key: Buffer}>('SELECT hmac_key FROM heroku_privacy.keys WHERE scope = $1', [scope])
-  return rows[0]!.hmac_key
+  return (await read())!
 }
 
 /** How a person is recorded in the ledger: never the value itself, only a keyed hash of it. */
