@@ -68,7 +68,8 @@ export interface ParseOptions {
 export function parseDataMap(text: string, file: string, options: ParseOptions = {}): LoadedDataMap {
   const loaded = new MapSource(text, file).located()
   const ruleProblems = fileRuleProblems(loaded, lineOf)
-  const result = dataMapSchema.safeParse(loaded.raw)
+  // A command validates its map once: compiling a parser for each object schema first would cost more than it saves.
+  const result = dataMapSchema.safeParse(loaded.raw, {jitless: true})
   if (!result.success) {
     throw invalidMap(file, [
       ...result.error.issues.flatMap(issue => {
