@@ -129,10 +129,23 @@ export abstract class PrivacyCommand extends Command {
    * when the command ends however it ends.
    */
   protected async connect(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<Database> {
+    return this.openConnections(target).connect(target, options)
+  }
+
+  /**
+   * Starts opening a database the command will connect() to next with default
+   * options, so that it opens while the command sets up other things (the
+   * ledger in another database, say).
+   */
+  protected warmConnection(target: DatabaseTarget): void {
+    this.openConnections(target).warm(target)
+  }
+
+  private openConnections(target: DatabaseTarget): OpenConnections {
     this.rememberSecret(passwordOfUrl(target.url))
     this.rememberSecret(target.bastion?.privateKey)
     this.connections ??= new OpenConnections({sslMode: this.env.sslMode, tunnelTimeoutMs: this.env.tunnelTimeoutMs})
-    return this.connections.connect(target, options)
+    return this.connections
   }
 
   /** Resolves the flags' database and opens it. */

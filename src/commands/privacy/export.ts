@@ -92,6 +92,7 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
     if (flags['from-follower'] && !main.heroku) {
       throw usageError('--from-follower needs --app: followers are found through Heroku.')
     }
+    if (!flags['from-follower']) this.warmConnection(main.target)
     const ledger = await this.openLedger(flags, main)
     let source: Database | undefined
     let logs: Database | undefined
