@@ -3,7 +3,7 @@
 // modules. Code that is imported dynamically (ink, age, the Heroku credential reporter) stays in chunks of its own
 // that load only when used.
 import {build} from 'esbuild'
-import {readdir, rm, writeFile} from 'node:fs/promises'
+import {readFile, readdir, rm, writeFile} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -39,6 +39,22 @@ const englishZodMessages = {
   },
 }
 
+/**
+ * pg asks whether it runs in a Cloudflare Worker by constructing a fetch Response as it loads, which loads Node's
+ * whole fetch implementation into every command; the bundles run on Node only, where the answer is no.
+ */
+const pgOnNode = {
+  name: 'pg-on-node',
+  setup(builder) {
+    builder.onLoad({filter: /[/\\]pg[/\\]lib[/\\]stream\.js$/}, async args => {
+      const source = await readFile(args.path, 'utf8')
+      const patched = source.replace('if (isCloudflareRuntime()) {', 'if (false) {')
+      if (patched === source) return {warnings: [{text: 'pg/lib/stream.js no longer asks isCloudflareRuntime(); the pg-on-node plugin can go'}]}
+      return {contents: patched, loader: 'js'}
+    })
+  },
+}
+
 const entryPoints = [...(await files(commands)), join(dist, 'cli', 'main.js')]
 const chunks = join(dist, 'chunks')
 await rm(chunks, {recursive: true, force: true})
@@ -65,7 +81,7 @@ const result = await build({
   external: ['typescript', 'ts-node', 'tsx', 'ssh2', '@heroku/http-call', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
-  plugins: [lazyCredentialTelemetry, englishZodMessages],
+  plugins: [lazyCredentialTelemetry, englishZodMessages, pgOnNode],
   logLevel: 'warning',
   metafile: true,
   legalComments: 'none',
