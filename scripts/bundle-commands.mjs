@@ -55,6 +55,19 @@ const pgOnNode = {
   },
 }
 
+/** @heroku/http-call requires its lazy dependencies through a helper the bundler cannot follow; name them outright. */
+const httpCallDeps = {
+  name: 'http-call-deps',
+  setup(builder) {
+    builder.onLoad({filter: /[/\\]@heroku[/\\]http-call[/\\]lib[/\\]deps\.js$/}, async args => {
+      const source = await readFile(args.path, 'utf8')
+      const patched = source.replace(/\bfetch\(('[^']+')\)/g, 'require($1)')
+      if (patched === source) return {errors: [{text: '@heroku/http-call no longer loads its dependencies through fetch(); see http-call-deps'}]}
+      return {contents: patched, loader: 'js'}
+    })
+  },
+}
+
 const entryPoints = [...(await files(commands)), join(dist, 'cli', 'main.js')]
 const chunks = join(dist, 'chunks')
 await rm(chunks, {recursive: true, force: true})
@@ -71,17 +84,16 @@ const result = await build({
   target: 'node20',
   // oclif is bundled too: bin/run.js starts the bundle's copy, the one that runs the commands (an error class it
   // checks must be the commands' own). Under the heroku CLI the commands run with this copy as they would with the
-  // plugin's own node_modules/@oclif/core. Some are required from node_modules as they are,
-  // because they load files a bundler cannot see: ssh2 its compiled add-ons (only when a bastion is used),
-  // @heroku/http-call its modules through an alias of require, yoga-wasm-web (the layout engine of the ink that
-  // @heroku/heroku-cli-util's tables use) a WebAssembly file beside it. @heroku/heroku-cli-util itself stays in the
-  // bundle: it checks errors against @heroku-cli/command's classes, which must be the bundle's copy. The others are
-  // optional and absent, or (typescript, ts-node, tsx) what oclif loads only to run a plugin from its TypeScript
-  // sources, which this one never does.
-  external: ['typescript', 'ts-node', 'tsx', 'ssh2', '@heroku/http-call', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
+  // plugin's own node_modules/@oclif/core. Some packages are required from node_modules as they are, because they
+  // load files a bundler cannot see: ssh2 its compiled add-ons (only when a bastion is used), yoga-wasm-web (the
+  // layout engine of the ink that @heroku/heroku-cli-util's tables use) a WebAssembly file beside it.
+  // @heroku/heroku-cli-util itself stays in the bundle: it checks errors against @heroku-cli/command's classes, which
+  // must be the bundle's copy. The others are optional and absent, or (typescript, ts-node, tsx) what oclif loads
+  // only to run a plugin from its TypeScript sources, which this one never does.
+  external: ['typescript', 'ts-node', 'tsx', 'ssh2', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
-  plugins: [lazyCredentialTelemetry, englishZodMessages, pgOnNode],
+  plugins: [lazyCredentialTelemetry, englishZodMessages, pgOnNode, httpCallDeps],
   logLevel: 'warning',
   metafile: true,
   legalComments: 'none',
