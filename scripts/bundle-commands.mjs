@@ -68,6 +68,22 @@ const httpCallDeps = {
   },
 }
 
+/**
+ * oclif sorts the commands of the manifest with localeCompare as it starts, which builds a collator (ICU) before
+ * anything else needs one; command ids are lowercase ASCII, where comparing code points gives the same order.
+ */
+const oclifPlainSort = {
+  name: 'oclif-plain-sort',
+  setup(builder) {
+    builder.onLoad({filter: /[/\\]@oclif[/\\]core[/\\]lib[/\\]config[/\\]plugin\.js$/}, async args => {
+      const source = await readFile(args.path, 'utf8')
+      const patched = source.replace('.sort((a, b) => a.id.localeCompare(b.id))', '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))')
+      if (patched === source) return {warnings: [{text: "oclif's plugin.js no longer sorts commands with localeCompare; the oclif-plain-sort plugin can go"}]}
+      return {contents: patched, loader: 'js'}
+    })
+  },
+}
+
 const entryPoints = [...(await files(commands)), join(dist, 'cli', 'main.js')]
 const chunks = join(dist, 'chunks')
 await rm(chunks, {recursive: true, force: true})
@@ -93,7 +109,7 @@ const result = await build({
   external: ['typescript', 'ts-node', 'tsx', 'ssh2', 'yoga-wasm-web', 'yoga-wasm-web/*', 'react-devtools-core', 'pg-native'],
   // Bundled CommonJS modules require Node's built-ins.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
-  plugins: [lazyCredentialTelemetry, englishZodMessages, pgOnNode, httpCallDeps],
+  plugins: [lazyCredentialTelemetry, englishZodMessages, pgOnNode, httpCallDeps, oclifPlainSort],
   logLevel: 'warning',
   metafile: true,
   legalComments: 'none',
