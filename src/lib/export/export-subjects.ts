@@ -16,7 +16,7 @@ import type {SubjectLookup} from '../subject/parse.js'
 import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
 import {FileEntry, addRowsFile, emptyRows} from './archive-files.js'
 import {Art15Facts, buildArt15Facts} from './art15.js'
-import {addCopiedCsvFile, addCopiedJsonFile, copyCsvStatement, copyJsonStatement} from './copy-files.js'
+import {addCopiedFile} from './copy-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {hashFile} from './hash-file.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
@@ -204,7 +204,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
     const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
     pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
     const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format, encoded: true}
-    const written = await addTableFile(zip, entry, client, subjectRowsSelect(rows, table.key, columns, {columns: thirdParty}, input.format))
+    const written = await addCopiedFile(zip, entry, client, subjectRowsSelect(rows, table.key, columns, {columns: thirdParty}, input.format))
     files.push(written.file)
     html.push(written.shown)
     input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
@@ -270,11 +270,4 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   await zip.addBuffer(MANIFEST_PATH, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
   await zip.finish()
   return {snapshotAt, files, withheld, subjects: people, art15: manifest.art15}
-}
-
-/** One table's file, written by Postgres through COPY: it encodes, Node only frames, counts and hashes. */
-function addTableFile(zip: ZipWriter, entry: FileEntry, client: pg.ClientBase, query: {prefix: string; select: string}) {
-  return entry.format === 'json'
-    ? addCopiedJsonFile(zip, entry, client, copyJsonStatement(query.prefix, query.select))
-    : addCopiedCsvFile(zip, entry, client, copyCsvStatement(query.prefix, query.select))
 }
