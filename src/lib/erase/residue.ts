@@ -135,8 +135,10 @@ export function holdsIdentifier(column: ColumnInfo, alias: string): string {
 function equalsIdentifier(column: ColumnInfo, alias: string): string {
   const name = `${alias}.${quoteIdent(column.name)}`
   const normalised = (value: string) => (ADDRESS.has(column.baseType) ? `host(${value})` : `lower(btrim(${value}::text))`)
-  if (column.isArray) return `EXISTS (SELECT 1 FROM unnest(${name}) e WHERE ${normalised('e')} IN (SELECT value FROM ${IDENTIFIERS} WHERE NOT is_name))`
-  return `${normalised(name)} IN (SELECT value FROM ${IDENTIFIERS} WHERE NOT is_name)`
+  // EXISTS against the identifiers' primary key: an index probe (or a hash) per row however many identifiers there are.
+  const isOne = (value: string) => `EXISTS (SELECT 1 FROM ${IDENTIFIERS} i WHERE i.value = ${normalised(value)} AND NOT i.is_name)`
+  if (column.isArray) return `EXISTS (SELECT 1 FROM unnest(${name}) e WHERE ${isOne('e')})`
+  return isOne(name)
 }
 
 export interface ResidueHit {
@@ -252,7 +254,7 @@ async function searchOtherRows(client: pg.ClientBase, rows: SubjectRows, map: Da
     const filters = columns.map((c, i) => `count(*) FILTER (WHERE ${equalsIdentifier(c, 't')}) AS c${i}`)
     const {
       rows: [counts],
-    } = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE NOT ${rows.belongs(key, 't')}`)
+    } = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE ${rows.outside(key, 't')}`)
     report.columns += columns.length
     columns.forEach((column, i) => {
       const n = Number(counts![`c${i}`])
