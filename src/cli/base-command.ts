@@ -4,7 +4,7 @@ import type pg from 'pg'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
 import {ConnectionOptions, Database, DatabaseTarget} from '../lib/db/connection.js'
-import type {RegistryAndLedger} from '../lib/restrict/run.js'
+import type {RegistryAndLedger} from '../lib/restrict/restrict.js'
 import {passwordOfUrl, redactSecrets} from '../lib/redact.js'
 import {HerokuApi} from '../lib/heroku/api.js'
 import {cliHerokuApi} from '../lib/heroku/cli-client.js'
