@@ -9,7 +9,7 @@ import type {LedgerContext} from './context.js'
 import {appendEvent} from './events.js'
 import {fingerprint, ledgerKey} from './fingerprint.js'
 import {LedgerHead, formatHead} from './head.js'
-import type {RequestKind} from './requests.js'
+import type {RequestKind} from './request-kinds.js'
 
 /** One app a request covers, and the data map that describes its database. */
 export interface ScopeApp {

@@ -11,8 +11,10 @@ import {fingerprint, subjectKey} from './fingerprint.js'
 import {acknowledgeBy, deadline, extensionUnit, rulesFor} from './laws.js'
 import {AppStatus, ScopeApp, appStatuses, assertAppsDone} from './request-apps.js'
 
-export const REQUEST_KINDS = ['access', 'erasure', 'restriction', 'rectification', 'objection', 'portability'] as const
-export type RequestKind = (typeof REQUEST_KINDS)[number]
+import type {RequestKind} from './request-kinds.js'
+
+export {REQUEST_KINDS} from './request-kinds.js'
+export type {RequestKind} from './request-kinds.js'
 
 /** How the requester's identity was checked; a closed list, so no document number or answer ends up in the ledger. */
 export const VERIFICATION_METHODS = [

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 
 import type pg from 'pg'
 
-import {buildDataMap} from '../datamap/build.js'
+import {buildDataMap} from './build-map.js'
 import {MapDrift, diffMapAgainstSchema, hasDrift} from '../datamap/diff.js'
 import {MapProblem, loadDataMap, parseDataMap} from '../datamap/load.js'
 import {mergeIntoDocument, newMapDocument, renderDocument, writeMapFile} from '../datamap/save.js'
