@@ -187,7 +187,7 @@ export abstract class PrivacyCommand extends Command {
   }
 
   /** A table that fits the terminal, with --columns/--extended/--csv when the command has tableFlags; nothing under --json. */
-  protected async table<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): Promise<void> {
+  public async table<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): Promise<void> {
     if (this.jsonEnabled()) return
     await renderTable(rows, columns, flags, line => this.log(line))
   }
