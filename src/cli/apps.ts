@@ -20,7 +20,8 @@ export const scopeFlags = {
   }),
   team: Flags.string({
     description: 'a request across every app of this team that has a map (privacy.<app>.yml beside --map)',
-    exclusive: ['app', 'database', 'database-url'],
+    // A relation, not `exclusive`: oclif's usage line would show -a, --database and --database-url as alternatives to each other too.
+    relationships: [{type: 'none', flags: ['app', 'database', 'database-url']}],
   }),
 }
 

@@ -3,6 +3,7 @@ import {Command as OclifCommand} from '@oclif/core'
 import type pg from 'pg'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {withFlagHints} from './hints.js'
 import {ConnectionOptions, Database, DatabaseTarget} from '../lib/db/connection.js'
 import type {RegistryAndLedger} from '../lib/restrict/restrict.js'
 import {passwordOfUrl, redactSecrets} from '../lib/redact.js'
@@ -219,6 +220,7 @@ export abstract class PrivacyCommand extends Command {
       )
     }
     if (error instanceof PrivacyError && error.code === 'no_map' && this.appName) error.message = error.message.replace('-a APP', `-a ${this.appName}`)
+    if (error instanceof PrivacyError) error.message = withFlagHints(error.code, error.message, this.ctor.flags ?? {})
     return error
   }
 

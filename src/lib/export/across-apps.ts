@@ -67,7 +67,7 @@ export function exportAcrossApps(input: ExportAcrossAppsInput): Promise<ExportAc
 
 async function writeAcrossApps(input: ExportAcrossAppsInput): Promise<ExportAcrossApps> {
   if (existsSync(input.out) && !input.force) {
-    throw new PrivacyError(`${input.out} already exists; choose another --out or pass --force to replace it.`, {code: 'output_exists'})
+    throw new PrivacyError(`${input.out} already exists.`, {code: 'output_exists'})
   }
   if (input.encryptTo) assertAgeRecipient(input.encryptTo)
   const sources = new Map<string, ExportSource>()

@@ -90,7 +90,7 @@ function describeResolverFailure(util: CliUtil, error: unknown, app: string, dat
   if (error instanceof PrivacyError) return error
   if (error instanceof util.AmbiguousError) {
     const names = (error.matches as Array<{name: string; app?: {name?: string}}>).map(m => `${m.app?.name ?? app}::${m.name}`).join(', ')
-    return new PrivacyError(`${database} matches several databases on ${app} (${names}). Name one with --database.`, {code: 'ambiguous_database'})
+    return new PrivacyError(`${database} matches several databases on ${app} (${names}).`, {code: 'ambiguous_database'})
   }
   const message = plainMessage(error)
   if (error instanceof util.NotFound) return new PrivacyError(`Unknown database ${database} on ${app}.`, {code: 'database_not_found'})

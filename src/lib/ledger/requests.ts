@@ -150,7 +150,7 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
   const today = startOfDay(ctx.clock())
   const receivedOn = startOfDay(input.receivedOn ?? today)
   if (receivedOn.getTime() > today.getTime()) {
-    throw new PrivacyError(`--received ${formatDate(receivedOn)} is in the future; use the date the request reached you.`, {code: 'received_in_future'})
+    throw new PrivacyError(`The request's received date, ${formatDate(receivedOn)}, is in the future.`, {code: 'received_in_future'})
   }
   return inTransaction(ctx.pool, {}, async client => {
     const key = await subjectKey(client, ctx.scope)

@@ -208,10 +208,7 @@ export interface LiftInput {
  */
 export async function markLifted(input: LiftInput): Promise<ActiveRestriction[]> {
   if (!input.approvedBy || !input.evidence) {
-    throw refused(
-      'approval_missing',
-      "Lifting a restriction needs the person's recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).",
-    )
+    throw refused('approval_missing', "Lifting a restriction needs the person's recorded approval: who approved it, and the evidence (GDPR Art. 18(3)).")
   }
   return inTransaction(input.pool, {}, async client => {
     const prints = input.subjects.map(s => fingerprint(input.key, s.column, s.value))
@@ -224,10 +221,7 @@ export async function markLifted(input: LiftInput): Promise<ActiveRestriction[]>
     }
     const held = active.filter(r => r.legalHold)
     if (held.length > 0 && !input.releaseHold) {
-      throw refused(
-        'legal_hold',
-        `${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`,
-      )
+      throw refused('legal_hold', `${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold.`)
     }
     if (input.dryRun) return active
     for (const restriction of active) {

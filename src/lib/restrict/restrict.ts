@@ -1,6 +1,6 @@
 import type pg from 'pg'
 
-import {usageError} from '../errors.js'
+import {PrivacyError} from '../errors.js'
 import type {HerokuApi} from '../heroku/api.js'
 import type {HerokuDatabase} from '../heroku/resolve-database.js'
 import {SnapshotRecord, WaitOptions, captureBackup, createFork} from '../heroku/snapshots.js'
@@ -48,7 +48,7 @@ export interface RestrictRequest extends RegistryAndLedger {
 export async function restrictPeople(input: RestrictRequest): Promise<RestrictSummary & {snapshot: SnapshotRecord | null; ledgerHead: LedgerHead | null}> {
   if (input.requestId) await getRequest(input.ledger, input.requestId)
   if (input.legalHold && input.snapshot !== 'none' && !input.heroku) {
-    throw usageError('A legal hold takes a snapshot through Heroku, which needs --app; outside Heroku pass --snapshot none and keep your own copy.')
+    throw new PrivacyError('A legal hold takes a snapshot through Heroku, and this database was not reached through Heroku.', {code: 'snapshot_needs_heroku'})
   }
   await migrateRegistry(input.registry, input.registryLabel)
   const key = await ledgerKey(input.ledger.pool, input.ledger.scope)

@@ -26,7 +26,7 @@ function chosenKinds(map: DataMap, choice: KindChoice): SubjectKind[] {
   if (!choice.kind) return kinds
   const kind = kinds.find(k => k.name === choice.kind)
   if (!kind)
-    throw new PrivacyError(`--kind ${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {
+    throw new PrivacyError(`${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {
       code: 'unknown_kind',
     })
   return [kind]
@@ -127,10 +127,7 @@ export async function resolveSubjects(
         })
     }
     if (hits.length > 1 && !choice.allKinds) {
-      throw new PrivacyError(
-        `The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}; pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).`,
-        {code: 'subject_in_several_kinds'},
-      )
+      throw new PrivacyError(`The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}.`, {code: 'subject_in_several_kinds'})
     }
     return hits.map(hit => ({lookup, kind: hit.kind.name, key: hit.keys[0]!}))
   })
