@@ -61,7 +61,7 @@ async function findInKind(
       ))
     } catch (error) {
       if ((error as {code?: string}).code === '22P02') {
-        throw new PrivacyError(`A --subject value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value'})
+        throw new PrivacyError(`A lookup value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value'})
       }
       throw error
     }
@@ -90,7 +90,7 @@ export async function resolveSubjects(
     if (!kinds.some(k => k.lookup.includes(lookup.column))) {
       const allowed = kinds.map(k => `${k.lookup.join(', ')} (${k.name})`).join('; ')
       throw new PrivacyError(
-        `--subject names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`,
+        `The lookup names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`,
         {code: 'unknown_lookup'},
       )
     }
