@@ -31,8 +31,8 @@ export const FLAG_HINTS: Partial<Record<ErrorCode, FlagHint[]>> = {
     {flags: ['kind', 'all-kinds'], after: 'Pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).'},
   ],
   received_in_future: [{flags: ['received'], after: 'Give the date it reached you with --received.'}],
-  erase_lock_timeout: [{flags: ['lock-timeout'], after: 'Or raise --lock-timeout.'}],
-  uninstall_lock_timeout: [{flags: ['lock-timeout'], after: 'Or raise --lock-timeout.'}],
+  erase_lock_timeout: [{flags: ['lock-timeout'], after: 'Raise --lock-timeout to wait longer.'}],
+  uninstall_lock_timeout: [{flags: ['lock-timeout'], after: 'Raise --lock-timeout to wait longer.'}],
   erase_slow: [{flags: ['allow-slow'], after: 'Or accept the slow run with --allow-slow.'}],
   legal_hold: [
     {flags: ['except-held'], after: 'Or erase the rest with --except-held.'},
