@@ -145,7 +145,7 @@ export async function assertRequestSubject(
   const [only] = subjects
   if (subjects.length === 1 && only!.column === request.subjectColumn && fingerprint(key, only!.column, only!.value) === request.subjectFingerprint) return
   throw new PrivacyError(
-    `The person named is not the one ${request.id} was opened for; give the same ${request.subjectColumn}= lookup as when it was opened. Nothing was changed.`,
+    `This is not the person ${request.id} was opened for; give the same ${request.subjectColumn}= lookup as when it was opened. Nothing was changed.`,
     {code: 'request_subject_mismatch', exitCode: ExitCode.refused},
   )
 }
