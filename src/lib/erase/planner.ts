@@ -8,7 +8,7 @@ import {refused} from '../errors.js'
 import {recordedDigestSql, recordedKeySql} from '../ledger/row-keys.js'
 import {restrictedRowCondition} from '../restrict/registry-sql.js'
 import type {PlannedTable} from '../subject/graph.js'
-import {KeySet, SubjectRows, sameRow, tableSource} from '../subject/keyset.js'
+import {KeySet, SubjectRows, edgeCondition, sameRow, tableSource} from '../subject/keyset.js'
 import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
 import {referenceColumnProblems} from './reference-columns.js'
 import {columnAssignment} from './strategies.js'
@@ -433,20 +433,23 @@ async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, excl
     const set = input.rows.sets.get(table.key)!
     const ex = exclusionsOf.get(table.key)!
     for (const edge of table.edges.filter(e => input.rows.sets.has(e.parent))) {
-      const column = table.table.columns.find(c => c.name === edge.column)!
-      if (!column.isNullable) {
+      // A composite reference is one link: all its columns are cleared, and only where all of them point at the erased person.
+      const notNull = edge.columns.filter(c => !table.table.columns.find(col => col.name === c)!.isNullable)
+      if (notNull.length > 0) {
         throw blocked(
-          `${table.key}.${edge.column} is NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`,
+          `${table.key}.${notNull.join(', ')} ${notNull.length > 1 ? 'are' : 'is'} NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`,
         )
       }
       const params = new SqlParams()
-      const sql = `UPDATE ${set.from} t SET ${quoteIdent(edge.column)} = NULL FROM ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND ${ex.restrictedForOthers('t')} AND NOT ${ex.held('t')} AND t.${quoteIdent(edge.column)} IN ${input.rows.valuesOf(edge.parent, edge.parentColumn)} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`
+      const links = edgeCondition(table, edge, input.rows.sets.get(edge.parent)!, input.schema, 't')
+      const cleared = edge.columns.map(c => `${quoteIdent(c)} = NULL`).join(', ')
+      const sql = `UPDATE ${set.from} t SET ${cleared} FROM ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND ${ex.restrictedForOthers('t')} AND NOT ${ex.held('t')} AND ${links} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`
       steps.push({
         kind: 'unlink',
         table: table.key,
         own: false,
         rows: shared.rows,
-        description: `clear ${edge.column} in rows shared with a restricted person`,
+        description: `clear ${edge.columns.join(', ')} in rows shared with a restricted person`,
         sql,
         params: params.values,
       })

@@ -97,7 +97,7 @@ const TEXTUAL = new Set(['text', 'varchar', 'bpchar', 'name'])
  * `userId` pointing at an integer id); an array column matches when any
  * element does.
  */
-function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo, alias: string): string {
+export function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo, alias: string): string {
   if (edge.columns.length > 1) {
     // A composite reference matches on all its columns at once, each compared as text.
     const own = edge.columns.map(c => `${alias}.${quoteIdent(c)}::text`).join(', ')
