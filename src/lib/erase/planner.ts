@@ -8,7 +8,7 @@ import {refused} from '../errors.js'
 import {recordedDigestSql, recordedKeySql} from '../ledger/row-keys.js'
 import {restrictedRowCondition} from '../restrict/registry-sql.js'
 import type {PlannedTable} from '../subject/graph.js'
-import {KeySet, SubjectRows, edgeCondition, sameRow, tableSource} from '../subject/keyset.js'
+import {KeySet, SubjectRows, edgeClearing, edgeCondition, sameRow, tableSource} from '../subject/keyset.js'
 import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
 import {referenceColumnProblems} from './reference-columns.js'
 import {columnAssignment} from './strategies.js'
@@ -434,15 +434,17 @@ async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, excl
     const ex = exclusionsOf.get(table.key)!
     for (const edge of table.edges.filter(e => input.rows.sets.has(e.parent))) {
       // A composite reference is one link: all its columns are cleared, and only where all of them point at the erased person.
-      const notNull = edge.columns.filter(c => !table.table.columns.find(col => col.name === c)!.isNullable)
+      const parentSet = input.rows.sets.get(edge.parent)!
+      const clearing = edgeClearing(table, edge, parentSet, input.schema, 't')
+      const notNull = clearing.filter(c => c.value === 'NULL' && !table.table.columns.find(col => col.name === c.column)!.isNullable).map(c => c.column)
       if (notNull.length > 0) {
         throw blocked(
           `${table.key}.${notNull.join(', ')} ${notNull.length > 1 ? 'are' : 'is'} NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`,
         )
       }
       const params = new SqlParams()
-      const links = edgeCondition(table, edge, input.rows.sets.get(edge.parent)!, input.schema, 't')
-      const cleared = edge.columns.map(c => `${quoteIdent(c)} = NULL`).join(', ')
+      const links = edgeCondition(table, edge, parentSet, input.schema, 't')
+      const cleared = clearing.map(c => `${quoteIdent(c.column)} = ${c.value}`).join(', ')
       const sql = `UPDATE ${set.from} t SET ${cleared} FROM ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND ${ex.restrictedForOthers('t')} AND NOT ${ex.held('t')} AND ${links} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`
       steps.push({
         kind: 'unlink',

@@ -1,4 +1,4 @@
-import {readFile, rm} from 'node:fs/promises'
+import {readFile, rm, writeFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
@@ -67,5 +67,64 @@ describe('erasure next to a restricted person, through a composite reference', (
       {id: 4, tenant: 'acme', owner_email: 'user1@example.com', guest_id: 3, note: 'shared by 1 with 3'},
     ])
     expect((await db.pool.query('SELECT id FROM users ORDER BY id')).rows).to.deep.equal([{id: 1}, {id: 3}])
+  })
+})
+
+describe('erasure next to a restricted person, through an array of addresses', () => {
+  const db = useDatabase()
+  let dir: string
+  let map: string
+
+  before(async () => {
+    await db.pool.query(`
+      CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL UNIQUE);
+      CREATE TABLE tickets (id integer PRIMARY KEY, requester_id integer REFERENCES users, cc_emails text[], note text);
+      INSERT INTO users VALUES (1, 'user1@example.com'), (2, 'user2@example.com'), (3, 'user3@example.com');
+      INSERT INTO tickets VALUES
+        (1, 3, ARRAY['user3@example.com', 'user2@example.com', 'user3@example.com'], 'asked by 3, copied to 2'),
+        (2, 2, ARRAY['user2@example.com'], 'asked by 2'),
+        (3, 1, ARRAY['user1@example.com', 'user3@example.com'], 'asked by 1, copied to 3');`)
+    ;({dir, map} = await writeReviewedMap(['--database-url', db.url]))
+    // A reviewer adds what the scan cannot know: the people copied on a ticket are in it too.
+    const text = await readFile(map, 'utf8')
+    const edge = 'via: { column: requester_id, to: public.users.id }'
+    expect(text).to.include(edge)
+    await writeFile(map, text.replace(edge, 'via: [{ column: requester_id, to: public.users.id }, { column: cc_emails, to: public.users.email }]'))
+    const restricted = await runCli([
+      'privacy:restrict',
+      '--database-url',
+      db.url,
+      '--map',
+      map,
+      '--subject',
+      'id=3',
+      '--reason',
+      'accuracy',
+      '--actor',
+      'dpo@example.com',
+    ])
+    expect(restricted.code, restricted.stderr).to.equal(0)
+  })
+  after(() => rm(dir, {recursive: true, force: true}))
+
+  it('removes only the erased person’s addresses from a shared row, keeping the restricted person’s', async () => {
+    const result = await runCli([
+      'privacy:erase',
+      '--database-url',
+      db.url,
+      '--map',
+      map,
+      '--confirm',
+      db.name,
+      '--subject',
+      'id=2',
+      '--unlink-restricted-shared',
+    ])
+    expect(result.code, result.stderr + result.stdout).to.equal(0)
+    const {rows} = await db.pool.query('SELECT id, requester_id, cc_emails, note FROM tickets ORDER BY id')
+    expect(rows).to.deep.equal([
+      {id: 1, requester_id: 3, cc_emails: ['user3@example.com', 'user3@example.com'], note: 'asked by 3, copied to 2'},
+      {id: 3, requester_id: 1, cc_emails: ['user1@example.com', 'user3@example.com'], note: 'asked by 1, copied to 3'},
+    ])
   })
 })
