@@ -262,7 +262,8 @@ async function referenceFacts(
   parentEx: Exclusions,
 ): Promise<ReferenceFacts> {
   const parentSet = input.rows.sets.get(parent.key)!
-  const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
+  // A composite key points at a row by all its columns together: rows sharing only the first (a tenant) are not counted.
+  const target = referencedValues(parentSet, fk.referencedColumns, parentEx)
   const source = own ? tableSource(referencing, key => input.rows.sets.has(key)) : referencingSource(referencing)
   const mine = own ? input.rows.belongs(own.key, 'c') : 'false'
   const registered = input.hasRegistry && referencing.primaryKey.length > 0
@@ -273,7 +274,7 @@ async function referenceFacts(
   } = await input.client.query<{own: string; others: string; held: string; restricted: string}>(
     `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others,
             count(*) FILTER (WHERE NOT (${mine}) AND ${held}) AS held, count(*) FILTER (WHERE NOT (${mine}) AND ${restricted}) AS restricted
-     FROM ${source} c WHERE c.${quoteIdent(fk.columns[0]!)} IN ${target}`,
+     FROM ${source} c WHERE (${fk.columns.map(column => `c.${quoteIdent(column)}`).join(', ')}) IN ${target}`,
   )
   return {
     referencing,
@@ -286,12 +287,12 @@ async function referenceFacts(
   }
 }
 
-/** The values the deleted rows held in a column (rows under a hold or another person's restriction stay, so they do not count). */
-function referencedValues(set: KeySet, column: string, ex: Exclusions): string {
-  const value = set.carried.get(column)!
+/** The values the deleted rows held in some columns (rows under a hold or another person's restriction stay, so they do not count). */
+function referencedValues(set: KeySet, columns: string[], ex: Exclusions): string {
+  const values = columns.map(column => `k.${set.carried.get(column)!}`).join(', ')
   const table = set.planned.table
-  if (table.primaryKey.length === 0) return `(SELECT k.${value} FROM ${set.relation} k)`
-  return `(SELECT k.${value} FROM ${set.relation} k JOIN ${set.from} p ON ${sameRow(set, 'p', 'k')} WHERE NOT ${ex.held('p')} AND NOT ${ex.restrictedForOthers('p')})`
+  if (table.primaryKey.length === 0) return `(SELECT ${values} FROM ${set.relation} k)`
+  return `(SELECT ${values} FROM ${set.relation} k JOIN ${set.from} p ON ${sameRow(set, 'p', 'k')} WHERE NOT ${ex.held('p')} AND NOT ${ex.restrictedForOthers('p')})`
 }
 
 /** A foreign key holds on the table that declares it, not on tables inheriting from it. */
@@ -324,7 +325,7 @@ function unlinkStep(input: PlanInput, referencing: TableInfo, column: string, pa
   const params = new SqlParams()
   const parentSet = input.rows.sets.get(parent.key)!
   const fk = referencing.foreignKeys.find(f => f.columns[0] === column && f.references === parent.key)!
-  const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
+  const target = referencedValues(parentSet, [fk.referencedColumns[0]!], parentEx)
   // The people's own rows among them are recorded, so that a replay knows them as theirs; other people's are only counted.
   const keyed = referencing.primaryKey.length > 0 && input.rows.sets.has(referencing.key)
   const pk = keyed ? recordedKeySql(referencing, input.map, 't', input.rowKey, params.add) : `''`
