@@ -128,3 +128,58 @@ describe('erasure next to a restricted person, through an array of addresses', (
     ])
   })
 })
+
+describe('erasure next to a restricted person, through a row that stays', () => {
+  const db = useDatabase()
+  let dir: string
+  let map: string
+
+  before(async () => {
+    await db.pool.query(`
+      CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL UNIQUE);
+      CREATE TABLE messages (id integer PRIMARY KEY, sender_id integer REFERENCES users, recipient_id integer REFERENCES users, body text);
+      CREATE TABLE attachments (id integer PRIMARY KEY, message_id integer REFERENCES messages, file_name text);
+      INSERT INTO users VALUES (1, 'user1@example.com'), (2, 'user2@example.com'), (3, 'user3@example.com');
+      INSERT INTO messages VALUES (1, 2, 3, 'from 2 to 3'), (2, 2, 1, 'from 2 to 1');
+      INSERT INTO attachments VALUES (1, 1, 'for 3.pdf'), (2, 2, 'for 1.pdf');`)
+    ;({dir, map} = await writeReviewedMap(['--database-url', db.url]))
+    expect(await readFile(map, 'utf8')).to.include('via: { column: message_id, to: public.messages.id }')
+    const restricted = await runCli([
+      'privacy:restrict',
+      '--database-url',
+      db.url,
+      '--map',
+      map,
+      '--subject',
+      'id=3',
+      '--reason',
+      'accuracy',
+      '--actor',
+      'dpo@example.com',
+    ])
+    expect(restricted.code, restricted.stderr).to.equal(0)
+  })
+  after(() => rm(dir, {recursive: true, force: true}))
+
+  it('keeps a shared row’s link to another row left in place: it is the restricted person’s as much as the erased one’s', async () => {
+    const result = await runCli([
+      'privacy:erase',
+      '--database-url',
+      db.url,
+      '--map',
+      map,
+      '--confirm',
+      db.name,
+      '--subject',
+      'id=2',
+      '--unlink-restricted-shared',
+    ])
+    expect(result.code, result.stderr + result.stdout).to.equal(0)
+    expect((await db.pool.query('SELECT id, sender_id, recipient_id FROM messages ORDER BY id')).rows).to.deep.equal([
+      {id: 1, sender_id: null, recipient_id: 3},
+    ])
+    expect((await db.pool.query('SELECT id, message_id, file_name FROM attachments ORDER BY id')).rows).to.deep.equal([
+      {id: 1, message_id: 1, file_name: 'for 3.pdf'},
+    ])
+  })
+})

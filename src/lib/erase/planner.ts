@@ -422,10 +422,21 @@ function deleteStep(input: PlanInput, table: PlannedTable, ex: Exclusions, rows:
   }
 }
 
+/** The key set narrowed to the rows the erasure changes: not those under a hold or shared with someone else's restriction. */
+function erasedRowsOf(set: KeySet, ex: Exclusions): KeySet {
+  if (set.planned.table.primaryKey.length === 0) return set
+  return {
+    ...set,
+    relation: `(SELECT k.* FROM ${set.relation} k JOIN ${set.from} p ON ${sameRow(set, 'p', 'k')} WHERE NOT ${ex.held('p')} AND NOT ${ex.restrictedForOthers('p')})`,
+  }
+}
+
 /**
  * Rows shared with a person under a restriction stay as they are, but for
  * the erased person's links: each `via` column of theirs in those rows that
- * points at the erased person is cleared (it must be nullable).
+ * points at a row of the erased person's that this erasure erases is
+ * cleared (it must be nullable), or, for an array of references, loses the
+ * elements that do.
  */
 async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, exclusionsOf: Map<string, Exclusions>): Promise<ErasureStep[]> {
   const steps: ErasureStep[] = []
@@ -433,9 +444,10 @@ async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, excl
     const table = input.rows.plan.tables.find(t => t.key === shared.table)!
     const set = input.rows.sets.get(table.key)!
     const ex = exclusionsOf.get(table.key)!
-    for (const edge of table.edges.filter(e => input.rows.sets.has(e.parent))) {
+    // A link to a row the erasure leaves in place (itself shared or held) is not the erased person's alone, and stays.
+    for (const edge of table.edges.filter(e => exclusionsOf.has(e.parent))) {
       // A composite reference is one link: all its columns are cleared, and only where all of them point at the erased person.
-      const parentSet = input.rows.sets.get(edge.parent)!
+      const parentSet = erasedRowsOf(input.rows.sets.get(edge.parent)!, exclusionsOf.get(edge.parent)!)
       const clearing = edgeClearing(table, edge, parentSet, input.schema, 't')
       const notNull = clearing.filter(c => c.value === 'NULL' && !table.table.columns.find(col => col.name === c.column)!.isNullable).map(c => c.column)
       if (notNull.length > 0) {
