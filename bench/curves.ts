@@ -1,7 +1,7 @@
 /**
  * bench/curves.md and bench/curves.png: how each scenario's time and peak
- * memory grow from small to medium to large, from the latest full run at
- * each size in bench/results. The chart is a Vega-Lite spec rendered to SVG
+ * memory grow from small to medium to large: each scenario's latest
+ * measurement at each size in bench/results. The chart is a Vega-Lite spec rendered to SVG
  * by Vega and to PNG by resvg. `tsx bench/curves.ts` redraws them alone.
  */
 import {readFile, readdir, writeFile} from 'node:fs/promises'
@@ -19,18 +19,29 @@ const SIZES = ['small', 'medium', 'large'] as const
 interface Run {
   scale: (typeof SIZES)[number]
   date: string
+  /** When the run ended (runs before this field was recorded sort by their date alone). */
+  measuredAt?: string
   rows: number
   curve: CurvePoint[]
 }
 
+/** Each series' latest point at each size, from full runs and from runs of chosen scenarios (--only) alike. */
 async function latestRuns(bench: string): Promise<Run[]> {
-  const files = (await readdir(join(bench, 'results'))).filter(f => /^\d{4}-\d{2}-\d{2}-(small|medium|large)\.json$/.test(f)).sort()
+  const files = (await readdir(join(bench, 'results'))).filter(f => /^\d{4}-\d{2}-\d{2}-(small|medium|large)(-[a-z+-]+)?\.json$/.test(f))
+  const all = await Promise.all(files.map(async f => JSON.parse(await readFile(join(bench, 'results', f), 'utf8')) as Run))
   const runs: Run[] = []
   for (const scale of SIZES) {
-    const file = files.filter(f => f.endsWith(`-${scale}.json`)).at(-1)
-    if (!file) continue
-    const run = JSON.parse(await readFile(join(bench, 'results', file), 'utf8')) as Run
-    if (run.curve) runs.push(run)
+    const newestFirst = all.filter(r => r.scale === scale && r.curve?.length).sort((a, b) => (b.measuredAt ?? b.date).localeCompare(a.measuredAt ?? a.date))
+    const series = [...new Set(newestFirst.flatMap(r => r.curve.map(p => p.series)))]
+    if (series.length === 0) continue
+    const points = series.map(name => newestFirst.find(r => r.curve.some(p => p.series === name))!)
+    const dates = [...new Set(points.map(r => r.date))].sort()
+    runs.push({
+      scale,
+      date: dates.length > 1 ? `${dates[0]} to ${dates.at(-1)}` : dates[0]!,
+      rows: newestFirst[0]!.rows,
+      curve: series.map((name, i) => points[i]!.curve.find(p => p.series === name)!),
+    })
   }
   return runs
 }
@@ -83,7 +94,7 @@ export async function drawCurves(bench: string): Promise<void> {
   await writeFile(join(bench, 'curves.png'), await chart(runs))
   await writeFile(
     join(bench, 'curves.md'),
-    `# Cost curves\n\nTime and peak memory (RSS) of each scenario at each size, from the latest full \`npm run bench\` at that size (see BENCHMARKS.md for the baselines and ratios). Each size was measured in its own run; compare ratios within a run, not times across runs on a shared machine.\n\n${table(runs)}\n\n![cost curves](curves.png)\n`,
+    `# Cost curves\n\nTime and peak memory (RSS) of each scenario at each size, from the latest \`npm run bench\` at that size that measured it (see BENCHMARKS.md for the baselines and ratios). Each size was measured in its own run; compare ratios within a run, not times across runs on a shared machine.\n\n${table(runs)}\n\n![cost curves](curves.png)\n`,
   )
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale small|medium|large] [--only NAME] [--rebuild]`:
+ * `npm run bench [-- --scale small|medium|large] [--only NAME[,NAME…]] [--rebuild]`:
  * each scenario against its hand-written baseline, measured in the same run
  * on the same database, written to bench/results/<date>-<scale>.json and .md;
  * bench/curves.md and bench/curves.png are redrawn from the latest full run
@@ -31,9 +31,10 @@ const option = (name: string) => {
 }
 const scale = (option('scale') ?? 'medium') as Scale
 const only = option('only')
+const chosen = only?.split(',')
 const rebuild = args.includes('--rebuild')
 if (!SCALES[scale]) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`)
-const wanted = (name: string) => !only || only === name
+const wanted = (name: string) => !chosen || chosen.includes(name)
 
 async function main(): Promise<void> {
   const settings = SCALES[scale]
@@ -140,13 +141,14 @@ async function main(): Promise<void> {
     const summary = {
       date,
       scale,
+      measuredAt: new Date().toISOString(),
       rows: size,
       machine: {cpus: cpus().length, node: process.version, postgres: server.majorVersion, loadAverage: load},
       results,
       curve,
     }
     // A partial run (--only) gets a file of its own rather than replacing the full run's.
-    const name = `${date}-${scale}${only ? `-${only}` : ''}`
+    const name = `${date}-${scale}${chosen ? `-${chosen.join('+')}` : ''}`
     await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${name}.json`), `${JSON.stringify(summary, null, 2)}\n`)
     const markdown = [
       `| scenario | heroku-privacy | baseline (same run) | ratio | peak RSS |`,
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
     const heading = `${scale}: ${count(size)} rows, PostgreSQL ${server.majorVersion}, Node ${process.version}, ${summary.machine.cpus} cores (load average ${load} at the end), ${date}`
     process.stdout.write(`\n${heading}\n\n${markdown}\n`)
     await writeFile(join(PROJECT_ROOT, 'bench', 'results', `${name}.md`), `### ${heading}\n\n${markdown}\n`)
-    if (!only) await drawCurves(join(PROJECT_ROOT, 'bench'))
+    if (curve.length > 0) await drawCurves(join(PROJECT_ROOT, 'bench'))
   } finally {
     await dropRunDatabases(server).catch(() => {})
     await server.stop()
