@@ -63,23 +63,33 @@ const TOKEN_DELIMITERS = `'[^[:alnum:]@._+%-]+'`
 const FIRST_TOKEN_SQL = (value: string) => `rtrim(substring(${value} FROM '[[:alnum:]@._+%-]+'), '.')`
 
 /**
+ * Adds the distinctive values of `source` (rows of value, is_name, ord) to
+ * the identifiers. Only a name, or a value without spaces (an IP, an account
+ * id — not a browser's user agent), picks out one person; a value found
+ * twice keeps the kind of its first column (lowest `ord`), and of the first
+ * statement that found it.
+ */
+async function insertIdentifiers(client: pg.ClientBase, source: string, params: unknown[]): Promise<void> {
+  await client.query(
+    `
+    INSERT INTO ${IDENTIFIERS} (value, token, is_name)
+    SELECT DISTINCT ON (v) v, token, is_name
+    FROM (SELECT v, ${FIRST_TOKEN_SQL('v')} AS token, is_name, ord FROM (SELECT lower(btrim(value)) AS v, is_name, ord FROM (${source}) s(value, is_name, ord)) d) t
+    WHERE token <> '' AND ${DISTINCTIVE_SQL('v')} AND (is_name OR v !~ '[[:space:]]')
+    ORDER BY v, ord
+    ON CONFLICT DO NOTHING`,
+    params,
+  )
+}
+
+/**
  * Collects the people's distinctive identifiers from their rows before the
  * erasure changes them: every value of an identifying column the map marks,
  * and the lookup values. Returns how many there are.
  */
 export async function collectIdentifiers(client: pg.ClientBase, sets: Map<string, KeySet>, map: DataMap, lookups: SubjectLookup[]): Promise<number> {
   await client.query(`CREATE TEMPORARY TABLE hp_identifiers (value text PRIMARY KEY, token text NOT NULL, is_name boolean NOT NULL) ON COMMIT DROP`)
-  // Only a name, or an online id without spaces (an IP, an account id — not a browser's user agent), picks out one person.
-  const insert = (source: string, category: Category | 'lookup', params: unknown[]) =>
-    client.query(
-      `
-    INSERT INTO ${IDENTIFIERS} (value, token, is_name)
-    SELECT v, token, ${category === 'identity'} FROM (SELECT v, ${FIRST_TOKEN_SQL('v')} AS token FROM (SELECT DISTINCT lower(btrim(value)) AS v FROM (${source}) s(value)) d) t
-    WHERE token <> '' AND ${DISTINCTIVE_SQL('v')}${category === 'identity' ? '' : " AND v !~ '[[:space:]]'"}
-    ON CONFLICT DO NOTHING`,
-      params,
-    )
-  await insert('SELECT unnest($1::text[])', 'lookup', [lookups.map(l => l.value)])
+  await insertIdentifiers(client, 'SELECT unnest($1::text[]), false, 0', [lookups.map(l => l.value)])
   for (const [key, set] of sets) {
     const columns = Object.entries(map.tables[key]?.columns ?? {})
       .filter(([, spec]) => IDENTIFYING.has(spec.category))
@@ -88,11 +98,18 @@ export async function collectIdentifiers(client: pg.ClientBase, sets: Map<string
         (c): c is {column: ColumnInfo; spec: ColumnMap} =>
           c.column !== undefined && (isSearchable(c.column) || !['bool', 'date', 'timestamp', 'timestamptz', 'bytea'].includes(c.column.baseType)),
       )
-    for (const {column, spec} of columns) {
-      const params = new SqlParams()
-      const values = isSearchable(column) ? valuesOf(column, spec, 't', params) : `(SELECT t.${quoteIdent(column.name)}::text)`
-      await insert(`SELECT x FROM ${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')}, LATERAL ${values} AS l(x)`, spec.category, params.values)
-    }
+    if (columns.length === 0) continue
+    // All the table's columns in one pass over the people's rows; `ord` keeps the column order, in which the first kind of a value found wins.
+    const params = new SqlParams()
+    const values = columns.map(({column, spec}, ord) => {
+      const source = isSearchable(column) ? valuesOf(column, spec, 't', params) : `(SELECT t.${quoteIdent(column.name)}::text)`
+      return `SELECT x, ${spec.category === 'identity'}, ${ord} FROM ${source} AS c(x)`
+    })
+    await insertIdentifiers(
+      client,
+      `SELECT l.x, l.is_name, l.ord FROM ${set.from} t JOIN ${set.relation} k ON ${sameRow(set, 't', 'k')}, LATERAL (${values.join(' UNION ALL ')}) AS l(x, is_name, ord)`,
+      params.values,
+    )
   }
   const {
     rows: [count],
@@ -118,8 +135,10 @@ export function holdsIdentifier(column: ColumnInfo, alias: string): string {
 function equalsIdentifier(column: ColumnInfo, alias: string): string {
   const name = `${alias}.${quoteIdent(column.name)}`
   const normalised = (value: string) => (ADDRESS.has(column.baseType) ? `host(${value})` : `lower(btrim(${value}::text))`)
-  if (column.isArray) return `EXISTS (SELECT 1 FROM unnest(${name}) e WHERE ${normalised('e')} IN (SELECT value FROM ${IDENTIFIERS} WHERE NOT is_name))`
-  return `${normalised(name)} IN (SELECT value FROM ${IDENTIFIERS} WHERE NOT is_name)`
+  // EXISTS against the identifiers' primary key: an index probe (or a hash) per row however many identifiers there are.
+  const isOne = (value: string) => `EXISTS (SELECT 1 FROM ${IDENTIFIERS} i WHERE i.value = ${normalised(value)} AND NOT i.is_name)`
+  if (column.isArray) return `EXISTS (SELECT 1 FROM unnest(${name}) e WHERE ${isOne('e')})`
+  return isOne(name)
 }
 
 export interface ResidueHit {
@@ -235,7 +254,7 @@ async function searchOtherRows(client: pg.ClientBase, rows: SubjectRows, map: Da
     const filters = columns.map((c, i) => `count(*) FILTER (WHERE ${equalsIdentifier(c, 't')}) AS c${i}`)
     const {
       rows: [counts],
-    } = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE NOT ${rows.belongs(key, 't')}`)
+    } = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE ${rows.outside(key, 't')}`)
     report.columns += columns.length
     columns.forEach((column, i) => {
       const n = Number(counts![`c${i}`])

@@ -1,7 +1,6 @@
-import {type Readable, Transform} from 'node:stream'
+import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {inBatches} from './batches.js'
 import {HTML_ROWS_PER_TABLE, HtmlTable} from './html.js'
 import type {ManifestFile} from './manifest.js'
 import {Row, Tally, csvWriter, jsonArrayWriter} from './serialize.js'
@@ -51,7 +50,7 @@ export class ArchiveFile {
   }
 }
 
-/** Streams row objects into one file of the archive, mapped and serialised (CSV, and JSON of the log store). */
+/** Streams row objects into one file of the archive, mapped and serialised (the log store's lines). */
 export async function addRowsFile(
   zip: ZipWriter,
   entry: FileEntry,
@@ -69,35 +68,6 @@ export async function addRowsFile(
     },
   })
   await pipeline(source, mapper, entry.format === 'json' ? jsonArrayWriter() : csvWriter(entry.columns, {encoded: entry.encoded}), file.tally)
-  return file.result()
-}
-
-/**
- * Streams rows Postgres already encoded as JSON (one text column each) into
- * one file of the archive, a buffered batch at a time: the same layout as
- * jsonArrayWriter, without a JavaScript object or a promise per row.
- */
-export async function addJsonLinesFile(zip: ZipWriter, entry: FileEntry, source: Readable): Promise<{file: ManifestFile; shown: HtmlTable}> {
-  const file = new ArchiveFile(zip, entry)
-  let first = true
-  try {
-    for await (const batch of inBatches<[string]>(source)) {
-      const lines = batch.map(row => row[0])
-      for (let i = 0; i < lines.length && file.wantsSamples; i++) file.sample(JSON.parse(lines[i]!) as Row)
-      file.tally.countRows(lines.length)
-      const text = `${first ? '[\n' : ',\n'}${lines.join(',\n')}`
-      first = false
-      // Waits until the text is taken (the zip keeps up), and fails rather than waits when the archive could not be written.
-      await new Promise<void>((resolve, reject) => file.tally.write(text, error => (error ? reject(error) : resolve())))
-    }
-  } catch (error) {
-    file.tally.destroy(error as Error)
-    throw error
-  }
-  await new Promise<void>((resolve, reject) => {
-    file.tally.once('error', reject)
-    file.tally.end(first ? '[]\n' : '\n]\n', resolve)
-  })
   return file.result()
 }
 

@@ -24,12 +24,12 @@ const COMMA_NEWLINE = 2
  * characters are all that is added (JSON text never holds a raw control
  * character).
  */
-export function copyJsonStatement(prefix: string, select: string): string {
+function copyJsonStatement(prefix: string, select: string): string {
   return `COPY (${prefix}SELECT row_to_json(r)::text || ',' FROM (${select}) r) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`
 }
 
 /** The statement that has Postgres write a table's CSV file, header included. */
-export function copyCsvStatement(prefix: string, select: string): string {
+function copyCsvStatement(prefix: string, select: string): string {
   return `COPY (${prefix}${select}) TO STDOUT WITH (FORMAT csv, HEADER)`
 }
 
@@ -92,25 +92,6 @@ class JsonArrayFraming extends Transform {
   }
 }
 
-/** Streams the JSON file of a table through COPY: Postgres encodes, Node only frames, counts and hashes. */
-export async function addCopiedJsonFile(
-  zip: ZipWriter,
-  entry: FileEntry,
-  client: pg.ClientBase,
-  statement: string,
-): Promise<{file: ManifestFile; shown: HtmlTable}> {
-  const file = new ArchiveFile(zip, entry)
-  const head = new JsonHead()
-  const copy = client.query(copyTo(statement))
-  await pipeline(copy, new JsonArrayFraming(head), file.tally).catch(error => {
-    file.tally.destroy(error as Error)
-    throw error
-  })
-  file.tally.countRows(copy.rowCount)
-  for (const row of head.rows) file.sample(row)
-  return file.result()
-}
-
 /** The first records of a CSV file as objects, for index.html; a cell COPY left unquoted and empty had no value. */
 function csvHead(text: string): Row[] {
   for (let end = text.lastIndexOf('\n'); end > 0; end = text.lastIndexOf('\n', end - 1)) {
@@ -127,31 +108,45 @@ function csvHead(text: string): Row[] {
   return []
 }
 
-/** Streams the CSV file of a table through COPY's own CSV. */
-export async function addCopiedCsvFile(
+/** The first bytes of what passes, up to HEAD_BYTES (whole chunks), for index.html's rows. */
+class HeadBytes extends Transform {
+  private readonly chunks: Buffer[] = []
+  private bytes = 0
+
+  get text(): string {
+    return Buffer.concat(this.chunks).toString('utf8')
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.bytes < HEAD_BYTES) {
+      this.chunks.push(chunk)
+      this.bytes += chunk.length
+    }
+    callback(null, chunk)
+  }
+}
+
+/**
+ * Streams one table's file through COPY into the archive: Postgres encodes,
+ * Node only frames (JSON) or peeks at the head (CSV), counts and hashes.
+ */
+export async function addCopiedFile(
   zip: ZipWriter,
   entry: FileEntry,
   client: pg.ClientBase,
-  statement: string,
+  query: {prefix: string; select: string},
 ): Promise<{file: ManifestFile; shown: HtmlTable}> {
   const file = new ArchiveFile(zip, entry)
-  const head: Buffer[] = []
-  let headBytes = 0
-  const peek = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      if (headBytes < HEAD_BYTES) {
-        head.push(chunk)
-        headBytes += chunk.length
-      }
-      callback(null, chunk)
-    },
-  })
-  const copy = client.query(copyTo(statement))
-  await pipeline(copy, peek, file.tally).catch(error => {
+  const json = entry.format === 'json'
+  const jsonHead = new JsonHead()
+  const middle = json ? new JsonArrayFraming(jsonHead) : new HeadBytes()
+  const copy = client.query(copyTo(json ? copyJsonStatement(query.prefix, query.select) : copyCsvStatement(query.prefix, query.select)))
+  await pipeline(copy, middle, file.tally).catch(error => {
     file.tally.destroy(error as Error)
     throw error
   })
   file.tally.countRows(copy.rowCount)
-  for (const row of csvHead(Buffer.concat(head).toString('utf8'))) file.sample(row)
+  const head = middle instanceof HeadBytes ? csvHead(middle.text) : jsonHead.rows
+  for (const row of head) file.sample(row)
   return file.result()
 }

@@ -3,7 +3,6 @@ import {WriteStream, createWriteStream, existsSync} from 'node:fs'
 import {rename, rm} from 'node:fs/promises'
 
 import type pg from 'pg'
-import QueryStream from 'pg-query-stream'
 
 import {loadMapForDatabase} from '../datamap/for-database.js'
 import type {Locale} from '../datamap/processing-schema.js'
@@ -15,15 +14,15 @@ import {planSubjectGraph} from '../subject/graph.js'
 import {KeySetMode, chooseSubjectRows} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
-import {FileEntry, addJsonLinesFile, addRowsFile, emptyRows} from './archive-files.js'
+import {FileEntry, addRowsFile, emptyRows} from './archive-files.js'
 import {Art15Facts, buildArt15Facts} from './art15.js'
-import {addCopiedCsvFile, addCopiedJsonFile, copyCsvStatement, copyJsonStatement} from './copy-files.js'
+import {addCopiedFile} from './copy-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {hashFile} from './hash-file.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
 import {en} from './i18n/en.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
-import {subjectRowsSelect} from './rows-query.js'
+import {subjectRowsSelect, usePseudonymKey} from './rows-query.js'
 import {planWithholding} from './withhold.js'
 import {ZipWriter} from './zip-writer.js'
 
@@ -190,6 +189,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   const rows = await chooseSubjectRows(client, plan, schema, {mode, readOnly: true})
   // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
   await client.query('SET TRANSACTION READ ONLY')
+  await usePseudonymKey(client, input.pseudonymKey)
 
   const zip = new ZipWriter(output)
   const files: ManifestFile[] = []
@@ -204,12 +204,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
     const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
     pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
     const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format, encoded: true}
-    const written = await addTableFile(
-      zip,
-      entry,
-      client,
-      subjectRowsSelect(rows, table.key, columns, {columns: thirdParty, key: input.pseudonymKey}, input.format),
-    )
+    const written = await addCopiedFile(zip, entry, client, subjectRowsSelect(rows, table.key, columns, {columns: thirdParty}, input.format))
     files.push(written.file)
     html.push(written.shown)
     input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
@@ -275,24 +270,4 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   await zip.addBuffer(MANIFEST_PATH, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`))
   await zip.finish()
   return {snapshotAt, files, withheld, subjects: people, art15: manifest.art15}
-}
-
-/**
- * One table's file. Rows without bound parameters (no other person's
- * identifier to pseudonymise with the key) are written by Postgres through
- * COPY; the others are read through a cursor.
- */
-function addTableFile(zip: ZipWriter, entry: FileEntry, client: pg.ClientBase, query: {prefix: string; select: string; params: unknown[]}) {
-  if (query.params.length === 0) {
-    return entry.format === 'json'
-      ? addCopiedJsonFile(zip, entry, client, copyJsonStatement(query.prefix, query.select))
-      : addCopiedCsvFile(zip, entry, client, copyCsvStatement(query.prefix, query.select))
-  }
-  return entry.format === 'json'
-    ? addJsonLinesFile(
-        zip,
-        entry,
-        client.query(new QueryStream(`${query.prefix}SELECT row_to_json(r)::text FROM (${query.select}) r`, query.params, {batchSize: 1000, rowMode: 'array'})),
-      )
-    : addRowsFile(zip, entry, client.query(new QueryStream(`${query.prefix}${query.select}`, query.params, {batchSize: 1000})))
 }

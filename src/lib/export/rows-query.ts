@@ -1,13 +1,13 @@
-import {hmacSha256HexSql} from '../db/hmac-sql.js'
-import {SqlParams} from '../db/params.js'
+import type pg from 'pg'
+
+import {hmacPads, hmacSha256HexWithPadsSql} from '../db/hmac-sql.js'
 import {quoteIdent} from '../db/sql.js'
 import {ALL_ROOT_KEYS_SQL, SubjectRows} from '../subject/keyset.js'
 import {csvCell} from './csv-cells.js'
 
+/** Other people's identifiers in a table, replaced by stable pseudonyms. */
 export interface Pseudonymising {
-  /** Other people's identifiers in this table. */
   columns: string[]
-  key: Buffer
 }
 
 /**
@@ -17,31 +17,36 @@ export interface Pseudonymising {
  */
 export const pseudonymInput = (table: string, column: string) => `${table}.${column}\0`
 
+/** Transaction settings holding the pseudonym key's two padded blocks (hex) while an export reads. */
+const PSEUDONYM_PADS = {outer: 'heroku_privacy.pseudonym_outer', inner: 'heroku_privacy.pseudonym_inner'}
+
+/**
+ * Hands the pseudonym key to the export's transaction (bound, and gone at its
+ * end), so the statements that pseudonymise take no bound parameters and can
+ * run as COPY; the key never appears in their text.
+ */
+export async function usePseudonymKey(client: pg.ClientBase, key: Buffer): Promise<void> {
+  const {outer, inner} = hmacPads(key)
+  await client.query(`SELECT set_config('${PSEUDONYM_PADS.outer}', $1, true), set_config('${PSEUDONYM_PADS.inner}', $2, true)`, [
+    outer.toString('hex'),
+    inner.toString('hex'),
+  ])
+}
+
+/** A padded block as bytea, read once per statement (an InitPlan) rather than once per row. */
+const padSql = (setting: string) => `(SELECT decode(current_setting('${setting}'), 'hex'))`
+
 /**
  * The people's rows of one table as one streamed query, selected through
  * their key set. Other people's identifiers become `person-` and 12 hex
- * digits of their HMAC, computed by Postgres; a value is the people's own
- * (and kept) when it is one of their root keys or a value a `via` edge
- * on that column reached them by. JSON rows are encoded by Postgres
- * itself (row_to_json): binary values as base64, timestamps in the
- * session's time zone (the export sets UTC). CSV cells are text encoded by
- * Postgres too (see csvCell).
- */
-export function subjectRowsQuery(
-  rows: SubjectRows,
-  tableKey: string,
-  columns: string[],
-  pseudonymising: Pseudonymising,
-  format: 'json' | 'csv',
-): {sql: string; params: unknown[]} {
-  const {prefix, select, params} = subjectRowsSelect(rows, tableKey, columns, pseudonymising, format)
-  return {sql: `${prefix}${format === 'json' ? `SELECT row_to_json(r)::text FROM (${select}) r` : select}`, params}
-}
-
-/**
- * The selection of subjectRowsQuery before it is encoded: `prefix` (the
- * key sets' WITH clause on a follower, else '') goes before the statement
- * that reads `select`.
+ * digits of their HMAC, computed by Postgres with the key usePseudonymKey
+ * set; a value is the people's own (and kept) when it is one of their root
+ * keys or a value a `via` edge on that column reached them by. JSON rows are
+ * encoded by Postgres itself (row_to_json): binary values as base64,
+ * timestamps in the session's time zone (the export sets UTC). CSV cells are
+ * text encoded by Postgres too (see csvCell). `prefix` (the key sets' WITH
+ * clause on a follower, else '') goes before the statement that reads
+ * `select`.
  */
 export function subjectRowsSelect(
   rows: SubjectRows,
@@ -49,10 +54,9 @@ export function subjectRowsSelect(
   columns: string[],
   pseudonymising: Pseudonymising,
   format: 'json' | 'csv',
-): {prefix: string; select: string; params: unknown[]} {
+): {prefix: string; select: string} {
   const set = rows.sets.get(tableKey)!
   const table = set.planned.table
-  const params = new SqlParams()
   // The values an edge on the column itself reached the people by: another edge's parent (a million documents) says nothing about this column.
   const ownValues = (column: string) =>
     [
@@ -65,11 +69,12 @@ export function subjectRowsSelect(
     const column = table.columns.find(c => c.name === name)!
     const ident = `t.${quoteIdent(name)}`
     if (pseudonymising.columns.includes(name)) {
-      const hmac = hmacSha256HexSql(
-        `${params.add(Buffer.from(pseudonymInput(tableKey, name)))}::bytea || convert_to(${ident}::text, 'UTF8')`,
-        pseudonymising.key,
-        params.add,
-      )
+      // The prefix is written as hex: it is made of the table's and column's names, never of a value read from anywhere.
+      const prefix = `decode('${Buffer.from(pseudonymInput(tableKey, name)).toString('hex')}', 'hex')`
+      const hmac = hmacSha256HexWithPadsSql(`${prefix} || convert_to(${ident}::text, 'UTF8')`, {
+        outer: padSql(PSEUDONYM_PADS.outer),
+        inner: padSql(PSEUDONYM_PADS.inner),
+      })
       const kept = format === 'json' ? `to_jsonb(${ident})` : `${ident}::text`
       const replaced = format === 'json' ? `to_jsonb('person-' || left(${hmac}, 12))` : `'person-' || left(${hmac}, 12)`
       return `CASE WHEN ${ident} IS NULL OR ${ident}::text IN (${ownValues(name)}) THEN ${kept} ELSE ${replaced} END AS ${quoteIdent(name)}`
@@ -82,5 +87,5 @@ export function subjectRowsSelect(
       : `${base64(ident)} AS ${quoteIdent(name)}`
   })
   const select = `SELECT ${expressions.join(', ')} FROM ${set.from} t WHERE ${rows.belongs(tableKey, 't')}`
-  return {prefix: rows.prefix([tableKey]), select, params: params.values}
+  return {prefix: rows.prefix([tableKey]), select}
 }

@@ -42,6 +42,8 @@ export interface SubjectRows {
   sets: Map<string, KeySet>
   /** SQL condition: the row `alias` of the table is one of the people's rows. */
   belongs(tableKey: string, alias: string): string
+  /** SQL condition: the row `alias` of the table is not one of the people's rows. */
+  outside(tableKey: string, alias: string): string
   /** A subquery listing the values the people's rows of the table held in `column` when chosen. */
   valuesOf(tableKey: string, column: string): string
   /** What a statement using `belongs`/`valuesOf` for these tables must start with (a WITH clause inline, else ''). */
@@ -244,7 +246,16 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
       const set = sets.get(tableKey)!
       const own = set.keys.map(k => columnSql(alias, k.column))
       if (set.byAddress && own.length === 1) return `${own[0]} = ANY (ARRAY(SELECT k0 FROM ${set.relation}))`
+      // A key set in a temporary table has a unique index: EXISTS probes it (or hashes it) per row, where `IN (SELECT …)`
+      // inside an expression such as count(*) FILTER is scanned whole for every row once the set outgrows work_mem.
+      if (options.mode === 'temporary') return `EXISTS (SELECT 1 FROM ${set.relation} hp_member WHERE ${sameRow(set, alias, 'hp_member')})`
       return `(${own.join(', ')}) IN (SELECT ${set.keys.map(k => k.alias).join(', ')} FROM ${set.relation})`
+    },
+    outside(tableKey, alias) {
+      // NOT EXISTS plans as an anti-join however large the set; NOT IN cannot (NULL semantics) and falls back to a scan per row.
+      if (options.mode === 'temporary' && !byCondition(tableKey))
+        return `NOT EXISTS (SELECT 1 FROM ${sets.get(tableKey)!.relation} hp_member WHERE ${sameRow(sets.get(tableKey)!, alias, 'hp_member')})`
+      return `NOT (${rows.belongs(tableKey, alias)})`
     },
     valuesOf,
     prefix(tableKeys) {
