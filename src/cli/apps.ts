@@ -8,8 +8,9 @@ import {get} from '../lib/heroku/api.js'
 import {resolveDatabase} from '../lib/heroku/resolve-database.js'
 import {AppStatus, ScopeApp, mapPathFor, scopeWithMaps} from '../lib/ledger/request-apps.js'
 import {PrivacyRequest, getRequest} from '../lib/ledger/requests.js'
+import type {ExportSource} from '../lib/export/across-apps.js'
 import {LedgerFlags, OpenLedger, openLedger} from './ledger.js'
-import type {Opener} from './target.js'
+import {Opener, resolveTarget} from './target.js'
 
 /** -a repeated for a request across apps, or --team for every app of a team that has a map. */
 export const scopeFlags = {
@@ -19,7 +20,8 @@ export const scopeFlags = {
   }),
   team: Flags.string({
     description: 'a request across every app of this team that has a map (privacy.<app>.yml beside --map)',
-    exclusive: ['app', 'database', 'database-url'],
+    // A relation, not `exclusive`: oclif's usage line would show -a, --database and --database-url as alternatives to each other too.
+    relationships: [{type: 'none', flags: ['app', 'database', 'database-url']}],
   }),
 }
 
@@ -103,5 +105,30 @@ export async function openRequestAcrossApps(
   } catch (error) {
     await ledger.close()
     throw error
+  }
+}
+
+/**
+ * One app of a request across apps, opened for reading: its database and its
+ * own ledger (in --ledger-url when given, where the request is kept too).
+ */
+export async function openAppForReading(
+  opener: Opener,
+  app: string,
+  flags: {'ledger-url'?: string; actor?: string},
+  requestLedger: OpenLedger,
+): Promise<ExportSource> {
+  const main = await resolveTarget({app}, opener)
+  const ledger = await openLedger({app, 'ledger-url': flags['ledger-url'], actor: flags.actor}, opener, main)
+  const source = await opener.connect(main.target).catch(async error => {
+    await ledger.close()
+    throw error
+  })
+  return {
+    pool: source.pool,
+    database: main.target.label,
+    ledger: ledger.ctx,
+    holdsRequest: flags['ledger-url'] !== undefined || app === requestLedger.ctx.scope,
+    close: () => source.close().finally(() => ledger.close()),
   }
 }

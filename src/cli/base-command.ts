@@ -3,8 +3,9 @@ import {Command as OclifCommand} from '@oclif/core'
 import type pg from 'pg'
 
 import {ExitCode, PrivacyError} from '../lib/errors.js'
+import {withFlagHints} from './hints.js'
 import {ConnectionOptions, Database, DatabaseTarget} from '../lib/db/connection.js'
-import type {RegistryAndLedger} from '../lib/restrict/run.js'
+import type {RegistryAndLedger} from '../lib/restrict/restrict.js'
 import {passwordOfUrl, redactSecrets} from '../lib/redact.js'
 import {HerokuApi} from '../lib/heroku/api.js'
 import {cliHerokuApi} from '../lib/heroku/cli-client.js'
@@ -187,7 +188,7 @@ export abstract class PrivacyCommand extends Command {
   }
 
   /** A table that fits the terminal, with --columns/--extended/--csv when the command has tableFlags; nothing under --json. */
-  protected async table<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): Promise<void> {
+  public async table<T extends object>(rows: T[], columns: TableColumns<T>, flags: TableFlags = {}): Promise<void> {
     if (this.jsonEnabled()) return
     await renderTable(rows, columns, flags, line => this.log(line))
   }
@@ -219,6 +220,7 @@ export abstract class PrivacyCommand extends Command {
       )
     }
     if (error instanceof PrivacyError && error.code === 'no_map' && this.appName) error.message = error.message.replace('-a APP', `-a ${this.appName}`)
+    if (error instanceof PrivacyError) error.message = withFlagHints(error.code, error.message, this.ctor.flags ?? {})
     return error
   }
 

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   invalid_database_url: error('A database URL that is not postgres://USER:PASSWORD@HOST:PORT/DATABASE.'),
   invalid_lookup_value: usage('A --subject value of the wrong type for its lookup column.'),
   received_in_future: usage('A request received on a date after today.'),
+  invalid_recipient: usage('The key to encrypt an archive to is not an age recipient (age1…).'),
+  snapshot_needs_heroku: usage('A legal hold takes its snapshot through Heroku; the database was given outside it.'),
   output_exists: error('The output file exists; choose another or pass --force.'),
   confirmation_required: refusal('A command that changes data ran without --confirm.'),
   review_needs_terminal: usage('privacy:scan --review ran without an interactive terminal.'),

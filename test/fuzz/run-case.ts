@@ -10,7 +10,7 @@ import {isPrivacyError} from '../../src/lib/errors.js'
 import type {LedgerContext} from '../../src/lib/ledger/context.js'
 import {ledgerKey} from '../../src/lib/ledger/fingerprint.js'
 import {migrateLedger} from '../../src/lib/ledger/migrate.js'
-import {restrictAndRecord} from '../../src/lib/restrict/run.js'
+import {restrictPeople} from '../../src/lib/restrict/restrict.js'
 import {writeMapFromScan} from '../../src/lib/scan/run-scan.js'
 import {reviewMap} from './map-review.js'
 import type {FuzzCase, Person} from './model.js'
@@ -195,7 +195,7 @@ async function restrict(
   if (!fuzzCase.restrict) return undefined
   const person = fuzzCase.people[fuzzCase.restrict.person]!
   try {
-    await restrictAndRecord({
+    await restrictPeople({
       registry: pool,
       registryLabel: 'fuzz',
       ledger,

@@ -287,7 +287,7 @@ describe('privacy:export and privacy:verify', () => {
       expect((await exportCli('--subject', 'id=10', '--out', archive)).code).to.equal(0)
       const again = await exportCli('--subject', 'id=11', '--out', archive)
       expect(again.code).to.equal(1)
-      expect(again.stderr).to.match(/already exists; .*--force/)
+      expect(again.stderr).to.match(/already exists\. .*--force/)
       expect((await exportCli('--subject', 'id=11', '--out', archive, '--force')).code).to.equal(0)
     })
 

@@ -76,7 +76,7 @@ describe('several kinds of person in one map', () => {
   it('asks which kind when a lookup finds people of several kinds, and names unknown kinds', async () => {
     const both = await cli('privacy:export', '--subject', 'email=erin@example.com', '--out', join(dir, 'x.zip'), '--locate-seconds', '0')
     expect(both.code).to.equal(2)
-    expect(both.stderr).to.match(/finds someone in each of user and contact; pass --kind .* or --all-kinds/)
+    expect(both.stderr).to.match(/finds someone in each of user and contact\. Pass --kind .* or --all-kinds/)
     expect(both.stderr).to.not.include('erin@example.com')
     const unknown = await cli(
       'privacy:export',

@@ -153,7 +153,7 @@ describe('privacy:uninstall', () => {
       const blocked = await uninstall('--drop-ledger', '--confirm', db.name, '--lock-timeout', '1')
       expect(blocked.code).to.equal(1)
       expect(blocked.stderr).to.match(
-        /Another session holds a lock on the tool's tables.*Nothing was changed; try again when it is quieter, or raise --lock-timeout\./,
+        /Another session holds a lock on the tool's tables.*Nothing was changed; try again when it is quieter\. Raise --lock-timeout to wait longer\./,
       )
     } finally {
       await holder.query('ROLLBACK')
@@ -210,7 +210,7 @@ describe('privacy:uninstall', () => {
     const {error} = JSON.parse(refused.stdout)
     expect(error.code).to.equal('uninstall_ledger_in_use')
     expect(error.message).to.match(
-      /the proof of past erasures and restrictions: run again with --keep-ledger to keep it, or save a copy first .* and pass --drop-ledger/,
+      /the proof of past erasures and restrictions: keep it, or save a copy first .* before dropping it\. Nothing was changed\. Run again with --keep-ledger to keep it, or with --drop-ledger once it is saved\./,
     )
     expect(await catalogue()).to.deep.equal(before)
   })

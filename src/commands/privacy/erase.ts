@@ -6,23 +6,14 @@ import {confirmFlags, confirmationName, requireConfirmation} from '../../cli/con
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags} from '../../cli/log-store.js'
+import {renderErasure, renderErasureAcrossApps} from '../../cli/render/erase.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
-import type {SubjectLookup} from '../../lib/subject/parse.js'
-import {ErasureAcrossApps, eraseAcrossApps} from '../../lib/erase/across-apps.js'
-import {copiesElsewhere} from '../../lib/erase/elsewhere.js'
-import {ErasureReport, eraseSubjects} from '../../lib/erase/erase.js'
+import {ErasureAcrossApps, EraseOptions, eraseAcrossApps} from '../../lib/erase/across-apps.js'
+import {ErasureResult, erasePeople} from '../../lib/erase/erase-people.js'
 import {checkErasePrivileges} from '../../lib/erase/preflight.js'
-import {costlyReferences} from '../../lib/erase/unindexed.js'
-import {ledgerKey} from '../../lib/ledger/fingerprint.js'
-import {headAt} from '../../lib/ledger/head.js'
 import {assertRequestSubject} from '../../lib/ledger/request-apps.js'
 import {getRequest} from '../../lib/ledger/requests.js'
-import {preparePeople} from '../../lib/locate/locate.js'
-import {UnlinkedCheck, findResidues} from '../../lib/locate/unlinked.js'
-import {renderResidues} from '../../lib/ui/locate-report.js'
-import {plural} from '../../lib/ui/words.js'
-
-type ErasureResult = ErasureReport & {ledgerHead: string | null; elsewhere: string[]; residues: UnlinkedCheck | null}
+import type {SubjectLookup} from '../../lib/subject/parse.js'
 
 export default class Erase extends PrivacyCommand {
   static description = `erase everything the data map ties to a person (GDPR Art. 17)
@@ -81,85 +72,43 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
     const across = await openRequestAcrossApps(flags, this.opener)
     if (across) return this.eraseAcrossApps(flags, subjects, across)
     const {main, io, close} = await this.openRegistryAndLedger(flags, 'erasing a person', pool => checkErasePrivileges(pool, flags.map))
-    const logs = await this.openLogStore(flags, main).catch(async error => {
-      await close()
-      throw error
-    })
     try {
+      const logs = await this.openLogStore(flags, main)
       if (flags.request) await getRequest(io.ledger, flags.request)
       const dryRun = flags['dry-run'] === true
-      if (!dryRun) await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Erasing personal data')
-      // Their identifiers are read before the erasure: afterwards there is nothing left to read them from.
-      const before = flags.locate && !dryRun ? await preparePeople(io.registry, flags.map, subjects, kindChoice(flags)) : undefined
-      const report = await eraseSubjects({
+      const confirmWith = confirmationName(main.heroku?.database.app.name, main.target.url)
+      if (!dryRun) await requireConfirmation(flags.confirm, confirmWith, 'Erasing personal data')
+      const result = await erasePeople({
+        ...this.eraseOptions(flags),
         pool: io.registry,
         mapFile: flags.map,
         subjects,
         kinds: kindChoice(flags),
         requestId: flags.request ?? null,
         dryRun,
-        includeConnect: flags['include-connect'] === true,
-        exceptHeld: flags['except-held'] === true,
-        unlinkRestrictedShared: flags['unlink-restricted-shared'] === true,
-        lockTimeoutMs: flags['lock-timeout'] * 1000,
-        maxUnindexedScanRows: flags['allow-slow'] ? undefined : flags['max-scan-rows'],
-        key: await ledgerKey(io.ledger.pool, io.ledger.scope),
         ledger: io.ledger,
         sameDatabase: io.sameDatabase,
         logs: logs?.pool,
-        progress: this.progress,
+        locate: flags.locate ? {budgetMs: flags['locate-seconds'] === undefined ? undefined : flags['locate-seconds'] * 1000} : undefined,
+        heroku: main.heroku,
         elapsed: () => performance.now(),
       })
-      const residues = before
-        ? await findResidues({
-            pool: io.registry,
-            ...before,
-            budgetMs: flags['locate-seconds'] === undefined ? undefined : flags['locate-seconds'] * 1000,
-            progress: this.progress,
-          })
-        : null
-      const elsewhere = await copiesElsewhere(main.heroku?.api, main.heroku?.database, new Date())
-      const recipients = report.recipientsToTell
-      await this.table(report.plan, {
-        kind: {header: 'Step'},
-        table: {header: 'Table'},
-        rows: {header: 'Rows', get: step => String(dryRun ? step.rows : (report.touched[step.table] ?? 0))},
-        what: {header: 'What', get: step => (step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description)},
-      })
-      if (dryRun) {
-        this.log(
-          '\nSQL it would run, in one transaction (values are bound parameters; pg_temp.hp_kN holds the keys of the rows of one table, chosen before any change):',
-        )
-        this.log(report.plan.map(step => `  ${step.sql};`).join('\n'))
-      }
-      if (report.logLines !== null) this.log(describeLogLines(report.logLines, report.subjects, dryRun))
-      for (const note of report.notes) this.log(`Note: ${note}`)
-      for (const slow of costlyReferences(report.unindexed)) {
-        this.log(
-          `Slow: ${slow.table} (${slow.columns.join(', ')}) has no index, so Postgres reads all ~${slow.tableRows.toLocaleString('en')} rows of ${slow.table} for each of the ${slow.deletedRows.toLocaleString('en')} ${slow.references} rows deleted; before large erasures run: ${slow.createIndex};`,
-        )
-      }
-      if (report.residue) this.log(describeResidue(report.residue))
-      this.log(
-        dryRun
-          ? `\nDry run: nothing was changed. Run again with --confirm ${confirmationName(main.heroku?.database.app.name, main.target.url)} to erase.`
-          : `\nErased ${plural(report.subjects, 'person', 'people')} in one transaction (${plural(report.statements, 'statement')}); recorded as ledger event ${report.ledgerEvent}.`,
-      )
-      if (residues) this.log(`\n${renderResidues(residues)}`)
-      else if (flags.locate) this.log('\n--locate: nothing was erased, so nothing was searched.')
-      const left = report.notErased.map(n => `${n.table}${n.rows > 0 ? ` (${plural(n.rows, 'row')})` : ''}: ${n.reason}`)
-      this.log(`\nNot erased by this command:\n${[...left, ...elsewhere].map(line => `  - ${line}`).join('\n')}`)
-      if (recipients.length > 0) {
-        this.log(
-          `\n${dryRun ? 'After the erasure, tell' : 'Tell'} the recipients of this data that it was erased (Art. 19), and ask them to erase their copies:\n${recipients.map(r => `  - ${r.name} (${r.role}): ${r.tables === 'all' ? 'all data' : r.tables.join(', ')}`).join('\n')}`,
-        )
-      }
-      const ledgerHead = await headAt(io.ledger.pool, report.ledgerEvent)
-      this.logLedgerHead(ledgerHead)
-      return {...report, ledgerHead, elsewhere, residues}
+      await renderErasure(this, result, {confirmWith, locate: flags.locate})
+      this.logLedgerHead(result.ledgerHead)
+      return result
     } finally {
-      await logs?.close()
       await close()
+    }
+  }
+
+  private eraseOptions(flags: Interfaces.InferredFlags<typeof Erase.flags>): EraseOptions & {includeConnect: boolean; exceptHeld: boolean} {
+    return {
+      includeConnect: flags['include-connect'] === true,
+      exceptHeld: flags['except-held'] === true,
+      unlinkRestrictedShared: flags['unlink-restricted-shared'] === true,
+      lockTimeoutMs: flags['lock-timeout'] * 1000,
+      maxUnindexedScanRows: flags['allow-slow'] ? undefined : flags['max-scan-rows'],
+      progress: this.progress,
     }
   }
 
@@ -176,60 +125,20 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
         request,
         requestLedger: ledger.ctx,
         openApp: async scope => {
-          const {io, close} = await this.openRegistryAndLedger(
-            {app: scope.app, 'ledger-url': flags['ledger-url'], actor: flags.actor},
-            'erasing a person',
-            pool => checkErasePrivileges(pool, scope.map),
-          )
+          const appFlags = {app: scope.app, 'ledger-url': flags['ledger-url'], actor: flags.actor}
+          const {io, close} = await this.openRegistryAndLedger(appFlags, 'erasing a person', pool => checkErasePrivileges(pool, scope.map))
           return {io, holdsRequest: flags['ledger-url'] !== undefined || scope.app === ledger.ctx.scope, close}
         },
         subjects,
         kinds: kindChoice(flags),
         dryRun,
-        options: {
-          includeConnect: flags['include-connect'] === true,
-          exceptHeld: flags['except-held'] === true,
-          unlinkRestrictedShared: flags['unlink-restricted-shared'] === true,
-          lockTimeoutMs: flags['lock-timeout'] * 1000,
-          maxUnindexedScanRows: flags['allow-slow'] ? undefined : flags['max-scan-rows'],
-          progress: this.progress,
-        },
+        options: this.eraseOptions(flags),
       })
-      for (const app of result.apps) {
-        this.log(`\n${app.app} (${app.map}): ${app.status === 'already-done' ? 'already erased' : app.status}`)
-        if (!app.report) continue
-        await this.table(app.report.plan, {
-          kind: {header: 'Step'},
-          table: {header: 'Table'},
-          rows: {header: 'Rows', get: step => String(dryRun ? step.rows : (app.report!.touched[step.table] ?? 0))},
-        })
-        if (!dryRun) this.log(`Recorded as event ${app.report.ledgerEvent} of ${app.app}'s ledger${app.appLedgerHead ? ` (head ${app.appLedgerHead})` : ''}.`)
-      }
-      this.log(
-        dryRun
-          ? `\nDry run: nothing was changed. Run again with --confirm ${request.id} to erase in ${result.notDone.join(', ')}.`
-          : `\n${request.id} is erased in every app: ${result.done.join(', ')}. Close it with \`heroku privacy:requests:close ${request.id} -a ${ledger.ctx.scope} --outcome …\`.`,
-      )
+      await renderErasureAcrossApps(this, result, {dryRun, requestId: request.id, ledgerScope: ledger.ctx.scope})
       this.logLedgerHead(result.ledgerHead)
       return result
     } finally {
       await ledger.close()
     }
   }
-}
-
-function describeResidue(residue: NonNullable<ErasureReport['residue']>): string {
-  const head = `Residue check: searched ${residue.columns} column(s) for ${residue.identifiers} identifier(s) of the people before committing; nothing left where the map erases.`
-  const reasons = {kept: 'kept by the map', unmapped: 'not erased by the map', other_rows: "in other people's rows, compared whole"} as Record<string, string>
-  const found = residue.found.map(hit => `  - ${hit.table}.${hit.column}: ${hit.rows} row(s), ${reasons[hit.kind] ?? hit.kind}`)
-  return found.length === 0 ? head : `${head}\nStill found, as the map allows:\n${found.join('\n')}`
-}
-
-function describeLogLines(lines: number, subjects: number, dryRun: boolean): string {
-  const whom = subjects === 1 ? 'the person' : 'the people'
-  if (lines === 0) return `Log store: no stored line mentions ${whom}.`
-  const stored = plural(lines, 'stored line')
-  return dryRun
-    ? `Log store: ${stored} ${lines === 1 ? 'mentions' : 'mention'} ${whom} and would be redacted.`
-    : `Log store: ${stored} mentioned ${whom}; each mention was replaced with [erased].`
 }

@@ -1,29 +1,21 @@
-import {existsSync} from 'node:fs'
-
 import {Flags, Interfaces} from '@oclif/core'
 
-import {RequestAcrossApps, openRequestAcrossApps} from '../../cli/apps.js'
+import {RequestAcrossApps, openAppForReading, openRequestAcrossApps} from '../../cli/apps.js'
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../cli/flags.js'
 import {ledgerFlags} from '../../cli/ledger.js'
 import {logStoreFlags} from '../../cli/log-store.js'
+import {renderDataclips, renderExport, renderExportAcrossApps} from '../../cli/render/export.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../cli/subjects.js'
-import type {SubjectLookup} from '../../lib/subject/parse.js'
 import {TOOL} from '../../cli/version.js'
 import type {Locale} from '../../lib/datamap/processing-schema.js'
-import {Database, DatabaseTarget} from '../../lib/db/connection.js'
-import {ExitCode, PrivacyError, usageError} from '../../lib/errors.js'
+import {usageError} from '../../lib/errors.js'
+import {ExportAcrossApps, ExportOptions, exportAcrossApps} from '../../lib/export/across-apps.js'
 import {DataclipQuery, buildDataclips} from '../../lib/export/dataclip.js'
-import {ExportAcrossApps, exportAcrossApps} from '../../lib/export/across-apps.js'
-import {ExportSummary, exportSubjects} from '../../lib/export/export-subjects.js'
+import {ExportResult, exportPeople} from '../../lib/export/export-people.js'
 import {resolveFollower} from '../../lib/heroku/followers.js'
-import {recordExport} from '../../lib/export/record.js'
-import {currentHead} from '../../lib/ledger/head.js'
-import {fingerprint, ledgerKey} from '../../lib/ledger/fingerprint.js'
 import {assertRequestSubject} from '../../lib/ledger/request-apps.js'
-import {getRequest} from '../../lib/ledger/requests.js'
-import {UnlinkedCheck, describeUnlinked, findUnlinked} from '../../lib/locate/unlinked.js'
-import {formatBytes} from '../../lib/ui/key-values.js'
+import type {SubjectLookup} from '../../lib/subject/parse.js'
 
 export default class Export extends PrivacyCommand {
   static description = `export everything the data map ties to a person, as one verifiable archive
@@ -82,96 +74,58 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
     ...logStoreFlags,
   }
 
-  async run(): Promise<(ExportSummary & {ledgerHead: string; unlinked: UnlinkedCheck | null}) | {queries: DataclipQuery[]} | ExportAcrossApps> {
+  async run(): Promise<(ExportResult & {peakRssBytes: number}) | {queries: DataclipQuery[]} | ExportAcrossApps> {
     const {flags} = await this.parse(Export)
     const subjects = await readSubjects(flags)
     const across = await openRequestAcrossApps(flags, this.opener)
     if (across) return this.exportAcrossApps(flags, subjects, across)
     const main = await this.resolveTarget(flags)
-    if (flags.format === 'dataclip') return this.printDataclips(main.target, flags.map, subjects)
-    if (flags['from-follower'] && !main.heroku) {
-      throw usageError('--from-follower needs --app: followers are found through Heroku.')
+    if (flags.format === 'dataclip') {
+      const queries = await buildDataclips({pool: (await this.connect(main.target)).pool, mapFile: flags.map, subjects})
+      renderDataclips(this, queries)
+      return {queries}
     }
+    if (flags['from-follower'] && !main.heroku) throw usageError('--from-follower needs --app: followers are found through Heroku.')
     const ledger = await this.openLedger(flags, main)
-    let source: Database | undefined
-    let logs: Database | undefined
     try {
-      logs = await this.openLogStore(flags, main)
-      if (flags.request) await getRequest(ledger.ctx, flags.request)
+      const logs = await this.openLogStore(flags, main)
       const sourceTarget = flags['from-follower'] && main.heroku ? await resolveFollower(main.heroku.api, main.heroku.database) : main.target
-      source = await this.connect(sourceTarget)
-      const key = await ledgerKey(ledger.ctx.pool, ledger.ctx.scope)
-      const out = flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`
-      const pool = source.pool
-      const written = async () => {
-        const unlinked =
-          flags['locate-seconds'] > 0
-            ? await findUnlinked({
-                pool,
-                mapFile: flags.map,
-                subjects,
-                kinds: kindChoice(flags),
-                budgetMs: flags['locate-seconds'] * 1000,
-                progress: this.progress,
-              })
-            : null
-        return {
-          unlinked,
-          summary: await exportSubjects({
-            pool,
-            mapFile: flags.map,
-            subjects,
-            kinds: kindChoice(flags),
-            out,
-            force: flags.force,
-            format: flags.format as 'json' | 'csv',
-            app: main.heroku?.database.app.name ?? null,
-            database: sourceTarget.label,
-            request: flags.request ?? null,
-            fingerprint: (column, value) => fingerprint(key, column, value),
-            pseudonymKey: key,
-            encryptTo: flags['encrypt-to'],
-            allowPlaintext: flags['allow-plaintext'],
-            locale: flags.locale as Locale,
-            tool: TOOL,
-            ledgerHead: await currentHead(ledger.ctx.pool),
-            notCovered: unlinked ? describeUnlinked(unlinked) : [],
-            logs: logs?.pool,
-            allowIncomplete: flags['allow-incomplete'],
-            progress: this.progress,
-          }),
-        }
-      }
-      const {unlinked, summary} = await written().catch(error => {
-        throw unfinished(error, out)
-      })
-      const ledgerHead = await recordExport(ledger.ctx, {
-        requestId: flags.request ?? null,
-        subjects: subjects.map(s => ({column: s.column, fingerprint: fingerprint(key, s.column, s.value)})),
+      const source = await this.connect(sourceTarget)
+      const result = await exportPeople({
+        ...this.archiveOptions(flags),
+        pool: source.pool,
+        mapFile: flags.map,
+        subjects,
+        out: flags.out ?? `${main.heroku?.database.app.name ?? 'export'}-${flags.request ?? new Date().toISOString().slice(0, 10)}.zip`,
+        app: main.heroku?.database.app.name ?? null,
         database: sourceTarget.label,
-        summary,
+        ledger: ledger.ctx,
+        requestId: flags.request ?? null,
+        locateBudgetMs: flags['locate-seconds'] * 1000,
+        logs: logs?.pool,
       })
-      this.log(
-        `Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} tables, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}`,
-      )
-      const unreviewed = summary.art15.unreviewed
-      if (unreviewed.length > 0)
-        this.warn(
-          `index.html repeats ${unreviewed.length} guess(es) of privacy:scan still marked review: true in ${flags.map} (${unreviewed.slice(0, 3).join(', ')}${unreviewed.length > 3 ? ', …' : ''}); review them (privacy:check lists them) before sending the archive.`,
-        )
-      if (summary.art15.unstated.length > 0)
-        this.warn(`${flags.map} does not state ${summary.art15.unstated.join(', ')} for every exported table; index.html says "not stated" there.`)
-      this.log(`Snapshot taken at ${summary.snapshotAt}. The person can open index.html inside it; check it with \`heroku privacy:verify ${summary.path}\`.`)
-      for (const line of unlinked ? describeUnlinked(unlinked) : []) this.warn(line)
-      this.logLedgerHead(ledgerHead)
-      return {...summary, ledgerHead, peakRssBytes: process.resourceUsage().maxRSS * 1024, unlinked} as ExportSummary & {
-        ledgerHead: string
-        unlinked: UnlinkedCheck | null
-      }
+      renderExport(this, result, flags.map)
+      this.logLedgerHead(result.ledgerHead)
+      return {...result, peakRssBytes: process.resourceUsage().maxRSS * 1024}
     } finally {
-      await logs?.close()
-      await source?.close()
       await ledger.close()
+    }
+  }
+
+  /** What a single-app and an across-apps export take alike from the flags. */
+  private archiveOptions(
+    flags: Interfaces.InferredFlags<typeof Export.flags>,
+  ): Omit<ExportOptions, 'subjects'> & {force: boolean; encryptTo?: string; allowPlaintext: boolean} {
+    return {
+      kinds: kindChoice(flags),
+      force: flags.force,
+      format: flags.format as 'json' | 'csv',
+      encryptTo: flags['encrypt-to'],
+      allowPlaintext: flags['allow-plaintext'],
+      locale: flags.locale as Locale,
+      tool: TOOL,
+      allowIncomplete: flags['allow-incomplete'],
+      progress: this.progress,
     }
   }
 
@@ -182,82 +136,19 @@ A request across apps (opened with several -a, or --team): pass -a FIRST-APP --r
   ): Promise<ExportAcrossApps> {
     try {
       await assertRequestSubject(ledger.ctx, request, subjects)
-      const out = flags.out ?? `${request.id}.zip`
       const summary = await exportAcrossApps({
+        ...this.archiveOptions(flags),
         request,
         requestLedger: ledger.ctx,
-        openApp: async scope => {
-          const main = await this.resolveTarget({app: scope.app})
-          const app = await this.openLedger({app: scope.app, 'ledger-url': flags['ledger-url'], actor: flags.actor}, main)
-          const source = await this.connect(main.target).catch(async error => {
-            await app.close()
-            throw error
-          })
-          return {
-            pool: source.pool,
-            database: main.target.label,
-            ledger: app.ctx,
-            holdsRequest: flags['ledger-url'] !== undefined || scope.app === ledger.ctx.scope,
-            close: async () => {
-              await source.close()
-              await app.close()
-            },
-          }
-        },
+        openApp: scope => openAppForReading(this.opener, scope.app, flags, ledger),
         subjects,
-        kinds: kindChoice(flags),
-        out,
-        force: flags.force,
-        format: flags.format as 'json' | 'csv',
-        encryptTo: flags['encrypt-to'],
-        allowPlaintext: flags['allow-plaintext'],
-        locale: flags.locale as Locale,
-        tool: TOOL,
-        allowIncomplete: flags['allow-incomplete'],
-        progress: this.progress,
-      }).catch(error => {
-        throw unfinished(error, out)
+        out: flags.out ?? `${request.id}.zip`,
       })
-      for (const app of summary.apps)
-        this.log(`${app.app}/: ${app.rows} rows from ${app.tables} tables of ${app.database}, snapshot taken at ${app.snapshotAt}`)
-      for (const app of summary.apps.filter(a => a.unreviewed.length > 0 || a.unstated.length > 0))
-        this.warn(
-          `${app.app}'s map leaves facts unstated or unreviewed (${[...app.unstated, ...app.unreviewed].slice(0, 3).join(', ')}); its index.html says so. Review them (privacy:check) before sending the archive.`,
-        )
-      this.log(
-        `Wrote ${summary.path}: ${summary.rows} rows from ${summary.tables} files across ${summary.apps.length} apps, ${formatBytes(summary.bytes)}, sha256 ${summary.sha256.slice(0, 16)}…${summary.encrypted ? ' (encrypted)' : ''}. Check it with \`heroku privacy:verify ${summary.path}\`.`,
-      )
+      renderExportAcrossApps(this, summary)
       this.logLedgerHead(summary.ledgerHead)
       return summary
     } finally {
       await ledger.close()
     }
   }
-
-  private async printDataclips(
-    target: DatabaseTarget,
-    mapFile: string,
-    subjects: Awaited<ReturnType<typeof readSubjects>>,
-  ): Promise<{queries: DataclipQuery[]}> {
-    const db = await this.connect(target)
-    try {
-      const queries = await buildDataclips({pool: db.pool, mapFile, subjects})
-      this.log('-- Paste each query into a new dataclip at https://data.heroku.com/dataclips (Heroku has no API to create them).')
-      for (const query of queries) {
-        this.log(`\n-- ${query.table}${query.omitted.length > 0 ? ` (left out: ${query.omitted.join(', ')})` : ''}\n${query.sql}`)
-      }
-      return {queries}
-    } finally {
-      await db.close()
-    }
-  }
-}
-
-/** An export that failed part-way says that no archive was written, and what is left on disk. */
-function unfinished(error: unknown, out: string): unknown {
-  // A refusal or a usage error is the answer itself; any other failure interrupted the export.
-  if (!(error instanceof Error) || (error instanceof PrivacyError && error.exitCode !== ExitCode.error)) return error
-  const left = existsSync(`${out}.partial`) ? `only the incomplete ${out}.partial is left` : `${out}.partial was removed`
-  const message = `The export did not finish, so no archive was written to ${out} (${left}): ${error.message}`
-  return error instanceof PrivacyError ? Object.assign(error, {message}) : new PrivacyError(message, {code: 'export_unfinished', cause: error})
 }

@@ -2,12 +2,10 @@ import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../cli/base-command.js'
 import {databaseFlags} from '../../cli/flags.js'
-import {inventory} from '../../lib/check/inventory.js'
-import {addPlatformRecipients, platformRecipients} from '../../lib/datamap/platform-recipients.js'
-import {formatProblems} from '../../lib/datamap/load.js'
-import {PrivacyError, violation} from '../../lib/errors.js'
+import {assertCanReview} from '../../cli/interactive.js'
 import {saveReview} from '../../lib/datamap/review.js'
-import {ScanReport, checkMapAgainstDatabase, hasDrift, reviewItemsOf, writeMapFromScan} from '../../lib/scan/run-scan.js'
+import {addAppRecipients} from '../../lib/scan/app-recipients.js'
+import {ScanReport, assertMapCurrent, checkMapAgainstDatabase, hasDrift, reviewItemsOf, writeMapFromScan} from '../../lib/scan/run-scan.js'
 import {reviewInTerminal} from '../../lib/ui/review-terminal.js'
 import {renderDrift, renderScanReport} from '../../lib/ui/scan-report.js'
 
@@ -40,58 +38,23 @@ With --check nothing is written: the command exits 3 when the database has table
 
   async run(): Promise<ScanReport> {
     const {flags} = await this.parse(Scan)
-    if (flags.review && !(process.stdin.isTTY && process.stdout.isTTY)) {
-      throw new PrivacyError(
-        '--review needs an interactive terminal; run privacy:scan without --review and review the comments in privacy.yml by hand, or run it in a terminal.',
-        {code: 'review_needs_terminal'},
-      )
-    }
-    if (flags.review && this.env.inCi) {
-      throw new PrivacyError(
-        '--review is interactive, and CI is set in this environment, where the review could not redraw; run it in a terminal without CI set.',
-        {
-          code: 'review_needs_terminal',
-        },
-      )
-    }
-    const {
-      main: {target, heroku},
-      db,
-    } = await this.openTarget(flags)
-    let report: ScanReport
-    try {
-      const input = {pool: db.pool, file: flags.out, subjectTable: flags['subject-table'], today: new Date(), progress: this.progress}
-      report = flags.check ? await checkMapAgainstDatabase(input) : await writeMapFromScan(input)
-    } finally {
-      await db.close()
-    }
+    if (flags.review) assertCanReview(this.env)
+    const {main, db} = await this.openTarget(flags)
+    const input = {pool: db.pool, file: flags.out, subjectTable: flags['subject-table'], today: new Date(), progress: this.progress}
     if (flags.check) {
-      if (report.drift && hasDrift(report.drift)) {
-        this.log(renderDrift(report))
-        throw violation(
-          'map_drift',
-          `${flags.out} is out of date with ${target.label}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`,
-          {details: report},
-        )
-      }
-      if (report.problems.length > 0) {
-        throw new PrivacyError(`${flags.out} has problems: ${formatProblems(flags.out, report.problems)}`, {code: 'invalid_map', details: report.problems})
-      }
-      this.log(`${flags.out} matches ${target.label}.`)
+      const report = await checkMapAgainstDatabase(input)
+      if (report.drift && hasDrift(report.drift)) this.log(renderDrift(report))
+      assertMapCurrent(report, flags.out, main.target.label)
+      this.log(`${flags.out} matches ${main.target.label}.`)
       return report
     }
-    if (heroku) {
-      const app = heroku.database.app
-      const stores = await inventory(heroku.api, app.name).catch(error => {
-        this.warn(`Could not list ${app.name}'s add-ons and drains (${(error as Error).message}); add their providers to recipients: by hand.`)
-        return []
-      })
-      const added = await addPlatformRecipients(flags.out, platformRecipients(stores, app.region?.name))
-      report.added.push(...added.map(id => `recipients.${id}`))
-    }
+    const report = await writeMapFromScan(input)
+    await db.close()
+    const heroku = main.heroku
+    if (heroku) report.added.push(...(await addAppRecipients(flags.out, heroku.api, heroku.database.app, this.progress)))
     // The review takes the terminal over: the live progress view on stderr must be gone before anything else is drawn.
     if (flags.review) this.stopProgress()
-    this.log(renderScanReport(report, target.label))
+    this.log(renderScanReport(report, main.target.label))
     if (flags.review) {
       const decisions = await reviewInTerminal(reviewItemsOf(report), {stdin: process.stdin, stdout: process.stdout})
       const outcome = await saveReview(flags.out, decisions)

@@ -1,5 +1,5 @@
 import {isAboutPeople, withoutPurpose} from '../datamap/processing.js'
-import type {Rule} from './rules.js'
+import type {Rule} from './rule.js'
 
 const list = (items: string[], max = 8) => items.slice(0, max).join(', ') + (items.length > max ? ', …' : '')
 

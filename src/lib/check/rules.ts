@@ -4,18 +4,11 @@ import {unindexedReferences} from '../erase/unindexed.js'
 import {describeRegion} from '../heroku/region.js'
 import {isLoopbackHost} from '../loopback.js'
 import type {CheckContext} from './context.js'
-import type {Finding, RuleOutcome, Severity} from './findings.js'
+import type {RuleOutcome, Severity} from './findings.js'
+import type {Found, Rule} from './rule.js'
 import {PROCESSING_RULES} from './processing-rules.js'
 
-type Found = Omit<Finding, 'rule' | 'app'>
-/** Findings, or why the rule did not run, or findings with notes: what the rule saw and chose not to count. */
-type RuleResult = Found[] | {skipped: string} | {found: Found[]; notes: string[]}
-
-export interface Rule {
-  id: string
-  title: string
-  run(context: CheckContext): RuleResult
-}
+export type {Rule} from './rule.js'
 
 const EU_REGIONS = new Set(['eu', 'dublin', 'frankfurt'])
 const US_REGIONS = new Set(['us', 'virginia', 'oregon'])

@@ -1,5 +1,5 @@
 import type {SchemaInfo} from '../db/introspect.js'
-import type {MapProblem} from './load.js'
+import type {MapProblem} from './problem.js'
 import {DataMap} from './schema.js'
 import {closest} from './suggest.js'
 

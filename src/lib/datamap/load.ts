@@ -3,17 +3,11 @@ import {readFile} from 'node:fs/promises'
 import {Document, LineCounter, isMap, isScalar, parseDocument} from 'yaml'
 
 import {PrivacyError} from '../errors.js'
+import type {MapProblem} from './problem.js'
 import {fileRuleProblems} from './rules.js'
 import {DataMap, dataMapSchema} from './schema.js'
 
-export interface MapProblem {
-  /** Dotted path inside the file: `tables.public.orders.via.to`. */
-  path: string
-  line?: number
-  message: string
-  /** Set when the problem is that something the map names no longer exists (drift, not a mistake in the file). */
-  kind?: 'missing'
-}
+export type {MapProblem} from './problem.js'
 
 export interface LoadedDataMap {
   map: DataMap

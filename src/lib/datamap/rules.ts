@@ -1,7 +1,7 @@
 import type {Document, LineCounter} from 'yaml'
 
 import {parseKeyPattern} from './json-keys.js'
-import type {MapProblem} from './load.js'
+import type {MapProblem} from './problem.js'
 
 type Located = {document: Document; lines: LineCounter}
 type LineOf = (loaded: Located, path: Array<string | number>, key?: string) => number | undefined

@@ -4,7 +4,7 @@ import {rename, writeFile} from 'node:fs/promises'
 import {Document, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isScalar, isSeq} from 'yaml'
 
 import type {SchemaInfo} from '../db/introspect.js'
-import type {BuiltMap} from './build.js'
+import type {BuiltMap} from './built-map.js'
 import type {LoadedDataMap} from './load.js'
 import {migrateSubjectToSubjects} from './migrate-subject.js'
 import {addProcessingPlaceholdersToDocument, styleProcessing} from './placeholders.js'

@@ -90,7 +90,7 @@ export function settleReference(map: DataMap, facts: ReferenceFacts, options: {c
   if (guarded.restricted > 0 && !options.changeRestricted) {
     throw refused(
       'restricted_shared',
-      `${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first, or pass --unlink-restricted-shared to clear only that link.`,
+      `${guarded.restricted} row(s) of ${referencing.key} under someone else's restriction point at ${parent.key} rows this erasure deletes (${fk.name}); lift the restriction first.`,
     )
   }
   const column = fk.columns[0]!

@@ -104,10 +104,9 @@ function describeFailure(error: unknown, table: string): Error {
     )
   }
   if (e.code === '55P03') {
-    return new PrivacyError(
-      `Another session holds locks on ${table}, and the lock timeout passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`,
-      {code: 'erase_lock_timeout'},
-    )
+    return new PrivacyError(`Another session holds locks on ${table}, and the lock timeout passed. Nothing was changed; try again when it is quieter.`, {
+      code: 'erase_lock_timeout',
+    })
   }
   if (e.code === '42501') {
     return refused(
@@ -144,7 +143,7 @@ function refuseSlowPlan(plan: ErasurePlan, limit: number): void {
   const fixes = plan.unindexed.map(u => `${u.createIndex};`).join(' ')
   throw refused(
     'erase_slow',
-    `Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first — ${fixes} — or accept the slow run with --allow-slow.`,
+    `Checking the deletes would make Postgres read about ${reads.toLocaleString('en')} rows through foreign keys without an index (${plan.unindexed.map(u => `${u.table} (${u.columns.join(', ')})`).join(', ')}), far past the limit of ${limit.toLocaleString('en')}; nothing was changed. Create the indexes first: ${fixes}`,
     {details: plan.unindexed},
   )
 }

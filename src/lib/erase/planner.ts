@@ -235,18 +235,16 @@ async function checkHoldsAndRestrictions(input: PlanInput, result: ErasurePlan, 
     const list = Object.entries(result.held)
       .map(([t, n]) => `${t} ${n}`)
       .join(', ')
-    throw refused(
-      'legal_hold',
-      `Rows under a legal hold cannot be erased (${list}). Erase the rest with --except-held, or lift the hold first (privacy:restrict:lift --release-hold).`,
-      {details: result.held},
-    )
+    throw refused('legal_hold', `Rows under a legal hold cannot be erased (${list}); lift the hold first when the claim is settled (privacy:restrict:lift).`, {
+      details: result.held,
+    })
   }
   if (result.restrictedShared.length > 0 && !input.unlinkRestrictedShared) {
     const ids = [...new Set(result.restrictedShared.flatMap(s => s.restrictions))].sort()
     const list = result.restrictedShared.map(s => `${s.table} ${s.rows}`).join(', ')
     throw refused(
       'restricted_shared',
-      `Some of the person's rows are shared with someone whose data is restricted (${ids.join(', ')}: ${list}); erasing them would change that person's restricted data. Lift the restriction first, or pass --unlink-restricted-shared to leave those rows and clear only this person's links in them.`,
+      `Some of the person's rows are shared with someone whose data is restricted (${ids.join(', ')}: ${list}); erasing them would change that person's restricted data. Lift the restriction first.`,
       {details: result.restrictedShared},
     )
   }

@@ -12,6 +12,7 @@ import type {PrivacyRequest} from '../ledger/requests.js'
 import {en} from './i18n/en.js'
 import {ArchivePart, ManifestApp, combineParts} from './combine.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
+import {unfinished} from './export-people.js'
 import {ExportInput, ExportSummary, exportSubjects} from './export-subjects.js'
 import {hashFile} from './hash-file.js'
 import {recordExport} from './record.js'
@@ -58,9 +59,15 @@ export interface ExportAcrossApps {
  * top-level manifest listing every app, database and file. Each app's export
  * is recorded in its own ledger, then on the request.
  */
-export async function exportAcrossApps(input: ExportAcrossAppsInput): Promise<ExportAcrossApps> {
+export function exportAcrossApps(input: ExportAcrossAppsInput): Promise<ExportAcrossApps> {
+  return writeAcrossApps(input).catch(error => {
+    throw unfinished(error, input.out)
+  })
+}
+
+async function writeAcrossApps(input: ExportAcrossAppsInput): Promise<ExportAcrossApps> {
   if (existsSync(input.out) && !input.force) {
-    throw new PrivacyError(`${input.out} already exists; choose another --out or pass --force to replace it.`, {code: 'output_exists'})
+    throw new PrivacyError(`${input.out} already exists.`, {code: 'output_exists'})
   }
   if (input.encryptTo) assertAgeRecipient(input.encryptTo)
   const sources = new Map<string, ExportSource>()

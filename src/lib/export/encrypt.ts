@@ -2,11 +2,11 @@ import {createReadStream, createWriteStream} from 'node:fs'
 import {Readable, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {usageError} from '../errors.js'
+import {PrivacyError} from '../errors.js'
 
 export function assertAgeRecipient(recipient: string): void {
   if (!/^age1[0-9a-z]{20,}$/.test(recipient)) {
-    throw usageError('--encrypt-to must be an age recipient (a public key starting with age1…). Make one with `age-keygen`.')
+    throw new PrivacyError('The recipient must be an age public key (starting with age1…). Make one with `age-keygen`.', {code: 'invalid_recipient'})
   }
 }
 

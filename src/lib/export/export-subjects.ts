@@ -86,7 +86,7 @@ export interface ExportSummary {
  */
 export async function exportSubjects(input: ExportInput): Promise<ExportSummary> {
   if (existsSync(input.out) && !input.force) {
-    throw new PrivacyError(`${input.out} already exists; choose another --out or pass --force to replace it.`, {code: 'output_exists'})
+    throw new PrivacyError(`${input.out} already exists.`, {code: 'output_exists'})
   }
   if (input.encryptTo) assertAgeRecipient(input.encryptTo)
   const partial = `${input.out}.partial`
@@ -177,7 +177,7 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
   if (hidden.length > 0 && !input.allowIncomplete) {
     throw violation(
       'row_security',
-      `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS, or pass --allow-incomplete to write it and list those tables as not covered.`,
+      `Row-level security hides rows of ${hidden.join(', ')} from this role, so the archive would miss some of the person's data; run as the tables' owner or a role with BYPASSRLS.`,
       {details: {tables: hidden}},
     )
   }

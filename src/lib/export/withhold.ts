@@ -46,11 +46,7 @@ export function sensitiveColumns(tables: Array<{key: string; spec: TableMap; exp
 export function assertSafeDelivery(sensitive: string[], options: {encrypted: boolean; allowPlaintext: boolean}): void {
   if (sensitive.length === 0 || options.encrypted || options.allowPlaintext) return
   const shown = sensitive.slice(0, 4).join(', ') + (sensitive.length > 4 ? `, and ${sensitive.length - 4} more` : '')
-  throw refused(
-    'plaintext_refused',
-    `The archive would hold sensitive data unencrypted: ${shown}. Encrypt it to the person's age key with --encrypt-to age1…, or pass --allow-plaintext if it will reach them another safe way.`,
-    {details: {sensitive}},
-  )
+  throw refused('plaintext_refused', `The archive would hold sensitive data unencrypted: ${shown}.`, {details: {sensitive}})
 }
 
 /**

@@ -18,7 +18,7 @@ export async function resolveFollower(api: HerokuApi, leader: HerokuDatabase): P
     if (name) return targetOf(await resolveDatabase(api, {app, database: name.replace(/_URL$/, '')}))
   }
   throw new PrivacyError(
-    `${leader.label} has no follower this app can reach. Create one with \`heroku addons:create heroku-postgresql:PLAN -a ${app} -- --follow ${leader.configVar}\`, or export from the leader without --from-follower.`,
+    `${leader.label} has no follower this app can reach. Create one with \`heroku addons:create heroku-postgresql:PLAN -a ${app} -- --follow ${leader.configVar}\`, or read from the leader.`,
     {code: 'no_follower'},
   )
 }

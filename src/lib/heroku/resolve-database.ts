@@ -90,15 +90,14 @@ function describeResolverFailure(util: CliUtil, error: unknown, app: string, dat
   if (error instanceof PrivacyError) return error
   if (error instanceof util.AmbiguousError) {
     const names = (error.matches as Array<{name: string; app?: {name?: string}}>).map(m => `${m.app?.name ?? app}::${m.name}`).join(', ')
-    return new PrivacyError(`${database} matches several databases on ${app} (${names}). Name one with --database.`, {code: 'ambiguous_database'})
+    return new PrivacyError(`${database} matches several databases on ${app} (${names}).`, {code: 'ambiguous_database'})
   }
   const message = plainMessage(error)
   if (error instanceof util.NotFound) return new PrivacyError(`Unknown database ${database} on ${app}.`, {code: 'database_not_found'})
   if (/ has no databases$/.test(message)) {
-    return new PrivacyError(
-      `${app} has no Heroku Postgres databases. Add one with \`heroku addons:create heroku-postgresql -a ${app}\`, or point at any Postgres with --database-url.`,
-      {code: 'no_database'},
-    )
+    return new PrivacyError(`${app} has no Heroku Postgres databases. Add one with \`heroku addons:create heroku-postgresql -a ${app}\`.`, {
+      code: 'no_database',
+    })
   }
   const unknown = /^Unknown database: (.+?)\. Valid options are: (.+)$/.exec(message)
   if (unknown) return new PrivacyError(`Unknown database ${unknown[1]} on ${app}. Valid options are: ${unknown[2]}.`, {code: 'database_not_found'})

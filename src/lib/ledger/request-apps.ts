@@ -9,7 +9,7 @@ import type {LedgerContext} from './context.js'
 import {appendEvent} from './events.js'
 import {fingerprint, ledgerKey} from './fingerprint.js'
 import {LedgerHead, formatHead} from './head.js'
-import type {RequestKind} from './requests.js'
+import type {RequestKind} from './request-kinds.js'
 
 /** One app a request covers, and the data map that describes its database. */
 export interface ScopeApp {
@@ -145,7 +145,7 @@ export async function assertRequestSubject(
   const [only] = subjects
   if (subjects.length === 1 && only!.column === request.subjectColumn && fingerprint(key, only!.column, only!.value) === request.subjectFingerprint) return
   throw new PrivacyError(
-    `The --subject given is not the person ${request.id} was opened for; give the same ${request.subjectColumn}= lookup as when it was opened. Nothing was changed.`,
+    `This is not the person ${request.id} was opened for; give the same ${request.subjectColumn}= lookup as when it was opened. Nothing was changed.`,
     {code: 'request_subject_mismatch', exitCode: ExitCode.refused},
   )
 }

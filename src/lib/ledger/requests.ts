@@ -11,8 +11,10 @@ import {fingerprint, subjectKey} from './fingerprint.js'
 import {acknowledgeBy, deadline, extensionUnit, rulesFor} from './laws.js'
 import {AppStatus, ScopeApp, appStatuses, assertAppsDone} from './request-apps.js'
 
-export const REQUEST_KINDS = ['access', 'erasure', 'restriction', 'rectification', 'objection', 'portability'] as const
-export type RequestKind = (typeof REQUEST_KINDS)[number]
+import type {RequestKind} from './request-kinds.js'
+
+export {REQUEST_KINDS} from './request-kinds.js'
+export type {RequestKind} from './request-kinds.js'
 
 /** How the requester's identity was checked; a closed list, so no document number or answer ends up in the ledger. */
 export const VERIFICATION_METHODS = [
@@ -148,7 +150,7 @@ export async function openRequest(ctx: LedgerContext, input: OpenRequestInput): 
   const today = startOfDay(ctx.clock())
   const receivedOn = startOfDay(input.receivedOn ?? today)
   if (receivedOn.getTime() > today.getTime()) {
-    throw new PrivacyError(`--received ${formatDate(receivedOn)} is in the future; use the date the request reached you.`, {code: 'received_in_future'})
+    throw new PrivacyError(`The request's received date, ${formatDate(receivedOn)}, is in the future.`, {code: 'received_in_future'})
   }
   return inTransaction(ctx.pool, {}, async client => {
     const key = await subjectKey(client, ctx.scope)

@@ -30,8 +30,7 @@ export async function targetPointInTime(api: HerokuApi, target: HerokuDatabase, 
   }
   const info = await fetchPostgresInfo(api, target.attachment.addon.id, target.label)
   if (info.forkedFromUrl) return {kind: 'fork', at: new Date(info.raw.created_at ?? 0), source: 'fork'}
-  throw new PrivacyError(
-    `Cannot tell from Heroku when the data in ${target.label} is from (it is neither a fork nor a restore the Data API knows about); pass --since with the time of the backup or rollback it came from.`,
-    {code: 'point_in_time_unknown'},
-  )
+  throw new PrivacyError(`Cannot tell from Heroku when the data in ${target.label} is from (it is neither a fork nor a restore the Data API knows about).`, {
+    code: 'point_in_time_unknown',
+  })
 }

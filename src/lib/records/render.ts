@@ -16,6 +16,12 @@ const BASES: Record<string, string> = {
   legitimate_interests: 'legitimate interests, Art. 6(1)(f)',
 }
 
+/** A block of one row per item, each column named with how to read its cell. */
+function tableBlock<T>(title: string, items: T[], columns: Record<string, (item: T) => string>): Block {
+  const cells = Object.values(columns)
+  return {title, table: {headers: Object.keys(columns), rows: items.map(item => cells.map(read => read(item)))}}
+}
+
 /** The record as titled blocks, in the order of Art. 30(1)(a)–(g); both renderers print these. */
 function blocks(record: RecordOfProcessing): Block[] {
   const c = record.controller
@@ -33,55 +39,36 @@ function blocks(record: RecordOfProcessing): Block[] {
           ]
         : ['Not stated in the data map (controller:).'],
     },
-    {
-      title: 'Purposes and legal bases (Art. 30(1)(b))',
-      table: {
-        headers: ['Purpose', 'Legal basis', 'Categories of data', 'Tables', 'Recipients'],
-        rows: record.activities.map(a => [
-          a.description,
-          `${a.legalBasis ? BASES[a.legalBasis] : 'NOT STATED'}${a.interest ? ` — ${a.interest}` : ''}`,
-          a.categories.join(', ') || '—',
-          a.tables.join(', ') || '—',
-          a.recipients.join(', ') || '—',
-        ]),
-      },
-    },
+    tableBlock('Purposes and legal bases (Art. 30(1)(b))', record.activities, {
+      Purpose: a => a.description,
+      'Legal basis': a => `${a.legalBasis ? BASES[a.legalBasis] : 'NOT STATED'}${a.interest ? ` — ${a.interest}` : ''}`,
+      'Categories of data': a => a.categories.join(', ') || '—',
+      Tables: a => a.tables.join(', ') || '—',
+      Recipients: a => a.recipients.join(', ') || '—',
+    }),
     {title: 'Categories of people (Art. 30(1)(c))', lines: record.dataSubjects},
-    {
-      title: 'Recipients (Art. 30(1)(d))',
-      table: {
-        headers: ['Recipient', 'Role', 'What they do', 'Where', 'Receives'],
-        rows: record.recipients.map(r => [
-          r.name,
-          r.role,
-          r.purpose ?? '—',
-          r.country ?? '—',
-          r.receives === 'all' ? 'all data' : r.receives.join(', ') || '—',
-        ]),
-      },
-    },
-    {
-      title: 'Where the data is, and transfers outside the EEA (Art. 30(1)(e))',
-      table: {
-        headers: ['What', 'Where', 'Country', 'In the EEA', 'Safeguard'],
-        rows: record.locations.map(l => [
-          l.what,
-          l.where,
-          l.country ?? 'unknown',
-          l.inEea === null ? 'unknown' : l.inEea ? 'yes' : 'NO — transfer',
-          l.inEea ? '—' : (l.safeguard ?? 'NONE STATED'),
-        ]),
-      },
-    },
-    {title: 'Retention (Art. 30(1)(f))', table: {headers: ['Table', 'Kept'], rows: record.retention.map(r => [r.table, r.period])}},
-    {
-      title: 'Security measures (Art. 30(1)(g), Art. 32)',
-      table: {headers: ['Measure', 'Status', 'Evidence'], rows: record.security.map(s => [s.measure, s.status, s.evidence])},
-    },
-    {
-      title: 'Where the app keeps data',
-      table: {headers: ['Store', 'Kind', 'Plan', 'Details'], rows: record.stores.map(s => [s.store, s.kind, s.plan ?? '—', s.details.join('; ') || '—'])},
-    },
+    tableBlock('Recipients (Art. 30(1)(d))', record.recipients, {
+      Recipient: r => r.name,
+      Role: r => r.role,
+      'What they do': r => r.purpose ?? '—',
+      Where: r => r.country ?? '—',
+      Receives: r => (r.receives === 'all' ? 'all data' : r.receives.join(', ') || '—'),
+    }),
+    tableBlock('Where the data is, and transfers outside the EEA (Art. 30(1)(e))', record.locations, {
+      What: l => l.what,
+      Where: l => l.where,
+      Country: l => l.country ?? 'unknown',
+      'In the EEA': l => (l.inEea === null ? 'unknown' : l.inEea ? 'yes' : 'NO — transfer'),
+      Safeguard: l => (l.inEea ? '—' : (l.safeguard ?? 'NONE STATED')),
+    }),
+    tableBlock('Retention (Art. 30(1)(f))', record.retention, {Table: r => r.table, Kept: r => r.period}),
+    tableBlock('Security measures (Art. 30(1)(g), Art. 32)', record.security, {Measure: m => m.measure, Status: m => m.status, Evidence: m => m.evidence}),
+    tableBlock('Where the app keeps data', record.stores, {
+      Store: s => s.store,
+      Kind: s => s.kind,
+      Plan: s => s.plan ?? '—',
+      Details: s => s.details.join('; ') || '—',
+    }),
     ...(record.unreviewed.length > 0
       ? [{title: 'Not yet reviewed', lines: [`These entries of the data map are still marked review: true: ${record.unreviewed.join(', ')}.`]}]
       : []),

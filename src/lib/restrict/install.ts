@@ -80,10 +80,7 @@ export async function installEnforcement(client: pg.ClientBase, tables: TableInf
       await client.query(`CREATE TRIGGER ${TRIGGER_NAME} BEFORE UPDATE OR DELETE ON ${target} FOR EACH ROW EXECUTE FUNCTION ${fn}()`)
     } catch (error) {
       if ((error as {code?: string}).code === '42501') {
-        throw new PrivacyError(
-          `This role may not create triggers on ${table.key} (only its owner can). Restrict without --enforce (the registry and views still work), or run as the table's owner.`,
-          {code: 'enforce_not_permitted'},
-        )
+        throw new PrivacyError(`This role may not create triggers on ${table.key} (only its owner can).`, {code: 'enforce_not_permitted'})
       }
       throw error
     }

@@ -1,272 +1,142 @@
 import type pg from 'pg'
 
-import {loadMapForDatabase} from '../datamap/for-database.js'
-import type {TableInfo} from '../db/introspect.js'
-import {primaryKeyText} from '../db/sql.js'
-import {PrivacyError, refused} from '../errors.js'
-import type {SnapshotRecord} from '../heroku/snapshots.js'
-import {inTransaction} from '../db/transaction.js'
-import {fingerprint} from '../ledger/fingerprint.js'
-import {keyIsPersonal} from '../ledger/row-keys.js'
-import {planSubjectGraph} from '../subject/graph.js'
-import {chooseSubjectRows} from '../subject/keyset.js'
+import {PrivacyError} from '../errors.js'
+import type {HerokuApi} from '../heroku/api.js'
+import type {HerokuDatabase} from '../heroku/resolve-database.js'
+import {SnapshotRecord, WaitOptions, captureBackup, createFork} from '../heroku/snapshots.js'
+import type {LedgerContext} from '../ledger/context.js'
+import type {LedgerEvent} from '../ledger/events.js'
+import {ledgerKey} from '../ledger/fingerprint.js'
+import {LedgerHead, headAfter} from '../ledger/head.js'
+import {getRequest} from '../ledger/requests.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
-import {installEnforcement, installViews} from './install.js'
+import type {KindChoice} from '../subject/resolve.js'
+import {migrateRegistry} from './migrate.js'
+import {recordBypasses, recordLift, recordRestrictions, recordSnapshot} from './ledger-events.js'
+import {ActiveRestriction, RestrictSummary, RestrictionReason, activeRestrictions, markLifted, registerRestrictions} from './registry.js'
 
-export const RESTRICTION_REASONS = ['accuracy', 'unlawful', 'legal-claim', 'objection'] as const
-export type RestrictionReason = (typeof RESTRICTION_REASONS)[number]
+export {RESTRICTION_REASONS} from './registry.js'
+export type {ActiveRestriction, RestrictSummary, RestrictionReason} from './registry.js'
 
-export interface RestrictionResult {
-  id: string
-  created: boolean
-  subjectColumn: string
-  fingerprint: string
-  rowsAdded: number
-  rowsByTable: Record<string, number>
-  legalHold: boolean
-  snapshot: SnapshotRecord | null
+export interface RegistryAndLedger {
+  /** The app database, where the registry, views and triggers live. */
+  registry: pg.Pool
+  registryLabel: string
+  ledger: LedgerContext
+  /** The ledger is in the app database: registry changes and ledger events commit together. */
+  sameDatabase: boolean
 }
 
-export interface RestrictSummary {
-  restrictions: RestrictionResult[]
-  views: string[]
-  enforced: string[]
-  /** Mapped tables without a primary key: their rows cannot be registered one by one. */
-  skipped: string[]
-  /** Tables whose primary key is personal data: the ledger names their rows by a keyed hash. */
-  personalKeys: string[]
-}
-
-export interface RestrictInput {
-  pool: pg.Pool
+export interface RestrictRequest extends RegistryAndLedger {
   mapFile: string
   subjects: SubjectLookup[]
-  /** Which kind of person the lookups name (see KindChoice). */
   kinds?: KindChoice
   reason: RestrictionReason
   requestId: string | null
   legalHold: boolean
-  snapshot: SnapshotRecord | null
+  snapshot: 'backup' | 'fork' | 'none'
   enforce: boolean
-  scope: string
-  actor: string
-  key: Buffer
-  clock: () => Date
-  /** Runs inside the registry's transaction, so a ledger in the same database commits with it. */
-  withinTransaction?: (client: pg.PoolClient, summary: RestrictSummary) => Promise<void>
+  heroku?: {api: HerokuApi; database: HerokuDatabase}
+  wait: WaitOptions
 }
 
 /**
- * Registers every row the data map ties to each person as restricted, in one
- * transaction with the views (and, with `enforce`, the triggers). Restricting
- * a person again adds only rows that appeared since; nothing else changes.
+ * `privacy:restrict`: for a legal hold, first a real snapshot (backup or fork)
+ * — if it fails, nothing is recorded — then the registry, views and triggers
+ * in one transaction, and the ledger events with the primary keys covered.
  */
-export async function restrictSubjects(input: RestrictInput): Promise<RestrictSummary> {
-  return inTransaction(input.pool, {}, async client => {
-    const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
-    const map = loaded.map
-    const resolved = await resolveSubjects(client, map, input.subjects, schema, input.kinds)
-    const plan = planSubjectGraph(map, schema, kindsOf(map, resolved))
-    const withKey = plan.tables.filter(t => t.table.primaryKey.length > 0)
-    // One restriction per person named: with --all-kinds a lookup may find them as several kinds.
-    const people = [...new Set(resolved.map(s => s.lookup))].map(lookup => resolved.filter(s => s.lookup === lookup))
-    const summary: RestrictSummary = {
-      restrictions: [],
-      views: [],
-      enforced: [],
-      skipped: plan.tables.filter(t => t.table.primaryKey.length === 0).map(t => t.key),
-      personalKeys: withKey.filter(t => keyIsPersonal(t.table, map)).map(t => t.key),
-    }
-    for (const [index, found] of people.entries()) {
-      const subject = found[0]!
-      const print = fingerprint(input.key, subject.lookup.column, subject.lookup.value)
-      const existing = await client.query<{id: string; legal_hold: boolean; snapshot: SnapshotRecord | null}>(
-        'SELECT id, legal_hold, snapshot FROM heroku_privacy.restrictions WHERE scope = $1 AND subject_fingerprint = $2 AND lifted_at IS NULL',
-        [input.scope, print],
-      )
-      let id = existing.rows[0]?.id
-      const created = !id
-      if (!id) {
-        const {
-          rows: [n],
-        } = await client.query<{n: string}>("SELECT nextval('heroku_privacy.restriction_numbers') AS n")
-        id = `X-${input.clock().getUTCFullYear()}-${n!.n.padStart(4, '0')}`
-        await client.query(
-          `INSERT INTO heroku_privacy.restrictions (id, scope, subject_column, subject_fingerprint, reason, request_id, legal_hold, snapshot, created_at, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            id,
-            input.scope,
-            subject.lookup.column,
-            print,
-            input.reason,
-            input.requestId,
-            input.legalHold,
-            input.snapshot ? JSON.stringify(input.snapshot) : null,
-            input.clock(),
-            input.actor,
-          ],
-        )
-      } else if (input.legalHold && !existing.rows[0]!.legal_hold) {
-        await client.query('UPDATE heroku_privacy.restrictions SET legal_hold = true, snapshot = $2 WHERE id = $1', [
-          id,
-          input.snapshot ? JSON.stringify(input.snapshot) : null,
-        ])
-      }
-      await useRootKeys(client, found)
-      const own = planSubjectGraph(map, schema, kindsOf(map, found))
-      const rows = await chooseSubjectRows(client, own, schema, {mode: 'temporary', name: `s${index}_`})
-      const rowsByTable: Record<string, number> = {}
-      for (const table of withKey) {
-        const set = rows.sets.get(table.key)
-        if (!set) continue
-        const result = await client.query(
-          `INSERT INTO heroku_privacy.restricted_rows (restriction_id, table_name, pk)
-           SELECT $1, $2, ${primaryKeyText(table.table, 't')} FROM ${set.from} t WHERE ${rows.belongs(table.key, 't')}
-           ON CONFLICT DO NOTHING`,
-          [id, table.key],
-        )
-        if (result.rowCount) rowsByTable[table.key] = result.rowCount
-      }
-      summary.restrictions.push({
-        id,
-        created,
-        subjectColumn: subject.lookup.column,
-        fingerprint: print,
-        rowsAdded: Object.values(rowsByTable).reduce((a, b) => a + b, 0),
-        rowsByTable,
-        legalHold: input.legalHold || (existing.rows[0]?.legal_hold ?? false),
-        snapshot: input.snapshot ?? existing.rows[0]?.snapshot ?? null,
-      })
-    }
-    const tables: TableInfo[] = withKey.map(t => t.table)
-    summary.views = await installViews(client, tables)
-    if (input.enforce) {
-      await installEnforcement(client, tables)
-      summary.enforced = tables.map(t => t.key)
-    }
-    await input.withinTransaction?.(client, summary)
-    return summary
+export async function restrictPeople(input: RestrictRequest): Promise<RestrictSummary & {snapshot: SnapshotRecord | null; ledgerHead: LedgerHead | null}> {
+  if (input.requestId) await getRequest(input.ledger, input.requestId)
+  if (input.legalHold && input.snapshot !== 'none' && !input.heroku) {
+    throw new PrivacyError('A legal hold takes a snapshot through Heroku, and this database was not reached through Heroku.', {code: 'snapshot_needs_heroku'})
+  }
+  await migrateRegistry(input.registry, input.registryLabel)
+  const key = await ledgerKey(input.ledger.pool, input.ledger.scope)
+  let snapshot: SnapshotRecord | null = null
+  const recorded: Array<LedgerEvent | undefined> = []
+  if (input.legalHold && input.snapshot !== 'none' && input.heroku) {
+    snapshot =
+      input.snapshot === 'fork'
+        ? await createFork(input.heroku.api, input.heroku.database, input.wait)
+        : await captureBackup(input.heroku.api, input.heroku.database, input.wait)
+    recorded.push(await recordSnapshot(input.ledger, snapshot, input.requestId))
+  }
+  const record = {key, reason: input.reason, requestId: input.requestId, enforce: input.enforce}
+  const summary = await registerRestrictions({
+    pool: input.registry,
+    mapFile: input.mapFile,
+    subjects: input.subjects,
+    kinds: input.kinds,
+    reason: input.reason,
+    requestId: input.requestId,
+    legalHold: input.legalHold,
+    snapshot,
+    enforce: input.enforce,
+    scope: input.ledger.scope,
+    actor: input.ledger.actor,
+    key,
+    clock: input.ledger.clock,
+    withinTransaction: input.sameDatabase
+      ? async (client, done) => {
+          recorded.push(await recordRestrictions(input.ledger, done, {...record, registry: client, ledgerClient: client}))
+        }
+      : undefined,
   })
+  if (!input.sameDatabase) recorded.push(await recordRestrictions(input.ledger, summary, {...record, registry: input.registry}))
+  return {...summary, snapshot, ledgerHead: headAfter(recorded)}
 }
 
-export interface ActiveRestriction {
-  id: string
-  reason: RestrictionReason
-  subjectColumn: string
-  subjectFingerprint: string
-  requestId: string | null
-  legalHold: boolean
-  snapshot: SnapshotRecord | null
-  createdAt: string
-  createdBy: string
-  ageDays: number
-  rows: number
-}
-
-export async function listRestrictions(db: pg.Pool | pg.ClientBase, scope: string, clock: () => Date): Promise<ActiveRestriction[]> {
-  const {rows} = await db.query(
-    `
-    SELECT x.*, (SELECT count(*) FROM heroku_privacy.restricted_rows r WHERE r.restriction_id = x.id)::int AS row_count
-    FROM heroku_privacy.restrictions x WHERE x.scope = $1 AND x.lifted_at IS NULL ORDER BY x.created_at`,
-    [scope],
-  )
-  return rows.map(row => ({
-    id: row.id,
-    reason: row.reason,
-    subjectColumn: row.subject_column,
-    subjectFingerprint: row.subject_fingerprint,
-    requestId: row.request_id,
-    legalHold: row.legal_hold,
-    snapshot: row.snapshot,
-    createdAt: (row.created_at as Date).toISOString(),
-    createdBy: row.created_by,
-    ageDays: Math.floor((clock().getTime() - (row.created_at as Date).getTime()) / 86_400_000),
-    rows: row.row_count,
-  }))
-}
-
-export interface LiftInput {
-  pool: pg.Pool
-  scope: string
+export interface LiftRequest extends RegistryAndLedger {
   subjects: SubjectLookup[]
-  key: Buffer
   approvedBy?: string
   evidence?: string
   releaseHold: boolean
   dryRun: boolean
-  actor: string
-  clock: () => Date
-  withinTransaction?: (client: pg.PoolClient, lifted: ActiveRestriction[]) => Promise<void>
 }
 
-/**
- * Lifts the people's restrictions once their approval is recorded (who, when,
- * what evidence). A legal hold lifts only with `releaseHold`, and the result
- * names the snapshot that may now be deleted.
- */
-export async function liftRestrictions(input: LiftInput): Promise<ActiveRestriction[]> {
-  if (!input.approvedBy || !input.evidence) {
-    throw refused(
-      'approval_missing',
-      "Lifting a restriction needs the person's recorded approval: pass --approved-by NAME and --evidence TEXT (GDPR Art. 18(3)).",
-    )
-  }
-  return inTransaction(input.pool, {}, async client => {
-    const prints = input.subjects.map(s => fingerprint(input.key, s.column, s.value))
-    const active = (await listRestrictions(client, input.scope, input.clock)).filter(r => prints.includes(r.subjectFingerprint))
-    if (active.length < new Set(prints).size) {
-      throw new PrivacyError(
-        `No active restriction for ${input.subjects.length === 1 ? 'this subject' : 'some of these subjects'}; see \`heroku privacy:restrict:list\`.`,
-        {code: 'restriction_not_found'},
-      )
-    }
-    const held = active.filter(r => r.legalHold)
-    if (held.length > 0 && !input.releaseHold) {
-      throw refused(
-        'legal_hold',
-        `${held.map(r => r.id).join(', ')} ${held.length === 1 ? 'is' : 'are'} under a legal hold; lift it only when the claim is settled, with --release-hold.`,
-      )
-    }
-    if (input.dryRun) return active
-    for (const restriction of active) {
-      await client.query(
-        'UPDATE heroku_privacy.restrictions SET lifted_at = $2, lifted_by = $3, approved_by = $4, evidence = $5 WHERE id = $1 AND lifted_at IS NULL',
-        [restriction.id, input.clock(), input.actor, input.approvedBy, input.evidence],
-      )
-    }
-    await input.withinTransaction?.(client, active)
-    return active
+/** `privacy:restrict:lift`: records the bypasses logged since, lifts the people's restrictions and records the lift with its approval. */
+export async function liftRestrictions(input: LiftRequest): Promise<{lifted: ActiveRestriction[]; ledgerHead: LedgerHead | null}> {
+  await migrateRegistry(input.registry, input.registryLabel)
+  const recorded: Array<LedgerEvent | undefined> = [(await recordBypasses(input.ledger, input.registry)).last]
+  const key = await ledgerKey(input.ledger.pool, input.ledger.scope)
+  const approval = {approvedBy: input.approvedBy ?? '', evidence: input.evidence ?? ''}
+  const lifted = await markLifted({
+    pool: input.registry,
+    scope: input.ledger.scope,
+    subjects: input.subjects,
+    key,
+    approvedBy: input.approvedBy,
+    evidence: input.evidence,
+    releaseHold: input.releaseHold,
+    dryRun: input.dryRun,
+    actor: input.ledger.actor,
+    clock: input.ledger.clock,
+    withinTransaction: input.sameDatabase
+      ? async (client, done) => {
+          recorded.push(await recordLift(input.ledger, done, {...approval, ledgerClient: client}))
+        }
+      : undefined,
   })
+  if (!input.sameDatabase && !input.dryRun) recorded.push(await recordLift(input.ledger, lifted, approval))
+  return {lifted, ledgerHead: headAfter(recorded)}
 }
 
-export interface BypassRecord {
-  id: number
-  at: string
-  table: string
-  pk: string
-  operation: string
-  reason: string
-  dbUser: string
+export interface RestrictionListing extends ActiveRestriction {
+  dueOn: string | null
 }
 
-/** Bypasses the triggers logged since last time; `markRecorded` is called once they are in the ledger. */
-export async function pendingBypasses(pool: pg.Pool): Promise<{bypasses: BypassRecord[]; markRecorded: () => Promise<void>}> {
-  const {rows} = await pool.query('SELECT * FROM heroku_privacy.bypass_log WHERE NOT recorded ORDER BY id')
-  const bypasses = rows.map(row => ({
-    id: Number(row.id),
-    at: (row.at as Date).toISOString(),
-    table: row.table_name,
-    pk: row.pk,
-    operation: row.operation,
-    reason: row.reason,
-    dbUser: row.db_user,
-  }))
-  return {
-    bypasses,
-    markRecorded: async () => {
-      if (bypasses.length > 0) await pool.query('UPDATE heroku_privacy.bypass_log SET recorded = true WHERE id = ANY($1)', [bypasses.map(b => b.id)])
-    },
-  }
+/** `privacy:restrict:list`: the active restrictions with their requests' due dates, after recording the bypasses logged since. */
+export async function listRestrictions(
+  input: RegistryAndLedger,
+): Promise<{restrictions: RestrictionListing[]; bypassesRecorded: number; ledgerHead: LedgerHead | null}> {
+  await migrateRegistry(input.registry, input.registryLabel)
+  const bypasses = await recordBypasses(input.ledger, input.registry)
+  const active = await activeRestrictions(input.registry, input.ledger.scope, input.ledger.clock)
+  const restrictions = await Promise.all(
+    active.map(async r => ({
+      ...r,
+      dueOn: r.requestId ? ((await getRequest(input.ledger, r.requestId).catch(() => undefined))?.dueOn ?? null) : null,
+    })),
+  )
+  return {restrictions, bypassesRecorded: bypasses.count, ledgerHead: headAfter([bypasses.last])}
 }

@@ -1,4 +1,3 @@
-import type {Category} from '../datamap/schema.js'
 import {ORGANISATION_WORDS, PERSON_WORDS} from './lexicon.js'
 import {conceptOf} from './tokens.js'
 import {
@@ -15,25 +14,9 @@ import {
 } from './rule-words.js'
 import {isPushSubscriptionTable, spokenVerdict} from './context-rules.js'
 import type {TableContext} from './table-context.js'
+import type {Input, NameVerdict, PersonalCategory} from './verdict.js'
 
-export type PersonalCategory = Exclude<Category, 'none'>
-
-/** What a column's type allows it to hold. */
-export type TypeFamily = 'text' | 'json' | 'boolean' | 'timestamp' | 'date' | 'number' | 'uuid' | 'network' | 'binary' | 'search' | 'enum' | 'other'
-
-export interface NameVerdict {
-  category: PersonalCategory | 'none'
-  confidence: number
-  evidence: string
-}
-
-export interface Input {
-  concepts: Set<string>
-  /** The name's own words, before they became concepts. */
-  words: string[]
-  family: TypeFamily
-  table: TableContext
-}
+export type {Input, NameVerdict, PersonalCategory, TypeFamily} from './verdict.js'
 
 const any = (set: Set<string>, ...concepts: string[]) => concepts.some(c => set.has(c))
 const yes = (category: PersonalCategory, confidence: number, evidence: string): NameVerdict => ({category, confidence, evidence})

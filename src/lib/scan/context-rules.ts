@@ -1,4 +1,4 @@
-import type {Input, NameVerdict, PersonalCategory} from './column-rules.js'
+import type {Input, NameVerdict, PersonalCategory} from './verdict.js'
 import {ORGANISATION_WORDS} from './lexicon.js'
 import type {TableContext} from './table-context.js'
 

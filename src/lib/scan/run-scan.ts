@@ -2,14 +2,15 @@ import {existsSync} from 'node:fs'
 
 import type pg from 'pg'
 
-import {buildDataMap} from '../datamap/build.js'
+import {buildDataMap} from './build-map.js'
 import {MapDrift, diffMapAgainstSchema, hasDrift} from '../datamap/diff.js'
-import {MapProblem, loadDataMap, parseDataMap} from '../datamap/load.js'
+import {MapProblem, formatProblems, loadDataMap, parseDataMap} from '../datamap/load.js'
 import {mergeIntoDocument, newMapDocument, renderDocument, writeMapFile} from '../datamap/save.js'
 import type {ReviewItem} from '../datamap/review.js'
 import {CATEGORIES, Category, SubjectKind, subjectKinds} from '../datamap/schema.js'
 import {checkMapAgainstSchema} from '../datamap/validate-live.js'
 import {introspect} from '../db/introspect.js'
+import {PrivacyError, violation} from '../errors.js'
 import type {ProgressSink} from '../progress.js'
 import {ColumnFinding, classifyColumn, keyColumnsOf} from './classify.js'
 import {sampleTable} from './sample.js'
@@ -207,3 +208,15 @@ export async function checkMapAgainstDatabase(input: RunScanInput): Promise<Scan
 }
 
 export {hasDrift}
+
+/** After a check: the map is out of date with the schema (exit 3), or has problems of its own. */
+export function assertMapCurrent(report: ScanReport, file: string, database: string): void {
+  if (report.drift && hasDrift(report.drift)) {
+    throw violation('map_drift', `${file} is out of date with ${database}; run \`heroku privacy:scan\` to update it, review the change, and commit it.`, {
+      details: report,
+    })
+  }
+  if (report.problems.length > 0) {
+    throw new PrivacyError(`${file} has problems: ${formatProblems(file, report.problems)}`, {code: 'invalid_map', details: report.problems})
+  }
+}

@@ -1,7 +1,7 @@
 import type {DataMap, SubjectKind, TableMap} from '../datamap/schema.js'
 import {edgeColumns, edgeTarget, edgesOf, subjectKinds} from '../datamap/schema.js'
 import type {SchemaInfo, TableInfo} from '../db/introspect.js'
-import {stronglyConnected} from './order.js'
+import {stronglyConnected} from './strongly-connected.js'
 
 export interface PlanEdge {
   /** The first (usually only) column; `columns` lists all of a composite reference. */

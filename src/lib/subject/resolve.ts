@@ -26,7 +26,7 @@ function chosenKinds(map: DataMap, choice: KindChoice): SubjectKind[] {
   if (!choice.kind) return kinds
   const kind = kinds.find(k => k.name === choice.kind)
   if (!kind)
-    throw new PrivacyError(`--kind ${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {
+    throw new PrivacyError(`${choice.kind} is not a kind of person in the data map; it has ${kinds.map(k => k.name).join(', ')}.`, {
       code: 'unknown_kind',
     })
   return [kind]
@@ -61,7 +61,7 @@ async function findInKind(
       ))
     } catch (error) {
       if ((error as {code?: string}).code === '22P02') {
-        throw new PrivacyError(`A --subject value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value'})
+        throw new PrivacyError(`A lookup value is not valid for ${kind.table}.${column} (wrong type); check the lookup.`, {code: 'invalid_lookup_value'})
       }
       throw error
     }
@@ -90,7 +90,7 @@ export async function resolveSubjects(
     if (!kinds.some(k => k.lookup.includes(lookup.column))) {
       const allowed = kinds.map(k => `${k.lookup.join(', ')} (${k.name})`).join('; ')
       throw new PrivacyError(
-        `--subject names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`,
+        `The lookup names ${lookup.column}, which is not a lookup column of ${kinds.length === 1 ? kinds[0]!.table : 'any kind of person'}; the data map allows ${allowed}.`,
         {code: 'unknown_lookup'},
       )
     }
@@ -127,10 +127,7 @@ export async function resolveSubjects(
         })
     }
     if (hits.length > 1 && !choice.allKinds) {
-      throw new PrivacyError(
-        `The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}; pass --kind to choose one, or --all-kinds to answer for every kind (one archive, one erasure).`,
-        {code: 'subject_in_several_kinds'},
-      )
+      throw new PrivacyError(`The lookup${which} finds someone in each of ${hits.map(h => h.kind.name).join(' and ')}.`, {code: 'subject_in_several_kinds'})
     }
     return hits.map(hit => ({lookup, kind: hit.kind.name, key: hit.keys[0]!}))
   })

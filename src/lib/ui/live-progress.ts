@@ -1,7 +1,7 @@
 import {render} from 'ink'
 import {createElement} from 'react'
 
-import type {ProgressRenderer} from './progress-renderer.js'
+import type {ProgressRenderer} from './renderer.js'
 import {ProgressState, ProgressView, reduceProgress} from './progress-view.js'
 
 /** The live view on a terminal: counters that update in place, warnings that stay. */

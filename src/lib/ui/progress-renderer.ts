@@ -1,9 +1,7 @@
-import type {ProgressEvent, ProgressSink} from '../progress.js'
+import type {ProgressEvent} from '../progress.js'
+import type {ProgressRenderer} from './renderer.js'
 
-export interface ProgressRenderer {
-  sink: ProgressSink
-  stop(): void
-}
+export type {ProgressRenderer} from './renderer.js'
 
 export interface RendererOptions {
   stream: NodeJS.WriteStream

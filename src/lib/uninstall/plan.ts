@@ -88,7 +88,7 @@ function refusalFor(plan: UninstallPlan, foreign: string[], ledgerChoice: Ledger
   const ledger = plan.ledger
   if (ledgerChoice === 'only-if-empty' && ledger && ledger.events + ledger.requests > 0) {
     return refuse(
-      `The ledger (schema heroku_privacy) holds ${plural(ledger.events, 'event')} and ${plural(ledger.requests, 'request')}, the proof of past erasures and restrictions: run again with --keep-ledger to keep it, or save a copy first (pg_dump --schema=heroku_privacy) and pass --drop-ledger.`,
+      `The ledger (schema heroku_privacy) holds ${plural(ledger.events, 'event')} and ${plural(ledger.requests, 'request')}, the proof of past erasures and restrictions: keep it, or save a copy first (pg_dump --schema=heroku_privacy) before dropping it.`,
       'uninstall_ledger_in_use',
     )
   }

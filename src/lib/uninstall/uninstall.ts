@@ -124,7 +124,7 @@ function explain(error: unknown, what: string, lockTimeoutMs: number): unknown {
   switch (e.code) {
     case '55P03':
       return new PrivacyError(
-        `Another session holds a lock on ${what}, and the lock timeout (${Math.round(lockTimeoutMs / 1000)}s) passed. Nothing was changed; try again when it is quieter, or raise --lock-timeout.`,
+        `Another session holds a lock on ${what}, and the lock timeout (${Math.round(lockTimeoutMs / 1000)}s) passed. Nothing was changed; try again when it is quieter.`,
         {code: 'uninstall_lock_timeout'},
       )
     case '40P01':

@@ -1,14 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {PrivacyCommand} from '../../../cli/base-command.js'
+import {parseDrainAuth, untilSignalled} from '../../../cli/drain-auth.js'
 import {databaseFlags} from '../../../cli/flags.js'
-import {describeDatabaseError} from '../../../lib/db/connection.js'
+import {describeListening, describeReceiverEvent, describeStats} from '../../../cli/render/logs.js'
 import {usageError} from '../../../lib/errors.js'
-import {LogReceiver, ReceiverEvent, ReceiverStats} from '../../../lib/logs/receiver.js'
+import type {ReceiverStats} from '../../../lib/logs/receiver.js'
 import {REDACTION_PRESETS, redactionList, redactorFor} from '../../../lib/logs/redaction.js'
-import {migrateLogStore, parseRetention} from '../../../lib/logs/store.js'
+import {startLogReceiver} from '../../../lib/logs/serve.js'
+import {parseRetention} from '../../../lib/logs/store.js'
 import {redactSecrets} from '../../../lib/redact.js'
-import {plural} from '../../../lib/ui/words.js'
 
 export default class LogsServe extends PrivacyCommand {
   static description = `receive the app's logs from a Logplex drain and keep them in Postgres, redacted, expiring, searchable per person
@@ -53,7 +54,7 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
 
   async run(): Promise<ReceiverStats> {
     const {flags} = await this.parse(LogsServe)
-    const auth = parseAuth(flags.auth)
+    const auth = parseDrainAuth(flags.auth)
     this.rememberSecret(auth?.password)
     const drainTokens = flags['drain-token'] ?? this.env.drainTokens
     if (!auth && drainTokens.length === 0 && flags['no-auth'] !== true) {
@@ -69,73 +70,26 @@ To run it as its own Heroku app: push this package with a Postgres add-on, set H
       statementTimeoutMs: 30_000,
       applicationName: 'heroku-privacy-logs',
     })
-    try {
-      await migrateLogStore(db.pool, main.target.label).catch(error => {
-        throw describeDatabaseError(error, main.target)
-      })
-      const receiver = new LogReceiver({
-        pool: db.pool,
-        auth,
-        drainTokens,
-        redactor,
-        retentionMs,
-        maxBodyBytes: flags['max-body'],
-        maxRequestsPerSecond: flags['max-requests-per-second'],
-        clock: () => new Date(),
-        onEvent: event => this.report(event),
-      })
-      const address = await receiver.listen(flags.port, flags.host ?? (this.env.onDyno ? '0.0.0.0' : '127.0.0.1'))
-      this.log(
-        `Receiving Logplex batches on http://${address.address}:${address.port}/ into ${main.target.label}; keeping lines ${flags.retention}; ${redactor.applied.length > 0 ? `redacting ${redactor.applied.join(', ')}` : 'redacting nothing'}. Stop with Ctrl-C.`,
-      )
-      const ticker = flags['stats-every'] > 0 ? setInterval(() => this.logToStderr(describeStats(receiver.stats)), flags['stats-every'] * 1000) : undefined
-      await untilSignalled()
-      clearInterval(ticker)
-      await receiver.close()
-      this.log(describeStats(receiver.stats))
-      return receiver.stats
-    } finally {
-      await db.close()
-    }
+    const {receiver, address} = await startLogReceiver({
+      pool: db.pool,
+      store: main.target,
+      port: flags.port,
+      host: flags.host ?? (this.env.onDyno ? '0.0.0.0' : '127.0.0.1'),
+      auth,
+      drainTokens,
+      redactor,
+      retentionMs,
+      maxBodyBytes: flags['max-body'],
+      maxRequestsPerSecond: flags['max-requests-per-second'],
+      clock: () => new Date(),
+      onEvent: event => this.logToStderr(redactSecrets(describeReceiverEvent(event), this.secrets)),
+    })
+    this.log(describeListening(address, main.target.label, flags.retention, redactor.applied))
+    const ticker = flags['stats-every'] > 0 ? setInterval(() => this.logToStderr(describeStats(receiver.stats)), flags['stats-every'] * 1000) : undefined
+    await untilSignalled()
+    clearInterval(ticker)
+    await receiver.close()
+    this.log(describeStats(receiver.stats))
+    return receiver.stats
   }
-
-  private report(event: ReceiverEvent): void {
-    const text =
-      event.kind === 'store-failed'
-        ? `could not store a batch (answered 503, Logplex will retry): ${event.message}`
-        : event.kind === 'expired'
-          ? `dropped expired partitions ${event.dropped.join(', ')}`
-          : event.kind === 'expiry-failed'
-            ? `could not drop expired partitions: ${event.message}`
-            : `skipped ${plural(event.frames, 'malformed frame')} in batch ${event.frameId ?? '(no frame id)'}`
-    this.logToStderr(redactSecrets(text, this.secrets))
-  }
-}
-
-function parseAuth(value: string | undefined): {user: string; password: string} | null {
-  if (value === undefined || value === '') return null
-  const colon = value.indexOf(':')
-  if (colon <= 0 || colon === value.length - 1) {
-    throw usageError('--auth must be USER:PASSWORD (the credentials in the drain URL).')
-  }
-  return {user: value.slice(0, colon), password: value.slice(colon + 1)}
-}
-
-function describeStats(stats: ReceiverStats): string {
-  const refused = Object.entries(stats.refused)
-    .map(([status, count]) => `${count}×${status}`)
-    .join(', ')
-  return `Stored ${plural(stats.lines, 'line')} in ${plural(stats.batches, 'batch', 'batches')}; ${plural(stats.duplicates, 'retried batch', 'retried batches')} already stored; ${plural(stats.malformed, 'malformed frame')} skipped; ${plural(stats.storeFailures, 'batch', 'batches')} refused while the store failed${refused ? `; refused requests: ${refused}` : ''}.`
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise(resolve => {
-    const stop = () => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
 }

@@ -4,8 +4,7 @@ import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {kindChoice, kindFlags, readSubjects, subjectFlags} from '../../../cli/subjects.js'
-import {RESTRICTION_REASONS, RestrictionReason} from '../../../lib/restrict/restrict.js'
-import {restrictAndRecord} from '../../../lib/restrict/run.js'
+import {RESTRICTION_REASONS, RestrictionReason, restrictPeople} from '../../../lib/restrict/restrict.js'
 
 export default class Restrict extends PrivacyCommand {
   static description = `stop processing a person's data without deleting it (GDPR Art. 18)
@@ -42,7 +41,7 @@ Registers every row the data map ties to the person in heroku_privacy.restricted
     const subjects = await readSubjects(flags)
     const {main, io, close} = await this.openRegistryAndLedger(flags, 'restricting a person')
     try {
-      const result = await restrictAndRecord({
+      const result = await restrictPeople({
         ...io,
         mapFile: flags.map,
         subjects,

@@ -5,7 +5,7 @@ import {confirmFlags, confirmationName, requireConfirmation} from '../../../cli/
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
 import {readSubjects, subjectFlags} from '../../../cli/subjects.js'
-import {liftAndRecord} from '../../../lib/restrict/run.js'
+import {liftRestrictions} from '../../../lib/restrict/restrict.js'
 
 export default class RestrictLift extends PrivacyCommand {
   static description = `lift a person's restriction, recording their approval
@@ -33,10 +33,10 @@ GDPR Art. 18(3): processing may resume only once the person has been told; --app
     try {
       const input = {...io, subjects, approvedBy: flags['approved-by'], evidence: flags.evidence, releaseHold: flags['release-hold'] === true}
       if (!flags['dry-run']) {
-        await liftAndRecord({...input, dryRun: true})
+        await liftRestrictions({...input, dryRun: true})
         await requireConfirmation(flags.confirm, confirmationName(main.heroku?.database.app.name, main.target.url), 'Lifting the restriction')
       }
-      const {lifted, ledgerHead} = await liftAndRecord({...input, dryRun: flags['dry-run'] === true})
+      const {lifted, ledgerHead} = await liftRestrictions({...input, dryRun: flags['dry-run'] === true})
       for (const r of lifted) {
         this.log(`${flags['dry-run'] ? 'Would lift' : 'Lifted'} ${r.id} (${r.reason}, ${r.rows} rows).`)
         if (r.legalHold && r.snapshot) {

@@ -1,7 +1,7 @@
 import {PrivacyCommand} from '../../../cli/base-command.js'
 import {databaseFlags} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {listAndRecord} from '../../../lib/restrict/run.js'
+import {listRestrictions} from '../../../lib/restrict/restrict.js'
 import {tableFlags} from '../../../cli/table.js'
 import {plural} from '../../../lib/ui/words.js'
 
@@ -18,7 +18,7 @@ Shows each restriction's reason, age, rows, legal hold and its snapshot, and the
     const {flags} = await this.parse(RestrictList)
     const {io, close} = await this.openRegistryAndLedger(flags, 'recording bypasses in the ledger')
     try {
-      const result = await listAndRecord(io)
+      const result = await listRestrictions(io)
       if (result.bypassesRecorded > 0)
         this.warn(
           `${plural(result.bypassesRecorded, 'bypass', 'bypasses')} of restricted rows ${result.bypassesRecorded === 1 ? 'was' : 'were'} recorded in the ledger; see \`heroku privacy:ledger\`.`,

@@ -4,7 +4,7 @@ import {PrivacyCommand} from '../../../cli/base-command.js'
 import {confirmFlags, confirmationName, requireConfirmation} from '../../../cli/confirm.js'
 import {databaseFlags, mapFlag} from '../../../cli/flags.js'
 import {ledgerFlags} from '../../../cli/ledger.js'
-import {RetentionReport, runRetention} from '../../../lib/erase/retention.js'
+import {RetentionReport, runRetention} from '../../../lib/retention/retention.js'
 import {ledgerKey} from '../../../lib/ledger/fingerprint.js'
 
 export default class RetentionRun extends PrivacyCommand {

@@ -1,20 +1,10 @@
 import type {ColumnInfo, TableInfo} from '../db/introspect.js'
-import type {ScanResult, ScannedTable} from '../scan/scan.js'
-import {formatKeyName} from './json-keys.js'
-import {withProcessingPlaceholders} from './placeholders.js'
-import {Category, ColumnMap, DataMap, Edge, TableMap, edgeColumns, edgeTarget} from './schema.js'
-import {columnStrategyProblems, strategyProblem} from './column-strategies.js'
-
-/** A map built from a scan, with the evidence a reviewer reads as comments. */
-export interface BuiltMap {
-  map: DataMap
-  /** `table` → comment above the table. */
-  tableNotes: Map<string, string>
-  /** `table\tcolumn` → comment after the column. */
-  columnNotes: Map<string, string>
-  /** `table\tcolumn` → comment after a proposed edge. */
-  edgeNotes: Map<string, string>
-}
+import type {ScanResult, ScannedTable} from './scan.js'
+import {formatKeyName} from '../datamap/json-keys.js'
+import {withProcessingPlaceholders} from '../datamap/placeholders.js'
+import type {BuiltMap} from '../datamap/built-map.js'
+import {Category, ColumnMap, DataMap, Edge, TableMap, edgeColumns, edgeTarget} from '../datamap/schema.js'
+import {columnStrategyProblems, strategyProblem} from '../datamap/column-strategies.js'
 
 const RECORD_KEEPING = /(order|invoice|payment|transaction|billing|receipt|ledger|refund|subscription|contract)/i
 

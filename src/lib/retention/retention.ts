@@ -18,8 +18,8 @@ import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../le
 import type {ProgressSink} from '../progress.js'
 import {hasRegistry, restrictedRowCondition} from '../restrict/registry-sql.js'
 import {KeySet, sameRow} from '../subject/keyset.js'
-import {checkResidue, collectIdentifiers} from './residue.js'
-import {columnAssignment, deriveHashKey} from './strategies.js'
+import {checkResidue, collectIdentifiers} from '../erase/residue.js'
+import {columnAssignment, deriveHashKey} from '../erase/strategies.js'
 
 export interface RetentionInput {
   pool: pg.Pool

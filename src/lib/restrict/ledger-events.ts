@@ -7,7 +7,7 @@ import type {LedgerContext} from '../ledger/context.js'
 import {LedgerEvent, appendEvent} from '../ledger/events.js'
 import {deriveRowKey} from '../ledger/row-keys.js'
 import {TOUCHED, appendEventWithTouched, createTouched, dropTouched} from '../ledger/touched.js'
-import {ActiveRestriction, RestrictSummary, pendingBypasses} from './restrict.js'
+import {ActiveRestriction, RestrictSummary, pendingBypasses} from './registry.js'
 
 /** The restriction's rows as the ledger names them: a personal key (an email used as key) only as a keyed hash. */
 async function stageRegisteredRows(client: pg.ClientBase, restrictionId: string, personalKeys: string[], key: Buffer): Promise<void> {
