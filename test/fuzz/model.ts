@@ -104,8 +104,11 @@ export interface FuzzCase {
   audit?: AuditModel
   /** People erased one after the other, each checked by the oracle. */
   erase: number[]
-  /** A person restricted before the erasures (a legal hold, or a dispute over accuracy). */
-  restrict?: {person: number; legalHold: boolean}
+  /**
+   * A person restricted before the erasures (a legal hold, or a dispute over accuracy); with `unlinkShared`, the
+   * erasures clear the erased person's links in rows shared with them (--unlink-restricted-shared) instead of refusing.
+   */
+  restrict?: {person: number; legalHold: boolean; unlinkShared?: boolean}
   /** Look the person up by email when the map allows it, else by key. */
   lookupByEmail: boolean
   reviewerEdits: ReviewerEdit[]

@@ -32,12 +32,14 @@ const SCHEMA = `
   CREATE TABLE tickets (requester_email text, body text);
   CREATE TABLE messages (id int PRIMARY KEY, sender_id int REFERENCES users ON DELETE SET NULL, recipient_id int REFERENCES users ON DELETE SET NULL, body text);
   CREATE TABLE notes (id int PRIMARY KEY, owner_ref int, body text);
+  CREATE TABLE alerts (id int PRIMARY KEY, cc_emails text[]);
   INSERT INTO users VALUES (0, '${CAROL.email}', '${CAROL.name}', NULL), (1, '${ALICE.email}', '${ALICE.name}', NULL), (2, '${BOB.email}', '${BOB.name}', 1);
   INSERT INTO orders VALUES (1, 1, 'call ${ALICE.phone}', 10, '{"contact": {"email": "${ALICE.email}"}, "tags": [{"email": "${ALICE.altEmail}"}], "sku": "A"}'),
                             (2, 2, 'for ${BOB.name}, cc ${ALICE.email}', 20, '{"contact": {"email": "${BOB.email}"}}');
   INSERT INTO tickets VALUES ('${ALICE.email}', 'from ${ALICE.ip}'), ('${BOB.email}', 'help');
   INSERT INTO messages VALUES (1, 1, 2, 'hi ${BOB.name}'), (2, 2, 0, 'hello');
-  INSERT INTO notes VALUES (1, 1, 'about ${ALICE.name}'), (2, 2, 'about ${BOB.name}');`
+  INSERT INTO notes VALUES (1, 1, 'about ${ALICE.name}'), (2, 2, 'about ${BOB.name}');
+  INSERT INTO alerts VALUES (1, ARRAY['${BOB.email}', '${ALICE.email}']), (2, ARRAY['${BOB.email}']);`
 
 const MAP = `version: 1
 subject: {table: public.users, key: id, lookup: [email, id]}
@@ -61,6 +63,10 @@ tables:
     via: {column: owner_ref, to: public.users.id}
     erase: anonymize
     columns: {id: {category: none}, owner_ref: {category: none}, body: {category: free_text, erase: redact}}
+  public.alerts:
+    via: {column: cc_emails, to: public.users.email}
+    erase: delete
+    columns: {id: {category: none}, cc_emails: {category: contact, erase: "null"}}
 `
 
 /** A correct erasure of Alice, written by hand: what the tool should do. */
@@ -69,6 +75,7 @@ const CORRECT = {
   tickets: `DELETE FROM tickets WHERE requester_email = '${ALICE.email}'`,
   messages: 'DELETE FROM messages WHERE 1 IN (sender_id, recipient_id)',
   notes: `UPDATE notes SET body = '[redacted]' WHERE owner_ref = 1`,
+  alerts: `DELETE FROM alerts WHERE '${ALICE.email}' = ANY (cc_emails)`,
   users: 'DELETE FROM users WHERE id = 1',
 }
 
@@ -128,6 +135,11 @@ describe('the fuzz oracle, on erasures written by hand', () => {
     expect(await judgeErasure(correct({tickets: 'SELECT 1', messages: 'DELETE FROM messages WHERE id = 0'}))).to.have.members(['rows-remain', 'rows-remain'])
   })
 
+  it('ties a row to the person through an array of addresses when any element names them (and no further)', async () => {
+    expect(await judgeErasure(correct({alerts: 'SELECT 1'}))).to.deep.equal(['rows-remain'])
+    expect(await judgeErasure(correct({alerts: 'DELETE FROM alerts'}))).to.deep.equal(['others-changed'])
+  })
+
   it('finds an identifier left in an erased column, nested JSON keys and arrays included', async () => {
     expect(await judgeErasure(correct({orders: `UPDATE orders SET note = '[redacted]', meta = meta - 'email', user_id = NULL WHERE id = 1`}))).to.deep.equal([
       'residue',
@@ -148,7 +160,8 @@ describe('the fuzz oracle, on erasures written by hand', () => {
   })
 
   it('finds a shared row deleted although the other person restricted it, and leaves alone restrictions the erasure does not meet', async () => {
-    expect(await judgeErasure(correct(), {restricted: {person: BOB, legalHold: false}})).to.deep.equal(['restricted-changed'])
+    // The message Alice sent Bob, and the alert copied to both.
+    expect(await judgeErasure(correct(), {restricted: {person: BOB, legalHold: false}})).to.deep.equal(['restricted-changed', 'restricted-changed'])
     expect(await judgeErasure(correct(), {restricted: {person: CAROL, legalHold: true}})).to.deep.equal([])
   })
 

@@ -31,7 +31,10 @@ export function describeVerdict(fuzzCase: FuzzCase, verdict: CaseVerdict, option
     for (const note of step.notes) lines.push(`    note: ${note}`)
   }
   for (const note of verdict.notes) lines.push(`  note: ${note}`)
-  if (fuzzCase.restrict) lines.push(`  restricted before: person ${fuzzCase.restrict.person} (${fuzzCase.restrict.legalHold ? 'legal hold' : 'accuracy'})`)
+  if (fuzzCase.restrict)
+    lines.push(
+      `  restricted before: person ${fuzzCase.restrict.person} (${fuzzCase.restrict.legalHold ? 'legal hold' : 'accuracy'}${fuzzCase.restrict.unlinkShared ? ', erased with --unlink-restricted-shared' : ''})`,
+    )
   if (fuzzCase.reviewerEdits.length > 0) lines.push(`  reviewer edits: ${JSON.stringify(fuzzCase.reviewerEdits)}`)
   if (options.full || options.schemaOnly) {
     const replay = options.shrunk

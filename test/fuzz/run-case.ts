@@ -138,6 +138,7 @@ export async function runCase(env: FuzzEnv, slot: FuzzSlot, fuzzCase: FuzzCase):
         dryRun: false,
         includeConnect: true,
         exceptHeld: false,
+        unlinkRestrictedShared: restricted?.unlinkShared === true,
         lockTimeoutMs: 10_000,
         key,
         ledger,
@@ -190,7 +191,7 @@ async function restrict(
   mapFile: string,
   map: OracleMap,
   verdict: CaseVerdict,
-): Promise<{person: Person; legalHold: boolean} | undefined> {
+): Promise<{person: Person; legalHold: boolean; unlinkShared: boolean} | undefined> {
   if (!fuzzCase.restrict) return undefined
   const person = fuzzCase.people[fuzzCase.restrict.person]!
   try {
@@ -208,7 +209,7 @@ async function restrict(
       enforce: false,
       wait: {clock: () => new Date(), sleep: ms => new Promise(resolve => setTimeout(resolve, ms))},
     })
-    return {person, legalHold: fuzzCase.restrict.legalHold}
+    return {person, legalHold: fuzzCase.restrict.legalHold, unlinkShared: fuzzCase.restrict.unlinkShared === true}
   } catch (error) {
     if (!isPrivacyError(error)) throw error
     verdict.notes.push(`restriction refused (${error.code}): ${error.message}`)

@@ -8,7 +8,7 @@ import {refused} from '../errors.js'
 import {recordedDigestSql, recordedKeySql} from '../ledger/row-keys.js'
 import {restrictedRowCondition} from '../restrict/registry-sql.js'
 import type {PlannedTable} from '../subject/graph.js'
-import {KeySet, SubjectRows, sameRow, tableSource} from '../subject/keyset.js'
+import {KeySet, SubjectRows, edgeClearing, edgeCondition, sameRow, tableSource} from '../subject/keyset.js'
 import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
 import {referenceColumnProblems} from './reference-columns.js'
 import {columnAssignment} from './strategies.js'
@@ -260,7 +260,8 @@ async function referenceFacts(
   parentEx: Exclusions,
 ): Promise<ReferenceFacts> {
   const parentSet = input.rows.sets.get(parent.key)!
-  const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
+  // A composite key points at a row by all its columns together: rows sharing only the first (a tenant) are not counted.
+  const target = referencedValues(parentSet, fk.referencedColumns, parentEx)
   const source = own ? tableSource(referencing, key => input.rows.sets.has(key)) : referencingSource(referencing)
   const mine = own ? input.rows.belongs(own.key, 'c') : 'false'
   const registered = input.hasRegistry && referencing.primaryKey.length > 0
@@ -271,7 +272,7 @@ async function referenceFacts(
   } = await input.client.query<{own: string; others: string; held: string; restricted: string}>(
     `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others,
             count(*) FILTER (WHERE NOT (${mine}) AND ${held}) AS held, count(*) FILTER (WHERE NOT (${mine}) AND ${restricted}) AS restricted
-     FROM ${source} c WHERE c.${quoteIdent(fk.columns[0]!)} IN ${target}`,
+     FROM ${source} c WHERE (${fk.columns.map(column => `c.${quoteIdent(column)}`).join(', ')}) IN ${target}`,
   )
   return {
     referencing,
@@ -284,12 +285,12 @@ async function referenceFacts(
   }
 }
 
-/** The values the deleted rows held in a column (rows under a hold or another person's restriction stay, so they do not count). */
-function referencedValues(set: KeySet, column: string, ex: Exclusions): string {
-  const value = set.carried.get(column)!
+/** The values the deleted rows held in some columns (rows under a hold or another person's restriction stay, so they do not count). */
+function referencedValues(set: KeySet, columns: string[], ex: Exclusions): string {
+  const values = columns.map(column => `k.${set.carried.get(column)!}`).join(', ')
   const table = set.planned.table
-  if (table.primaryKey.length === 0) return `(SELECT k.${value} FROM ${set.relation} k)`
-  return `(SELECT k.${value} FROM ${set.relation} k JOIN ${set.from} p ON ${sameRow(set, 'p', 'k')} WHERE NOT ${ex.held('p')} AND NOT ${ex.restrictedForOthers('p')})`
+  if (table.primaryKey.length === 0) return `(SELECT ${values} FROM ${set.relation} k)`
+  return `(SELECT ${values} FROM ${set.relation} k JOIN ${set.from} p ON ${sameRow(set, 'p', 'k')} WHERE NOT ${ex.held('p')} AND NOT ${ex.restrictedForOthers('p')})`
 }
 
 /** A foreign key holds on the table that declares it, not on tables inheriting from it. */
@@ -322,7 +323,7 @@ function unlinkStep(input: PlanInput, referencing: TableInfo, column: string, pa
   const params = new SqlParams()
   const parentSet = input.rows.sets.get(parent.key)!
   const fk = referencing.foreignKeys.find(f => f.columns[0] === column && f.references === parent.key)!
-  const target = referencedValues(parentSet, fk.referencedColumns[0]!, parentEx)
+  const target = referencedValues(parentSet, [fk.referencedColumns[0]!], parentEx)
   // The people's own rows among them are recorded, so that a replay knows them as theirs; other people's are only counted.
   const keyed = referencing.primaryKey.length > 0 && input.rows.sets.has(referencing.key)
   const pk = keyed ? recordedKeySql(referencing, input.map, 't', input.rowKey, params.add) : `''`
@@ -419,10 +420,21 @@ function deleteStep(input: PlanInput, table: PlannedTable, ex: Exclusions, rows:
   }
 }
 
+/** The key set narrowed to the rows the erasure changes: not those under a hold or shared with someone else's restriction. */
+function erasedRowsOf(set: KeySet, ex: Exclusions): KeySet {
+  if (set.planned.table.primaryKey.length === 0) return set
+  return {
+    ...set,
+    relation: `(SELECT k.* FROM ${set.relation} k JOIN ${set.from} p ON ${sameRow(set, 'p', 'k')} WHERE NOT ${ex.held('p')} AND NOT ${ex.restrictedForOthers('p')})`,
+  }
+}
+
 /**
  * Rows shared with a person under a restriction stay as they are, but for
  * the erased person's links: each `via` column of theirs in those rows that
- * points at the erased person is cleared (it must be nullable).
+ * points at a row of the erased person's that this erasure erases is
+ * cleared (it must be nullable), or, for an array of references, loses the
+ * elements that do.
  */
 async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, exclusionsOf: Map<string, Exclusions>): Promise<ErasureStep[]> {
   const steps: ErasureStep[] = []
@@ -430,21 +442,27 @@ async function restrictedSharedSteps(input: PlanInput, result: ErasurePlan, excl
     const table = input.rows.plan.tables.find(t => t.key === shared.table)!
     const set = input.rows.sets.get(table.key)!
     const ex = exclusionsOf.get(table.key)!
-    for (const edge of table.edges.filter(e => input.rows.sets.has(e.parent))) {
-      const column = table.table.columns.find(c => c.name === edge.column)!
-      if (!column.isNullable) {
+    // A link to a row the erasure leaves in place (itself shared or held) is not the erased person's alone, and stays.
+    for (const edge of table.edges.filter(e => exclusionsOf.has(e.parent))) {
+      // A composite reference is one link: all its columns are cleared, and only where all of them point at the erased person.
+      const parentSet = erasedRowsOf(input.rows.sets.get(edge.parent)!, exclusionsOf.get(edge.parent)!)
+      const clearing = edgeClearing(table, edge, parentSet, input.schema, 't')
+      const notNull = clearing.filter(c => c.value === 'NULL' && !table.table.columns.find(col => col.name === c.column)!.isNullable).map(c => c.column)
+      if (notNull.length > 0) {
         throw blocked(
-          `${table.key}.${edge.column} is NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`,
+          `${table.key}.${notNull.join(', ')} ${notNull.length > 1 ? 'are' : 'is'} NOT NULL, so the erased person's link cannot be cleared from rows shared with a restricted person; lift the restriction (${shared.restrictions.join(', ')}) first.`,
         )
       }
       const params = new SqlParams()
-      const sql = `UPDATE ${set.from} t SET ${quoteIdent(edge.column)} = NULL FROM ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND ${ex.restrictedForOthers('t')} AND NOT ${ex.held('t')} AND t.${quoteIdent(edge.column)} IN ${input.rows.valuesOf(edge.parent, edge.parentColumn)} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`
+      const links = edgeCondition(table, edge, parentSet, input.schema, 't')
+      const cleared = clearing.map(c => `${quoteIdent(c.column)} = ${c.value}`).join(', ')
+      const sql = `UPDATE ${set.from} t SET ${cleared} FROM ${set.relation} k WHERE ${sameRow(set, 't', 'k')} AND ${ex.restrictedForOthers('t')} AND NOT ${ex.held('t')} AND ${links} RETURNING ${returning(input, table.table, set, params)} AS pk, true AS own`
       steps.push({
         kind: 'unlink',
         table: table.key,
         own: false,
         rows: shared.rows,
-        description: `clear ${edge.column} in rows shared with a restricted person`,
+        description: `clear ${edge.columns.join(', ')} in rows shared with a restricted person`,
         sql,
         params: params.values,
       })

@@ -99,7 +99,7 @@ const TEXTUAL = new Set(['text', 'varchar', 'bpchar', 'name'])
  * `userId` pointing at an integer id); an array column matches when any
  * element does.
  */
-function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo, alias: string): string {
+export function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo, alias: string): string {
   if (edge.columns.length > 1) {
     // A composite reference matches on all its columns at once, each compared as text.
     const own = edge.columns.map(c => `${alias}.${quoteIdent(c)}::text`).join(', ')
@@ -117,6 +117,27 @@ function edgeCondition(child: PlannedTable, edge: PlanEdge, parent: KeySet, sche
     (TEXTUAL.has(own.baseType) && TEXTUAL.has(target.baseType))
   if (comparable && own.isArray === target.isArray) return `${column} IN (SELECT p.${value} FROM ${parent.relation} p)`
   return `${column}::text IN (SELECT p.${value}::text FROM ${parent.relation} p)`
+}
+
+/**
+ * What clearing the edge in a row of the child sets, column by column: the
+ * reference's columns to NULL, but an array of references (a list of
+ * addresses) loses only the elements that match the parent's chosen rows,
+ * by the rule `edgeCondition` matches them with, so whoever else it lists
+ * stays in it.
+ */
+export function edgeClearing(child: PlannedTable, edge: PlanEdge, parent: KeySet, schema: SchemaInfo, alias: string): Array<{column: string; value: string}> {
+  const own = child.table.columns.find(c => c.name === edge.column)!
+  const target = schema.tables.get(edge.parent)!.columns.find(c => c.name === edge.parentColumn)!
+  if (edge.columns.length > 1 || !own.isArray || target.isArray) return edge.columns.map(column => ({column, value: 'NULL'}))
+  const value = parent.carried.get(edge.parentColumn)!
+  const matched = `ARRAY(SELECT p.${value}::text FROM ${parent.relation} p WHERE p.${value} IS NOT NULL)`
+  return [
+    {
+      column: edge.column,
+      value: `ARRAY(SELECT e FROM unnest(${alias}.${quoteIdent(edge.column)}) WITH ORDINALITY u(e, i) WHERE e IS NULL OR e::text <> ALL (${matched}) ORDER BY i)`,
+    },
+  ]
 }
 
 interface Definition {

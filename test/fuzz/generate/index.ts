@@ -48,7 +48,12 @@ export function generateCase(seed: number): FuzzCase {
   const order = rng.shuffle(people.map((_, i) => i))
   const erase = rng.chance(0.4) ? order.slice(0, 2) : order.slice(0, 1)
   const rest = order.slice(erase.length)
-  const restrict = rest.length > 0 && rng.chance(0.25) ? {person: sharingWith(ctx.tables, erase[0]!, rest) ?? rest[0]!, legalHold: rng.chance(0.4)} : undefined
+  const restricted =
+    rest.length > 0 && rng.chance(0.25) ? {person: sharingWith(ctx.tables, erase[0]!, rest) ?? rest[0]!, legalHold: rng.chance(0.4)} : undefined
+  const lookupByEmail = rng.chance(0.5)
+  const edits = reviewerEdits(ctx)
+  // Drawn last, so every case generated before this choice existed stays as it was.
+  const restrict = restricted && !restricted.legalHold && rng.chance(0.5) ? {...restricted, unlinkShared: true} : restricted
   return {
     seed,
     root: tableKeyOf(ctx.root),
@@ -59,8 +64,8 @@ export function generateCase(seed: number): FuzzCase {
     ...(audit ? {audit} : {}),
     erase,
     ...(restrict ? {restrict} : {}),
-    lookupByEmail: rng.chance(0.5),
-    reviewerEdits: reviewerEdits(ctx),
+    lookupByEmail,
+    reviewerEdits: edits,
   }
 }
 

@@ -1,4 +1,5 @@
 import type {OracleMap} from './map.js'
+import type {Json} from '../model.js'
 import {Snapshot, cellText} from './snapshot.js'
 
 /** For each table, the indexes (into the snapshot's rows) of the rows the map ties to a person. */
@@ -26,9 +27,9 @@ export function attribute(snapshot: Snapshot, map: OracleMap, personKey: string)
         const parentRows = snapshot.tables.get(edge.parent)
         if (!parents || !parentRows) continue
         const values = new Set([...parents].map(i => cellText(parentRows[i]!.json[edge.parentColumn])).filter(v => v !== undefined))
+        const parentArray = parentRows.some(row => Array.isArray(row.json[edge.parentColumn]))
         rows.forEach((row, i) => {
-          const value = cellText(row.json[edge.column])
-          if (value !== undefined && values.has(value) && !mine.has(i)) {
+          if (edgeValues(row.json[edge.column], parentArray).some(v => values.has(v)) && !mine.has(i)) {
             mine.add(i)
             changed = true
           }
@@ -38,4 +39,19 @@ export function attribute(snapshot: Snapshot, map: OracleMap, personKey: string)
     }
   }
   return result
+}
+
+/**
+ * The values a row's edge column offers to match against its parent's. An
+ * array pointing at a column that is not one (a list of e-mail addresses
+ * naming people by their address) matches when any element does: a `via` on
+ * such a column ties the row to everyone it lists, which is how the scan
+ * proposes such an edge (by elements) and how a reviewer reads it. Comparing
+ * the whole array with one address tied no row to anyone, so erasing those
+ * rows was called a change to someone else's.
+ */
+function edgeValues(value: Json | undefined, parentArray: boolean): string[] {
+  if (Array.isArray(value) && !parentArray) return value.map(cellText).filter((v): v is string => v !== undefined)
+  const text = cellText(value)
+  return text === undefined ? [] : [text]
 }

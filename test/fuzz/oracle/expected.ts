@@ -1,6 +1,7 @@
 import type pg from 'pg'
 
 import type {OracleForeignKey, OracleTable} from './catalog.js'
+import type {OracleTableSpec} from './map.js'
 import {Snapshot, SnapshotRow, cellText} from './snapshot.js'
 
 /**
@@ -47,4 +48,56 @@ export function matchRows(expected: Array<{index: number; md5: string}>, actual:
     else missing.push(index)
   }
   return {missing, leftover: [...available.values()].flat()}
+}
+
+/** A change to a row: columns set to NULL, and elements taken out of array columns. */
+export interface RowChange {
+  nulls: string[]
+  removed: Array<{column: string; values: string[]}>
+}
+
+/**
+ * What --unlink-restricted-shared changes in a row shared with a restricted
+ * person: the erased person's links, that is each `via` column pointing at a
+ * row of theirs the erasure erases (`claimed`: their root row, deleted or
+ * anonymised, and the like) is set to NULL, or, in an array of such
+ * references, loses the elements that do (the rest stay, in order). A link to
+ * a row the erasure leaves in place (itself shared with the restricted
+ * person) is the restricted person's as much as theirs, and stays.
+ */
+export function erasedLinks(spec: OracleTableSpec | undefined, row: SnapshotRow, before: Snapshot, claimed: Map<string, Set<number>>): RowChange {
+  const change: RowChange = {nulls: [], removed: []}
+  for (const edge of spec?.edges ?? []) {
+    const parentRows = before.tables.get(edge.parent) ?? []
+    const erased = new Set([...(claimed.get(edge.parent) ?? [])].map(i => cellText(parentRows[i]!.json[edge.parentColumn])).filter(v => v !== undefined))
+    const value = row.json[edge.column]
+    if (Array.isArray(value) && !parentRows.some(r => Array.isArray(r.json[edge.parentColumn]))) {
+      const values = value.map(cellText).filter((v): v is string => v !== undefined && erased.has(v))
+      if (values.length > 0) change.removed.push({column: edge.column, values})
+    } else if (erased.has(cellText(value) ?? '')) change.nulls.push(edge.column)
+  }
+  return change
+}
+
+/** md5 of a row's JSON after a change, computed by Postgres (jsonb in, jsonb out: numbers keep their digits). */
+export async function md5AfterChange(pool: pg.Pool, text: string, change: RowChange): Promise<string> {
+  let json = text
+  if (change.nulls.length > 0) {
+    const {rows} = await pool.query<{j: string}>(
+      `SELECT ($1::jsonb || (SELECT jsonb_object_agg(k, NULL::jsonb) FROM jsonb_array_elements_text($2::jsonb) k))::text AS j`,
+      [json, JSON.stringify(change.nulls)],
+    )
+    json = rows[0]!.j
+  }
+  for (const {column, values} of change.removed) {
+    const {rows} = await pool.query<{j: string}>(
+      `SELECT jsonb_set($1::jsonb, ARRAY[$2::text], coalesce((
+         SELECT jsonb_agg(e ORDER BY n) FROM jsonb_array_elements($1::jsonb -> $2::text) WITH ORDINALITY x(e, n)
+         WHERE e #>> '{}' IS NULL OR NOT (e #>> '{}' = ANY ($3::text[]))), '[]'::jsonb))::text AS j`,
+      [json, column, values],
+    )
+    json = rows[0]!.j
+  }
+  const {rows} = await pool.query<{md5: string}>('SELECT md5($1::jsonb::text) AS md5', [json])
+  return rows[0]!.md5
 }

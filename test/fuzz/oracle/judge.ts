@@ -5,7 +5,7 @@ import type {Person} from '../model.js'
 import {identifiersOf} from '../people.js'
 import {Attribution, attribute} from './attribution.js'
 import type {OracleTable} from './catalog.js'
-import {clearedColumns, matchRows, md5WithNulls} from './expected.js'
+import {clearedColumns, erasedLinks, matchRows, md5AfterChange, md5WithNulls} from './expected.js'
 import type {Failure} from './failures.js'
 import type {OracleMap} from './map.js'
 import {ColumnClaim, identifierPattern, mentionsByTable, residueInLedger, residueInRows} from './residue.js'
@@ -25,7 +25,8 @@ export interface JudgeInput {
   person: Person
   /** Everyone else, to see that none of them gained the person's rows. */
   others: Person[]
-  restricted?: {person: Person; legalHold: boolean}
+  /** With `unlinkShared`, the erasure was told to clear the person's links in rows shared with the restricted person. */
+  restricted?: {person: Person; legalHold: boolean; unlinkShared?: boolean}
   outcome: ErasureOutcome
   /** Tables where a reviewer set a column's strategy by hand: a unique index their values break is the map's fault, not the tool's. */
   editedTables?: string[]
@@ -173,12 +174,22 @@ async function expectedMd5s(input: JudgeInput, claimed: Attribution, guarded: At
   const pending: Array<{table: string; index: number; text: string; nulls: string[]}> = []
   for (const table of input.catalog.values()) {
     const rows = new Map<number, string>()
-    ;(input.before.tables.get(table.key) ?? []).forEach((row, index) => {
-      if (claimed.get(table.key)?.has(index)) return
-      const nulls = guarded.get(table.key)?.has(index) ? [] : clearedColumns(table, row, input.before, input.after)
+    for (const [index, row] of (input.before.tables.get(table.key) ?? []).entries()) {
+      if (claimed.get(table.key)?.has(index)) continue
+      if (guarded.get(table.key)?.has(index)) {
+        // Left in place, byte for byte; when told to unlink, but for the erased person's links (and references to deleted rows).
+        if (!input.restricted?.unlinkShared) rows.set(index, row.md5)
+        else {
+          const links = erasedLinks(input.map.tables.get(table.key), row, input.before, claimed)
+          const nulls = [...new Set([...links.nulls, ...clearedColumns(table, row, input.before, input.after)])]
+          rows.set(index, await md5AfterChange(input.pool, row.text, {nulls, removed: links.removed}))
+        }
+        continue
+      }
+      const nulls = clearedColumns(table, row, input.before, input.after)
       if (nulls.length === 0) rows.set(index, row.md5)
       else pending.push({table: table.key, index, text: row.text, nulls})
-    })
+    }
     result.set(table.key, rows)
   }
   const md5s = await md5WithNulls(input.pool, pending)
