@@ -38,8 +38,8 @@ export interface RestrictSummary {
   personalKeys: string[]
 }
 
-export interface RestrictInput {
-  pool: pg.Pool
+/** Whom to restrict and why: what a caller of the registry and of `restrictPeople` says alike. */
+export interface RestrictionOrder {
   mapFile: string
   subjects: SubjectLookup[]
   /** Which kind of person the lookups name (see KindChoice). */
@@ -47,8 +47,12 @@ export interface RestrictInput {
   reason: RestrictionReason
   requestId: string | null
   legalHold: boolean
-  snapshot: SnapshotRecord | null
   enforce: boolean
+}
+
+export interface RestrictInput extends RestrictionOrder {
+  pool: pg.Pool
+  snapshot: SnapshotRecord | null
   scope: string
   actor: string
   key: Buffer

@@ -10,10 +10,9 @@ import {ledgerKey} from '../ledger/fingerprint.js'
 import {LedgerHead, headAfter} from '../ledger/head.js'
 import {getRequest} from '../ledger/requests.js'
 import type {SubjectLookup} from '../subject/parse.js'
-import type {KindChoice} from '../subject/resolve.js'
 import {migrateRegistry} from './migrate.js'
 import {recordBypasses, recordLift, recordRestrictions, recordSnapshot} from './ledger-events.js'
-import {ActiveRestriction, RestrictSummary, RestrictionReason, activeRestrictions, markLifted, registerRestrictions} from './registry.js'
+import {ActiveRestriction, RestrictSummary, RestrictionOrder, activeRestrictions, markLifted, registerRestrictions} from './registry.js'
 
 export {RESTRICTION_REASONS} from './registry.js'
 export type {ActiveRestriction, RestrictSummary, RestrictionReason} from './registry.js'
@@ -27,15 +26,8 @@ export interface RegistryAndLedger {
   sameDatabase: boolean
 }
 
-export interface RestrictRequest extends RegistryAndLedger {
-  mapFile: string
-  subjects: SubjectLookup[]
-  kinds?: KindChoice
-  reason: RestrictionReason
-  requestId: string | null
-  legalHold: boolean
+export interface RestrictRequest extends RegistryAndLedger, RestrictionOrder {
   snapshot: 'backup' | 'fork' | 'none'
-  enforce: boolean
   heroku?: {api: HerokuApi; database: HerokuDatabase}
   wait: WaitOptions
 }
