@@ -44,7 +44,7 @@ function valuesOf(column: ColumnInfo, spec: ColumnMap, alias: string, params: Sq
   if (JSON_TYPES.has(column.baseType)) {
     const json = column.isArray ? `unnest(${name})::jsonb` : `${name}::jsonb`
     const paths = spec.keys?.length ? spec.keys.map(k => params.add(jsonPathOf(k))) : [params.add('strict $.**')]
-    return `(SELECT v #>> '{}' FROM unnest(ARRAY[${paths.map(p => `${p}::jsonpath`).join(', ')}]) p, jsonb_path_query(${json}, p) v WHERE jsonb_typeof(v) = 'string')`
+    return `(SELECT v #>> '{}' FROM unnest(ARRAY[${paths.map(p => `${p}::jsonpath`).join(', ')}]) p, jsonb_path_query(${json}, p, '{}', true) v WHERE jsonb_typeof(v) = 'string')`
   }
   if (ADDRESS.has(column.baseType)) return column.isArray ? `(SELECT host(e) FROM unnest(${name}) e)` : `(SELECT host(${name}))`
   return column.isArray ? `(SELECT e::text FROM unnest(${name}) e)` : `(SELECT ${name}::text)`
@@ -238,11 +238,17 @@ export async function checkResidue(
   return report
 }
 
-/** A `keys:` entry as a JSON path that finds its values (lax: a key that is not there is simply not found). */
+/**
+ * A `keys:` entry as a JSON path that finds its values. A path of keys is lax
+ * (a key that is not there is simply not found; arrays on the way are
+ * searched); a key at any depth is strict, since `.**` already visits every
+ * array element, and lax mode would unwrap each array again (every value
+ * found twice per level, several times the work).
+ */
 export function jsonPathOf(key: string): string {
   const pattern = parseKeyPattern(key)
   if ('error' in pattern) throw new PrivacyError(`keys: ${pattern.error}`, {code: 'invalid_strategy'})
-  return keyPatternJsonPath(pattern)
+  return `${pattern.kind === 'anywhere' ? 'strict ' : ''}${keyPatternJsonPath(pattern)}`
 }
 
 /**
