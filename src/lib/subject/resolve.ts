@@ -32,6 +32,13 @@ function chosenKinds(map: DataMap, choice: KindChoice): SubjectKind[] {
   return [kind]
 }
 
+/** Appends in place: a batch of many thousand lookups must not copy its lists once per lookup. */
+function addTo(lists: Map<string, string[]>, key: string, value: string): void {
+  const list = lists.get(key)
+  if (list) list.push(value)
+  else lists.set(key, [value])
+}
+
 /** The people's root keys in one kind's table, by lookup column: one query per column, whatever the batch size. */
 async function findInKind(
   client: pg.ClientBase,
@@ -43,11 +50,7 @@ async function findInKind(
   const caseless = (column: string) => rootTable !== undefined && isCaseInsensitiveColumn(rootTable, column)
   const matchKey = (column: string, value: string) => `${column}\0${caseless(column) ? value.toLowerCase() : value}`
   const byColumn = new Map<string, string[]>()
-  for (const lookup of lookups) {
-    const values = byColumn.get(lookup.column)
-    if (values) values.push(lookup.value)
-    else byColumn.set(lookup.column, [lookup.value])
-  }
+  for (const lookup of lookups) addTo(byColumn, lookup.column, lookup.value)
   const matches = new Map<string, string[]>()
   for (const [column, values] of byColumn) {
     const value = caseless(column) ? `lower(${quoteIdent(column)}::text)` : `${quoteIdent(column)}::text`
@@ -69,11 +72,7 @@ async function findInKind(
       }
       throw error
     }
-    for (const row of rows) {
-      const keys = matches.get(matchKey(column, row.value))
-      if (keys) keys.push(row.key)
-      else matches.set(matchKey(column, row.value), [row.key])
-    }
+    for (const row of rows) addTo(matches, matchKey(column, row.value), row.key)
   }
   return lookup => matches.get(matchKey(lookup.column, lookup.value)) ?? []
 }
