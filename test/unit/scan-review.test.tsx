@@ -52,26 +52,32 @@ tables:
 
 const tick = () => new Promise(resolve => setTimeout(resolve, 20))
 
+/** Waits for the review to reach a state (a loaded machine renders late, never wrongly). */
+async function until(reached: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !reached(); waited += 20) {
+    if (waited > 10_000) throw new Error(`the review never showed ${what}`)
+    await tick()
+  }
+}
+
 describe('privacy:scan --review', () => {
   it('walks through each item with its evidence and value shapes, and returns the decisions', async () => {
     let decided: ReviewDecision[] | undefined
     const {stdin, lastFrame, frames, unmount} = render(<ScanReview items={ITEMS} onDone={d => (decided = d)} />)
+    const shows = (text: string) => until(() => lastFrame()?.includes(text) === true, text)
+    await shows('Review 1 of 3')
     await tick()
-    expect(lastFrame()).to.include('Review 1 of 3')
     expect(lastFrame()).to.include('public.users.handle_ref')
     expect(lastFrame()).to.include('a9   a_a')
     stdin.write('c')
-    await tick()
-    expect(lastFrame()).to.include('3 online_id')
+    await shows('3 online_id')
     stdin.write('3')
-    await tick()
-    expect(lastFrame()).to.include('Review 2 of 3')
+    await shows('Review 2 of 3')
     stdin.write('r')
-    await tick()
-    expect(lastFrame()).to.include('requester_email → public.users.email')
+    await shows('requester_email → public.users.email')
     expect(lastFrame()).to.include('12 of 15 sampled values match')
     stdin.write('a')
-    await tick()
+    await until(() => decided !== undefined, 'the end')
     unmount()
     expect(decided?.map(d => d.action)).to.deep.equal([{category: 'online_id'}, 'reject', 'accept'])
     expect(frames.join('\n')).not.to.include('@example')
@@ -79,12 +85,13 @@ describe('privacy:scan --review', () => {
 
   it('quits with the rest skipped', async () => {
     let decided: ReviewDecision[] | undefined
-    const {stdin, unmount} = render(<ScanReview items={ITEMS} onDone={d => (decided = d)} />)
+    const {stdin, lastFrame, unmount} = render(<ScanReview items={ITEMS} onDone={d => (decided = d)} />)
+    await until(() => lastFrame()?.includes('Review 1 of 3') === true, 'the first item')
     await tick()
     stdin.write('a')
-    await tick()
+    await until(() => lastFrame()?.includes('Review 2 of 3') === true, 'the second item')
     stdin.write('q')
-    await tick()
+    await until(() => decided !== undefined, 'the end')
     unmount()
     expect(decided?.map(d => d.action)).to.deep.equal(['accept', 'skip', 'skip'])
   })
