@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 
 import {introspect} from '../../src/lib/db/introspect.js'
+import {jsonPathOf} from '../../src/lib/erase/residue.js'
 import {columnAssignment} from '../../src/lib/erase/strategies.js'
 import {runCli, useDatabase} from '../support/context.js'
 
@@ -100,6 +101,19 @@ describe('erasing keys inside JSON', () => {
   it('matches quoted key names literally, dots and quotes included', async () => {
     const after = await erase('doc', ['"user.email"', '"say ""hi"""'])
     expect(after.get(6)).to.deep.equal({user: {email: 'kept'}})
+  })
+
+  it("finds each value under a key at any depth once, inside arrays too, in any document's shape (the residue check's search)", async () => {
+    const found = async (column: 'doc' | 'value', key: string) =>
+      (
+        await db.pool.query<{id: number; v: string}>(
+          `SELECT id, v #>> '{}' AS v FROM profiles, jsonb_path_query(${column}::jsonb, $1::jsonpath) v ORDER BY id, 2`,
+          [jsonPathOf(key)],
+        )
+      ).rows.map(r => `${r.id}:${r.v}`)
+    const expected = ['1:alice@example.com', '1:alice@example.com', '1:alice@work.example', '3:bob@example.com', '6:kept']
+    expect(await found('doc', 'email')).to.deep.equal(expected)
+    expect(await found('value', 'email')).to.deep.equal(['1:alice@example.com', '1:alice@example.com', '1:alice@work.example', '3:bob@example.com'])
   })
 })
 

@@ -87,6 +87,44 @@ describe('the ledger head, kept outside the ledger', function () {
     }
   })
 
+  it("lets ledger:verify notice that an event's stored rows were changed, or rows were stored for no event", async () => {
+    const {rows} = await db.pool.query<{seq: string}>(`SELECT seq FROM heroku_privacy.events WHERE (details->>'row_count')::int > 1 ORDER BY seq LIMIT 1`)
+    const seq = Number(rows[0]!.seq)
+    expect((await cli('privacy:ledger:verify')).code).to.equal(0)
+    const {
+      rows: [row],
+    } = await db.pool.query<{table_name: string; pk: string}>('SELECT table_name, pk FROM heroku_privacy.event_rows WHERE seq = $1 LIMIT 1', [seq])
+    const at = (pk: string) => `seq = ${seq} AND table_name = '${row!.table_name}' AND pk = '${pk}'`
+    // What someone who can bypass the append-only trigger would do, undone after each verification.
+    const tampered = async (change: string, undo: string) => {
+      await db.pool.query('ALTER TABLE heroku_privacy.event_rows DISABLE TRIGGER USER')
+      try {
+        await db.pool.query(change)
+        return await cli('privacy:ledger:verify')
+      } finally {
+        await db.pool.query(undo)
+        await db.pool.query('ALTER TABLE heroku_privacy.event_rows ENABLE TRIGGER USER')
+      }
+    }
+    const restore = `INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) VALUES (${seq}, '${row!.table_name}', '${row!.pk}')`
+    const removed = await tampered(`DELETE FROM heroku_privacy.event_rows WHERE ${at(row!.pk)}`, restore)
+    expect(removed.code).to.equal(3)
+    expect(removed.stderr).to.include(`broken at event ${seq}: the rows stored for it no longer match`)
+    const renamed = await tampered(
+      `UPDATE heroku_privacy.event_rows SET pk = pk || '0' WHERE ${at(row!.pk)}`,
+      `DELETE FROM heroku_privacy.event_rows WHERE ${at(`${row!.pk}0`)}; ${restore}`,
+    )
+    expect(renamed.code).to.equal(3)
+    expect(renamed.stderr).to.include(`broken at event ${seq}`)
+    const orphan = await tampered(
+      "INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) VALUES (999999, 'public.users', '1')",
+      'DELETE FROM heroku_privacy.event_rows WHERE seq = 999999',
+    )
+    expect(orphan.code).to.equal(3)
+    expect(orphan.stderr).to.include('broken at event 999999: rows are stored for it')
+    expect((await cli('privacy:ledger:verify')).code).to.equal(0)
+  })
+
   it('refuses a head that is not SEQ:HASH with a usage error', async () => {
     const result = await cli('privacy:ledger:verify', '--head', '12:abc')
     expect(result.code).to.equal(2)

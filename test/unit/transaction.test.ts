@@ -16,5 +16,7 @@ describe('opening a transaction', () => {
     ])
     expect(statements.slice(3).every(s => s.startsWith('SET LOCAL '))).to.equal(true)
     expect(statements).to.include("SET LOCAL TimeZone = 'UTC'")
+    expect(statements).not.to.include('SET LOCAL jit = off')
+    expect(beginStatements({noJit: true})).to.deep.equal(['BEGIN', 'SET LOCAL jit = off'])
   })
 })

@@ -193,7 +193,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
   const logs = input.logs ? await input.logs.connect() : undefined
   let table = '(planning)'
   try {
-    await begin(client, {lockTimeoutMs: input.lockTimeoutMs, stableText: true})
+    await begin(client, {lockTimeoutMs: input.lockTimeoutMs, stableText: true, noJit: true})
     const {loaded, schema} = await loadMapForDatabase(input.mapFile, client)
     const map = loaded.map
     const subjects = await resolveSubjects(client, map, input.subjects, schema, input.kinds)

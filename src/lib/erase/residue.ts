@@ -44,7 +44,7 @@ function valuesOf(column: ColumnInfo, spec: ColumnMap, alias: string, params: Sq
   if (JSON_TYPES.has(column.baseType)) {
     const json = column.isArray ? `unnest(${name})::jsonb` : `${name}::jsonb`
     const paths = spec.keys?.length ? spec.keys.map(k => params.add(jsonPathOf(k))) : [params.add('strict $.**')]
-    return `(SELECT v #>> '{}' FROM unnest(ARRAY[${paths.map(p => `${p}::jsonpath`).join(', ')}]) p, jsonb_path_query(${json}, p) v WHERE jsonb_typeof(v) = 'string')`
+    return `(SELECT v #>> '{}' FROM unnest(ARRAY[${paths.map(p => `${p}::jsonpath`).join(', ')}]) p, jsonb_path_query(${json}, p, '{}', true) v WHERE jsonb_typeof(v) = 'string')`
   }
   if (ADDRESS.has(column.baseType)) return column.isArray ? `(SELECT host(e) FROM unnest(${name}) e)` : `(SELECT host(${name}))`
   return column.isArray ? `(SELECT e::text FROM unnest(${name}) e)` : `(SELECT ${name}::text)`
@@ -131,14 +131,21 @@ export function holdsIdentifier(column: ColumnInfo, alias: string): string {
     JOIN ${IDENTIFIERS} i ON i.token = rtrim(tok.v, '.') WHERE i.token = i.value OR position(i.value IN ${text}) > 0)`
 }
 
-/** SQL true when the column's whole value (or an element of an array) is one of the identifiers: a cheap test for other people's rows. */
-function equalsIdentifier(column: ColumnInfo, alias: string): string {
+/** The column's value as compared with the identifiers other than names: whole, trimmed, lower-case (an address by its host). */
+function normalisedValue(column: ColumnInfo, value: string): string {
+  return ADDRESS.has(column.baseType) ? `host(${value})` : `lower(btrim(${value}::text))`
+}
+
+/**
+ * The column's value to join with the identifiers: for an array, its first
+ * element that is one (each element probed through the identifiers' primary
+ * key), so a row counts once however many of its elements match.
+ */
+function comparedValue(column: ColumnInfo, alias: string): string {
   const name = `${alias}.${quoteIdent(column.name)}`
-  const normalised = (value: string) => (ADDRESS.has(column.baseType) ? `host(${value})` : `lower(btrim(${value}::text))`)
-  // EXISTS against the identifiers' primary key: an index probe (or a hash) per row however many identifiers there are.
-  const isOne = (value: string) => `EXISTS (SELECT 1 FROM ${IDENTIFIERS} i WHERE i.value = ${normalised(value)} AND NOT i.is_name)`
-  if (column.isArray) return `EXISTS (SELECT 1 FROM unnest(${name}) e WHERE ${isOne('e')})`
-  return isOne(name)
+  if (!column.isArray) return normalisedValue(column, name)
+  return `(SELECT x.v FROM unnest(${name}) e, LATERAL (SELECT ${normalisedValue(column, 'e')} AS v) x
+    WHERE EXISTS (SELECT 1 FROM ${IDENTIFIERS} i WHERE i.value = x.v AND NOT i.is_name) LIMIT 1)`
 }
 
 export interface ResidueHit {
@@ -231,11 +238,17 @@ export async function checkResidue(
   return report
 }
 
-/** A `keys:` entry as a JSON path that finds its values (lax: a key that is not there is simply not found). */
+/**
+ * A `keys:` entry as a JSON path that finds its values. A path of keys is lax
+ * (a key that is not there is simply not found; arrays on the way are
+ * searched); a key at any depth is strict, since `.**` already visits every
+ * array element, and lax mode would unwrap each array again (every value
+ * found twice per level, several times the work).
+ */
 export function jsonPathOf(key: string): string {
   const pattern = parseKeyPattern(key)
   if ('error' in pattern) throw new PrivacyError(`keys: ${pattern.error}`, {code: 'invalid_strategy'})
-  return keyPatternJsonPath(pattern)
+  return `${pattern.kind === 'anywhere' ? 'strict ' : ''}${keyPatternJsonPath(pattern)}`
 }
 
 /**
@@ -243,6 +256,11 @@ export function jsonPathOf(key: string): string {
  * people's, compared whole with identifiers other than names (copies of an
  * email or an IP in an audit table; other people may well share a name):
  * reported, never fatal. Free text of other people is privacy:locate's work.
+ *
+ * One pass per table: each row's values are unpivoted (one per column) and
+ * joined with the identifiers. A join, unlike a test inside an aggregate's
+ * FILTER, lets Postgres hash the identifiers once (spilling to disk in batches
+ * when they outgrow work_mem) instead of probing them row by row.
  */
 async function searchOtherRows(client: pg.ClientBase, rows: SubjectRows, map: DataMap, report: ResidueReport): Promise<void> {
   for (const [key, set] of rows.sets) {
@@ -251,14 +269,13 @@ async function searchOtherRows(client: pg.ClientBase, rows: SubjectRows, map: Da
       .map(([name]) => set.planned.table.columns.find(c => c.name === name))
       .filter((c): c is ColumnInfo => c !== undefined && (TEXT.has(c.baseType) || ADDRESS.has(c.baseType)))
     if (columns.length === 0) continue
-    const filters = columns.map((c, i) => `count(*) FILTER (WHERE ${equalsIdentifier(c, 't')}) AS c${i}`)
-    const {
-      rows: [counts],
-    } = await client.query<Record<string, string>>(`SELECT ${filters.join(', ')} FROM ${set.from} t WHERE ${rows.outside(key, 't')}`)
+    const values = columns.map((c, i) => `(${i}, ${comparedValue(c, 't')})`).join(', ')
+    const {rows: counts} = await client.query<{col: number; n: string}>(
+      `SELECT v.col, count(*) AS n FROM ${set.from} t CROSS JOIN LATERAL (VALUES ${values}) AS v(col, value)
+       WHERE ${rows.outside(key, 't')} AND EXISTS (SELECT 1 FROM ${IDENTIFIERS} i WHERE i.value = v.value AND NOT i.is_name)
+       GROUP BY v.col ORDER BY v.col`,
+    )
     report.columns += columns.length
-    columns.forEach((column, i) => {
-      const n = Number(counts![`c${i}`])
-      if (n > 0) report.found.push({table: key, column: column.name, rows: n, kind: 'other_rows'})
-    })
+    for (const {col, n} of counts) report.found.push({table: key, column: columns[col]!.name, rows: Number(n), kind: 'other_rows'})
   }
 }

@@ -1,5 +1,3 @@
-import {createHash} from 'node:crypto'
-
 import type pg from 'pg'
 
 import {PrivacyError, violation} from '../errors.js'
@@ -134,31 +132,4 @@ export function chainBrokenError(verdict: ChainVerdict): PrivacyError {
   return violation('ledger_broken', `The ledger's event chain is broken at event ${verdict.firstBroken!.seq}: ${verdict.firstBroken!.reason}.`, {
     details: verdict,
   })
-}
-
-export interface TouchedRow {
-  table: string
-  pk: string
-}
-
-/** sha256 over the sorted `table TAB pk` lines: the event carries it, so the stored rows are tamper-evident too. */
-export function rowsDigest(rows: TouchedRow[]): string {
-  const lines = rows.map(r => `${r.table}\t${r.pk}`).sort()
-  const hash = createHash('sha256')
-  for (const line of lines) hash.update(`${line}\n`)
-  return hash.digest('hex')
-}
-
-/** Appends an event with the primary keys it touched, in one transaction (or the caller's). */
-export async function appendEventWithRows(ctx: LedgerContext, event: NewEvent, rows: TouchedRow[], client?: pg.ClientBase): Promise<LedgerEvent> {
-  if (!client) return inTransaction(ctx.pool, {}, c => appendEventWithRows(ctx, event, rows, c))
-  const appended = await appendEvent(ctx, {...event, details: {...event.details, row_count: rows.length, rows_digest: rowsDigest(rows)}}, client)
-  for (let i = 0; i < rows.length; i += 5000) {
-    const batch = rows.slice(i, i + 5000)
-    await client.query(
-      'INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT $1, t, p FROM unnest($2::text[], $3::text[]) AS u(t, p) ON CONFLICT DO NOTHING',
-      [appended.seq, batch.map(r => r.table), batch.map(r => r.pk)],
-    )
-  }
-  return appended
 }

@@ -2,6 +2,7 @@ import type pg from 'pg'
 
 import {PrivacyError, usageError, violation} from '../errors.js'
 import {ChainVerdict, verifyChain} from './events.js'
+import {firstTamperedRows} from './stored-rows.js'
 
 /**
  * The ledger's head: the newest event as `SEQ:HASH`. Each event's hash covers
@@ -62,13 +63,16 @@ export interface LedgerVerdict extends ChainVerdict {
 }
 
 /**
- * Recomputes the chain and looks for each head kept elsewhere: a head that is
+ * Recomputes the chain, checks the rows each event touched against the count
+ * and digest it carries, and looks for each head kept elsewhere: a head that is
  * gone or has another hash means events were removed (the newest ones too) or
  * rewritten since it was printed.
  */
 export async function verifyLedger(pool: pg.Pool, heads: string[] = []): Promise<LedgerVerdict> {
   const expected = heads.map(text => parseHead(text))
-  const chain = await verifyChain(pool)
+  let chain = await verifyChain(pool)
+  const tampered = chain.intact ? await firstTamperedRows(pool) : null
+  if (tampered) chain = {...chain, intact: false, firstBroken: tampered}
   const checks: HeadCheck[] = []
   for (const head of expected) {
     const {rows} = await pool.query<{hash: string}>('SELECT hash FROM heroku_privacy.events WHERE seq = $1', [head.seq])

@@ -4,6 +4,7 @@ import QueryStream from 'pg-query-stream'
 import {LedgerContext} from './context.js'
 import {inTransaction} from '../db/transaction.js'
 import {LedgerEvent, NewEvent, appendEvent} from './events.js'
+import {rowsDigestSql} from './stored-rows.js'
 
 /**
  * The rows a command changed, kept in a temporary table of the session that
@@ -22,13 +23,13 @@ export async function dropTouched(client: pg.ClientBase): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS ${TOUCHED}`)
 }
 
-/** How many rows, and sha256 over their sorted `table TAB pk` lines (bytewise order), which the event carries. */
+/** How many rows, and their digest (see stored-rows.ts), which the event carries. */
 async function touchedDigest(client: pg.ClientBase): Promise<{count: number; digest: string}> {
   const {
     rows: [row],
   } = await client.query<{n: string; digest: string}>(`
     SELECT count(*) AS n,
-           encode(sha256(convert_to(coalesce(string_agg(line, '' ORDER BY line COLLATE "C"), ''), 'UTF8')), 'hex') AS digest
+           ${rowsDigestSql('line')} AS digest
     FROM (SELECT DISTINCT table_name || E'\\t' || pk || E'\\n' AS line FROM ${TOUCHED}) lines`)
   return {count: Number(row!.n), digest: row!.digest}
 }
@@ -46,21 +47,23 @@ export async function appendEventWithTouched(ctx: LedgerContext, event: NewEvent
   const withRows = {...event, details: {...event.details, row_count: count, rows_digest: digest}}
   if (ledgerClient === source) {
     const appended = await appendEvent(ctx, withRows, source)
-    await source.query(`INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT $1::bigint, table_name, pk FROM ${TOUCHED} ON CONFLICT DO NOTHING`, [
+    // Distinct and in the primary key's order: each row lands at the index's right edge, and nothing can conflict (the event is new).
+    await source.query(`INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT DISTINCT $1::bigint, table_name, pk FROM ${TOUCHED} ORDER BY 2, 3`, [
       appended.seq,
     ])
     return appended
   }
   return inTransaction(ctx.pool, {}, async ledger => {
     const appended = await appendEvent(ctx, withRows, ledger)
-    const stream = source.query(new QueryStream(`SELECT DISTINCT table_name, pk FROM ${TOUCHED}`, [], {batchSize: BATCH, rowMode: 'array'}))
+    const stream = source.query(new QueryStream(`SELECT DISTINCT table_name, pk FROM ${TOUCHED} ORDER BY 1, 2`, [], {batchSize: BATCH, rowMode: 'array'}))
     let batch: Array<[string, string]> = []
     const flush = async () => {
       if (batch.length === 0) return
-      await ledger.query(
-        'INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT $1, t, p FROM unnest($2::text[], $3::text[]) AS u(t, p) ON CONFLICT DO NOTHING',
-        [appended.seq, batch.map(r => r[0]), batch.map(r => r[1])],
-      )
+      await ledger.query('INSERT INTO heroku_privacy.event_rows (seq, table_name, pk) SELECT $1, t, p FROM unnest($2::text[], $3::text[]) AS u(t, p)', [
+        appended.seq,
+        batch.map(r => r[0]),
+        batch.map(r => r[1]),
+      ])
       batch = []
     }
     for await (const row of stream) {

@@ -32,6 +32,13 @@ function chosenKinds(map: DataMap, choice: KindChoice): SubjectKind[] {
   return [kind]
 }
 
+/** Appends in place: a batch of many thousand lookups must not copy its lists once per lookup. */
+function addTo(lists: Map<string, string[]>, key: string, value: string): void {
+  const list = lists.get(key)
+  if (list) list.push(value)
+  else lists.set(key, [value])
+}
+
 /** The people's root keys in one kind's table, by lookup column: one query per column, whatever the batch size. */
 async function findInKind(
   client: pg.ClientBase,
@@ -43,7 +50,7 @@ async function findInKind(
   const caseless = (column: string) => rootTable !== undefined && isCaseInsensitiveColumn(rootTable, column)
   const matchKey = (column: string, value: string) => `${column}\0${caseless(column) ? value.toLowerCase() : value}`
   const byColumn = new Map<string, string[]>()
-  for (const lookup of lookups) byColumn.set(lookup.column, [...(byColumn.get(lookup.column) ?? []), lookup.value])
+  for (const lookup of lookups) addTo(byColumn, lookup.column, lookup.value)
   const matches = new Map<string, string[]>()
   for (const [column, values] of byColumn) {
     const value = caseless(column) ? `lower(${quoteIdent(column)}::text)` : `${quoteIdent(column)}::text`
@@ -65,7 +72,7 @@ async function findInKind(
       }
       throw error
     }
-    for (const row of rows) matches.set(matchKey(column, row.value), [...(matches.get(matchKey(column, row.value)) ?? []), row.key])
+    for (const row of rows) addTo(matches, matchKey(column, row.value), row.key)
   }
   return lookup => matches.get(matchKey(lookup.column, lookup.value)) ?? []
 }
@@ -159,12 +166,13 @@ export function kindsOf(map: DataMap, subjects: ResolvedSubject[]): string[] {
 
 /** The value of ROOT_KEYS_SETTING for the people: their distinct root keys by kind, as JSON. */
 export function rootKeysSetting(subjects: ResolvedSubject[]): string {
-  const byKind: Record<string, string[]> = {}
+  const byKind = new Map<string, Set<string>>()
   for (const subject of subjects) {
-    const keys = (byKind[subject.kind] ??= [])
-    if (!keys.includes(subject.key)) keys.push(subject.key)
+    const keys = byKind.get(subject.kind)
+    if (keys) keys.add(subject.key)
+    else byKind.set(subject.kind, new Set([subject.key]))
   }
-  return JSON.stringify(byKind)
+  return JSON.stringify(Object.fromEntries([...byKind].map(([kind, keys]) => [kind, [...keys]])))
 }
 
 /** Sets the people's root keys for the transaction, so that their rows can be chosen inside Postgres; returns how many people. */

@@ -9,7 +9,7 @@ import {LedgerVerdict, headsMissingError, verifyLedger} from '../../../lib/ledge
 export default class LedgerVerify extends PrivacyCommand {
   static description = `check that no ledger event was changed, removed or reordered
 
-Recomputes every event's hash from its content and the hash before it, and names the first broken link. The chain alone cannot show that its newest events were deleted: every command that records an event prints the ledger's head (SEQ:HASH, ledgerHead in --json, also in an export's manifest); keep those heads outside the ledger (the CI log, the request ticket) and pass them with --head, which fails when a head is gone or has another hash. Exits 3 when the chain is broken or a head is missing.`
+Recomputes every event's hash from its content and the hash before it, checks the rows an event stored beside the chain (the rows an erasure or restriction touched) against the count and digest the event carries, and names the first broken link. The chain alone cannot show that its newest events were deleted: every command that records an event prints the ledger's head (SEQ:HASH, ledgerHead in --json, also in an export's manifest); keep those heads outside the ledger (the CI log, the request ticket) and pass them with --head, which fails when a head is gone or has another hash. Exits 3 when the chain is broken or a head is missing.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %> -a example-app',
