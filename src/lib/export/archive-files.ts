@@ -4,7 +4,7 @@ import {pipeline} from 'node:stream/promises'
 import {HTML_ROWS_PER_TABLE, HtmlTable} from './html.js'
 import type {ManifestFile} from './manifest.js'
 import {Row, Tally, csvWriter, jsonArrayWriter} from './serialize.js'
-import type {ZipWriter} from './zip-writer.js'
+import type {EntrySink} from './zip-writer.js'
 
 export interface FileEntry {
   path: string
@@ -22,7 +22,7 @@ export class ArchiveFile {
   private readonly written: Promise<void>
 
   constructor(
-    zip: ZipWriter,
+    zip: EntrySink,
     private readonly entry: FileEntry,
   ) {
     // Level 1: a few percent larger than zlib's default, and it leaves the CPU to Postgres encoding the rows.
@@ -52,7 +52,7 @@ export class ArchiveFile {
 
 /** Streams row objects into one file of the archive, mapped and serialised (the log store's lines). */
 export async function addRowsFile(
-  zip: ZipWriter,
+  zip: EntrySink,
   entry: FileEntry,
   source: AsyncIterable<Row> | NodeJS.ReadableStream,
   mapRow: (row: Row) => Row = row => row,

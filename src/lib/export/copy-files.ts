@@ -9,7 +9,7 @@ import {ArchiveFile, FileEntry} from './archive-files.js'
 import {HTML_ROWS_PER_TABLE, HtmlTable} from './html.js'
 import type {ManifestFile} from './manifest.js'
 import type {Row} from './serialize.js'
-import type {ZipWriter} from './zip-writer.js'
+import type {EntrySink} from './zip-writer.js'
 
 /** How many bytes at the head of a file are searched for index.html's rows. */
 const HEAD_BYTES = 1024 * 1024
@@ -131,7 +131,7 @@ class HeadBytes extends Transform {
  * Node only frames (JSON) or peeks at the head (CSV), counts and hashes.
  */
 export async function addCopiedFile(
-  zip: ZipWriter,
+  zip: EntrySink,
   entry: FileEntry,
   client: pg.ClientBase,
   query: {prefix: string; select: string},

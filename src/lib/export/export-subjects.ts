@@ -11,18 +11,17 @@ import {PrivacyError, violation} from '../errors.js'
 import {LOG_COLUMNS, streamSubjectLines, subjectIdentifiers} from '../logs/subject-lines.js'
 import type {ProgressSink} from '../progress.js'
 import {planSubjectGraph} from '../subject/graph.js'
-import {KeySetMode, chooseSubjectRows} from '../subject/keyset.js'
+import type {KeySetMode} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {KindChoice, kindsOf, resolveSubjects, useRootKeys} from '../subject/resolve.js'
-import {FileEntry, addRowsFile, emptyRows} from './archive-files.js'
+import {addRowsFile, emptyRows} from './archive-files.js'
 import {Art15Facts, buildArt15Facts} from './art15.js'
-import {addCopiedFile} from './copy-files.js'
 import {assertAgeRecipient, encryptFile} from './encrypt.js'
 import {hashFile} from './hash-file.js'
 import {HtmlTable, renderIndexHtml} from './html.js'
 import {en} from './i18n/en.js'
 import {MANIFEST_PATH, Manifest, ManifestFile} from './manifest.js'
-import {subjectRowsSelect, usePseudonymKey} from './rows-query.js'
+import {useExportSettings, writeTableFiles} from './table-files.js'
 import {planWithholding} from './withhold.js'
 import {ZipWriter} from './zip-writer.js'
 
@@ -104,8 +103,7 @@ export async function exportSubjects(input: ExportInput): Promise<ExportSummary>
     } = await client.query<{read_only: boolean}>(`SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only') = 'on' AS read_only`)
     const mode: KeySetMode = source!.read_only ? 'inline' : 'temporary'
     await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ ${mode === 'inline' ? 'READ ONLY' : 'READ WRITE'}`)
-    // Timestamps Postgres encodes as JSON carry the session's offset; UTC reads the same everywhere.
-    await client.query(`SET LOCAL TimeZone = 'UTC'`)
+    await useExportSettings(client)
     written = await writeArchive(client, input, output, mode)
     await client.query('COMMIT')
   } catch (error) {
@@ -185,30 +183,25 @@ async function writeArchive(client: pg.PoolClient, input: ExportInput, output: W
     plan.tables.map(t => ({key: t.key, spec: t.spec, columns: t.table.columns.map(c => c.name)})),
     {encrypted: Boolean(input.encryptTo), allowPlaintext: input.allowPlaintext === true},
   )
-  input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
-  const rows = await chooseSubjectRows(client, plan, schema, {mode, readOnly: true})
-  // Everything from here on only reads: the row sets are in place, and the snapshot is the one they were chosen in.
-  await client.query('SET TRANSACTION READ ONLY')
-  await usePseudonymKey(client, input.pseudonymKey)
-
-  const zip = new ZipWriter(output)
-  const files: ManifestFile[] = []
-  const html: HtmlTable[] = []
-  const withheld: Manifest['withheld'] = []
-  const pseudonymised: Manifest['pseudonymised'] = []
   const extension = input.format === 'json' ? 'json' : 'csv'
-  for (const [index, table] of plan.tables.entries()) {
-    const withholding = hiddenByTable.get(table.key)!
-    withheld.push(...withholding)
-    const columns = table.table.columns.map(c => c.name).filter(c => !withholding.some(h => h.column === c))
-    const thirdParty = (table.spec.third_party ?? []).filter(c => columns.includes(c))
-    pseudonymised.push(...thirdParty.map(column => ({table: table.key, column, reason: "another person's identifier, replaced by a stable pseudonym"})))
-    const entry: FileEntry = {path: `data/${table.key}.${extension}`, table: table.key, columns, format: input.format, encoded: true}
-    const written = await addCopiedFile(zip, entry, client, subjectRowsSelect(rows, table.key, columns, {columns: thirdParty}, input.format))
-    files.push(written.file)
-    html.push(written.shown)
-    input.progress?.({kind: 'count', label: 'tables exported', done: index + 1, total: plan.tables.length})
-  }
+  input.progress?.({kind: 'step', message: `choosing the rows of ${people} ${people === 1 ? 'person' : 'people'}`})
+  const zip = new ZipWriter(output)
+  const {tables, rows, withheld, pseudonymised} = await writeTableFiles({
+    client,
+    pool: input.pool,
+    mode,
+    plan,
+    schema,
+    subjects,
+    hiddenByTable,
+    format: input.format,
+    pseudonymKey: input.pseudonymKey,
+    zip,
+    spoolPath: `${output.path as string}.spool`,
+    onTable: done => input.progress?.({kind: 'count', label: 'tables exported', done, total: plan.tables.length}),
+  })
+  const files: ManifestFile[] = tables.map(t => t.file)
+  const html: HtmlTable[] = tables.map(t => t.shown)
   if (input.logs) {
     input.progress?.({kind: 'step', message: 'searching the log store'})
     const identifiers = await subjectIdentifiers(client, {map, rows, lookups: subjects.map(s => s.lookup)})

@@ -1,5 +1,5 @@
 import {once} from 'node:events'
-import {Writable} from 'node:stream'
+import {Readable, Writable} from 'node:stream'
 import * as zlib from 'node:zlib'
 
 /** CRC-32 in JavaScript, for Node before 20.15 (which has no zlib.crc32). */
@@ -33,14 +33,22 @@ const MAX_16 = 0xffff
 /** -rw-r--r-- regular file. */
 const FILE_MODE = 0o100644
 
-interface Written {
+/** Where one entry's bytes lie in the output, local header to data descriptor, and what the central directory says of it. */
+export interface Written {
   name: Buffer
   crc: number
   size: number
   compressedSize: number
   offset: number
+  /** Just past its data descriptor. */
+  end: number
   time: number
   date: number
+}
+
+/** Where an archive file's bytes go: an entry of the archive itself, or of a spool the archive copies it from later. */
+export interface EntrySink {
+  entry(name: string, options?: {level?: number}): Writable
 }
 
 function dosTime(date: Date): {time: number; date: number} {
@@ -59,7 +67,7 @@ function dosTime(date: Date): {time: number; date: number} {
  * one and deflate runs on libuv's thread pool, so the calling thread only
  * passes buffers along.
  */
-export class ZipWriter {
+export class ZipWriter implements EntrySink {
   private offset = 0
   private readonly entries: Written[] = []
   private open = false
@@ -78,7 +86,7 @@ export class ZipWriter {
     if (this.open) throw new Error('A zip entry is still being written.')
     this.open = true
     const {time, date} = dosTime(this.options.mtime ?? new Date())
-    const entry: Written = {name: Buffer.from(name), crc: 0, size: 0, compressedSize: 0, offset: this.offset, time, date}
+    const entry: Written = {name: Buffer.from(name), crc: 0, size: 0, compressedSize: 0, offset: this.offset, end: 0, time, date}
     const header = Buffer.alloc(30)
     header.writeUInt32LE(LOCAL_HEADER, 0)
     header.writeUInt16LE(VERSION_UTF8, 4)
@@ -101,6 +109,7 @@ export class ZipWriter {
         deflate.end()
         forwarded.then(() => {
           this.write(this.dataDescriptor(entry))
+          entry.end = this.offset
           this.entries.push(entry)
           this.open = false
           callback()
@@ -120,6 +129,32 @@ export class ZipWriter {
     const sink = this.entry(name, options)
     sink.end(content)
     await once(sink, 'finish')
+  }
+
+  /** The entries written so far. */
+  get written(): readonly Written[] {
+    return this.entries
+  }
+
+  /**
+   * Adds an entry another writer wrote ahead of its turn (into a spool):
+   * its local header and deflated data are copied from `read(start, end)`
+   * (end exclusive), and its data descriptor is written anew for where it
+   * now lies, so the bytes are those `entry()` would have written.
+   */
+  async addWritten(spooled: Written, read: (start: number, end: number) => Readable): Promise<void> {
+    if (this.open) throw new Error('A zip entry is still being written.')
+    this.open = true
+    const entry: Written = {...spooled, offset: this.offset}
+    const dataEnd = spooled.end - this.dataDescriptor(spooled).length
+    for await (const chunk of read(spooled.offset, dataEnd)) {
+      if (!this.write(chunk as Buffer)) await once(this.output, 'drain')
+    }
+    if (this.offset - entry.offset !== dataEnd - spooled.offset) throw new Error(`The spool ended inside ${entry.name.toString()}.`)
+    this.write(this.dataDescriptor(entry))
+    entry.end = this.offset
+    this.entries.push(entry)
+    this.open = false
   }
 
   /** Writes the central directory and ends the output; resolves when the output has flushed. */

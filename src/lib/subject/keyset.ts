@@ -162,6 +162,8 @@ export interface ChooseOptions {
    * million keys, and only the tables other tables read get a key set.
    */
   readOnly?: boolean
+  /** Fill only the key sets that the statements reading these tables need (a second reader of the same snapshot). */
+  only?: string[]
 }
 
 /**
@@ -222,12 +224,24 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
   /** Selected by its own condition: one condition, no bound parameters, outside any cycle. */
   const byCondition = (key: string) =>
     Boolean(options.readOnly) && definitions.get(key)!.where.length === 1 && definitions.get(key)!.params.length === 0 && !cyclic.has(key)
+  /** The key sets the statements reading these tables need, and the sets those are filled from. */
+  const neededFor = (tableKeys: string[]) => {
+    const needed = new Set<string>()
+    const visit = (key: string) => {
+      if (needed.has(key)) return
+      needed.add(key)
+      definitions.get(key)!.reads.forEach(visit)
+    }
+    tableKeys.forEach(key => (byCondition(key) ? definitions.get(key)!.reads.forEach(visit) : visit(key)))
+    return needed
+  }
   const groups = options.recorded ? plan.tables.map(t => ({tables: [t.key], cyclic: false})) : fillGroups(plan)
   if (options.mode === 'temporary') {
+    const only = options.only ? neededFor(options.only) : null
     await fillTemporary(
       client,
       definitions,
-      groups.filter(g => g.cyclic || !byCondition(g.tables[0]!) || read.has(g.tables[0]!)),
+      groups.filter(g => (g.cyclic || !byCondition(g.tables[0]!) || read.has(g.tables[0]!)) && (!only || g.tables.some(key => only.has(key)))),
       {indexed: !options.readOnly},
     )
   } else if (cyclic.size > 0) {
@@ -260,13 +274,7 @@ export async function chooseSubjectRows(client: pg.ClientBase, plan: SubjectPlan
     valuesOf,
     prefix(tableKeys) {
       if (options.mode === 'temporary') return ''
-      const needed = new Set<string>()
-      const visit = (key: string) => {
-        if (needed.has(key)) return
-        needed.add(key)
-        definitions.get(key)!.reads.forEach(visit)
-      }
-      tableKeys.forEach(key => (byCondition(key) ? definitions.get(key)!.reads.forEach(visit) : visit(key)))
+      const needed = neededFor(tableKeys)
       const ordered = plan.tables.filter(t => needed.has(t.key)).map(t => definitions.get(t.key)!)
       return ordered.length === 0 ? '' : `WITH ${ordered.map(d => `${d.set.relation} AS MATERIALIZED (${d.select})`).join(', ')} `
     },
