@@ -1,12 +1,10 @@
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {expect} from 'chai'
 
-import {linkDocumentChildren} from '../support/fixture/documents-map.js'
 import {PARENT_HEAVY_ID} from '../support/fixture/generate.js'
-import {runCli, useDatabase} from '../support/context.js'
+import {runCli, useDatabase, writeDocumentsMap} from '../support/context.js'
 
 const DOCUMENTS = 1_000_000
 /**
@@ -36,11 +34,7 @@ describe('memory stays flat however many rows a person has', function () {
   }
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'privacy-memory-'))
-    map = join(dir, 'privacy.yml')
-    const scan = await runCli(['privacy:scan', '--database-url', db.url, '--out', map])
-    expect(scan.code, scan.stderr).to.equal(0)
-    await writeFile(map, linkDocumentChildren((await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }')))
+    ;({dir, map} = await writeDocumentsMap(db.url))
   })
 
   after(async () => {

@@ -1,5 +1,4 @@
-import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readdir, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {expect} from 'chai'
@@ -9,8 +8,7 @@ import {exportSubjects} from '../../src/lib/export/export-subjects.js'
 import {verifyArchive} from '../../src/lib/export/verify.js'
 import {parseSubject} from '../../src/lib/subject/parse.js'
 import {readZip} from '../support/archive.js'
-import {runCli, useDatabase} from '../support/context.js'
-import {linkDocumentChildren} from '../support/fixture/documents-map.js'
+import {useDatabase, writeDocumentsMap} from '../support/context.js'
 import {PARENT_HEAVY_ID} from '../support/fixture/generate.js'
 
 describe('export on two connections of one snapshot', function () {
@@ -20,11 +18,7 @@ describe('export on two connections of one snapshot', function () {
   let map: string
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'privacy-second-reader-'))
-    map = join(dir, 'privacy.yml')
-    const scan = await runCli(['privacy:scan', '--database-url', db.url, '--out', map])
-    expect(scan.code, scan.stderr).to.equal(0)
-    await writeFile(map, linkDocumentChildren((await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }')))
+    ;({dir, map} = await writeDocumentsMap(db.url))
   })
 
   after(async () => {

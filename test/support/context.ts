@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import pg from 'pg'
 
+import {linkDocumentChildren} from './fixture/documents-map.js'
 import {FixtureOptions, loadFixture} from './fixture/generate.js'
 import {testPostgres} from './global-hooks.js'
 import {HerokuSimulator} from './heroku-sim/simulator.js'
@@ -87,6 +88,16 @@ export function useDatabase(fixture?: FixtureOptions): TestDatabase {
  * confirms its proposed references and replaces its processing placeholders
  * with reviewed facts, as a reviewer would before erasing.
  */
+/** The scanned map of a database with the documents feature, its proposals confirmed and documents linked to their children. */
+export async function writeDocumentsMap(url: string): Promise<{dir: string; map: string}> {
+  const dir = await mkdtemp(join(tmpdir(), 'privacy-map-'))
+  const map = join(dir, 'privacy.yml')
+  const scan = await runCli(['privacy:scan', '--database-url', url, '--out', map])
+  if (scan.code !== 0) throw new Error(`privacy:scan failed: ${scan.stderr}`)
+  await writeFile(map, linkDocumentChildren((await readFile(map, 'utf8')).replace(/, proposed: true \}/g, ' }')))
+  return {dir, map}
+}
+
 export async function writeReviewedMap(target: string[], env: Record<string, string> = {}): Promise<{dir: string; map: string}> {
   const dir = await mkdtemp(join(tmpdir(), 'privacy-map-'))
   const map = join(dir, 'privacy.yml')
