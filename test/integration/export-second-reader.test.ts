@@ -26,12 +26,16 @@ describe('export on two connections of one snapshot', function () {
   })
 
   /** Exports the parent-heavy person through a pool of `connections`; returns the archive's entries and how many connections the pool opened. */
-  async function exportThrough(connections: number, format: 'json' | 'csv'): Promise<{entries: Map<string, Buffer>; opened: number; out: string}> {
+  async function exportThrough(
+    connections: number,
+    format: 'json' | 'csv',
+    wrap: (pool: pg.Pool) => pg.Pool = pool => pool,
+  ): Promise<{entries: Map<string, Buffer>; opened: number; out: string}> {
     const pool = new pg.Pool({connectionString: db.url, max: connections})
     const out = join(dir, `heavy-${connections}.${format}.zip`)
     try {
       await exportSubjects({
-        pool,
+        pool: wrap(pool),
         mapFile: map,
         subjects: [parseSubject(`id=${PARENT_HEAVY_ID}`)],
         out,
@@ -64,4 +68,32 @@ describe('export on two connections of one snapshot', function () {
       expect((await readdir(dir)).filter(name => name.includes('spool'))).to.deep.equal([])
     })
   }
+
+  it('fails whole, leaving no spool or partial archive, when the second connection is lost part-way', async () => {
+    // The pool's second connection (the second reader) loses its connection at its first COPY.
+    const losingSecond = (pool: pg.Pool) => {
+      let connections = 0
+      return new Proxy(pool, {
+        get(target, property, receiver) {
+          if (property !== 'connect') return Reflect.get(target, property, receiver)
+          return async () => {
+            const client = await target.connect()
+            if (++connections !== 2) return client
+            return new Proxy(client, {
+              get(c, name, r) {
+                if (name !== 'query') return Reflect.get(c, name, r)
+                return (query: unknown, ...rest: unknown[]) => {
+                  if (typeof query === 'object' && query !== null && /COPY/.test(String((query as {text?: string}).text)))
+                    throw new Error('the connection was lost')
+                  return (c.query as (...args: unknown[]) => unknown)(query, ...rest)
+                }
+              },
+            })
+          }
+        },
+      })
+    }
+    await expect(exportThrough(4, 'json', losingSecond)).to.be.rejectedWith(/the connection was lost/)
+    expect((await readdir(dir)).filter(name => name.includes('spool') || name.endsWith('.partial'))).to.deep.equal([])
+  })
 })

@@ -144,7 +144,8 @@ export async function openSecondReader(options: {
   return {
     tables: mine,
     async readAll(zip, order, entryPath, firstClient) {
-      const [byFirst, bySecond] = await Promise.all([
+      // Both readers settle before anything fails: a spool is closed and removed only once nothing writes to it.
+      const [first, other] = await Promise.allSettled([
         readInto(
           spools.first,
           firstClient,
@@ -152,6 +153,9 @@ export async function openSecondReader(options: {
         ),
         second,
       ])
+      if (first.status === 'rejected') throw first.reason
+      if (other.status === 'rejected') throw other.reason
+      const [byFirst, bySecond] = [first.value, other.value]
       const results: TableResult[] = []
       for (const key of order) {
         const spool = mine.has(key) ? spools.second : spools.first
