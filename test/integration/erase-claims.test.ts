@@ -2,7 +2,7 @@ import {readFile, rm, writeFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
-import {TestDatabase, runCli, useDatabase, writeReviewedMap} from '../support/context.js'
+import {TestDatabase, runCli, restrictForTest, useDatabase, writeReviewedMap} from '../support/context.js'
 
 /**
  * An erasure that says "Erased" must have erased: shapes real schemas have
@@ -180,20 +180,7 @@ describe('erasure claims only what it did', () => {
         INSERT INTO users SELECT i, 'user' || i || '@example.com', 'User Number ' || i FROM generate_series(1, 10) i;
         INSERT INTO messages (sender_id, recipient_id, body) SELECT i, i % 10 + 1, 'hello from ' || i FROM generate_series(1, 10) i;`)
       ;({dir, map} = await mapFor(db))
-      const restricted = await runCli([
-        'privacy:restrict',
-        '--database-url',
-        db.url,
-        '--map',
-        map,
-        '--subject',
-        'id=3',
-        '--reason',
-        'accuracy',
-        '--actor',
-        'dpo@example.com',
-      ])
-      expect(restricted.code, restricted.stderr).to.equal(0)
+      await restrictForTest(db, map, 'id=3', 'accuracy')
     })
     after(() => rm(dir, {recursive: true, force: true}))
 

@@ -5,7 +5,7 @@ import {expect} from 'chai'
 import pg from 'pg'
 
 import {ALICE} from '../support/fixture/generate.js'
-import {runCli, useDatabase, writeReviewedMap} from '../support/context.js'
+import {runCli, restrictForTest, useDatabase, writeReviewedMap} from '../support/context.js'
 
 /** md5 of every row of every table, except rows listed in `skip` (table → keys as text). */
 async function checksums(pool: pg.Pool, skip: Record<string, string[]> = {}): Promise<Record<string, string>> {
@@ -222,23 +222,7 @@ describe('privacy:erase', () => {
 
   describe('legal holds', () => {
     it('refuses held rows with exit 4, and --except-held erases only the rest', async () => {
-      const hold = await runCli([
-        'privacy:restrict',
-        '--database-url',
-        db.url,
-        '--map',
-        map,
-        '--subject',
-        'id=12',
-        '--reason',
-        'legal-claim',
-        '--legal-hold',
-        '--snapshot',
-        'none',
-        '--actor',
-        'dpo@example.com',
-      ])
-      expect(hold.code, hold.stderr).to.equal(0)
+      await restrictForTest(db, map, 'id=12', 'legal-claim', {hold: true})
       const held = (await db.pool.query(`SELECT table_name, pk FROM heroku_privacy.restricted_rows`)).rows
       const heldEvents = held.filter(r => r.table_name === 'public.audit_events').map(r => r.pk)
       const refused = await erase('--subject', 'id=12', ...confirm())

@@ -3,7 +3,7 @@ import {readFile, rm, writeFile} from 'node:fs/promises'
 
 import {expect} from 'chai'
 
-import {BIN, PROJECT_ROOT, runCli, useDatabase, writeReviewedMap} from '../support/context.js'
+import {BIN, PROJECT_ROOT, runCli, restrictForTest, useDatabase, writeReviewedMap} from '../support/context.js'
 
 describe('privacy:retention:run', () => {
   const db = useDatabase({users: 400})
@@ -27,23 +27,7 @@ describe('privacy:retention:run', () => {
 
   it('deletes exactly the expired rows, never restricted ones, and resumes after being killed', async function () {
     this.timeout(180_000)
-    const restrict = await runCli([
-      'privacy:restrict',
-      '--database-url',
-      db.url,
-      '--map',
-      map,
-      '--subject',
-      'id=1',
-      '--reason',
-      'legal-claim',
-      '--legal-hold',
-      '--snapshot',
-      'none',
-      '--actor',
-      'dpo@example.com',
-    ])
-    expect(restrict.code, restrict.stderr).to.equal(0)
+    await restrictForTest(db, map, 'id=1', 'legal-claim', {hold: true})
     const cutoff = "now() - interval '2 years'"
     const protectedTicket = await ids(
       `SELECT t.id FROM support_tickets t JOIN users u ON u.email = t.requester_email WHERE u.id = 1 AND t.closed_at < ${cutoff}`,

@@ -3,6 +3,7 @@ import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {expect} from 'chai'
 import pg from 'pg'
 
 import {linkDocumentChildren} from './fixture/documents-map.js'
@@ -88,6 +89,29 @@ export function useDatabase(fixture?: FixtureOptions): TestDatabase {
  * confirms its proposed references and replaces its processing placeholders
  * with reviewed facts, as a reviewer would before erasing.
  */
+/**
+ * Restricts one person through the CLI, as a DPO would, and fails the test
+ * unless it succeeds. A legal hold (`legal-claim` with `hold`) takes no snapshot.
+ */
+export async function restrictForTest(db: TestDatabase, map: string, subject: string, reason: string, options: {hold?: boolean} = {}): Promise<void> {
+  const hold = options.hold ? ['--legal-hold', '--snapshot', 'none'] : []
+  const result = await runCli([
+    'privacy:restrict',
+    '--database-url',
+    db.url,
+    '--map',
+    map,
+    '--subject',
+    subject,
+    '--reason',
+    reason,
+    ...hold,
+    '--actor',
+    'dpo@example.com',
+  ])
+  expect(result.code, result.stderr).to.equal(0)
+}
+
 /** The scanned map of a database with the documents feature, its proposals confirmed and documents linked to their children. */
 export async function writeDocumentsMap(url: string): Promise<{dir: string; map: string}> {
   const dir = await mkdtemp(join(tmpdir(), 'privacy-map-'))
