@@ -19,8 +19,7 @@ import type {ZipWriter} from './zip-writer.js'
  * not from wherever another scan of it (the other connection's) has reached.
  */
 export async function useExportSettings(client: pg.ClientBase): Promise<void> {
-  await client.query(`SET LOCAL TimeZone = 'UTC'`)
-  await client.query(`SET LOCAL synchronize_seqscans = off`)
+  await client.query(`SET LOCAL TimeZone = 'UTC'; SET LOCAL synchronize_seqscans = off`)
 }
 
 export interface TableFilesInput {
