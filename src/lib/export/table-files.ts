@@ -79,9 +79,10 @@ export async function writeTableFiles(input: TableFilesInput): Promise<{
   }
   let done = 0
   const onTable = () => input.onTable?.(++done)
-  const second =
+  // The second connection is opened and prepared while this one fills the key sets: a new connection (TLS, a tunnel) takes a while.
+  const opening =
     mode === 'temporary'
-      ? await openSecondReader({
+      ? openSecondReader({
           pool: input.pool,
           first: client,
           tables: secondReaderTables(plan),
@@ -95,9 +96,14 @@ export async function writeTableFiles(input: TableFilesInput): Promise<{
           readTable,
           onTable,
         })
-      : null
+      : Promise.resolve(null)
+  const choosing = chooseSubjectRows(client, plan, schema, {mode, readOnly: true})
+  const [chosen, opened] = await Promise.allSettled([choosing, opening])
+  const second = opened.status === 'fulfilled' ? opened.value : null
   try {
-    const rows = await chooseSubjectRows(client, plan, schema, {mode, readOnly: true})
+    if (chosen.status === 'rejected') throw chosen.reason
+    if (opened.status === 'rejected') throw opened.reason
+    const rows = chosen.value
     rowsOf.set(client, rows)
     await readOnly(client)
     const order = plan.tables.map(t => t.key)
