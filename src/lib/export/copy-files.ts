@@ -17,15 +17,15 @@ const QUOTE = 0x01
 const COMMA_NEWLINE = 2
 
 /**
- * The statement that has Postgres write a table's JSON file body: one row per
- * line, each followed by a comma. COPY's CSV format is used for its lack of
- * escaping: with control characters as quote and delimiter, a line is quoted
- * only when a json column holds a raw line break, and then the quote
- * characters are all that is added (JSON text never holds a raw control
- * character).
+ * The statement that has Postgres write a table's JSON file body from a
+ * select of one column, a JSON line (jsonLineSql): one row per line, each
+ * followed by a comma. COPY's CSV format is used for its lack of escaping:
+ * with control characters as quote and delimiter, a line is quoted only when
+ * a json column holds a raw line break, and then the quote characters are
+ * all that is added (JSON text never holds a raw control character).
  */
 function copyJsonStatement(prefix: string, select: string): string {
-  return `COPY (${prefix}SELECT row_to_json(r)::text || ',' FROM (${select}) r) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`
+  return `COPY (${prefix}${select}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`
 }
 
 /** The statement that has Postgres write a table's CSV file, header included. */
