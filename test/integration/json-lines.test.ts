@@ -25,7 +25,11 @@ const COLUMNS: Array<{name: string; type: string; values: string[]}> = [
   {name: 'padded', type: 'character(5)', values: ['ab', 'abcde']},
   {name: 'new\nline', type: 'text', values: ['x']},
   {name: 'Café', type: 'uuid', values: ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11']},
-  {name: 'at', type: 'timestamp with time zone', values: ['2025-03-01 12:30:00.123456+02', 'infinity', '-infinity', '0044-03-15 12:00:00+00 BC', '12345-01-01 00:00:00+00']},
+  {
+    name: 'at',
+    type: 'timestamp with time zone',
+    values: ['2025-03-01 12:30:00.123456+02', 'infinity', '-infinity', '0044-03-15 12:00:00+00 BC', '12345-01-01 00:00:00+00'],
+  },
   {name: 'local', type: 'timestamp without time zone', values: ['2025-03-01 12:30:00.5', '0044-03-15 12:00:00 BC']},
   {name: 'day', type: 'date', values: ['2025-02-28', 'infinity', '4713-01-01 BC']},
   {name: 'clock', type: 'time with time zone', values: ['10:00:00+05:30:15']},
@@ -96,7 +100,10 @@ describe('JSON lines Postgres encodes', () => {
   it('writes a jsonb expression as its text, and a row with no columns as {}', async () => {
     const client = await db.pool.connect()
     try {
-      const expected = await copyText(client, `SELECT row_to_json(r)::text || ',' FROM (SELECT to_jsonb(t.n) AS "kept", to_jsonb('person-' || t.n) AS "replaced", NULL::jsonb AS "none" FROM cells t ORDER BY n) r`)
+      const expected = await copyText(
+        client,
+        `SELECT row_to_json(r)::text || ',' FROM (SELECT to_jsonb(t.n) AS "kept", to_jsonb('person-' || t.n) AS "replaced", NULL::jsonb AS "none" FROM cells t ORDER BY n) r`,
+      )
       const line = jsonLineSql([
         {name: 'kept', value: 'to_jsonb(t.n)', jsonb: true},
         {name: 'replaced', value: `to_jsonb('person-' || t.n)`, jsonb: true},

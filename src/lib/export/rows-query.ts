@@ -93,7 +93,12 @@ export function subjectRowsSelect(
     return {name, value, column}
   }
   const csvColumn = (name: string) => {
-    const value = pseudonymising.columns.includes(name) ? pseudonymised(name) : csvCell(table.columns.find(c => c.name === name)!, `t.${quoteIdent(name)}`)
+    const value = pseudonymising.columns.includes(name)
+      ? pseudonymised(name)
+      : csvCell(
+          table.columns.find(c => c.name === name)!,
+          `t.${quoteIdent(name)}`,
+        )
     return `${value} AS ${quoteIdent(name)}`
   }
   const output = format === 'json' ? jsonLineSql(columns.map(jsonCell)) : columns.map(csvColumn).join(', ')

@@ -348,7 +348,9 @@ async function fillTemporary(
     for (const [key, n] of filled) {
       // The planner needs a key set's size and how distinct its columns are; a small sample tells both of a set of keys.
       if (n > ANALYZE_ABOVE) {
-        await client.query(`SET LOCAL default_statistics_target = ${KEY_SET_STATISTICS}; ANALYZE ${definitions.get(key)!.set.relation}; RESET default_statistics_target`)
+        await client.query(
+          `SET LOCAL default_statistics_target = ${KEY_SET_STATISTICS}; ANALYZE ${definitions.get(key)!.set.relation}; RESET default_statistics_target`,
+        )
       }
     }
   }
