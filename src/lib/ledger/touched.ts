@@ -4,7 +4,7 @@ import QueryStream from 'pg-query-stream'
 import {LedgerContext} from './context.js'
 import {inTransaction} from '../db/transaction.js'
 import {LedgerEvent, NewEvent, appendEvent} from './events.js'
-import {rowsDigestSql} from './stored-rows.js'
+import {DIGEST_RUN_LINES, newRowsDigestSql} from './stored-rows.js'
 
 /**
  * The rows a command changed, kept in a temporary table of the session that
@@ -27,10 +27,9 @@ export async function dropTouched(client: pg.ClientBase): Promise<void> {
 async function touchedDigest(client: pg.ClientBase): Promise<{count: number; digest: string}> {
   const {
     rows: [row],
-  } = await client.query<{n: string; digest: string}>(`
-    SELECT count(*) AS n,
-           ${rowsDigestSql('line')} AS digest
-    FROM (SELECT DISTINCT table_name || E'\\t' || pk || E'\\n' AS line FROM ${TOUCHED}) lines`)
+  } = await client.query<{n: string; digest: string}>(
+    newRowsDigestSql(`(SELECT DISTINCT (table_name || E'\\t' || pk || E'\\n') COLLATE "C" AS line FROM ${TOUCHED})`),
+  )
   return {count: Number(row!.n), digest: row!.digest}
 }
 
@@ -44,7 +43,7 @@ const BATCH = 5000
  */
 export async function appendEventWithTouched(ctx: LedgerContext, event: NewEvent, source: pg.ClientBase, ledgerClient?: pg.ClientBase): Promise<LedgerEvent> {
   const {count, digest} = await touchedDigest(source)
-  const withRows = {...event, details: {...event.details, row_count: count, rows_digest: digest}}
+  const withRows = {...event, details: {...event.details, row_count: count, rows_digest: digest, rows_digest_run_lines: DIGEST_RUN_LINES}}
   if (ledgerClient === source) {
     const appended = await appendEvent(ctx, withRows, source)
     // Distinct and in the primary key's order: each row lands at the index's right edge, and nothing can conflict (the event is new).
