@@ -91,9 +91,9 @@ function sharingWith(tables: TableModel[], person: number, candidates: number[])
 /**
  * What a reviewer might change beyond confirming references: link a table
  * the scan could not reach (sign-ups keyed by email) as its note asks, or
- * keep a table's rows (anonymise instead of delete) and blank the column that
- * names the person with a value of its type, as if the reference itself were
- * the personal data.
+ * keep a table's rows (anonymise instead of delete) and hash, fake or redact
+ * one of its text columns, or the column that names the person, as if the
+ * reference itself were the personal data.
  */
 function reviewerEdits(ctx: BuildContext): ReviewerEdit[] {
   const {rng} = ctx
@@ -114,7 +114,10 @@ function strategyEdits(ctx: BuildContext): ReviewerEdit[] {
   const candidates = ctx.tables.filter(t => t !== ctx.root && (t.personColumns ?? []).length > 0)
   if (candidates.length === 0) return []
   const table = rng.pick(candidates)
-  const column = rng.pick(table.personColumns!)
+  // Half the time the reviewer sets a strategy on a text column of the person's data, which the erasure must carry out;
+  // otherwise on the column naming the person, which it must refuse (a changed reference hands a row to someone else).
+  const data = table.columns.filter(c => c.type === 'text' && !c.generated && !table.personColumns!.includes(c.name) && !table.primaryKey.includes(c.name))
+  const column = data.length > 0 && rng.chance(0.5) ? rng.pick(data).name : rng.pick(table.personColumns!)
   const type = table.columns.find(c => c.name === column)!.type
   const erase = rng.pick(type === 'text' ? (['hash', 'fake', 'redact'] as const) : (['fake', 'redact'] as const))
   return [
