@@ -9,6 +9,7 @@ import {PrivacyError} from '../errors.js'
 import {KeySet, SubjectRows, sameRow} from '../subject/keyset.js'
 import type {SubjectLookup} from '../subject/parse.js'
 import {stripJsonKeysSql} from './json-keys-sql.js'
+import {REPLACEMENT_TEXT_PATTERN} from './strategies.js'
 
 /**
  * The residue check: before an erasure commits, search what it was meant to
@@ -65,9 +66,9 @@ const FIRST_TOKEN_SQL = (value: string) => `rtrim(substring(${value} FROM '[[:al
 /**
  * Adds the distinctive values of `source` (rows of value, is_name, ord) to
  * the identifiers. Only a name, or a value without spaces (an IP, an account
- * id — not a browser's user agent), picks out one person; a value found
- * twice keeps the kind of its first column (lowest `ord`), and of the first
- * statement that found it.
+ * id — not a browser's user agent), picks out one person; what an earlier
+ * erasure wrote names no one. A value found twice keeps the kind of its first
+ * column (lowest `ord`), and of the first statement that found it.
  */
 async function insertIdentifiers(client: pg.ClientBase, source: string, params: unknown[]): Promise<void> {
   await client.query(
@@ -75,10 +76,10 @@ async function insertIdentifiers(client: pg.ClientBase, source: string, params: 
     INSERT INTO ${IDENTIFIERS} (value, token, is_name)
     SELECT DISTINCT ON (v) v, token, is_name
     FROM (SELECT v, ${FIRST_TOKEN_SQL('v')} AS token, is_name, ord FROM (SELECT lower(btrim(value)) AS v, is_name, ord FROM (${source}) s(value, is_name, ord)) d) t
-    WHERE token <> '' AND ${DISTINCTIVE_SQL('v')} AND (is_name OR v !~ '[[:space:]]')
+    WHERE token <> '' AND ${DISTINCTIVE_SQL('v')} AND (is_name OR v !~ '[[:space:]]') AND v !~ $${params.length + 1}
     ORDER BY v, ord
     ON CONFLICT DO NOTHING`,
-    params,
+    [...params, REPLACEMENT_TEXT_PATTERN],
   )
 }
 
