@@ -4,7 +4,7 @@ import {refused} from '../errors.js'
 import {restrictedRowCondition} from '../restrict/registry-sql.js'
 import type {PlannedTable} from '../subject/graph.js'
 import {sameRow, tableSource} from '../subject/keyset.js'
-import {DeletionEdge, ReferenceFacts, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
+import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
 import {ErasurePlan, ErasureStep, Exclusions, PlanInput, countRows, exclusions} from './plan.js'
 import {referenceColumnProblems} from './reference-columns.js'
 import {anonymizeStep, deleteStep, nullEdgeStep, referencedValues, referencingSource, restrictedSharedSteps, unlinkStep} from './steps.js'
@@ -65,6 +65,7 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
       const own = referencing.key === parent.key ? parent : kept.get(referencing.key)
       const facts = await referenceFacts(input, referencing, fk, parent, own, exclusionsOf.get(parent.key)!)
       const settlement = settleReference(map, facts, {changeRestricted: input.unlinkRestrictedShared})
+      if (settlement.kind === 'cascade') await refuseCascadeIntoReferenced(input, referencing, fk, parent, exclusionsOf.get(parent.key)!, deleted)
       if (settlement.kind === 'cascade' || settlement.kind === 'reset-by-database') result.notes.push(settlement.note)
       if (settlement.kind === 'reset-by-database') writes.push({table: referencing, privilege: 'UPDATE'})
       if (settlement.kind === 'unlink') {
@@ -198,5 +199,48 @@ async function referenceFacts(
     ownRows: Number(row!.own),
     otherRows: Number(row!.others),
     protectedRows: {held: Number(row!.held), restricted: Number(row!.restricted) - Number(row!.held)},
+  }
+}
+
+/**
+ * Rows a delete cascades to (the person's rows of a kept table) may be
+ * pointed at in turn: the database would then refuse the delete (NO ACTION,
+ * RESTRICT), or change or delete someone else's rows (SET NULL, CASCADE).
+ * Either is refused here, before anything is written.
+ */
+async function refuseCascadeIntoReferenced(
+  input: PlanInput,
+  cascaded: TableInfo,
+  fk: ReferenceFacts['fk'],
+  parent: PlannedTable,
+  parentEx: Exclusions,
+  deleted: Map<string, PlannedTable>,
+): Promise<void> {
+  const target = referencedValues(input.rows.sets.get(parent.key)!, fk.referencedColumns, parentEx)
+  const goes = (alias: string) => `(${fk.columns.map(column => `${alias}.${quoteIdent(column)}`).join(', ')}) IN ${target}`
+  for (const table of input.schema.tables.values()) {
+    for (const inward of table.foreignKeys.filter(f => f.references === cascaded.key)) {
+      const mine = input.rows.sets.has(table.key) ? input.rows.belongs(table.key, 'c') : 'false'
+      // IS NOT TRUE: a row whose reference is NULL is not cascaded to, and stays.
+      const staying = [table.key === cascaded.key ? `(${goes('c')}) IS NOT TRUE` : 'true', deleted.has(table.key) ? `(${mine}) IS NOT TRUE` : 'true'].join(
+        ' AND ',
+      )
+      const {
+        rows: [row],
+      } = await input.client.query<{staying: string; others: string}>(
+        `SELECT count(*) AS staying, count(*) FILTER (WHERE (${mine}) IS NOT TRUE) AS others
+         FROM ${referencingSource(table)} c
+         WHERE (${inward.columns.map(column => `c.${quoteIdent(column)}`).join(', ')}) IN
+               (SELECT ${inward.referencedColumns.map(column => `r.${quoteIdent(column)}`).join(', ')} FROM ${referencingSource(cascaded)} r WHERE ${goes('r')})
+           AND ${staying}`,
+      )
+      const refusedByDatabase = inward.onDelete === 'no action' || inward.onDelete === 'restrict'
+      const rows = Number(refusedByDatabase ? row!.staying : row!.others)
+      if (rows > 0) {
+        throw blocked(
+          `Deleting ${parent.key} rows cascades (${fk.name}) to the person's rows of ${cascaded.key}, which ${rows} row(s) of ${table.key} that stay point at (${inward.name}, ON DELETE ${inward.onDelete.toUpperCase()}); the database would ${refusedByDatabase ? 'refuse the delete' : "change other people's rows"}. Set tables.${parent.key}.erase to anonymize, or clear those references first.`,
+        )
+      }
+    }
   }
 }
