@@ -74,10 +74,12 @@ async function insertIdentifiers(client: pg.ClientBase, source: string, params: 
   await client.query(
     `
     INSERT INTO ${IDENTIFIERS} (value, token, is_name)
-    SELECT DISTINCT ON (v) v, token, is_name
-    FROM (SELECT v, ${FIRST_TOKEN_SQL('v')} AS token, is_name, ord FROM (SELECT lower(btrim(value)) AS v, is_name, ord FROM (${source}) s(value, is_name, ord)) d) t
-    WHERE token <> '' AND ${DISTINCTIVE_SQL('v')} AND (is_name OR v !~ '[[:space:]]') AND v !~ $${params.length + 1}
-    ORDER BY v, ord
+    SELECT v, token, is_name FROM (
+      SELECT DISTINCT ON (v) v, token, is_name
+      FROM (SELECT v, ${FIRST_TOKEN_SQL('v')} AS token, is_name, ord FROM (SELECT lower(btrim(value)) AS v, is_name, ord FROM (${source}) s(value, is_name, ord)) d) t
+      WHERE token <> '' AND ${DISTINCTIVE_SQL('v')} AND (is_name OR v !~ '[[:space:]]')
+      ORDER BY v, ord) distinct_values
+    WHERE v !~ $${params.length + 1}
     ON CONFLICT DO NOTHING`,
     [...params, REPLACEMENT_TEXT_PATTERN],
   )
