@@ -1,13 +1,11 @@
-import {pipeline} from 'node:stream/promises'
-import {Writable} from 'node:stream'
-
 import {expect} from 'chai'
-import {to as copyTo} from 'pg-copy-streams'
+import type pg from 'pg'
 
 import {introspect} from '../../src/lib/db/introspect.js'
 import {quoteIdent} from '../../src/lib/db/sql.js'
 import {csvCell} from '../../src/lib/export/csv-cells.js'
 import {useDatabase} from '../support/context.js'
+import {copyOut} from '../support/copy-out.js'
 
 /** Values at the edges of each type a CSV cell writes without an expression of its own, or with a cheaper one. */
 const VALUES: Record<string, string[]> = {
@@ -34,20 +32,7 @@ const VALUES: Record<string, string[]> = {
 }
 
 /** COPY's CSV output of one statement, as text. */
-async function copyCsv(client: {query: (stream: unknown) => unknown}, select: string): Promise<string> {
-  const chunks: Buffer[] = []
-  const stream = client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`)) as NodeJS.ReadableStream
-  await pipeline(
-    stream,
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk)
-        callback()
-      },
-    }),
-  )
-  return Buffer.concat(chunks).toString('utf8')
-}
+const copyCsv = (client: pg.ClientBase, select: string) => copyOut(client, `COPY (${select}) TO STDOUT WITH (FORMAT csv)`)
 
 /** One row per value of the type with the most, the last NULL in every column. */
 const ROWS = Math.max(...Object.values(VALUES).map(v => v.length)) + 1

@@ -1,14 +1,11 @@
-import {pipeline} from 'node:stream/promises'
-import {Writable} from 'node:stream'
-
 import {expect} from 'chai'
 import type pg from 'pg'
-import {to as copyTo} from 'pg-copy-streams'
 
 import {introspect} from '../../src/lib/db/introspect.js'
 import {quoteIdent} from '../../src/lib/db/sql.js'
 import {jsonLineSql} from '../../src/lib/export/json-lines.js'
 import {useDatabase} from '../support/context.js'
+import {copyOut} from '../support/copy-out.js'
 
 /** Columns of many types, with names JSON must escape, and values at the edges of each type; every row after the values is NULL. */
 const COLUMNS: Array<{name: string; type: string; values: string[]}> = [
@@ -50,20 +47,7 @@ const COLUMNS: Array<{name: string; type: string; values: string[]}> = [
 const ROWS = Math.max(...COLUMNS.map(c => c.values.length)) + 1
 
 /** COPY's output of one statement, as the JSON export reads it. */
-async function copyText(client: pg.ClientBase, select: string): Promise<string> {
-  const chunks: Buffer[] = []
-  const stream = client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`))
-  await pipeline(
-    stream,
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk)
-        callback()
-      },
-    }),
-  )
-  return Buffer.concat(chunks).toString('utf8')
-}
+const copyText = (client: pg.ClientBase, select: string) => copyOut(client, `COPY (${select}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`)
 
 describe('JSON lines Postgres encodes', () => {
   const db = useDatabase()
