@@ -51,30 +51,28 @@ export function unlinkStep(input: PlanInput, referencing: TableInfo, column: str
   const keyed = referencing.primaryKey.length > 0 && input.rows.sets.has(referencing.key)
   const pk = keyed ? recordedKeySql(referencing, input.map, 't', input.rowKey, params.add) : `''`
   const own = keyed ? input.rows.belongs(referencing.key, 't') : 'false'
-  const description = `set ${column} to NULL where it points at erased ${parent.key} rows`
   const source = referencingSource(referencing)
   const set = input.rows.sets.get(referencing.key)
+  const step = {
+    kind: 'unlink',
+    table: referencing.key,
+    own: false,
+    rows,
+    description: `set ${column} to NULL where it points at erased ${parent.key} rows`,
+  } as const
   if (set?.byAddress) {
     // Rows by address: the addresses are taken first, so the key set can follow the rows the update moves.
     const moves = followMoves(set)
     const addressed = `(SELECT ${set.keys.map(k => `s.${k.column} AS ${k.alias}`).join(', ')} FROM ${source} s WHERE s.${quoteIdent(column)} IN ${target})`
     return {
-      kind: 'unlink',
-      table: referencing.key,
-      own: false,
-      rows,
-      description,
+      ...step,
       follow: moves.follow,
       params: params.values,
       sql: `UPDATE ${source} t SET ${quoteIdent(column)} = NULL FROM ${addressed} k WHERE ${sameRow(set, 't', 'k')} RETURNING '' AS pk, false AS own${moves.returning}`,
     }
   }
   return {
-    kind: 'unlink',
-    table: referencing.key,
-    own: false,
-    rows,
-    description,
+    ...step,
     params: params.values,
     sql: `UPDATE ${source} t SET ${quoteIdent(column)} = NULL WHERE t.${quoteIdent(column)} IN ${target} RETURNING ${pk} AS pk, ${own} AS own`,
   }
