@@ -189,7 +189,7 @@ async function referenceFacts(
   } = await input.client.query<{own: string; others: string; held: string; restricted: string}>(
     `SELECT count(*) FILTER (WHERE ${mine}) AS own, count(*) FILTER (WHERE NOT (${mine})) AS others,
             count(*) FILTER (WHERE NOT (${mine}) AND ${held}) AS held, count(*) FILTER (WHERE NOT (${mine}) AND ${restricted}) AS restricted
-     FROM ${source} c WHERE (${fk.columns.map(column => `c.${quoteIdent(column)}`).join(', ')}) IN ${target}`,
+     FROM ${source} c WHERE ${columnTuple('c', fk.columns)} IN ${target}`,
   )
   return {
     referencing,
@@ -217,22 +217,20 @@ async function refuseCascadeIntoReferenced(
   deleted: Map<string, PlannedTable>,
 ): Promise<void> {
   const target = referencedValues(input.rows.sets.get(parent.key)!, fk.referencedColumns, parentEx)
-  const goes = (alias: string) => `(${fk.columns.map(column => `${alias}.${quoteIdent(column)}`).join(', ')}) IN ${target}`
+  const goes = (alias: string) => `${columnTuple(alias, fk.columns)} IN ${target}`
   for (const table of input.schema.tables.values()) {
     for (const inward of table.foreignKeys.filter(f => f.references === cascaded.key)) {
       const mine = input.rows.sets.has(table.key) ? input.rows.belongs(table.key, 'c') : 'false'
       // IS NOT TRUE: a row whose reference is NULL is not cascaded to, and stays.
-      const staying = [table.key === cascaded.key ? `(${goes('c')}) IS NOT TRUE` : 'true', deleted.has(table.key) ? `(${mine}) IS NOT TRUE` : 'true'].join(
-        ' AND ',
-      )
+      const staying = [...(table.key === cascaded.key ? [`(${goes('c')}) IS NOT TRUE`] : []), ...(deleted.has(table.key) ? [`(${mine}) IS NOT TRUE`] : [])]
       const {
         rows: [row],
       } = await input.client.query<{staying: string; others: string}>(
         `SELECT count(*) AS staying, count(*) FILTER (WHERE (${mine}) IS NOT TRUE) AS others
          FROM ${referencingSource(table)} c
-         WHERE (${inward.columns.map(column => `c.${quoteIdent(column)}`).join(', ')}) IN
-               (SELECT ${inward.referencedColumns.map(column => `r.${quoteIdent(column)}`).join(', ')} FROM ${referencingSource(cascaded)} r WHERE ${goes('r')})
-           AND ${staying}`,
+         WHERE ${columnTuple('c', inward.columns)} IN
+               (SELECT ${columnTuple('r', inward.referencedColumns)} FROM ${referencingSource(cascaded)} r WHERE ${goes('r')})
+           ${staying.map(condition => `AND ${condition}`).join(' ')}`,
       )
       const refusedByDatabase = inward.onDelete === 'no action' || inward.onDelete === 'restrict'
       const rows = Number(refusedByDatabase ? row!.staying : row!.others)
@@ -244,3 +242,6 @@ async function refuseCascadeIntoReferenced(
     }
   }
 }
+
+/** `(alias.a, alias.b)`: a foreign key's columns as one row value, which compares as the key does. */
+const columnTuple = (alias: string, columns: string[]) => `(${columns.map(column => `${alias}.${quoteIdent(column)}`).join(', ')})`
