@@ -94,10 +94,18 @@ describe('the real heroku CLI against the simulator', function () {
     })
   })
 
-  describe('Private and Shield databases, which the simulator serves only through its bastion', function () {
-    // The heroku CLI's own tunnel can crash with EPIPE when psql closes its socket while the bastion is still sending
-    // (an unhandled 'error' in the heroku CLI, seen on a loaded machine); a second attempt tells that race from a real failure.
-    this.retries(1)
+  describe('Private and Shield databases, which the simulator serves only through its bastion', () => {
+    // The heroku CLI's tunnel pipes its local socket into the SSH channel with no error handler. When the database's
+    // TLS close_notify comes back after psql or pg has closed that socket, the heroku CLI dies on the unhandled EPIPE,
+    // after its work is done and printed. No bastion can hold that reply back, so this one crash, and only it, is let
+    // pass as long as the output shows the work went through.
+    function expectTunnelledRun(result: {code: number | null; stderr: string}) {
+      if (result.code === 0) return
+      expect(result.stderr, result.stderr).to.include('Error: This socket has been ended by the other party')
+      expect(result.stderr, result.stderr).to.match(/at Socket\.writeAfterFIN[^]*code: 'EPIPE'/)
+      expect(result.code, result.stderr).to.equal(1)
+    }
+
     it('pg:info on both', async () => {
       for (const [app, plan] of [
         ['privacy-private', 'Private 0'],
@@ -120,7 +128,7 @@ describe('the real heroku CLI against the simulator', function () {
         '-c',
         'SELECT current_database(), ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
       ])
-      expect(result.code, result.stderr).to.equal(0)
+      expectTunnelledRun(result)
       expect(result.stdout).to.match(/sim_postgresql_private_61357 \| t/)
       expect(ctx.sim.bastion.stats.logins).to.be.greaterThan(logins)
     })
@@ -130,7 +138,8 @@ describe('the real heroku CLI against the simulator', function () {
       if (!ctx.sim.bastion.listensOnSshPort) this.skip()
       const logins = ctx.sim.bastion.stats.logins
       const result = await heroku.run(['pg:table-size', '-a', 'privacy-shield'])
-      expect(result.code, result.stderr).to.equal(0)
+      expectTunnelledRun(result)
+      expect(result.stdout).to.match(/name\s+\|\s+size/)
       expect(ctx.sim.bastion.stats.logins).to.be.greaterThan(logins)
     })
 
