@@ -49,6 +49,15 @@ describe('distinctive identifiers', () => {
     expect(identifierOf('user-1a2b3c4d5e6f@example.invalid', 'contact')).to.equal(undefined)
     expect(identifierOf('[redacted]', 'identity')).to.equal(undefined)
     expect(identifierOf('redacted-0123456789abcdef', 'online_id')).to.equal(undefined)
+    expect(identifierOf('Person 0A1B2C', 'identity')).to.equal(undefined)
+    expect(identifierOf('fake-0123456789ab', 'online_id')).to.equal(undefined)
+    expect(identifierOf('+1 555 0142', 'contact')).to.equal(undefined)
+    expect(identifierOf('+1 555 0142 x0a1b2c3d', 'contact')).to.equal(undefined)
+  })
+
+  it("still searches for values shaped like an erasure's but not written by one", () => {
+    expect(identifierOf('fake-news-editor', 'online_id')).to.deep.equal({kind: 'name', value: 'fake-news-editor'})
+    expect(identifierOf('+1 555 123 4567', 'contact')).to.not.equal(undefined)
   })
 
   it("needs longer numbers where short ones would be someone else's counts and ids", () => {

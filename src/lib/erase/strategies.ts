@@ -109,9 +109,9 @@ export function columnAssignment(column: ColumnInfo, spec: ColumnMap, ctx: Strat
 
 /**
  * The text values redact and fake write, lower-cased, in full: a row an
- * earlier erasure changed holds one of them, and they name no one, so the
- * residue check does not take them for the next person's identifiers (the
- * same row erased again gets the same value back). Values cut short by a
+ * earlier erasure changed holds one of them, and they name no one, so
+ * neither the residue check nor privacy:locate takes them for the next
+ * person's identifiers (the same row erased again gets the same value back). Values cut short by a
  * column's length are not recognised, and are searched for as any other.
  */
 export const REPLACEMENT_TEXT_PATTERN =

@@ -1,6 +1,7 @@
 import {isIP} from 'node:net'
 
 import type {Category} from '../datamap/schema.js'
+import {REPLACEMENT_TEXT_PATTERN} from '../erase/strategies.js'
 import {isCardNumber, isEmail, isIban} from '../scan/validators.js'
 
 export type IdentifierKind = 'email' | 'phone' | 'name' | 'ip' | 'government_id' | 'financial' | 'external_id'
@@ -25,7 +26,7 @@ export interface CategorisedValue {
 /** The data map's categories whose values can name a person somewhere else. */
 export const IDENTIFYING_CATEGORIES: ReadonlySet<Category> = new Set(['identity', 'contact', 'online_id', 'government_id', 'financial'])
 
-/** Values that stand for nobody in particular: placeholders, and what this tool's own erasure writes. */
+/** Values that stand for nobody in particular: placeholders people type, and generic erasures. */
 const PLACEHOLDERS = new Set([
   'true',
   'false',
@@ -47,6 +48,8 @@ const PLACEHOLDERS = new Set([
   'firstname lastname',
   'not available',
 ])
+/** What this tool's own erasure writes (redact and fake), matched against the lower-cased value. */
+const REPLACEMENT_TEXT = new RegExp(REPLACEMENT_TEXT_PATTERN)
 const MAX_LENGTH = 320
 const NAME = /^\p{L}[\p{L}\p{M}'’.-]*(?: \p{L}[\p{L}\p{M}'’.-]*)*$/u
 const PHONE = /^(?:\+|\(\+?)?\d[\d ().\/-]*\d$/
@@ -58,7 +61,7 @@ export function identifierOf(raw: string, category?: Category): Identifier | und
   if (category !== undefined && !IDENTIFYING_CATEGORIES.has(category)) return undefined
   const text = raw.normalize('NFC').trim().replace(/\s+/g, ' ')
   const lower = text.toLowerCase()
-  if (text.length < 5 || text.length > MAX_LENGTH || PLACEHOLDERS.has(lower) || lower.startsWith('redacted')) return undefined
+  if (text.length < 5 || text.length > MAX_LENGTH || PLACEHOLDERS.has(lower) || lower.startsWith('redacted') || REPLACEMENT_TEXT.test(lower)) return undefined
   if (isEmail(text)) return lower.endsWith('.invalid') ? undefined : {kind: 'email', value: lower}
   const ip = canonicalIp(text)
   if (ip !== undefined) return LOCAL_IPS.has(ip) ? undefined : {kind: 'ip', value: ip}
