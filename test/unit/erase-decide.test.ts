@@ -115,7 +115,29 @@ describe('erasure decisions (no database)', () => {
       expect(settleReference(map, facts({fk: cascade, ownRows: 2})).kind).to.equal('cascade')
       const addresses = planned(table('public.addresses'), 1)
       expect(refusal(() => settleReference(map, facts({fk: {...cascade, references: 'public.addresses'}, parent: addresses, otherRows: 1}))).message).to.match(
-        /would (change|cascade)/,
+        /would (delete|cascade to) 1 row\(s\) of other people/,
+      )
+    })
+
+    it('unlinks the rows of a table the map keeps rather than let a cascade delete them, and refuses when it cannot', () => {
+      const cascade = fk('orders_user_fk', ['user_id'], 'public.users', {onDelete: 'cascade'})
+      const kept = planned(orders, 1, {erase: 'anonymize'})
+      expect(settleReference(map, facts({fk: cascade, own: kept, ownRows: 2}))).to.deep.equal({kind: 'unlink', column: 'user_id'})
+      const strict = table('public.orders')
+      const keptStrict = planned(strict, 1, {erase: 'anonymize'})
+      expect(refusal(() => settleReference(map, facts({referencing: strict, fk: cascade, own: keptStrict, ownRows: 2}))).message).to.match(
+        /is NOT NULL and its rows are kept/,
+      )
+    })
+
+    it("settles only other people's rows when the referencing table is deleted too, and refuses a cascade into them", () => {
+      const cascade = fk('orders_address_fk', ['address_id'], 'public.addresses', {onDelete: 'cascade'})
+      const addresses = planned(table('public.addresses'), 1)
+      const deletedOrders = planned(orders, 1)
+      const child = {fk: cascade, parent: addresses, own: deletedOrders, ownRowsGo: true}
+      expect(settleReference(map, facts({...child, ownRows: 5})).kind).to.equal('none')
+      expect(refusal(() => settleReference(map, facts({...child, ownRows: 5, otherRows: 1}))).message).to.match(
+        /would delete 1 row\(s\) of other people in public\.orders \(orders_address_fk\)/,
       )
     })
 

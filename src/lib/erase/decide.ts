@@ -61,8 +61,10 @@ export interface ReferenceFacts {
   referencing: TableInfo
   fk: ForeignKeyInfo
   parent: PlannedTable
-  /** The referencing table is one of the person's tables this erasure keeps (anonymises or skips). */
+  /** The referencing table is one of the person's tables: kept by this erasure (anonymised or skipped), deleted, or the parent itself. */
   own?: PlannedTable
+  /** The referencing table is deleted too, children first: its own rows are gone before the parent's, and only the others stay. */
+  ownRowsGo?: boolean
   ownRows: number
   otherRows: number
   /** Other people's rows among them under a legal hold, or another restriction. */
@@ -80,11 +82,12 @@ export type ReferenceSettlement =
  */
 export function settleReference(map: DataMap, facts: ReferenceFacts, options: {changeRestricted?: boolean} = {}): ReferenceSettlement {
   const {fk, referencing, parent} = facts
-  if (facts.ownRows + facts.otherRows === 0) return {kind: 'none'}
+  const staying = facts.ownRowsGo ? facts.otherRows : facts.ownRows + facts.otherRows
+  if (staying === 0) return {kind: 'none'}
   const guarded = facts.protectedRows ?? {held: 0, restricted: 0}
   if (guarded.held > 0) {
     throw blocked(
-      `${guarded.held} row(s) of ${referencing.key} under someone else's legal hold point at ${parent.key} rows this erasure deletes (${fk.name}); clearing that link would change held data. Lift the hold first, or set tables.${parent.key}.erase to anonymize.`,
+      `${guarded.held} row(s) of ${referencing.key} under a legal hold point at ${parent.key} rows this erasure deletes (${fk.name}); clearing that link would change held data. Lift the hold first, or set tables.${parent.key}.erase to anonymize.`,
     )
   }
   if (guarded.restricted > 0 && !options.changeRestricted) {
@@ -104,10 +107,12 @@ export function settleReference(map: DataMap, facts: ReferenceFacts, options: {c
   }
   if (facts.otherRows > 0 && !pointsAtPerson) {
     throw blocked(
-      `Deleting ${parent.key} rows would change ${facts.otherRows} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize in the map, or map ${referencing.key} to the subject.`,
+      `Deleting ${parent.key} rows would ${fk.onDelete === 'cascade' ? 'delete' : 'change'} ${facts.otherRows} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize in the map, or map ${referencing.key} to the subject.`,
     )
   }
-  if (fk.onDelete === 'cascade') {
+  // The person's rows of a table the map keeps are unlinked like any other kept row: a cascade would delete what the map keeps.
+  const keepsOwnRows = facts.own !== undefined && facts.own.key !== parent.key && !facts.ownRowsGo
+  if (fk.onDelete === 'cascade' && !keepsOwnRows) {
     if (facts.otherRows > 0)
       throw blocked(
         `Deleting ${parent.key} rows would cascade to ${facts.otherRows} row(s) of other people in ${referencing.key} (${fk.name}); set tables.${parent.key}.erase to anonymize.`,
@@ -115,7 +120,7 @@ export function settleReference(map: DataMap, facts: ReferenceFacts, options: {c
     return {kind: 'cascade', note: `${facts.ownRows} row(s) of ${referencing.key} go with ${parent.key} (ON DELETE CASCADE)`}
   }
   if (fk.onDelete === 'set null' || fk.onDelete === 'set default') {
-    return {kind: 'reset-by-database', note: `${name} is reset by ON DELETE ${fk.onDelete.toUpperCase()} in ${facts.ownRows + facts.otherRows} row(s)`}
+    return {kind: 'reset-by-database', note: `${name} is reset by ON DELETE ${fk.onDelete.toUpperCase()} in ${staying} row(s)`}
   }
   if (!referencing.columns.find(c => c.name === column)!.isNullable) {
     throw blocked(

@@ -4,7 +4,7 @@ import {refused} from '../errors.js'
 import {restrictedRowCondition} from '../restrict/registry-sql.js'
 import type {PlannedTable} from '../subject/graph.js'
 import {sameRow, tableSource} from '../subject/keyset.js'
-import {DeletionEdge, ReferenceFacts, blocked, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
+import {DeletionEdge, ReferenceFacts, chooseTables, deletionOrder, missingPrivileges, refuseHiddenRows, settleReference} from './decide.js'
 import {ErasurePlan, ErasureStep, Exclusions, PlanInput, countRows, exclusions} from './plan.js'
 import {referenceColumnProblems} from './reference-columns.js'
 import {anonymizeStep, deleteStep, nullEdgeStep, referencedValues, referencingSource, restrictedSharedSteps, unlinkStep} from './steps.js'
@@ -57,15 +57,14 @@ export async function planErasure(input: PlanInput): Promise<ErasurePlan> {
     for (const fk of referencing.foreignKeys) {
       const parent = deleted.get(fk.references)
       if (!parent) continue
-      if (deleted.has(referencing.key) && referencing.key !== parent.key) {
-        edgesBetweenDeleted.push({from: referencing.key, to: parent.key, fk})
-        continue
-      }
+      // A deleted child goes first, but only with the person's rows: other people's rows in it that point here are settled too.
+      const childDeleted = deleted.has(referencing.key) && referencing.key !== parent.key
+      if (childDeleted) edgesBetweenDeleted.push({from: referencing.key, to: parent.key, fk})
       // A table pointing at itself (replies, referrals): the person's own rows go in one statement, other people's pointers are settled.
-      const own = referencing.key === parent.key ? parent : kept.get(referencing.key)
-      const facts = await referenceFacts(input, referencing, fk, parent, own, exclusionsOf.get(parent.key)!)
+      const own = referencing.key === parent.key ? parent : (deleted.get(referencing.key) ?? kept.get(referencing.key))
+      const going = childDeleted ? exclusionsOf.get(referencing.key)! : undefined
+      const facts = await referenceFacts(input, referencing, fk, parent, own, exclusionsOf.get(parent.key)!, going)
       const settlement = settleReference(map, facts, {changeRestricted: input.unlinkRestrictedShared})
-      if (settlement.kind === 'cascade') await refuseCascadeIntoReferenced(input, referencing, fk, parent, exclusionsOf.get(parent.key)!, deleted)
       if (settlement.kind === 'cascade' || settlement.kind === 'reset-by-database') result.notes.push(settlement.note)
       if (settlement.kind === 'reset-by-database') writes.push({table: referencing, privilege: 'UPDATE'})
       if (settlement.kind === 'unlink') {
@@ -167,7 +166,13 @@ async function checkHoldsAndRestrictions(input: PlanInput, result: ErasurePlan, 
   }
 }
 
-/** Rows of a table referencing the deleted rows: the person's own (in their key set) and everyone else's. */
+/**
+ * Rows of a table referencing the deleted rows: the person's own (in their
+ * key set) and everyone else's. When the referencing table is deleted too
+ * (`going`: its exclusions), its own rows under a legal hold stay, and count
+ * as such; those it shares with a restricted person are unlinked by their
+ * own steps.
+ */
 async function referenceFacts(
   input: PlanInput,
   referencing: TableInfo,
@@ -175,12 +180,14 @@ async function referenceFacts(
   parent: PlannedTable,
   own: PlannedTable | undefined,
   parentEx: Exclusions,
+  going?: Exclusions,
 ): Promise<ReferenceFacts> {
   const parentSet = input.rows.sets.get(parent.key)!
   // A composite key points at a row by all its columns together: rows sharing only the first (a tenant) are not counted.
   const target = referencedValues(parentSet, fk.referencedColumns, parentEx)
   const source = own ? tableSource(referencing, key => input.rows.sets.has(key)) : referencingSource(referencing)
-  const mine = own ? input.rows.belongs(own.key, 'c') : 'false'
+  const belongs = own ? input.rows.belongs(own.key, 'c') : 'false'
+  const mine = going ? `(${belongs} AND NOT ${going.held('c')})` : belongs
   const registered = input.hasRegistry && referencing.primaryKey.length > 0
   const held = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c'), {holdsOnly: true}) : 'false'
   const restricted = registered ? restrictedRowCondition(referencing.key, primaryKeyText(referencing, 'c')) : 'false'
@@ -196,50 +203,10 @@ async function referenceFacts(
     fk,
     parent,
     own,
+    ownRowsGo: going !== undefined,
     ownRows: Number(row!.own),
     otherRows: Number(row!.others),
     protectedRows: {held: Number(row!.held), restricted: Number(row!.restricted) - Number(row!.held)},
-  }
-}
-
-/**
- * Rows a delete cascades to (the person's rows of a kept table) may be
- * pointed at in turn: the database would then refuse the delete (NO ACTION,
- * RESTRICT), or change or delete someone else's rows (SET NULL, CASCADE).
- * Either is refused here, before anything is written.
- */
-async function refuseCascadeIntoReferenced(
-  input: PlanInput,
-  cascaded: TableInfo,
-  fk: ReferenceFacts['fk'],
-  parent: PlannedTable,
-  parentEx: Exclusions,
-  deleted: Map<string, PlannedTable>,
-): Promise<void> {
-  const target = referencedValues(input.rows.sets.get(parent.key)!, fk.referencedColumns, parentEx)
-  const goes = (alias: string) => `${columnTuple(alias, fk.columns)} IN ${target}`
-  for (const table of input.schema.tables.values()) {
-    for (const inward of table.foreignKeys.filter(f => f.references === cascaded.key)) {
-      const mine = input.rows.sets.has(table.key) ? input.rows.belongs(table.key, 'c') : 'false'
-      // IS NOT TRUE: a row whose reference is NULL is not cascaded to, and stays.
-      const staying = [...(table.key === cascaded.key ? [`(${goes('c')}) IS NOT TRUE`] : []), ...(deleted.has(table.key) ? [`(${mine}) IS NOT TRUE`] : [])]
-      const {
-        rows: [row],
-      } = await input.client.query<{staying: string; others: string}>(
-        `SELECT count(*) AS staying, count(*) FILTER (WHERE (${mine}) IS NOT TRUE) AS others
-         FROM ${referencingSource(table)} c
-         WHERE ${columnTuple('c', inward.columns)} IN
-               (SELECT ${columnTuple('r', inward.referencedColumns)} FROM ${referencingSource(cascaded)} r WHERE ${goes('r')})
-           ${staying.map(condition => `AND ${condition}`).join(' ')}`,
-      )
-      const refusedByDatabase = inward.onDelete === 'no action' || inward.onDelete === 'restrict'
-      const rows = Number(refusedByDatabase ? row!.staying : row!.others)
-      if (rows > 0) {
-        throw blocked(
-          `Deleting ${parent.key} rows cascades (${fk.name}) to the person's rows of ${cascaded.key}, which ${rows} row(s) of ${table.key} that stay point at (${inward.name}, ON DELETE ${inward.onDelete.toUpperCase()}); the database would ${refusedByDatabase ? 'refuse the delete' : "change other people's rows"}. Set tables.${parent.key}.erase to anonymize, or clear those references first.`,
-        )
-      }
-    }
   }
 }
 
