@@ -8,11 +8,11 @@ import type {SayTables} from './say.js'
 
 type Step = ErasureReport['plan'][number]
 
-function planColumns(report: ErasureReport, withWhat: boolean) {
+function planColumns(withWhat: boolean) {
   return {
     kind: {header: 'Step'},
     table: {header: 'Table'},
-    rows: {header: 'Rows', get: (step: Step) => String(report.dryRun ? step.rows : (report.touched[step.table] ?? 0))},
+    rows: {header: 'Rows', get: (step: Step) => String(step.rows)},
     ...(withWhat
       ? {what: {header: 'What', get: (step: Step) => (step.columns ? step.columns.map(c => `${c.column}: ${c.strategy}`).join(', ') : step.description)}}
       : {}),
@@ -22,7 +22,7 @@ function planColumns(report: ErasureReport, withWhat: boolean) {
 /** The plan, what it did or would do, and what is left for the admin: copies elsewhere, recipients to tell. */
 export async function renderErasure(say: SayTables, result: ErasureResult, options: {confirmWith: string; locate: boolean}): Promise<void> {
   const dryRun = result.dryRun
-  await say.table(result.plan, planColumns(result, true))
+  await say.table(result.plan, planColumns(true))
   if (dryRun) {
     say.log(
       '\nSQL it would run, in one transaction (values are bound parameters; pg_temp.hp_kN holds the keys of the rows of one table, chosen before any change):',
@@ -62,7 +62,7 @@ export async function renderErasureAcrossApps(
   for (const app of result.apps) {
     say.log(`\n${app.app} (${app.map}): ${app.status === 'already-done' ? 'already erased' : app.status}`)
     if (!app.report) continue
-    await say.table(app.report.plan, planColumns(app.report, false))
+    await say.table(app.report.plan, planColumns(false))
     if (!options.dryRun)
       say.log(`Recorded as event ${app.report.ledgerEvent} of ${app.app}'s ledger${app.appLedgerHead ? ` (head ${app.appLedgerHead})` : ''}.`)
   }

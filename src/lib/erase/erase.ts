@@ -66,6 +66,7 @@ export interface ErasureReport {
   subjects: number
   /** The kinds of person they were found as. */
   kinds: string[]
+  /** The steps, each with the rows it changed (with the dry run: rows it would change). */
   plan: Array<Omit<ErasureStep, 'params'>>
   held: ErasurePlan['held']
   restrictedShared: ErasurePlan['restrictedShared']
@@ -294,6 +295,7 @@ export async function eraseSubjects(input: EraseInput): Promise<ErasureReport> {
       },
     )
     report.touched = executed.touched
+    report.plan = report.plan.map((step, i) => ({...step, rows: executed.perStep[i]!}))
     report.recipientsToTell = recipientsOf(map, report)
     report.statements = plan.steps.length
     table = '(residue check)'
