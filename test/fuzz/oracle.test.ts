@@ -135,6 +135,10 @@ describe('the fuzz oracle, on erasures written by hand', () => {
     expect(await judgeErasure(correct({tickets: 'SELECT 1', messages: 'DELETE FROM messages WHERE id = 0'}))).to.have.members(['rows-remain', 'rows-remain'])
   })
 
+  it('finds rows the map keeps (anonymises) that are gone', async () => {
+    expect(await judgeErasure(correct({notes: 'DELETE FROM notes WHERE owner_ref = 1'}))).to.deep.equal(['kept-gone'])
+  })
+
   it('ties a row to the person through an array of addresses when any element names them (and no further)', async () => {
     expect(await judgeErasure(correct({alerts: 'SELECT 1'}))).to.deep.equal(['rows-remain'])
     expect(await judgeErasure(correct({alerts: 'DELETE FROM alerts'}))).to.deep.equal(['others-changed'])

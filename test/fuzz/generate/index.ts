@@ -4,7 +4,7 @@ import {makePeople} from '../people.js'
 import {Random} from '../random.js'
 import {BuildContext} from './context.js'
 import {buildAudit, buildMemberships, buildOrganisations, buildSubscribers} from './extras.js'
-import {buildChildOf, buildOwned} from './owned.js'
+import {buildChildOf, buildOwned, buildResponsesTo} from './owned.js'
 import {buildRoot} from './root.js'
 import {buildFriendships, buildMessages} from './shared.js'
 
@@ -54,6 +54,9 @@ export function generateCase(seed: number): FuzzCase {
   const edits = reviewerEdits(ctx)
   // Drawn last, so every case generated before this choice existed stays as it was.
   const restrict = restricted && !restricted.legalHold && rng.chance(0.5) ? {...restricted, unlinkShared: true} : restricted
+  // Later still: other people's responses to one of the person's tables.
+  const parents = ctx.tables.filter(t => t.kind === 'owned' && t.primaryKey.length === 1 && t.rows.length > 0)
+  if (parents.length > 0 && rng.chance(0.3)) buildResponsesTo(ctx, rng.pick(parents))
   return {
     seed,
     root: tableKeyOf(ctx.root),

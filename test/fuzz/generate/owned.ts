@@ -141,3 +141,48 @@ export function buildChildOf(ctx: BuildContext, parent: TableModel): TableModel 
   }
   return table.rows.length > 0 || rng.chance(0.5) ? ctx.add(table) : undefined
 }
+
+/**
+ * Rows anyone writes under someone's rows (comments on a post): each names
+ * its writer, and points at a row that is often someone else's. Deleting a
+ * person's rows must not take the others' responses with them.
+ */
+export function buildResponsesTo(ctx: BuildContext, parent: TableModel): TableModel | undefined {
+  const {rng, people} = ctx
+  if (parent.primaryKey.length !== 1) return undefined
+  const parentKey = parent.columns.find(c => c.name === parent.primaryKey[0])!
+  const table = ctx.newTable(['comments', 'reactions', 'reviews'], 'responses', parent.schema)
+  if (!table) return undefined
+  const id = ctx.col(table, 'id')
+  const writer = ctx.col(table, rng.pick(['author_id', 'commenter_id']))
+  const target = ctx.col(table, rng.pick(['post_id', 'target_id', 'subject_id']))
+  const body = ctx.col(table, 'body')
+  const targetNotNull = rng.chance(0.4)
+  table.columns.push(
+    {name: id, type: 'int4', notNull: true},
+    {name: writer, type: ctx.rootKey.type, notNull: false},
+    {name: target, type: parentKey.type, notNull: targetNotNull},
+    {name: body, type: 'text', notNull: false},
+  )
+  table.primaryKey = [id]
+  table.personColumns = [writer]
+  ctx.foreignKey(table, [writer], ctx.root, [ctx.rootKey.name], rng.pick(['cascade', 'no action', 'set null'] as const))
+  ctx.foreignKey(
+    table,
+    [target],
+    parent,
+    [parentKey.name],
+    rng.pick(targetNotNull ? (['cascade', 'no action'] as const) : (['cascade', 'no action', 'set null'] as const)),
+  )
+  let n = 0
+  for (const parentRow of parent.rows) {
+    for (let k = rng.pick([0, 1, 2]); k > 0; k--) {
+      const by = rng.int(0, people.length - 1)
+      table.rows.push({
+        owners: [by],
+        values: {[id]: ++n, [writer]: ctx.keyValue(people[by]!), [target]: parentRow.values[parentKey.name]!, [body]: mention(rng, people[by]!)},
+      })
+    }
+  }
+  return ctx.add(table)
+}

@@ -2,6 +2,8 @@
 export type FailureKind =
   /** Rows the map deletes are still there after a successful erasure. */
   | 'rows-remain'
+  /** Rows the map keeps (anonymises) are gone after a successful erasure: a cascade took what the map keeps. */
+  | 'kept-gone'
   /** A column the map erases still holds one of the person's identifiers. */
   | 'residue'
   /** Another person's row changed beyond what the map allows, or disappeared. */

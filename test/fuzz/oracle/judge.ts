@@ -73,6 +73,12 @@ export async function judge(input: JudgeInput): Promise<Judgement> {
             return now ? [{before: row, after: now}] : []
           })
         : leftover.map(row => ({before: undefined, after: row}))
+    if (spec.erase !== 'delete' && table.primaryKey.length > 0 && kept.length < ownRows.length)
+      failures.push({
+        kind: 'kept-gone',
+        table: table.key,
+        detail: `${ownRows.length - kept.length} of the person's ${ownRows.length} row(s) are gone (the map keeps them, anonymised)`,
+      })
     if (spec.erase === 'delete') {
       if (kept.length > 0)
         failures.push({
