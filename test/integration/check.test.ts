@@ -123,10 +123,28 @@ describe('privacy:check and privacy:inventory', () => {
     expect(report.outcomes.filter((o: {app: string; status: string}) => o.app === 'privacy-demo' && o.status === 'passed')).to.have.length(1)
   })
 
+  it('finds rows the map keeps that hold NOT NULL references into rows it deletes', async () => {
+    const scanned = await check('-a', 'privacy-us', '--format', 'json', '--only', 'kept-references')
+    expect(scanned.code, scanned.stderr).to.equal(0)
+    expect(JSON.parse(scanned.stdout).findings).to.deep.equal([])
+    const edited = `${dir}/orders-deleted.yml`
+    const text = await readFile(map, 'utf8')
+    await writeFile(edited, text.replace(/(public\.orders:\n(?: {4}.*\n)*? {4}erase: )anonymize/, '$1delete'))
+    const result = await runCli(['privacy:check', '--map', edited, '-a', 'privacy-us', '--format', 'json', '--only', 'kept-references'], ctx.env)
+    expect(result.code, result.stderr).to.equal(3)
+    const [found, ...rest] = JSON.parse(result.stdout).findings
+    expect(rest).to.deep.equal([])
+    expect(found).to.include({rule: 'kept-references', severity: 'error'})
+    expect(found.evidence).to.include('public.payments (order_id) → public.orders').and.include('public.order_items (order_id) → public.orders')
+    expect(found.fix).to.include('tables.public.orders.erase: anonymize, or tables.public.payments.erase: delete')
+  })
+
   it('runs the platform rules without a map, and says which it skipped', async () => {
     const result = await runCli(['privacy:check', '-a', 'privacy-us', '--map', `${dir}/missing.yml`], ctx.env)
     expect(result.stdout).to.match(/skipped: .*region \(no data map\)/)
-    expect(result.stdout).to.match(/No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped/)
+    expect(result.stdout).to.match(
+      /No data map: the region, shield, map-drift, unindexed-references, kept-references, purposes and map-reviewed rules were skipped/,
+    )
   })
 
   it('reports overdue requests from the ledger', async () => {

@@ -106,9 +106,12 @@ export async function checkApps(input: CheckInput): Promise<CheckReport> {
   })
   await Promise.all(workers)
   outcomes.sort((a, b) => a.app.localeCompare(b.app))
+  const mapless = [...new Set(outcomes.filter(o => o.status === 'skipped' && o.reason?.startsWith('no data map')).map(o => o.rule))]
   const notes =
-    !input.mapFile || !existsSync(input.mapFile)
-      ? ['No data map: the region, shield, map-drift, purposes and map-reviewed rules were skipped (write one with privacy:scan).']
+    mapless.length > 0 && (!input.mapFile || !existsSync(input.mapFile))
+      ? [
+          `No data map: the ${mapless.slice(0, -1).join(', ')}${mapless.length > 1 ? ' and ' : ''}${mapless.at(-1)} rules were skipped (write one with privacy:scan).`,
+        ]
       : []
   notes.push(...outcomes.flatMap(o => (o.notes ?? []).map(note => `${o.app}: ${note}`)))
   return {apps: input.apps, outcomes, findings: outcomes.flatMap(o => o.findings), notes}

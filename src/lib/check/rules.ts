@@ -356,6 +356,35 @@ export const RULES: Rule[] = [
     },
   },
   {
+    id: 'kept-references',
+    title: 'Rows the map keeps do not need rows it deletes',
+    run(c) {
+      if (!c.map || !c.schema) return {skipped: 'no data map, or the database was not read'}
+      const tables = c.map.tables
+      const deletes = (key: string) => tables[key] !== undefined && (tables[key].erase ?? 'delete') === 'delete'
+      const conflicts = Object.entries(tables)
+        .filter(([, spec]) => spec.erase === 'anonymize')
+        .flatMap(([key]) => {
+          const table = c.schema!.tables.get(key)
+          // A composite reference cannot be cleared one column at a time, and a NOT NULL one not at all.
+          const binding = (columns: string[]) => columns.length > 1 || !table!.columns.find(col => col.name === columns[0])?.isNullable
+          return (table?.foreignKeys ?? []).filter(fk => fk.references !== key && deletes(fk.references) && binding(fk.columns)).map(fk => ({key, fk}))
+        })
+      if (conflicts.length === 0) return []
+      return [
+        finding(
+          'error',
+          `${conflicts.length} reference(s) from rows the map keeps (anonymize) into rows it deletes cannot be cleared, so the erasure of anyone with such rows is refused`,
+          conflicts.map(({key, fk}) => `${key} (${fk.columns.join(', ')}) → ${fk.references}`).join(', '),
+          `In privacy.yml, set the referenced table's erase to anonymize, or the referencing table's to delete: ${conflicts
+            .slice(0, 3)
+            .map(({key, fk}) => `tables.${fk.references}.erase: anonymize, or tables.${key}.erase: delete`)
+            .join('; ')}${conflicts.length > 3 ? '; …' : ''}.`,
+        ),
+      ]
+    },
+  },
+  {
     id: 'tls-to-postgres',
     title: 'Connections to the database use TLS',
     run(c) {
