@@ -1,5 +1,6 @@
 import {hasDrift} from '../datamap/diff.js'
 import {SENSITIVE_CATEGORIES} from '../datamap/schema.js'
+import {actionOf} from '../erase/decide.js'
 import {unindexedReferences} from '../erase/unindexed.js'
 import {describeRegion} from '../heroku/region.js'
 import {isLoopbackHost} from '../loopback.js'
@@ -334,7 +335,7 @@ export const RULES: Rule[] = [
       if (!c.map || !c.schema) return {skipped: 'no data map, or the database was not read'}
       const erased = new Set(
         Object.entries(c.map.tables)
-          .filter(([, spec]) => (spec.erase ?? 'delete') === 'delete')
+          .filter(([, spec]) => actionOf(spec) === 'delete')
           .map(([key]) => key),
       )
       const unindexed = unindexedReferences(c.schema, new Map([...erased].map(key => [key, 1])))
@@ -361,7 +362,7 @@ export const RULES: Rule[] = [
     run(c) {
       if (!c.map || !c.schema) return {skipped: 'no data map, or the database was not read'}
       const tables = c.map.tables
-      const deletes = (key: string) => tables[key] !== undefined && (tables[key].erase ?? 'delete') === 'delete'
+      const deletes = (key: string) => tables[key] !== undefined && actionOf(tables[key]) === 'delete'
       const conflicts = Object.entries(tables)
         .filter(([, spec]) => spec.erase === 'anonymize')
         .flatMap(([key]) => {

@@ -38,7 +38,6 @@ const PLACEHOLDERS = new Set([
   'deleted',
   'deleted user',
   'redacted',
-  '[redacted]',
   '[erased]',
   'john doe',
   'jane doe',

@@ -97,6 +97,12 @@ function fill(
   return Object.fromEntries(kits.map(k => [k.column.name, k.value(owner, other, n)]))
 }
 
+/** A foreign key from `column` to the parent's single-column key: CASCADE or NO ACTION, or SET NULL where the column may be NULL. */
+function referenceParent(ctx: BuildContext, table: TableModel, column: string, parent: TableModel, notNull: boolean): void {
+  const onDelete = ctx.rng.pick(notNull ? (['cascade', 'no action'] as const) : (['cascade', 'no action', 'set null'] as const))
+  ctx.foreignKey(table, [column], parent, [parent.primaryKey[0]!], onDelete)
+}
+
 /** Rows under another table's rows (order items under orders), about the same people, by foreign key or by a bare id. */
 export function buildChildOf(ctx: BuildContext, parent: TableModel): TableModel | undefined {
   const {rng} = ctx
@@ -116,14 +122,7 @@ export function buildChildOf(ctx: BuildContext, parent: TableModel): TableModel 
     {name: ctx.col(table, 'qty'), type: 'int4', notNull: false},
   )
   table.primaryKey = hasKey ? [id] : []
-  if (rng.chance(0.8))
-    ctx.foreignKey(
-      table,
-      [ref],
-      parent,
-      [parentKey.name],
-      rng.pick(notNull ? (['cascade', 'no action'] as const) : (['cascade', 'no action', 'set null'] as const)),
-    )
+  if (rng.chance(0.8)) referenceParent(ctx, table, ref, parent, notNull)
   let n = 0
   for (const parentRow of parent.rows) {
     for (let k = rng.pick([0, 1, 2]); k > 0; k--) {
@@ -167,13 +166,7 @@ export function buildResponsesTo(ctx: BuildContext, parent: TableModel): TableMo
   table.primaryKey = [id]
   table.personColumns = [writer]
   ctx.foreignKey(table, [writer], ctx.root, [ctx.rootKey.name], rng.pick(['cascade', 'no action', 'set null'] as const))
-  ctx.foreignKey(
-    table,
-    [target],
-    parent,
-    [parentKey.name],
-    rng.pick(targetNotNull ? (['cascade', 'no action'] as const) : (['cascade', 'no action', 'set null'] as const)),
-  )
+  referenceParent(ctx, table, target, parent, targetNotNull)
   let n = 0
   for (const parentRow of parent.rows) {
     for (let k = rng.pick([0, 1, 2]); k > 0; k--) {
